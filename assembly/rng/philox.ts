@@ -1,0 +1,44 @@
+// Philox4x32-10 (Salmon et al. 2011, "Parallel random numbers: as easy as 1, 2, 3"), scalar.
+// A block is a pure function of (counter c0..c3, key k0,k1). neurodyn's counter layout,
+// frozen for every model (see src/rng/index.ts for the full contract):
+//   c0 = element index >> 1   (one block feeds two elements: words 0-1 -> even, 2-3 -> odd)
+//   c1 = step (u32)
+//   c2 = sub-draw k (0 for the first 64 bits; ziggurat slow path / extra uniforms use k >= 1)
+//   c3 = stream id (purpose of the draw within a model: noise, input, connectivity, init, ...)
+// The key comes from the user seed (seedrandom) and, per trial, from deriveKey(seedKey, trial).
+
+const M0: u64 = 0xd2511f53;
+const M1: u64 = 0xcd9e8d57;
+const W0: u32 = 0x9e3779b9;
+const W1: u32 = 0xbb67ae85;
+
+// Output of the last block (4 words), kept in static memory so no allocation happens per draw.
+export const PHILOX_OUT: usize = memory.data(16, 16);
+
+/** Computes one Philox4x32-10 block into PHILOX_OUT. */
+// @ts-ignore: decorator
+@inline
+export function philoxInto(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
+  for (let r = 0; r < 10; r++) {
+    const p0: u64 = M0 * <u64>c0;
+    const p1: u64 = M1 * <u64>c2;
+    const n0 = (<u32>(p1 >> 32)) ^ c1 ^ k0;
+    const n2 = (<u32>(p0 >> 32)) ^ c3 ^ k1;
+    c1 = <u32>p1;
+    c3 = <u32>p0;
+    c0 = n0;
+    c2 = n2;
+    k0 += W0;
+    k1 += W1;
+  }
+  store<u32>(PHILOX_OUT, c0, 0);
+  store<u32>(PHILOX_OUT, c1, 4);
+  store<u32>(PHILOX_OUT, c2, 8);
+  store<u32>(PHILOX_OUT, c3, 12);
+}
+
+/** Writes the 4 words of block (c, k) to out (16 bytes). */
+export function philox4x32(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32, out: usize): void {
+  philoxInto(c0, c1, c2, c3, k0, k1);
+  memory.copy(out, PHILOX_OUT, 16);
+}

@@ -1,0 +1,2 @@
+// stats kernels: see src/stats/ for the facade.
+export const STATS_KERNEL: i32 = 1;

@@ -1,0 +1,5 @@
+/**
+ * brf: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};

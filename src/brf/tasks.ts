@@ -1,0 +1,5 @@
+/** Worker-pool tasks of the brf module (see src/parallel/tasks.ts). */
+import type { TaskTable } from '../parallel/types.js';
+
+/** @internal */
+export const tasks: TaskTable = {};

@@ -1,0 +1,5 @@
+/**
+ * fp: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,56 @@
+/**
+ * neurodyn: neural dynamics in TypeScript with WebAssembly kernels.
+ *
+ * Two API levels: pure step functions on typed arrays, and stateful objects (networks, monitors,
+ * solvers) with `run(duration, { onProgress, signal })`. Every kernel-backed object has
+ * `dispose()`. Every random result is a pure function of the seed (see the `rng` module).
+ * @packageDocumentation
+ */
+
+export * from './brf/index.js';
+export * from './fp/index.js';
+export {
+  AbortedError,
+  DisposedError,
+  KernelAbortError,
+  NeurodynError,
+  NumericalError,
+  type NumericalFailure,
+  ValidationError,
+} from './kernel/errors.js';
+export { fingerprint } from './kernel/hash.js';
+export { type InitOptions, init, initSync, isInitialised } from './kernel/load.js';
+export { type KernelMemoryReport, KernelObject, kernelMemory, Region } from './kernel/region.js';
+export { checkStatus, Status } from './kernel/status.js';
+export * as validate from './kernel/validate.js';
+export * from './lif/index.js';
+export * from './ltn/index.js';
+export * from './numerics/index.js';
+export {
+  defaultWorkers,
+  type MapOptions,
+  mergeTrials,
+  type PoolOptions,
+  runTrials,
+  type TrialsOptions,
+  type TrialsResult,
+  WorkerPool,
+} from './parallel/pool.js';
+export type { TrialInput } from './parallel/tasks.js';
+export type { Settled, TaskFn, TaskTable } from './parallel/types.js';
+export * as plot from './plot/svg.js';
+export {
+  deriveKey,
+  type GeneratorState,
+  type Key,
+  NormalGenerator,
+  normals,
+  reference as rngReference,
+  type Seed,
+  Streams,
+  seedToKey,
+  trialKey,
+  uniforms,
+} from './rng/index.js';
+export * from './srm/index.js';
+export * from './stats/index.js';

@@ -1,0 +1,31 @@
+/**
+ * Kernel status codes -> typed errors.
+ * @packageDocumentation
+ */
+import { NumericalError, type NumericalFailure } from './errors.js';
+import { kernel } from './load.js';
+
+/** Status codes returned by kernels (mirrors assembly/kernel.ts). */
+export const Status = { OK: 0, NONFINITE: 1, BLOWUP: 2, CFL: 3, DOMAIN: 4 } as const;
+
+const KINDS: Record<number, NumericalFailure['kind']> = {
+  1: 'non-finite',
+  2: 'blow-up',
+  3: 'cfl',
+  4: 'domain',
+};
+
+/** Reads the kernel's status block after a non-zero return code. */
+export function readFailure(code: number): NumericalFailure {
+  const k = kernel();
+  const p = k.statusPtr() >>> 0;
+  const buf = k.memory.buffer;
+  const i32 = new Int32Array(buf, p, 2);
+  const f64 = new Float64Array(buf, p + 8, 3);
+  return { kind: KINDS[code] ?? 'non-finite', index: i32[1], step: f64[0], time: f64[1], value: f64[2] };
+}
+
+/** Throws a {@link NumericalError} for a non-zero kernel status; `context` names the operation. */
+export function checkStatus(code: number, context: string): void {
+  if (code !== 0) throw new NumericalError(context, readFailure(code));
+}

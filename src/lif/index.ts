@@ -1,0 +1,5 @@
+/**
+ * lif: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};

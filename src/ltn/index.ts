@@ -1,0 +1,5 @@
+/**
+ * ltn: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};

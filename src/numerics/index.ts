@@ -1,0 +1,5 @@
+/**
+ * numerics: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};

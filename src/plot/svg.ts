@@ -1,0 +1,244 @@
+/**
+ * Dependency-free SVG figures for reports, examples and the CLI (line/scatter charts with linear
+ * or log axes, spike rasters, heatmaps). Output is a standalone `<svg>` string that can be written
+ * to a file or inlined in HTML. The browser playground uses uPlot for live charts instead.
+ * @packageDocumentation
+ */
+import { ValidationError } from '../kernel/errors.js';
+
+/** One data series of a {@link lineChart}. */
+export interface Series {
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  label?: string;
+  /** CSS colour. @default from a colour-blind-safe palette */
+  color?: string;
+  /** Draw markers (dots) instead of / as well as lines. @default "line" */
+  mode?: 'line' | 'markers' | 'both';
+  /** Dash pattern, e.g. "4 3". */
+  dash?: string;
+}
+
+/** Options of {@link lineChart}. */
+export interface ChartOptions {
+  title?: string;
+  xlabel?: string;
+  ylabel?: string;
+  /** Logarithmic x axis (base 10). @default false */
+  logx?: boolean;
+  /** Logarithmic y axis (base 10). @default false */
+  logy?: boolean;
+  /** Size in px. @default 640 × 400 */
+  width?: number;
+  height?: number;
+  /** Fixed axis ranges (else data range). */
+  xrange?: [number, number];
+  yrange?: [number, number];
+}
+
+/** Okabe–Ito palette. */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const fmt = (v: number) => {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
+  return Number(v.toPrecision(3)).toString();
+};
+
+function ticks(lo: number, hi: number, log: boolean): number[] {
+  if (log) {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      const v = 10 ** e;
+      if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
+    }
+    if (out.length >= 2) return out;
+  }
+  const span = hi - lo || 1;
+  const step0 = 10 ** Math.floor(Math.log10(span / 5));
+  const step = [1, 2, 5, 10].map((m) => m * step0).find((s) => span / s <= 7) ?? step0 * 10;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Math.abs(v) < 1e-12 * span ? 0 : v);
+  return out;
+}
+
+function extent(values: number[], log: boolean): [number, number] {
+  const v = values.filter((x) => Number.isFinite(x) && (!log || x > 0));
+  if (v.length === 0) return log ? [1, 10] : [0, 1];
+  let lo = Math.min(...v);
+  let hi = Math.max(...v);
+  if (lo === hi) {
+    if (log) {
+      lo /= 2;
+      hi *= 2;
+    } else {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+  }
+  if (!log) {
+    const pad = 0.04 * (hi - lo);
+    lo -= pad;
+    hi += pad;
+  }
+  return [lo, hi];
+}
+
+/** A frame with axes; returns the SVG pieces and the data→pixel maps. */
+function frame(o: ChartOptions, xr: [number, number], yr: [number, number]) {
+  const W = o.width ?? 640;
+  const H = o.height ?? 400;
+  const m = { l: 70, r: 20, t: o.title ? 34 : 14, b: 50 };
+  const lx = o.logx ? Math.log10 : (v: number) => v;
+  const ly = o.logy ? Math.log10 : (v: number) => v;
+  const [x0, x1] = [lx(xr[0]), lx(xr[1])];
+  const [y0, y1] = [ly(yr[0]), ly(yr[1])];
+  const px = (v: number) => m.l + ((lx(v) - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
+  const py = (v: number) => H - m.b - ((ly(v) - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+  ];
+  if (o.title) parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(o.title)}</text>`);
+  for (const t of ticks(xr[0], xr[1], !!o.logx)) {
+    const x = px(t).toFixed(1);
+    parts.push(`<line x1="${x}" x2="${x}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/>`);
+    parts.push(`<text x="${x}" y="${H - m.b + 16}" text-anchor="middle">${fmt(t)}</text>`);
+  }
+  for (const t of ticks(yr[0], yr[1], !!o.logy)) {
+    const y = py(t).toFixed(1);
+    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.l - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`);
+  }
+  parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#333"/>`);
+  if (o.xlabel) parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" text-anchor="middle">${esc(o.xlabel)}</text>`);
+  if (o.ylabel)
+    parts.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(o.ylabel)}</text>`);
+  return { parts, px, py, W, H, m };
+}
+
+/**
+ * Line / scatter chart of one or more series. Non-finite points (and non-positive ones on a log
+ * axis) are skipped, breaking the line.
+ * @example
+ * ```ts
+ * const svg = lineChart([{ x: hs, y: errs, label: 'linear' }], { logx: true, logy: true, xlabel: 'h (ms)' });
+ * ```
+ */
+export function lineChart(series: Series[], o: ChartOptions = {}): string {
+  if (!Array.isArray(series) || series.length === 0) throw new ValidationError('series', 'a non-empty array of series', series);
+  series.forEach((s, i) => {
+    if (!s || s.x.length !== s.y.length) throw new ValidationError(`series[${i}].y.length`, `${s?.x?.length} (= x.length)`, s?.y?.length);
+  });
+  const xs = series.flatMap((s) => Array.from(s.x));
+  const ys = series.flatMap((s) => Array.from(s.y));
+  const { parts, px, py, W, m } = frame(o, o.xrange ?? extent(xs, !!o.logx), o.yrange ?? extent(ys, !!o.logy));
+  const ok = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!o.logx || x > 0) && (!o.logy || y > 0);
+  series.forEach((s, i) => {
+    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const mode = s.mode ?? 'line';
+    if (mode !== 'markers') {
+      let d = '';
+      let pen = false;
+      for (let k = 0; k < s.x.length; k++) {
+        if (!ok(s.x[k], s.y[k])) {
+          pen = false;
+          continue;
+        }
+        d += `${pen ? 'L' : 'M'}${px(s.x[k]).toFixed(1)} ${py(s.y[k]).toFixed(1)}`;
+        pen = true;
+      }
+      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    }
+    if (mode !== 'line') {
+      for (let k = 0; k < s.x.length; k++) {
+        if (ok(s.x[k], s.y[k])) parts.push(`<circle cx="${px(s.x[k]).toFixed(1)}" cy="${py(s.y[k]).toFixed(1)}" r="2.5" fill="${color}"/>`);
+      }
+    }
+    if (s.label) {
+      const y = m.t + 14 + 16 * i;
+      parts.push(`<line x1="${W - m.r - 150}" x2="${W - m.r - 130}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);
+      parts.push(`<text x="${W - m.r - 125}" y="${y}" dominant-baseline="middle">${esc(s.label)}</text>`);
+    }
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** Spike raster: one dot per (time, neuron). */
+export function rasterPlot(times: ArrayLike<number>, neurons: ArrayLike<number>, o: ChartOptions = {}): string {
+  return lineChart([{ x: times, y: neurons, mode: 'markers', color: '#000' }], { xlabel: 'time (ms)', ylabel: 'neuron', ...o }).replace(
+    /r="2.5"/g,
+    'r="1"',
+  );
+}
+
+/** Options of {@link heatmap}. */
+export interface HeatmapOptions extends ChartOptions {
+  /** Colour range (else data min/max). */
+  zrange?: [number, number];
+}
+
+/**
+ * Heatmap of a row-major `ny × nx` grid `z[iy * nx + ix]` over x in `xr`, y in `yr` (viridis-like
+ * colours), with a colour bar.
+ */
+export function heatmap(
+  z: ArrayLike<number>,
+  nx: number,
+  ny: number,
+  xr: [number, number],
+  yr: [number, number],
+  o: HeatmapOptions = {},
+): string {
+  if (z.length !== nx * ny) throw new ValidationError('z.length', `nx·ny = ${nx * ny}`, z.length);
+  const { parts, px, py, W, m, H } = frame({ ...o, logx: false, logy: false, width: (o.width ?? 640) + 40 }, xr, yr);
+  const finite = Array.from(z).filter(Number.isFinite);
+  const [z0, z1] = o.zrange ?? [Math.min(...finite), Math.max(...finite)];
+  const dx = (xr[1] - xr[0]) / nx;
+  const dy = (yr[1] - yr[0]) / ny;
+  for (let iy = 0; iy < ny; iy++) {
+    for (let ix = 0; ix < nx; ix++) {
+      const v = z[iy * nx + ix];
+      const t = Number.isFinite(v) ? Math.min(1, Math.max(0, (v - z0) / (z1 - z0 || 1))) : Number.NaN;
+      const x = px(xr[0] + ix * dx);
+      const y = py(yr[0] + (iy + 1) * dy);
+      const w = px(xr[0] + (ix + 1) * dx) - x;
+      const h = py(yr[0] + iy * dy) - y;
+      parts.splice(
+        parts.length - 1,
+        0,
+        `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(w + 0.6).toFixed(1)}" height="${(h + 0.6).toFixed(1)}" fill="${Number.isNaN(t) ? '#ccc' : viridis(t)}"/>`,
+      );
+    }
+  }
+  // colour bar
+  for (let k = 0; k < 20; k++) {
+    parts.push(
+      `<rect x="${W - m.r + 4}" y="${(m.t + ((H - m.t - m.b) * (19 - k)) / 20).toFixed(1)}" width="10" height="${((H - m.t - m.b) / 20 + 0.5).toFixed(1)}" fill="${viridis(k / 19)}"/>`,
+    );
+  }
+  parts.push(
+    `<text x="${W - m.r + 4}" y="${m.t - 3}" font-size="10">${fmt(z1)}</text><text x="${W - m.r + 4}" y="${H - m.b + 12}" font-size="10">${fmt(z0)}</text>`,
+  );
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** Viridis-like colour for t in [0, 1]. */
+export function viridis(t: number): string {
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
+  const s = Math.min(0.9999, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.floor(s);
+  const f = s - i;
+  const c = stops[i].map((a, k) => Math.round(a + f * (stops[i + 1][k] - a)));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}

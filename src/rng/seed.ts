@@ -1,0 +1,45 @@
+/**
+ * Seeds and keys. A user seed (number or string) becomes a 64-bit Philox key through
+ * `seedrandom`; trial keys are derived from it with Philox itself, so a trial's draws are a pure
+ * function of (seed, trial, stream, index, step).
+ * @packageDocumentation
+ */
+import seedrandom from 'seedrandom';
+import { ValidationError } from '../kernel/errors.js';
+import { philox4x32 } from './reference.js';
+
+/** A user seed: a finite number or a string. */
+export type Seed = number | string;
+
+/** A 64-bit Philox key as two unsigned 32-bit words. */
+export interface Key {
+  k0: number;
+  k1: number;
+}
+
+/**
+ * Key of a user seed: the first two 32-bit outputs of `seedrandom(String(seed))` (ARC4).
+ * Numbers and their decimal strings give the same key (`7` and `"7"`).
+ */
+export function seedToKey(seed: Seed): Key {
+  if (typeof seed === 'number') {
+    if (!Number.isFinite(seed)) throw new ValidationError('seed', 'a finite number or a string', seed);
+  } else if (typeof seed !== 'string') throw new ValidationError('seed', 'a finite number or a string', seed);
+  const r = seedrandom(String(seed));
+  return { k0: r.int32() >>> 0, k1: r.int32() >>> 0 };
+}
+
+const KEYD = 0x6b657964; // "keyd": the derivation stream, never used for draws
+
+/** Key of sub-key (a, b) of `key`: words 0-1 of Philox block (a, b, 0, "keyd") under `key`. */
+export function deriveKey(key: Key, a: number, b = 0): Key {
+  const w = philox4x32(a >>> 0, b >>> 0, 0, KEYD, key.k0, key.k1);
+  return { k0: w[0], k1: w[1] };
+}
+
+/** Key of trial `trial` of a study seeded with `seed`. */
+export function trialKey(seed: Seed, trial: number): Key {
+  if (!Number.isInteger(trial) || trial < 0 || trial > 0xffffffff)
+    throw new ValidationError('trial', 'an integer in [0, 4294967295]', trial);
+  return deriveKey(seedToKey(seed), trial, 0x7472);
+}

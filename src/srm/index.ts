@@ -1,0 +1,5 @@
+/**
+ * srm: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * stats: see the module's TSDoc.
+ * @packageDocumentation
+ */
+export {};
