@@ -12,6 +12,7 @@
  */
 import { AbortedError, NeurodynError, ValidationError } from '../kernel/errors.js';
 import { checkInteger, checkSignal } from '../kernel/validate.js';
+import { seedToKey } from '../rng/seed.js';
 import { TASKS, type TrialInput } from './tasks.js';
 import type { ResultMessage, Settled, TaskMessage } from './types.js';
 
@@ -103,6 +104,7 @@ export class WorkerPool {
    */
   async map<T>(task: string, inputs: unknown[], options: MapOptions = {}): Promise<Settled<T>[]> {
     if (this.#closed) throw new NeurodynError('WorkerPool.map: the pool is closed');
+    if (!Array.isArray(inputs)) throw new ValidationError('inputs', 'an array of task inputs', inputs);
     if (!(task in TASKS)) throw new ValidationError('task', `a registered task (${Object.keys(TASKS).join(', ')})`, task);
     const signal = checkSignal('options.signal', options.signal);
     const out: Settled<T>[] = new Array(inputs.length);
@@ -208,7 +210,10 @@ export interface TrialsResult<T> {
  * holds the rows that had settled.
  */
 export async function runTrials<T, P = unknown>(task: string, options: TrialsOptions<P>): Promise<TrialsResult<T>> {
-  const [a, b] = options.range ?? [];
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', 'an options object', options);
+  seedToKey(options.seed); // validates the seed before any trial runs
+  if (!Array.isArray(options.range)) throw new ValidationError('options.range', 'a trial range [a, b)', options.range);
+  const [a, b] = options.range;
   checkInteger('options.range[0]', a, 0, 0xffffffff);
   checkInteger('options.range[1]', b, a, 0xffffffff);
   const inputs: TrialInput<P>[] = [];

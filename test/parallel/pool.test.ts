@@ -60,7 +60,10 @@ describe('worker pool (Node worker_threads)', () => {
   test('bad input is rejected by name', async () => {
     await expect(runTrials('core.normals', { seed: 1, range: [3, 1], params, workers: 0 })).rejects.toThrow(/options.range\[1\]/);
     await expect(WorkerPool.create({ workers: -1 })).rejects.toThrow(/options.workers/);
+    await expect(runTrials('core.normals', { seed: Number.NaN, range: [0, 1], params, workers: 0 })).rejects.toThrow(/seed/);
+    await expect(runTrials('core.normals', { seed: 1, range: 5 as never, params, workers: 0 })).rejects.toThrow(/options.range/);
     const pool = await WorkerPool.create({ workers: 0 });
+    await expect(pool.map('core.normals', 'x' as never)).rejects.toThrow(/inputs/);
     await expect(pool.map('no.such.task', [])).rejects.toThrow(/task/);
   });
 });
