@@ -136,7 +136,8 @@ describe('WASM batch integration', () => {
     [2, 1],
     [0.3, 3],
     [-1, 0.5],
-  ];
+    [1.5, 0.2],
+  ]; // odd count: two f64x2 pairs and one scalar trajectory
   test('bit-identical to the plain-TS reference loop, and independent of chunking', () => {
     for (const [method, code] of [
       ['euler', 0],
@@ -144,24 +145,24 @@ describe('WASM batch integration', () => {
       ['pds', 2],
     ] as const) {
       const xs = method === 'pds' ? starts.map((r) => r.map((v) => Math.max(0, v))) : starts;
-      const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5] });
+      const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       b.run(3);
       const ref = Float64Array.from(xs.flat());
       ltnReference.ltnBatchRunReference(
         2,
-        4,
+        5,
         Float64Array.from(LDS_NET.d),
         Float64Array.from(LDS_NET.W.flat()),
         Float64Array.from(LDS_NET.u),
         0,
-        Float64Array.from([1, 2, 10, 0.5]),
+        Float64Array.from([1, 2, 10, 0.5, 3]),
         ref,
         0.01,
         300,
         code,
       );
       expect(b.states()).toEqual(ref);
-      const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5] });
+      const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       c.run(1).run(0.5).run(1.5);
       expect(c.states()).toEqual(b.states());
       b.dispose();
@@ -181,6 +182,17 @@ describe('WASM batch integration', () => {
     const blow = new LtnBatch({ d: [1], W: [[0]], u: [1] }, [[2]], { dt: 50, method: 'euler', checkStability: false });
     expect(() => blow.run(50 * 1000)).toThrow(NumericalError);
     blow.dispose();
+    // second lane of an f64x2 pair blows up: the error names trajectory 1 (index k·n + i = 1)
+    const pair = new LtnBatch({ d: [1], W: [[0]], u: [1] }, [[1], [2]], { dt: 50, method: 'euler', checkStability: false });
+    try {
+      pair.run(50 * 1000);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(NumericalError);
+      expect((e as NumericalError).index).toBe(1);
+      expect(pair.states()[0]).toBe(1); // lane 0 sits at its fixed point
+    }
+    pair.dispose();
     const after = kernelMemory();
     expect(after.regions).toBe(before.regions);
     expect(after.bytes).toBe(before.bytes);
