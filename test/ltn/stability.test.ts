@@ -45,6 +45,33 @@ describe('equilibria (LCP)', () => {
     for (const x of r.equilibria) expect(maxDiff(ltnVectorField(net, x), [0, 0])).toBeLessThan(1e-14);
   });
 
+  test('singular M (continuum of equilibria): the isolated one is listed, the singular support counted', () => {
+    // M = [[1, −1], [−1, 1]], u = 0: every x1 = x2 ≥ 0 is an equilibrium
+    const r = ltnEquilibria({
+      d: [1, 1],
+      W: [
+        [0, 1],
+        [1, 0],
+      ],
+      u: [0, 0],
+    });
+    expect(r.equilibria.map((x) => Array.from(x))).toEqual([[0, 0]]);
+    expect(r.singularSupports).toBe(1);
+    expect(
+      ltnVectorField(
+        {
+          d: [1, 1],
+          W: [
+            [0, 1],
+            [1, 0],
+          ],
+          u: [0, 0],
+        },
+        [0.7, 0.7],
+      ),
+    ).toEqual(new Float64Array([0, 0]));
+  });
+
   test('random LDS networks (n = 4..30): enumeration, pivoting, Lemke and the projected iteration agree', () => {
     const r = rng(5);
     for (const n of [4, 6, 9, 20, 30]) {
