@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  AbortedError,
   kernelMemory,
   LtnBatch,
   lcsSimulate,
@@ -128,6 +129,20 @@ describe('integrators against closed forms', () => {
     expect(g3).toBeLessThan(g2);
     expect(g3).toBeLessThan(3e-3); // the LCS step (first order) dominates here
   });
+});
+
+test('onProgress reaches 1; an aborted signal stops ltnSimulate and LtnBatch.run with AbortedError', () => {
+  const seen: number[] = [];
+  ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, onProgress: (f) => seen.push(f) });
+  expect(seen.length).toBeGreaterThan(2);
+  expect(seen[seen.length - 1]).toBe(1);
+  const ac = new AbortController();
+  ac.abort();
+  expect(() => ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, signal: ac.signal })).toThrow(
+    AbortedError,
+  );
+  using b = new LtnBatch(ONE, [[0]], { dt: 0.01 });
+  expect(() => b.run(10, { signal: ac.signal })).toThrow(AbortedError);
 });
 
 describe('WASM batch integration', () => {

@@ -127,6 +127,29 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
     }
   });
 
+  test('random LDS network, n = 5: batch RK4/PDS, DOPRI5, exact and the LCS reach the LCP solution from 12 starts', () => {
+    const r = rng(10);
+    const net = randomLdsNet(r, 5);
+    expect(ldsTest(ltnMatrix(net)).verdict).toBe('lds');
+    const xs = ltnEquilibria(net).equilibria[0];
+    const starts = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => r(-1, 4)));
+    const pos = starts.map((x) => x.map((v) => Math.max(0, v)));
+    const T = 60;
+    for (const [method, init] of [
+      ['rk4', starts],
+      ['pds', pos],
+    ] as const) {
+      using b = new LtnBatch(net, init, { dt: 5e-3, method });
+      const s = b.run(T).states();
+      for (let k = 0; k < init.length; k++) expect(maxDiff(s.subarray(5 * k, 5 * k + 5), xs)).toBeLessThan(1e-7);
+    }
+    for (let k = 0; k < 4; k++) {
+      expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'dopri5' }).final, xs)).toBeLessThan(1e-7);
+      expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'exact' }).final, xs)).toBeLessThan(1e-7);
+      expect(maxDiff(lcsSimulate(net, starts[k], { duration: T, dt: 1e-2 }).final, xs)).toBeLessThan(1e-7);
+    }
+  });
+
   test('V(t) = (x − x*)ᵀP(x − x*) ≤ V(0)e^{−κt} along exact PDS trajectories (checked here, not by the report)', () => {
     const lds = ldsTest(ltnMatrix(LDS_NET));
     const p = lds.certificate?.p as Float64Array;
