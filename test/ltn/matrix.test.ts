@@ -130,6 +130,35 @@ describe('Lyapunov diagonal stability', () => {
     expect(not).toBeGreaterThan(20);
   });
 
+  test('n = 2: the margin equals max over p = (t, 1−t) of λ_min(PM+MᵀP), found by a grid search here', () => {
+    const lmin = (m: number[][], t: number) => {
+      const s = lyap(m, [t, 1 - t]);
+      const tr = s[0][0] + s[1][1];
+      const det = s[0][0] * s[1][1] - s[0][1] * s[1][0];
+      return tr / 2 - Math.sqrt((tr * tr) / 4 - det);
+    };
+    for (const m of [
+      [
+        [0.8, 1.5],
+        [-1, 2.5],
+      ],
+      [
+        [1, 3],
+        [0.2, 1],
+      ],
+      [
+        [2, -1],
+        [4, 0.5],
+      ],
+    ]) {
+      let best = -Infinity;
+      for (let k = 0; k <= 200000; k++) best = Math.max(best, lmin(m, k / 200000));
+      const t = ldsTest(m, { iterations: 20000 });
+      expect(Math.abs(t.margin - best)).toBeLessThan(1e-4 * Math.max(1, Math.abs(best)));
+      expect(t.upperBound).toBeGreaterThanOrEqual(best - 1e-12);
+    }
+  });
+
   test('symmetric positive definite M: margin = max_p λ_min(PM+MᵀP); diagonal M = diag(a) gives 2/Σ(1/a_i)', () => {
     // φ(p) = min_i 2 p_i a_i on the simplex is maximised at p_i ∝ 1/a_i: value 2/Σ(1/a)
     const a = [1, 2, 4];
