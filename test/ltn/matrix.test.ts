@@ -8,6 +8,7 @@ import {
   ltnFamilyMember,
   ltnMatrix,
   ltnReference,
+  pdsBestRate,
   pdsRateBound,
 } from '../../src/index.js';
 import { CYCLIC_M, CYCLIC_NET, LDS_NET, rng } from './helpers.js';
@@ -234,6 +235,35 @@ describe('Lyapunov diagonal stability', () => {
         [1, 2],
       ),
     ).toBeCloseTo(2, 14); // min(4, 4)/2
+  });
+
+  test('pdsBestRate: κ* = max over p ∈ (0,1]² of λ_min(PM+MᵀP) (grid search here); diagonal M gives 2 min a_i', () => {
+    const m = [
+      [0.8, 1.5],
+      [-1, 2.5],
+    ];
+    let grid = -Infinity;
+    for (let k = 1; k <= 20000; k++) {
+      const t = k / 20000;
+      for (const p of [
+        [1, t],
+        [t, 1],
+      ]) {
+        const s = lyap(m, p);
+        const tr = s[0][0] + s[1][1];
+        grid = Math.max(grid, tr / 2 - Math.sqrt((tr * tr) / 4 - (s[0][0] * s[1][1] - s[0][1] * s[1][0])));
+      }
+    }
+    const b = pdsBestRate(m);
+    expect(Math.abs(b.kappa - grid)).toBeLessThan(1e-4);
+    expect(b.kappa).toBeGreaterThan(pdsRateBound(m, ldsTest(m).p));
+    expect(
+      pdsBestRate([
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 4],
+      ]).kappa,
+    ).toBeCloseTo(2, 6);
   });
 
   test('Z-matrix (excitatory W): LDS ⇔ M-matrix', () => {
