@@ -136,7 +136,7 @@ export interface Lds2x2Result {
  * det = 2 m12² + 4 m11 m22 > 0.
  * @example
  * ```ts
- * ldsTwoByTwo([[0.8, 1.5], [-1, 2.5]]).p; // [1, 3.5]
+ * ldsTwoByTwo([[0.8, 1.5], [-1, 2.5]]).p; // [1, 5.5]
  * ```
  */
 export function ldsTwoByTwo(m: LtnMatrix): Lds2x2Result {

@@ -4,6 +4,7 @@ import {
   kernelMemory,
   LtnBatch,
   lcsSimulate,
+  ldsTest,
   ltnMaxStableStep,
   ltnReference,
   ltnSimulate,
@@ -45,6 +46,13 @@ describe('integrators against closed forms', () => {
     expect(Math.abs(rk.final[0] - xt(5))).toBeLessThan(1e-11);
     expect(Math.abs(dp.final[0] - xt(5))).toBeLessThan(1e-8);
     expect(() => ltnSimulate(net, [0], { duration: 1, method: 'exact' })).toThrow(ValidationError);
+    // the PDS (x stays > 0, so Π is the identity) and the LCS accept u(t) too
+    const pe = pdsSimulate(net, [0.5], { duration: 5, dt: 1e-4 });
+    expect(pe.method).toBe('projected-euler');
+    expect(Math.abs(pe.final[0] - (xt(5) + (0.5 - xt(0)) * Math.exp(-a * 5)))).toBeLessThan(1e-4);
+    const lc1 = lcsSimulate({ d: [2], W: [[0.5]], u: () => [3] }, [0.2], { duration: 2, dt: 1e-3 });
+    const lc2 = lcsSimulate(ONE, [0.2], { duration: 2, dt: 1e-3 });
+    expect(lc1.final).toEqual(lc2.final);
   });
 
   test('exact piecewise-linear integration agrees with dopri5 through switching events', () => {
@@ -187,6 +195,11 @@ describe('WASM batch integration', () => {
 
   test('per-trajectory inputs; NumericalError on blow-up; no leaked kernel memory', () => {
     const before = kernelMemory();
+    for (let k = 0; k < 5; k++)
+      ldsTest([
+        [1, 2],
+        [0, 1],
+      ]);
     for (let k = 0; k < 20; k++) {
       using b = new LtnBatch(ONE, [[0], [0]], { dt: 0.01, method: 'rk4', inputs: [[3], [6]] });
       b.run(20);
