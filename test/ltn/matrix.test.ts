@@ -11,7 +11,7 @@ import {
   pdsBestRate,
   pdsRateBound,
 } from '../../src/index.js';
-import { CYCLIC_M, CYCLIC_NET, LDS_NET, rng } from './helpers.js';
+import { CYCLIC_M, CYCLIC_NET, LDS_NET, randomLdsNet, rng } from './helpers.js';
 
 // Independent check of a symmetric 2×2 or 3×3 being positive definite (Sylvester's criterion).
 function posDef(s: number[][]): boolean {
@@ -264,6 +264,21 @@ describe('Lyapunov diagonal stability', () => {
         [0, 0, 4],
       ]).kappa,
     ).toBeCloseTo(2, 6);
+  });
+
+  test('n = 6: diagonally dominant random networks are certified LDS; a negative diagonal entry is certified not LDS', () => {
+    const r = rng(11);
+    for (let k = 0; k < 4; k++) {
+      const net = randomLdsNet(r, 6);
+      const M = ltnMatrix(net);
+      expect(isHMatrix(M).isH && isHMatrix(M).positiveDiagonal).toBe(true); // sufficient condition
+      expect(ldsTest(M).verdict).toBe('lds');
+      M[2][2] = -0.1; // m_ii < 0 ⇒ not P ⇒ not LDS
+      expect(isPMatrix(M).isP).toBe(false);
+      const t = ldsTest(M);
+      expect(t.verdict).toBe('not-lds');
+      expect(t.upperBound).toBeLessThanOrEqual(1e-12);
+    }
   });
 
   test('Z-matrix (excitatory W): LDS ⇔ M-matrix', () => {
