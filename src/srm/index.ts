@@ -501,7 +501,7 @@ export class SrmNetwork extends KernelObject {
     if (st[0] > this.#satLambda) {
       this.#warn(
         'srm.saturation',
-        `ρ dt reached ${st[0].toPrecision(3)} (> ${this.#satLambda}) in ${st[1]} neuron-steps with ρ dt > 1: the per-step spike probability 1 − e^{−ρ dt} saturates and the discrete process no longer approximates the continuous one; reduce dt`,
+        `ρ dt reached ${st[0].toPrecision(3)} (> ${this.#satLambda}; ${st[1]} neuron-steps had ρ dt > 1): the per-step spike probability 1 − e^{−ρ dt} saturates, so the discrete process no longer approximates the continuous-time one; reduce dt`,
       );
     }
   }
