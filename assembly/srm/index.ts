@@ -111,7 +111,9 @@ function neuronPass(
       }
       const h = <usize>((i & 1) << 3);
       const uu = u53(load<u32>(PHILOX_OUT + h), load<u32>(PHILOX_OUT + h, 4));
-      x = uu < -Math.expm1(-lam) ? 1 : 0;
+      // p = 1 - e^{-lambda} <= lambda: U >= lambda already decides X = 0 (most draws at low
+      // rates) without evaluating expm1; the result is the same as U < p for every U.
+      x = uu < lam && uu < -Math.expm1(-lam) ? 1 : 0;
     }
     store<u8>(xRow + <usize>i, <u8>x);
     let s: f64;
