@@ -16,7 +16,7 @@ let sink = 0;
 
 for (const [n, fSteps, bSteps] of [
   [100, 400, 2000],
-  [1000, 20, 400],
+  [1000, 20, 2000],
 ]) {
   const u = nd.uniforms('bench', 0, n * n, { stream: nd.Streams.init });
   const w = Array.from(u, (x) => (4 / Math.sqrt(n)) * (x - 0.5));
@@ -85,12 +85,37 @@ for (const [n, fSteps, bSteps] of [
     'plain TS forward (dense eligibility)',
     { minSamples: 5, maxTime: 2 },
   );
+  // Second measurement in CPU time (process.cpuUsage), interleaved, median of 7: on a loaded
+  // machine it is far less inflated by waiting for a core than benchmark.js's wall time.
+  const cases = {
+    'wasm forward': [fSteps, () => (sink += net.sample(fSteps, { gradient: 'forward' }).gradient.dW[7])],
+    'TS forward': [fSteps, tsForward],
+    'wasm backward': [bSteps, () => (sink += net.sample(bSteps, { gradient: 'backward' }).gradient.dW[7])],
+    'TS backward': [bSteps, tsBackward],
+  };
+  const cpu = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let rep = 0; rep < 7; rep++) {
+    for (const [k, [units, fn]] of Object.entries(cases)) {
+      const c0 = process.cpuUsage();
+      fn();
+      const d = process.cpuUsage(c0);
+      cpu[k].push(units / ((d.user + d.system) / 1e6));
+    }
+  }
+  const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+  const cpuRate = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, med(v)]));
+  for (const [k, v] of Object.entries(cpuRate))
+    console.log(`  cpu-time: ${k.padEnd(30)} ${Math.round(v).toString().padStart(9)} network-steps/s`);
+  console.log(
+    `  cpu-time ratio WASM/TS: forward ×${(cpuRate['wasm forward'] / cpuRate['TS forward']).toFixed(2)}, backward ×${(cpuRate['wasm backward'] / cpuRate['TS backward']).toFixed(2)}`,
+  );
   const r = (a, b) => rows[a].perSecond / rows[b].perSecond;
   results[n] = {
     rateHz,
     stepsPerSecond: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Math.round(v.perSecond)])),
     wasmOverTsForward: r('wasm forward (dense eligibility)', 'plain TS forward (dense eligibility)'),
     wasmOverTsBackward: r('wasm backward (event-driven)', 'plain TS backward (event-driven)'),
+    cpuTimeStepsPerSecond: Object.fromEntries(Object.entries(cpuRate).map(([k, v]) => [k, Math.round(v)])),
   };
   for (const [k, v] of Object.entries(rows))
     console.log(`  ${k.padEnd(40)} ${Math.round(v.perSecond).toString().padStart(9)} network-steps/s`);
