@@ -5,6 +5,7 @@
 //  - backward: scores stored, event-driven backward pass G[:, j] += R at each spike of j
 //    (O(n·(1 + spikes)) per step; what SrmNetwork.gradient uses)
 // Numbers on a shared 2-core machine are noisy: compare the ratios, not the absolute values.
+import { spawnSync } from 'node:child_process';
 import * as nd from '../dist/index.js';
 import { runSuite } from './util.mjs';
 
@@ -122,6 +123,36 @@ for (const [n, fSteps, bSteps] of [
   console.log(
     `  ratio WASM/TS: forward ×${results[n].wasmOverTsForward.toFixed(2)}, backward ×${results[n].wasmOverTsBackward.toFixed(2)}`,
   );
+  // Peer: NumPy (bench/peers/srm_numpy.py) evaluates the exact log-likelihood and gradient of the
+  // same clamped train from the equations; we compare values and report its speed (the Python
+  // loop over steps with vector ops per step, dense eligibility).
+  const pSteps = n === 100 ? 2000 : 200;
+  const pt = net.sample(pSteps).train;
+  const peer = spawnSync('/usr/bin/python3', ['bench/peers/srm_numpy.py'], {
+    input: JSON.stringify({ n, steps: pSteps, ...P, weights: w, bias: new Array(n).fill(0), spikes: Array.from(pt.spikes) }),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (peer.status === 0) {
+    const pj = JSON.parse(peer.stdout);
+    const ours = net.gradient(pt);
+    let rel = 0;
+    let scale = 0;
+    for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(ours.dW[k]));
+    for (let k = 0; k < n * n; k++) rel = Math.max(rel, Math.abs(ours.dW[k] - pj.dW[k]) / scale);
+    const c0 = process.cpuUsage();
+    net.gradient(pt, { method: 'forward' });
+    const d = process.cpuUsage(c0);
+    results[n].numpy = {
+      stepsPerSecond: Math.round(pj.stepsPerSecond),
+      wasmForwardGradientStepsPerSecond: Math.round(pSteps / ((d.user + d.system) / 1e6)),
+      logLikRelDiff: Math.abs(pj.logLik / ours.logLik - 1),
+      gradMaxDiffOverMax: rel,
+    };
+    console.log(
+      `  peer numpy (dense gradient of a clamped train): ${results[n].numpy.stepsPerSecond} steps/s vs wasm ${results[n].numpy.wasmForwardGradientStepsPerSecond}; |Δ log p|/|log p| = ${results[n].numpy.logLikRelDiff.toExponential(1)}, max |ΔG|/max|G| = ${rel.toExponential(1)}`,
+    );
+  } else console.log(`  peer numpy failed: ${peer.stderr.slice(0, 300)}`);
   net.dispose();
 }
 console.log(JSON.stringify({ srm: results, sink: sink !== 0 }));
