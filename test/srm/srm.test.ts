@@ -452,3 +452,17 @@ test('kernel f64x2 exp (rates): within 2 ulp of Math.exp on [-708, 700], exact a
   expect(k.srmExp(0)).toBe(1);
   expect(k.srmExp(1)).toBeCloseTo(Math.E, 15);
 });
+
+test('run(): onProgress reports completed steps; an aborted run keeps its state and partial spikes', async () => {
+  const net = new SrmNetwork({ n: 4, ...P, rho0: 0.1 });
+  const seen: number[] = [];
+  await net.run(250, { onProgress: (p) => seen.push(p.completed) });
+  expect(seen).toEqual([100, 200, 250]);
+  const ac = new AbortController();
+  ac.abort();
+  await expect(net.run(100, { signal: ac.signal })).rejects.toThrow(/aborted after 0 of 100/);
+  expect(net.step).toBe(250);
+  await expect(net.run(0)).rejects.toThrow(/steps: expected an integer/);
+  net.dispose();
+  await expect(net.run(10)).rejects.toThrow(/after dispose/);
+});
