@@ -191,6 +191,64 @@ export function srmExp(x: f64): f64 {
   return f64x2.extract_lane(expv(f64x2.splat(x)), 0);
 }
 
+/** Steps 3-4 for one neuron whose rate lambda is known (the general path). */
+// @ts-ignore: decorator
+@inline
+function neuronScalar(
+  i: i32,
+  lam: f64,
+  usyn: usize,
+  bias: usize,
+  adapt: usize,
+  eta0: f64,
+  invDu: f64,
+  logC: f64,
+  clamp: usize,
+  dataRow: usize,
+  ubuf: usize,
+  xRow: usize,
+  sRow: usize,
+  ll: usize,
+  gb: usize,
+  form: i32,
+): void {
+  const o = <usize>i << 3;
+  let x: u32;
+  if (clamp != 0 && load<u8>(clamp + <usize>i) != 0) {
+    x = load<u8>(dataRow + <usize>i) != 0 ? 1 : 0;
+  } else {
+    const uu = load<f64>(ubuf + o);
+    // p = 1 - e^{-lambda} <= lambda: U >= lambda already decides X = 0 without evaluating
+    // expm1; the result is the same as U < p for every U.
+    x = uu < lam && uu < -Math.expm1(-lam) ? 1 : 0;
+  }
+  store<u8>(xRow + <usize>i, <u8>x);
+  let s: f64;
+  let l: f64;
+  if (form == 0) {
+    // Bernoulli with p = 1 - exp(-lambda): log p = log(-expm1(-lambda)), log(1-p) = -lambda;
+    // d/du = (lambda/du) * [X / expm1(lambda) - (1 - X)].
+    if (x) {
+      l = Math.log(-Math.expm1(-lam));
+      s = lam > 0.0 ? (invDu * lam) / Math.expm1(lam) : invDu;
+    } else {
+      l = -lam;
+      s = -invDu * lam;
+    }
+  } else {
+    // Poisson count form: X log lambda - lambda, d/du = (X - lambda) / du.
+    if (x) {
+      // same expression as the f64x2 pass, so bit-identical to the exponent used for lambda
+      const u = load<f64>(usyn + o) + load<f64>(bias + o) - eta0 * load<f64>(adapt + o);
+      l = u * invDu + logC - lam;
+    } else l = -lam;
+    s = invDu * (<f64>x - lam);
+  }
+  store<f64>(sRow + o, s);
+  store<f64>(ll + o, load<f64>(ll + o) + l);
+  if (gb != 0) store<f64>(gb + o, load<f64>(gb + o) + s);
+}
+
 /**
  * Steps 1-4 for every neuron of one time step: writes X (u8 row), the score s (f64 row), adds
  * the log-likelihood to ll[i] and the score to gb[i] (when gb != 0); tracks max lambda in st[0]
@@ -251,46 +309,45 @@ function neuronPass(
   }
   let lamMax = load<f64>(st);
   let sat = load<f64>(st, 8);
-  for (let i = 0; i < n; i++) {
+  let mxv = f64x2.splat(lamMax);
+  let satv = f64x2.splat(0.0);
+  const one = f64x2.splat(1.0);
+  const nid = f64x2.splat(-invDu);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const o = <usize>i << 3;
-    const lam = load<f64>(sRow + o);
+    const lam2 = v128.load(sRow + o);
+    // Fast path for a pair that does not spike (most pairs at low rates): sampled with
+    // U >= lambda, or clamped to 0. Same values as the scalar path (l = -lambda, s = -lambda/du).
+    let silent = false;
+    const c2: u32 = clamp != 0 ? <u32>load<u16>(clamp + <usize>i) : 0;
+    if (c2 == 0) silent = !v128.any_true(f64x2.lt(v128.load(ubuf + o), lam2));
+    else if (c2 == 0x0101) silent = load<u16>(dataRow + <usize>i) == 0;
+    if (silent) {
+      mxv = f64x2.max(mxv, lam2);
+      satv = f64x2.add(satv, v128.and(f64x2.gt(lam2, one), one));
+      store<u16>(xRow + <usize>i, 0);
+      const s2 = f64x2.mul(nid, lam2);
+      v128.store(sRow + o, s2);
+      v128.store(ll + o, f64x2.sub(v128.load(ll + o), lam2));
+      if (gb != 0) v128.store(gb + o, f64x2.add(v128.load(gb + o), s2));
+    } else {
+      for (let q = i; q < i + 2; q++) {
+        const lam = load<f64>(sRow + (<usize>q << 3));
+        if (lam > lamMax) lamMax = lam;
+        if (lam > 1.0) sat += 1.0;
+        neuronScalar(q, lam, usyn, bias, adapt, eta0, invDu, logC, clamp, dataRow, ubuf, xRow, sRow, ll, gb, form);
+      }
+    }
+  }
+  if (i < n) {
+    const lam = load<f64>(sRow + (<usize>i << 3));
     if (lam > lamMax) lamMax = lam;
     if (lam > 1.0) sat += 1.0;
-    let x: u32;
-    if (clamp != 0 && load<u8>(clamp + <usize>i) != 0) {
-      x = load<u8>(dataRow + <usize>i) != 0 ? 1 : 0;
-    } else {
-      const uu = load<f64>(ubuf + o);
-      // p = 1 - e^{-lambda} <= lambda: U >= lambda already decides X = 0 (most draws at low
-      // rates) without evaluating expm1; the result is the same as U < p for every U.
-      x = uu < lam && uu < -Math.expm1(-lam) ? 1 : 0;
-    }
-    store<u8>(xRow + <usize>i, <u8>x);
-    let s: f64;
-    let l: f64;
-    if (form == 0) {
-      // Bernoulli with p = 1 - exp(-lambda): log p = log(-expm1(-lambda)), log(1-p) = -lambda;
-      // d/du = (lambda/du) * [X / expm1(lambda) - (1 - X)].
-      if (x) {
-        l = Math.log(-Math.expm1(-lam));
-        s = lam > 0.0 ? (invDu * lam) / Math.expm1(lam) : invDu;
-      } else {
-        l = -lam;
-        s = -invDu * lam;
-      }
-    } else {
-      // Poisson count form: X log lambda - lambda, d/du = (X - lambda) / du.
-      if (x) {
-        // same expression as the f64x2 pass, so bit-identical to the exponent used for lambda
-        const u = load<f64>(usyn + o) + load<f64>(bias + o) - eta0 * load<f64>(adapt + o);
-        l = u * invDu + logC - lam;
-      } else l = -lam;
-      s = invDu * (<f64>x - lam);
-    }
-    store<f64>(sRow + o, s);
-    store<f64>(ll + o, load<f64>(ll + o) + l);
-    if (gb != 0) store<f64>(gb + o, load<f64>(gb + o) + s);
+    neuronScalar(i, lam, usyn, bias, adapt, eta0, invDu, logC, clamp, dataRow, ubuf, xRow, sRow, ll, gb, form);
   }
+  lamMax = Math.max(lamMax, Math.max(f64x2.extract_lane(mxv, 0), f64x2.extract_lane(mxv, 1)));
+  sat += f64x2.extract_lane(satv, 0) + f64x2.extract_lane(satv, 1);
   store<f64>(st, lamMax);
   store<f64>(st, sat, 8);
   return 0;
@@ -351,8 +408,30 @@ export function srmRun(
       }
     }
     // Traces, exact on the grid: phi(t+1) = kPsp (phi(t) + X(t)); usyn follows phi linearly.
+    // A silent pair decays on f64x2 (kPsp * (phi + 0) == kPsp * phi since phi is never -0).
     let ns = 0;
-    for (let i = 0; i < n; i++) {
+    const kpv = f64x2.splat(kPsp);
+    const kav = f64x2.splat(kAdapt);
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      if (load<u16>(xRow + <usize>i) == 0) {
+        v128.store(phi + o, f64x2.mul(kpv, v128.load(phi + o)));
+        v128.store(adapt + o, f64x2.mul(kav, v128.load(adapt + o)));
+        continue;
+      }
+      for (let q = i; q < i + 2; q++) {
+        const oq = <usize>q << 3;
+        const x = <f64>load<u8>(xRow + <usize>q);
+        store<f64>(phi + oq, kPsp * (load<f64>(phi + oq) + x));
+        store<f64>(adapt + oq, kAdapt * (load<f64>(adapt + oq) + x));
+        if (x != 0.0) {
+          store<i32>(spk + (<usize>ns << 2), q);
+          ns++;
+        }
+      }
+    }
+    if (i < n) {
       const o = <usize>i << 3;
       const x = <f64>load<u8>(xRow + <usize>i);
       store<f64>(phi + o, kPsp * (load<f64>(phi + o) + x));
@@ -366,13 +445,12 @@ export function srmRun(
       const j = <usize>load<i32>(spk + (<usize>q << 2));
       addInto(usyn, wT + ((j * nn) << 3), n);
     }
-    const kv = f64x2.splat(kPsp);
-    let i = 0;
-    for (; i + 1 < n; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(usyn + o, f64x2.mul(kv, v128.load(usyn + o)));
+    let m = 0;
+    for (; m + 1 < n; m += 2) {
+      const o = <usize>m << 3;
+      v128.store(usyn + o, f64x2.mul(kpv, v128.load(usyn + o)));
     }
-    if (i < n) store<f64>(usyn + (<usize>i << 3), kPsp * load<f64>(usyn + (<usize>i << 3)));
+    if (m < n) store<f64>(usyn + (<usize>m << 3), kPsp * load<f64>(usyn + (<usize>m << 3)));
   }
   return 0;
 }
