@@ -25,4 +25,17 @@ export const cases: CrossCases = {
       net.dispose();
     }
   },
+  'srm: 10 variational updates (2 visible + 2 hidden, seed "v")': (nd) => {
+    const vis = new nd.SrmNetwork({ n: 2, weights: [0, 1.5, 1.5, 0], bias: -0.5, rho0: 0.05, eta0: 2 });
+    const data = vis.sample(300, { seed: 'v' }).train;
+    vis.dispose();
+    const v = new nd.SrmVariational({ n: 4, visible: [1, 1, 0, 0], rho0: 0.05, eta0: 2, biasQ: -1, biasM: -1 });
+    try {
+      const f: number[] = [];
+      for (let e = 0; e < 10; e++) f.push(v.learnStep(data, { learningRateM: 0.01, learningRateQ: 1e-3, seed: 'v', trial: e }).freeEnergy);
+      return nd.fingerprint(f, v.model.weights(), v.recognition.weights(), v.recognition.bias());
+    } finally {
+      v.dispose();
+    }
+  },
 };
