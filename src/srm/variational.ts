@@ -149,8 +149,9 @@ export class SrmVariational extends KernelObject {
     this.assertLive();
     const full = this.expand(data);
     const n = this.n;
-    const q = this.recognition.sample(full.steps, { ...checkOptions('draw', draw), clamp: full });
-    const gq = this.recognition.gradient(q.train);
+    // One pass samples X_H ~ Q and accumulates the score of log Q (same values as gradient()).
+    const q = this.recognition.sample(full.steps, { ...checkOptions('draw', draw), clamp: full, gradient: 'backward' });
+    const gq = q.gradient!;
     const gm = this.model.gradient(q.train);
     let logQ = 0;
     const dWQ = new Float64Array(n * n);
