@@ -221,11 +221,15 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
 }
 
 /**
- * One w-direction step: conservative first-order upwind for ∂_t p + ε∂_w[(Φ − w)p] = εν∂_ww p
- * (seed eqs. (9), (41)), zero flux at both ends of the w-grid. Φ_k at cell centres, the velocity
- * u_{k+1/2} = ε(½(Φ_k + Φ_{k+1}) − w_{k+1/2}) at interfaces. Interface flux
- * F = α_k p_k − β_k p_{k+1}, α = u⁺ + εν/Δw, β = u⁻ + εν/Δw. Explicit mode checks the
- * positivity bound Δt/Δw·max(β_{k−1} + α_k) ≤ 1.
+ * One w-direction step for ∂_t p + ε∂_w[(Φ − w)p] = εν∂_ww p (seed eqs. (9), (41)), zero flux at
+ * both ends of the w-grid. Cell velocities u_k = ε(Φ_k − w_k); interface flux of the local
+ * Lax–Friedrichs (Rusanov) type, the monotone first-order upwind flux for this nonlinear
+ * transport (Φ depends on p):
+ *   F_{k+1/2} = ½(u_k p_k + u_{k+1} p_{k+1}) − ½λ(p_{k+1} − p_k) − εν(p_{k+1} − p_k)/Δw,
+ *   λ = ε·max over both cells of (|Φ − w| + |Φ|) ≥ |∂f/∂p| for the Hebbian flux ε(Φ − w)p.
+ * Written F = α_k p_k − β_k p_{k+1} with α, β ≥ 0, so the explicit step is positive under
+ * Δt/Δw·max(β_{k−1} + α_k) ≤ 1 (checked) and the implicit one is an M-matrix. (Velocity upwinding
+ * with Φ averaged at interfaces admits a stationary odd–even mode of H; this flux does not.)
  */
 function stepW(par: usize, step: f64, time: f64): i32 {
   const nv = <i32>rd(par, P_NV);
@@ -241,15 +245,22 @@ function stepW(par: usize, step: f64, time: f64): i32 {
   const work = ptr(par, P_PTR_WORK) + (<usize>(5 * nv) << 3);
   const al = work; // α_k, k < nw − 1
   const be = work + (<usize>nw << 3); // β_k
-  const cw = work + (<usize>(2 * nw) << 3); // Thomas c' / explicit row buffer index
+  const cw = work + (<usize>(2 * nw) << 3); // Thomas c'
   const iv = work + (<usize>(3 * nw) << 3); // 1/den
   const d = (eps * nu) / dw;
   const r = dt / dw;
+  let phiL = load<f64>(at(phip, 0));
+  let uL = eps * (phiL - load<f64>(at(wp, 0)));
+  let sL = Math.abs(uL) + eps * Math.abs(phiL);
   for (let k = 0; k < nw - 1; k++) {
-    const wf = 0.5 * (load<f64>(at(wp, k)) + load<f64>(at(wp, k + 1)));
-    const u = eps * (0.5 * (load<f64>(at(phip, k)) + load<f64>(at(phip, k + 1))) - wf);
-    store<f64>(at(al, k), (u > 0.0 ? u : 0.0) + d);
-    store<f64>(at(be, k), (u < 0.0 ? -u : 0.0) + d);
+    const phiR = load<f64>(at(phip, k + 1));
+    const uR = eps * (phiR - load<f64>(at(wp, k + 1)));
+    const sR = Math.abs(uR) + eps * Math.abs(phiR);
+    const lam = sL > sR ? sL : sR;
+    store<f64>(at(al, k), 0.5 * (uL + lam) + d);
+    store<f64>(at(be, k), 0.5 * (lam - uR) + d);
+    uL = uR;
+    sL = sR;
   }
   if (!implicit) {
     let worst = 0.0;

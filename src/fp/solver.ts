@@ -394,7 +394,7 @@ export class FokkerPlanckSolver extends KernelObject {
           const msg =
             f.index >= 0
               ? `explicit v-step unstable at w-slice ${f.index}: dt must be <= ${f.value} (positivity bound dt·(a/h²)(B(−z)+B(z)) <= 1); use vScheme 'semi-implicit' or a smaller dt`
-              : `explicit w-step violates the CFL bound: dt must be <= ${f.value} (dt·max(|ε(Φ−w)| + εν/Δw)/Δw <= 1); use wScheme 'implicit' or a smaller dt`;
+              : `explicit w-step violates the CFL bound: dt must be <= ${f.value} (dt·max(α + β)/Δw <= 1, α, β the Rusanov flux coefficients ≈ ε(|Φ−w| + |Φ|) + εν/Δw); use wScheme 'implicit' or a smaller dt`;
           throw new NumericalError(`FokkerPlanckSolver.run: ${msg}`, f);
         }
         throw new NumericalError('FokkerPlanckSolver.run', f);
