@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { type FpGrid, type FpSigma, fpSigma } from './common.js';
+export { FpParticleNetwork, type FpParticleOptions } from './particles.js';
 export {
   type FokkerPlanckOptions,
   FokkerPlanckSolver,
