@@ -389,7 +389,7 @@ export interface FpLearningEquilibriumOptions extends FpModelConstants {
 export interface FpLearningEquilibrium {
   /** Total activity N̄. */
   nbar: number;
-  /** Support [−φ(N̄), 0] of H (φ = √2·N̄ for K = −1, eq. (37)). */
+  /** Support [−φ(N̄), 0] of H (φ = √2·N̄ for K = −1, eqs. (36)–(37)). */
   support: [number, number];
   /** H(w) = w/(K(w)·N̄·N_{N̄,I}(w)) on the support, 0 elsewhere. */
   H: (w: number) => number;
@@ -399,7 +399,7 @@ export interface FpLearningEquilibrium {
 
 /**
  * Proposition 6.2: the inhibitory learning equilibria supported on a single interval [−φ, 0]:
- * φ(N̄) from N̄² = ∫_{−φ}^0 −w/K dw (eq. (37)) and N̄ from ∫_{−φ}^0 (w/K) Z_{N̄,I} dw = aN̄
+ * φ(N̄) from N̄² = ∫_{−φ}^0 w/K dw (eq. (36); (37) prints −w/K, a sign slip: w/K > 0) and N̄ from ∫_{−φ}^0 (w/K) Z_{N̄,I} dw = aN̄
  * (eq. (40)); all roots by bracketing (unique for σ(N) = N and I' ≥ 0).
  */
 export function fpLearningEquilibrium(options: FpLearningEquilibriumOptions): FpLearningEquilibrium[] {
@@ -419,8 +419,8 @@ export function fpLearningEquilibrium(options: FpLearningEquilibriumOptions): Fp
   }
   const phiOf = (nb: number): number => {
     if (Kc !== null) return Math.sqrt(-2 * Kc * nb * nb);
-    // N̄² = ∫_{−φ}^0 −w/K dw, increasing in φ: bracket by doubling, then bisection
-    const F = (ph: number) => integrate((x) => -x / K(x), -ph, 0, 1e-12) - nb * nb;
+    // N̄² = ∫_{−φ}^0 w/K dw, increasing in φ: bracket by doubling, then bisection
+    const F = (ph: number) => integrate((x) => x / K(x), -ph, 0, 1e-12) - nb * nb;
     let hi = Math.max(1e-6, nb);
     while (F(hi) < 0 && hi < 1e6) hi *= 2;
     return solveBracket(F, 0, hi);
