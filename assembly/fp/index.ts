@@ -475,6 +475,28 @@ function learningField(par: usize, nbar: f64): void {
 }
 
 /**
+ * Fills the kernel-side constants of a parameter block: G_j = e^{−(j+½)h²/a} and the STDP trace
+ * decay e^{−Δt/τ}. Computed here, not in JavaScript, because engines' Math.exp differ in the last
+ * bit and the run must be bit-identical in Node, Deno and browsers.
+ */
+export function fpPrepare(par: usize): void {
+  const nv = <i32>rd(par, P_NV);
+  const h = rd(par, P_H);
+  const a = rd(par, P_A);
+  const gp = ptr(par, P_PTR_G);
+  for (let j = 0; j < nv; j++) store<f64>(at(gp, j), Math.exp((-(<f64>j + 0.5) * h * h) / a));
+  wr(par, P_TRACE_DECAY, Math.exp(-rd(par, P_DT) / rd(par, P_TAU)));
+}
+
+/** out[i] = exp(−½((v0 + i·h − mean)/sd)²), i < n (Gaussian initial profiles, engine-independent). */
+export function fpGaussianProfile(out: usize, n: i32, v0: f64, h: f64, mean: f64, sd: f64): void {
+  for (let i = 0; i < n; i++) {
+    const x = (v0 + <f64>i * h - mean) / sd;
+    store<f64>(at(out, i), Math.exp(-0.5 * x * x));
+  }
+}
+
+/**
  * Advances the (v, w) density by `steps` steps. Per step: (1) N̄ = Σ N_k Δw from the previous
  * step, blow-up check (N̄ > nMax or non-finite ⇒ STATUS_BLOWUP, p left at the last good step);
  * (2) σ = σ(N̄), drift offsets c_k = I_k + w_k σ; (3) v-step (SG) ⇒ p, N_k; (4) when learning is
@@ -521,7 +543,7 @@ const Q_VF = 3;
 const Q_VR = 4;
 const Q_SIGMA = 5;
 const Q_SIGMA_MAX = 6;
-const Q_FILTER = 7; // 1 − e^{−Δt/τ_N} (1 = instantaneous N̄)
+const Q_FILTER = 7; // τ_N of the rate filter (0 = instantaneous N̄)
 const Q_NBAR = 8;
 const Q_STEP = 9;
 const Q_K0 = 10;
@@ -551,7 +573,8 @@ export function fpParticleRun(par: usize, steps: i32): i32 {
   const vr = rd(par, Q_VR);
   const kind = <i32>rd(par, Q_SIGMA);
   const smax = rd(par, Q_SIGMA_MAX);
-  const filt = rd(par, Q_FILTER);
+  const tauN = rd(par, Q_FILTER);
+  const filt = tauN > 0.0 ? 1.0 - Math.exp(-dt / tauN) : 1.0;
   const k0 = <u32>rd(par, Q_K0);
   const k1 = <u32>rd(par, Q_K1);
   const sn = <u32>rd(par, Q_NOISE_STREAM);

@@ -119,7 +119,7 @@ export class FpParticleNetwork extends KernelObject {
     p[Q.VR] = vR;
     p[Q.SIGMA] = sg.code;
     p[Q.SIGMA_MAX] = sg.max;
-    p[Q.FILTER] = tau === 0 ? 1 : -Math.expm1(-dt / tau);
+    p[Q.FILTER] = tau; // the kernel forms 1 − e^{−Δt/τ} (engine-independent exp)
     p[Q.NBAR] = 0;
     p[Q.STEP] = 0;
     p[Q.K0] = key.k0;

@@ -264,7 +264,9 @@ function allRoots(f: (x: number) => number, xs: number[]): number[] {
 function scanGrid(max: number, n: number): number[] {
   const xs = [0];
   const lo = 1e-8;
-  for (let j = 0; j < n; j++) xs.push(lo * (max / lo) ** (j / (n - 1)));
+  // exp/log rather than ** : V8 versions differ in the last bit of pow, not of exp and log
+  const r = Math.log(max / lo);
+  for (let j = 0; j < n; j++) xs.push(lo * Math.exp((r * j) / (n - 1)));
   return xs;
 }
 
@@ -592,7 +594,9 @@ export function fpDiscrimination(options: FpDiscriminationOptions): {
   for (let k = 0; k < n; k++) {
     dist += Math.abs(A.N[k] - B.N[k]);
     const wm = Math.max(0, -o.w[k]);
-    const L = Math.exp(-((nI + wm * sm) ** 2 + (nJ + wm * sm) ** 2) / a);
+    const li = nI + wm * sm;
+    const lj = nJ + wm * sm;
+    const L = Math.exp(-(li * li + lj * lj) / a);
     bound += (L * Hs[k] * Math.abs(I[k] - J[k])) / (m * o.dw);
   }
   dist *= o.dw;
