@@ -90,6 +90,11 @@ export interface SrmDrawOptions {
  * const v = new SrmVariational({ n: 6, visible: [1, 1, 1, 0, 0, 0] });
  * for (let e = 0; e < 100; e++) v.learnStep(data, { learningRateM: 1e-3, learningRateQ: 1e-4, trial: e });
  * v.dispose();
+ * // Q seeing the data 2 steps ahead: Q has 6 + 3 neurons; give the look-ahead copies
+ * // (columns 6..8) excitatory weights onto Q's hidden rows 3..5 so that the hidden code does not collapse
+ * const wQ = new Array(81).fill(0);
+ * for (let i = 3; i < 6; i++) for (let j = 6; j < 9; j++) wQ[i * 9 + j] = 0.5;
+ * const la = new SrmVariational({ n: 6, visible: [1, 1, 1, 0, 0, 0], lookahead: 2, weightsQ: wQ });
  * ```
  */
 export class SrmVariational extends KernelObject {
