@@ -25,6 +25,16 @@ export {
 } from './convergence.js';
 export { type LyapunovOptions, type LyapunovTrial, lyapunovTrial } from './lyapunov.js';
 export {
+  type RandomLabOptions,
+  type RateSynchronyOptions,
+  type RateSynchronyParams,
+  type RateSynchronyResult,
+  type RateSynchronyTrial,
+  randomLabNetwork,
+  rateSynchronyStudy,
+  rateSynchronyTrial,
+} from './recurrent.js';
+export {
   CoupledNoise,
   type FeedforwardLabOptions,
   feedforwardLabNetwork,
