@@ -34,6 +34,7 @@ export {
   rateSynchronyStudy,
   rateSynchronyTrial,
 } from './recurrent.js';
+export { type LabReferenceRun, labRunReference } from './reference.js';
 export {
   CoupledNoise,
   type FeedforwardLabOptions,

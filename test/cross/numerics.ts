@@ -33,7 +33,10 @@ export const cases: CrossCases = {
         T: 40,
         hs: [0.2, 0.1],
         hRef: 0.025,
-        schemes: [{ integrator: 'euler-maruyama', rule: 'grid' }, { integrator: 'exact', rule: 'linear' }],
+        schemes: [
+          { integrator: 'euler-maruyama', rule: 'grid' },
+          { integrator: 'exact', rule: 'linear' },
+        ],
         window: 1,
       },
     });

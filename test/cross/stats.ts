@@ -6,7 +6,9 @@ export const cases: CrossCases = {
     nd.fingerprint([
       ...[1, 2, 5, 30].map((df) => nd.studentTQuantile(0.975, df)),
       nd.fitOrder([0.4, 0.2, 0.1], [0.3, 0.16, 0.07]).order.value,
-      ...nd.loopTruncatedRates({ gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5 }, [0.05, 0.045], [0.02, 0.03], [0, 0.01, 0.02, 0], 3).flatMap((x) => [...x]),
+      ...nd
+        .loopTruncatedRates({ gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5 }, [0.05, 0.045], [0.02, 0.03], [0, 0.01, 0.02, 0], 3)
+        .flatMap((x) => [...x]),
     ]),
   'stats: matching, χ, flux accumulator': (nd) => {
     const m = nd.matchSpikeTrains([1, 2.5, 4, 9], [1.2, 2.4, 4.9, 5.2], 1);
