@@ -521,36 +521,53 @@ function z4(out: usize, b: i32, odd: i32, stream: u32, i: u32, t: u32): f64 {
 /**
  * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
  * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
- * Expression order equals generalNeuron's, so results are bit-identical.
+ * Expression order equals generalNeuron's, so results are bit-identical. The loop-invariant
+ * vectors are locals of fastLoop passed in, so V8 does not reload or re-splat them per
+ * iteration (research/perf-ceiling.md section 4, item 2).
  */
 // @ts-ignore: decorator
 @inline
-function pairStep(i: i32, coef: usize, EXACT: bool, xI: v128, xV: v128, slot0: usize): i32 {
+function pairStep(
+  i: i32,
+  coef: usize,
+  EXACT: bool,
+  xI: v128,
+  xV: v128,
+  slot0: usize,
+  Vp: usize,
+  Ip: usize,
+  I2p: usize,
+  Rp: usize,
+  k1v: v128,
+  k2v: v128,
+  k3v: v128,
+  k4v: v128,
+  k5v: v128,
+  k6v: v128,
+  mu: v128,
+  vth: v128,
+  nv: v128,
+): i32 {
   const off = <usize>i << 3;
-  const v = v128.load(gVp + off);
-  const c = v128.load(gIp + off);
-  const c2 = v128.load(gI2p + off);
-  const mu = f64x2.splat(hf(coef, C_MU));
+  const v = v128.load(Vp + off);
+  const c = v128.load(Ip + off);
+  const c2 = v128.load(I2p + off);
   let vN: v128;
   let cN: v128;
   let c2N: v128;
   if (EXACT) {
-    const vinf = f64x2.splat(hf(coef, C_VINF));
+    // k1 = vinf, k2 = eA, k3 = P21, k4 = P21b, k5 = eB, k6 = eB2
     vN = f64x2.add(
-      f64x2.add(
-        f64x2.add(f64x2.add(vinf, f64x2.mul(f64x2.sub(v, vinf), f64x2.splat(hf(coef, C_EA)))), f64x2.mul(f64x2.sub(c, mu), f64x2.splat(hf(coef, C_P21)))),
-        f64x2.mul(c2, f64x2.splat(hf(coef, C_P21B))),
-      ),
+      f64x2.add(f64x2.add(f64x2.add(k1v, f64x2.mul(f64x2.sub(v, k1v), k2v)), f64x2.mul(f64x2.sub(c, mu), k3v)), f64x2.mul(c2, k4v)),
       xV,
     );
-    cN = f64x2.add(f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), f64x2.splat(hf(coef, C_EB)))), xI);
-    c2N = f64x2.mul(c2, f64x2.splat(hf(coef, C_EB2)));
+    cN = f64x2.add(f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5v)), xI);
+    c2N = f64x2.mul(c2, k6v);
   } else {
-    const h = gH;
-    const na = f64x2.splat(-hf(coef, C_A));
-    vN = f64x2.add(v, f64x2.mul(f64x2.splat(h), f64x2.add(f64x2.add(f64x2.mul(na, f64x2.sub(v, f64x2.splat(hf(coef, C_VL)))), c), c2)));
-    cN = f64x2.add(f64x2.sub(c, f64x2.mul(f64x2.splat(h * hf(coef, C_B)), f64x2.sub(c, mu))), xI);
-    c2N = f64x2.sub(c2, f64x2.mul(f64x2.splat(h * hf(coef, C_B2)), c2));
+    // k1 = h, k2 = -a, k3 = VL, k4 = h b, k5 = h b2
+    vN = f64x2.add(v, f64x2.mul(k1v, f64x2.add(f64x2.add(f64x2.mul(k2v, f64x2.sub(v, k3v)), c), c2)));
+    cN = f64x2.add(f64x2.sub(c, f64x2.mul(k4v, f64x2.sub(c, mu))), xI);
+    c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
   }
   let accV = f64x2.splat(0);
   if (slot0 != 0) {
@@ -565,14 +582,13 @@ function pairStep(i: i32, coef: usize, EXACT: bool, xI: v128, xV: v128, slot0: u
     v128.store(sp + nb, zero);
     v128.store(sp + 2 * nb, zero);
   }
-  const vth = f64x2.splat(hf(coef, C_VTH));
-  const ru = v128.load(gRp + off);
+  const ru = v128.load(Rp + off);
   const bad = f64x2.add(f64x2.add(f64x2.sub(vN, vN), f64x2.sub(cN, cN)), f64x2.sub(c2N, c2N));
-  const attn = v128.or(v128.or(f64x2.ge(vN, vth), f64x2.ge(v, vth)), v128.or(f64x2.gt(ru, f64x2.splat(gStep)), f64x2.ne(bad, bad)));
+  const attn = v128.or(v128.or(f64x2.ge(vN, vth), f64x2.ge(v, vth)), v128.or(f64x2.gt(ru, nv), f64x2.ne(bad, bad)));
   if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
-  v128.store(gVp + off, vN);
-  v128.store(gIp + off, cN);
-  v128.store(gI2p + off, c2N);
+  v128.store(Vp + off, vN);
+  v128.store(Ip + off, cN);
+  v128.store(I2p + off, c2N);
   return 0;
 }
 
@@ -627,6 +643,20 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
   const cVV = hf(coef, C_CVV);
   const sem = hf(coef, C_SEM);
   const zero = f64x2.splat(0);
+  const Vp = gVp;
+  const Ip = gIp;
+  const I2p = gI2p;
+  const Rp = gRp;
+  const mu = f64x2.splat(hf(coef, C_MU));
+  const vth = f64x2.splat(hf(coef, C_VTH));
+  const nv = f64x2.splat(gStep);
+  const h = gH;
+  const k1v = f64x2.splat(EXACT ? hf(coef, C_VINF) : h);
+  const k2v = f64x2.splat(EXACT ? hf(coef, C_EA) : -hf(coef, C_A));
+  const k3v = f64x2.splat(EXACT ? hf(coef, C_P21) : hf(coef, C_VL));
+  const k4v = f64x2.splat(EXACT ? hf(coef, C_P21B) : h * hf(coef, C_B));
+  const k5v = f64x2.splat(EXACT ? hf(coef, C_EB) : h * hf(coef, C_B2));
+  const k6v = f64x2.splat(EXACT ? hf(coef, C_EB2) : 0);
   if (NOISY) {
     for (; i + 8 <= end; i += 8) {
       const p0 = <u32>i >>> 1;
@@ -644,7 +674,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
           xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
           xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
         } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-        st = pairStep(j, coef, EXACT, xI, xV, slot0);
+        st = pairStep(j, coef, EXACT, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
         if (st != 0) return st;
       }
     }
@@ -659,12 +689,12 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
         xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
         xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
       } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, xI, xV, slot0);
+      st = pairStep(i, coef, EXACT, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
       if (st != 0) return st;
     }
   } else {
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, zero, zero, slot0);
+      st = pairStep(i, coef, EXACT, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
       if (st != 0) return st;
     }
   }
