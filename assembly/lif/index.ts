@@ -583,8 +583,12 @@ function pairStep(
     v128.store(sp + 2 * nb, zero);
   }
   const ru = v128.load(Rp + off);
-  const bad = f64x2.add(f64x2.add(f64x2.sub(vN, vN), f64x2.sub(cN, cN)), f64x2.sub(c2N, c2N));
-  const attn = v128.or(v128.or(f64x2.ge(vN, vth), f64x2.ge(v, vth)), v128.or(f64x2.gt(ru, nv), f64x2.ne(bad, bad)));
+  // Attention: V^{n+1} >= V_th or NaN (fails `<`), V^n >= V_th (catch-up), refractory, or V = -inf. A
+  // non-finite I reaches V one step later (documented), so I and I2 are not tested here.
+  const attn = v128.or(
+    v128.or(v128.not(f64x2.lt(vN, vth)), f64x2.ge(v, vth)),
+    v128.or(f64x2.gt(ru, nv), f64x2.le(vN, f64x2.splat(-1.7976931348623157e308))),
+  );
   if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
   v128.store(Vp + off, vN);
   v128.store(Ip + off, cN);
