@@ -16,6 +16,7 @@
 import { fail, STATUS_NONFINITE } from '../kernel';
 import { PHILOX_OUT, philoxInto } from '../rng/philox';
 import { normalFromWords, normalAt, uniformAt } from '../rng/normal';
+import { ZIG_K, ZIG_W } from '../rng/zigtables';
 
 export const LIF_KERNEL: i32 = 2;
 
@@ -606,15 +607,6 @@ function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): vo
   v128.store(out, c3, 48);
 }
 
-/** Normal of neuron 2(p0 + b) + odd from a philox4 output (words 2·odd, 2·odd + 1 of block b). */
-// @ts-ignore: decorator
-@inline
-function z4(out: usize, b: i32, odd: i32, stream: u32, i: u32, t: u32): f64 {
-  const lo = load<u32>(out + (<usize>(odd * 32 + b * 4)));
-  const hi = load<u32>(out + (<usize>(odd * 32 + 16 + b * 4)));
-  return normalFromWords(gK0, gK1, stream, i, t, lo, hi);
-}
-
 /**
  * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
  * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
@@ -727,6 +719,54 @@ function pairSlow(i: i32, coef: usize, v: v128, c: v128, c2: v128, vN: v128, cN:
 }
 
 /**
+ * Two ziggurat normals at once (f64x2) from the words of neurons j, j+1 (lanes 0, 1 of lo, hi):
+ * the fast path of normalFromWords with the same arithmetic (so the same bits); if either lane
+ * is rejected (about 3 % of pairs) both go through the scalar code.
+ */
+// @ts-ignore: decorator
+@inline
+function zig2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
+  const rabs = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(hi), f64x2.splat(1048576.0)), f64x2.convert_low_i32x4_u(i32x4.shr_u(lo, 12)));
+  const i0 = <usize>(i32x4.extract_lane(lo, 0) & 0xff) << 3;
+  const i1 = <usize>(i32x4.extract_lane(lo, 1) & 0xff) << 3;
+  const kv = f64x2.replace_lane(f64x2.splat(load<f64>(ZIG_K + i0)), 1, load<f64>(ZIG_K + i1));
+  if (v128.all_true<i64>(f64x2.lt(rabs, kv))) {
+    const wv = f64x2.replace_lane(f64x2.splat(load<f64>(ZIG_W + i0)), 1, load<f64>(ZIG_W + i1));
+    // bit 8 of lo is the sign: move it to bit 63 of each f64 lane.
+    const sign = v128.and(i64x2.shl(i64x2.extend_low_i32x4_u(lo), 55), i64x2.splat(<i64>0x8000000000000000));
+    return v128.xor(f64x2.mul(rabs, wv), sign);
+  }
+  return zigSlow2(lo, hi, stream, j, t);
+}
+
+function zigSlow2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
+  const a = normalFromWords(gK0, gK1, stream, j, t, <u32>i32x4.extract_lane(lo, 0), <u32>i32x4.extract_lane(hi, 0));
+  const b = normalFromWords(gK0, gK1, stream, j + 1, t, <u32>i32x4.extract_lane(lo, 1), <u32>i32x4.extract_lane(hi, 1));
+  return f64x2.replace_lane(f64x2.splat(a), 1, b);
+}
+
+/** The four normal pairs of a philox4 output, neurons i..i+7, into Z (4 x v128). */
+const ZA: usize = memory.data(64, 16);
+const ZB: usize = memory.data(64, 16);
+
+// @ts-ignore: decorator
+@inline
+function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
+  const w0 = v128.load(px);
+  const w1 = v128.load(px, 16);
+  const w2 = v128.load(px, 32);
+  const w3 = v128.load(px, 48);
+  const loA = v128.shuffle<i32>(w0, w2, 0, 4, 1, 5);
+  const hiA = v128.shuffle<i32>(w1, w3, 0, 4, 1, 5);
+  const loB = v128.shuffle<i32>(w0, w2, 2, 6, 3, 7);
+  const hiB = v128.shuffle<i32>(w1, w3, 2, 6, 3, 7);
+  v128.store(out, zig2(loA, hiA, stream, i, t));
+  v128.store(out, zig2(v128.shuffle<i32>(loA, loA, 2, 3, 0, 1), v128.shuffle<i32>(hiA, hiA, 2, 3, 0, 1), stream, i + 2, t), 16);
+  v128.store(out, zig2(loB, hiB, stream, i + 4, t), 32);
+  v128.store(out, zig2(v128.shuffle<i32>(loB, loB, 2, 3, 0, 1), v128.shuffle<i32>(hiB, hiB, 2, 3, 0, 1), stream, i + 6, t), 48);
+}
+
+/**
  * SIMD path for a homogeneous population with one fine step, no Poisson drive and no shared
  * noise: 8 neurons per iteration (4 Philox blocks on i32x4 per normal stream, f64x2 updates),
  * then pairs, then a lone neuron through the general path.
@@ -751,6 +791,10 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
   const cVV = hf(coef, C_CVV);
   const sem = hf(coef, C_SEM);
   const zero = f64x2.splat(0);
+  const cIv = f64x2.splat(cI);
+  const cVIv = f64x2.splat(cVI);
+  const cVVv = f64x2.splat(cVV);
+  const semv = f64x2.splat(sem);
   const Vp = gVp;
   const Ip = gIp;
   const I2p = gI2p;
@@ -772,18 +816,18 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
       const p0 = <u32>i >>> 1;
       philox4(p0, nu, S_NOISE, gK0, gK1, PX);
       if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
+      zig8(PX, ZA, S_NOISE, <u32>i, nu);
+      if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
       for (let b = 0; b < 4; b++) {
         const j = i + 2 * b;
-        const za = z4(PX, b, 0, S_NOISE, <u32>j, nu);
-        const zb = z4(PX, b, 1, S_NOISE, <u32>j + 1, nu);
+        const z = v128.load(ZA + (<usize>b << 4));
         let xI: v128;
         let xV = zero;
         if (EXACT) {
-          const ya = z4(PXB, b, 0, S_NOISE2, <u32>j, nu);
-          const yb = z4(PXB, b, 1, S_NOISE2, <u32>j + 1, nu);
-          xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
-          xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
-        } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
+          const y = v128.load(ZB + (<usize>b << 4));
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
         st = pairStep(j, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
         if (st != 0) return st;
       }
