@@ -48,6 +48,8 @@ const H_RULE = 23;
 const H_DONE = 24;
 const H_FAST = 25;
 const H_CATCH = 26;
+const H_RLIST = 27;
+const H_RLN = 28;
 
 // Population table (f64 index within an entry of P_SIZE fields).
 const P_SIZE = 16;
@@ -247,6 +249,11 @@ let gRule: i32 = 0;
 // Set when a neuron may start the next step at or above threshold (zero-delay interpolated
 // arrival, or a state written by the facade): that step runs on the general path, which tests it.
 let gCatch: bool = false;
+// Neurons with refractory-until > current step (i32 list): V of those held for the whole step is
+// set to V_r after the population loops, so SIMD loops without partial refractory steps need no
+// per-neuron refractory test.
+let gRList: usize = 0;
+let gRLn: i32 = 0;
 
 // One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
 let cP0: i64 = -1;
@@ -362,6 +369,11 @@ function finishNeuron(i: i32, coef: usize, v: f64, c: f64, c2: f64, vN: f64, cN:
       const until = sstep + theta + tref;
       store<f64>(gRp + off, until);
       if (until >= n + 1) vN = Vr;
+      // A neuron in a partial refractory step (ru in (n, n+1)) is already listed.
+      if (!(ru > n)) {
+        store<i32>(gRList + (<usize>gRLn << 2), i);
+        gRLn++;
+      }
     }
     const k = <usize>gCount;
     store<i32>(gRecN + (k << 2), i);
@@ -621,6 +633,7 @@ function pairStep(
   coef: usize,
   EXACT: bool,
   NOISY: bool,
+  REF: bool,
   xI: v128,
   xV: v128,
   slot0: usize,
@@ -677,14 +690,17 @@ function pairStep(
   // Neurons refractory for the whole step: V held at V_r in-lane (the general path does the
   // same: vN = V_r, no threshold). Only a refractory period ending inside the step needs the
   // scalar code.
-  const ru = v128.load(Rp + off);
-  const held = f64x2.ge(ru, nv1);
-  vN = v128.bitselect(vr, vN, held);
+  let partial = f64x2.splat(0);
+  if (REF) {
+    const ru = v128.load(Rp + off);
+    const held = f64x2.ge(ru, nv1);
+    vN = v128.bitselect(vr, vN, held);
+    partial = v128.andnot(f64x2.gt(ru, nv), held);
+  }
   // Attention: V^{n+1} >= V_th or NaN (both fail `<`), or a refractory period ending inside the
   // step. Catch-up (V^n >= V_th) is handled by running the step on the general path (gCatch),
   // and V = -inf is caught at the end of the kernel call (lifRun).
-  const partial = v128.andnot(f64x2.gt(ru, nv), held);
-  const attn = v128.or(v128.not(f64x2.lt(vN, vth)), partial);
+  const attn = REF ? v128.or(v128.not(f64x2.lt(vN, vth)), partial) : v128.not(f64x2.lt(vN, vth));
   if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
   v128.store(Vp + off, vN);
   v128.store(Ip + off, cN);
@@ -773,7 +789,7 @@ function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
  */
 // @ts-ignore: decorator
 @inline
-function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
   const start = <i32>hf(pe, P_START);
   const end = start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
@@ -828,7 +844,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(j, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(j, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
         if (st != 0) return st;
       }
     }
@@ -843,12 +859,12 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
         xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
         xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
       } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
     }
   } else {
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, NOISY, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
     }
   }
@@ -857,22 +873,68 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
 }
 
 function fastExactNoisy(pe: usize): i32 {
-  return fastLoop(pe, true, true);
+  return fastLoop(pe, true, true, true);
 }
 function fastExactQuiet(pe: usize): i32 {
-  return fastLoop(pe, true, false);
+  return fastLoop(pe, true, false, true);
 }
 function fastEmNoisy(pe: usize): i32 {
-  return fastLoop(pe, false, true);
+  return fastLoop(pe, false, true, true);
 }
 function fastEmQuiet(pe: usize): i32 {
-  return fastLoop(pe, false, false);
+  return fastLoop(pe, false, false, true);
+}
+// Variants without the per-lane refractory test: for populations whose refractory periods end on
+// grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
+// fixed from the refractory list after the population loops (lifRun).
+function fastExactNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, true, true, false);
+}
+function fastExactQuietNR(pe: usize): i32 {
+  return fastLoop(pe, true, false, false);
+}
+function fastEmNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, false, true, false);
+}
+function fastEmQuietNR(pe: usize): i32 {
+  return fastLoop(pe, false, false, false);
 }
 
 function fastPop(pe: usize): i32 {
   const noisy = hf(pe, P_NOISE) != 0;
+  const tref = hf(hp(pe, P_COEF), C_TREF);
+  if (tref == 0 || (gRule == 0 && tref == Math.floor(tref))) {
+    if (gExact) return noisy ? fastExactNoisyNR(pe) : fastExactQuietNR(pe);
+    return noisy ? fastEmNoisyNR(pe) : fastEmQuietNR(pe);
+  }
   if (gExact) return noisy ? fastExactNoisy(pe) : fastExactQuiet(pe);
   return noisy ? fastEmNoisy(pe) : fastEmQuiet(pe);
+}
+
+/** V of neurons held during step n is V_r; drop entries whose refractory period ends by t_{n+1}. */
+function refractoryPass(popT: usize, nPop: i32): void {
+  const n1 = gStep + 1;
+  let w = 0;
+  for (let k = 0; k < gRLn; k++) {
+    const j = load<i32>(gRList + (<usize>k << 2));
+    const off = <usize>j << 3;
+    const ru = load<f64>(gRp + off);
+    if (ru >= n1) {
+      for (let p = 0; p < nPop; p++) {
+        const pe = popT + (<usize>(p * P_SIZE) << 3);
+        const start = <i32>hf(pe, P_START);
+        if (j >= start && j < start + <i32>hf(pe, P_COUNT)) {
+          store<f64>(gVp + off, hf(hp(pe, P_COEF) + <usize>(j - start) * hp(pe, P_STRIDE), C_VR));
+          break;
+        }
+      }
+    }
+    if (ru > n1) {
+      store<i32>(gRList + (<usize>w << 2), j);
+      w++;
+    }
+  }
+  gRLn = w;
 }
 
 /**
@@ -909,6 +971,8 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gRule = <i32>hf(hdr, H_RULE);
   const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
   gCatch = hf(hdr, H_CATCH) != 0;
+  gRList = hp(hdr, H_RLIST);
+  gRLn = <i32>hf(hdr, H_RLN);
   cP0 = -1;
   cP1 = -1;
   let done = 0;
@@ -943,6 +1007,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
       if (st != 0) break;
     }
     if (st != 0) break;
+    if (gRLn > 0) refractoryPass(popT, nPop);
     // 3. propagation of this step's spikes.
     if (nProj > 0) {
       for (let s = first; s < gCount; s++) {
@@ -960,6 +1025,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
     gStep = n + 1;
   }
   hs(hdr, H_CATCH, gCatch ? 1.0 : 0.0);
+  hs(hdr, H_RLN, <f64>gRLn);
   if (st == 0 && done > 0) {
     // The SIMD path tests V^{n+1} < V_th only, which lets V = -inf through: scan once per call.
     for (let i = 0; i < gN; i++) {
