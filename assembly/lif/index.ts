@@ -863,6 +863,13 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
       if (st != 0) return st;
     }
   } else {
+    // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
+    for (; i + 3 < end; i += 4) {
+      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+      st = pairStep(i + 2, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+    }
     for (; i + 1 < end; i += 2) {
       st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
