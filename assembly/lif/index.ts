@@ -834,17 +834,53 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
       if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
       zig8(PX, ZA, S_NOISE, <u32>i, nu);
       if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
-      for (let b = 0; b < 4; b++) {
-        const j = i + 2 * b;
-        const z = v128.load(ZA + (<usize>b << 4));
+      // The four pairs, unrolled (constant offsets into ZA/ZB).
+      {
+        const z = v128.load(ZA, 0);
         let xI: v128;
         let xV = zero;
         if (EXACT) {
-          const y = v128.load(ZB + (<usize>b << 4));
+          const y = v128.load(ZB, 0);
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(j, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(i + 0, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 16);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 16);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 2, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 32);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 32);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 4, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 48);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 48);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 6, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
         if (st != 0) return st;
       }
     }
