@@ -878,6 +878,43 @@ export class LifNetwork extends KernelObject {
     return done;
   }
 
+  /**
+   * Like {@link LifNetwork.run}, but yields to the event loop every `sliceMs` of work, so an
+   * `AbortSignal` triggered elsewhere (a button, a timer) can stop it. Results are identical to
+   * `run` (chunking does not change them).
+   * @example
+   * ```ts
+   * const ac = new AbortController();
+   * setTimeout(() => ac.abort(), 100);
+   * await net.runAsync(10_000, { signal: ac.signal }).catch((e) => e instanceof AbortedError);
+   * ```
+   */
+  async runAsync(
+    duration: number,
+    options: { onProgress?: (p: LifProgress) => void; signal?: AbortSignal; sliceMs?: number } = {},
+  ): Promise<number> {
+    this.assertLive();
+    checkNonNegative('duration', duration, 'ms');
+    const o = checkOptions('options', options);
+    const signal = checkSignal('options.signal', o.signal);
+    const slice = checkPositive('options.sliceMs', o.sliceMs ?? 50, 'ms');
+    const steps = Math.round(duration / this.dt);
+    let done = 0;
+    while (done < steps) {
+      if (signal?.aborted) throw new AbortedError('LifNetwork.runAsync aborted', { step: this.#step });
+      const t0 = performance.now();
+      while (done < steps && performance.now() - t0 < slice) {
+        const k = Math.min(100, steps - done);
+        done += this.run(k * this.dt, {
+          onProgress: o.onProgress && ((p) => o.onProgress?.({ ...p, fraction: (done + p.fraction * k) / steps })),
+          signal,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    return done;
+  }
+
   /** Spikes per neuron so far (copy). */
   spikeCounts(): Float64Array {
     this.assertLive();

@@ -165,6 +165,34 @@ describe('monitors and run options', () => {
   });
 });
 
+describe('runAsync', () => {
+  test('gives the same result as run(); an abort from a timer stops it between slices', async () => {
+    const mk = () => {
+      const n = new LifNetwork({ dt: 0.1, seed: 3 });
+      n.addPopulation('p', 200, { v0: { uniform: [0, 1] } });
+      return n;
+    };
+    const a = mk();
+    a.run(300);
+    const b = mk();
+    await b.runAsync(300, { sliceMs: 1 });
+    expect(Array.from(b.getState().v)).toEqual(Array.from(a.getState().v));
+    const c = mk();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 5);
+    let err: unknown;
+    try {
+      await c.runAsync(1e6, { signal: ac.signal, sliceMs: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(c.step).toBeGreaterThan(0);
+    expect(c.step).toBeLessThan(1e7);
+    for (const n of [a, b, c]) n.dispose();
+  });
+});
+
 describe('worker trials', () => {
   test('lif.population: rows identical inline and with 2 workers; trials differ', async () => {
     const opts = {
