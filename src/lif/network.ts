@@ -550,6 +550,17 @@ export class LifNetwork extends KernelObject {
     } else v0 = o.v0 === undefined ? vR.slice() : arr('v0', o.v0, 0, checkFinite);
     const i0 = o.i0 === undefined ? mu.slice() : arr('i0', o.i0, 0, checkFinite);
     const i20 = arr('i20', o.i20, 0, checkFinite);
+    if (this.integrator === 'euler-maruyama') {
+      // Explicit Euler on a decay of rate r is unstable for h·r ≥ 2 (and oscillates for h·r > 1).
+      let fastest = 0;
+      for (let k = 0; k < size; k++) fastest = Math.max(fastest, gL[k], 1 / tauSyn[k], 1 / tauSyn2[k]);
+      if (this.dt * fastest >= 2)
+        throw new ValidationError(
+          'dt',
+          `a step < 2·min(tauMem, tauSyn, tauSyn2) = ${2 / fastest} ms for euler-maruyama in population "${name}" (use integrator 'exact')`,
+          this.dt,
+        );
+    }
     const pv: Record<string, Float64Array> = { gL, vLeak, vTh, vR, tauSyn, tauSyn2, mu, sigma, tRef };
     const homo = Object.values(pv).every((a) => a.every((x) => x === a[0]));
     this.#pops.push({ name, start, size, homo, params: pv, shared, poisson, v0, i0, i20 });
