@@ -33,7 +33,9 @@ export const kmath = {
 export const LAB_INTEGRATORS = ['euler-maruyama', 'exact'] as const;
 /** Spike-time rules, by name. */
 export const LAB_RULES = ['grid', 'linear', 'hermite'] as const;
+/** Subthreshold integrator name: `euler-maruyama` (explicit EM for V and I) or `exact` (exact linear propagator). */
 export type LabIntegrator = (typeof LAB_INTEGRATORS)[number];
+/** Spike-time rule name: `grid` (spike at t_{n+1}), `linear` (secant crossing), `hermite` (cubic crossing). */
 export type LabRule = (typeof LAB_RULES)[number];
 
 /**
