@@ -1,2 +1,1178 @@
-// lif kernels: see src/lif/ for the facade.
-export const LIF_KERNEL: i32 = 1;
+// LIF network kernel (seed 000: current-based LIF, exponential synapses, noise in the synaptic
+// current, instantaneous reset). The facade (src/lif/network.ts) owns every region and writes
+// three tables the kernel reads: a header, a population table and a projection table (all f64
+// fields, integers stored exactly), plus one coefficient block per population (stride 0) or per
+// neuron. Layout constants are mirrored in src/lif/layout.ts: change both together.
+//
+// Order of operations inside step n (t_n -> t_{n+1}); see docs/lif.md:
+//  1. per population: shared normals of the step (optional common noise);
+//  2. per neuron: noise increment from the fine-grid normals; subthreshold propagation
+//     (Euler-Maruyama or the exact 2-D OU propagator); arrivals inside (t_n, t_{n+1}] (delayed
+//     spikes from the ring, Poisson events) added with their exact exponential factors;
+//     refractory clamp; threshold (catch-up if V^n >= V_th, else crossing of [V^n, V^{n+1}]),
+//     spike time by rule, crossing speed A, reset; finiteness check; record;
+//  3. propagate the step's spikes: arrivals at or before t_{n+1} are added to (V, I) at t_{n+1}
+//     directly (exactly propagated), later ones go to the ring slot of their step.
+import { fail, STATUS_NONFINITE } from '../kernel';
+import { PHILOX_OUT, philoxInto } from '../rng/philox';
+import { normalFromWords, normalAt, uniformAt } from '../rng/normal';
+import { ZIG_K, ZIG_W } from '../rng/zigtables';
+
+export const LIF_KERNEL: i32 = 2;
+
+// Header fields (f64 index).
+const H_N = 0;
+const H_NPOP = 1;
+const H_NPROJ = 2;
+const H_POP = 3;
+const H_PROJ = 4;
+const H_V = 5;
+const H_I = 6;
+const H_I2 = 7;
+const H_REF = 8;
+const H_RING = 9;
+const H_R = 10;
+const H_REC_N = 11;
+const H_REC_S = 12;
+const H_REC_O = 13;
+const H_REC_A = 14;
+const H_REC_CAP = 15;
+const H_REC_COUNT = 16;
+const H_STEP = 17;
+const H_K0 = 18;
+const H_K1 = 19;
+const H_H = 20;
+const H_F = 21;
+const H_INTEG = 22;
+const H_RULE = 23;
+const H_DONE = 24;
+const H_FAST = 25;
+const H_CATCH = 26;
+const H_RLIST = 27;
+const H_RLN = 28;
+
+// Population table (f64 index within an entry of P_SIZE fields).
+const P_SIZE = 16;
+const P_START = 0;
+const P_COUNT = 1;
+const P_COEF = 2;
+const P_STRIDE = 3;
+const P_NOISE = 4;
+const P_SIND = 5;
+const P_SSH = 6;
+const P_SHPTR = 7;
+const P_INDEX = 8;
+const P_PLAMBDA = 9;
+const P_PEXP = 10;
+const P_PW = 11;
+const P_PCH = 12;
+
+// Coefficient block (f64 index).
+const C_A = 0;
+const C_VL = 1;
+const C_VTH = 2;
+const C_VR = 3;
+const C_MU = 4;
+const C_B = 5;
+const C_B2 = 6;
+const C_TREF = 7;
+const C_EA = 8;
+const C_EB = 9;
+const C_EB2 = 10;
+const C_P21 = 11;
+const C_P21B = 12;
+const C_VINF = 13;
+const C_CI = 14;
+const C_CVI = 15;
+const C_CVV = 16;
+const C_SEM = 17;
+const C_EAF = 18;
+const C_EBF = 19;
+const C_P21F = 20;
+const C_ITH = 21;
+
+// Projection table.
+const J_SIZE = 12;
+const J_PRE = 0;
+const J_NPRE = 1;
+const J_POST = 2;
+const J_POP = 3;
+const J_ROW = 4;
+const J_COL = 5;
+const J_W = 6;
+const J_WS = 7;
+const J_CH = 8;
+const J_DINT = 9;
+const J_DFRAC = 10;
+
+// RNG streams (documented in src/lif/layout.ts): noise z1 = Streams.noise, exact integrator's
+// second normal, shared noise, Poisson input = Streams.input.
+const S_NOISE: u32 = 0;
+const S_NOISE2: u32 = 0x6c696601;
+const S_SHARED: u32 = 0x6c696602;
+const S_SHARED2: u32 = 0x6c696603;
+const S_INPUT: u32 = 1;
+
+// @ts-ignore: decorator
+@inline
+function hf(p: usize, k: i32): f64 {
+  return load<f64>(p + (<usize>k << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function hs(p: usize, k: i32, v: f64): void {
+  store<f64>(p + (<usize>k << 3), v);
+}
+
+// @ts-ignore: decorator
+@inline
+function hp(p: usize, k: i32): usize {
+  return <usize>load<f64>(p + (<usize>k << 3));
+}
+
+/** Response of V at time t to a unit jump of a current decaying at rate b: (e^{-bt}-e^{-at})/(a-b). */
+// @ts-ignore: decorator
+@inline
+function gResp(a: f64, b: f64, t: f64): f64 {
+  const z = (b - a) * t;
+  const phi = z == 0 ? 1.0 : Math.expm1(z) / z;
+  return Math.exp(-b * t) * t * phi;
+}
+
+/**
+ * Exact contribution, at the end of the current step, of a jump J of channel ch arriving r steps
+ * before that end (0 <= r): adds to the three accumulators ACC[0..2] = (dV, dI, dI2).
+ */
+const ACC: usize = memory.data(32, 16);
+
+function arrival(coef: usize, h: f64, ch: i32, J: f64, r: f64): void {
+  if (r == 0) {
+    store<f64>(ACC + 8 + (<usize>ch << 3), load<f64>(ACC + 8 + (<usize>ch << 3)) + J);
+    return;
+  }
+  const a = hf(coef, C_A);
+  const b = ch == 0 ? hf(coef, C_B) : hf(coef, C_B2);
+  const t = r * h;
+  store<f64>(ACC, load<f64>(ACC) + J * gResp(a, b, t));
+  store<f64>(ACC + 8 + (<usize>ch << 3), load<f64>(ACC + 8 + (<usize>ch << 3)) + J * Math.exp(-b * t));
+}
+
+/** Poisson events of neuron i in coarse step n: exact arrivals into ACC. */
+function poissonEvents(
+  k0: u32,
+  k1: u32,
+  i: u32,
+  n: f64,
+  F: i32,
+  h: f64,
+  coef: usize,
+  lambda: f64,
+  pexp: f64,
+  J: f64,
+  ch: i32,
+): void {
+  for (let j = 0; j < F; j++) {
+    const t = <u32>(n * <f64>F + <f64>j);
+    const u = uniformAt(k0, k1, S_INPUT, i, t, 0);
+    if (u < pexp) continue;
+    let cnt: u32 = 0;
+    let p = pexp;
+    let cum = pexp;
+    while (u >= cum && cnt < 64) {
+      cnt++;
+      p *= lambda / <f64>cnt;
+      cum += p;
+    }
+    for (let e: u32 = 1; e <= cnt; e++) {
+      const pos = uniformAt(k0, k1, S_INPUT, i, t, e);
+      // Arrival at (j + pos)/F of the coarse step: r = the rest of the step.
+      const r = 1.0 - (<f64>j + pos) / <f64>F;
+      arrival(coef, h, ch, J, r);
+    }
+  }
+}
+
+/**
+ * Cubic Hermite crossing on [0, 1]: p(0) = v0, p(1) = v1, p'(0) = d0, p'(1) = d1 (per unit
+ * step). Returns theta with p(theta) = vth (safeguarded Newton from the linear estimate); the
+ * slope p'(theta) is left in HERM.
+ */
+const HERM: usize = memory.data(16, 16);
+
+function hermiteRoot(v0: f64, v1: f64, d0: f64, d1: f64, vth: f64, theta0: f64): f64 {
+  // p(t) = v0 + d0 t + c2 t^2 + c3 t^3
+  const dv = v1 - v0;
+  const c2 = 3.0 * dv - 2.0 * d0 - d1;
+  const c3 = -2.0 * dv + d0 + d1;
+  let lo = 0.0;
+  let hi = 1.0;
+  let t = theta0;
+  for (let it = 0; it < 40; it++) {
+    const p = v0 + t * (d0 + t * (c2 + t * c3)) - vth;
+    if (p < 0) lo = t;
+    else hi = t;
+    const dp = d0 + t * (2.0 * c2 + 3.0 * c3 * t);
+    let tn = dp > 0 ? t - p / dp : 0.5 * (lo + hi);
+    if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
+    if (Math.abs(tn - t) < 1e-15) {
+      t = tn;
+      break;
+    }
+    t = tn;
+  }
+  store<f64>(HERM, d0 + t * (2.0 * c2 + 3.0 * c3 * t));
+  return t;
+}
+
+// Run context, set once per lifRun call (module globals keep argument lists short).
+let gHdr: usize = 0;
+let gN: i32 = 0;
+let gVp: usize = 0;
+let gIp: usize = 0;
+let gI2p: usize = 0;
+let gRp: usize = 0;
+let gRing: usize = 0;
+let gR: i32 = 0;
+let gRecN: usize = 0;
+let gRecS: usize = 0;
+let gRecO: usize = 0;
+let gRecA: usize = 0;
+let gCount: i32 = 0;
+let gStep: f64 = 0;
+let gK0: u32 = 0;
+let gK1: u32 = 0;
+let gH: f64 = 0;
+let gF: i32 = 1;
+let gExact: bool = false;
+let gRule: i32 = 0;
+// Set when a neuron may start the next step at or above threshold (zero-delay interpolated
+// arrival, or a state written by the facade): that step runs on the general path, which tests it.
+let gCatch: bool = false;
+// Neurons with refractory-until > current step (i32 list): V of those held for the whole step is
+// set to V_r after the population loops, so SIMD loops without partial refractory steps need no
+// per-neuron refractory test.
+let gRList: usize = 0;
+let gRLn: i32 = 0;
+
+// One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
+let cP0: i64 = -1;
+let cT0: u32 = 0;
+let cA0: u32 = 0;
+let cA1: u32 = 0;
+let cA2: u32 = 0;
+let cA3: u32 = 0;
+let cP1: i64 = -1;
+let cT1: u32 = 0;
+let cB0: u32 = 0;
+let cB1: u32 = 0;
+let cB2: u32 = 0;
+let cB3: u32 = 0;
+
+/** Normal of the counter contract (key, stream, i, t), reusing the block of the neighbour. */
+function zAt(second: bool, i: u32, t: u32): f64 {
+  const pair = <i64>(i >>> 1);
+  const odd = (i & 1) != 0;
+  if (!second) {
+    if (pair != cP0 || t != cT0) {
+      philoxInto(i >>> 1, t, 0, S_NOISE, gK0, gK1);
+      cA0 = load<u32>(PHILOX_OUT);
+      cA1 = load<u32>(PHILOX_OUT, 4);
+      cA2 = load<u32>(PHILOX_OUT, 8);
+      cA3 = load<u32>(PHILOX_OUT, 12);
+      cP0 = pair;
+      cT0 = t;
+    }
+    return normalFromWords(gK0, gK1, S_NOISE, i, t, odd ? cA2 : cA0, odd ? cA3 : cA1);
+  }
+  if (pair != cP1 || t != cT1) {
+    philoxInto(i >>> 1, t, 0, S_NOISE2, gK0, gK1);
+    cB0 = load<u32>(PHILOX_OUT);
+    cB1 = load<u32>(PHILOX_OUT, 4);
+    cB2 = load<u32>(PHILOX_OUT, 8);
+    cB3 = load<u32>(PHILOX_OUT, 12);
+    cP1 = pair;
+    cT1 = t;
+  }
+  return normalFromWords(gK0, gK1, S_NOISE2, i, t, odd ? cB2 : cB0, odd ? cB3 : cB1);
+}
+
+/**
+ * Steps d-g for neuron i: refractory clamp, threshold (catch-up or crossing), spike time by
+ * rule, crossing speed, reset, record, finiteness, store. (v, c, c2) is the state at t_n and
+ * (vN, cN, c2N) the propagated state at t_{n+1} including the arrivals (accV of them in V).
+ */
+function finishNeuron(i: i32, coef: usize, v: f64, c: f64, c2: f64, vN: f64, cN: f64, c2N: f64, accV: f64): i32 {
+  const n = gStep;
+  const h = gH;
+  const off = <usize>i << 3;
+  const a = hf(coef, C_A);
+  const VL = hf(coef, C_VL);
+  const mu = hf(coef, C_MU);
+  const Vth = hf(coef, C_VTH);
+  const Vr = hf(coef, C_VR);
+  const ru = load<f64>(gRp + off);
+  let v0 = v;
+  let canSpike = true;
+  if (ru > n) {
+    if (ru >= n + 1) {
+      vN = Vr;
+      canSpike = false;
+    } else {
+      // Refractory ends inside the step, at fraction rho: restart from V_r there.
+      const rho = ru - n;
+      const rest = (1.0 - rho) * h;
+      if (gExact) {
+        const vinf = hf(coef, C_VINF);
+        const b = hf(coef, C_B);
+        const b2 = hf(coef, C_B2);
+        vN = vinf + (Vr - vinf) * Math.exp(-a * rest) + (c - mu) * Math.exp(-b * rho * h) * gResp(a, b, rest);
+        vN += c2 * Math.exp(-b2 * rho * h) * gResp(a, b2, rest) + accV;
+      } else vN = Vr + rest * (-a * (Vr - VL) + c + c2) + accV;
+      v0 = Vr;
+    }
+  }
+  if (canSpike && (v0 >= Vth || vN >= Vth)) {
+    let theta = 0.0;
+    let sstep = n;
+    let A = 0.0;
+    if (v0 >= Vth) {
+      // Catch-up: pushed over threshold by a zero-delay arrival at t_n: spike at t_n.
+      A = -a * (v0 - VL) + c + c2;
+      if (gExact) vN -= (v0 - Vr) * hf(coef, C_EA);
+      else vN = Vr + h * (-a * (Vr - VL) + c + c2) + accV;
+    } else if (gRule == 0) {
+      // grid: spike at t_{n+1}, V^{n+1} = V_r.
+      sstep = n + 1;
+      A = -a * (Vth - VL) + cN + c2N;
+      vN = Vr;
+    } else {
+      theta = (Vth - v0) / (vN - v0);
+      if (gRule == 2) {
+        const d0 = h * (-a * (v0 - VL) + c + c2);
+        const d1 = h * (-a * (vN - VL) + cN + c2N);
+        theta = hermiteRoot(v0, vN, d0, d1, Vth, theta);
+        A = load<f64>(HERM) / h;
+      } else A = -a * (Vth - VL) + c + c2 + theta * (cN + c2N - c - c2);
+      if (theta >= 1.0) theta = 0.9999999999999999;
+      // Exact: V is linear in its initial value, so resetting V_th -> V_r at the crossing
+      // shifts V^{n+1} by -(V_th - V_r) e^{-g_L (1-theta) h}, noise and arrivals included.
+      if (gExact) vN -= (Vth - Vr) * Math.exp(-a * (1.0 - theta) * h);
+      else {
+        const ct = c + theta * (cN - c);
+        const c2t = c2 + theta * (c2N - c2);
+        vN = Vr + (1.0 - theta) * h * (-a * (Vr - VL) + ct + c2t) + accV;
+      }
+    }
+    const tref = hf(coef, C_TREF);
+    if (tref > 0) {
+      const until = sstep + theta + tref;
+      store<f64>(gRp + off, until);
+      if (until >= n + 1) vN = Vr;
+      // A neuron in a partial refractory step (ru in (n, n+1)) is already listed.
+      if (!(ru > n)) {
+        store<i32>(gRList + (<usize>gRLn << 2), i);
+        gRLn++;
+      }
+    }
+    const k = <usize>gCount;
+    store<i32>(gRecN + (k << 2), i);
+    store<u32>(gRecS + (k << 2), <u32>sstep);
+    store<f64>(gRecO + (k << 3), theta);
+    store<f64>(gRecA + (k << 3), A);
+    gCount++;
+  }
+  if (!isFinite(vN) || !isFinite(cN) || !isFinite(c2N)) {
+    return fail(STATUS_NONFINITE, i, n, n * h, isFinite(vN) ? (isFinite(cN) ? c2N : cN) : vN);
+  }
+  store<f64>(gVp + off, vN);
+  store<f64>(gIp + off, cN);
+  store<f64>(gI2p + off, c2N);
+  return 0;
+}
+
+/** General per-neuron path (any population): a-c, then finishNeuron. */
+function generalNeuron(pe: usize, q: i32): i32 {
+  const start = <i32>hf(pe, P_START);
+  const i = start + q;
+  const iu = <u32>i;
+  const coef = hp(pe, P_COEF) + <usize>q * hp(pe, P_STRIDE);
+  const noisy = hf(pe, P_NOISE) != 0;
+  const sInd = hf(pe, P_SIND);
+  const shared = hf(pe, P_SSH) != 0;
+  const shp = hp(pe, P_SHPTR);
+  const lambda = hf(pe, P_PLAMBDA);
+  const n = gStep;
+  const h = gH;
+  const F = gF;
+  const off = <usize>i << 3;
+  const v = load<f64>(gVp + off);
+  const c = load<f64>(gIp + off);
+  const c2 = load<f64>(gI2p + off);
+  const a = hf(coef, C_A);
+  const VL = hf(coef, C_VL);
+  const mu = hf(coef, C_MU);
+  // a. noise from the fine-grid normals.
+  let xI = 0.0;
+  let xV = 0.0;
+  if (noisy) {
+    if (!gExact) {
+      let sum = 0.0;
+      for (let j = 0; j < F; j++) {
+        const t = <u32>(n * <f64>F + <f64>j);
+        let z = zAt(false, iu, t);
+        if (shared) z = sInd * z + load<f64>(shp + (<usize>j << 3));
+        sum += z;
+      }
+      // Brownian increment of the step = sum of the fine increments (coupling hook).
+      xI = hf(coef, C_SEM) * sum;
+    } else if (F == 1 && !shared) {
+      const z1 = zAt(false, iu, <u32>n);
+      const z2 = zAt(true, iu, <u32>n);
+      xI = hf(coef, C_CI) * z1;
+      xV = hf(coef, C_CVI) * z1 + hf(coef, C_CVV) * z2;
+    } else {
+      // Exact: compose the fine-step exact increments through the fine propagator, so the
+      // increment is exact for the step AND pathwise equal to the fine run's.
+      const cI = hf(coef, C_CI);
+      const cVI = hf(coef, C_CVI);
+      const cVV = hf(coef, C_CVV);
+      const eAf = hf(coef, C_EAF);
+      const eBf = hf(coef, C_EBF);
+      const p21f = hf(coef, C_P21F);
+      for (let j = 0; j < F; j++) {
+        const t = <u32>(n * <f64>F + <f64>j);
+        let z1 = zAt(false, iu, t);
+        let z2 = zAt(true, iu, t);
+        if (shared) {
+          z1 = sInd * z1 + load<f64>(shp + (<usize>j << 3));
+          z2 = sInd * z2 + load<f64>(shp + (<usize>(F + j) << 3));
+        }
+        xV = eAf * xV + p21f * xI + cVI * z1 + cVV * z2;
+        xI = eBf * xI + cI * z1;
+      }
+    }
+  }
+  // b. subthreshold propagation over the whole step.
+  let vN: f64;
+  let cN: f64;
+  let c2N: f64;
+  if (gExact) {
+    const vinf = hf(coef, C_VINF);
+    // The noise terms are added last and only when there is noise (the SIMD path does the same).
+    vN = vinf + (v - vinf) * hf(coef, C_EA) + (c - mu) * hf(coef, C_P21) + c2 * hf(coef, C_P21B);
+    cN = mu + (c - mu) * hf(coef, C_EB);
+    if (noisy) {
+      vN += xV;
+      cN += xI;
+    }
+    c2N = c2 * hf(coef, C_EB2);
+  } else {
+    vN = v + h * (-a * (v - VL) + c + c2);
+    cN = c - h * hf(coef, C_B) * (c - mu);
+    if (noisy) cN += xI;
+    c2N = c2 - h * hf(coef, C_B2) * c2;
+  }
+  // c. arrivals inside the step.
+  let accV = 0.0;
+  if (gR > 0 || lambda > 0) {
+    store<f64>(ACC, 0);
+    store<f64>(ACC, 0, 8);
+    store<f64>(ACC, 0, 16);
+    if (gR > 0) {
+      const slot = gRing + <usize>(<i32>(n % <f64>gR)) * <usize>gN * 24 + off;
+      const nb = <usize>gN << 3;
+      store<f64>(ACC, load<f64>(slot));
+      store<f64>(ACC, load<f64>(slot + nb), 8);
+      store<f64>(ACC, load<f64>(slot + 2 * nb), 16);
+      store<f64>(slot, 0);
+      store<f64>(slot + nb, 0);
+      store<f64>(slot + 2 * nb, 0);
+    }
+    if (lambda > 0) poissonEvents(gK0, gK1, iu, n, F, h, coef, lambda, hf(pe, P_PEXP), hf(pe, P_PW), <i32>hf(pe, P_PCH));
+    accV = load<f64>(ACC);
+    vN += accV;
+    cN += load<f64>(ACC, 8);
+    c2N += load<f64>(ACC, 16);
+  }
+  return finishNeuron(i, coef, v, c, c2, vN, cN, c2N, accV);
+}
+
+// Four Philox4x32-10 blocks at once on i32x4 (SoA: lane b = block of pair p0 + b). Words w of
+// the 4 blocks land in PX + 16 w. Bit-identical to philoxInto (same rounds, exact integer ops).
+const PX: usize = memory.data(64, 16);
+const PXB: usize = memory.data(64, 16);
+
+// @ts-ignore: decorator
+@inline
+function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): void {
+  let c0 = i32x4.add(i32x4.splat(<i32>p0), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+  let c1 = i32x4.splat(<i32>t);
+  let c2 = i32x4.splat(0);
+  let c3 = i32x4.splat(<i32>stream);
+  const m0 = i32x4.splat(<i32>0xd2511f53);
+  const m1 = i32x4.splat(<i32>0xcd9e8d57);
+  // Ten rounds, unrolled by hand (binaryen does not unroll; research/perf-ceiling.md section 4).
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>0 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>0 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>1 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>1 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>2 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>2 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>3 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>3 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>4 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>4 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>5 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>5 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>6 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>6 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>7 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>7 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>8 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>8 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>9 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>9 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  v128.store(out, c2, 32);
+  v128.store(out, c3, 48);
+}
+
+/**
+ * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
+ * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
+ * Expression order equals generalNeuron's, so results are bit-identical. The loop-invariant
+ * vectors are locals of fastLoop passed in, so V8 does not reload or re-splat them per
+ * iteration (research/perf-ceiling.md section 4, item 2).
+ */
+// @ts-ignore: decorator
+@inline
+function pairStep(
+  i: i32,
+  coef: usize,
+  EXACT: bool,
+  NOISY: bool,
+  REF: bool,
+  xI: v128,
+  xV: v128,
+  slot0: usize,
+  Vp: usize,
+  Ip: usize,
+  I2p: usize,
+  Rp: usize,
+  k1v: v128,
+  k2v: v128,
+  k3v: v128,
+  k4v: v128,
+  k5v: v128,
+  k6v: v128,
+  mu: v128,
+  vth: v128,
+  nv: v128,
+  nv1: v128,
+  vr: v128,
+): i32 {
+  const off = <usize>i << 3;
+  const v = v128.load(Vp + off);
+  const c = v128.load(Ip + off);
+  const c2 = v128.load(I2p + off);
+  let vN: v128;
+  let cN: v128;
+  let c2N: v128;
+  if (EXACT) {
+    // k1 = vinf, k2 = eA, k3 = P21, k4 = P21b, k5 = eB, k6 = eB2
+    vN = f64x2.add(f64x2.add(f64x2.add(k1v, f64x2.mul(f64x2.sub(v, k1v), k2v)), f64x2.mul(f64x2.sub(c, mu), k3v)), f64x2.mul(c2, k4v));
+    if (NOISY) vN = f64x2.add(vN, xV);
+    cN = f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5v));
+    if (NOISY) cN = f64x2.add(cN, xI);
+    c2N = f64x2.mul(c2, k6v);
+  } else {
+    // k1 = h, k2 = -a, k3 = VL, k4 = h b, k5 = h b2
+    vN = f64x2.add(v, f64x2.mul(k1v, f64x2.add(f64x2.add(f64x2.mul(k2v, f64x2.sub(v, k3v)), c), c2)));
+    cN = f64x2.sub(c, f64x2.mul(k4v, f64x2.sub(c, mu)));
+    if (NOISY) cN = f64x2.add(cN, xI);
+    c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
+  }
+  let accV = f64x2.splat(0);
+  if (slot0 != 0) {
+    const nb = <usize>gN << 3;
+    const sp = slot0 + off;
+    accV = v128.load(sp);
+    vN = f64x2.add(vN, accV);
+    cN = f64x2.add(cN, v128.load(sp + nb));
+    c2N = f64x2.add(c2N, v128.load(sp + 2 * nb));
+    const zero = f64x2.splat(0);
+    v128.store(sp, zero);
+    v128.store(sp + nb, zero);
+    v128.store(sp + 2 * nb, zero);
+  }
+  // Neurons refractory for the whole step: V held at V_r in-lane (the general path does the
+  // same: vN = V_r, no threshold). Only a refractory period ending inside the step needs the
+  // scalar code.
+  let partial = f64x2.splat(0);
+  if (REF) {
+    const ru = v128.load(Rp + off);
+    const held = f64x2.ge(ru, nv1);
+    vN = v128.bitselect(vr, vN, held);
+    partial = v128.andnot(f64x2.gt(ru, nv), held);
+  }
+  // Attention: V^{n+1} >= V_th or NaN (both fail `<`), or a refractory period ending inside the
+  // step. Catch-up (V^n >= V_th) is handled by running the step on the general path (gCatch),
+  // and V = -inf is caught at the end of the kernel call (lifRun).
+  const attn = REF ? v128.or(v128.not(f64x2.lt(vN, vth)), partial) : v128.not(f64x2.lt(vN, vth));
+  if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
+  v128.store(Vp + off, vN);
+  v128.store(Ip + off, cN);
+  v128.store(I2p + off, c2N);
+  return 0;
+}
+
+function pairSlow(i: i32, coef: usize, v: v128, c: v128, c2: v128, vN: v128, cN: v128, c2N: v128, accV: v128): i32 {
+  const st = finishNeuron(
+    i,
+    coef,
+    f64x2.extract_lane(v, 0),
+    f64x2.extract_lane(c, 0),
+    f64x2.extract_lane(c2, 0),
+    f64x2.extract_lane(vN, 0),
+    f64x2.extract_lane(cN, 0),
+    f64x2.extract_lane(c2N, 0),
+    f64x2.extract_lane(accV, 0),
+  );
+  if (st != 0) return st;
+  return finishNeuron(
+    i + 1,
+    coef,
+    f64x2.extract_lane(v, 1),
+    f64x2.extract_lane(c, 1),
+    f64x2.extract_lane(c2, 1),
+    f64x2.extract_lane(vN, 1),
+    f64x2.extract_lane(cN, 1),
+    f64x2.extract_lane(c2N, 1),
+    f64x2.extract_lane(accV, 1),
+  );
+}
+
+/**
+ * Two ziggurat normals at once (f64x2) from the words of neurons j, j+1 (lanes 0, 1 of lo, hi):
+ * the fast path of normalFromWords with the same arithmetic (so the same bits); if either lane
+ * is rejected (about 3 % of pairs) both go through the scalar code.
+ */
+// @ts-ignore: decorator
+@inline
+function zig2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
+  const rabs = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(hi), f64x2.splat(1048576.0)), f64x2.convert_low_i32x4_u(i32x4.shr_u(lo, 12)));
+  const i0 = <usize>(i32x4.extract_lane(lo, 0) & 0xff) << 3;
+  const i1 = <usize>(i32x4.extract_lane(lo, 1) & 0xff) << 3;
+  const kv = f64x2.replace_lane(f64x2.splat(load<f64>(ZIG_K + i0)), 1, load<f64>(ZIG_K + i1));
+  if (v128.all_true<i64>(f64x2.lt(rabs, kv))) {
+    const wv = f64x2.replace_lane(f64x2.splat(load<f64>(ZIG_W + i0)), 1, load<f64>(ZIG_W + i1));
+    // bit 8 of lo is the sign: move it to bit 63 of each f64 lane.
+    const sign = v128.and(i64x2.shl(i64x2.extend_low_i32x4_u(lo), 55), i64x2.splat(<i64>0x8000000000000000));
+    return v128.xor(f64x2.mul(rabs, wv), sign);
+  }
+  return zigSlow2(lo, hi, stream, j, t);
+}
+
+function zigSlow2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
+  const a = normalFromWords(gK0, gK1, stream, j, t, <u32>i32x4.extract_lane(lo, 0), <u32>i32x4.extract_lane(hi, 0));
+  const b = normalFromWords(gK0, gK1, stream, j + 1, t, <u32>i32x4.extract_lane(lo, 1), <u32>i32x4.extract_lane(hi, 1));
+  return f64x2.replace_lane(f64x2.splat(a), 1, b);
+}
+
+/** The four normal pairs of a philox4 output, neurons i..i+7, into Z (4 x v128). */
+const ZA: usize = memory.data(64, 16);
+const ZB: usize = memory.data(64, 16);
+
+// @ts-ignore: decorator
+@inline
+function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
+  const w0 = v128.load(px);
+  const w1 = v128.load(px, 16);
+  const w2 = v128.load(px, 32);
+  const w3 = v128.load(px, 48);
+  const loA = v128.shuffle<i32>(w0, w2, 0, 4, 1, 5);
+  const hiA = v128.shuffle<i32>(w1, w3, 0, 4, 1, 5);
+  const loB = v128.shuffle<i32>(w0, w2, 2, 6, 3, 7);
+  const hiB = v128.shuffle<i32>(w1, w3, 2, 6, 3, 7);
+  v128.store(out, zig2(loA, hiA, stream, i, t));
+  v128.store(out, zig2(v128.shuffle<i32>(loA, loA, 2, 3, 0, 1), v128.shuffle<i32>(hiA, hiA, 2, 3, 0, 1), stream, i + 2, t), 16);
+  v128.store(out, zig2(loB, hiB, stream, i + 4, t), 32);
+  v128.store(out, zig2(v128.shuffle<i32>(loB, loB, 2, 3, 0, 1), v128.shuffle<i32>(hiB, hiB, 2, 3, 0, 1), stream, i + 6, t), 48);
+}
+
+/**
+ * SIMD path for a homogeneous population with one fine step, no Poisson drive and no shared
+ * noise: 8 neurons per iteration (4 Philox blocks on i32x4 per normal stream, f64x2 updates),
+ * then pairs, then a lone neuron through the general path.
+ */
+// @ts-ignore: decorator
+@inline
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
+  const start = <i32>hf(pe, P_START);
+  const end = start + <i32>hf(pe, P_COUNT);
+  const coef = hp(pe, P_COEF);
+  let i = start;
+  let st = 0;
+  if (i & 1) {
+    st = generalNeuron(pe, 0);
+    if (st != 0) return st;
+    i++;
+  }
+  const nu = <u32>gStep;
+  const slot0 = gR > 0 ? gRing + <usize>(<i32>(gStep % <f64>gR)) * <usize>gN * 24 : 0;
+  const cI = hf(coef, C_CI);
+  const cVI = hf(coef, C_CVI);
+  const cVV = hf(coef, C_CVV);
+  const sem = hf(coef, C_SEM);
+  const zero = f64x2.splat(0);
+  const cIv = f64x2.splat(cI);
+  const cVIv = f64x2.splat(cVI);
+  const cVVv = f64x2.splat(cVV);
+  const semv = f64x2.splat(sem);
+  const Vp = gVp;
+  const Ip = gIp;
+  const I2p = gI2p;
+  const Rp = gRp;
+  const mu = f64x2.splat(hf(coef, C_MU));
+  const vth = f64x2.splat(hf(coef, C_VTH));
+  const nv = f64x2.splat(gStep);
+  const nv1 = f64x2.splat(gStep + 1);
+  const vr = f64x2.splat(hf(coef, C_VR));
+  const h = gH;
+  const k1v = f64x2.splat(EXACT ? hf(coef, C_VINF) : h);
+  const k2v = f64x2.splat(EXACT ? hf(coef, C_EA) : -hf(coef, C_A));
+  const k3v = f64x2.splat(EXACT ? hf(coef, C_P21) : hf(coef, C_VL));
+  const k4v = f64x2.splat(EXACT ? hf(coef, C_P21B) : h * hf(coef, C_B));
+  const k5v = f64x2.splat(EXACT ? hf(coef, C_EB) : h * hf(coef, C_B2));
+  const k6v = f64x2.splat(EXACT ? hf(coef, C_EB2) : 0);
+  if (NOISY) {
+    for (; i + 8 <= end; i += 8) {
+      const p0 = <u32>i >>> 1;
+      philox4(p0, nu, S_NOISE, gK0, gK1, PX);
+      if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
+      zig8(PX, ZA, S_NOISE, <u32>i, nu);
+      if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
+      // The four pairs, unrolled (constant offsets into ZA/ZB).
+      {
+        const z = v128.load(ZA, 0);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 0);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 0, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 16);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 16);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 2, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 32);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 32);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 4, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 48);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 48);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 6, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+    }
+    for (; i + 1 < end; i += 2) {
+      const za = zAt(false, <u32>i, nu);
+      const zb = zAt(false, <u32>i + 1, nu);
+      let xI: v128;
+      let xV = zero;
+      if (EXACT) {
+        const ya = zAt(true, <u32>i, nu);
+        const yb = zAt(true, <u32>i + 1, nu);
+        xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
+        xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
+      } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
+      st = pairStep(i, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+    }
+  } else {
+    // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
+    for (; i + 3 < end; i += 4) {
+      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+      st = pairStep(i + 2, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+    }
+    for (; i + 1 < end; i += 2) {
+      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+    }
+  }
+  if (i < end) st = generalNeuron(pe, i - start);
+  return st;
+}
+
+function fastExactNoisy(pe: usize): i32 {
+  return fastLoop(pe, true, true, true);
+}
+function fastExactQuiet(pe: usize): i32 {
+  return fastLoop(pe, true, false, true);
+}
+function fastEmNoisy(pe: usize): i32 {
+  return fastLoop(pe, false, true, true);
+}
+function fastEmQuiet(pe: usize): i32 {
+  return fastLoop(pe, false, false, true);
+}
+// Variants without the per-lane refractory test: for populations whose refractory periods end on
+// grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
+// fixed from the refractory list after the population loops (lifRun).
+function fastExactNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, true, true, false);
+}
+function fastExactQuietNR(pe: usize): i32 {
+  return fastLoop(pe, true, false, false);
+}
+function fastEmNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, false, true, false);
+}
+function fastEmQuietNR(pe: usize): i32 {
+  return fastLoop(pe, false, false, false);
+}
+
+function fastPop(pe: usize): i32 {
+  const noisy = hf(pe, P_NOISE) != 0;
+  const tref = hf(hp(pe, P_COEF), C_TREF);
+  if (tref == 0 || (gRule == 0 && tref == Math.floor(tref))) {
+    if (gExact) return noisy ? fastExactNoisyNR(pe) : fastExactQuietNR(pe);
+    return noisy ? fastEmNoisyNR(pe) : fastEmQuietNR(pe);
+  }
+  if (gExact) return noisy ? fastExactNoisy(pe) : fastExactQuiet(pe);
+  return noisy ? fastEmNoisy(pe) : fastEmQuiet(pe);
+}
+
+/** V of neurons held during step n is V_r; drop entries whose refractory period ends by t_{n+1}. */
+function refractoryPass(popT: usize, nPop: i32): void {
+  const n1 = gStep + 1;
+  let w = 0;
+  for (let k = 0; k < gRLn; k++) {
+    const j = load<i32>(gRList + (<usize>k << 2));
+    const off = <usize>j << 3;
+    const ru = load<f64>(gRp + off);
+    if (ru >= n1) {
+      for (let p = 0; p < nPop; p++) {
+        const pe = popT + (<usize>(p * P_SIZE) << 3);
+        const start = <i32>hf(pe, P_START);
+        if (j >= start && j < start + <i32>hf(pe, P_COUNT)) {
+          store<f64>(gVp + off, hf(hp(pe, P_COEF) + <usize>(j - start) * hp(pe, P_STRIDE), C_VR));
+          break;
+        }
+      }
+    }
+    if (ru > n1) {
+      store<i32>(gRList + (<usize>w << 2), j);
+      w++;
+    }
+  }
+  gRLn = w;
+}
+
+/**
+ * Advances the network described by the header at `hdr` by up to `nSteps` steps. Stops early
+ * (before a step) when the spike record buffer could overflow; the steps done are written to
+ * the header (H_DONE) and the facade drains the records and calls again. Returns a status code;
+ * on failure the header holds the records and step reached so far.
+ */
+export function lifRun(hdr: usize, nSteps: i32): i32 {
+  gHdr = hdr;
+  gN = <i32>hf(hdr, H_N);
+  const nPop = <i32>hf(hdr, H_NPOP);
+  const nProj = <i32>hf(hdr, H_NPROJ);
+  const popT = hp(hdr, H_POP);
+  const projT = hp(hdr, H_PROJ);
+  gVp = hp(hdr, H_V);
+  gIp = hp(hdr, H_I);
+  gI2p = hp(hdr, H_I2);
+  gRp = hp(hdr, H_REF);
+  gRing = hp(hdr, H_RING);
+  gR = <i32>hf(hdr, H_R);
+  gRecN = hp(hdr, H_REC_N);
+  gRecS = hp(hdr, H_REC_S);
+  gRecO = hp(hdr, H_REC_O);
+  gRecA = hp(hdr, H_REC_A);
+  const cap = <i32>hf(hdr, H_REC_CAP);
+  gCount = <i32>hf(hdr, H_REC_COUNT);
+  gStep = hf(hdr, H_STEP);
+  gK0 = <u32>hf(hdr, H_K0);
+  gK1 = <u32>hf(hdr, H_K1);
+  gH = hf(hdr, H_H);
+  gF = <i32>hf(hdr, H_F);
+  gExact = hf(hdr, H_INTEG) != 0;
+  gRule = <i32>hf(hdr, H_RULE);
+  const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
+  gCatch = hf(hdr, H_CATCH) != 0;
+  gRList = hp(hdr, H_RLIST);
+  gRLn = <i32>hf(hdr, H_RLN);
+  cP0 = -1;
+  cP1 = -1;
+  let done = 0;
+  let st = 0;
+  for (; done < nSteps; done++) {
+    if (gCount + gN > cap) break;
+    const first = gCount;
+    const n = gStep;
+    const fastStep = fastOk && !gCatch;
+    gCatch = false;
+    for (let p = 0; p < nPop; p++) {
+      const pe = popT + (<usize>(p * P_SIZE) << 3);
+      const cnt = <i32>hf(pe, P_COUNT);
+      const shared = hf(pe, P_SSH) != 0;
+      if (hf(pe, P_NOISE) != 0 && shared) {
+        const shp = hp(pe, P_SHPTR);
+        const sSh = hf(pe, P_SSH);
+        const pidx = <u32>hf(pe, P_INDEX);
+        for (let j = 0; j < gF; j++) {
+          const t = <u32>(n * <f64>gF + <f64>j);
+          store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
+          if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
+        }
+      }
+      if (fastStep && hp(pe, P_STRIDE) == 0 && !shared && hf(pe, P_PLAMBDA) == 0) st = fastPop(pe);
+      else {
+        for (let q = 0; q < cnt; q++) {
+          st = generalNeuron(pe, q);
+          if (st != 0) break;
+        }
+      }
+      if (st != 0) break;
+    }
+    if (st != 0) break;
+    if (gRLn > 0) refractoryPass(popT, nPop);
+    // 3. propagation of this step's spikes.
+    if (nProj > 0) {
+      for (let s = first; s < gCount; s++) {
+        const j = load<i32>(gRecN + (<usize>s << 2));
+        const sst = <f64>load<u32>(gRecS + (<usize>s << 2));
+        const so = load<f64>(gRecO + (<usize>s << 3));
+        for (let pj = 0; pj < nProj; pj++) {
+          const je = projT + (<usize>(pj * J_SIZE) << 3);
+          const pre = <i32>hf(je, J_PRE);
+          if (j < pre || j >= pre + <i32>hf(je, J_NPRE)) continue;
+          deliver(je, j - pre, sst, so, popT);
+        }
+      }
+    }
+    gStep = n + 1;
+  }
+  hs(hdr, H_CATCH, gCatch ? 1.0 : 0.0);
+  hs(hdr, H_RLN, <f64>gRLn);
+  if (st == 0 && done > 0) {
+    // The SIMD path tests V^{n+1} < V_th only, which lets V = -inf through: scan once per call.
+    for (let i = 0; i < gN; i++) {
+      const vv = load<f64>(gVp + (<usize>i << 3));
+      if (vv == -Infinity) {
+        st = fail(STATUS_NONFINITE, i, gStep - 1, (gStep - 1) * gH, vv);
+        break;
+      }
+    }
+  }
+  hs(hdr, H_REC_COUNT, <f64>gCount);
+  hs(hdr, H_STEP, gStep);
+  hs(hdr, H_DONE, <f64>done);
+  return st;
+}
+
+/** Delivers one presynaptic spike (row `row` of projection `je`) emitted during the current step. */
+function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void {
+  const n = gStep;
+  const h = gH;
+  const N = gN;
+  const post = <i32>hf(je, J_POST);
+  const tp = <i32>hf(je, J_POP);
+  const pe = popT + (<usize>(tp * P_SIZE) << 3);
+  const coef0 = hp(pe, P_COEF);
+  const stride = hp(pe, P_STRIDE);
+  const rowp = hp(je, J_ROW);
+  const colp = hp(je, J_COL);
+  const wp = hp(je, J_W);
+  const ws = hf(je, J_WS);
+  const ch = <i32>hf(je, J_CH);
+  // Arrival time a = kInt + fr (steps), fr in [0, 1).
+  let kInt = sstep + hf(je, J_DINT);
+  let fr = soff + hf(je, J_DFRAC);
+  if (fr >= 1.0) {
+    kInt += 1;
+    fr -= 1.0;
+  }
+  const a0 = kInt + fr;
+  const direct = a0 <= n + 1;
+  // Direct: contribution at t_{n+1}, r = (n+1) - a steps after the arrival. Ring: slot of the
+  // step e containing the arrival (e = kInt when fr > 0, else kInt - 1), r = e + 1 - a.
+  let r: f64;
+  let base: usize = 0;
+  if (direct) r = n + 1 - a0;
+  else {
+    const e = fr > 0 ? kInt : kInt - 1;
+    r = fr > 0 ? 1.0 - fr : 0.0;
+    base = gRing + <usize>(<i32>(e % <f64>gR)) * <usize>N * 24;
+  }
+  const r0 = load<i32>(rowp + (<usize>row << 2));
+  const r1 = load<i32>(rowp + (<usize>(row + 1) << 2));
+  // Homogeneous target population: the exponential factors are the same for every synapse.
+  let fV = 0.0;
+  let fI = 1.0;
+  const homo = stride == 0;
+  if (homo && r > 0) {
+    const a = hf(coef0, C_A);
+    const b = ch == 0 ? hf(coef0, C_B) : hf(coef0, C_B2);
+    fV = gResp(a, b, r * h);
+    fI = Math.exp(-b * r * h);
+  }
+  const Ic = ch == 0 ? gIp : gI2p;
+  const nb = <usize>N << 3;
+  const ringI = base + (ch == 0 ? nb : 2 * nb);
+  if (direct && r == 0) {
+    // Arrival exactly at t_{n+1} (grid spikes without delay): a plain jump of the current.
+    if (wp == 0) {
+      for (let s = r0; s < r1; s++) {
+        const p = Ic + (<usize>(load<i32>(colp + (<usize>s << 2)) + post) << 3);
+        store<f64>(p, load<f64>(p) + ws);
+      }
+    } else {
+      for (let s = r0; s < r1; s++) {
+        const p = Ic + (<usize>(load<i32>(colp + (<usize>s << 2)) + post) << 3);
+        store<f64>(p, load<f64>(p) + load<f64>(wp + (<usize>s << 3)));
+      }
+    }
+    return;
+  }
+  for (let s = r0; s < r1; s++) {
+    const tgt = load<i32>(colp + (<usize>s << 2)) + post;
+    const J = wp != 0 ? load<f64>(wp + (<usize>s << 3)) : ws;
+    let dV = J * fV;
+    let dI = J * fI;
+    if (!homo && r > 0) {
+      const coef = coef0 + <usize>(tgt - post) * stride;
+      const a = hf(coef, C_A);
+      const b = ch == 0 ? hf(coef, C_B) : hf(coef, C_B2);
+      dV = J * gResp(a, b, r * h);
+      dI = J * Math.exp(-b * r * h);
+    }
+    const off = <usize>tgt << 3;
+    if (direct) {
+      // Refractory target: V is held, only the current jumps.
+      if (dV != 0 && load<f64>(gRp + off) <= a0) {
+        const vv = load<f64>(gVp + off) + dV;
+        store<f64>(gVp + off, vv);
+        if (!(vv < hf(coef0 + <usize>(tgt - post) * stride, C_VTH))) gCatch = true;
+      }
+      store<f64>(Ic + off, load<f64>(Ic + off) + dI);
+    } else {
+      store<f64>(base + off, load<f64>(base + off) + dV);
+      store<f64>(ringI + off, load<f64>(ringI + off) + dI);
+    }
+  }
+}
