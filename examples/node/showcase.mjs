@@ -1,6 +1,6 @@
 // `npm start`: the showcase. (Grows with the model issues into the full report.)
 // For now: reproducible random numbers across workers, the foundation every model stands on.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import * as nd from 'neurodyn';
 
 await nd.init();
