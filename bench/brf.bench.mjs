@@ -36,15 +36,23 @@ runner.dispose();
 // one training batch of 32 (4 shards, forward + BPTT + clip + Adam) through BrfTrainer, 1 thread
 const tr = new nd.BrfTrainer(net, 784, { seed: 1, batchSize: B, shardSize: SHARD });
 const times = [];
+const cpu = [];
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await tr.train(train, { epochs: r + 1 });
   times.push((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1e6);
 }
 tr.dispose();
 times.sort((a, b) => a - b);
+cpu.sort((a, b) => a - b);
 const wasmBatch = B / times[1];
-console.log(`\nWASM BrfTrainer, one batch of ${B}: ${times[1].toFixed(2)} s → ${wasmBatch.toFixed(1)} samples/s`);
+const wasmBatchCpu = B / cpu[1];
+console.log(
+  `\nWASM BrfTrainer (1 thread), one batch of ${B}: ${times[1].toFixed(2)} s wall → ${wasmBatch.toFixed(1)} samples/s; ${cpu[1].toFixed(2)} CPU s → ${wasmBatchCpu.toFixed(1)} samples/CPU-s`,
+);
 
 const peers = {};
 for (const dtype of ['float32', 'float64']) {

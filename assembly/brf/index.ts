@@ -384,10 +384,10 @@ export function brfShard(
         const gd = (1.0 - a) * goc;
         const wr = pWo + ((<usize>(c * H)) << 3);
         const gwr = gWo + ((<usize>(c * H)) << 3);
+        axpy(gz, wr, gd, H);
         for (let j = 0; j < H; j++) {
           const zj = ld(zc, j);
           if (zj != 0.0) st(gwr, j, ld(gwr, j) + gd * zj);
-          st(gz, j, ld(gz, j) + gd * ld(wr, j));
         }
       }
       const gIp = cur + ((<usize>(s * H)) << 3);
@@ -466,7 +466,10 @@ export function brfShard(
     // recurrent adjoint for z^{t−1}: gZn[s][j] = Σ_i W[i, I+j] gI[s][i] (each WT row reused over the shard)
     for (let j = 0; j < H; j++) {
       const row = WT + ((<usize>((I + j) * H)) << 3);
-      for (let s = 0; s < S; s++) st(gZn, s * H + j, dot(row, cur + ((<usize>(s * H)) << 3), H));
+      let s = 0;
+      // four samples per pass share each load of the W row (register blocking)
+      for (; s + 3 < S; s += 4) dot4(row, cur + ((<usize>(s * H)) << 3), H, gZn + ((<usize>(s * H + j)) << 3), (<usize>H) << 3);
+      for (; s < S; s++) st(gZn, s * H + j, dot(row, cur + ((<usize>(s * H)) << 3), H));
     }
   }
   for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(gW, i * IH + k, ld(gW, i * IH + k) + ld(gWT, k * H + i));
@@ -510,6 +513,45 @@ function dot(x: usize, y: usize, n: i32): f64 {
   let r = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
   for (; i < n; i++) r += ld(x, i) * ld(y, i);
   return r;
+}
+
+/**
+ * out[k·stride] = Σ_i row[i]·y_k[i] for the four vectors y_k = y + k·H (f64x2 lanes, then the
+ * two lanes and the odd tail added in a fixed order).
+ */
+// @ts-ignore: decorator
+@inline
+function dot4(row: usize, y: usize, n: i32, out: usize, stride: usize): void {
+  const hb = (<usize>n) << 3;
+  let a0 = f64x2.splat(0.0);
+  let a1 = f64x2.splat(0.0);
+  let a2 = f64x2.splat(0.0);
+  let a3 = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = (<usize>i) << 3;
+    const r = v128.load(row + o);
+    a0 = f64x2.add(a0, f64x2.mul(r, v128.load(y + o)));
+    a1 = f64x2.add(a1, f64x2.mul(r, v128.load(y + hb + o)));
+    a2 = f64x2.add(a2, f64x2.mul(r, v128.load(y + 2 * hb + o)));
+    a3 = f64x2.add(a3, f64x2.mul(r, v128.load(y + 3 * hb + o)));
+  }
+  let r0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  let r1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+  let r2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+  let r3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+  if (i < n) {
+    const o = (<usize>i) << 3;
+    const w = load<f64>(row + o);
+    r0 += w * load<f64>(y + o);
+    r1 += w * load<f64>(y + hb + o);
+    r2 += w * load<f64>(y + 2 * hb + o);
+    r3 += w * load<f64>(y + 3 * hb + o);
+  }
+  store<f64>(out, r0);
+  store<f64>(out + stride, r1);
+  store<f64>(out + 2 * stride, r2);
+  store<f64>(out + 3 * stride, r3);
 }
 
 /**
