@@ -68,9 +68,9 @@ for (const dtype of ['float32', 'float64']) {
     continue;
   }
   const j = JSON.parse(r.stdout.trim().split('\n').pop());
-  peers[dtype] = j.samplesPerSecond;
+  peers[dtype] = j;
   console.log(
-    `PyTorch ${j.version} CPU, 1 thread, ${dtype}, batch ${B}: ${j.secondsPerBatch.toFixed(2)} s → ${j.samplesPerSecond.toFixed(1)} samples/s  (WASM f64 ×${(wasmBatch / j.samplesPerSecond).toFixed(2)})`,
+    `PyTorch ${j.version} CPU, 1 thread, ${dtype}, batch ${B}: ${j.samplesPerSecond.toFixed(1)} samples/s wall (WASM ×${(wasmBatch / j.samplesPerSecond).toFixed(2)}), ${j.samplesPerCpuSecond.toFixed(1)} samples/CPU-s (WASM ×${(wasmBatchCpu / j.samplesPerCpuSecond).toFixed(2)})`,
   );
 }
 const wasm = rows['wasm (brfShard)'].perSecond;
@@ -78,11 +78,21 @@ const ts = rows['plain TS (brfShardReference)'].perSecond;
 console.log(
   JSON.stringify({
     hidden: H,
-    samplesPerSecond: { wasmShard: wasm, plainTsShard: ts, wasmBatch32: wasmBatch, torchF32: peers.float32, torchF64: peers.float64 },
+    samplesPerSecond: {
+      wasmShard: wasm,
+      plainTsShard: ts,
+      wasmBatch,
+      wasmBatchCpu,
+      torchF32: peers.float32?.samplesPerSecond,
+      torchF32Cpu: peers.float32?.samplesPerCpuSecond,
+      torchF64: peers.float64?.samplesPerSecond,
+      torchF64Cpu: peers.float64?.samplesPerCpuSecond,
+    },
     ratios: {
       wasmVsTs: wasm / ts,
-      wasmVsTorchF32: peers.float32 ? wasmBatch / peers.float32 : null,
-      wasmVsTorchF64: peers.float64 ? wasmBatch / peers.float64 : null,
+      wasmVsTorchF32Wall: peers.float32 ? wasmBatch / peers.float32.samplesPerSecond : null,
+      wasmVsTorchF32Cpu: peers.float32 ? wasmBatchCpu / peers.float32.samplesPerCpuSecond : null,
+      wasmVsTorchF64Cpu: peers.float64 ? wasmBatchCpu / peers.float64.samplesPerCpuSecond : null,
     },
     sink: sink !== 0,
   }),

@@ -263,6 +263,10 @@ export class BrfTrainer extends KernelObject {
 
   /** Mean loss and raw-parameter gradient over the given samples of `d` (shards in order). */
   async gradient(d: BrfDataset, idx: number[]): Promise<{ loss: number; correct: number; spikes: number; grad: Float64Array }> {
+    this.assertLive();
+    this.#check(d, 'data');
+    if (!Array.isArray(idx) || idx.length === 0) throw new ValidationError('idx', 'a non-empty array of sample indices', idx);
+    idx.forEach((i, k) => checkInteger(`idx[${k}]`, i, 0, d.n - 1));
     const shards: number[][] = [];
     for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
     const res = await this.#shards(d, shards, true);
