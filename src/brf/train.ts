@@ -266,7 +266,7 @@ export class BrfTrainer extends KernelObject {
     this.assertLive();
     this.#check(d, 'data');
     if (!Array.isArray(idx) || idx.length === 0) throw new ValidationError('idx', 'a non-empty array of sample indices', idx);
-    idx.forEach((i, k) => checkInteger(`idx[${k}]`, i, 0, d.n - 1));
+    for (let k = 0; k < idx.length; k++) checkInteger(`idx[${k}]`, idx[k], 0, d.n - 1);
     const shards: number[][] = [];
     for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
     const res = await this.#shards(d, shards, true);
@@ -418,7 +418,7 @@ export class BrfTrainer extends KernelObject {
 
   /** Restores a trainer from {@link BrfTrainer.toJSON} output; `run` sets workers / workerUrl. */
   static fromJSON(cp: BrfCheckpoint, run: Pick<BrfTrainOptions, 'workers' | 'workerUrl'> = {}): BrfTrainer {
-    if (!cp || cp.format !== 'neurodyn.brf.checkpoint' || cp.version !== 1)
+    if (cp?.format !== 'neurodyn.brf.checkpoint' || cp.version !== 1)
       throw new ValidationError('checkpoint', 'a neurodyn.brf.checkpoint version 1', cp?.format);
     const t = new BrfTrainer(cp.network, cp.T, { ...cp.train, ...run });
     const n = t.params.length;
