@@ -44,6 +44,12 @@ export interface BrfTrainOptions {
   clipNorm?: number;
   /** Linear decay lr·(1 − epoch/E) over E epochs (LambdaLR of the reference); 0 = constant. @default 0 */
   scheduleEpochs?: number;
+  /**
+   * BPTT memory: 0 stores every step's state; K > 0 keeps every K-th state and recomputes each
+   * segment in the backward pass (≈ √T is optimal; same gradients, one extra neuron forward pass).
+   * @default 0
+   */
+  recomputeEvery?: number;
   /** Worker threads for the data-parallel shards; 0 = run in this thread. @default 0 */
   workers?: number;
   /** URL of the bundled worker (`dist/worker.js`). @default next to the bundle */
@@ -139,6 +145,7 @@ export class BrfTrainer extends KernelObject {
   readonly shardSize: number;
   readonly clipNorm: number;
   readonly scheduleEpochs: number;
+  readonly recomputeEvery: number;
   /** Raw parameters (layout {@link brfParamLayout}); live, updated in place by training. */
   params: Float64Array;
   /** Completed epochs. */
@@ -172,12 +179,13 @@ export class BrfTrainer extends KernelObject {
     this.shardSize = checkInteger('shardSize', train.shardSize ?? 8, 1, 4096);
     this.clipNorm = checkNonNegative('clipNorm', train.clipNorm ?? 1);
     this.scheduleEpochs = checkInteger('scheduleEpochs', train.scheduleEpochs ?? 0, 0);
+    this.recomputeEvery = checkInteger('recomputeEvery', train.recomputeEvery ?? 0, 0, this.T);
     this.#workers = checkInteger('workers', train.workers ?? 0, 0, 256);
     this.#workerUrl = train.workerUrl;
     this.params = initBrfParams(network, this.seed);
     this.#m = new Float64Array(this.params.length);
     this.#v = new Float64Array(this.params.length);
-    this.#runner = this.adopt(new BrfShardRunner(network, this.T, this.shardSize));
+    this.#runner = this.adopt(new BrfShardRunner(network, this.T, this.shardSize, this.recomputeEvery));
   }
 
   /** Learning rate of epoch `e` (linear schedule or constant). */
@@ -228,6 +236,7 @@ export class BrfTrainer extends KernelObject {
         x,
         labels,
         backward,
+        recomputeEvery: this.recomputeEvery,
       };
       return { seed: 0, trial: k, params };
     });
@@ -403,6 +412,7 @@ export class BrfTrainer extends KernelObject {
         shardSize: this.shardSize,
         clipNorm: this.clipNorm,
         scheduleEpochs: this.scheduleEpochs,
+        recomputeEvery: this.recomputeEvery,
       },
       T: this.T,
       params: Array.from(this.params),
