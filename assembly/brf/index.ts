@@ -154,6 +154,8 @@ function neuronStep(t: i32, s: i32, pv0: usize, nv0: usize): f64 {
   const c0 = G_c0;
   const c1 = G_c1;
   let nsp = 0.0;
+  // x·0 is 0 for finite x and NaN otherwise: one multiply-add per neuron flags a non-finite state
+  let bad = 0.0;
   if (G_isAlif) {
     const aB0 = G_aB0;
     const aBeta = G_aBeta;
@@ -174,6 +176,7 @@ function neuronStep(t: i32, s: i32, pv0: usize, nv0: usize): f64 {
       st(nv, 2 * SH + i, Ii);
       st(nv, 3 * SH + i, z);
       nsp += z;
+      bad += u1 * 0.0;
     }
   } else {
     const isBrf = G_isBrf;
@@ -195,15 +198,18 @@ function neuronStep(t: i32, s: i32, pv0: usize, nv0: usize): f64 {
       st(nv, 2 * SH + i, isBrf ? gamma * q + z : 0.0);
       st(nv, 3 * SH + i, z);
       nsp += z;
+      bad += (u1 + v1) * 0.0;
     }
   }
-  return nsp;
+  return nsp + bad;
 }
 
 
 /**
  * Forward and (optionally) backward pass of one shard of S samples through a one-layer
- * recurrent network of `kind` neurons with a leaky-integrator readout.
+ * recurrent network of `kind` neurons with a leaky-integrator readout. A non-finite neuron state
+ * (e.g. a vanilla RF neuron above the divergence boundary) returns STATUS_NONFINITE with
+ * index = sample and step = t.
  *
  * x: f64 [S][T][I]; labels: i32 [S]; params: f64 (layout above); grad: f64 accumulated (+=,
  * summed over samples, raw-parameter gradients); consts: f64 block (see src/brf/model.ts);
@@ -362,6 +368,7 @@ export function brfShard(
     const nvB = K == 0 ? traj + <usize>t * blkB : seg + <usize>(t & 1) * blkB;
     for (let s = 0; s < S; s++) {
       const nsp = neuronStep(t, s, pvB, nvB);
+      if (isNaN(nsp)) return fail(STATUS_NONFINITE, s, <f64>t, <f64>t * dt, nsp);
       const nv = nvB + ((<usize>(s * H)) << 3);
       const SH = S * H;
       st(out, s * 4 + 2, ld(out, s * 4 + 2) + nsp);

@@ -5,7 +5,7 @@
  * progress, cancellation and JSON checkpoints.
  * @packageDocumentation
  */
-import { AbortedError, ValidationError } from '../kernel/errors.js';
+import { AbortedError, NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
 import { KernelObject } from '../kernel/region.js';
 import { checkInteger, checkNonNegative, checkPositive, checkSignal } from '../kernel/validate.js';
 import { WorkerPool } from '../parallel/pool.js';
@@ -243,7 +243,7 @@ export class BrfTrainer extends KernelObject {
     });
     const rows: Settled<BrfShardResult>[] = await pool.map<BrfShardResult>('brf.shard', inputs);
     return rows.map((r) => {
-      if (!r.ok) throw new ValidationError('shard', 'a successful kernel run', r.error.message);
+      if (!r.ok) throw new NeurodynError(`BrfTrainer: shard ${r.index} failed in a worker: ${r.error.name}: ${r.error.message}`);
       return r.value;
     });
   }
@@ -327,7 +327,14 @@ export class BrfTrainer extends KernelObject {
         let norm = 0;
         for (let i = 0; i < grad.length; i++) norm += grad[i] * grad[i];
         norm = Math.sqrt(norm);
-        if (!Number.isFinite(norm)) throw new ValidationError('gradient', 'finite values', norm);
+        if (!Number.isFinite(norm))
+          throw new NumericalError('BrfTrainer.train (gradient norm)', {
+            kind: 'non-finite',
+            step: this.step,
+            index: -1,
+            time: this.epoch,
+            value: norm,
+          });
         if (this.clipNorm > 0 && norm > this.clipNorm) {
           const c = this.clipNorm / (norm + 1e-6);
           for (let i = 0; i < grad.length; i++) grad[i] *= c;
