@@ -83,10 +83,18 @@ export class WorkerPool {
   readonly size: number;
   #ports: Port[];
   #closed = false;
+  // One permanent listener per worker routes its messages to the call in progress; calls are
+  // queued, so listeners never accumulate and concurrent map() calls cannot interleave.
+  #current: { message(p: Port, m: ResultMessage): void; error(e: unknown): void } | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(ports: Port[], size: number) {
     this.#ports = ports;
     this.size = size;
+    for (const p of ports) {
+      p.onMessage((m) => this.#current?.message(p, m));
+      p.onError((e) => this.#current?.error(e));
+    }
   }
 
   /** Starts the workers (they load the kernel once each). */
@@ -102,7 +110,14 @@ export class WorkerPool {
    * Runs `task` on every input; results come back in input order, each settled on its own (an
    * error in one input does not lose the others).
    */
-  async map<T>(task: string, inputs: unknown[], options: MapOptions = {}): Promise<Settled<T>[]> {
+  map<T>(task: string, inputs: unknown[], options: MapOptions = {}): Promise<Settled<T>[]> {
+    const run = () => this.#map<T>(task, inputs, options);
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #map<T>(task: string, inputs: unknown[], options: MapOptions): Promise<Settled<T>[]> {
     if (this.#closed) throw new NeurodynError('WorkerPool.map: the pool is closed');
     if (!Array.isArray(inputs)) throw new ValidationError('inputs', 'an array of task inputs', inputs);
     if (!(task in TASKS)) throw new ValidationError('task', `a registered task (${Object.keys(TASKS).join(', ')})`, task);
@@ -135,6 +150,7 @@ export class WorkerPool {
       const finish = (err?: unknown) => {
         if (done) return;
         done = true;
+        this.#current = null;
         signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(out);
@@ -154,8 +170,8 @@ export class WorkerPool {
         const i = next++;
         p.post({ id: i, task, input: inputs[i] });
       };
-      for (const p of this.#ports) {
-        p.onMessage((m) => {
+      this.#current = {
+        message: (p, m) => {
           if (done) return;
           settle(
             m.ok
@@ -164,9 +180,9 @@ export class WorkerPool {
           );
           if (completed === inputs.length) finish();
           else feed(p);
-        });
-        p.onError((e) => finish(new NeurodynError(`worker failed: ${(e as Error).message ?? String(e)}`)));
-      }
+        },
+        error: (e) => finish(new NeurodynError(`worker failed: ${(e as Error).message ?? String(e)}`)),
+      };
       if (inputs.length === 0) finish();
       for (const p of this.#ports) feed(p);
     });

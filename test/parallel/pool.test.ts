@@ -57,6 +57,23 @@ describe('worker pool (Node worker_threads)', () => {
     expect(seen).toBeLessThan(40);
   });
 
+  test('one pool serves many calls (also concurrent ones) without accumulating listeners', async () => {
+    const pool = await WorkerPool.create({ workers: 2, workerUrl });
+    const inputs = [0, 1, 2].map((trial) => ({ seed: 3, trial, params: { n: 100 } }));
+    const ref = await pool.map('core.normals', inputs);
+    const warnings: string[] = [];
+    const onWarn = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarn);
+    for (let k = 0; k < 30; k++) expect(await pool.map('core.normals', inputs)).toEqual(ref);
+    const both = await Promise.all([pool.map('core.normals', inputs), pool.map('core.normals', inputs.slice(1))]);
+    expect(both[0]).toEqual(ref);
+    expect(both[1].map((r) => r.ok && r.value)).toEqual(ref.slice(1).map((r) => r.ok && r.value));
+    await new Promise((r) => setTimeout(r, 10));
+    process.off('warning', onWarn);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    pool.close();
+  });
+
   test('bad input is rejected by name', async () => {
     await expect(runTrials('core.normals', { seed: 1, range: [3, 1], params, workers: 0 })).rejects.toThrow(/options.range\[1\]/);
     await expect(WorkerPool.create({ workers: -1 })).rejects.toThrow(/options.workers/);
