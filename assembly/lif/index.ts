@@ -158,6 +158,13 @@ function arrival(coef: usize, h: f64, ch: i32, J: f64, r: f64): void {
   store<f64>(ACC + 8 + (<usize>ch << 3), load<f64>(ACC + 8 + (<usize>ch << 3)) + J * Math.exp(-b * t));
 }
 
+let cPu: i64 = -1;
+let cTu: u32 = 0;
+let cU0: u32 = 0;
+let cU1: u32 = 0;
+let cU2: u32 = 0;
+let cU3: u32 = 0;
+
 /** Poisson events of neuron i in coarse step n: exact arrivals into ACC. */
 function poissonEvents(
   k0: u32,
@@ -174,7 +181,19 @@ function poissonEvents(
 ): void {
   for (let j = 0; j < F; j++) {
     const t = <u32>(n * <f64>F + <f64>j);
-    const u = uniformAt(k0, k1, S_INPUT, i, t, 0);
+    // Sub-draw 0 of (i, t): one block feeds the neuron pair (cached, as for the normals).
+    if (<i64>(i >>> 1) != cPu || t != cTu) {
+      philoxInto(i >>> 1, t, 0, S_INPUT, k0, k1);
+      cU0 = load<u32>(PHILOX_OUT);
+      cU1 = load<u32>(PHILOX_OUT, 4);
+      cU2 = load<u32>(PHILOX_OUT, 8);
+      cU3 = load<u32>(PHILOX_OUT, 12);
+      cPu = <i64>(i >>> 1);
+      cTu = t;
+    }
+    const lo = i & 1 ? cU2 : cU0;
+    const hi = i & 1 ? cU3 : cU1;
+    const u = (<f64>hi * 2097152.0 + <f64>(lo >>> 11)) * 1.1102230246251565e-16;
     if (u < pexp) continue;
     let cnt: u32 = 0;
     let p = pexp;
@@ -1018,6 +1037,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gRLn = <i32>hf(hdr, H_RLN);
   cP0 = -1;
   cP1 = -1;
+  cPu = -1;
   let done = 0;
   let st = 0;
   for (; done < nSteps; done++) {
