@@ -274,46 +274,34 @@ let gCatch: bool = false;
 let gRList: usize = 0;
 let gRLn: i32 = 0;
 
-// One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
-let cP0: i64 = -1;
-let cT0: u32 = 0;
-let cA0: u32 = 0;
-let cA1: u32 = 0;
-let cA2: u32 = 0;
-let cA3: u32 = 0;
-let cP1: i64 = -1;
-let cT1: u32 = 0;
-let cB0: u32 = 0;
-let cB1: u32 = 0;
-let cB2: u32 = 0;
-let cB3: u32 = 0;
+
+// Direct-mapped block cache (256 entries per stream, keyed by t & 255): with fineSteps F the even
+// neuron of a pair fills the F blocks of the step and the odd neuron reuses them (F <= 256).
+// Entry layout: [pair i64][t u32][pad][w0 w1 w2 w3] = 32 bytes.
+const ZC0: usize = memory.data(256 * 32, 16);
+const ZC1: usize = memory.data(256 * 32, 16);
+
+/** Invalidates the block caches (a new key may be in use). */
+function zReset(): void {
+  for (let k = 0; k < 256; k++) {
+    store<i64>(ZC0 + (<usize>k << 5), -1);
+    store<i64>(ZC1 + (<usize>k << 5), -1);
+  }
+}
 
 /** Normal of the counter contract (key, stream, i, t), reusing the block of the neighbour. */
 function zAt(second: bool, i: u32, t: u32): f64 {
   const pair = <i64>(i >>> 1);
-  const odd = (i & 1) != 0;
-  if (!second) {
-    if (pair != cP0 || t != cT0) {
-      philoxInto(i >>> 1, t, 0, S_NOISE, gK0, gK1);
-      cA0 = load<u32>(PHILOX_OUT);
-      cA1 = load<u32>(PHILOX_OUT, 4);
-      cA2 = load<u32>(PHILOX_OUT, 8);
-      cA3 = load<u32>(PHILOX_OUT, 12);
-      cP0 = pair;
-      cT0 = t;
-    }
-    return normalFromWords(gK0, gK1, S_NOISE, i, t, odd ? cA2 : cA0, odd ? cA3 : cA1);
+  const stream = second ? S_NOISE2 : S_NOISE;
+  const e = (second ? ZC1 : ZC0) + (<usize>(t & 255) << 5);
+  if (load<i64>(e) != pair || load<u32>(e, 8) != t) {
+    philoxInto(i >>> 1, t, 0, stream, gK0, gK1);
+    store<i64>(e, pair);
+    store<u32>(e, t, 8);
+    v128.store(e, v128.load(PHILOX_OUT), 16);
   }
-  if (pair != cP1 || t != cT1) {
-    philoxInto(i >>> 1, t, 0, S_NOISE2, gK0, gK1);
-    cB0 = load<u32>(PHILOX_OUT);
-    cB1 = load<u32>(PHILOX_OUT, 4);
-    cB2 = load<u32>(PHILOX_OUT, 8);
-    cB3 = load<u32>(PHILOX_OUT, 12);
-    cP1 = pair;
-    cT1 = t;
-  }
-  return normalFromWords(gK0, gK1, S_NOISE2, i, t, odd ? cB2 : cB0, odd ? cB3 : cB1);
+  const w = e + 16 + (<usize>(i & 1) << 3);
+  return normalFromWords(gK0, gK1, stream, i, t, load<u32>(w), load<u32>(w, 4));
 }
 
 /**
@@ -1035,8 +1023,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gCatch = hf(hdr, H_CATCH) != 0;
   gRList = hp(hdr, H_RLIST);
   gRLn = <i32>hf(hdr, H_RLN);
-  cP0 = -1;
-  cP1 = -1;
+  zReset();
   cPu = -1;
   let done = 0;
   let st = 0;
