@@ -502,6 +502,14 @@ function generalNeuron(pe: usize, q: i32): i32 {
     cN += load<f64>(ACC, 8);
     c2N += load<f64>(ACC, 16);
   }
+  // Common case (free, below threshold at both ends, finite): store without the call.
+  const vth = hf(coef, C_VTH);
+  if (!(load<f64>(gRp + off) > n) && v < vth && vN < vth && vN > -Infinity && isFinite(cN) && isFinite(c2N)) {
+    store<f64>(gVp + off, vN);
+    store<f64>(gIp + off, cN);
+    store<f64>(gI2p + off, c2N);
+    return 0;
+  }
   return finishNeuron(i, coef, v, c, c2, vN, cN, c2N, accV);
 }
 
