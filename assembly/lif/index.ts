@@ -657,6 +657,29 @@ function poissonLane(i: i32, coef: usize, lb: usize): void {
 }
 
 /**
+ * Arrivals of the pair (i, i+1) into ACC2 (dV, dI, dI2 as f64x2 at 0, 16, 32): the ring slot
+ * values (cleared), then the Poisson events of the lanes in `pmask`, in generalNeuron's order.
+ */
+function gatherArrivals(i: i32, coef: usize, sp: usize, ring: bool, pmask: i32): void {
+  const zero = f64x2.splat(0);
+  if (ring) {
+    const nb = <usize>gN << 3;
+    v128.store(ACC2, v128.load(sp));
+    v128.store(ACC2, v128.load(sp + nb), 16);
+    v128.store(ACC2, v128.load(sp + 2 * nb), 32);
+    v128.store(sp, zero);
+    v128.store(sp + nb, zero);
+    v128.store(sp + 2 * nb, zero);
+  } else {
+    v128.store(ACC2, zero);
+    v128.store(ACC2, zero, 16);
+    v128.store(ACC2, zero, 32);
+  }
+  if (pmask & 1) poissonLane(i, coef, 0);
+  if (pmask & 2) poissonLane(i + 1, coef, 8);
+}
+
+/**
  * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
  * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
  * Expression order equals generalNeuron's, so results are bit-identical. The loop-invariant
@@ -671,6 +694,7 @@ function pairStep(
   EXACT: bool,
   NOISY: bool,
   REF: bool,
+  POIS: bool,
   xI: v128,
   xV: v128,
   slot0: usize,
@@ -713,34 +737,25 @@ function pairStep(
     c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
   }
   let accV = f64x2.splat(0);
-  if (slot0 != 0 || pmask != 0) {
-    let accI = f64x2.splat(0);
-    let accI2 = f64x2.splat(0);
-    if (slot0 != 0) {
-      const nb = <usize>gN << 3;
-      const sp = slot0 + off;
-      accV = v128.load(sp);
-      accI = v128.load(sp + nb);
-      accI2 = v128.load(sp + 2 * nb);
-      const zero = f64x2.splat(0);
-      v128.store(sp, zero);
-      v128.store(sp + nb, zero);
-      v128.store(sp + 2 * nb, zero);
-    }
-    if (pmask != 0) {
-      // Lanes with Poisson events: accumulate them after the ring values, as generalNeuron does.
-      v128.store(ACC2, accV);
-      v128.store(ACC2, accI, 16);
-      v128.store(ACC2, accI2, 32);
-      if (pmask & 1) poissonLane(i, coef, 0);
-      if (pmask & 2) poissonLane(i + 1, coef, 8);
+  if (POIS) {
+    if (slot0 != 0 || pmask != 0) {
+      gatherArrivals(i, coef, slot0 + off, slot0 != 0, pmask);
       accV = v128.load(ACC2);
-      accI = v128.load(ACC2, 16);
-      accI2 = v128.load(ACC2, 32);
+      vN = f64x2.add(vN, accV);
+      cN = f64x2.add(cN, v128.load(ACC2, 16));
+      c2N = f64x2.add(c2N, v128.load(ACC2, 32));
     }
+  } else if (slot0 != 0) {
+    const nb = <usize>gN << 3;
+    const sp = slot0 + off;
+    accV = v128.load(sp);
     vN = f64x2.add(vN, accV);
-    cN = f64x2.add(cN, accI);
-    c2N = f64x2.add(c2N, accI2);
+    cN = f64x2.add(cN, v128.load(sp + nb));
+    c2N = f64x2.add(c2N, v128.load(sp + 2 * nb));
+    const zero = f64x2.splat(0);
+    v128.store(sp, zero);
+    v128.store(sp + nb, zero);
+    v128.store(sp + 2 * nb, zero);
   }
   // Neurons refractory for the whole step: V held at V_r in-lane (the general path does the
   // same: vN = V_r, no threshold). Only a refractory period ending inside the step needs the
@@ -852,7 +867,7 @@ function pmask(pois: bool, j: i32, nu: u32, pexp: f64): i32 {
  */
 // @ts-ignore: decorator
 @inline
-function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool): i32 {
   const start = <i32>hf(pe, P_START);
   const end = start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
@@ -894,7 +909,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
   gPExp = hf(pe, P_PEXP);
   gPW = hf(pe, P_PW);
   gPCh = <i32>hf(pe, P_PCH);
-  const pois = gPLam > 0;
+  const pois = POIS;
   const pexp = gPExp;
   if (NOISY) {
     for (; i + 8 <= end; i += 8) {
@@ -913,7 +928,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 0, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 0, nu, pexp));
+        st = pairStep(i + 0, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 0, nu, pexp));
         if (st != 0) return st;
       }
       {
@@ -925,7 +940,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 2, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
+        st = pairStep(i + 2, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
         if (st != 0) return st;
       }
       {
@@ -937,7 +952,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 4, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 4, nu, pexp));
+        st = pairStep(i + 4, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 4, nu, pexp));
         if (st != 0) return st;
       }
       {
@@ -949,7 +964,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 6, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 6, nu, pexp));
+        st = pairStep(i + 6, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 6, nu, pexp));
         if (st != 0) return st;
       }
     }
@@ -964,19 +979,19 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
         xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
         xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
       } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
+      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
     }
   } else {
     // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
     for (; i + 3 < end; i += 4) {
-      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
+      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
-      st = pairStep(i + 2, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
+      st = pairStep(i + 2, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
       if (st != 0) return st;
     }
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
+      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
     }
   }
@@ -984,43 +999,84 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
   return st;
 }
 
-function fastExactNoisy(pe: usize): i32 {
-  return fastLoop(pe, true, true, true);
+function fastExNoisyPois(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, true);
 }
-function fastExactQuiet(pe: usize): i32 {
-  return fastLoop(pe, true, false, true);
+function fastExNoisy(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, false);
+}
+function fastExNoisyNRPois(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, true);
+}
+function fastExNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, false);
+}
+function fastExQuietPois(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, true);
+}
+function fastExQuiet(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, false);
+}
+function fastExQuietNRPois(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, true);
+}
+function fastExQuietNR(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, false);
+}
+function fastEmNoisyPois(pe: usize): i32 {
+  return fastLoop(pe, false, true, true, true);
 }
 function fastEmNoisy(pe: usize): i32 {
-  return fastLoop(pe, false, true, true);
+  return fastLoop(pe, false, true, true, false);
 }
-function fastEmQuiet(pe: usize): i32 {
-  return fastLoop(pe, false, false, true);
-}
-// Variants without the per-lane refractory test: for populations whose refractory periods end on
-// grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
-// fixed from the refractory list after the population loops (lifRun).
-function fastExactNoisyNR(pe: usize): i32 {
-  return fastLoop(pe, true, true, false);
-}
-function fastExactQuietNR(pe: usize): i32 {
-  return fastLoop(pe, true, false, false);
+function fastEmNoisyNRPois(pe: usize): i32 {
+  return fastLoop(pe, false, true, false, true);
 }
 function fastEmNoisyNR(pe: usize): i32 {
-  return fastLoop(pe, false, true, false);
+  return fastLoop(pe, false, true, false, false);
+}
+function fastEmQuietPois(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, true);
+}
+function fastEmQuiet(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, false);
+}
+function fastEmQuietNRPois(pe: usize): i32 {
+  return fastLoop(pe, false, false, false, true);
 }
 function fastEmQuietNR(pe: usize): i32 {
-  return fastLoop(pe, false, false, false);
+  return fastLoop(pe, false, false, false, false);
 }
 
+// Variants without the per-lane refractory test (NR): for populations whose refractory periods end
+// on grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
+// fixed from the refractory list after the population loops (lifRun). Pois: with Poisson drive.
 function fastPop(pe: usize): i32 {
   const noisy = hf(pe, P_NOISE) != 0;
   const tref = hf(hp(pe, P_COEF), C_TREF);
-  if (tref == 0 || (gRule == 0 && tref == Math.floor(tref))) {
-    if (gExact) return noisy ? fastExactNoisyNR(pe) : fastExactQuietNR(pe);
-    return noisy ? fastEmNoisyNR(pe) : fastEmQuietNR(pe);
+  const nr = tref == 0 || (gRule == 0 && tref == Math.floor(tref));
+  const pois = hf(pe, P_PLAMBDA) > 0;
+  if (gExact) {
+    if (noisy && !nr && pois) return fastExNoisyPois(pe);
+    if (noisy && !nr && !pois) return fastExNoisy(pe);
+    if (noisy && nr && pois) return fastExNoisyNRPois(pe);
+    if (noisy && nr && !pois) return fastExNoisyNR(pe);
+    if (!noisy && !nr && pois) return fastExQuietPois(pe);
+    if (!noisy && !nr && !pois) return fastExQuiet(pe);
+    if (!noisy && nr && pois) return fastExQuietNRPois(pe);
+    if (!noisy && nr && !pois) return fastExQuietNR(pe);
   }
-  if (gExact) return noisy ? fastExactNoisy(pe) : fastExactQuiet(pe);
-  return noisy ? fastEmNoisy(pe) : fastEmQuiet(pe);
+  {
+    if (noisy && !nr && pois) return fastEmNoisyPois(pe);
+    if (noisy && !nr && !pois) return fastEmNoisy(pe);
+    if (noisy && nr && pois) return fastEmNoisyNRPois(pe);
+    if (noisy && nr && !pois) return fastEmNoisyNR(pe);
+    if (!noisy && !nr && pois) return fastEmQuietPois(pe);
+    if (!noisy && !nr && !pois) return fastEmQuiet(pe);
+    if (!noisy && nr && pois) return fastEmQuietNRPois(pe);
+    if (!noisy && nr && !pois) return fastEmQuietNR(pe);
+  }
+  return 0;
 }
 
 /** V of neurons held during step n is V_r; drop entries whose refractory period ends by t_{n+1}. */
