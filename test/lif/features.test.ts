@@ -207,3 +207,24 @@ describe('worker trials', () => {
     expect(r[0]).not.toBe(r[1]);
   });
 });
+
+describe('lifSteps (functional level)', () => {
+  test('chaining two calls equals one call and equals LifNetwork; inputs untouched', async () => {
+    const { lifSteps, trialKey } = await import('../../src/index.js');
+    const key = trialKey('f', 1);
+    const v = Float64Array.from({ length: 64 }, (_, k) => k / 64);
+    const i = new Float64Array(64).fill(0.055);
+    const p = { sigma: 0.03 };
+    const one = lifSteps({ v, i }, p, { dt: 0.1, steps: 500, key, integrator: 'exact' });
+    const a = lifSteps({ v, i }, p, { dt: 0.1, steps: 200, key, integrator: 'exact' });
+    const b = lifSteps(a, p, { dt: 0.1, steps: 300, key, step0: 200, integrator: 'exact' });
+    expect(Array.from(b.v)).toEqual(Array.from(one.v));
+    expect(a.spikes.neuron.length + b.spikes.neuron.length).toBe(one.spikes.neuron.length);
+    expect(v[5]).toBe(5 / 64);
+    const net = new LifNetwork({ dt: 0.1, key, integrator: 'exact' });
+    net.addPopulation('p', 64, { ...p, v0: v, i0: i });
+    net.run(50);
+    expect(Array.from(net.getState().v)).toEqual(Array.from(one.v));
+    net.dispose();
+  });
+});
