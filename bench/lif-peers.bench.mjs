@@ -40,9 +40,9 @@ function ours(integrator, spikeRule) {
   return { integrator, spikeRule, seconds: secs, wallSeconds: wall, neuronStepsPerSecond: (N * steps) / secs, rateHz: rate };
 }
 
-const noisyPeers = peer('lif_brian2_noisy.py', ['--n', String(N), '--ms', String(ms), '--modes', modes, '--record']);
+const noisyPeers = peer('brian2_noisy_lif.py', ['--n', String(N), '--ms', String(ms), '--modes', modes, '--record']);
 const noisyOurs = [ours('euler-maruyama', 'grid'), ours('euler-maruyama', 'linear'), ours('exact', 'linear')];
-const cubaPeers = peer('lif_brian2_cuba.py', ['--modes', modes, '--seeds', '1']);
+const cubaPeers = peer('brian2_cuba.py', ['--modes', modes, '--seeds', '1']);
 const cubaOurs = [];
 for (let s = 1; s <= 3; s++) {
   const net = nd.createLifCuba({ seed: s });

@@ -225,7 +225,7 @@ describe('CUBA (Brian2 example parameters)', () => {
     const net = createLifCuba({ seed: 1 });
     net.run(1000);
     const rate = net.spikeCount / 4000;
-    // Brian2 2.5.1 (bench/peers/lif_brian2_cuba.py, 5 seeds): 5.4–6.1 Hz.
+    // Brian2 2.5.1 (bench/peers/brian2_cuba.py, 5 seeds): 5.4–6.1 Hz.
     expect(rate).toBeGreaterThan(5.0);
     expect(rate).toBeLessThan(6.5);
     const mem = net.memory();

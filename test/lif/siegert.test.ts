@@ -73,7 +73,7 @@ describe('noisy uncoupled population vs Siegert + Fourcaud–Brunel', () => {
 
 describe('noisy uncoupled population vs Brian2', () => {
   test('S1 model, EM + grid: rate and ISI CV within 1.5 % / 3 % of Brian2 2.5.1 (21.80 Hz, CV 0.5215)', () => {
-    // Reference: bench/peers/lif_brian2_noisy.py --modes cython --record (10^4 neurons, seed 1,
+    // Reference: bench/peers/brian2_noisy_lif.py --modes cython --record (10^4 neurons, seed 1,
     // window [10, 1010) ms): 21.7997 Hz, CV 0.52146. Independent random streams, so the tolerance
     // is statistical (4000 neurons here: rate SE ≈ 0.3 %).
     const N = 4000;

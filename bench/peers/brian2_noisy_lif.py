@@ -9,7 +9,7 @@ modes time a second run() of the same network (code already generated and compil
 run) with time.process_time(); cpp_standalone reports device._last_run_time (the main loop of the
 compiled binary, not compilation).
 
-Usage: /usr/bin/python3 bench/peers/lif_brian2_noisy.py [--n 10000] [--ms 1000] [--modes numpy,cython,cpp_standalone]
+Usage: /usr/bin/python3 bench/peers/brian2_noisy_lif.py [--n 10000] [--ms 1000] [--modes numpy,cython,cpp_standalone]
 Prints one JSON line per mode: {"mode","neurons","steps","seconds","neuronStepsPerSecond","rateHz","cv"}.
 """
 import argparse
