@@ -53,7 +53,9 @@ function kernelK(t: f64, gL: f64, tau: f64): f64 {
  * (jt[j n + i] = jump of I_i when j fires) or 0 for no coupling; wV, wI = r noise weights;
  * z = fine normals (steps r n); spikes = 4 f64 per spike (global neuron, step, theta, A), capacity
  * steps R n; out[0] = spikes written; scratch = 2 n f64 (spikes of the current step);
- * tan = K tangent vectors of length 2n ([dV, dI], replica 0 only), or K = 0.
+ * tan = K tangent vectors of length 2n ([dV, dI], replica 0 only), or K = 0;
+ * ext = external (Poisson) input already binned to this level, [extV (steps n), extI (steps n)]
+ * time-major, added to V' and I' of every replica before threshold detection, or 0 for none.
  * Order inside a step (per replica): integrate all neurons from the state at t_n (noise included),
  * detect V >= V_th at t_{n+1}, locate the crossing (rule), reset and integrate the rest of the step
  * from V_r, record; then deliver this step's spikes to postsynaptic currents at their crossing
@@ -77,6 +79,7 @@ export function numLifRun(
   scratch: usize,
   tan: usize,
   K: i32,
+  ext: usize,
 ): i32 {
   const h = f64At(P, P_H);
   const gL = f64At(P, P_GL);
@@ -121,7 +124,12 @@ export function numLifRun(
         }
         const b = f64At(bb, i);
         let V1 = a11 * V + a12 * I + f64At(cV, i) + b * sV;
-        const I1 = a22 * I + f64At(cI, i) + b * sI;
+        let I1 = a22 * I + f64At(cI, i) + b * sI;
+        if (ext != 0) {
+          // External events of this step, delivered at their own times within it (binned in TS).
+          V1 += f64At(ext, s * n + i);
+          I1 += f64At(ext, (steps + s) * n + i);
+        }
         if (V1 >= vTh) {
           const dv = V1 - V;
           let theta = dv > 0 ? (vTh - V) / dv : 0.0;

@@ -168,6 +168,8 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
       mu: Array.from(net.mu),
       sigma: Array.from(net.sigma),
       J: net.J ? Array.from(net.J) : undefined,
+      poissonRate: net.poissonRate ? Array.from(net.poissonRate) : undefined,
+      poissonJump: net.poissonJump ? Array.from(net.poissonJump) : undefined,
     },
     h: o.h,
     integrator: o.integrator,
