@@ -220,6 +220,16 @@ export class CoupledNoise extends KernelObject {
   fill(t0: number, steps: number): void {
     this.assertLive();
     if (steps > this.capacity) throw new ValidationError('steps', `at most ${this.capacity}`, steps);
+    // SIMD Philox fill of the lab kernel; bit-identical to the shared fillNormalSteps (tested).
+    kernel().numFillNormalSteps(this.key.k0, this.key.k1, Streams.noise, t0, steps, this.n, this.#z.ptr);
+    this.t0 = t0;
+    this.steps = steps;
+  }
+
+  /** @internal Same as {@link CoupledNoise.fill} through the shared scalar `fillNormalSteps` (bench baseline). */
+  fillScalar(t0: number, steps: number): void {
+    this.assertLive();
+    if (steps > this.capacity) throw new ValidationError('steps', `at most ${this.capacity}`, steps);
     kernel().fillNormalSteps(this.key.k0, this.key.k1, Streams.noise, t0, steps, 0, this.n, this.#z.ptr);
     this.t0 = t0;
     this.steps = steps;
