@@ -153,6 +153,20 @@ describe('Poisson input coupled across step sizes', () => {
     expect(el.orders.median.value).toBeGreaterThan(1.5);
   }, 60_000);
 
+  test('Poisson drive reaches the workers: a study is identical for 0 and 2 workers', async () => {
+    const network = {
+      ...feedforwardLabNetwork({ sizes: [4, 4], sigma: 0.005, mu: 0.04 }),
+      poissonRate: [500, 500, 500, 500, 900, 900, 900, 900], // Hz, per neuron
+      poissonJump: 0.004,
+    };
+    const o = { network, T: 100, hs: [0.4, 0.2], seed: 'pw', trials: 3 };
+    const a = await convergenceStudy({ ...o, workers: 0 });
+    const b = await convergenceStudy({ ...o, workers: 2, workerUrl: new URL('../../dist/worker.js', import.meta.url) });
+    expect(b).toEqual(a);
+    const none = await convergenceStudy({ ...o, network: { ...network, poissonRate: 0 }, workers: 0 });
+    expect(none).not.toEqual(a);
+  });
+
   test('bad Poisson parameters name the argument', () => {
     expect(() => new LifLabSimulation({ n: 2, mu: 0.05, sigma: 0, poissonRate: -1, poissonJump: 0.01 }, { h: 0.1, seed: 1 })).toThrow(
       /network.poissonRate/,
