@@ -260,6 +260,15 @@ export interface FinePoissonEvents {
  * sorted. The events are therefore a Poisson process of rate ν_i exactly (independent counts per
  * fine interval, uniform positions given the count), and a coarse level only bins them: event at
  * fine step t belongs to coarse step ⌊t / r⌋, at time ((t mod r) + u) h_f after its start.
+ * A {@link LifLabSimulation} of a network with `poissonRate` draws its own when none is passed;
+ * a coupled study fills one window and passes it to every level.
+ * @example
+ * ```ts
+ * const key = seedToKey(1);
+ * const ev = new CoupledPoisson(key, [800, 800], 0.0125); // Hz per neuron, h_f in ms
+ * ev.fill(0, 1024);                                        // fine steps [0, 1024)
+ * for (const sim of levels) sim.advance(1024 / sim.ratio, noise, ev);
+ * ```
  */
 export class CoupledPoisson {
   readonly n: number;

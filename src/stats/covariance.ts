@@ -184,7 +184,9 @@ export function loopTruncatedCovariance(
       for (let j = 0; j < n; j++) a += Math.abs(K[i * n + j]) * x[j];
       y[i] = a;
     }
-    const nr = Math.hypot(...y);
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += y[i] * y[i];
+    const nr = Math.sqrt(ss);
     if (!(nr > 0)) {
       loopGain = 0;
       break;
