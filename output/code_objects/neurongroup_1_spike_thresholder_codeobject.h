@@ -1,7 +1,0 @@
-#ifndef _INCLUDED_neurongroup_1_spike_thresholder_codeobject
-#define _INCLUDED_neurongroup_1_spike_thresholder_codeobject
-
-void _run_neurongroup_1_spike_thresholder_codeobject();
-
-
-#endif
