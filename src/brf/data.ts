@@ -25,17 +25,25 @@ export function brfDeterministicSin(x: number): number {
 
 /** Sequences x [n][T][inputSize] (row-major) with one class label each. */
 export interface BrfDataset {
+  /** Inputs, row-major [n][T][inputSize]: x[(s·T + t)·inputSize + c]. */
   x: Float64Array;
+  /** Class label of each sequence, in [0, classes). */
   labels: Int32Array;
+  /** Number of sequences. */
   n: number;
+  /** Sequence length (steps of δ). */
   T: number;
+  /** Input channels per step. */
   inputSize: number;
+  /** Number of classes. */
   classes: number;
 }
 
 /** A seeded train/test split. */
 export interface BrfSplit {
+  /** Training set. */
   train: BrfDataset;
+  /** Held-out test set. */
   test: BrfDataset;
 }
 

@@ -51,14 +51,19 @@ export interface BrfLandscapeOptions {
   seed?: Seed;
   /** Called after each grid point with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Abort signal, checked before each grid point: rejects with `AbortedError` (partial grid in `partial`); θ* is restored. */
   signal?: AbortSignal;
 }
 
 /** Landscape grid: `loss[ib·nα + ia]` and `accuracy` likewise. */
 export interface BrfLandscape {
+  /** α values (coefficient of the filter-normalised direction η). */
   alphas: Float64Array;
+  /** β values (coefficient of the filter-normalised direction ξ). */
   betas: Float64Array;
+  /** Mean loss L(θ* + αη + βξ) (cross-entropy, nats), `loss[ib·nα + ia]`. */
   loss: Float64Array;
+  /** Accuracy (fraction correct, in [0, 1]) at the same grid points. */
   accuracy: Float64Array;
 }
 

@@ -24,6 +24,7 @@ const KIND_ID: Record<BrfModelKind, number> = { brf: 0, rf: 1, alif: 2 };
  * - `'triangle'` (Bellec 2018): `σ'(s) = gain·max(0, 1 − |s|/width)`, defaults gain = 0.3, width = 1.
  */
 export interface BrfSurrogate {
+  /** Shape of the surrogate derivative σ'(s) (formulas above). */
   kind: 'dgauss' | 'sigmoid' | 'triangle';
   /** dgauss: weight of the side lobes. @default 0.15 */
   h?: number;
@@ -89,7 +90,10 @@ export interface BrfNetworkOptions {
 }
 
 /** Options with every default filled in. */
-export type BrfResolvedOptions = Required<Omit<BrfNetworkOptions, 'surrogate'>> & { surrogate: Required<BrfSurrogate> };
+export type BrfResolvedOptions = Required<Omit<BrfNetworkOptions, 'surrogate'>> & {
+  /** Surrogate gradient with every shape parameter filled in. */
+  surrogate: Required<BrfSurrogate>;
+};
 
 /** Resolves and validates network options (throws {@link ValidationError} naming the field). */
 export function resolveBrfOptions(o: BrfNetworkOptions): BrfResolvedOptions {
@@ -287,9 +291,13 @@ export interface BrfShardResult {
  * S-MNIST) for one extra forward pass of the neurons; gradients are bit-identical.
  */
 export class BrfShardRunner extends KernelObject {
+  /** Network options with every default filled in. */
   readonly options: BrfResolvedOptions;
+  /** Sequence length (steps). */
   readonly T: number;
+  /** Largest shard (samples per kernel call) the workspace is sized for. */
   readonly maxShard: number;
+  /** Offsets of the parameter blocks in the flat parameter vector. */
   readonly layout: BrfParamLayout;
   #ws: Region;
   #x: Region;
@@ -299,6 +307,7 @@ export class BrfShardRunner extends KernelObject {
   #c: Region;
   #out: Region;
 
+  /** BPTT checkpoint interval K in steps (0 = store every step's state). */
   readonly recomputeEvery: number;
 
   constructor(options: BrfNetworkOptions, T: number, maxShard: number, recomputeEvery = 0) {

@@ -103,9 +103,13 @@ export interface ResonatorSimOptions {
 
 /** Trajectory of {@link simulateResonators}: state after each step, [T][n]. */
 export interface ResonatorTrace {
+  /** Real part u of the resonator state (membrane potential, dimensionless), [T][n]. */
   u: Float64Array;
+  /** Imaginary part v of the resonator state (dimensionless), [T][n]. */
   v: Float64Array;
+  /** Refractory variable q (q ← γq + z; 0 for RF), [T][n]. */
   q: Float64Array;
+  /** Spikes z ∈ {0, 1}, z = [u − ϑ_c − q > 0], [T][n]. */
   spikes: Float64Array;
 }
 

@@ -63,6 +63,7 @@ export interface BrfTrainOptions {
 
 /** A progress report (per batch and per epoch). */
 export interface BrfProgress {
+  /** `'batch'` after each optimiser step, `'epoch'` at the end of an epoch. */
   phase: 'batch' | 'epoch';
   /** Epoch (0-based) the report belongs to. */
   epoch: number;
@@ -76,6 +77,7 @@ export interface BrfProgress {
   accuracy: number;
   /** Test metrics (epoch reports when a test set was given). */
   testLoss?: number;
+  /** Test accuracy (fraction correct; epoch reports when a test set was given). */
   testAccuracy?: number;
   /** Hidden spikes per sample (epoch mean). */
   spikesPerSample: number;
@@ -89,37 +91,61 @@ export interface BrfProgress {
 
 /** One row of {@link BrfTrainer.history}. */
 export interface BrfEpochRecord {
+  /** Epoch index (0-based). */
   epoch: number;
+  /** Training loss (cross-entropy, nats): mean over the epoch's batches of the batch-mean loss. */
   loss: number;
+  /** Training accuracy (fraction of the epoch's samples classified correctly). */
   accuracy: number;
+  /** Mean test loss (when a test set was given). */
   testLoss?: number;
+  /** Test accuracy (fraction correct, when a test set was given). */
   testAccuracy?: number;
+  /** Hidden-layer spikes per training sample (whole sequence, all hidden neurons). */
   spikesPerSample: number;
+  /** Wall-clock duration of the epoch (s; not reproducible). */
   seconds: number;
 }
 
 /** A JSON checkpoint of a trainer (see {@link BrfTrainer.toJSON}). */
 export interface BrfCheckpoint {
+  /** Format tag. */
   format: 'neurodyn.brf.checkpoint';
+  /** Format version. */
   version: 1;
+  /** Network options as given to the trainer. */
   network: BrfNetworkOptions;
+  /** Training options (without the thread settings). */
   train: Omit<BrfTrainOptions, 'workers' | 'workerUrl'>;
+  /** Sequence length (steps). */
   T: number;
+  /** Raw parameters (layout {@link brfParamLayout}). */
   params: number[];
+  /** Adam first-moment estimates m, one per parameter. */
   adamM: number[];
+  /** Adam second-moment estimates v, one per parameter. */
   adamV: number[];
+  /** Adam steps taken. */
   step: number;
+  /** Completed epochs. */
   epoch: number;
+  /** Next batch within the current epoch. */
   batch: number;
+  /** Running sums of the current epoch: [loss, correct, spikes, samples, batches]. */
   epochStats: number[];
+  /** Per-epoch records so far. */
   history: BrfEpochRecord[];
 }
 
 /** Evaluation result. */
 export interface BrfEvaluation {
+  /** Mean per-sample loss (cross-entropy, nats). */
   loss: number;
+  /** Fraction of samples classified correctly. */
   accuracy: number;
+  /** Mean hidden-layer spikes per sample. */
   spikesPerSample: number;
+  /** Predicted class of each sample. */
   predictions: Int32Array;
 }
 
@@ -141,15 +167,25 @@ export interface BrfEvaluation {
  * ```
  */
 export class BrfTrainer extends KernelObject {
+  /** Network options with every default filled in. */
   readonly network: BrfResolvedOptions;
+  /** Sequence length (steps). */
   readonly T: number;
+  /** Seed of the initial parameters and of the per-epoch shuffles. */
   readonly seed: Seed;
+  /** Base Adam learning rate (before the schedule, see {@link BrfTrainer.lrAt}). */
   readonly lr: number;
+  /** Adam [β1, β2, ε]. */
   readonly adam: [number, number, number];
+  /** Samples per mini-batch. */
   readonly batchSize: number;
+  /** Samples per shard (unit of work and of the fixed reduction order). */
   readonly shardSize: number;
+  /** Global gradient-norm clip (0 = off). */
   readonly clipNorm: number;
+  /** Epochs E of the linear decay lr·(1 − epoch/E) (0 = constant). */
   readonly scheduleEpochs: number;
+  /** BPTT checkpoint interval K in steps (0 = store every step). */
   readonly recomputeEvery: number;
   /** Raw parameters (layout {@link brfParamLayout}); live, updated in place by training. */
   params: Float64Array;
@@ -280,7 +316,19 @@ export class BrfTrainer extends KernelObject {
   }
 
   /** Mean loss and raw-parameter gradient over the given samples of `d` (shards in order). */
-  async gradient(d: BrfDataset, idx: number[]): Promise<{ loss: number; correct: number; spikes: number; grad: Float64Array }> {
+  async gradient(
+    d: BrfDataset,
+    idx: number[],
+  ): Promise<{
+    /** Mean loss over the samples (cross-entropy, nats). */
+    loss: number;
+    /** Number of samples classified correctly (a count, not a fraction). */
+    correct: number;
+    /** Total hidden spikes over the samples (a sum, not per sample). */
+    spikes: number;
+    /** Gradient of the mean loss w.r.t. the raw parameters (layout {@link brfParamLayout}). */
+    grad: Float64Array;
+  }> {
     this.assertLive();
     this.#check(d, 'data');
     if (!Array.isArray(idx) || idx.length === 0) throw new ValidationError('idx', 'a non-empty array of sample indices', idx);

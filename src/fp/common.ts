@@ -11,7 +11,14 @@ import { checkFinite, checkInteger, checkOptions, checkPositive } from '../kerne
  * σ(N) = σ_M·tanh(N/σ_M), `{ kind: 'rational', max }` σ(N) = σ_M·N/(1 + N) (Prop. 6.3's form).
  * @default 'identity'
  */
-export type FpSigma = 'identity' | { kind: 'tanh' | 'rational'; max: number };
+export type FpSigma =
+  | 'identity'
+  | {
+      /** `'tanh'`: σ_M·tanh(N/σ_M); `'rational'`: σ_M·N/(1 + N). */
+      kind: 'tanh' | 'rational';
+      /** Saturation level σ_M > 0 (same units as N̄: spikes per membrane time constant). */
+      max: number;
+    };
 
 /** @internal Kernel code and σ_M of a validated σ spec. */
 export function sigmaCode(s: FpSigma | undefined, name = 'sigma'): { code: number; max: number } {
@@ -53,7 +60,9 @@ export interface FpGrid {
   nv: number;
   /** w-domain [wMin, wMax]. */
   wMin: number;
+  /** Upper end of the w-domain (zero-flux face; w > 0 excitatory). */
   wMax: number;
+
   /** Number of w-cells. */
   nw: number;
 }

@@ -8,11 +8,17 @@ import { checkFiniteArray, checkInteger, checkPositive } from '../kernel/validat
 
 /** Scratch buffers of {@link fpReferenceStep} (reuse them across steps). */
 export interface FpReferenceWork {
+  /** Bernoulli factors B(z_j) = z/(e^z − 1) at the interfaces v_{j+½}, length nv. */
   b: Float64Array;
+  /** B(−z_j) = B(z_j) + z_j, length nv. */
   bm: Float64Array;
+  /** Thomas sweep: modified super-diagonal, length nv. */
   c: Float64Array;
+  /** Thomas sweep: modified right-hand side, length nv. */
   d: Float64Array;
+  /** Bordered sweep: the reinjection column carried on rows ≥ iR, length nv. */
   e: Float64Array;
+  /** G_j = e^{−(j+½)h²/a}, so e^{z_j} = e^{α_k}·G_j (one exp per slice), length nv. */
   g: Float64Array;
 }
 

@@ -35,6 +35,10 @@ export type FpWeightFunction = number | ArrayLike<number> | ((w: number) => numb
  *   STDP-like convolution with a linear outer function.
  */
 export interface FpLearning {
+  /**
+   * Learning rule Φ: `'hebbian'` N̄·N(w)·K(w) (eq. (8)), `'kernel'` N(w)∫K(w,w')N(w')dw',
+   * `'stdp'` K(w)·[(N(w)∗g)·N̄ − N(w)·(N̄∗g)] with g(s) = e^{−s/τ} (docs/fp.md).
+   */
   rule: 'hebbian' | 'kernel' | 'stdp';
   /** Learning time scale ε (> 0, dimensionless: the w-transport runs at rate ε). */
   epsilon: number;
@@ -78,7 +82,9 @@ export interface FokkerPlanckOptions {
 
 /** A detected blow-up: the step and time at which N̄ exceeded the threshold (or became non-finite). */
 export interface FpBlowUp {
+  /** Solver step count at which the blow-up was detected (p is left at the last good step). */
   step: number;
+  /** Model time at detection (membrane time constants). */
   time: number;
   /** The offending N̄. */
   nbar: number;
@@ -465,7 +471,12 @@ export class FokkerPlanckSolver extends KernelObject {
   }
 
   /** Recorded (t, N̄) pairs (copies). */
-  trace(): { t: Float64Array; nbar: Float64Array } {
+  trace(): {
+    /** Model times of the records (membrane time constants), starting at 0. */
+    t: Float64Array;
+    /** Total activity N̄(t) = ∫N(w,t)dw at those times (spikes per membrane time constant). */
+    nbar: Float64Array;
+  } {
     return { t: Float64Array.from(this.#traceT), nbar: Float64Array.from(this.#traceN) };
   }
 }

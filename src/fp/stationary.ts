@@ -334,7 +334,12 @@ export interface FpInverseOptions extends FpModelConstants, FpWeightGrid {
  * Solves N̄·∫S Z_{N̄,I} dw = a for N̄ (all roots by bracketing; unique when supp S ⊂ (−∞, 0]) and
  * returns H = N̄·S·Z/a (eq. (29)) for each.
  */
-export function fpInverseProblem(options: FpInverseOptions): { nbar: number; H: Float64Array }[] {
+export function fpInverseProblem(options: FpInverseOptions): {
+  /** A root N̄ of N̄·∫S Z_{N̄,I} dw = a (spikes per membrane time constant). */
+  nbar: number;
+  /** Weight distribution H(w_k) = N̄·S·Z/a (eq. (29)) producing S at that N̄. */
+  H: Float64Array;
+}[] {
   const o = checkOptions('options', options);
   const { a, vR, vF } = checkConstants(o, 'options');
   const { w, dw } = checkWeights(o, 'options');
@@ -473,7 +478,14 @@ export interface FpReducedSlowOptions extends FpModelConstants {
  * overflows. ε₀ is fixed by ∫H = 1 and N̄ by N̄ = ∫H·N_{N̄,I} dw (both by bracketing). As ν → 0 it
  * tends to Proposition 6.2's equilibrium on [−√2N̄, 0] (Theorem 7.1).
  */
-export function fpReducedSlowStationary(options: FpReducedSlowOptions): { nbar: number; w: Float64Array; H: Float64Array } {
+export function fpReducedSlowStationary(options: FpReducedSlowOptions): {
+  /** Self-consistent N̄ = ∫H·N_{N̄,I} dw (the smallest root found, spikes per membrane time constant). */
+  nbar: number;
+  /** Grid nodes w_j on [wMin, 0], `points` of them. */
+  w: Float64Array;
+  /** Stationary weight density H(w_j), ∫H dw = 1 (trapezoid rule). */
+  H: Float64Array;
+} {
   const o = checkOptions('options', options);
   const { a, vR, vF } = checkConstants(o, 'options');
   if (typeof o.input !== 'function') throw new ValidationError('input', 'a function I(w)', o.input);
@@ -552,6 +564,7 @@ export interface FpDiscriminationOptions extends FpModelConstants, FpWeightGrid 
   H: ArrayLike<number>;
   /** The two inputs at w_k. */
   I: ArrayLike<number>;
+  /** The second input J(w_k). */
   J: ArrayLike<number>;
   /** σ(N̄). @default 'identity' */
   sigma?: FpSigma;
@@ -565,12 +578,19 @@ export interface FpDiscriminationOptions extends FpModelConstants, FpWeightGrid 
  * the constant C of (30) for this pair.
  */
 export function fpDiscrimination(options: FpDiscriminationOptions): {
+  /** Stationary N̄ under input I (first stationary state found). */
   nbarI: number;
+  /** Stationary N̄ under input J. */
   nbarJ: number;
+  /** Stationary output density N_I(w_k). */
   NI: Float64Array;
+  /** Stationary output density N_J(w_k). */
   NJ: Float64Array;
+  /** ∫|N_I − N_J| dw (midpoint sum over the cells). */
   distance: number;
+  /** ∫L(w)H(w)|I − J| dw of bound (30), H normalised to ∫H dw = 1. */
   boundIntegral: number;
+  /** distance / boundIntegral: an estimate of the constant C of (30) for this pair. */
   ratio: number;
 } {
   const o = checkOptions('options', options);
@@ -629,10 +649,15 @@ export interface FpReducedSlowEvolveOptions extends FpModelConstants {
  * error ≲ 1e-6). Mass is conserved to round-off.
  */
 export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): {
+  /** Cell centres w_k = wMin + (k+½)Δw on [wMin, 0], one per entry of H0. */
   w: Float64Array;
+  /** Weight density H(w_k) at the end (∫H dw = 1). */
   H: Float64Array;
+  /** N̄[H] at the end (fast equilibrium). */
   nbar: number;
+  /** Slow times of the trace, starting at 0, one per step. */
   t: Float64Array;
+  /** N̄ at those times. */
   nbarTrace: Float64Array;
 } {
   const o = checkOptions('options', options);

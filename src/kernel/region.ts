@@ -126,7 +126,12 @@ export abstract class KernelObject {
   }
 
   /** Registers a child object that is disposed together with this one. */
-  protected adopt<T extends { dispose(): void }>(child: T): T {
+  protected adopt<
+    T extends {
+      /** Frees the child's kernel memory. */
+      dispose(): void;
+    },
+  >(child: T): T {
     this.#children.push(child);
     return child;
   }

@@ -27,7 +27,9 @@ export function checkNonNegative(name: string, v: unknown, unit?: string): numbe
 
 /** Options of {@link checkRange}. */
 export interface RangeOptions {
+  /** Unit named in the error message (e.g. 'ms'). */
   unit?: string;
+
   /** Exclude the lower bound. */
   loOpen?: boolean;
   /** Exclude the upper bound. */

@@ -14,12 +14,14 @@ import { LifStreams } from './layout.js';
 
 /** Every presynaptic neuron to every postsynaptic one. */
 export interface AllToAllConnector {
+  /** Discriminant: `'allToAll'`. */
   type: 'allToAll';
   /** Keep i → i when source and target are the same population. @default false */
   autapses?: boolean;
 }
 /** Each pair independently with probability p (Bernoulli, as Brian2's `connect(p=...)`). */
 export interface FixedProbabilityConnector {
+  /** Discriminant: `'fixedProbability'`. */
   type: 'fixedProbability';
   /** Connection probability in [0, 1]. */
   p: number;
@@ -28,22 +30,27 @@ export interface FixedProbabilityConnector {
 }
 /** Each postsynaptic neuron gets exactly k distinct presynaptic partners, uniformly. */
 export interface FixedInDegreeConnector {
+  /** Discriminant: `'fixedInDegree'`. */
   type: 'fixedInDegree';
   /** In-degree (≤ presynaptic population size, minus one without autapses). */
   k: number;
-  /** @default false */
+  /** Allow i → i when source and target are the same population. @default false */
   autapses?: boolean;
 }
 /** Explicit dense matrix, row-major `[post][pre]` (entry W_ij = weight from j to i); zeros are not synapses. */
 export interface DenseConnector {
+  /** Discriminant: `'dense'`. */
   type: 'dense';
   /** Length nPost·nPre; entry `i·nPre + j` is the weight from presynaptic j to postsynaptic i. */
   matrix: ArrayLike<number>;
 }
 /** Explicit sparse matrix in CSR by PRESYNAPTIC row: targets of j are `cols[rowPtr[j] .. rowPtr[j+1])`. */
 export interface CsrConnector {
+  /** Discriminant: `'csr'`. */
   type: 'csr';
+  /** Row pointers, length nPre + 1: synapses of presynaptic j are entries rowPtr[j] .. rowPtr[j+1] − 1. */
   rowPtr: ArrayLike<number>;
+  /** Postsynaptic neuron (index within the target population) of each synapse. */
   cols: ArrayLike<number>;
   /** Per-synapse weights (overrides the projection's scalar weight). */
   weights?: ArrayLike<number>;
@@ -54,8 +61,11 @@ export type LifConnector = AllToAllConnector | FixedProbabilityConnector | Fixed
 
 /** A CSR matrix by presynaptic row. */
 export interface LifCsr {
+  /** Row pointers, length nPre + 1: synapses of presynaptic j are rowPtr[j] .. rowPtr[j+1] − 1. */
   rowPtr: Int32Array;
+  /** Postsynaptic neuron (index within the target population) of each synapse. */
   cols: Int32Array;
+
   /** Per-synapse weights, or null when the projection's scalar weight applies. */
   weights: Float64Array | null;
 }

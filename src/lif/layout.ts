@@ -113,11 +113,18 @@ export const J = {
  *   projection index, so the wiring does not depend on the trial or on dt.
  */
 export const LifStreams = {
+  /** First normal z₁ per neuron and fine step (= `Streams.noise`). */
   noise: 0,
+  /** Second normal z₂ per neuron and fine step (`exact` integrator only); "lif\x01". */
   noise2: 0x6c696601,
+  /** Common noise z₁ of a population (element = population index); "lif\x02". */
   shared: 0x6c696602,
+  /** Common noise z₂ of a population (`exact` integrator); "lif\x03". */
   shared2: 0x6c696603,
+  /** Poisson drive (= `Streams.input`): sub-draw 0 = event count, 1..k = event positions. */
   input: 1,
+  /** Random initial voltages, step 0 (= `Streams.init`). */
   init: 3,
+  /** Wiring (= `Streams.connectivity`), under a key derived from the network seed and projection index. */
   connectivity: 2,
 } as const;

@@ -35,11 +35,26 @@ import { lifPropagator, phi1 } from './propagator.js';
  *   integrator): exact in distribution on the grid. Two normals per neuron and (fine) step.
  */
 export const lifIntegrators = {
-  'euler-maruyama': { id: 0, order: 1, normalsPerStep: 1, description: 'explicit Euler–Maruyama for V and I' },
+  /** Explicit Euler–Maruyama: V' = V + h f(V, I, I₂), I' = I − h(I − μ)/τ_s + σ√(2/τ_s) ΔB. The default. */
+  'euler-maruyama': {
+    /** Kernel id of the integrator. */
+    id: 0,
+    /** Strong order of the subthreshold step (in h). */
+    order: 1,
+    /** Standard normals drawn per neuron and (fine) step. */
+    normalsPerStep: 1,
+    /** One-line description. */
+    description: 'explicit Euler–Maruyama for V and I',
+  },
+  /** Exact propagator of the linear (V, I, I₂) system with the exact Gaussian increment (ξ_V, ξ_I). */
   exact: {
+    /** Kernel id of the integrator. */
     id: 1,
+    /** ∞: exact in distribution on the grid. */
     order: Number.POSITIVE_INFINITY,
+    /** Standard normals drawn per neuron and (fine) step (z₁ on stream `noise`, z₂ on `noise2`). */
     normalsPerStep: 2,
+    /** One-line description. */
     description: 'exact 2-D OU propagator with exact Gaussian increment',
   },
 } as const;
@@ -55,9 +70,33 @@ export const lifIntegrators = {
  *   (safeguarded Newton); A = the cubic's slope at the root.
  */
 export const lifSpikeRules = {
-  grid: { id: 0, order: 1, description: 'spike at the grid point after the crossing' },
-  linear: { id: 1, order: 2, description: 'linear interpolation of the crossing' },
-  hermite: { id: 2, order: 4, description: 'cubic Hermite interpolation of the crossing' },
+  /** Threshold tested at grid points; spike at t_{n+1}, V^{n+1} = V_r. */
+  grid: {
+    /** Kernel id of the rule. */
+    id: 0,
+    /** Spike-time order with the `exact` integrator and σ = 0. */
+    order: 1,
+    /** One-line description. */
+    description: 'spike at the grid point after the crossing',
+  },
+  /** Secant crossing θ = (V_th − V^n)/(V^{n+1} − V^n); the default. */
+  linear: {
+    /** Kernel id of the rule. */
+    id: 1,
+    /** Spike-time order with the `exact` integrator and σ = 0. */
+    order: 2,
+    /** One-line description. */
+    description: 'linear interpolation of the crossing',
+  },
+  /** Root of the cubic Hermite interpolant of V on the step (safeguarded Newton). */
+  hermite: {
+    /** Kernel id of the rule. */
+    id: 2,
+    /** Spike-time order with the `exact` integrator and σ = 0 (≥ 3 asserted by the tests). */
+    order: 4,
+    /** One-line description. */
+    description: 'cubic Hermite interpolation of the crossing',
+  },
 } as const;
 
 /** Name of a subthreshold integrator: see {@link lifIntegrators}. */
@@ -100,9 +139,21 @@ export interface LifPopulationParams {
    */
   sharedNoise?: number;
   /** Independent Poisson drive per neuron: rate (Hz) and jump `weight` of channel `channel`. */
-  poisson?: { rate: number; weight: number; channel?: 0 | 1 };
+  poisson?: {
+    /** Event rate ν per neuron (Hz = events per second; λ = ν h / 1000 per step of h ms). */
+    rate: number;
+    /** Jump J of the target current per event (voltage units per ms; not converted by `weightUnit`). */
+    weight: number;
+    /** Target channel: 0 = I (τ_s), 1 = I₂ (τ₂). @default 0 */
+    channel?: 0 | 1;
+  };
   /** Initial V: a value, one per neuron, or `{ uniform: [lo, hi] }` (stream `init`). @default vReset */
-  v0?: PerNeuron | { uniform: [number, number] };
+  v0?:
+    | PerNeuron
+    | {
+        /** Bounds [lo, hi] of the uniform initial V (voltage units), drawn from stream `init`. */
+        uniform: [number, number];
+      };
   /** Initial I. @default mu */
   i0?: PerNeuron;
   /** Initial I₂. @default 0 */
@@ -159,7 +210,10 @@ export interface LifNetworkOptions {
    * `fineSteps: 2^k` sees the same noise and input path as a run at h_min with `fineSteps: 1`.
    * @default 1
    */
-  noise?: { fineSteps?: number };
+  noise?: {
+    /** Fine steps F per step: the noise and Poisson input live on the grid h/F. @default 1 */
+    fineSteps?: number;
+  };
   /** Spike record buffer (records per kernel call); at least the number of neurons. @default max(4096, N) */
   spikeBufferSize?: number;
   /**
@@ -193,8 +247,11 @@ export interface LifSpikes {
 
 /** Terminal/current state (copies). */
 export interface LifState {
+  /** Membrane potential V per neuron (voltage units). */
   v: Float64Array;
+  /** Noisy synaptic current I (channel 0) per neuron (voltage units per ms). */
   i: Float64Array;
+  /** Noise-free synaptic current I₂ (channel 1) per neuron (voltage units per ms). */
   i2: Float64Array;
   /** Time (in steps) until which each neuron is refractory. */
   refUntil: Float64Array;
@@ -202,14 +259,19 @@ export interface LifState {
 
 /** A saved network state: restore it with {@link LifNetwork.restore} to continue bit for bit. */
 export interface LifSnapshot extends LifState {
+  /** Step count n at the snapshot (t = n·dt; also the RNG step counter). */
   step: number;
+  /** Delay ring buffer of pending synaptic deliveries (3 f64 per slot and neuron; empty without delays). */
   ring: Float64Array;
+  /** Spikes emitted so far (all neurons). */
   spikesSoFar: number;
 }
 
 /** Progress report passed to `onProgress`. */
 export interface LifProgress {
+  /** Steps taken so far by the network (absolute, not per `run` call). */
   step: number;
+  /** Network time step·dt (ms). */
   time: number;
   /** Fraction of the current `run` call completed. */
   fraction: number;
@@ -253,7 +315,7 @@ export class LifSpikeMonitor {
     this.#hi = hi;
     this.#dt = dt;
   }
-  /** @internal */
+  /** @internal Appends one spike record (ignored outside the monitored range). */
   push(neuron: number, step: number, offset: number, A: number): void {
     if (neuron < this.#lo || neuron >= this.#hi) return;
     this.#n.push(neuron);
@@ -295,7 +357,9 @@ export class LifSpikeMonitor {
 
 /** Samples V, I, I₂ of chosen neurons every `every` steps (at t_n, n a multiple of `every`). */
 export class LifStateMonitor {
+  /** Global indices of the sampled neurons. */
   readonly neurons: Int32Array;
+  /** Sampling period in steps (samples at steps n with n mod every = 0). */
   readonly every: number;
   readonly #max: number;
   readonly #onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void;
@@ -315,7 +379,7 @@ export class LifStateMonitor {
     this.#max = max;
     this.#onSample = onSample;
   }
-  /** @internal */
+  /** @internal Records one sample of the monitored neurons at `step` (drops the oldest beyond `maxSamples`). */
   sample(step: number, V: Float64Array, I: Float64Array, I2: Float64Array): void {
     const v = Float64Array.from(this.neurons, (k) => V[k]);
     const i = Float64Array.from(this.neurons, (k) => I[k]);
@@ -334,7 +398,16 @@ export class LifStateMonitor {
     this.#i2.push(i2);
   }
   /** Sampled steps and values (sample-major: `v[k][m]` = V of neurons[m] at steps[k]). Copies. */
-  data(): { steps: number[]; v: Float64Array[]; i: Float64Array[]; i2: Float64Array[] } {
+  data(): {
+    /** Step n of each sample (t = n·dt). */
+    steps: number[];
+    /** V (voltage units) of the monitored neurons, one array per sample. */
+    v: Float64Array[];
+    /** I (voltage units per ms), one array per sample. */
+    i: Float64Array[];
+    /** I₂ (voltage units per ms), one array per sample. */
+    i2: Float64Array[];
+  } {
     return {
       steps: [...this.#steps],
       v: this.#v.map((x) => x.slice()),
@@ -346,6 +419,7 @@ export class LifStateMonitor {
 
 /** Population rate: spike counts per bin of `binSteps` steps. */
 export class LifRateMonitor {
+  /** Bin width in steps (bin duration binSteps·dt ms). */
   readonly binSteps: number;
   readonly #lo: number;
   readonly #size: number;
@@ -358,7 +432,7 @@ export class LifRateMonitor {
     this.binSteps = binSteps;
     this.#dt = dt;
   }
-  /** @internal */
+  /** @internal Counts one spike in the bin of its step (ignored outside the population). */
   push(neuron: number, step: number): void {
     if (neuron < this.#lo || neuron >= this.#lo + this.#size) return;
     const b = Math.floor(step / this.binSteps);
@@ -415,7 +489,9 @@ const DEFAULTS = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu
 export class LifNetwork extends KernelObject {
   /** Step (ms). */
   readonly dt: number;
+  /** Subthreshold integrator (see {@link lifIntegrators}). */
   readonly integrator: LifIntegratorName;
+  /** Spike-time rule (see {@link lifSpikeRules}). */
   readonly spikeRule: LifSpikeRuleName;
   /** Key of noise, input and initial conditions. */
   readonly key: Key;
@@ -500,7 +576,16 @@ export class LifNetwork extends KernelObject {
    * net.addPopulation('exc', 3200, { tauMem: 20, vLeak: -49, vThreshold: -50, vReset: -60, tauSyn: 5, tauSyn2: 10, mu: 0, sigma: 0, tRef: 5 });
    * ```
    */
-  addPopulation(name: string, size: number, params: LifPopulationParams = {}): { start: number; size: number } {
+  addPopulation(
+    name: string,
+    size: number,
+    params: LifPopulationParams = {},
+  ): {
+    /** Global index of the population's first neuron. */
+    start: number;
+    /** Number of neurons. */
+    size: number;
+  } {
     this.#assertOpen('addPopulation');
     if (typeof name !== 'string' || name === '') throw new ValidationError('name', 'a non-empty string', name);
     if (this.#pops.some((p) => p.name === name)) throw new ValidationError('name', 'a new population name', name);
@@ -1006,11 +1091,17 @@ export class LifNetwork extends KernelObject {
    * differ), parameters and buffers.
    */
   memory(): {
+    /** Number of neurons N. */
     neurons: number;
+    /** Number of synapses over all projections. */
     synapses: number;
+    /** Bytes of dynamic state per neuron (V, I, I₂, refractory-until, refractory list; + 24 per delay-ring slot). */
     stateBytesPerNeuron: number;
+    /** Mean bytes per synapse (int32 target, f64 weight when weights differ, CSR row pointers amortised). */
     synapseBytesPerSynapse: number;
+    /** Bytes of population parameters (one row per homogeneous population, else one per neuron). */
     paramBytes: number;
+    /** Bytes of the spike record buffer (24 per record). */
     bufferBytes: number;
   } {
     this.assertLive();
@@ -1038,13 +1129,22 @@ export class LifNetwork extends KernelObject {
    * to the jump J of the target current (null when every synapse has the scalar `weight`).
    */
   getProjection(k: number): {
+    /** Name of the presynaptic population. */
     from: string;
+    /** Name of the postsynaptic population. */
     to: string;
+    /** Target channel: 0 = I (τ_s), 1 = I₂ (τ₂). */
     channel: 0 | 1;
+    /** Axonal delay (ms) as stored: (integer + fractional steps)·dt. */
     delay: number;
+    /** Scalar jump J (voltage units per ms) of every synapse; meaningful only when `weights` is null. */
+
     weight: number;
+    /** CSR row pointers by presynaptic neuron (local index), length pre.size + 1. */
     rowPtr: Int32Array;
+    /** Postsynaptic neuron of each synapse (local index within `to`). */
     cols: Int32Array;
+    /** Per-synapse jumps J (voltage units per ms), or null when all equal `weight`. */
     weights: Float64Array | null;
   } {
     this.assertLive();
@@ -1063,7 +1163,14 @@ export class LifNetwork extends KernelObject {
   }
 
   /** Population names and index ranges. */
-  populations(): { name: string; start: number; size: number }[] {
+  populations(): {
+    /** Population name. */
+    name: string;
+    /** Global index of its first neuron. */
+    start: number;
+    /** Number of neurons. */
+    size: number;
+  }[] {
     return this.#pops.map((p) => ({ name: p.name, start: p.start, size: p.size }));
   }
 }

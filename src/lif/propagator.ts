@@ -60,7 +60,9 @@ export interface LifPropagator {
   varV: number;
   /** Cholesky factor: ξ_I = cI z₁, ξ_V = cVI z₁ + cVV z₂. */
   cI: number;
+  /** Cholesky entry cVI = Cov(ξ_V, ξ_I)/cI: loading of ξ_V on z₁ (voltage units). */
   cVI: number;
+  /** Cholesky entry cVV = √(Var ξ_V − cVI²): loading of ξ_V on z₂ (voltage units). */
   cVV: number;
 }
 

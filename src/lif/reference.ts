@@ -11,12 +11,19 @@ import { ZIG_K, ZIG_W } from '../rng/zigtables.js';
 
 /** Parameters of {@link lifReferenceRun} (seed units; see `LifPopulationParams`). */
 export interface LifReferenceParams {
+  /** Leak conductance g_L = 1/τ_m (1/ms). */
   gL: number;
+  /** Leak potential V_L (voltage units). */
   vLeak: number;
+  /** Threshold V_th (voltage units). */
   vThreshold: number;
+  /** Reset V_r (voltage units). */
   vReset: number;
+  /** Synaptic time constant τ_s (ms). */
   tauSyn: number;
+  /** Mean μ of I (voltage units per ms). */
   mu: number;
+  /** Stationary standard deviation σ of I (voltage units per ms); diffusion σ√(2/τ_s). */
   sigma: number;
 }
 

@@ -8,9 +8,11 @@ import { type LifIntegratorName, LifNetwork, type LifPopulationParams, type LifS
 
 /** State arrays of {@link lifSteps} (one entry per neuron). */
 export interface LifArrays {
+  /** Membrane potential V per neuron (voltage units). */
   v: ArrayLike<number>;
+  /** Noisy synaptic current I (channel 0) per neuron (voltage units per ms). */
   i: ArrayLike<number>;
-  /** @default zeros */
+  /** Noise-free synaptic current I₂ (channel 1) per neuron (voltage units per ms). @default zeros */
   i2?: ArrayLike<number>;
 }
 
@@ -50,7 +52,16 @@ export function lifSteps(
   state: LifArrays,
   params: Omit<LifPopulationParams, 'v0' | 'i0' | 'i20'>,
   options: LifStepsOptions,
-): { v: Float64Array; i: Float64Array; i2: Float64Array; spikes: LifSpikes } {
+): {
+  /** V after the last step (voltage units). */
+  v: Float64Array;
+  /** I after the last step (voltage units per ms). */
+  i: Float64Array;
+  /** I₂ after the last step (voltage units per ms). */
+  i2: Float64Array;
+  /** Spikes of the call; `step` is global (includes `step0`). */
+  spikes: LifSpikes;
+} {
   const o = checkOptions('options', options);
   const s = checkOptions('state', state);
   const n = s.v?.length ?? 0;

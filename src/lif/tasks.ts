@@ -6,12 +6,19 @@ import { type LifIntegratorName, LifNetwork, type LifPopulationParams, type LifS
 
 /** Parameters of the `lif.population` task. */
 export interface LifPopulationTaskParams {
+  /** Number of neurons. */
   size: number;
+  /** Step h (ms). */
   dt: number;
+  /** Simulated duration (ms), rounded to whole steps. */
   duration: number;
+  /** Subthreshold integrator. @default 'euler-maruyama' */
   integrator?: LifIntegratorName;
+  /** Spike-time rule. @default 'linear' */
   spikeRule?: LifSpikeRuleName;
+  /** Fine steps per step (noise coupling across step sizes). @default 1 */
   fineSteps?: number;
+  /** Population parameters (see {@link LifPopulationParams}). @default {} */
   params?: LifPopulationParams;
 }
 

@@ -34,7 +34,17 @@ import { checkNetwork, type LtnNet, type LtnNetworkSpec } from './network.js';
  * ltnFamilyMember({ d: [2], W: [[0.5]], u: [1] }, 10); // { d: [20], W: [[18.5]], u: [1] }
  * ```
  */
-export function ltnFamilyMember(spec: LtnNetworkSpec, gamma: number): { d: number[]; W: number[][]; u: LtnNetworkSpec['u'] } {
+export function ltnFamilyMember(
+  spec: LtnNetworkSpec,
+  gamma: number,
+): {
+  /** Dissipation rates d_γ = γd (1/time). */
+  d: number[];
+  /** Weights W_γ = W + (γ − 1)D, as rows. */
+  W: number[][];
+  /** The same input u (array, function of t, or undefined). */
+  u: LtnNetworkSpec['u'];
+} {
   const net = checkNetwork(spec);
   const g = checkPositive('gamma', gamma);
   const { n, d, W } = net;
@@ -147,6 +157,7 @@ export interface LtnGammaGapOptions {
 
 /** Result of {@link ltnGammaGap}. */
 export interface LtnGammaGap {
+  /** The γ values compared (dimensionless timescale ratio). */
   gammas: number[];
   /** sup over the grid of ‖x_γ(t) − x_PDS(t)‖_∞, per γ. */
   gaps: number[];
@@ -217,14 +228,19 @@ export interface LtnStabilityReportOptions {
 
 /** Result of {@link ltnStabilityReport}. */
 export interface LtnStabilityReport {
+  /** Number of units. */
   n: number;
   /** All isolated equilibria (n ≤ 12) or the one found. */
   equilibria: Float64Array[];
   /** The equilibrium when unique, else null. */
   equilibrium: Float64Array | null;
+  /** P-matrix test of M (all principal minors > 0 ⇔ unique LCP solution for every u). */
   pMatrix: PMatrixResult | null;
+  /** M-matrix test of M = D − W. */
   mMatrix: MMatrixResult;
+  /** H-matrix test of M (comparison matrix an M-matrix). */
   hMatrix: HMatrixResult;
+
   /** LDS test of M = D − W. */
   lds: LdsTestResult;
   /**

@@ -177,13 +177,26 @@ export interface LdsTestResult {
   /** The maximising weights p (Σp = 1). */
   p: Float64Array;
   /** When LDS: P = diag(p) and ε > 0 with PM + MᵀP − εI Cholesky-factorised. */
-  certificate: { p: Float64Array; epsilon: number } | null;
+  certificate: {
+    /** Diagonal weights p > 0 of P = diag(p), Σp = 1. */
+    p: Float64Array;
+    /** Margin ε > 0 with PM + MᵀP − εI verified positive definite (Cholesky). */
+    epsilon: number;
+  } | null;
   /**
    * When not LDS: X ⪰ 0, tr X = 1 (row-major), with diag(MX + XMᵀ) ≤ 0 (up to 1e-12·max|m_ij|
    * rounding). Then for every p > 0, ⟨PM + MᵀP, X⟩ = Σ p_i (MX + XMᵀ)_ii ≤ 0, so no diagonal P
    * makes PM + MᵀP positive definite (Barker–Berman–Plemmons alternative).
    */
-  dual: { X: Float64Array; diag: Float64Array; minEigenvalue: number } | null;
+  dual: {
+    /** Dual matrix X ⪰ 0, tr X = 1, row-major n×n. */
+    X: Float64Array;
+    /** diag(MX + XMᵀ), all ≤ 0 up to rounding. */
+    diag: Float64Array;
+    /** Smallest eigenvalue of X (≥ 0 up to rounding: the PSD check). */
+    minEigenvalue: number;
+  } | null;
+
   /** n = 2 only: the closed form of {@link ldsTwoByTwo}. */
   closedForm?: Lds2x2Result;
 }

@@ -5,7 +5,15 @@
  */
 
 /** Batch methods shared with the kernel. */
-export const LtnBatchMethod = { euler: 0, rk4: 1, pdsProjectedEuler: 2 } as const;
+export const LtnBatchMethod = {
+  /** Explicit Euler on LTN_γ ẋ = −γDx + [(W + (γ−1)D)x + u]_+. */
+  euler: 0,
+  /** Classical 4th-order Runge–Kutta on LTN_γ. */
+  rk4: 1,
+  /** Projected Euler on the fast-limit PDS, x ← [x + h(u − (D − W)x)]_+ (γ ignored). */
+
+  pdsProjectedEuler: 2,
+} as const;
 
 /** Row·x with two accumulators (even / odd j), the kernel's summation order. */
 function dot2(w: Float64Array, wo: number, x: Float64Array, xo: number, n: number): number {

@@ -34,7 +34,9 @@ import {
 
 /** A scheme: subthreshold integrator × spike-time rule. */
 export interface LabScheme {
+  /** Subthreshold integrator (`euler-maruyama` or `exact`), see {@link LifLabSimulation}. */
   integrator: LabIntegrator;
+  /** Spike-time rule (`grid`, `linear` or `hermite`), see {@link LifLabSimulation}. */
   rule: LabRule;
 }
 
@@ -53,11 +55,15 @@ export const DEFAULT_SCHEMES: LabScheme[] = [
 
 /** Parameters of one convergence trial (the worker task input's `params`). */
 export interface ConvergenceParams {
+  /** The network (plain arrays, so it crosses the worker boundary). */
   network: LifLabNetwork;
+  /** Horizon T (ms); a multiple of the largest h. */
   T: number;
   /** Step sizes, descending, each h_ref·2^k with k ≥ 1. */
   hs: number[];
+  /** Reference step h_ref (ms); also the fine step h_f of the shared Brownian path. */
   hRef: number;
+  /** Schemes run at every h in `hs` and at h_ref. */
   schemes: LabScheme[];
   /** Pairing window (ms). */
   window: number;
@@ -80,6 +86,7 @@ interface LayerCounts {
 
 /** One level of one scheme in one trial. */
 export interface ConvergenceLevelRow {
+  /** Matching counts per layer (Σ err² in ms², matched / unmatched / reference spike counts). */
   layers: LayerCounts[];
   /** |t_h − t_ref| of each matched pair. */
   err: number[];
@@ -97,7 +104,15 @@ export interface ConvergenceLevelRow {
 
 /** One trial: per scheme, its reference summary and its levels (in `hs` order). */
 export interface ConvergenceTrialRow {
-  schemes: { refCount: number[]; refA: number[]; levels: ConvergenceLevelRow[] }[];
+  /** One entry per scheme, in `params.schemes` order. */
+  schemes: {
+    /** Spike count of the h_ref reference run per layer. */
+    refCount: number[];
+    /** Crossing speed A = V̇(t⁻) (voltage units/ms) of every reference spike. */
+    refA: number[];
+    /** One row per step size, in `hs` order. */
+    levels: ConvergenceLevelRow[];
+  }[];
 }
 
 function checkParams(p: ConvergenceParams): { net: ResolvedLabNetwork; ratios: number[]; fineSteps: number; maxRatio: number } {
@@ -239,6 +254,7 @@ function byNeuron(sp: { neuron: Int32Array; time: Float64Array; A: Float64Array 
 
 /** Errors of one scheme at one step size (aggregated over trials). */
 export interface ConvergenceLevel {
+  /** Step size h (ms). */
   h: number;
   /** RMS spike-time error over matched spikes (ms), all layers. */
   rmsErr: number;
@@ -253,12 +269,32 @@ export interface ConvergenceLevel {
   /** Weak errors of φ = mean V(T) and mean V(T)², with CIs. */
   weakPhi: Estimate[];
   /** Per layer (depth) errors. */
-  layers: { rmsErr: number; medianErr: number; unmatched: number; weakCount: Estimate }[];
+  layers: {
+    /** RMS spike-time error over the layer's matched spikes (ms). */
+    rmsErr: number;
+    /** Median |spike-time error| over the layer's matched spikes (ms). */
+    medianErr: number;
+    /** Unmatched spikes (reference + test) per reference spike of the layer (dimensionless). */
+    unmatched: number;
+    /** Weak error E[N_h − N_ref] of the layer's spike count, with CI. */
+    weakCount: Estimate;
+  }[];
   /**
    * Good-set / bad-set split as a function of α: a trial is "good" when every reference spike
    * is matched (no count mismatch) and every matched reference spike has A ≥ α.
    */
-  goodBad: { alpha: number; badProbability: number; goodMse: number; rmsErrFast: number; fastFraction: number }[];
+  goodBad: {
+    /** Crossing-speed cut α (voltage units/ms, compared with A = V̇(t⁻)). */
+    alpha: number;
+    /** Fraction of trials in the bad set (count mismatch, or some matched reference spike with A < α). */
+    badProbability: number;
+    /** E[Σ err² · 1_good]: summed squared spike-time error of good trials divided by ALL trials (ms²). */
+    goodMse: number;
+    /** RMS spike-time error over the matched spikes with A ≥ α, all trials (ms). */
+    rmsErrFast: number;
+    /** Fraction of matched spikes with A ≥ α (dimensionless). */
+    fastFraction: number;
+  }[];
 }
 
 /** Fitted orders of one scheme (slope of ln error vs ln h, with a CI). */
@@ -281,13 +317,35 @@ export interface ConvergenceOrders {
 
 /** Result of {@link convergenceStudy}. */
 export interface ConvergenceResult {
+  /** Step sizes h (ms), descending. */
   hs: number[];
+  /** Reference step h_ref (ms). */
   hRef: number;
+  /** Horizon T (ms). */
   T: number;
   /** Trials that succeeded (failed trials are listed in `failed`). */
   trials: number;
-  failed: { trial: number; message: string }[];
-  schemes: Record<string, { levels: ConvergenceLevel[]; orders: ConvergenceOrders; referenceRateHz: number[]; referenceA: number[] }>;
+  /** Trials that threw (e.g. a {@link NumericalError}), with their error message. */
+  failed: {
+    /** Trial index. */
+    trial: number;
+    /** The error's message. */
+    message: string;
+  }[];
+  /** Per scheme, keyed by {@link schemeName} (`integrator/rule`). */
+  schemes: Record<
+    string,
+    {
+      /** Errors per step size, in `hs` order. */
+      levels: ConvergenceLevel[];
+      /** Fitted orders (slopes of ln error vs ln h). */
+      orders: ConvergenceOrders;
+      /** Firing rate of the h_ref reference run per layer (Hz), averaged over neurons and successful trials. */
+      referenceRateHz: number[];
+      /** Crossing speeds A (voltage units/ms) of all reference spikes, pooled over trials. */
+      referenceA: number[];
+    }
+  >;
   /** The raw rows (for sharding: merge shards with {@link mergeConvergenceShards}). */
   rows: TrialsResult<ConvergenceTrialRow>;
 }
@@ -427,6 +485,7 @@ export function summariseConvergence(
 
 /** Options of {@link convergenceStudy}. */
 export interface ConvergenceOptions {
+  /** The network (see {@link feedforwardLabNetwork}, {@link randomLabNetwork}). */
   network: LifLabNetwork;
   /** Horizon (ms); a multiple of the largest h. */
   T: number;
@@ -437,15 +496,27 @@ export interface ConvergenceOptions {
    * `{ h, integrator, rule }`, every scheme compared with that scheme at h_ref.
    * @default min(hs)/8, same scheme
    */
-  reference?: number | { h?: number; integrator?: LabIntegrator; rule?: LabRule };
+  reference?:
+    | number
+    | {
+        /** Reference step h_ref (ms). @default min(hs)/8 */
+        h?: number;
+        /** Reference integrator; when `integrator` or `rule` is given, every scheme is compared with this one. @default "exact" */
+        integrator?: LabIntegrator;
+        /** Reference spike-time rule. @default "hermite" */
+        rule?: LabRule;
+      };
   /** Number of trials (ignored when `range` is given). */
   trials?: number;
   /** Trial range [a, b) for sharding. @default [0, trials) */
   range?: [number, number];
+  /** Study seed; trial k uses `trialKey(seed, k)`. */
   seed: number | string;
   /** Worker count (0 = inline). @default hardware concurrency */
   workers?: number;
+  /** URL of the bundled worker script (`dist/worker.js`), when the default cannot be resolved. */
   workerUrl?: URL | string;
+  /** An existing pool to run on (not terminated afterwards). */
   pool?: WorkerPool;
   /** @default {@link DEFAULT_SCHEMES} */
   schemes?: LabScheme[];
@@ -455,6 +526,7 @@ export interface ConvergenceOptions {
   alphas?: number[];
   /** Called after each trial with (completed, total). */
   onProgress?: (completed: number, total: number) => void;
+  /** Abort signal: the promise then rejects with `AbortedError` (its `partial` holds the settled rows). */
   signal?: AbortSignal;
 }
 

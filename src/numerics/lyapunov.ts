@@ -19,7 +19,9 @@ import { kmath, type LabIntegrator, type LabRule, type LifLabNetwork, LifLabSimu
 
 /** Options of {@link lyapunovTrial}. */
 export interface LyapunovOptions {
+  /** The network whose Lyapunov spectrum is estimated. */
   network: LifLabNetwork;
+
   /** Step (ms). @default 0.05 */
   h?: number;
   /** @default "euler-maruyama" */

@@ -20,16 +20,21 @@ import { type LabIntegrator, type LabRule, type LifLabNetwork, LifLabSimulation,
 
 /** Options of {@link randomLabNetwork}. */
 export interface RandomLabOptions {
+  /** Number of neurons. */
   n: number;
   /** Connection probability (no autapses). */
   p: number;
   /** Jump J of I per connection (jump convention; negative for inhibition). */
   jump: number;
+  /** Mean current μ of every neuron (voltage units/ms, as I in dV = [−g_L(V − V_L) + I] dt). */
   mu: number;
+  /** Stationary std σ of the current noise, every neuron (voltage units/ms). */
   sigma: number;
   /** Seed of the connectivity (Streams.connectivity: element j, step i). */
   seed: Seed | Key;
+  /** Leak conductance g_L (1/ms). @default 0.05 */
   gL?: number;
+  /** Synaptic time constant τ_s (ms). @default 5 */
   tauSyn?: number;
 }
 
@@ -51,14 +56,17 @@ export function randomLabNetwork(o: RandomLabOptions): LifLabNetwork {
 
 /** Parameters of one rate/synchrony trial. */
 export interface RateSynchronyParams {
+  /** The network (e.g. {@link randomLabNetwork}). */
   network: LifLabNetwork;
-  /** @default 0.05 */
+  /** Step size h (ms). @default 0.05 */
   h?: number;
+  /** Subthreshold integrator. @default "euler-maruyama" */
   integrator?: LabIntegrator;
+  /** Spike-time rule. @default "linear" */
   rule?: LabRule;
   /** Measured duration (ms). */
   T: number;
-  /** @default 200 */
+  /** Burn-in before measuring (ms); its spikes are discarded. @default 200 */
   burnIn?: number;
   /** Spike-count bin (ms). @default 50 */
   bin?: number;
@@ -70,6 +78,7 @@ export interface RateSynchronyParams {
 export interface RateSynchronyTrial {
   /** Per-neuron rate (Hz). */
   rateHz: number[];
+  /** Population-mean rate (Hz): mean of `rateHz`. */
   meanRateHz: number;
   /** Golomb's χ from voltage samples. */
   chi: number;
@@ -126,16 +135,23 @@ export function rateSynchronyTrial(input: TrialInput<RateSynchronyParams>): Rate
 
 /** Options of {@link rateSynchronyStudy}. */
 export interface RateSynchronyOptions extends RateSynchronyParams {
+  /** Number of trials (independent noise, same network). */
   trials: number;
+  /** Study seed; trial k uses `trialKey(seed, k)`. */
   seed: number | string;
   /** Loop-truncation orders reported. @default 4 */
   order?: number;
   /** Path-length truncation of the synchrony (covariance) estimate. @default 2 */
   synchronyOrder?: number;
+  /** Worker count (0 = inline). @default hardware concurrency */
   workers?: number;
+  /** URL of the bundled worker script (`dist/worker.js`), when the default cannot be resolved. */
   workerUrl?: URL | string;
+  /** An existing pool to run on (not terminated afterwards). */
   pool?: WorkerPool;
+  /** Called after each trial with (completed, total). */
   onProgress?: (completed: number, total: number) => void;
+  /** Abort signal: the promise then rejects with `AbortedError` (its `partial` holds the settled rows). */
   signal?: AbortSignal;
 }
 
@@ -143,8 +159,11 @@ export interface RateSynchronyOptions extends RateSynchronyParams {
 export interface RateSynchronyResult {
   /** Population rate (Hz) over trials. */
   rateHz: Estimate;
+  /** Golomb's χ from voltage samples (dimensionless, 0 = asynchronous, 1 = fully synchronous), over trials. */
   chi: Estimate;
+  /** Mean pairwise spike-count correlation (bins of `bin` ms), over trials. */
   meanCorrelation: Estimate;
+  /** Count-based Golomb χ, χ² = Var(Σ N_i)/(n Σ Var N_i), over trials. */
   countChi: Estimate;
   /**
    * Loop-truncated synchrony estimate ({@link loopTruncatedCovariance}): long-window limit of the
@@ -152,13 +171,20 @@ export interface RateSynchronyResult {
    * measured values only for bins much longer than τ_s, τ_m and the ISI (e.g. `bin` ≥ 250 ms).
    */
   synchronyEstimate: {
+    /** Predicted mean pairwise count correlation ρ_ij = C_ij/√(C_ii C_jj), i ≠ j (long-window limit). */
     meanCorrelation: number;
+    /** Predicted count χ, χ² = Σ_ij C_ij / (n Σ_i C_ii). */
     countChi: number;
+    /** Spectral radius of |K| (K_ij = extra spikes of i per spike of j); the expansion needs it < 1. */
     loopGain: number;
+    /** Largest |J_ij| over the smallest effective current noise σ_eff (dimensionless). */
     jumpOverSigma: number;
+    /** Whether the estimate is inside its validity domain. */
     valid: boolean;
+    /** Why it is not valid (empty when valid). */
     reason: string;
   };
+
   /** Population-mean loop-truncated rate (Hz) at orders 0..order (order 0 = no recurrence). */
   loopTruncatedHz: number[];
   /** Per-neuron simulated rate averaged over trials (Hz). */

@@ -9,9 +9,21 @@ import type { LabIntegrator, LabRule, ResolvedLabNetwork } from './sim.js';
 
 /** State and constants of a reference run (single replica). */
 export interface LabReferenceRun {
+  /** Membrane potentials V_i (voltage units, threshold V_th), mutated in place. */
   V: Float64Array;
+  /** Synaptic currents I_i (voltage units/ms), mutated in place. */
   I: Float64Array;
-  spikes: { neuron: number; step: number; theta: number; A: number }[];
+  /** Spikes appended by {@link labRunReference}, in step order. */
+  spikes: {
+    /** Neuron index i. */
+    neuron: number;
+    /** Step n of the crossing (absolute, `step0 + s`): the spike is in [t_n, t_{n+1}). */
+    step: number;
+    /** Fraction θ ∈ [0, 1] of the step at the crossing: spike time (step + θ)·h (ms). */
+    theta: number;
+    /** Crossing speed A = V̇(t⁻) (voltage units/ms), slope of the rule's interpolant at θ. */
+    A: number;
+  }[];
 }
 
 function kOf(t: number, gL: number, tau: number): number {

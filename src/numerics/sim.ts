@@ -47,19 +47,19 @@ export interface LifLabNetwork {
   n: number;
   /** Leak conductance g_L (1/ms). @default 0.05 */
   gL?: number;
-  /** Leak reversal V_L. @default 0 */
+  /** Leak reversal V_L (voltage units: the lab scales V so that V_L = 0, V_th = 1). @default 0 */
   vL?: number;
-  /** Threshold V_th. @default 1 */
+  /** Threshold V_th (voltage units). @default 1 */
   vTh?: number;
-  /** Reset V_r (< V_th). @default 0 */
+  /** Reset V_r (< V_th, voltage units). @default 0 */
   vReset?: number;
   /** Synaptic time constant τ_s (ms). @default 5 */
   tauSyn?: number;
-  /** Mean current μ_i (scalar or per neuron). */
+  /** Mean current μ_i (voltage units/ms, since dV = [−g_L(V − V_L) + I] dt; scalar or per neuron). */
   mu: number | ArrayLike<number>;
-  /** Stationary std σ_i of the current noise (≥ 0). */
+  /** Stationary std σ_i of the current noise (≥ 0, voltage units/ms). */
   sigma: number | ArrayLike<number>;
-  /** Dense jumps, row-major: J[i·n + j] = jump of I_i when j fires. @default no coupling */
+  /** Dense jumps (voltage units/ms), row-major: J[i·n + j] = jump of I_i when j fires. @default no coupling */
   J?: ArrayLike<number>;
   /** Layer (depth) of each neuron, for per-layer metrics. @default all 0 */
   layer?: ArrayLike<number>;
@@ -75,19 +75,31 @@ export interface LifLabNetwork {
 
 /** Validated network with derived arrays. */
 export interface ResolvedLabNetwork {
+  /** Number of neurons. */
   n: number;
+  /** Leak conductance g_L (1/ms). */
   gL: number;
+  /** Leak reversal V_L (voltage units). */
   vL: number;
+  /** Threshold V_th (voltage units). */
   vTh: number;
+  /** Reset V_r (voltage units). */
   vReset: number;
+  /** Synaptic time constant τ_s (ms). */
   tauSyn: number;
+  /** Mean current μ_i per neuron (voltage units/ms). */
   mu: Float64Array;
+  /** Stationary current-noise std σ_i per neuron (voltage units/ms). */
   sigma: Float64Array;
+  /** Dense jumps J[i·n + j] (voltage units/ms), or null without coupling. */
   J: Float64Array | null;
+  /** Layer (depth) of each neuron. */
   layer: Int32Array;
+  /** Number of layers, 1 + max(layer). */
   layers: number;
   /** External Poisson rate (Hz) and jump per neuron, or null when there is no external drive. */
   poissonRate: Float64Array | null;
+  /** External jump J_ext,i of I_i per event (voltage units/ms), or null when there is no external drive. */
   poissonJump: Float64Array | null;
 }
 
@@ -144,10 +156,13 @@ export interface FeedforwardLabOptions {
   sigma?: number | number[];
   /** Jump J of I per connection from layer l−1 to l (jump convention). @default 0.005 */
   jump?: number | number[];
-  /** Other membrane constants (see {@link LifLabNetwork}). */
+  /** Leak conductance g_L (1/ms); other membrane constants as in {@link LifLabNetwork}. @default 0.05 */
   gL?: number;
+  /** Threshold V_th (voltage units). @default 1 */
   vTh?: number;
+  /** Reset V_r (voltage units). @default 0 */
   vReset?: number;
+  /** Synaptic time constant τ_s (ms). @default 5 */
   tauSyn?: number;
 }
 
@@ -200,12 +215,16 @@ export function feedforwardLabNetwork(o: FeedforwardLabOptions): LifLabNetwork {
  * √h_f Σ_{m<r} z_{t r + m}.
  */
 export class CoupledNoise extends KernelObject {
+  /** Number of neurons (normals per fine step). */
   readonly n: number;
+  /** Maximum number of fine steps held by one {@link CoupledNoise.fill}. */
   readonly capacity: number;
+  /** Philox key of the trial. */
   readonly key: Key;
   readonly #z: Region;
-  /** First fine step held, and how many. */
+  /** First fine step held. */
   t0 = 0;
+  /** Number of fine steps held. */
   steps = 0;
 
   constructor(key: Key, n: number, capacitySteps: number) {
@@ -235,7 +254,7 @@ export class CoupledNoise extends KernelObject {
     this.steps = steps;
   }
 
-  /** @internal */
+  /** @internal Kernel address of the normals, fine-step-major: z at step t0 + s, neuron i is at `ptr + 8(s·n + i)`. */
   get ptr(): number {
     return this.#z.ptr;
   }
@@ -271,15 +290,20 @@ export interface FinePoissonEvents {
  * ```
  */
 export class CoupledPoisson {
+  /** Number of neurons. */
   readonly n: number;
+  /** Philox key of the trial (stream `Streams.input`). */
   readonly key: Key;
+  /** Fine step h_f (ms). */
   readonly hFine: number;
   /** Per-neuron expected events per fine step, ν_i h_f, and e^{−ν_i h_f}. */
   readonly #lambda: Float64Array;
   readonly #p0: Float64Array;
   /** Events of the current window (see {@link CoupledPoisson.fill}). */
   events: FinePoissonEvents = { neuron: new Int32Array(0), fineStep: new Int32Array(0), offset: new Float64Array(0) };
+  /** First fine step of the current window. */
   t0 = 0;
+  /** Number of fine steps in the current window. */
   steps = 0;
 
   /** `rateHz` per neuron (Hz), `hFine` in ms. */
@@ -389,16 +413,27 @@ export interface LabSpikes {
  * V response K((1−θ)h)). A is the slope of the rule's interpolant at θ.
  */
 export class LifLabSimulation extends KernelObject {
+  /** The validated network. */
   readonly net: ResolvedLabNetwork;
+  /** Step size h (ms). */
   readonly h: number;
+  /** Fine step h_f of the shared Brownian path (ms). */
   readonly hFine: number;
+  /** r = h / h_f (a power of 2): fine steps per step. */
   readonly ratio: number;
+  /** Subthreshold integrator. */
   readonly integrator: LabIntegrator;
+  /** Spike-time rule. */
   readonly rule: LabRule;
+  /** Independent copies driven by the same noise. */
   readonly replicas: number;
+  /** Number of tangent vectors (top exponents of the Lyapunov spectrum). */
   readonly tangents: number;
+  /** Philox key of the trial. */
   readonly key: Key;
+  /** Steps per kernel call. */
   readonly chunk: number;
+
   /** Steps taken so far. */
   step = 0;
   readonly #P: Region;
@@ -537,7 +572,12 @@ export class LifLabSimulation extends KernelObject {
   }
 
   /** Current V and I of every replica (copies, replica-major). */
-  get state(): { V: Float64Array; I: Float64Array } {
+  get state(): {
+    /** Membrane potentials V (voltage units), replica r neuron i at r·n + i. */
+    V: Float64Array;
+    /** Synaptic currents I (voltage units/ms), same layout. */
+    I: Float64Array;
+  } {
     this.assertLive();
     const m = this.replicas * this.net.n;
     return { V: this.#state.f64(0, m).slice(), I: this.#state.f64(m * 8, m).slice() };

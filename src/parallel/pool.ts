@@ -80,6 +80,7 @@ export interface MapOptions {
 
 /** A fixed set of workers running named tasks. Close it with `close()` (or `using`). */
 export class WorkerPool {
+  /** Number of workers (0 = tasks run inline in the calling thread). */
   readonly size: number;
   #ports: Port[];
   #closed = false;
@@ -196,6 +197,7 @@ export class WorkerPool {
     this.#ports = [];
   }
 
+  /** Same as {@link WorkerPool.close} (for `using`). */
   [Symbol.dispose](): void {
     this.close();
   }
@@ -215,7 +217,9 @@ export interface TrialsOptions<P> extends MapOptions, PoolOptions {
 
 /** Rows of a trial range. `rows[k]` is trial `range[0] + k`. */
 export interface TrialsResult<T> {
+  /** Trial range [a, b) of the rows. */
   range: [number, number];
+  /** One outcome per trial, in trial order: `rows[k]` is trial range[0] + k. */
   rows: Settled<T>[];
 }
 

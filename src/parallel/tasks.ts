@@ -18,8 +18,11 @@ import type { TaskTable } from './types.js';
 
 /** Input every trial task receives. */
 export interface TrialInput<P = unknown> {
+  /** Study seed; the trial's key is `trialKey(seed, trial)`. */
   seed: number | string;
+  /** Trial index (absolute, independent of sharding and worker count). */
   trial: number;
+  /** Task parameters, the same for every trial of a study (structured-clone data). */
   params: P;
 }
 

@@ -6,7 +6,28 @@ export type TaskFn = (input: any) => unknown | Promise<unknown>;
 export type TaskTable = Record<string, TaskFn>;
 
 /** Outcome of one trial: its value, or the error it threw (the others are kept). */
-export type Settled<T> = { index: number; ok: true; value: T } | { index: number; ok: false; error: { name: string; message: string } };
+export type Settled<T> =
+  | {
+      /** Trial (or input) index. */
+      index: number;
+      /** true: the task returned. */
+      ok: true;
+      /** The task's return value. */
+      value: T;
+    }
+  | {
+      /** Trial (or input) index. */
+      index: number;
+      /** false: the task threw. */
+      ok: false;
+      /** The error it threw (name and message only: errors are not structured-cloneable). */
+      error: {
+        /** Error class name, e.g. `'NumericalError'`. */
+        name: string;
+        /** Error message. */
+        message: string;
+      };
+    };
 
 /** @internal message to a worker */
 export interface TaskMessage {

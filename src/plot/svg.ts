@@ -8,8 +8,11 @@ import { ValidationError } from '../kernel/errors.js';
 
 /** One data series of a {@link lineChart}. */
 export interface Series {
+  /** x values (data units of the x axis). */
   x: ArrayLike<number>;
+  /** y values, same length as `x`. */
   y: ArrayLike<number>;
+  /** Legend entry (no legend entry when absent). */
   label?: string;
   /** CSS colour. @default from a colour-blind-safe palette */
   color?: string;
@@ -21,8 +24,11 @@ export interface Series {
 
 /** Options of {@link lineChart}. */
 export interface ChartOptions {
+  /** Title above the plot. */
   title?: string;
+  /** x-axis label (put the unit in it, e.g. "h (ms)"). */
   xlabel?: string;
+  /** y-axis label. */
   ylabel?: string;
   /** Logarithmic x axis (base 10). @default false */
   logx?: boolean;
@@ -30,9 +36,11 @@ export interface ChartOptions {
   logy?: boolean;
   /** Size in px. @default 640 × 400 */
   width?: number;
+  /** Height in px. @default 400 */
   height?: number;
   /** Fixed axis ranges (else data range). */
   xrange?: [number, number];
+  /** Fixed y-axis range [lo, hi] (else the data range). Ignored by {@link heatmap}, whose axes are its `xr`, `yr`. */
   yrange?: [number, number];
 }
 

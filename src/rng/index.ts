@@ -88,9 +88,13 @@ export function uniforms(seed: Seed | Key, step: number, count: number, o: { str
 
 /** Saved position of a {@link NormalGenerator}. */
 export interface GeneratorState {
+  /** Philox key word 0 of the generator (u32). */
   k0: number;
+  /** Philox key word 1 of the generator (u32). */
   k1: number;
+  /** Stream id of the generator (u32, see `Streams`). */
   stream: number;
+
   /** Number of values drawn so far. */
   position: number;
 }

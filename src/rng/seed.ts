@@ -13,7 +13,9 @@ export type Seed = number | string;
 
 /** A 64-bit Philox key as two unsigned 32-bit words. */
 export interface Key {
+  /** Key word 0 (unsigned 32-bit integer). */
   k0: number;
+  /** Key word 1 (unsigned 32-bit integer). */
   k1: number;
 }
 

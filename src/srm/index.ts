@@ -81,7 +81,9 @@ export type SrmWarningName = 'srm.saturation';
 
 /** A warning: `name` identifies it, `message` explains it. */
 export interface SrmWarning {
+  /** Which warning (`'srm.saturation'`: λ = ρ dt large, the one-spike-per-step cap binds). */
   name: SrmWarningName;
+  /** Human-readable explanation with the offending values. */
   message: string;
 }
 
@@ -90,8 +92,11 @@ export interface SrmWarning {
  * Step t covers [t·dt, (t+1)·dt).
  */
 export interface SrmSpikeTrain {
+  /** Number of neurons. */
   n: number;
+  /** Number of time steps (duration steps·dt ms). */
   steps: number;
+  /** X_i(t) ∈ {0, 1}, time-major: `spikes[t*n + i]`, length steps·n. */
   spikes: Uint8Array;
 }
 
@@ -140,6 +145,7 @@ export interface SrmSampleOptions {
 
 /** A sample of the network. */
 export interface SrmSample {
+  /** The sampled train (clamped neurons carry the data during the clamp). */
   train: SrmSpikeTrain;
   /** log p of the whole train (clamped neurons included). */
   logLik: number;
@@ -588,7 +594,15 @@ export class SrmNetwork extends KernelObject {
   }
 
   /** Exact log-likelihood of a train (all neurons clamped), from rest. */
-  logLikelihood(train: SrmSpikeTrain, options: SrmEvalOptions = {}): { total: number; perNeuron: Float64Array } {
+  logLikelihood(
+    train: SrmSpikeTrain,
+    options: SrmEvalOptions = {},
+  ): {
+    /** log p(X) of the whole train (nats), Σ over neurons of `perNeuron`. */
+    total: number;
+    /** Σ_t log p(X_i(t) | past) per neuron i (nats). */
+    perNeuron: Float64Array;
+  } {
     this.assertLive();
     const t = checkSrmTrain('train', train, this.n);
     const form = checkChoice('options.form', checkOptions('options', options).form ?? 'bernoulli', ['bernoulli', 'poisson'] as const);
@@ -656,10 +670,14 @@ export class SrmNetwork extends KernelObject {
   learnOnline(
     train: SrmSpikeTrain,
     options: { learningRate: number; tauElig?: number; mask?: ArrayLike<number | boolean>; form?: SrmLikelihoodForm; resetTrace?: boolean },
-  ): { logLik: number } {
+  ): {
+    /** Log-likelihood of the train (nats), each step under the weights current at that step. */
+    logLik: number;
+  } {
     this.assertLive();
     const n = this.n;
     const t = checkSrmTrain('train', train, n);
+
     const o = checkOptions('options', options);
     const mu = checkNonNegative('options.learningRate', o.learningRate);
     const tauG = checkPositive('options.tauElig', o.tauElig ?? this.params.tau, 'ms');

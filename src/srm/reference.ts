@@ -12,11 +12,13 @@ const TWO_M53 = 1.1102230246251565e-16;
 
 /** Constants of one network, as passed to the kernel. */
 export interface SrmRefParams {
+  /** Number of neurons. */
   n: number;
   /** e^{-dt/τ} */
   kPsp: number;
   /** e^{-dt/τ_adapt} */
   kAdapt: number;
+  /** Adaptation strength η0 (units of u). */
   eta0: number;
   /** 1/Δu */
   invDu: number;
@@ -24,30 +26,47 @@ export interface SrmRefParams {
   logC: number;
   /** 0 = Bernoulli (exact), 1 = Poisson form. */
   form: 0 | 1;
+  /** Philox key word 0 of the spike draws. */
   k0: number;
+  /** Philox key word 1 of the spike draws. */
   k1: number;
+  /** Philox stream id of the spike draws. */
   stream: number;
 }
 
 /** State of one network (modified in place). `wT[j*n+i] = w_ij`. */
 export interface SrmRefState {
+  /** Transposed weights, column-major in w: `wT[j*n + i] = w_ij` (units of u per unit φ). */
   wT: Float64Array;
+  /** Biases b_i (units of u). */
   bias: Float64Array;
+  /** PSP traces φ_j(t) = Σ_{k<t} e^{−(t−k)dt/τ} X_j(k) (dimensionless). */
   phi: Float64Array;
+  /** Adaptation traces a_i(t) = Σ_{k<t} e^{−(t−k)dt/τ_adapt} X_i(k) (dimensionless). */
   adapt: Float64Array;
+  /** Synaptic input Σ_j w_ij φ_j(t) (units of u), kept incrementally. */
   usyn: Float64Array;
 }
 
 /** Buffers of one run. `score` may be null (then `sbuf` holds the current row). */
 export interface SrmRefBuffers {
+  /** Per-neuron clamp flags (1 = take X from `data`), or null = sample every neuron. */
   clamp: Uint8Array | null;
+  /** Data X for the clamped neurons, time-major [steps][n] (row = step of the call), or null. */
   data: Uint8Array | null;
+  /** Output spikes X_i(t), time-major [steps][n]. */
   spikes: Uint8Array;
+  /** Per-step score ∂ log p(X_i(t))/∂u_i(t) (1/units of u; contains the 1/Δu), [steps][n], or null. */
   score: Float64Array | null;
+  /** One-row score buffer (length n) used when `score` is null. */
   sbuf: Float64Array;
+  /** Accumulated log-likelihood per neuron (nats). */
   ll: Float64Array;
+  /** Accumulated bias gradient Σ_t score_i(t), or null. */
   gb: Float64Array | null;
+  /** Eligibility traces e_ij (transposed, `e[j*n + i]`), or null. */
   elig: Float64Array | null;
+  /** Eligibility decay κ = e^{−dt/τ_G} per step (1 = plain sum). */
   kElig: number;
 }
 

@@ -70,15 +70,28 @@ export interface SrmVariationalEstimate {
   /** The full train of M's n neurons (visible data + sampled hidden spikes). */
   train: SrmSpikeTrain;
   /** ∂ log P/∂w^M (masked) and ∂ log P/∂b^M. */
-  gradM: { dW: Float64Array; dBias: Float64Array };
+  gradM: {
+    /** ∂ log P/∂w_ij^M · maskM_ij, row-major n·n (nats per unit weight). */
+    dW: Float64Array;
+    /** ∂ log P/∂b_i^M, length n. */
+    dBias: Float64Array;
+  };
   /** ∂ log Q/∂w^Q (nQ·nQ, masked, hidden rows) and ∂ log Q/∂b^Q (hidden). */
-  gradQ: { dW: Float64Array; dBias: Float64Array };
+  gradQ: {
+    /** ∂ log Q/∂w_ij^Q · maskQ_ij, row-major nQ·nQ (0 on visible and look-ahead rows). */
+    dW: Float64Array;
+    /** ∂ log Q/∂b_i^Q, length nQ (0 on visible and look-ahead neurons). */
+    dBias: Float64Array;
+  };
 }
 
 /** Seed/trial/key of one Q sample. */
 export interface SrmDrawOptions {
+  /** Seed of Q's hidden-spike draws (stream `Streams.spikes`). @default the recognition network's seed */
   seed?: Seed;
+  /** Trial index: draws use `trialKey(seed, trial)`. @default none (the seed's own key) */
   trial?: number;
+  /** A raw key instead of seed/trial. */
   key?: Key;
 }
 
@@ -98,6 +111,7 @@ export interface SrmDrawOptions {
  * ```
  */
 export class SrmVariational extends KernelObject {
+  /** Number of neurons of the model M (visible + hidden). */
   readonly n: number;
   /** The generative model M. */
   readonly model: SrmNetwork;
@@ -109,7 +123,9 @@ export class SrmVariational extends KernelObject {
   readonly lookahead: number;
   /** Size of the recognition network: n, plus nVisible look-ahead neurons when D > 0. */
   readonly nQ: number;
+  /** Plastic synapses of M (row-major 0/1, n·n); multiplies ∂ log P/∂w^M. */
   readonly maskM: Float64Array;
+  /** Plastic synapses of Q (row-major 0/1, nQ·nQ; only hidden rows may be 1); multiplies ∂ log Q/∂w^Q. */
   readonly maskQ: Float64Array;
   /** Running baseline F̄ of the Q update (NaN until the first update). */
   baseline = Number.NaN;
@@ -250,7 +266,10 @@ export class SrmVariational extends KernelObject {
        */
       normalize?: boolean;
     },
-  ): SrmVariationalEstimate & { baseline: number } {
+  ): SrmVariationalEstimate & {
+    /** Running baseline F̄ after this update (nats). */
+    baseline: number;
+  } {
     const opts = checkOptions('options', o);
     const lrM = checkNonNegative('options.learningRateM', opts.learningRateM);
     const lrQ = checkNonNegative('options.learningRateQ', opts.learningRateQ);
@@ -277,7 +296,15 @@ export class SrmVariational extends KernelObject {
    * −mean F̂ and the tighter importance-weighted bound log mean exp(−F̂) (both ≤ log P(X_V)
    * in expectation).
    */
-  bound(data: SrmSpikeTrain, o: { samples?: number; seed?: Seed } = {}): { elbo: number; importanceWeighted: number } {
+  bound(
+    data: SrmSpikeTrain,
+    o: { samples?: number; seed?: Seed } = {},
+  ): {
+    /** Evidence lower bound −mean F̂ (nats). */
+    elbo: number;
+    /** Importance-weighted bound log mean exp(−F̂) (nats), ≥ the ELBO. */
+    importanceWeighted: number;
+  } {
     const opts = checkOptions('options', o);
     const m = checkInteger('options.samples', opts.samples ?? 16, 1, 1 << 20);
     const fs: number[] = [];

@@ -80,6 +80,7 @@ export interface LoopCovarianceEstimate {
   rateHz: Float64Array;
   /** Effective input mean and std of each neuron at those rates. */
   muEff: Float64Array;
+  /** Effective current std σ_eff,i = √(σ_i² + τ_s Σ_k J_ik² ν_k/2) (voltage units per ms, ν in 1/ms). */
   sigmaEff: Float64Array;
   /** Rate gain ∂ν_i/∂μ (Hz per unit current). */
   gainHz: Float64Array;
@@ -95,11 +96,13 @@ export interface LoopCovarianceEstimate {
   countChi: number;
   /** Spectral radius of |K| (upper bound for ρ(K)) and the worst |J|/σ_eff. */
   loopGain: number;
+  /** max |J_ij| / min_i σ_eff,i (dimensionless; ∞ if some σ_eff is 0). */
   jumpOverSigma: number;
   /** Relative change of the rates in the last rate iteration. */
   rateResidual: number;
   /** Whether the estimate is inside its validity domain; `reason` says why not. */
   valid: boolean;
+  /** Why the estimate is not valid, reasons joined by "; " (empty when valid). */
   reason: string;
 }
 

@@ -18,6 +18,7 @@ import { erfcx } from './special.js';
 
 /** Per-α statistics of crossing speeds returned by {@link crossingSpeedStatistics}. */
 export interface CrossingSpeedRow {
+  /** Crossing-speed cut α (voltage units per ms, same units as A = V̇(t⁻)). */
   alpha: number;
   /** Palm probability P(A < α): fraction of spikes with crossing speed below α. */
   nearTangential: number;
@@ -71,7 +72,12 @@ export function crossingSpeedStatistics(A: ArrayLike<number>, o: { alphas: Array
 export function palmDensity(
   A: ArrayLike<number>,
   o: { bins?: number; max?: number } = {},
-): { centre: Float64Array; density: Float64Array } {
+): {
+  /** Bin centres (voltage units per ms). */
+  centre: Float64Array;
+  /** Palm density of A per bin (per unit of A: ms per voltage unit); integrates to the fraction inside [0, max]. */
+  density: Float64Array;
+} {
   const a = checkFiniteArray('A', A);
   const bins = checkInteger('bins', o.bins ?? 40, 1, 1 << 20);
   let max = o.max;
@@ -243,9 +249,12 @@ export interface ColouredLifParams {
   gL: number;
   /** V_L. @default 0 */
   vL?: number;
+  /** Threshold V_th (voltage units). */
   vTh: number;
+  /** Reset V_r (voltage units, < V_th). */
   vReset: number;
   /** Synaptic time constant τ_s (ms). */
+
   tauSyn: number;
   /** Mean current μ. */
   mu: number;

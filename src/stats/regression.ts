@@ -101,6 +101,7 @@ export function studentTQuantile(p: number, df: number): number {
 
 /** A point estimate with its standard error and a two-sided confidence interval. */
 export interface Estimate {
+  /** Point estimate (mean, slope, ...; units of the estimated quantity). */
   value: number;
   /** Standard error (NaN when it cannot be estimated, e.g. one sample). */
   se: number;
@@ -213,7 +214,16 @@ export function fitOrder(
   h: ArrayLike<number>,
   err: ArrayLike<number>,
   o: { level?: number } = {},
-): { order: Estimate; constant: number; r2: number; used: number } {
+): {
+  /** Fitted order p: slope of ln e vs ln h, with its t-based CI. */
+  order: Estimate;
+  /** Constant C of e ≈ C h^p, exp(intercept) (units of e per unit of h^p). */
+  constant: number;
+  /** Coefficient of determination R² of the log-log fit. */
+  r2: number;
+  /** Number of points used (those with finite e > 0). */
+  used: number;
+} {
   const hs = checkFiniteArray('h', h, undefined, (nm, v) => {
     if (!(v > 0)) throw new ValidationError(nm, 'a finite number > 0', v);
   });

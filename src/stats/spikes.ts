@@ -73,12 +73,22 @@ export function matchSpikeTrains(ref: ArrayLike<number>, test: ArrayLike<number>
 
 /** Spikes of many neurons as parallel arrays (times in ms). */
 export interface SpikeList {
+  /** Neuron index of each spike, in [0, n). */
   neuron: ArrayLike<number>;
+  /** Spike time of each spike (ms), same length as `neuron`. */
   time: ArrayLike<number>;
 }
 
 /** Splits a spike list into sorted per-neuron trains, returning for each neuron the times and original indices. */
-export function spikeTrainsByNeuron(spikes: SpikeList, n: number): { times: Float64Array[]; index: Int32Array[] } {
+export function spikeTrainsByNeuron(
+  spikes: SpikeList,
+  n: number,
+): {
+  /** Per neuron, its spike times sorted ascending (ms). */
+  times: Float64Array[];
+  /** Per neuron, the indices into `spikes` of those spikes, in the same order. */
+  index: Int32Array[];
+} {
   checkInteger('n', n, 1);
   const nn = spikes.neuron;
   const tt = spikes.time;
@@ -99,7 +109,14 @@ export function spikeTrainsByNeuron(spikes: SpikeList, n: number): { times: Floa
  * Mean inter-spike interval and its coefficient of variation CV = sd(ISI)/mean(ISI) of one
  * sorted spike train (NaN when fewer than 2 or 3 spikes).
  */
-export function isiStatistics(times: ArrayLike<number>): { count: number; meanIsi: number; cv: number } {
+export function isiStatistics(times: ArrayLike<number>): {
+  /** Number of spikes. */
+  count: number;
+  /** Mean inter-spike interval (units of `times`, ms by convention); NaN with < 2 spikes. */
+  meanIsi: number;
+  /** CV = sd(ISI)/mean(ISI) (dimensionless, sample sd); NaN with < 3 spikes. */
+  cv: number;
+} {
   const t = sortedCopy('times', times);
   const m = t.length - 1;
   if (m < 1) return { count: t.length, meanIsi: Number.NaN, cv: Number.NaN };
@@ -122,7 +139,14 @@ export function populationRate(
   t0: number,
   t1: number,
   bin: number,
-): { centre: Float64Array; rate: Float64Array; meanHz: number } {
+): {
+  /** Bin centres t0 + (k + ½)·bin (ms). */
+  centre: Float64Array;
+  /** Rate per neuron in each bin (Hz): count / (n · bin/1000). */
+  rate: Float64Array;
+  /** Mean rate per neuron over the whole bins (Hz). */
+  meanHz: number;
+} {
   const t = checkFiniteArray('times', times);
   checkInteger('n', n, 1);
   checkPositive('bin', bin, 'ms');
@@ -155,7 +179,16 @@ export function spikeCountCorrelations(
   t0: number,
   t1: number,
   bin: number,
-): { matrix: Float64Array; meanPairwise: number; pairs: number; countChi: number } {
+): {
+  /** n×n correlation matrix ρ_ij (row-major; NaN where a neuron has zero count variance). */
+  matrix: Float64Array;
+  /** Mean of ρ_ij over pairs i < j with finite ρ. */
+  meanPairwise: number;
+  /** Number of pairs i < j with finite ρ entering `meanPairwise`. */
+  pairs: number;
+  /** Count-based Golomb χ, χ² = Var(Σ_i N_i)/(n Σ_i Var N_i) (dimensionless). */
+  countChi: number;
+} {
   checkPositive('bin', bin, 'ms');
   if (!(t1 > t0)) throw new ValidationError('t1', `a time > t0 = ${t0} ms`, t1);
   const { times } = spikeTrainsByNeuron(spikes, n);
