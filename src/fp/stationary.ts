@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { ValidationError } from '../kernel/errors.js';
-import { checkFinite, checkFiniteArray, checkInteger, checkOptions, checkPositive } from '../kernel/validate.js';
+import { checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkOptions, checkPositive } from '../kernel/validate.js';
 import { erfcx } from '../stats/special.js';
 import { type FpSigma, fpSigma, sigmaCode } from './common.js';
 
@@ -668,7 +668,7 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): {
   const wMin = checkFinite('wMin', o.wMin);
   if (!(wMin < 0)) throw new ValidationError('wMin', 'a value < 0', wMin);
   const dt = checkPositive('dt', o.dt);
-  const duration = checkFinite('duration', o.duration);
+  const duration = checkNonNegative('duration', o.duration);
   const H = checkFiniteArray('H0', o.H0, undefined, (nm, x) => {
     if (x < 0) throw new ValidationError(nm, 'a value >= 0', x);
   });

@@ -151,7 +151,9 @@ export function populationRate(
   checkInteger('n', n, 1);
   checkPositive('bin', bin, 'ms');
   if (!(t1 > t0)) throw new ValidationError('t1', `a time > t0 = ${t0} ms`, t1);
-  const m = Math.max(1, Math.floor((t1 - t0) / bin + 1e-9));
+  // Whole bins inside [t0, t1) only, so no spike after t1 is ever counted.
+  if (bin > t1 - t0) throw new ValidationError('bin', `a bin width <= t1 - t0 = ${t1 - t0} ms`, bin);
+  const m = Math.floor((t1 - t0) / bin + 1e-9);
   const counts = new Float64Array(m);
   let inside = 0;
   for (const x of t) {
@@ -192,7 +194,9 @@ export function spikeCountCorrelations(
   checkPositive('bin', bin, 'ms');
   if (!(t1 > t0)) throw new ValidationError('t1', `a time > t0 = ${t0} ms`, t1);
   const { times } = spikeTrainsByNeuron(spikes, n);
-  const m = Math.max(2, Math.floor((t1 - t0) / bin + 1e-9));
+  // At least two whole bins inside [t0, t1): no spike after t1 is ever counted.
+  if (2 * bin > t1 - t0 + 1e-9 * bin) throw new ValidationError('bin', `a bin width <= (t1 - t0)/2 = ${(t1 - t0) / 2} ms`, bin);
+  const m = Math.floor((t1 - t0) / bin + 1e-9);
   const c = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     for (const x of times[i]) {
