@@ -1,0 +1,129 @@
+// The CLI (bin/neurodyn.mjs) on the BUILT package: malformed files get messages naming the field and
+// the allowed range (exit 2); a run interrupted with SIGINT writes its partial results and exits
+// non-zero; a complete run writes JSON, CSV (neuron,time) and SVG whose numbers agree.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const BIN = new URL('../../bin/neurodyn.mjs', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'neurodyn-cli-'));
+
+function runCli(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+function writeExp(name: string, exp: unknown): string {
+  const f = join(tmp, `${name}.json`);
+  writeFileSync(f, typeof exp === 'string' ? exp : JSON.stringify(exp));
+  return f;
+}
+const good = {
+  kind: 'poisson',
+  seed: 3,
+  duration: 200,
+  dt: 0.1,
+  network: { neurons: 50, rate: 40 },
+  monitors: { spikes: true, rate: { bin: 20 } },
+};
+
+describe('neurodyn CLI: malformed experiment files', () => {
+  const cases: [string, unknown, RegExp][] = [
+    [
+      'negative neuron count',
+      { ...good, network: { neurons: -3, rate: 5 } },
+      /network\.neurons: expected an integer in \[1, 10000000\], got -3/,
+    ],
+    ['dt = 0', { ...good, dt: 0 }, /dt: expected a finite number in \(0, 10\] ms, got 0/],
+    ['duration missing', { ...good, duration: undefined }, /duration: required: expected a finite number in \(0, 10000000\] ms/],
+    [
+      'rate as a string',
+      { ...good, network: { neurons: 5, rate: 'fast' } },
+      /network\.rate: expected a finite number in \[0, 10000\] Hz, got "fast"/,
+    ],
+    ['misspelt field', { ...good, network: { neurons: 5, rat: 5 } }, /network\.rat: unknown field \(allowed: neurons, rate\)/],
+    ['unknown kind', { ...good, kind: 'hodgkin-huxley' }, /kind: expected one of .*"poisson".*got "hodgkin-huxley"/],
+    [
+      'bad monitor bin',
+      { ...good, monitors: { rate: { bin: -1 } } },
+      /monitors\.rate\.bin: expected a finite number in \(0, 1000000\] ms, got -1/,
+    ],
+    ['seed not an integer', { ...good, seed: 1.5 }, /seed: expected an integer in \[0, 2\^53\) or a string, got 1.5/],
+  ];
+  test.each(cases)('%s → exit 2 naming the field', (name, exp, re) => {
+    const r = runCli(['run', writeExp(name.replace(/\W+/g, '-'), exp), '--out', join(tmp, 'never')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+  });
+  test('invalid JSON → exit 2 with the parser message', () => {
+    const r = runCli(['validate', writeExp('broken', '{"kind": "poisson", duration: 3}')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is not valid JSON/);
+  });
+});
+
+describe('neurodyn CLI: runs', () => {
+  test('a complete run writes result.json, spikes.csv (neuron,time), rate.csv and SVG plots that agree', () => {
+    const out = join(tmp, 'good');
+    const r = runCli(['run', writeExp('good', good), '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(res.status.complete).toBe(true);
+    expect(res.status.simulatedMs).toBeCloseTo(200, 9);
+    const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('neuron,time');
+    expect(csv.length - 1).toBe(res.summary.spikes);
+    expect(res.spikes.neuron.length).toBe(res.summary.spikes);
+    // Bernoulli(p) per step, p = 1 - exp(-rate dt): 50 neurons × 2000 steps, mean count 398.
+    const p = 1 - Math.exp(-40 * 1e-4);
+    const mean = 50 * 2000 * p;
+    expect(Math.abs(res.summary.spikes - mean)).toBeLessThan(5 * Math.sqrt(mean * (1 - p)));
+    for (const line of csv.slice(1)) {
+      const [n, t] = line.split(',').map(Number);
+      expect(Number.isInteger(n) && n >= 0 && n < 50 && t >= 0 && t < 200).toBe(true);
+    }
+    expect(readFileSync(join(out, 'raster.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(readFileSync(join(out, 'rate.csv'), 'utf8').split('\n')[0]).toBe('time,rateHz');
+    // Same seed ⇒ the same spikes.
+    const again = join(tmp, 'good2');
+    expect(runCli(['run', writeExp('good', good), '--out', again, '--quiet']).status).toBe(0);
+    expect(readFileSync(join(again, 'spikes.csv'), 'utf8')).toBe(readFileSync(join(out, 'spikes.csv'), 'utf8'));
+  });
+
+  test('SIGINT: partial results written, exit non-zero with a message', async () => {
+    const out = join(tmp, 'interrupted');
+    const long = { ...good, duration: 1e6, network: { neurons: 200, rate: 10 } };
+    const child = spawn(process.execPath, [BIN, 'run', writeExp('long', long), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => {
+      let sent = false;
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        // Interrupt once the run has visibly progressed (a progress line with the real-time factor).
+        if (!sent && /real-time factor/.test(stderr)) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 300);
+        }
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT at t = [\d.]+ ms of 1000000 ms; partial results written/);
+    expect(stderr).toMatch(/ETA/);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(res.status.complete).toBe(false);
+    expect(res.status.interrupted).toBe('SIGINT');
+    expect(res.status.simulatedMs).toBeGreaterThan(0);
+    expect(res.status.simulatedMs).toBeLessThan(1e6);
+    const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('neuron,time');
+    expect(csv.length - 1).toBe(res.summary.spikes);
+    // Every spike lies in the simulated part, and the partial run is a prefix of the full one.
+    const last = Number(csv[csv.length - 1].split(',')[1]);
+    expect(last).toBeLessThan(res.status.simulatedMs);
+    expect(JSON.parse(stdout.trim().split('\n').pop()!).complete).toBe(false);
+  });
+});
