@@ -1,0 +1,149 @@
+// The browser playground in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
+// the static server (scripts/playground.mjs) serves the pages, the built package and uPlot; each
+// page is loaded, a parameter changed, the computation run in the Web Worker, and what is drawn is
+// checked (points handed to uPlot, ink on the canvas, numbers in range). Pages whose model is not
+// in the build must show a visible message instead. Screenshots go to out/screenshots/.
+import { mkdirSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import * as nd from '../../dist/index.js';
+import { PAGES } from '../../examples/browser/pages.js';
+import { startPlaygroundServer } from '../../scripts/playground.mjs';
+
+const SHOTS = new URL('../../out/screenshots/', import.meta.url).pathname;
+let server: { url: string; port: number; close(): Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startPlaygroundServer({ port: 0 });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens a page and collects its errors. */
+async function open(name: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`${server.url}${name}`);
+  await page.waitForFunction(() => ['ready', 'running', 'done', 'unavailable', 'error'].includes(document.body.dataset.state ?? ''), null, {
+    timeout: 30_000,
+  });
+  return { page, errors };
+}
+
+/** Sets an input's value (firing input/change), clicks Run and waits for a new completed run. */
+async function changeAndRun(page: Page, field: string, value: string) {
+  await page.waitForFunction(() => document.body.dataset.state !== 'running', null, { timeout: 60_000 });
+  const before = await page.evaluate(() => (window as any).playground.runs);
+  await page.$eval(
+    `#${field}`,
+    (el, v) => {
+      (el as HTMLInputElement).value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    value,
+  );
+  await page.click('#run');
+  await page.waitForFunction((n) => (window as any).playground.runs > n && document.body.dataset.state === 'done', before, {
+    timeout: 90_000,
+  });
+  const state = await page.evaluate(() => document.body.dataset.state);
+  expect(state, await page.textContent('#status')).toBe('done');
+  return page.evaluate(() => (window as any).playground.result);
+}
+
+const present = (id: keyof typeof PAGES) => PAGES[id].requires.every((n) => n in nd);
+
+test('server: MIME types (wasm, js, html, css) and no access outside the allowed folders', async () => {
+  const get = (p: string) => fetch(`http://127.0.0.1:${server.port}${p}`);
+  expect((await get('/dist/neurodyn.wasm')).headers.get('content-type')).toBe('application/wasm');
+  expect((await get('/dist/index.js')).headers.get('content-type')).toMatch(/^text\/javascript/);
+  expect((await get('/examples/browser/')).headers.get('content-type')).toMatch(/^text\/html/);
+  expect((await get('/node_modules/uplot/dist/uPlot.min.css')).headers.get('content-type')).toMatch(/^text\/css/);
+  expect((await get('/package.json')).status).toBe(404);
+  expect((await get('/examples/browser/../../package.json')).status).toBe(404);
+  expect((await get('/examples/browser/%2e%2e/%2e%2e/package.json')).status).toBe(404);
+  expect((await get('/node_modules/vitest/package.json')).status).toBe(404);
+  const root = await fetch(`http://127.0.0.1:${server.port}/`, { redirect: 'manual' });
+  expect(root.status).toBe(302);
+});
+
+test('index lists every page', async () => {
+  const { page, errors } = await open('');
+  const links = await page.$$eval('#pages a', (as) => as.map((a) => a.getAttribute('href')));
+  expect(links).toEqual(Object.keys(PAGES).map((id) => `${id}.html`));
+  await page.screenshot({ path: `${SHOTS}index.png` });
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+test('random: change the rate, run in the worker, raster and histogram drawn', async () => {
+  const { page, errors } = await open('random.html');
+  const r = await changeAndRun(page, 'rate', '60');
+  // 50 neurons × 500 ms at 60 Hz (grid probability per 0.5 ms step): about 1500 spikes.
+  const p = 1 - Math.exp(-60 * 0.5e-3);
+  const mean = 50 * 1000 * p;
+  expect(Math.abs(r.rasterPoints - mean)).toBeLessThan(5 * Math.sqrt(mean));
+  expect(r.rateHz).toBeGreaterThan(50);
+  expect(r.rateHz).toBeLessThan(70);
+  expect(Math.abs(r.mean)).toBeLessThan(0.02);
+  expect(Math.abs(r.variance - 1)).toBeLessThan(0.02);
+  // The same seed in Node gives the same normals (fingerprint shown on the page).
+  await nd.init();
+  const g = new nd.NormalGenerator(42);
+  expect(r.fingerprint).toBe(nd.fingerprint(g.next(100_000)));
+  g.dispose();
+  const drawn = await page.evaluate(() => (window as any).playground.charts.raster.data[1].length);
+  expect(drawn).toBe(r.rasterPoints);
+  expect(await page.evaluate(() => (window as any).inkPixels('raster'))).toBeGreaterThan(1000);
+  await page.screenshot({ path: `${SHOTS}random.png`, fullPage: true });
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+describe.each(['lif', 'fp', 'brf', 'ltn'] as const)('%s page', (id) => {
+  test(`${id}: ${present(id) ? 'runs and draws' : 'degrades with a visible message (model not in this build)'}`, async () => {
+    const { page, errors } = await open(`${id}.html`);
+    if (!present(id)) {
+      expect(await page.evaluate(() => document.body.dataset.state)).toBe('unavailable');
+      expect(await page.isVisible('#unavailable')).toBe(true);
+      expect(await page.textContent('#unavailable')).toMatch(/not in this build/);
+    } else {
+      const r = await changeAndRun(page, CHANGES[id][0], CHANGES[id][1]);
+      CHECKS[id](r);
+      expect(await page.evaluate(() => Object.keys((window as any).playground.charts).length)).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: `${SHOTS}${id}.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+// Per-page parameter change and assertions on the drawn result (filled in as models land).
+const CHANGES: Record<string, [string, string]> = { lif: ['mu', '1.2'], fp: ['epsilon', '0.5'], brf: ['omega', '6'], ltn: ['gamma', '10'] };
+const CHECKS: Record<string, (r: any) => void> = {
+  lif: (r) => expect(r.rasterPoints).toBeGreaterThan(0),
+  fp: (r) => expect(r.mass).toBeCloseTo(1, 9),
+  brf: (r) => expect(r.points).toBeGreaterThan(0),
+  ltn: (r) => expect(r.trajectories).toBeGreaterThan(0),
+};
