@@ -10,6 +10,12 @@ import * as nd from '../../dist/index.js';
 import { PAGES } from '../../examples/browser/pages.js';
 import { startPlaygroundServer } from '../../scripts/playground.mjs';
 
+/** What the pages expose to tests (examples/browser/common.js). */
+type PW = Window & {
+  playground: { runs: number; result: Record<string, number>; charts: Record<string, { data: number[][] }> };
+  inkPixels(id: string): number;
+};
+
 const SHOTS = new URL('../../out/screenshots/', import.meta.url).pathname;
 let server: { url: string; port: number; close(): Promise<void> };
 let browser: Browser;
@@ -53,7 +59,7 @@ async function open(name: string): Promise<{ page: Page; errors: string[] }> {
 /** Sets an input's value (firing input/change), clicks Run and waits for a new completed run. */
 async function changeAndRun(page: Page, field: string, value: string) {
   await page.waitForFunction(() => document.body.dataset.state !== 'running', null, { timeout: 60_000 });
-  const before = await page.evaluate(() => (window as any).playground.runs);
+  const before = await page.evaluate(() => (window as unknown as PW).playground.runs);
   await page.$eval(
     `#${field}`,
     (el, v) => {
@@ -64,12 +70,12 @@ async function changeAndRun(page: Page, field: string, value: string) {
     value,
   );
   await page.click('#run');
-  await page.waitForFunction((n) => (window as any).playground.runs > n && document.body.dataset.state === 'done', before, {
+  await page.waitForFunction((n) => (window as unknown as PW).playground.runs > n && document.body.dataset.state === 'done', before, {
     timeout: 90_000,
   });
   const state = await page.evaluate(() => document.body.dataset.state);
   expect(state, await page.textContent('#status')).toBe('done');
-  return page.evaluate(() => (window as any).playground.result);
+  return page.evaluate(() => (window as unknown as PW).playground.result);
 }
 
 const present = (id: keyof typeof PAGES) => PAGES[id].requires.every((n) => n in nd);
@@ -113,9 +119,9 @@ test('random: change the rate, run in the worker, raster and histogram drawn', a
   const g = new nd.NormalGenerator(42);
   expect(r.fingerprint).toBe(nd.fingerprint(g.next(100_000)));
   g.dispose();
-  const drawn = await page.evaluate(() => (window as any).playground.charts.raster.data[1].length);
+  const drawn = await page.evaluate(() => (window as unknown as PW).playground.charts.raster.data[1].length);
   expect(drawn).toBe(r.rasterPoints);
-  expect(await page.evaluate(() => (window as any).inkPixels('raster'))).toBeGreaterThan(1000);
+  expect(await page.evaluate(() => (window as unknown as PW).inkPixels('raster'))).toBeGreaterThan(1000);
   await page.screenshot({ path: `${SHOTS}random.png`, fullPage: true });
   expect(errors).toEqual([]);
   await page.close();
@@ -131,7 +137,7 @@ describe.each(['lif', 'fp', 'brf', 'ltn'] as const)('%s page', (id) => {
     } else {
       const r = await changeAndRun(page, CHANGES[id][0], CHANGES[id][1]);
       CHECKS[id](r);
-      expect(await page.evaluate(() => Object.keys((window as any).playground.charts).length)).toBeGreaterThan(0);
+      expect(await page.evaluate(() => Object.keys((window as unknown as PW).playground.charts).length)).toBeGreaterThan(0);
     }
     await page.screenshot({ path: `${SHOTS}${id}.png`, fullPage: true });
     expect(errors).toEqual([]);
@@ -141,7 +147,7 @@ describe.each(['lif', 'fp', 'brf', 'ltn'] as const)('%s page', (id) => {
 
 // Per-page parameter change and assertions on the drawn result (filled in as models land).
 const CHANGES: Record<string, [string, string]> = { lif: ['mu', '1.2'], fp: ['epsilon', '0.5'], brf: ['omega', '6'], ltn: ['gamma', '10'] };
-const CHECKS: Record<string, (r: any) => void> = {
+const CHECKS: Record<string, (r: Record<string, number>) => void> = {
   lif: (r) => expect(r.rasterPoints).toBeGreaterThan(0),
   fp: (r) => expect(r.mass).toBeCloseTo(1, 9),
   brf: (r) => expect(r.points).toBeGreaterThan(0),
