@@ -44,7 +44,7 @@ function fail(code, msg) {
 }
 
 /** Reads, parses and validates an experiment file; returns { kind, experiment }. */
-function readExperiment(file, kinds) {
+function readExperiment(file, kinds, needModel = true) {
   let text;
   try {
     text = readFileSync(file, 'utf8');
@@ -63,13 +63,14 @@ function readExperiment(file, kinds) {
   if (!names.includes(raw.kind))
     throw new ExperimentError('kind', `expected one of ${names.map((n) => JSON.stringify(n)).join(', ')}, got ${JSON.stringify(raw.kind)}`);
   const kind = kinds[raw.kind];
-  if (!available(kind)) {
+  const experiment = validate(kind.spec, raw);
+  // The file's structure is checked even when the model is missing; running it is not possible.
+  if (needModel && !available(kind)) {
     throw new ExperimentError(
       'kind',
       `"${raw.kind}" needs ${kind.requires.filter((r) => !(r in nd)).join(', ')}, which this build of neurodyn does not export`,
     );
   }
-  const experiment = validate(kind.spec, raw);
   if (experiment.name === undefined) experiment.name = basename(file).replace(/\.json$/i, '');
   return { kind, experiment };
 }
@@ -181,7 +182,7 @@ const kinds = await loadKinds();
 try {
   if (cmd === 'run' && arg) await run(arg, out, quiet, kinds);
   else if (cmd === 'validate' && arg) {
-    const { experiment } = readExperiment(arg, kinds);
+    const { experiment } = readExperiment(arg, kinds, false);
     console.log(JSON.stringify(experiment, null, 1));
     process.stderr.write(`neurodyn: ${arg} is a valid "${experiment.kind}" experiment\n`);
   } else if (cmd === 'kinds') listKinds(kinds);

@@ -55,6 +55,8 @@ export function describe(s) {
       return `an object with fields ${Object.keys(s.fields).join(', ')}`;
     case 'oneOf':
       return s.options.map(describe).join(' or ');
+    case 'numOrArray':
+      return `${describe(s.number)} or an array of them${s.length ? ' (one per neuron)' : ''}`;
     default:
       return s.type;
   }
@@ -113,9 +115,18 @@ export function validate(spec, value, path = '') {
       spec.check?.(out, path);
       return out;
     }
+    case 'numOrArray': {
+      if (Array.isArray(value)) return value.map((v, i) => validate(spec.number, v, `${path}[${i}]`));
+      if (typeof value !== 'number') throw bad();
+      return validate(spec.number, value, path);
+    }
     case 'oneOf': {
       // The first option whose `when` matches decides (so messages point into the right branch).
       for (const o of spec.options) if (o.when(value)) return validate(o, value, path);
+      if (value !== null && typeof value === 'object' && spec.options.every((o) => o.fields?.type?.enum)) {
+        const types = spec.options.map((o) => JSON.stringify(o.fields.type.enum[0]));
+        throw new ExperimentError(path ? `${path}.type` : 'type', `expected one of ${types.join(', ')}, got ${show(value.type)}`);
+      }
       throw bad();
     }
     default:
@@ -130,3 +141,14 @@ export const str = (o = {}) => ({ type: 'string', ...o });
 export const bool = (o = {}) => ({ type: 'boolean', ...o });
 export const arr = (items, o = {}) => ({ type: 'array', items, ...o });
 export const obj = (fields, o = {}) => ({ type: 'object', fields, ...o });
+/** A number or an array of numbers (per-neuron parameters). */
+export const perNeuron = (number, o = {}) => ({ type: 'numOrArray', number, length: true, ...o });
+/** One of several object shapes, chosen by their `type` field. */
+export const byType = (variants, o = {}) => ({
+  type: 'oneOf',
+  ...o,
+  options: Object.entries(variants).map(([t, fields]) => ({
+    ...obj({ type: str({ enum: [t] }), ...fields }),
+    when: (v) => v !== null && typeof v === 'object' && v.type === t,
+  })),
+});

@@ -56,6 +56,44 @@ describe('neurodyn CLI: malformed experiment files', () => {
     expect(r.stderr).toMatch(re);
     expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
+  const lif = JSON.parse(readFileSync(new URL('../../examples/cli/cuba.json', import.meta.url), 'utf8'));
+  // biome-ignore lint/suspicious/noExplicitAny: edits of a parsed JSON file
+  const lifCases: [string, (e: any) => void, RegExp][] = [
+    [
+      'negative per-neuron tauMem',
+      (e) => (e.network.populations[1].params.tauMem = [20, -3]),
+      /network\.populations\[1\]\.params\.tauMem\[1\]: expected a finite number > 0 ms, got -3/,
+    ],
+    [
+      'misspelt connector type',
+      (e) => (e.network.projections[2].connector.type = 'fixedProb'),
+      /network\.projections\[2\]\.connector\.type: expected one of "allToAll", "fixedProbability"/,
+    ],
+    [
+      'connection probability above 1',
+      (e) => (e.network.projections[0].connector.p = 2),
+      /network\.projections\[0\]\.connector\.p: expected a finite number in \[0, 1\], got 2/,
+    ],
+    [
+      'unknown integrator',
+      (e) => (e.scheme.integrator = 'rk4'),
+      /scheme\.integrator: expected one of "euler-maruyama", "exact", got "rk4"/,
+    ],
+    ['no populations', (e) => (e.network.populations = []), /network\.populations: expected an array of at least 1/],
+  ];
+  test.each(lifCases)('lif file, %s → exit 2 naming the field (structure checked even without the model)', (name, edit, re) => {
+    const e = structuredClone(lif);
+    edit(e);
+    const r = runCli(['validate', writeExp(`lif-${name.replace(/\W+/g, '-')}`, e)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(re);
+  });
+  test('the example experiment files are valid', () => {
+    for (const f of ['cuba', 'noisy-population', 'poisson']) {
+      const r = runCli(['validate', new URL(`../../examples/cli/${f}.json`, import.meta.url).pathname]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
   test('invalid JSON → exit 2 with the parser message', () => {
     const r = runCli(['validate', writeExp('broken', '{"kind": "poisson", duration: 3}')]);
     expect(r.status).toBe(2);
