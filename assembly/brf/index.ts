@@ -1,2 +1,562 @@
-// brf kernels: see src/brf/ for the facade.
+// brf kernels: recurrent spiking networks of balanced resonate-and-fire (BRF), vanilla RF and
+// ALIF neurons, forward and backward (BPTT) over whole sequences, plus a plain neuron simulator.
+// Seed 002 (Higuchi, Bohté, Otte 2024) Eq. 2–9 and Algorithm 1; the ordering inside a step
+// follows the BRF reference code (research/brf-srm-fp.md §1.3). Facade: src/brf/.
+//
+// Memory contract: JS allocates every region. A gradient call processes one *shard* of S samples
+// jointly (time-major), storing the whole trajectory: 4 f64 per neuron-step per sample plus the
+// output trace. Nothing is allocated here.
+
+import { fail, STATUS_DOMAIN, STATUS_NONFINITE } from '../kernel';
+
 export const BRF_KERNEL: i32 = 1;
+
+/** Model kinds. */
+export const BRF_KIND_BRF: i32 = 0;
+export const BRF_KIND_RF: i32 = 1;
+export const BRF_KIND_ALIF: i32 = 2;
+
+// Constant block (f64 slots), mirrored in src/brf/model.ts.
+const C_DT: i32 = 0;
+const C_DBDT: i32 = 1;
+const C_THETA: i32 = 2;
+const C_GAMMA: i32 = 3;
+const C_OMAX: i32 = 4;
+const C_SGKIND: i32 = 5;
+const C_SG0: i32 = 6;
+const C_SG1: i32 = 7;
+const C_SG2: i32 = 8;
+const C_SG3: i32 = 9;
+const C_SMOOTH: i32 = 10;
+const C_LOSSMODE: i32 = 11;
+const C_T0: i32 = 12;
+const C_LOSSMEAN: i32 = 13;
+const C_ABETA: i32 = 14;
+const C_AB0: i32 = 15;
+
+// @ts-ignore: decorator
+@inline
+function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+// @ts-ignore: decorator
+@inline
+function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+
+/** Surrogate derivative σ'(s) (kind 0 double Gaussian, 1 fast sigmoid, 2 triangle). */
+// @ts-ignore: decorator
+@inline
+function surrogate(kind: i32, s: f64, c0: f64, c1: f64, c2: f64, c3: f64): f64 {
+  if (kind == 0) {
+    const s2 = s * s;
+    return c0 * Math.exp(-s2 * c1) - c2 * Math.exp(-s2 * c3);
+  } else if (kind == 1) {
+    const d = 1.0 + c1 * Math.abs(s);
+    return c0 / (d * d);
+  }
+  const t = 1.0 - Math.abs(s) * c1;
+  return t > 0.0 ? c0 * t : 0.0;
+}
+
+/** Spike: Heaviside (strict >), or the smooth stand-in S(s) = gain·s/(1+β|s|) whose S' is the fast sigmoid. */
+// @ts-ignore: decorator
+@inline
+function spike(smooth: bool, s: f64, c0: f64, c1: f64): f64 {
+  if (smooth) return (c0 * s) / (1.0 + c1 * Math.abs(s));
+  return s > 0.0 ? 1.0 : 0.0;
+}
+
+/** Divergence boundary p(ω) = (−1 + √(1 − (δω)²))/δ (seed Eq. 8). */
+// @ts-ignore: decorator
+@inline
+function boundary(omega: f64, d: f64): f64 {
+  return (-1.0 + Math.sqrt(1.0 - d * omega * d * omega)) / d;
+}
+
+/** Parameter-vector layout: W [H×(I+H)], p1 [H], p2 [H], Wout [C×H], tauOut [C]. */
+export function brfParamCount(I: i32, H: i32, C: i32): i32 {
+  return H * (I + H) + 2 * H + C * H + C;
+}
+
+// Workspace layout (f64 offsets), shared with brfWorkspaceBytes.
+// @ts-ignore: decorator
+@inline
+function wsTraj(): i32 {
+  return 0;
+}
+// @ts-ignore: decorator
+@inline
+function trajLen(S: i32, T: i32, H: i32): i32 {
+  return (T + 1) * 4 * S * H;
+}
+
+/** Bytes of workspace a shard call needs. */
+export function brfWorkspaceBytes(S: i32, T: i32, I: i32, H: i32, C: i32): f64 {
+  const n =
+    <f64>trajLen(S, T, H) + // trajectory
+    <f64>((T + 1) * S * C) * 2.0 + // output state and its drive
+    <f64>((I + H) * H) * 2.0 + // WT and gWT
+    <f64>(S * H) * 6.0 + // I / gI, three carried adjoints, gZ, gZnext
+    <f64>(H * 4) + // per-neuron constants
+    <f64>(S * C) * 2.0 + // gO, scratch
+    <f64>(S * C) + // mean output for prediction
+    <f64>(H + 16);
+  return n * 8.0;
+}
+
+// @ts-ignore: decorator
+@inline
+function tIdx(t: i32, slot: i32, s: i32, i: i32, S: i32, H: i32): i32 {
+  return ((t * 4 + slot) * S + s) * H + i;
+}
+
+/**
+ * Forward and (optionally) backward pass of one shard of S samples through a one-layer
+ * recurrent network of `kind` neurons with a leaky-integrator readout.
+ *
+ * x: f64 [S][T][I]; labels: i32 [S]; params: f64 (layout above); grad: f64 accumulated (+=,
+ * summed over samples, raw-parameter gradients); consts: f64 block (see src/brf/model.ts);
+ * out: f64 [S][4] = loss, predicted class, spike count, correct (0/1).
+ * Returns a status code.
+ */
+export function brfShard(
+  kind: i32,
+  S: i32,
+  T: i32,
+  I: i32,
+  H: i32,
+  C: i32,
+  x: usize,
+  labels: usize,
+  params: usize,
+  grad: usize,
+  consts: usize,
+  ws: usize,
+  out: usize,
+  backward: i32,
+): i32 {
+  const dt = ld(consts, C_DT);
+  const dbdt = ld(consts, C_DBDT);
+  const theta = ld(consts, C_THETA);
+  const gamma = ld(consts, C_GAMMA);
+  const omax = ld(consts, C_OMAX);
+  const sgk = <i32>ld(consts, C_SGKIND);
+  const c0 = ld(consts, C_SG0);
+  const c1 = ld(consts, C_SG1);
+  const c2 = ld(consts, C_SG2);
+  const c3 = ld(consts, C_SG3);
+  const smooth = ld(consts, C_SMOOTH) != 0.0;
+  const lastOnly = ld(consts, C_LOSSMODE) == 0.0;
+  const t0 = lastOnly ? T : max(1, <i32>ld(consts, C_T0));
+  const nLoss = T - t0 + 1;
+  const wLoss = ld(consts, C_LOSSMEAN) != 0.0 ? 1.0 / <f64>nLoss : 1.0;
+  const aBeta = ld(consts, C_ABETA);
+  const aB0 = ld(consts, C_AB0);
+  const isBrf = kind == BRF_KIND_BRF;
+  const isAlif = kind == BRF_KIND_ALIF;
+  const IH = I + H;
+
+  // parameter offsets
+  const pW = params;
+  const pP1 = params + ((<usize>(H * IH)) << 3);
+  const pP2 = pP1 + ((<usize>H) << 3);
+  const pWo = pP2 + ((<usize>H) << 3);
+  const pTo = pWo + ((<usize>(C * H)) << 3);
+  const gW = grad;
+  const gP1 = grad + ((<usize>(H * IH)) << 3);
+  const gP2 = gP1 + ((<usize>H) << 3);
+  const gWo = gP2 + ((<usize>H) << 3);
+  const gTo = gWo + ((<usize>(C * H)) << 3);
+
+  // workspace
+  const traj = ws;
+  let o: usize = ws + ((<usize>trajLen(S, T, H)) << 3);
+  const uo = o; // [(T+1)][S][C]
+  o += (<usize>((T + 1) * S * C)) << 3;
+  const dr = o; // drive W_out z^t, [(T+1)][S][C]
+  o += (<usize>((T + 1) * S * C)) << 3;
+  const WT = o; // [(I+H)][H]
+  o += (<usize>(IH * H)) << 3;
+  const gWT = o;
+  o += (<usize>(IH * H)) << 3;
+  const cur = o; // input current / gI [S][H]
+  o += (<usize>(S * H)) << 3;
+  const g1 = o;
+  o += (<usize>(S * H)) << 3;
+  const g2 = o;
+  o += (<usize>(S * H)) << 3;
+  const g3 = o;
+  o += (<usize>(S * H)) << 3;
+  const gZ = o;
+  o += (<usize>(S * H)) << 3;
+  const gZn = o;
+  o += (<usize>(S * H)) << 3;
+  const nOm = o; // ω (BRF/RF) or α (ALIF)
+  o += (<usize>H) << 3;
+  const nB = o; // b' (BRF), b (RF) or ρ (ALIF)
+  o += (<usize>H) << 3;
+  const nP = o; // p(ω) (BRF)
+  o += (<usize>H) << 3;
+  const nDp = o; // p'(ω) (BRF)
+  o += (<usize>H) << 3;
+  const gO = o;
+  o += (<usize>(S * C)) << 3;
+  const sm = o;
+  o += (<usize>(S * C)) << 3;
+  const mo = o;
+  o += (<usize>(S * C)) << 3;
+  const aOut = o; // α_out per output
+  o += (<usize>(C + 8)) << 3;
+
+  // transpose W into WT (rows = presynaptic index) so sparse spikes add contiguous rows
+  for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(WT, k * H + i, ld(pW, i * IH + k));
+  for (let c = 0; c < C; c++) st(aOut, c, Math.exp(-1.0 / Math.abs(ld(pTo, c))));
+  for (let i = 0; i < H; i++) {
+    const r1 = ld(pP1, i);
+    const r2 = ld(pP2, i);
+    if (isAlif) {
+      st(nOm, i, Math.exp(-1.0 / Math.abs(r1)));
+      st(nB, i, Math.exp(-1.0 / Math.abs(r2)));
+    } else if (isBrf) {
+      const om = min(Math.abs(r1), omax);
+      st(nOm, i, om);
+      st(nB, i, Math.abs(r2));
+      st(nP, i, boundary(om, dbdt));
+      st(nDp, i, (-dbdt * om) / Math.sqrt(1.0 - dbdt * om * dbdt * om));
+    } else {
+      st(nOm, i, Math.abs(r1));
+      st(nB, i, -Math.abs(r2));
+    }
+  }
+  // zero initial state (t = 0) and outputs
+  memory.fill(traj, 0, (<usize>(4 * S * H)) << 3);
+  memory.fill(uo, 0, (<usize>(S * C)) << 3);
+  memory.fill(dr, 0, (<usize>(S * C)) << 3);
+  memory.fill(mo, 0, (<usize>(S * C)) << 3);
+  for (let s = 0; s < S; s++) {
+    st(out, s * 4, 0.0);
+    st(out, s * 4 + 2, 0.0);
+  }
+
+  // ---------------- forward ----------------
+  for (let t = 1; t <= T; t++) {
+    for (let s = 0; s < S; s++) {
+      const Ip = cur + ((<usize>(s * H)) << 3);
+      // input current I = W_in x^t + W_rec z^{t−1}; rows of WT added for each input / spike
+      memory.fill(Ip, 0, (<usize>H) << 3);
+      const xp = x + ((<usize>((s * T + (t - 1)) * I)) << 3);
+      for (let k = 0; k < I; k++) axpy(Ip, WT + ((<usize>(k * H)) << 3), ld(xp, k), H);
+      const zprev = traj + ((<usize>tIdx(t - 1, 3, s, 0, S, H)) << 3);
+      for (let j = 0; j < H; j++) {
+        const zj = ld(zprev, j);
+        if (zj != 0.0) axpy(Ip, WT + ((<usize>((I + j) * H)) << 3), zj, H);
+      }
+      const pv = traj + ((<usize>tIdx(t - 1, 0, s, 0, S, H)) << 3);
+      const nv = traj + ((<usize>tIdx(t, 0, s, 0, S, H)) << 3);
+      const SH = S * H;
+      let nsp = 0.0;
+      if (isAlif) {
+        for (let i = 0; i < H; i++) {
+          const al = ld(nOm, i);
+          const rh = ld(nB, i);
+          const up = ld(pv, i);
+          const ap = ld(pv, SH + i);
+          const zp = ld(pv, 3 * SH + i);
+          const uPrev = up - zp * (aB0 + aBeta * ap);
+          const a = rh * ap + (1.0 - rh) * zp;
+          const th = aB0 + aBeta * a;
+          const Ii = ld(Ip, i);
+          const u1 = al * uPrev + (1.0 - al) * Ii;
+          const z = spike(smooth, u1 - th, c0, c1);
+          st(nv, i, u1);
+          st(nv, SH + i, a);
+          st(nv, 2 * SH + i, Ii);
+          st(nv, 3 * SH + i, z);
+          nsp += z;
+        }
+      } else {
+        for (let i = 0; i < H; i++) {
+          const om = ld(nOm, i);
+          const u = ld(pv, i);
+          const v = ld(pv, SH + i);
+          const q = isBrf ? ld(pv, 2 * SH + i) : 0.0;
+          const b = isBrf ? ld(nP, i) - ld(nB, i) - q : ld(nB, i);
+          const Ii = ld(Ip, i);
+          const u1 = u + dt * (b * u - om * v + Ii);
+          const v1 = v + dt * (om * u + b * v);
+          const z = spike(smooth, u1 - theta - q, c0, c1);
+          st(nv, i, u1);
+          st(nv, SH + i, v1);
+          st(nv, 2 * SH + i, isBrf ? gamma * q + z : 0.0);
+          st(nv, 3 * SH + i, z);
+          nsp += z;
+        }
+      }
+      st(out, s * 4 + 2, ld(out, s * 4 + 2) + nsp);
+      // readout: u_out^t = α u_out^{t−1} + (1−α) W_out z^t
+      const zc = nv + ((<usize>(3 * SH)) << 3);
+      const uop = uo + ((<usize>(((t - 1) * S + s) * C)) << 3);
+      const uon = uo + ((<usize>((t * S + s) * C)) << 3);
+      const drn = dr + ((<usize>((t * S + s) * C)) << 3);
+      for (let c = 0; c < C; c++) {
+        let d = 0.0;
+        const wr = pWo + ((<usize>(c * H)) << 3);
+        for (let j = 0; j < H; j++) {
+          const zj = ld(zc, j);
+          if (zj != 0.0) d += zj * ld(wr, j);
+        }
+        const a = ld(aOut, c);
+        st(drn, c, d);
+        st(uon, c, a * ld(uop, c) + (1.0 - a) * d);
+      }
+      if (t >= t0) {
+        // cross-entropy of softmax(u_out^t) against the label
+        const y = load<i32>(labels + ((<usize>s) << 2));
+        let mx = -Infinity;
+        for (let c = 0; c < C; c++) mx = max(mx, ld(uon, c));
+        let se = 0.0;
+        for (let c = 0; c < C; c++) se += Math.exp(ld(uon, c) - mx);
+        const l = -(ld(uon, y) - mx - Math.log(se));
+        st(out, s * 4, ld(out, s * 4) + wLoss * l);
+        const mp = mo + ((<usize>(s * C)) << 3);
+        for (let c = 0; c < C; c++) st(mp, c, ld(mp, c) + ld(uon, c));
+      }
+    }
+  }
+  for (let s = 0; s < S; s++) {
+    const mp = mo + ((<usize>(s * C)) << 3);
+    let best = 0;
+    for (let c = 1; c < C; c++) if (ld(mp, c) > ld(mp, best)) best = c;
+    st(out, s * 4 + 1, <f64>best);
+    st(out, s * 4 + 3, best == load<i32>(labels + ((<usize>s) << 2)) ? 1.0 : 0.0);
+    const l = ld(out, s * 4);
+    if (!isFinite(l)) return fail(STATUS_NONFINITE, s, <f64>T, <f64>T * dt, l);
+  }
+  if (backward == 0) return 0;
+
+  // ---------------- backward (BPTT) ----------------
+  memory.fill(gWT, 0, (<usize>(IH * H)) << 3);
+  memory.fill(g1, 0, (<usize>(S * H)) << 3);
+  memory.fill(g2, 0, (<usize>(S * H)) << 3);
+  memory.fill(g3, 0, (<usize>(S * H)) << 3);
+  memory.fill(gZn, 0, (<usize>(S * H)) << 3);
+  memory.fill(gO, 0, (<usize>(S * C)) << 3);
+  const SH = S * H;
+  for (let t = T; t >= 1; t--) {
+    for (let s = 0; s < S; s++) {
+      const y = load<i32>(labels + ((<usize>s) << 2));
+      const uon = uo + ((<usize>((t * S + s) * C)) << 3);
+      const uop = uo + ((<usize>(((t - 1) * S + s) * C)) << 3);
+      const drn = dr + ((<usize>((t * S + s) * C)) << 3);
+      const go = gO + ((<usize>(s * C)) << 3);
+      const smp = sm + ((<usize>(s * C)) << 3);
+      // output adjoint: gO^t = α gO^{t+1} + ∂L/∂u_out^t
+      if (t >= t0) {
+        let mx = -Infinity;
+        for (let c = 0; c < C; c++) mx = max(mx, ld(uon, c));
+        let se = 0.0;
+        for (let c = 0; c < C; c++) {
+          const e = Math.exp(ld(uon, c) - mx);
+          st(smp, c, e);
+          se += e;
+        }
+        for (let c = 0; c < C; c++) {
+          const gy = wLoss * (ld(smp, c) / se - (c == y ? 1.0 : 0.0));
+          st(go, c, ld(aOut, c) * ld(go, c) + gy);
+        }
+      } else {
+        for (let c = 0; c < C; c++) st(go, c, ld(aOut, c) * ld(go, c));
+      }
+      const nv = traj + ((<usize>tIdx(t, 0, s, 0, S, H)) << 3);
+      const pv = traj + ((<usize>tIdx(t - 1, 0, s, 0, S, H)) << 3);
+      const zc = nv + ((<usize>(3 * SH)) << 3);
+      const gz = gZ + ((<usize>(s * H)) << 3);
+      const gzn = gZn + ((<usize>(s * H)) << 3);
+      // gz = recurrent adjoint from step t+1 (gZn) + readout adjoint
+      for (let j = 0; j < H; j++) st(gz, j, ld(gzn, j));
+      for (let c = 0; c < C; c++) {
+        const a = ld(aOut, c);
+        const goc = ld(go, c);
+        // α_out = exp(−1/|τ|): ∂u_out^t/∂α = u_out^{t−1} − drive^t
+        st(gTo, c, ld(gTo, c) + goc * (ld(uop, c) - ld(drn, c)) * dAlphaDTau(a, ld(pTo, c)));
+        const gd = (1.0 - a) * goc;
+        const wr = pWo + ((<usize>(c * H)) << 3);
+        const gwr = gWo + ((<usize>(c * H)) << 3);
+        for (let j = 0; j < H; j++) {
+          const zj = ld(zc, j);
+          if (zj != 0.0) st(gwr, j, ld(gwr, j) + gd * zj);
+          st(gz, j, ld(gz, j) + gd * ld(wr, j));
+        }
+      }
+      const gIp = cur + ((<usize>(s * H)) << 3);
+      const a1 = g1 + ((<usize>(s * H)) << 3);
+      const a2 = g2 + ((<usize>(s * H)) << 3);
+      const a3 = g3 + ((<usize>(s * H)) << 3);
+      if (isAlif) {
+        for (let i = 0; i < H; i++) {
+          const al = ld(nOm, i);
+          const rh = ld(nB, i);
+          const u1 = ld(nv, i);
+          const a = ld(nv, SH + i);
+          const Ii = ld(nv, 2 * SH + i);
+          const z = ld(nv, 3 * SH + i);
+          const up = ld(pv, i);
+          const ap = ld(pv, SH + i);
+          const zp = ld(pv, 3 * SH + i);
+          const uPrev = up - zp * (aB0 + aBeta * ap);
+          const th = aB0 + aBeta * a;
+          const gU = ld(a1, i);
+          const gzv = ld(gz, i) + ld(a3, i) - th * gU;
+          let gth = -z * gU;
+          const gs = gzv * surrogate(sgk, u1 - th, c0, c1, c2, c3);
+          const gup = gU + gs;
+          gth -= gs;
+          const gA = ld(a2, i) + aBeta * gth;
+          st(gIp, i, (1.0 - al) * gup);
+          st(a1, i, al * gup);
+          st(a2, i, rh * gA);
+          st(a3, i, (1.0 - rh) * gA);
+          st(gP1, i, ld(gP1, i) + gup * (uPrev - Ii) * dAlphaDTau(al, ld(pP1, i)));
+          st(gP2, i, ld(gP2, i) + gA * (ap - zp) * dAlphaDTau(rh, ld(pP2, i)));
+        }
+      } else {
+        for (let i = 0; i < H; i++) {
+          const om = ld(nOm, i);
+          const u = ld(pv, i);
+          const v = ld(pv, SH + i);
+          const q = isBrf ? ld(pv, 2 * SH + i) : 0.0;
+          const b = isBrf ? ld(nP, i) - ld(nB, i) - q : ld(nB, i);
+          const u1 = ld(nv, i);
+          const gQ = isBrf ? ld(a3, i) : 0.0;
+          // z^t feeds the readout, the recurrence and (BRF) q^t = γ q^{t−1} + z^t
+          const gzv = ld(gz, i) + gQ;
+          const gs = gzv * surrogate(sgk, u1 - theta - q, c0, c1, c2, c3);
+          const gu = ld(a1, i) + gs;
+          const gv = ld(a2, i);
+          const db = 1.0 + dt * b;
+          const dw = dt * om;
+          st(a1, i, gu * db + gv * dw);
+          st(a2, i, gv * db - gu * dw);
+          const gb = dt * (gu * u + gv * v);
+          st(gIp, i, dt * gu);
+          const gom = dt * (gu * -v + gv * u) + (isBrf ? gb * ld(nDp, i) : 0.0);
+          const r1 = ld(pP1, i);
+          const r2 = ld(pP2, i);
+          const clamped = isBrf && Math.abs(r1) >= omax;
+          st(gP1, i, ld(gP1, i) + (clamped ? 0.0 : r1 < 0.0 ? -gom : gom));
+          // b = p(ω) − |b'| − q (BRF) or b = −|b'| (RF): ∂b/∂|b'| = −1
+          st(gP2, i, ld(gP2, i) + (r2 < 0.0 ? gb : -gb));
+          if (isBrf) st(a3, i, gamma * gQ - gs - gb);
+        }
+      }
+    }
+    // weight gradients: gWT[k] += x_k gI, gWT[I+j] += z_j^{t−1} gI (sparse in z)
+    for (let s = 0; s < S; s++) {
+      const gIp = cur + ((<usize>(s * H)) << 3);
+      const xp = x + ((<usize>((s * T + (t - 1)) * I)) << 3);
+      for (let k = 0; k < I; k++) axpy(gWT + ((<usize>(k * H)) << 3), gIp, ld(xp, k), H);
+      const zprev = traj + ((<usize>tIdx(t - 1, 3, s, 0, S, H)) << 3);
+      for (let j = 0; j < H; j++) {
+        const zj = ld(zprev, j);
+        if (zj != 0.0) axpy(gWT + ((<usize>((I + j) * H)) << 3), gIp, zj, H);
+      }
+    }
+    // recurrent adjoint for z^{t−1}: gZn[s][j] = Σ_i W[i, I+j] gI[s][i] (each WT row reused over the shard)
+    for (let j = 0; j < H; j++) {
+      const row = WT + ((<usize>((I + j) * H)) << 3);
+      for (let s = 0; s < S; s++) st(gZn, s * H + j, dot(row, cur + ((<usize>(s * H)) << 3), H));
+    }
+  }
+  for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(gW, i * IH + k, ld(gW, i * IH + k) + ld(gWT, k * H + i));
+  return 0;
+}
+
+/** dα/dτ_raw for α = exp(−1/|τ_raw|): α/τ² · sign(τ_raw). */
+// @ts-ignore: decorator
+@inline
+function dAlphaDTau(a: f64, raw: f64): f64 {
+  const d = a / (raw * raw);
+  return raw < 0.0 ? -d : d;
+}
+
+/** y[0..n) += a·x[0..n) (f64x2). */
+// @ts-ignore: decorator
+@inline
+function axpy(y: usize, x: usize, a: f64, n: i32): void {
+  const av = f64x2.splat(a);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = (<usize>i) << 3;
+    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(av, v128.load(x + o))));
+  }
+  for (; i < n; i++) st(y, i, ld(y, i) + a * ld(x, i));
+}
+
+/** Σ x·y over n (two f64x2 accumulators; fixed order, so results are deterministic). */
+// @ts-ignore: decorator
+@inline
+function dot(x: usize, y: usize, n: i32): f64 {
+  let acc0 = f64x2.splat(0.0);
+  let acc1 = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o = (<usize>i) << 3;
+    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o + 16), v128.load(y + o + 16)));
+  }
+  const a = f64x2.add(acc0, acc1);
+  let r = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) r += ld(x, i) * ld(y, i);
+  return r;
+}
+
+/**
+ * Simulates `n` uncoupled neurons of `kind` (BRF or RF) for T steps driven by currents x [T][n].
+ * State u, v, q [n] is updated in place; spikes z [T][n] are written. BRF requires |ω| < 1/δ_b:
+ * otherwise STATUS_DOMAIN (index = neuron, value = ω) before any step is taken.
+ */
+export function brfSimulate(
+  kind: i32,
+  n: i32,
+  T: i32,
+  x: usize,
+  omega: usize,
+  bOffset: usize,
+  dt: f64,
+  dbdt: f64,
+  theta: f64,
+  gamma: f64,
+  u: usize,
+  v: usize,
+  q: usize,
+  z: usize,
+): i32 {
+  const isBrf = kind == BRF_KIND_BRF;
+  if (isBrf) {
+    for (let i = 0; i < n; i++) {
+      const om = Math.abs(ld(omega, i));
+      if (!(om * dbdt < 1.0)) return fail(STATUS_DOMAIN, i, 0.0, 0.0, ld(omega, i));
+    }
+  }
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < n; i++) {
+      const om = Math.abs(ld(omega, i));
+      const bo = Math.abs(ld(bOffset, i));
+      const uu = ld(u, i);
+      const vv = ld(v, i);
+      const qq = isBrf ? ld(q, i) : 0.0;
+      const b = isBrf ? boundary(om, dbdt) - bo - qq : -bo;
+      const u1 = uu + dt * (b * uu - om * vv + ld(x, t * n + i));
+      const v1 = vv + dt * (om * uu + b * vv);
+      const zz: f64 = u1 - theta - qq > 0.0 ? 1.0 : 0.0;
+      st(u, i, u1);
+      st(v, i, v1);
+      if (isBrf) st(q, i, gamma * qq + zz);
+      st(z, t * n + i, zz);
+      if (!isFinite(u1) || !isFinite(v1)) return fail(STATUS_NONFINITE, i, <f64>t, <f64>(t + 1) * dt, u1);
+    }
+  }
+  return 0;
+}

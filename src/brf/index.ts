@@ -1,5 +1,9 @@
 /**
- * brf: see the module's TSDoc.
+ * brf: balanced resonate-and-fire (BRF), resonate-and-fire (RF) and ALIF recurrent spiking
+ * networks trained by BPTT with surrogate gradients (seed 002). See docs/brf.md.
  * @packageDocumentation
  */
-export {};
+export * from './data.js';
+export * from './model.js';
+export * from './neuron.js';
+export * from './train.js';

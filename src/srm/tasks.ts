@@ -1,5 +1,45 @@
 /** Worker-pool tasks of the srm module (see src/parallel/tasks.ts). */
+import type { TrialInput } from '../parallel/tasks.js';
 import type { TaskTable } from '../parallel/types.js';
+import { trialKey } from '../rng/seed.js';
+import { SrmNetwork, type SrmParams } from './index.js';
+
+/** Parameters of the `srm.score` task. */
+export interface SrmScoreTaskParams extends SrmParams {
+  n: number;
+  steps: number;
+  /** Row-major weights. */
+  weights: number[];
+  bias: number | number[];
+}
+
+/**
+ * `srm.score`: samples one train of `steps` steps from the network (key `trialKey(seed, trial)`)
+ * and returns the score at the generating parameters, in both likelihood forms (row-major dW
+ * then dBias, as plain arrays), plus the log-likelihood. Under the model the Bernoulli score has
+ * mean exactly zero; the Poisson-form score is biased by O(λ²) per step.
+ */
+function scoreTask(input: TrialInput<SrmScoreTaskParams>) {
+  const { n, steps, weights, bias, ...params } = input.params;
+  const net = new SrmNetwork({ ...params, n, weights, bias, silence: ['srm.saturation'] });
+  try {
+    const s = net.sample(steps, { key: trialKey(input.seed, input.trial) });
+    const gb = net.gradient(s.train);
+    const gp = net.gradient(s.train, { form: 'poisson' });
+    let spikes = 0;
+    for (const x of s.train.spikes) spikes += x;
+    return {
+      bernoulli: [...gb.dW, ...gb.dBias],
+      poisson: [...gp.dW, ...gp.dBias],
+      logLik: gb.logLik,
+      spikes,
+    };
+  } finally {
+    net.dispose();
+  }
+}
 
 /** @internal */
-export const tasks: TaskTable = {};
+export const tasks: TaskTable = {
+  'srm.score': scoreTask,
+};

@@ -1,0 +1,445 @@
+/**
+ * Training of recurrent BRF / RF / ALIF networks by BPTT: mini-batches split into fixed shards
+ * (data-parallel on the worker pool, gradients summed in shard order so results do not depend on
+ * the number of workers), gradient-norm clipping, Adam, a linear learning-rate schedule,
+ * progress, cancellation and JSON checkpoints.
+ * @packageDocumentation
+ */
+import { AbortedError, ValidationError } from '../kernel/errors.js';
+import { KernelObject } from '../kernel/region.js';
+import { checkInteger, checkNonNegative, checkPositive, checkSignal } from '../kernel/validate.js';
+import { WorkerPool } from '../parallel/pool.js';
+import type { Settled } from '../parallel/types.js';
+import type { Seed } from '../rng/seed.js';
+import type { BrfDataset } from './data.js';
+import { brfPermutation } from './data.js';
+import {
+  type BrfNetworkOptions,
+  type BrfResolvedOptions,
+  type BrfShardResult,
+  BrfShardRunner,
+  brfOmegaMax,
+  initBrfParams,
+  resolveBrfOptions,
+} from './model.js';
+import type { BrfShardTaskParams } from './tasks.js';
+
+/** Optimiser and batching options. */
+export interface BrfTrainOptions {
+  /** Seed of the initial parameters and of the per-epoch shuffles. @default 0 */
+  seed?: Seed;
+  /** Adam learning rate. @default 0.1 (BRF, RF; the reference value), 0.01 (ALIF) */
+  lr?: number;
+  /** Adam β1, β2, ε. @default [0.9, 0.999, 1e-8] */
+  adam?: [number, number, number];
+  /** Samples per mini-batch (the loss is the batch mean). @default 32 */
+  batchSize?: number;
+  /**
+   * Samples per shard: the unit of work of one kernel call / worker task, and of the fixed
+   * reduction order. Changing it changes the summation order (last bits), not the model.
+   * @default 8
+   */
+  shardSize?: number;
+  /** Clip the global gradient norm to this value (`clip_grad_norm_`); 0 disables. @default 1 */
+  clipNorm?: number;
+  /** Linear decay lr·(1 − epoch/E) over E epochs (LambdaLR of the reference); 0 = constant. @default 0 */
+  scheduleEpochs?: number;
+  /** Worker threads for the data-parallel shards; 0 = run in this thread. @default 0 */
+  workers?: number;
+  /** URL of the bundled worker (`dist/worker.js`). @default next to the bundle */
+  workerUrl?: URL | string;
+}
+
+/** A progress report (per batch and per epoch). */
+export interface BrfProgress {
+  phase: 'batch' | 'epoch';
+  /** Epoch (0-based) the report belongs to. */
+  epoch: number;
+  /** Batch index within the epoch (batch reports). */
+  batch: number;
+  /** Batches per epoch. */
+  batches: number;
+  /** Mean loss (batch, or epoch mean over batches). */
+  loss: number;
+  /** Accuracy on the batch / epoch's training samples. */
+  accuracy: number;
+  /** Test metrics (epoch reports when a test set was given). */
+  testLoss?: number;
+  testAccuracy?: number;
+  /** Hidden spikes per sample (epoch mean). */
+  spikesPerSample: number;
+  /** Learning rate used. */
+  lr: number;
+  /** Global gradient norm before clipping (batch reports). */
+  gradNorm?: number;
+  /** Wall-clock seconds of the epoch (epoch reports). */
+  seconds?: number;
+}
+
+/** One row of {@link BrfTrainer.history}. */
+export interface BrfEpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  testLoss?: number;
+  testAccuracy?: number;
+  spikesPerSample: number;
+  seconds: number;
+}
+
+/** A JSON checkpoint of a trainer (see {@link BrfTrainer.toJSON}). */
+export interface BrfCheckpoint {
+  format: 'neurodyn.brf.checkpoint';
+  version: 1;
+  network: BrfNetworkOptions;
+  train: Omit<BrfTrainOptions, 'workers' | 'workerUrl'>;
+  T: number;
+  params: number[];
+  adamM: number[];
+  adamV: number[];
+  step: number;
+  epoch: number;
+  batch: number;
+  epochStats: number[];
+  history: BrfEpochRecord[];
+}
+
+/** Evaluation result. */
+export interface BrfEvaluation {
+  loss: number;
+  accuracy: number;
+  spikesPerSample: number;
+  predictions: Int32Array;
+}
+
+/**
+ * Trains a one-layer recurrent spiking network (BRF, RF or ALIF hidden neurons, leaky-integrator
+ * readout) on sequence classification by BPTT over whole sequences.
+ *
+ * Per batch: shards of `shardSize` samples → kernel forward + BPTT (in this thread or on the
+ * pool) → gradients summed in shard order and divided by the batch size → global-norm clip →
+ * Adam → projection of BRF frequencies onto |ω| ≤ (1 − 1e−7)/δ (divergence-boundary clamp).
+ *
+ * @example
+ * ```ts
+ * const { train, test } = frequencyTask({ seed: 1 });
+ * const tr = new BrfTrainer({ inputSize: 1, hiddenSize: 32, outputSize: 4, loss: 'sequence', lossStart: 50 }, train.T, { seed: 1 });
+ * await tr.train(train, { epochs: 3, test });
+ * const json = JSON.stringify(tr.toJSON()); // later: BrfTrainer.fromJSON(JSON.parse(json))
+ * tr.dispose();
+ * ```
+ */
+export class BrfTrainer extends KernelObject {
+  readonly network: BrfResolvedOptions;
+  readonly T: number;
+  readonly seed: Seed;
+  readonly lr: number;
+  readonly adam: [number, number, number];
+  readonly batchSize: number;
+  readonly shardSize: number;
+  readonly clipNorm: number;
+  readonly scheduleEpochs: number;
+  /** Raw parameters (layout {@link brfParamLayout}); live, updated in place by training. */
+  params: Float64Array;
+  /** Completed epochs. */
+  epoch = 0;
+  /** Next batch within the current epoch. */
+  batch = 0;
+  /** Adam steps taken. */
+  step = 0;
+  /** Per-epoch records. */
+  history: BrfEpochRecord[] = [];
+  #m: Float64Array;
+  #v: Float64Array;
+  #runner: BrfShardRunner;
+  #workers: number;
+  #workerUrl?: URL | string;
+  #pool: WorkerPool | null = null;
+  #networkIn: BrfNetworkOptions;
+  // running sums of the current epoch: loss, correct, spikes, samples, batches
+  #ep = [0, 0, 0, 0, 0];
+
+  constructor(network: BrfNetworkOptions, T: number, train: BrfTrainOptions = {}) {
+    super();
+    this.network = resolveBrfOptions(network);
+    this.#networkIn = { ...network };
+    this.T = checkInteger('T', T, 1, 1 << 20);
+    this.seed = train.seed ?? 0;
+    this.lr = checkPositive('lr', train.lr ?? (this.network.model === 'alif' ? 0.01 : 0.1));
+    const adam = train.adam ?? [0.9, 0.999, 1e-8];
+    this.adam = [checkNonNegative('adam[0]', adam[0]), checkNonNegative('adam[1]', adam[1]), checkPositive('adam[2]', adam[2])];
+    this.batchSize = checkInteger('batchSize', train.batchSize ?? 32, 1, 1 << 20);
+    this.shardSize = checkInteger('shardSize', train.shardSize ?? 8, 1, 4096);
+    this.clipNorm = checkNonNegative('clipNorm', train.clipNorm ?? 1);
+    this.scheduleEpochs = checkInteger('scheduleEpochs', train.scheduleEpochs ?? 0, 0);
+    this.#workers = checkInteger('workers', train.workers ?? 0, 0, 256);
+    this.#workerUrl = train.workerUrl;
+    this.params = initBrfParams(network, this.seed);
+    this.#m = new Float64Array(this.params.length);
+    this.#v = new Float64Array(this.params.length);
+    this.#runner = this.adopt(new BrfShardRunner(network, this.T, this.shardSize));
+  }
+
+  /** Learning rate of epoch `e` (linear schedule or constant). */
+  lrAt(e: number): number {
+    return this.scheduleEpochs > 0 ? this.lr * Math.max(0, 1 - e / this.scheduleEpochs) : this.lr;
+  }
+
+  async #pooled(): Promise<WorkerPool | null> {
+    if (this.#workers === 0) return null;
+    if (!this.#pool) this.#pool = await WorkerPool.create({ workers: this.#workers, workerUrl: this.#workerUrl });
+    return this.#pool;
+  }
+
+  #check(d: BrfDataset, name: string): void {
+    if (!d || !(d.x instanceof Float64Array) || !(d.labels instanceof Int32Array))
+      throw new ValidationError(name, 'a BrfDataset { x: Float64Array, labels: Int32Array, ... }', d);
+    if (d.T !== this.T) throw new ValidationError(`${name}.T`, `${this.T}`, d.T);
+    if (d.inputSize !== this.network.inputSize) throw new ValidationError(`${name}.inputSize`, `${this.network.inputSize}`, d.inputSize);
+    if (d.x.length !== d.n * d.T * d.inputSize) throw new ValidationError(`${name}.x.length`, 'n·T·inputSize', d.x.length);
+  }
+
+  /** Runs shards (sample index lists) of `d`, returning results in shard order. */
+  async #shards(d: BrfDataset, shards: number[][], backward: boolean): Promise<BrfShardResult[]> {
+    const L = d.T * d.inputSize;
+    const slice = (idx: number[]) => {
+      const x = new Float64Array(idx.length * L);
+      const labels = new Int32Array(idx.length);
+      idx.forEach((i, k) => {
+        x.set(d.x.subarray(i * L, (i + 1) * L), k * L);
+        labels[k] = d.labels[i];
+      });
+      return { x, labels };
+    };
+    const pool = await this.#pooled();
+    if (!pool) {
+      return shards.map((idx) => {
+        const { x, labels } = slice(idx);
+        return this.#runner.run(this.params, x, labels, backward);
+      });
+    }
+    const inputs = shards.map((idx, k) => {
+      const { x, labels } = slice(idx);
+      const params: BrfShardTaskParams = {
+        options: this.#networkIn,
+        T: this.T,
+        maxShard: this.shardSize,
+        params: this.params,
+        x,
+        labels,
+        backward,
+      };
+      return { seed: 0, trial: k, params };
+    });
+    const rows: Settled<BrfShardResult>[] = await pool.map<BrfShardResult>('brf.shard', inputs);
+    return rows.map((r) => {
+      if (!r.ok) throw new ValidationError('shard', 'a successful kernel run', r.error.message);
+      return r.value;
+    });
+  }
+
+  /** Forward pass over a dataset (forward only, in shards). */
+  async evaluate(d: BrfDataset): Promise<BrfEvaluation> {
+    this.assertLive();
+    this.#check(d, 'data');
+    const shards: number[][] = [];
+    for (let a = 0; a < d.n; a += this.shardSize) shards.push(Array.from({ length: Math.min(this.shardSize, d.n - a) }, (_, k) => a + k));
+    const res = await this.#shards(d, shards, false);
+    let loss = 0;
+    let correct = 0;
+    let spikes = 0;
+    const predictions = new Int32Array(d.n);
+    let k = 0;
+    for (const r of res) {
+      for (let s = 0; s < r.loss.length; s++, k++) {
+        loss += r.loss[s];
+        spikes += r.spikes[s];
+        predictions[k] = r.prediction[s];
+      }
+      correct += r.correct;
+    }
+    return { loss: loss / d.n, accuracy: correct / d.n, spikesPerSample: spikes / d.n, predictions };
+  }
+
+  /** Mean loss and raw-parameter gradient over the given samples of `d` (shards in order). */
+  async gradient(d: BrfDataset, idx: number[]): Promise<{ loss: number; correct: number; spikes: number; grad: Float64Array }> {
+    const shards: number[][] = [];
+    for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
+    const res = await this.#shards(d, shards, true);
+    const grad = new Float64Array(this.params.length);
+    let loss = 0;
+    let correct = 0;
+    let spikes = 0;
+    for (const r of res) {
+      const g = r.grad as Float64Array;
+      for (let i = 0; i < grad.length; i++) grad[i] += g[i];
+      for (let s = 0; s < r.loss.length; s++) {
+        loss += r.loss[s];
+        spikes += r.spikes[s];
+      }
+      correct += r.correct;
+    }
+    const inv = 1 / idx.length;
+    for (let i = 0; i < grad.length; i++) grad[i] *= inv;
+    return { loss: loss * inv, correct, spikes, grad };
+  }
+
+  /**
+   * Trains until `epochs` epochs are complete in total (a restored checkpoint resumes mid-epoch).
+   * The shuffle of epoch e is a seeded permutation of (seed, e). Checks `signal` between batches:
+   * on abort the trainer is left at a batch boundary (checkpointable) and AbortedError is thrown.
+   */
+  async train(
+    data: BrfDataset,
+    o: { epochs: number; test?: BrfDataset; onProgress?: (p: BrfProgress) => void; signal?: AbortSignal },
+  ): Promise<BrfEpochRecord[]> {
+    this.assertLive();
+    this.#check(data, 'data');
+    if (o.test) this.#check(o.test, 'test');
+    const epochs = checkInteger('epochs', o.epochs, 0);
+    const signal = checkSignal('signal', o.signal);
+    const batches = Math.ceil(data.n / this.batchSize);
+    const [b1, b2, eps] = this.adam;
+    const L = brfParamLayoutOf(this);
+    const omax = brfOmegaMax(this.network.boundaryDt);
+    while (this.epoch < epochs) {
+      const t0 = Date.now();
+      const order = brfPermutation(this.seed, data.n, 0x1000 + this.epoch);
+      const lr = this.lrAt(this.epoch);
+      while (this.batch < batches) {
+        if (signal?.aborted) throw new AbortedError(`BrfTrainer.train: aborted at epoch ${this.epoch}, batch ${this.batch}`, this.history);
+        const idx = Array.from(order.subarray(this.batch * this.batchSize, Math.min(data.n, (this.batch + 1) * this.batchSize)));
+        const { loss, correct, spikes, grad } = await this.gradient(data, idx);
+        let norm = 0;
+        for (let i = 0; i < grad.length; i++) norm += grad[i] * grad[i];
+        norm = Math.sqrt(norm);
+        if (!Number.isFinite(norm)) throw new ValidationError('gradient', 'finite values', norm);
+        if (this.clipNorm > 0 && norm > this.clipNorm) {
+          const c = this.clipNorm / (norm + 1e-6);
+          for (let i = 0; i < grad.length; i++) grad[i] *= c;
+        }
+        this.step++;
+        const bc1 = 1 - b1 ** this.step;
+        const bc2 = 1 - b2 ** this.step;
+        const p = this.params;
+        const m = this.#m;
+        const v = this.#v;
+        for (let i = 0; i < p.length; i++) {
+          m[i] = b1 * m[i] + (1 - b1) * grad[i];
+          v[i] = b2 * v[i] + (1 - b2) * grad[i] * grad[i];
+          p[i] -= (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + eps);
+        }
+        if (this.network.model === 'brf') {
+          // divergence-boundary clamp in training: |ω| ≤ (1 − 1e−7)/δ
+          for (let i = L.p1; i < L.p2; i++) p[i] = Math.max(-omax, Math.min(omax, p[i]));
+        }
+        const e = this.#ep;
+        e[0] += loss;
+        e[1] += correct;
+        e[2] += spikes;
+        e[3] += idx.length;
+        e[4] += 1;
+        this.batch++;
+        o.onProgress?.({
+          phase: 'batch',
+          epoch: this.epoch,
+          batch: this.batch - 1,
+          batches,
+          loss,
+          accuracy: correct / idx.length,
+          spikesPerSample: spikes / idx.length,
+          lr,
+          gradNorm: norm,
+        });
+      }
+      const e = this.#ep;
+      const rec: BrfEpochRecord = {
+        epoch: this.epoch,
+        loss: e[0] / e[4],
+        accuracy: e[1] / e[3],
+        spikesPerSample: e[2] / e[3],
+        seconds: (Date.now() - t0) / 1000,
+      };
+      if (o.test) {
+        const ev = await this.evaluate(o.test);
+        rec.testLoss = ev.loss;
+        rec.testAccuracy = ev.accuracy;
+      }
+      this.history.push(rec);
+      this.#ep = [0, 0, 0, 0, 0];
+      this.batch = 0;
+      this.epoch++;
+      o.onProgress?.({ phase: 'epoch', batch: batches - 1, batches, lr, ...rec });
+    }
+    return this.history;
+  }
+
+  /**
+   * A JSON-serialisable checkpoint: options, parameters, Adam moments, counters and history.
+   * `BrfTrainer.fromJSON(JSON.parse(JSON.stringify(cp)))` continues bit-identically (numbers
+   * round-trip exactly through JSON).
+   */
+  toJSON(): BrfCheckpoint {
+    return {
+      format: 'neurodyn.brf.checkpoint',
+      version: 1,
+      network: this.#networkIn,
+      train: {
+        seed: this.seed,
+        lr: this.lr,
+        adam: this.adam,
+        batchSize: this.batchSize,
+        shardSize: this.shardSize,
+        clipNorm: this.clipNorm,
+        scheduleEpochs: this.scheduleEpochs,
+      },
+      T: this.T,
+      params: Array.from(this.params),
+      adamM: Array.from(this.#m),
+      adamV: Array.from(this.#v),
+      step: this.step,
+      epoch: this.epoch,
+      batch: this.batch,
+      epochStats: [...this.#ep],
+      history: this.history.map((h) => ({ ...h })),
+    };
+  }
+
+  /** Restores a trainer from {@link BrfTrainer.toJSON} output; `run` sets workers / workerUrl. */
+  static fromJSON(cp: BrfCheckpoint, run: Pick<BrfTrainOptions, 'workers' | 'workerUrl'> = {}): BrfTrainer {
+    if (!cp || cp.format !== 'neurodyn.brf.checkpoint' || cp.version !== 1)
+      throw new ValidationError('checkpoint', 'a neurodyn.brf.checkpoint version 1', cp?.format);
+    const t = new BrfTrainer(cp.network, cp.T, { ...cp.train, ...run });
+    const n = t.params.length;
+    for (const [name, a] of [
+      ['params', cp.params],
+      ['adamM', cp.adamM],
+      ['adamV', cp.adamV],
+    ] as const) {
+      if (!Array.isArray(a) || a.length !== n || !a.every(Number.isFinite))
+        throw new ValidationError(`checkpoint.${name}`, `${n} finite numbers`, a);
+    }
+    t.params.set(cp.params);
+    t.#m.set(cp.adamM);
+    t.#v.set(cp.adamV);
+    t.step = checkInteger('checkpoint.step', cp.step, 0);
+    t.epoch = checkInteger('checkpoint.epoch', cp.epoch, 0);
+    t.batch = checkInteger('checkpoint.batch', cp.batch, 0);
+    t.#ep = [...cp.epochStats];
+    t.history = cp.history.map((h) => ({ ...h }));
+    return t;
+  }
+
+  /** Closes the worker pool (if any) and frees kernel memory. */
+  override dispose(): void {
+    this.#pool?.close();
+    this.#pool = null;
+    super.dispose();
+  }
+}
+
+function brfParamLayoutOf(t: BrfTrainer) {
+  const H = t.network.hiddenSize;
+  const I = t.network.inputSize;
+  return { p1: H * (I + H), p2: H * (I + H) + H };
+}
