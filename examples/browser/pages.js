@@ -4,6 +4,9 @@ export const PAGES = {
   random: { title: 'Reproducible random numbers', requires: ['NormalGenerator', 'uniforms', 'seedToKey'] },
   lif: { title: 'LIF network', requires: ['LifNetwork'] },
   fp: { title: 'Fokker–Planck with learning', requires: ['FokkerPlanckSolver'] },
-  brf: { title: 'Balanced resonate-and-fire neuron', requires: ['brfDivergenceBoundary'] },
+  brf: {
+    title: 'Balanced resonate-and-fire neuron',
+    requires: ['simulateResonators', 'brfDivergenceBoundary', 'brfTransitionMatrix', 'spectralRadius2x2'],
+  },
   ltn: { title: 'Linear-threshold network', requires: ['LinearThresholdNetwork'] },
 };

@@ -60,3 +60,90 @@ export const tasks = {
     };
   },
 };
+
+/** A recurrent noisy LIF population (LifNetwork): raster, population rate, mean rate. */
+tasks.lif = (nd, p, progress) => {
+  need(nd, ['LifNetwork'], 'The LIF engine');
+  const net = new nd.LifNetwork({ dt: p.dt, integrator: p.integrator, spikeRule: p.spikeRule, seed: p.seed });
+  try {
+    net.addPopulation('pop', p.neurons, {
+      tauMem: 20,
+      tauSyn: 5,
+      vThreshold: 1,
+      vReset: 0,
+      mu: p.mu,
+      sigma: p.sigma,
+      tRef: p.tRef,
+      v0: { uniform: [0, 1] },
+    });
+    if (p.weight !== 0 && p.p > 0)
+      net.connect('pop', 'pop', { connector: { type: 'fixedProbability', p: p.p, autapses: false }, weight: p.weight, delay: p.delay });
+    const spikes = net.addSpikeMonitor();
+    const binSteps = Math.max(1, Math.round(p.bin / p.dt));
+    const rate = net.addRateMonitor({ binSteps });
+    net.run(p.duration, { onProgress: (q) => progress(q.fraction) });
+    const s = spikes.spikes();
+    const t = Array.from(s.step, (x, k) => (x + s.offset[k]) * p.dt);
+    // uPlot wants ascending x: order the spikes by time (within a step they come by neuron).
+    const order = t.map((_, k) => k).sort((a, b) => t[a] - t[b] || s.neuron[a] - s.neuron[b]);
+    const times = order.map((k) => t[k]);
+    const hz = Array.from(rate.rates());
+    return {
+      raster: { times, neurons: order.map((k) => s.neuron[k]) },
+      rate: { t: hz.map((_, b) => (b + 0.5) * binSteps * p.dt), hz },
+      spikes: times.length,
+      meanRateHz: (times.length / p.neurons / p.duration) * 1000,
+    };
+  } finally {
+    net.dispose();
+  }
+};
+
+/**
+ * A BRF neuron: subthreshold resonance (peak |u| against the input frequency, threshold out of
+ * reach), a driven trace with spikes, and where (ω, b) sits relative to the divergence boundary.
+ */
+tasks.brf = (nd, p, progress) => {
+  need(nd, ['simulateResonators', 'brfDivergenceBoundary', 'brfTransitionMatrix', 'spectralRadius2x2'], 'The BRF neuron');
+  const dt = p.dt;
+  const omegaMax = 1 / dt;
+  // Resonance curve: one uncoupled neuron per input frequency, same ω and b′.
+  const nf = 60;
+  const T = Math.round(p.seconds / dt);
+  const freqs = Array.from({ length: nf }, (_, k) => (0.02 + (0.96 * k) / (nf - 1)) * omegaMax);
+  const input = new Float64Array(T * nf);
+  for (let t = 0; t < T; t++) for (let k = 0; k < nf; k++) input[t * nf + k] = p.amplitude * Math.sin(freqs[k] * t * dt);
+  const quiet = nd.simulateResonators(new Float64Array(nf).fill(p.omega), new Float64Array(nf).fill(p.bOffset), input, {
+    dt,
+    thetaC: 1e12,
+  });
+  progress(0.5);
+  const gain = freqs.map((_, k) => {
+    let m = 0;
+    for (let t = Math.floor(T / 2); t < T; t++) m = Math.max(m, Math.abs(quiet.u[t * nf + k]));
+    return m;
+  });
+  let peak = 0;
+  for (let k = 1; k < nf; k++) if (gain[k] > gain[peak]) peak = k;
+  // Driven trace with the real threshold.
+  const drive = new Float64Array(T);
+  for (let t = 0; t < T; t++) drive[t] = p.amplitude * Math.sin(p.drive * t * dt);
+  const tr = nd.simulateResonators([p.omega], [p.bOffset], drive, { dt, thetaC: p.thetaC });
+  const time = Array.from({ length: T }, (_, t) => t * dt);
+  const spikeTimes = [];
+  for (let t = 0; t < T; t++) if (tr.spikes[t] > 0) spikeTimes.push(t * dt);
+  // Divergence boundary p(ω) on (−1/δ, 1/δ) and this neuron's damping b = p(ω) − b′.
+  const ws = Array.from({ length: 201 }, (_, k) => (-0.999 + (1.998 * k) / 200) * omegaMax);
+  if (!ws.includes(p.omega)) ws.push(p.omega);
+  ws.sort((x, y) => x - y);
+  const boundary = ws.map((w) => nd.brfDivergenceBoundary(w, dt));
+  const b = nd.brfDivergenceBoundary(p.omega, dt) - p.bOffset;
+  const radius = nd.spectralRadius2x2(nd.brfTransitionMatrix(p.omega, b, dt));
+  return {
+    resonance: { freqs, gain, peakFrequency: freqs[peak] },
+    trace: { time, u: Array.from(tr.u), v: Array.from(tr.v), spikeTimes },
+    boundary: { omega: ws, p: boundary, b, radius },
+    spikes: spikeTimes.length,
+    points: freqs.length + time.length,
+  };
+};

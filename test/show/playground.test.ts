@@ -8,6 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as nd from '../../dist/index.js';
 import { PAGES } from '../../examples/browser/pages.js';
+import { tasks } from '../../examples/browser/tasks.js';
 import { startPlaygroundServer } from '../../scripts/playground.mjs';
 
 /** What the pages expose to tests (examples/browser/common.js). */
@@ -73,6 +74,9 @@ async function changeAndRun(page: Page, field: string, value: string) {
   await page.waitForFunction((n) => (window as unknown as PW).playground.runs > n && document.body.dataset.state === 'done', before, {
     timeout: 90_000,
   });
+  // A debounced live re-run may follow the input event: let it settle before reading.
+  await page.waitForTimeout(400);
+  await page.waitForFunction(() => document.body.dataset.state !== 'running', null, { timeout: 90_000 });
   const state = await page.evaluate(() => document.body.dataset.state);
   expect(state, await page.textContent('#status')).toBe('done');
   return page.evaluate(() => (window as unknown as PW).playground.result);
@@ -136,7 +140,7 @@ describe.each(['lif', 'fp', 'brf', 'ltn'] as const)('%s page', (id) => {
       expect(await page.textContent('#unavailable')).toMatch(/not in this build/);
     } else {
       const r = await changeAndRun(page, CHANGES[id][0], CHANGES[id][1]);
-      CHECKS[id](r);
+      await CHECKS[id](r, page);
       expect(await page.evaluate(() => Object.keys((window as unknown as PW).playground.charts).length)).toBeGreaterThan(0);
     }
     await page.screenshot({ path: `${SHOTS}${id}.png`, fullPage: true });
@@ -145,11 +149,33 @@ describe.each(['lif', 'fp', 'brf', 'ltn'] as const)('%s page', (id) => {
   });
 });
 
-// Per-page parameter change and assertions on the drawn result (filled in as models land).
-const CHANGES: Record<string, [string, string]> = { lif: ['mu', '1.2'], fp: ['epsilon', '0.5'], brf: ['omega', '6'], ltn: ['gamma', '10'] };
-const CHECKS: Record<string, (r: Record<string, number>) => void> = {
-  lif: (r) => expect(r.rasterPoints).toBeGreaterThan(0),
-  fp: (r) => expect(r.mass).toBeCloseTo(1, 9),
-  brf: (r) => expect(r.points).toBeGreaterThan(0),
-  ltn: (r) => expect(r.trajectories).toBeGreaterThan(0),
+// Per-page parameter change, and assertions on the drawn result. Where possible the same task is
+// run in Node on the same parameters: the browser's numbers must be identical (bit-reproducible).
+const CHANGES: Record<string, [string, string]> = {
+  lif: ['mu', '0.08'],
+  fp: ['epsilon', '0.5'],
+  brf: ['omega', '30'],
+  ltn: ['gamma', '10'],
+};
+// biome-ignore lint/suspicious/noExplicitAny: page results are plain JSON of several shapes
+const CHECKS: Record<string, (r: Record<string, any>, page: Page) => Promise<void>> = {
+  lif: async (r, page) => {
+    // μ τ_m = 1.6 > 1: suprathreshold drive, 400 neurons firing at tens of Hz, inhibitory coupling.
+    expect(r.meanRateHz).toBeGreaterThan(10);
+    expect(r.meanRateHz).toBeLessThan(200);
+    expect(await page.evaluate(() => (window as unknown as PW).playground.charts.raster.data[1].length)).toBe(r.rasterPoints);
+    expect(await page.evaluate(() => (window as unknown as PW).inkPixels('raster'))).toBeGreaterThan(500);
+    const node = await tasks.lif(nd, r.params, () => {});
+    expect(r.spikes).toBe(node.spikes);
+  },
+  fp: async (r) => expect(r.mass).toBeCloseTo(1, 9),
+  brf: async (r) => {
+    expect(r.omega).toBe(30);
+    // The resonance peak sits at the neuron's own frequency (grid spacing 1.6 rad/s).
+    expect(Math.abs(r.peakFrequency - 30)).toBeLessThan(3.3);
+    // b = p(ω) − b′ with b′ > 0 is below the boundary: spectral radius < 1.
+    expect(r.radius).toBeLessThan(1);
+    expect(r.points).toBeGreaterThan(1000);
+  },
+  ltn: async (r) => expect(r.trajectories).toBeGreaterThan(0),
 };
