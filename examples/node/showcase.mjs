@@ -3,7 +3,7 @@
 // numbers in tables, the parameters used) and its data written to --out DIR (default out/), and a
 // printed summary whose last line is JSON.
 //
-//   node examples/node/showcase.mjs [--quick] [--out DIR] [--only id,id] [--list] [--no-progress]
+//   node examples/node/showcase.mjs [--quick] [--out DIR] [--only id,id] [--list] [--no-progress] [--sections DIR]
 //
 // Sections are the files examples/showcase/<id>.mjs. A section whose model is not in this build
 // (missing export or example) is reported as skipped; a section that throws is reported as failed
@@ -34,7 +34,9 @@ const only = option('--only', '')
   .filter(Boolean);
 
 await nd.init();
-const sections = await loadSections();
+// --sections DIR: another folder of section files (tests use it).
+const sectionsDir = option('--sections', '');
+const sections = await loadSections(sectionsDir ? resolve(sectionsDir) : undefined);
 if (flag('--list')) {
   for (const s of sections) console.log(`${s.id.padEnd(10)} ${s.title}${s.loadError ? ` (load error: ${s.loadError})` : ''}`);
   process.exit(0);

@@ -251,3 +251,24 @@ ${sections}
 </body></html>
 `;
 }
+
+/** Least-squares slope of log(y) against log(x) over the finite positive pairs (NaN if < 2). */
+export function logLogSlope(xs, ys) {
+  const p = [];
+  for (let i = 0; i < xs.length; i++) if (xs[i] > 0 && ys[i] > 0 && Number.isFinite(ys[i])) p.push([Math.log(xs[i]), Math.log(ys[i])]);
+  if (p.length < 2) return Number.NaN;
+  const mx = p.reduce((s, q) => s + q[0], 0) / p.length;
+  const my = p.reduce((s, q) => s + q[1], 0) / p.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of p) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxy / sxx;
+}
+
+/** Table rows from a flat JSON object ({ key: number|string|bool }). */
+export function kvRows(o) {
+  return Object.entries(o).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : v]);
+}
