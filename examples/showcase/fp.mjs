@@ -10,7 +10,7 @@ export const section = {
     'Learning phase with input I(w) = 1.5 exp(−(w+0.5)²/0.01); testing with I and with J(w) = 0.5 exp(−(w+0.2)²/0.01) + 0.5 exp(−(w+0.6)²/0.01), and the swapped pair. The verdicts are computed, not eyeballed; the support of the learned weight distribution is compared with Proposition 6.2.',
   requires: ['FokkerPlanckSolver'],
   examples: ['examples/node/fp-learning.mjs'],
-  async run({ quick, progress, runExample }) {
+  async run({ progress, runExample }) {
     const r = await runExample('examples/node/fp-learning.mjs', ['--quick'], { expectSeconds: 30, svgDir: 'out/fp', progress });
     const j = r.json;
     return {

@@ -12,7 +12,7 @@ export const section = {
     'Strong (matched spike times) and weak (spike counts) errors of the grid, linear and hermite rules under Euler–Maruyama on coupled paths, fitted orders, the median error at the coarsest step, and the largest Lyapunov exponent from the tangent dynamics with the reset saltation factor next to λ = −g_L + ν E_Palm[ln s(A)].',
   requires: ['convergenceStudy', 'LifNetwork'],
   examples: ['examples/node/convergence.mjs'],
-  async run({ quick, progress, runExample }) {
+  async run({ progress, runExample }) {
     const r = await runExample('examples/node/convergence.mjs', ['--quick'], {
       expectSeconds: 45,
       svgDir: 'out/numerics',
