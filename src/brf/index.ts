@@ -6,4 +6,5 @@
 export * from './data.js';
 export * from './model.js';
 export * from './neuron.js';
+export * from './reference.js';
 export * from './train.js';

@@ -1,5 +1,25 @@
 /**
- * numerics: see the module's TSDoc.
+ * numerics: the numerical-analysis lab for stochastic LIF networks (seed 000_a5327dcba9ecafc1):
+ * coupled paths across step sizes ({@link LifLabSimulation}, {@link CoupledNoise}), convergence
+ * studies with strong and weak errors and fitted orders, crossing-speed statistics, Lyapunov
+ * exponents by tangent dynamics with reset saltation, finite differences and the flux formula,
+ * and rates / synchrony of recurrent networks. See docs/numerics.md.
  * @packageDocumentation
  */
-export {};
+
+export { type LyapunovOptions, type LyapunovTrial, lyapunovTrial } from './lyapunov.js';
+export {
+  CoupledNoise,
+  type FeedforwardLabOptions,
+  feedforwardLabNetwork,
+  LAB_INTEGRATORS,
+  LAB_RULES,
+  type LabIntegrator,
+  type LabRule,
+  type LabSimulationOptions,
+  type LabSpikes,
+  type LifLabNetwork,
+  LifLabSimulation,
+  type ResolvedLabNetwork,
+  resolveLabNetwork,
+} from './sim.js';

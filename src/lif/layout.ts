@@ -1,0 +1,119 @@
+/**
+ * Kernel table layouts, mirrored from assembly/lif/index.ts (change both together), and the
+ * RNG streams the LIF engine uses.
+ * @packageDocumentation
+ */
+
+/** @internal header fields (f64 index) */
+export const H = {
+  N: 0,
+  NPOP: 1,
+  NPROJ: 2,
+  POP: 3,
+  PROJ: 4,
+  V: 5,
+  I: 6,
+  I2: 7,
+  REF: 8,
+  RING: 9,
+  R: 10,
+  REC_N: 11,
+  REC_S: 12,
+  REC_O: 13,
+  REC_A: 14,
+  REC_CAP: 15,
+  REC_COUNT: 16,
+  STEP: 17,
+  K0: 18,
+  K1: 19,
+  H: 20,
+  F: 21,
+  INTEG: 22,
+  RULE: 23,
+  DONE: 24,
+  SIZE: 25,
+} as const;
+
+/** @internal population table entry */
+export const P = {
+  SIZE: 16,
+  START: 0,
+  COUNT: 1,
+  COEF: 2,
+  STRIDE: 3,
+  NOISE: 4,
+  SIND: 5,
+  SSH: 6,
+  SHPTR: 7,
+  INDEX: 8,
+  PLAMBDA: 9,
+  PEXP: 10,
+  PW: 11,
+  PCH: 12,
+} as const;
+
+/** @internal coefficient block */
+export const C = {
+  SIZE: 22,
+  A: 0,
+  VL: 1,
+  VTH: 2,
+  VR: 3,
+  MU: 4,
+  B: 5,
+  B2: 6,
+  TREF: 7,
+  EA: 8,
+  EB: 9,
+  EB2: 10,
+  P21: 11,
+  P21B: 12,
+  VINF: 13,
+  CI: 14,
+  CVI: 15,
+  CVV: 16,
+  SEM: 17,
+  EAF: 18,
+  EBF: 19,
+  P21F: 20,
+  ITH: 21,
+} as const;
+
+/** @internal projection table entry */
+export const J = {
+  SIZE: 12,
+  PRE: 0,
+  NPRE: 1,
+  POST: 2,
+  POP: 3,
+  ROW: 4,
+  COL: 5,
+  W: 6,
+  WS: 7,
+  CH: 8,
+  DINT: 9,
+  DFRAC: 10,
+} as const;
+
+/**
+ * Random streams of the LIF engine (counter contract of `src/rng`: element = neuron index,
+ * step = FINE step index `n·fineSteps + j`).
+ * - `noise` (0 = `Streams.noise`): the first normal z1 of each neuron and fine step;
+ * - `noise2` ("lif\x01"): the second normal z2, used only by the `exact` integrator (the 2-D
+ *   Ornstein–Uhlenbeck increment needs two);
+ * - `shared` / `shared2`: common noise, element = population index;
+ * - `input` (1 = `Streams.input`): Poisson drive: sub-draw 0 = event count (inversion), sub-draws
+ *   1..k = positions of the events inside the fine step;
+ * - `init` (3 = `Streams.init`): random initial voltages, step 0;
+ * - connectivity (`Streams.connectivity`) under a key derived from the network seed and the
+ *   projection index, so the wiring does not depend on the trial or on dt.
+ */
+export const LifStreams = {
+  noise: 0,
+  noise2: 0x6c696601,
+  shared: 0x6c696602,
+  shared2: 0x6c696603,
+  input: 1,
+  init: 3,
+  connectivity: 2,
+} as const;

@@ -1,0 +1,961 @@
+/**
+ * The LIF network engine: populations of current-based LIF neurons with exponential synapses and
+ * noise in the synaptic current (seed 000), projections, drive, monitors, and `run`.
+ * @packageDocumentation
+ */
+import { AbortedError, ValidationError } from '../kernel/errors.js';
+import { kernel } from '../kernel/load.js';
+import { KernelObject, type Region } from '../kernel/region.js';
+import { checkStatus } from '../kernel/status.js';
+import {
+  checkChoice,
+  checkFinite,
+  checkInteger,
+  checkNonNegative,
+  checkOptions,
+  checkPositive,
+  checkRange,
+  checkSignal,
+  scalarOrArray,
+} from '../kernel/validate.js';
+import { uniformAt } from '../rng/reference.js';
+import { deriveKey, type Key, type Seed, seedToKey, trialKey } from '../rng/seed.js';
+import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
+import { C, H, J, LifStreams, P } from './layout.js';
+import { lifPropagator, phi1 } from './propagator.js';
+
+/**
+ * Subthreshold integrators, selected by name (`LifNetworkOptions.integrator`).
+ * - `euler-maruyama`: explicit EM for V and I (the seed's object of study):
+ *   V' = V + h[−g_L(V − V_L) + I + I₂], I' = I − h(I − μ)/τ_s + σ√(2/τ_s) ΔB, I₂' = I₂ − h I₂/τ₂.
+ *   One normal per neuron and (fine) step.
+ * - `exact`: the exact propagator of the linear (V, I, I₂) dynamics over a step with the exact
+ *   Gaussian increment of the 2-D Ornstein–Uhlenbeck process (NEST-style exponential
+ *   integrator): exact in distribution on the grid. Two normals per neuron and (fine) step.
+ */
+export const lifIntegrators = {
+  'euler-maruyama': { id: 0, order: 1, normalsPerStep: 1, description: 'explicit Euler–Maruyama for V and I' },
+  exact: {
+    id: 1,
+    order: Number.POSITIVE_INFINITY,
+    normalsPerStep: 2,
+    description: 'exact 2-D OU propagator with exact Gaussian increment',
+  },
+} as const;
+
+/**
+ * Spike-time rules, selected by name (`LifNetworkOptions.spikeRule`). Spike-time order with the
+ * `exact` integrator (σ = 0): grid 1, linear 2, hermite 4 (≥ 3 asserted); with
+ * `euler-maruyama` all are first order (EM's own O(h) voltage error dominates).
+ * - `grid`: threshold tested at grid points; spike at t_{n+1}, V^{n+1} = V_r.
+ * - `linear`: crossing θ = (V_th − V^n)/(V^{n+1} − V^n); spike at (n + θ)h; reset at the crossing
+ *   and the rest of the step integrated from V_r.
+ * - `hermite`: root of the cubic Hermite interpolant through (V^n, V̇^n), (V^{n+1}, V̇^{n+1})
+ *   (safeguarded Newton); A = the cubic's slope at the root.
+ */
+export const lifSpikeRules = {
+  grid: { id: 0, order: 1, description: 'spike at the grid point after the crossing' },
+  linear: { id: 1, order: 2, description: 'linear interpolation of the crossing' },
+  hermite: { id: 2, order: 4, description: 'cubic Hermite interpolation of the crossing' },
+} as const;
+
+/** Name of a subthreshold integrator: see {@link lifIntegrators}. */
+export type LifIntegratorName = keyof typeof lifIntegrators;
+/** Name of a spike-time rule: see {@link lifSpikeRules}. */
+export type LifSpikeRuleName = keyof typeof lifSpikeRules;
+
+/** A per-neuron parameter: one number for the whole population or one per neuron. */
+export type PerNeuron = number | ArrayLike<number>;
+
+/**
+ * Parameters of a population. Units: ms, and V in the model's voltage unit (dimensionless in the
+ * seed's units, mV in the CUBA example); currents I are in voltage units per ms (dV/dt = −g_L(V −
+ * V_L) + I + I₂). Defaults are the authors' prior units (research note §1.3, "S1").
+ */
+export interface LifPopulationParams {
+  /** Membrane time constant τ_m = 1/g_L (ms). Give this or `gL`. @default 20 */
+  tauMem?: PerNeuron;
+  /** Leak conductance g_L = 1/τ_m (ms⁻¹), alternative to `tauMem`. */
+  gL?: PerNeuron;
+  /** Leak (rest) potential V_L. @default 0 */
+  vLeak?: PerNeuron;
+  /** Threshold V_th. @default 1 */
+  vThreshold?: PerNeuron;
+  /** Reset V_r (< V_th). @default 0 */
+  vReset?: PerNeuron;
+  /** Synaptic time constant τ_s of the noisy current I (channel 0) (ms). @default 5 */
+  tauSyn?: PerNeuron;
+  /** Time constant τ₂ of the second, noise-free synaptic current I₂ (channel 1) (ms). @default tauSyn */
+  tauSyn2?: PerNeuron;
+  /** Mean μ of I (the constant drive), voltage units per ms. @default 0.055 */
+  mu?: PerNeuron;
+  /** Stationary standard deviation σ of I (its diffusion coefficient is σ√(2/τ_s)). @default 0.02 */
+  sigma?: PerNeuron;
+  /** Absolute refractory period (ms): V held at V_r, threshold off, currents keep evolving (Brian2-like). @default 0 */
+  tRef?: PerNeuron;
+  /**
+   * Fraction c ∈ [0, 1] of the noise variance that is common to the population: ΔB_i =
+   * √(1−c) ΔB_i^{own} + √c ΔB^{shared}. @default 0
+   */
+  sharedNoise?: number;
+  /** Independent Poisson drive per neuron: rate (Hz) and jump `weight` of channel `channel`. */
+  poisson?: { rate: number; weight: number; channel?: 0 | 1 };
+  /** Initial V: a value, one per neuron, or `{ uniform: [lo, hi] }` (stream `init`). @default vReset */
+  v0?: PerNeuron | { uniform: [number, number] };
+  /** Initial I. @default mu */
+  i0?: PerNeuron;
+  /** Initial I₂. @default 0 */
+  i20?: PerNeuron;
+}
+
+/**
+ * How a projection's `weight` maps to the jump J of the target current (the model's native
+ * convention, dI = … + Σ J δ(t − t_k) dt):
+ * - `current`: weight = J (voltage units per ms). The default.
+ * - `charge`: δ-convention τ_s dI/dt = −I + Σ W δ, so J = W/τ (τ of the target channel).
+ * - `voltage`: weight = jump of τ_m·I (Brian2's `ge += w` with dv/dt = (ge + gi − (v − E_l))/τ_m),
+ *   so J = w/τ_m.
+ */
+export type LifWeightUnit = 'current' | 'charge' | 'voltage';
+
+/** A projection from one population to another. */
+export interface LifProjectionOptions {
+  /** How to wire (see {@link LifConnector}). */
+  connector: LifConnector;
+  /** Weight of every synapse (dense/csr connectors carry their own). */
+  weight?: number;
+  /** @default 'current' */
+  weightUnit?: LifWeightUnit;
+  /** Target channel: 0 = I (τ_s, noisy), 1 = I₂ (τ₂). @default 0 */
+  channel?: 0 | 1;
+  /** Axonal delay (ms), any value ≥ 0: integer + fractional part of dt, delivered exactly. @default 0 */
+  delay?: number;
+}
+
+/** Options of {@link LifNetwork}. */
+export interface LifNetworkOptions {
+  /** Step h (ms). */
+  dt: number;
+  /** @default 'euler-maruyama' */
+  integrator?: LifIntegratorName;
+  /** @default 'linear' */
+  spikeRule?: LifSpikeRuleName;
+  /** User seed (noise, input, initial conditions, connectivity). @default 0 */
+  seed?: Seed;
+  /**
+   * Trial index: the noise/input/initial-condition key becomes `trialKey(seed, trial)`; the
+   * wiring stays a function of the seed only. Omit for `seedToKey(seed)`.
+   */
+  trial?: number;
+  /** Explicit key for noise, input and initial conditions (overrides seed/trial). */
+  key?: Key;
+  /**
+   * Coupling across step sizes (hook for convergence studies): with `fineSteps = F`, every step
+   * of size h uses the F normals of the fine grid h/F (fine step index n·F + j, same key, stream
+   * and neuron). EM: ΔB = √(h/F) Σ_j z_j. exact: the F exact fine-step increments composed
+   * through the fine propagator (still exact in distribution for step h). Poisson events are drawn
+   * per fine step and delivered at their continuous times. So a run at h = 2^k h_min with
+   * `fineSteps: 2^k` sees the same noise and input path as a run at h_min with `fineSteps: 1`.
+   * @default 1
+   */
+  noise?: { fineSteps?: number };
+  /** Spike record buffer (records per kernel call); at least the number of neurons. @default max(4096, N) */
+  spikeBufferSize?: number;
+}
+
+/** A spike record (copies). Spike time = (step + offset)·dt. */
+export interface LifSpikes {
+  /** Global neuron index. */
+  neuron: Int32Array;
+  /** Integer step at whose start the spike time is measured. */
+  step: Float64Array;
+  /** Offset in [0, 1) of the step. */
+  offset: Float64Array;
+  /** Crossing speed A = dV/dt at the crossing (voltage units per ms). */
+  A: Float64Array;
+}
+
+/** Terminal/current state (copies). */
+export interface LifState {
+  v: Float64Array;
+  i: Float64Array;
+  i2: Float64Array;
+  /** Time (in steps) until which each neuron is refractory. */
+  refUntil: Float64Array;
+}
+
+/** A saved network state: restore it with {@link LifNetwork.restore} to continue bit for bit. */
+export interface LifSnapshot extends LifState {
+  step: number;
+  ring: Float64Array;
+  spikesSoFar: number;
+}
+
+/** Progress report passed to `onProgress`. */
+export interface LifProgress {
+  step: number;
+  time: number;
+  /** Fraction of the current `run` call completed. */
+  fraction: number;
+}
+
+interface PopDef {
+  name: string;
+  start: number;
+  size: number;
+  homo: boolean;
+  params: Record<string, Float64Array>;
+  shared: number;
+  poisson: { rate: number; weight: number; channel: 0 | 1 } | null;
+  v0: Float64Array;
+  i0: Float64Array;
+  i20: Float64Array;
+}
+
+interface ProjDef {
+  from: PopDef;
+  to: PopDef;
+  csr: LifCsr;
+  weight: number;
+  channel: 0 | 1;
+  dInt: number;
+  dFrac: number;
+}
+
+/** Records spikes (all neurons, or a neuron range). */
+export class LifSpikeMonitor {
+  #n: number[] = [];
+  #s: number[] = [];
+  #o: number[] = [];
+  #a: number[] = [];
+  readonly #lo: number;
+  readonly #hi: number;
+  readonly #dt: number;
+  /** @internal */
+  constructor(lo: number, hi: number, dt: number) {
+    this.#lo = lo;
+    this.#hi = hi;
+    this.#dt = dt;
+  }
+  /** @internal */
+  push(neuron: number, step: number, offset: number, A: number): void {
+    if (neuron < this.#lo || neuron >= this.#hi) return;
+    this.#n.push(neuron);
+    this.#s.push(step);
+    this.#o.push(offset);
+    this.#a.push(A);
+  }
+  /** Number of recorded spikes. */
+  get count(): number {
+    return this.#n.length;
+  }
+  /** The records (copies). */
+  spikes(): LifSpikes {
+    return {
+      neuron: Int32Array.from(this.#n),
+      step: Float64Array.from(this.#s),
+      offset: Float64Array.from(this.#o),
+      A: Float64Array.from(this.#a),
+    };
+  }
+  /** Spike times (ms), (step + offset)·dt. */
+  times(): Float64Array {
+    return Float64Array.from(this.#s, (s, k) => (s + this.#o[k]) * this.#dt);
+  }
+  /** Spike times (ms) of one neuron, in order. */
+  timesOf(neuron: number): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.#n.length; k++) if (this.#n[k] === neuron) out.push((this.#s[k] + this.#o[k]) * this.#dt);
+    return out;
+  }
+  /** Forgets the records. */
+  clear(): void {
+    this.#n = [];
+    this.#s = [];
+    this.#o = [];
+    this.#a = [];
+  }
+}
+
+/** Samples V, I, I₂ of chosen neurons every `every` steps (at t_n, n a multiple of `every`). */
+export class LifStateMonitor {
+  readonly neurons: Int32Array;
+  readonly every: number;
+  readonly #max: number;
+  readonly #onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void;
+  #steps: number[] = [];
+  #v: Float64Array[] = [];
+  #i: Float64Array[] = [];
+  #i2: Float64Array[] = [];
+  /** @internal */
+  constructor(
+    neurons: Int32Array,
+    every: number,
+    max: number,
+    onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void,
+  ) {
+    this.neurons = neurons;
+    this.every = every;
+    this.#max = max;
+    this.#onSample = onSample;
+  }
+  /** @internal */
+  sample(step: number, V: Float64Array, I: Float64Array, I2: Float64Array): void {
+    const v = Float64Array.from(this.neurons, (k) => V[k]);
+    const i = Float64Array.from(this.neurons, (k) => I[k]);
+    const i2 = Float64Array.from(this.neurons, (k) => I2[k]);
+    this.#onSample?.(step, v, i, i2);
+    if (this.#max === 0) return;
+    if (this.#steps.length >= this.#max) {
+      this.#steps.shift();
+      this.#v.shift();
+      this.#i.shift();
+      this.#i2.shift();
+    }
+    this.#steps.push(step);
+    this.#v.push(v);
+    this.#i.push(i);
+    this.#i2.push(i2);
+  }
+  /** Sampled steps and values (sample-major: `v[k][m]` = V of neurons[m] at steps[k]). Copies. */
+  data(): { steps: number[]; v: Float64Array[]; i: Float64Array[]; i2: Float64Array[] } {
+    return {
+      steps: [...this.#steps],
+      v: this.#v.map((x) => x.slice()),
+      i: this.#i.map((x) => x.slice()),
+      i2: this.#i2.map((x) => x.slice()),
+    };
+  }
+}
+
+/** Population rate: spike counts per bin of `binSteps` steps. */
+export class LifRateMonitor {
+  readonly binSteps: number;
+  readonly #lo: number;
+  readonly #size: number;
+  readonly #dt: number;
+  #counts: number[] = [];
+  /** @internal */
+  constructor(lo: number, size: number, binSteps: number, dt: number) {
+    this.#lo = lo;
+    this.#size = size;
+    this.binSteps = binSteps;
+    this.#dt = dt;
+  }
+  /** @internal */
+  push(neuron: number, step: number): void {
+    if (neuron < this.#lo || neuron >= this.#lo + this.#size) return;
+    const b = Math.floor(step / this.binSteps);
+    while (this.#counts.length <= b) this.#counts.push(0);
+    this.#counts[b]++;
+  }
+  /** Spike counts per bin. */
+  counts(): number[] {
+    return [...this.#counts];
+  }
+  /** Rate per bin (Hz): count / (size · bin duration). */
+  rates(): Float64Array {
+    const T = (this.binSteps * this.#dt) / 1000;
+    return Float64Array.from(this.#counts, (c) => c / (this.#size * T));
+  }
+}
+
+const DEFAULTS = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02, tRef: 0 };
+
+/**
+ * A network of current-based LIF neurons with exponential synapses and noise in the synaptic
+ * current (seed 000; research/lif-ltn.md §1.3):
+ *
+ *   dV = [−g_L (V − V_L) + I + I₂] dt
+ *   dI = −(I − μ)/τ_s dt + σ √(2/τ_s) dB + Σ_j J_ij Σ_k δ(t − t_j^k − d) dt      (channel 0)
+ *   dI₂ = −I₂/τ₂ dt + Σ_j J_ij Σ_k δ(t − t_j^k − d) dt                          (channel 1)
+ *   V(t⁻) = V_th ⇒ spike, V ← V_r (held for t_ref); A = dV/dt at the crossing = I + I₂ − g_L(V_th − V_L).
+ *
+ * Weights are the jump J of the target current (`weightUnit: 'current'`; see
+ * {@link LifWeightUnit}). Build with {@link LifNetwork.addPopulation} and
+ * {@link LifNetwork.connect}; kernel memory is allocated at the first `run` (or `build()`), after
+ * which the structure is frozen.
+ *
+ * Order of operations in step n (t_n → t_{n+1}): noise increment (fine-grid normals) →
+ * subthreshold propagation (integrator) → arrivals inside the step (delayed spikes, Poisson
+ * events) added with their exact exponential factors → refractory clamp → threshold (catch-up
+ * if V^n ≥ V_th, else crossing of [V^n, V^{n+1}]) → spike time by rule, A, reset → record →
+ * propagation of the step's spikes (arrivals up to t_{n+1} added to (V, I) at t_{n+1} with the
+ * exact factor for the rest of the step; later ones queued in a ring buffer).
+ *
+ * Random numbers: element = neuron index, step = fine step index (see {@link LifStreams}), key =
+ * `trialKey(seed, trial)` or `seedToKey(seed)`: results do not depend on how `run` is chunked.
+ *
+ * @example
+ * ```ts
+ * const net = new LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: 1 });
+ * net.addPopulation('L0', 1000, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
+ * const spikes = net.addSpikeMonitor();
+ * net.run(1000);
+ * console.log(spikes.count / 1000, 'Hz per neuron');
+ * net.dispose();
+ * ```
+ */
+export class LifNetwork extends KernelObject {
+  /** Step (ms). */
+  readonly dt: number;
+  readonly integrator: LifIntegratorName;
+  readonly spikeRule: LifSpikeRuleName;
+  /** Key of noise, input and initial conditions. */
+  readonly key: Key;
+  /** Fine steps per step (noise coupling across step sizes). */
+  readonly fineSteps: number;
+  readonly #seedKey: Key;
+  readonly #pops: PopDef[] = [];
+  readonly #projs: ProjDef[] = [];
+  readonly #spikeMons: LifSpikeMonitor[] = [];
+  readonly #stateMons: LifStateMonitor[] = [];
+  readonly #rateMons: LifRateMonitor[] = [];
+  readonly #bufferOpt: number | undefined;
+  #n = 0;
+  #built = false;
+  #hdr!: Region;
+  #state!: Region;
+  #ring: Region | null = null;
+  #R = 0;
+  #rec!: Region;
+  #cap = 0;
+  #step = 0;
+  #spikeTotal = 0;
+  #counts!: Float64Array;
+
+  constructor(options: LifNetworkOptions) {
+    super();
+    const o = checkOptions('options', options);
+    this.dt = checkPositive('dt', o.dt, 'ms');
+    this.integrator = checkChoice('integrator', o.integrator ?? 'euler-maruyama', Object.keys(lifIntegrators) as LifIntegratorName[]);
+    this.spikeRule = checkChoice('spikeRule', o.spikeRule ?? 'linear', Object.keys(lifSpikeRules) as LifSpikeRuleName[]);
+    const seed = o.seed ?? 0;
+    this.#seedKey = seedToKey(seed);
+    if (o.key !== undefined) {
+      if (!o.key || !Number.isInteger(o.key.k0) || !Number.isInteger(o.key.k1)) throw new ValidationError('key', 'a Key {k0, k1}', o.key);
+      this.key = { k0: o.key.k0 >>> 0, k1: o.key.k1 >>> 0 };
+    } else this.key = o.trial === undefined ? this.#seedKey : trialKey(seed, o.trial);
+    const noise = checkOptions('noise', o.noise);
+    this.fineSteps = checkInteger('noise.fineSteps', noise.fineSteps ?? 1, 1, 1 << 20);
+    this.#bufferOpt = o.spikeBufferSize === undefined ? undefined : checkInteger('spikeBufferSize', o.spikeBufferSize, 1, 1 << 26);
+  }
+
+  /** Total number of neurons. */
+  get size(): number {
+    return this.#n;
+  }
+
+  /** Current step n (time = n·dt). */
+  get step(): number {
+    return this.#step;
+  }
+
+  /** Current time (ms). */
+  get time(): number {
+    return this.#step * this.dt;
+  }
+
+  /** Number of spikes emitted so far (all neurons). */
+  get spikeCount(): number {
+    return this.#spikeTotal;
+  }
+
+  #assertOpen(what: string): void {
+    this.assertLive();
+    if (this.#built) throw new ValidationError(what, 'a call before the first run()/build() (the structure is frozen)', 'a built network');
+  }
+
+  #pop(name: string, arg: string): PopDef {
+    const p = this.#pops.find((q) => q.name === name);
+    if (!p) throw new ValidationError(arg, `the name of a population (${this.#pops.map((q) => JSON.stringify(q.name)).join(', ')})`, name);
+    return p;
+  }
+
+  /**
+   * Adds a population of `size` neurons with scalar or per-neuron parameters; returns its range
+   * of global neuron indices.
+   * @example
+   * ```ts
+   * net.addPopulation('exc', 3200, { tauMem: 20, vLeak: -49, vThreshold: -50, vReset: -60, tauSyn: 5, tauSyn2: 10, mu: 0, sigma: 0, tRef: 5 });
+   * ```
+   */
+  addPopulation(name: string, size: number, params: LifPopulationParams = {}): { start: number; size: number } {
+    this.#assertOpen('addPopulation');
+    if (typeof name !== 'string' || name === '') throw new ValidationError('name', 'a non-empty string', name);
+    if (this.#pops.some((p) => p.name === name)) throw new ValidationError('name', 'a new population name', name);
+    checkInteger('size', size, 1, 1 << 26);
+    const o = checkOptions('params', params);
+    const arr = (k: string, v: unknown, def: number, check: (nm: string, x: unknown) => unknown) =>
+      scalarOrArray(`params.${k}`, v === undefined ? def : v, size, check);
+    let gL: Float64Array;
+    if (o.gL !== undefined && o.tauMem !== undefined) throw new ValidationError('params.gL', 'either gL or tauMem, not both', o.gL);
+    if (o.gL !== undefined) gL = arr('gL', o.gL, 0, (nm, x) => checkPositive(nm, x, 'ms^-1'));
+    else gL = arr('tauMem', o.tauMem, DEFAULTS.tauMem, (nm, x) => checkPositive(nm, x, 'ms')).map((t) => 1 / t);
+    const vLeak = arr('vLeak', o.vLeak, DEFAULTS.vLeak, checkFinite);
+    const vTh = arr('vThreshold', o.vThreshold, DEFAULTS.vThreshold, checkFinite);
+    const vR = arr('vReset', o.vReset, DEFAULTS.vReset, checkFinite);
+    for (let k = 0; k < size; k++) {
+      if (!(vR[k] < vTh[k]))
+        throw new ValidationError(
+          typeof o.vReset === 'number' || o.vReset === undefined ? 'params.vReset' : `params.vReset[${k}]`,
+          `a value < vThreshold (${vTh[k]})`,
+          vR[k],
+        );
+    }
+    const tauSyn = arr('tauSyn', o.tauSyn, DEFAULTS.tauSyn, (nm, x) => checkPositive(nm, x, 'ms'));
+    const tauSyn2 = o.tauSyn2 === undefined ? tauSyn.slice() : arr('tauSyn2', o.tauSyn2, 0, (nm, x) => checkPositive(nm, x, 'ms'));
+    const mu = arr('mu', o.mu, DEFAULTS.mu, checkFinite);
+    const sigma = arr('sigma', o.sigma, DEFAULTS.sigma, (nm, x) => checkNonNegative(nm, x));
+    const tRef = arr('tRef', o.tRef, DEFAULTS.tRef, (nm, x) => checkNonNegative(nm, x, 'ms'));
+    const shared = o.sharedNoise === undefined ? 0 : checkRange('params.sharedNoise', o.sharedNoise, 0, 1);
+    let poisson: PopDef['poisson'] = null;
+    if (o.poisson !== undefined) {
+      const pp = checkOptions('params.poisson', o.poisson);
+      poisson = {
+        rate: checkNonNegative('params.poisson.rate', pp.rate, 'Hz'),
+        weight: checkFinite('params.poisson.weight', pp.weight),
+        channel: pp.channel === undefined ? 0 : checkChoice('params.poisson.channel', String(pp.channel), ['0', '1']) === '1' ? 1 : 0,
+      };
+    }
+    const start = this.#n;
+    let v0: Float64Array;
+    if (o.v0 !== undefined && typeof o.v0 === 'object' && 'uniform' in (o.v0 as object)) {
+      const u = (o.v0 as { uniform: [number, number] }).uniform;
+      if (!Array.isArray(u) || u.length !== 2) throw new ValidationError('params.v0.uniform', 'a pair [lo, hi]', u);
+      const lo = checkFinite('params.v0.uniform[0]', u[0]);
+      const hi = checkFinite('params.v0.uniform[1]', u[1]);
+      v0 = new Float64Array(size);
+      for (let k = 0; k < size; k++) v0[k] = lo + (hi - lo) * uniformAt(this.key.k0, this.key.k1, LifStreams.init, start + k, 0, 0);
+    } else v0 = o.v0 === undefined ? vR.slice() : arr('v0', o.v0, 0, checkFinite);
+    const i0 = o.i0 === undefined ? mu.slice() : arr('i0', o.i0, 0, checkFinite);
+    const i20 = arr('i20', o.i20, 0, checkFinite);
+    const pv: Record<string, Float64Array> = { gL, vLeak, vTh, vR, tauSyn, tauSyn2, mu, sigma, tRef };
+    const homo = Object.values(pv).every((a) => a.every((x) => x === a[0]));
+    this.#pops.push({ name, start, size, homo, params: pv, shared, poisson, v0, i0, i20 });
+    this.#n += size;
+    return { start, size };
+  }
+
+  /**
+   * Adds layers L0..L_{m−1} of the given sizes with the same parameters, connected feedforward
+   * (W^{l−1,l}) with `projection`; returns the population names (`${prefix}${l}`).
+   * @example
+   * ```ts
+   * net.addLayers([100, 100, 100], { sigma: 0.02 }, { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01 });
+   * ```
+   */
+  addLayers(sizes: number[], params: LifPopulationParams, projection: LifProjectionOptions, prefix = 'L'): string[] {
+    if (!Array.isArray(sizes) || sizes.length === 0) throw new ValidationError('sizes', 'a non-empty array of layer sizes', sizes);
+    const names = sizes.map((s, l) => {
+      this.addPopulation(`${prefix}${l}`, s, params);
+      return `${prefix}${l}`;
+    });
+    for (let l = 1; l < names.length; l++) this.connect(names[l - 1], names[l], projection);
+    return names;
+  }
+
+  /**
+   * Connects population `from` to population `to`.
+   * @example
+   * ```ts
+   * net.connect('exc', 'inh', { connector: { type: 'fixedProbability', p: 0.02 }, weight: 1.62, weightUnit: 'voltage' });
+   * ```
+   */
+  connect(from: string, to: string, options: LifProjectionOptions): void {
+    this.#assertOpen('connect');
+    const pre = this.#pop(from, 'from');
+    const post = this.#pop(to, 'to');
+    const o = checkOptions('options', options);
+    const channel = o.channel === undefined ? 0 : o.channel === 1 ? 1 : o.channel === 0 ? 0 : -1;
+    if (channel < 0) throw new ValidationError('options.channel', '0 or 1', o.channel);
+    const delay = checkNonNegative('options.delay', o.delay ?? 0, 'ms');
+    const unit = checkChoice('options.weightUnit', o.weightUnit ?? 'current', ['current', 'charge', 'voltage'] as const);
+    const index = this.#projs.length;
+    const key = deriveKey(this.#seedKey, 0x636f6e6e, index);
+    const csr = buildConnector('options.connector', o.connector, pre.size, post.size, pre === post, key);
+    let weight = 0;
+    if (csr.weights === null) weight = checkFinite('options.weight', o.weight);
+    else if (o.weight !== undefined) checkFinite('options.weight', o.weight);
+    // Convert to the jump J of the target current.
+    const factor = (k: number) =>
+      unit === 'current' ? 1 : unit === 'charge' ? 1 / (channel === 0 ? post.params.tauSyn[k] : post.params.tauSyn2[k]) : post.params.gL[k];
+    const uniformFactor = post.homo || unit === 'current';
+    if (uniformFactor) {
+      const f = factor(0);
+      if (csr.weights) for (let s = 0; s < csr.weights.length; s++) csr.weights[s] *= f;
+      else weight *= f;
+    } else {
+      const w = csr.weights ?? new Float64Array(csr.cols.length).fill(weight);
+      for (let s = 0; s < w.length; s++) w[s] *= factor(csr.cols[s]);
+      csr.weights = w;
+    }
+    const dSteps = delay / this.dt;
+    let dInt = Math.floor(dSteps);
+    let dFrac = dSteps - dInt;
+    // Delays that are a whole number of steps up to rounding stay integer.
+    if (Math.abs(dFrac - 1) < 1e-9) {
+      dInt += 1;
+      dFrac = 0;
+    } else if (dFrac < 1e-9) dFrac = 0;
+    this.#projs.push({ from: pre, to: post, csr, weight, channel: channel as 0 | 1, dInt, dFrac });
+  }
+
+  /** Records spikes of every neuron, or of one population. */
+  addSpikeMonitor(options: { population?: string } = {}): LifSpikeMonitor {
+    this.assertLive();
+    const o = checkOptions('options', options);
+    const p = o.population === undefined ? null : this.#pop(o.population, 'options.population');
+    const m = new LifSpikeMonitor(p ? p.start : 0, p ? p.start + p.size : Number.MAX_SAFE_INTEGER, this.dt);
+    this.#spikeMons.push(m);
+    return m;
+  }
+
+  /**
+   * Samples V, I, I₂ of the given global neuron indices at every step n that is a multiple of
+   * `every` (including the current step when added). Keeps the last `maxSamples` samples
+   * (0 = keep none, stream through `onSample`).
+   */
+  addStateMonitor(options: {
+    neurons: ArrayLike<number>;
+    every?: number;
+    maxSamples?: number;
+    onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void;
+  }): LifStateMonitor {
+    this.assertLive();
+    const o = checkOptions('options', options);
+    const n = Array.from(o.neurons ?? [], (x, k) => checkInteger(`options.neurons[${k}]`, x, 0, Math.max(0, this.#n - 1)));
+    const m = new LifStateMonitor(
+      Int32Array.from(n),
+      checkInteger('options.every', o.every ?? 1, 1),
+      checkInteger('options.maxSamples', o.maxSamples ?? 1_000_000, 0),
+      o.onSample,
+    );
+    this.#stateMons.push(m);
+    if (this.#built && this.#step % m.every === 0) this.#sample(m);
+    return m;
+  }
+
+  /** Population rate in bins of `binSteps` steps (counts from the step of each spike). */
+  addRateMonitor(options: { population?: string; binSteps?: number } = {}): LifRateMonitor {
+    this.assertLive();
+    const o = checkOptions('options', options);
+    const p = o.population === undefined ? null : this.#pop(o.population, 'options.population');
+    const m = new LifRateMonitor(p ? p.start : 0, p ? p.size : this.#n, checkInteger('options.binSteps', o.binSteps ?? 10, 1), this.dt);
+    this.#rateMons.push(m);
+    return m;
+  }
+
+  /** Allocates kernel memory and writes the tables (done by the first `run`). */
+  build(): void {
+    this.assertLive();
+    if (this.#built) return;
+    if (this.#n === 0) throw new ValidationError('populations', 'at least one population', 0);
+    const N = this.#n;
+    const h = this.dt;
+    const F = this.fineSteps;
+    const hf = h / F;
+    const exact = this.integrator === 'exact';
+    // Regions first (allocation may grow memory and detach views), then fill.
+    this.#hdr = this.allocate(H.SIZE * 8, 'lif.header');
+    this.#state = this.allocate(N * 32, 'lif.state');
+    let maxD = -1;
+    for (const p of this.#projs) if (p.dInt > 0 || p.dFrac > 0) maxD = Math.max(maxD, p.dInt);
+    this.#R = maxD < 0 ? 0 : maxD + 2;
+    this.#ring = this.#R > 0 ? this.allocate(this.#R * N * 24, 'lif.ring') : null;
+    this.#cap = Math.max(this.#bufferOpt ?? 4096, N);
+    this.#rec = this.allocate(this.#cap * 24, 'lif.spikes');
+    const popT = this.allocate(this.#pops.length * P.SIZE * 8, 'lif.tables');
+    const projT = this.allocate(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
+    const coefR = this.#pops.map((p) => this.allocate((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
+    const shR = this.#pops.map((p) => (p.shared > 0 ? this.allocate(2 * F * 8, 'lif.scratch') : null));
+    const csrR = this.#projs.map((pj) => ({
+      row: this.allocate(pj.csr.rowPtr.length * 4, 'lif.synapses'),
+      col: this.allocate(pj.csr.cols.length * 4, 'lif.synapses'),
+      w: pj.csr.weights ? this.allocate(pj.csr.weights.length * 8, 'lif.synapses') : null,
+    }));
+    // Coefficients.
+    this.#pops.forEach((p, pi) => {
+      const m = p.homo ? 1 : p.size;
+      const cf = coefR[pi].f64(0, m * C.SIZE);
+      const pr = p.params;
+      for (let k = 0; k < m; k++) {
+        const a = pr.gL[k];
+        const b = 1 / pr.tauSyn[k];
+        const b2 = 1 / pr.tauSyn2[k];
+        const sig = pr.sigma[k];
+        const o = k * C.SIZE;
+        const coarse = lifPropagator(a, b, 0, h);
+        const fine = lifPropagator(a, b, sig, hf);
+        cf[o + C.A] = a;
+        cf[o + C.VL] = pr.vLeak[k];
+        cf[o + C.VTH] = pr.vTh[k];
+        cf[o + C.VR] = pr.vR[k];
+        cf[o + C.MU] = pr.mu[k];
+        cf[o + C.B] = b;
+        cf[o + C.B2] = b2;
+        cf[o + C.TREF] = pr.tRef[k] / h;
+        cf[o + C.EA] = coarse.eA;
+        cf[o + C.EB] = coarse.eB;
+        cf[o + C.EB2] = Math.exp(-b2 * h);
+        cf[o + C.P21] = coarse.p21;
+        cf[o + C.P21B] = Math.exp(-b2 * h) * h * phi1((b2 - a) * h);
+        cf[o + C.VINF] = pr.vLeak[k] + pr.mu[k] / a;
+        cf[o + C.CI] = fine.cI;
+        cf[o + C.CVI] = fine.cVI;
+        cf[o + C.CVV] = fine.cVV;
+        cf[o + C.SEM] = sig * Math.sqrt(2 * b) * Math.sqrt(hf);
+        cf[o + C.EAF] = fine.eA;
+        cf[o + C.EBF] = fine.eB;
+        cf[o + C.P21F] = fine.p21;
+        cf[o + C.ITH] = a * (pr.vTh[k] - pr.vLeak[k]);
+      }
+    });
+    const pt = popT.f64(0, this.#pops.length * P.SIZE);
+    this.#pops.forEach((p, pi) => {
+      const o = pi * P.SIZE;
+      pt[o + P.START] = p.start;
+      pt[o + P.COUNT] = p.size;
+      pt[o + P.COEF] = coefR[pi].ptr;
+      pt[o + P.STRIDE] = p.homo ? 0 : C.SIZE * 8;
+      pt[o + P.NOISE] = p.params.sigma.some((s) => s > 0) ? 1 : 0;
+      pt[o + P.SIND] = Math.sqrt(1 - p.shared);
+      pt[o + P.SSH] = Math.sqrt(p.shared);
+      pt[o + P.SHPTR] = shR[pi]?.ptr ?? 0;
+      pt[o + P.INDEX] = pi;
+      if (p.poisson && p.poisson.rate > 0) {
+        const lam = (p.poisson.rate / 1000) * hf;
+        pt[o + P.PLAMBDA] = lam;
+        pt[o + P.PEXP] = Math.exp(-lam);
+        pt[o + P.PW] = p.poisson.weight;
+        pt[o + P.PCH] = p.poisson.channel;
+      }
+    });
+    const jt = projT.f64(0, Math.max(1, this.#projs.length) * J.SIZE);
+    this.#projs.forEach((pj, k) => {
+      const o = k * J.SIZE;
+      csrR[k].row.i32(0, pj.csr.rowPtr.length).set(pj.csr.rowPtr);
+      csrR[k].col.i32(0, pj.csr.cols.length).set(pj.csr.cols);
+      if (pj.csr.weights && csrR[k].w) csrR[k].w.f64(0, pj.csr.weights.length).set(pj.csr.weights);
+      jt[o + J.PRE] = pj.from.start;
+      jt[o + J.NPRE] = pj.from.size;
+      jt[o + J.POST] = pj.to.start;
+      jt[o + J.POP] = this.#pops.indexOf(pj.to);
+      jt[o + J.ROW] = csrR[k].row.ptr;
+      jt[o + J.COL] = csrR[k].col.ptr;
+      jt[o + J.W] = csrR[k].w?.ptr ?? 0;
+      jt[o + J.WS] = pj.weight;
+      jt[o + J.CH] = pj.channel;
+      jt[o + J.DINT] = pj.dInt;
+      jt[o + J.DFRAC] = pj.dFrac;
+    });
+    const st = this.#state.f64(0, 4 * N);
+    for (const p of this.#pops) {
+      st.set(p.v0, p.start);
+      st.set(p.i0, N + p.start);
+      st.set(p.i20, 2 * N + p.start);
+    }
+    const hd = this.#hdr.f64(0, H.SIZE);
+    hd[H.N] = N;
+    hd[H.NPOP] = this.#pops.length;
+    hd[H.NPROJ] = this.#projs.length;
+    hd[H.POP] = popT.ptr;
+    hd[H.PROJ] = projT.ptr;
+    hd[H.V] = this.#state.ptr;
+    hd[H.I] = this.#state.ptr + 8 * N;
+    hd[H.I2] = this.#state.ptr + 16 * N;
+    hd[H.REF] = this.#state.ptr + 24 * N;
+    hd[H.RING] = this.#ring?.ptr ?? 0;
+    hd[H.R] = this.#R;
+    hd[H.REC_N] = this.#rec.ptr;
+    hd[H.REC_S] = this.#rec.ptr + 4 * this.#cap;
+    hd[H.REC_O] = this.#rec.ptr + 8 * this.#cap;
+    hd[H.REC_A] = this.#rec.ptr + 16 * this.#cap;
+    hd[H.REC_CAP] = this.#cap;
+    hd[H.REC_COUNT] = 0;
+    hd[H.STEP] = 0;
+    hd[H.K0] = this.key.k0;
+    hd[H.K1] = this.key.k1;
+    hd[H.H] = h;
+    hd[H.F] = F;
+    hd[H.INTEG] = exact ? 1 : 0;
+    hd[H.RULE] = lifSpikeRules[this.spikeRule].id;
+    this.#counts = new Float64Array(N);
+    this.#built = true;
+    for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
+  }
+
+  #sample(m: LifStateMonitor): void {
+    const N = this.#n;
+    const st = this.#state.f64(0, 3 * N);
+    m.sample(this.#step, st.subarray(0, N), st.subarray(N, 2 * N), st.subarray(2 * N, 3 * N));
+  }
+
+  #drain(): void {
+    const hd = this.#hdr.f64(0, H.SIZE);
+    const cnt = hd[H.REC_COUNT];
+    if (cnt === 0) return;
+    const cap = this.#cap;
+    const nn = this.#rec.i32(0, cnt);
+    const ss = this.#rec.u32(4 * cap, cnt);
+    const oo = this.#rec.f64(8 * cap, cnt);
+    const aa = this.#rec.f64(16 * cap, cnt);
+    const sm = this.#spikeMons;
+    const rm = this.#rateMons;
+    for (let k = 0; k < cnt; k++) {
+      const j = nn[k];
+      this.#counts[j]++;
+      for (const m of sm) m.push(j, ss[k], oo[k], aa[k]);
+      for (const m of rm) m.push(j, ss[k]);
+    }
+    this.#spikeTotal += cnt;
+    hd[H.REC_COUNT] = 0;
+  }
+
+  /**
+   * Advances the network by `duration` ms (rounded to whole steps), continuing from where the
+   * last call stopped. The kernel runs in chunks of ≤ 100 steps; between chunks monitors are
+   * fed, `onProgress` is called and `signal` is checked (an aborted signal stops the run with an
+   * {@link AbortedError}; everything recorded so far stays readable). A non-finite state throws
+   * a `NumericalError` naming the step, neuron and time; spikes recorded up to then stay readable.
+   * @returns the number of steps done
+   */
+  run(duration: number, options: { onProgress?: (p: LifProgress) => void; signal?: AbortSignal } = {}): number {
+    this.assertLive();
+    checkNonNegative('duration', duration, 'ms');
+    const o = checkOptions('options', options);
+    const signal = checkSignal('options.signal', o.signal);
+    if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+      throw new ValidationError('options.onProgress', 'a function', o.onProgress);
+    const steps = Math.round(duration / this.dt);
+    if ((this.#step + steps) * this.fineSteps > 0xffffffff)
+      throw new ValidationError(
+        'duration',
+        `at most ${Math.floor(0xffffffff / this.fineSteps) - this.#step} more steps (32-bit fine-step counter)`,
+        duration,
+      );
+    this.build();
+    const k = kernel();
+    let done = 0;
+    while (done < steps) {
+      if (signal?.aborted) throw new AbortedError('LifNetwork.run aborted', { step: this.#step });
+      let chunk = Math.min(100, steps - done);
+      for (const m of this.#stateMons) chunk = Math.min(chunk, m.every - (this.#step % m.every));
+      const code = k.lifRun(this.#hdr.ptr, chunk) as number;
+      const hd = this.#hdr.f64(0, H.SIZE);
+      const did = hd[H.DONE];
+      this.#step = hd[H.STEP];
+      done += did;
+      this.#drain();
+      checkStatus(code, 'LifNetwork.run');
+      if (did === chunk) for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
+      o.onProgress?.({ step: this.#step, time: this.#step * this.dt, fraction: steps ? done / steps : 1 });
+    }
+    return done;
+  }
+
+  /** Spikes per neuron so far (copy). */
+  spikeCounts(): Float64Array {
+    this.assertLive();
+    return this.#counts ? this.#counts.slice() : new Float64Array(this.#n);
+  }
+
+  /** Current state of every neuron (copies): V, I, I₂ and refractory-until (steps). */
+  getState(): LifState {
+    this.assertLive();
+    this.build();
+    const N = this.#n;
+    const st = this.#state.f64(0, 4 * N);
+    return { v: st.slice(0, N), i: st.slice(N, 2 * N), i2: st.slice(2 * N, 3 * N), refUntil: st.slice(3 * N, 4 * N) };
+  }
+
+  /** Overwrites V / I / I₂ of every neuron (arrays of length N). */
+  setState(s: Partial<Pick<LifState, 'v' | 'i' | 'i2'>>): void {
+    this.assertLive();
+    this.build();
+    const N = this.#n;
+    const v = s.v === undefined ? null : scalarOrArray('state.v', s.v, N);
+    const i = s.i === undefined ? null : scalarOrArray('state.i', s.i, N);
+    const i2 = s.i2 === undefined ? null : scalarOrArray('state.i2', s.i2, N);
+    const st = this.#state.f64(0, 3 * N);
+    if (v) st.set(v, 0);
+    if (i) st.set(i, N);
+    if (i2) st.set(i2, 2 * N);
+  }
+
+  /** Saves the full dynamic state (state, delay ring, step = RNG counter). */
+  snapshot(): LifSnapshot {
+    this.assertLive();
+    this.build();
+    return {
+      ...this.getState(),
+      step: this.#step,
+      ring: this.#ring ? this.#ring.f64(0, this.#R * this.#n * 3).slice() : new Float64Array(0),
+      spikesSoFar: this.#spikeTotal,
+    };
+  }
+
+  /** Restores a {@link LifSnapshot} of this network: the continuation is bit-identical. */
+  restore(s: LifSnapshot): void {
+    this.assertLive();
+    this.build();
+    const N = this.#n;
+    for (const f of ['v', 'i', 'i2', 'refUntil'] as const) {
+      if (!(s[f] instanceof Float64Array) || s[f].length !== N)
+        throw new ValidationError(`snapshot.${f}`, `a Float64Array of length ${N}`, s[f]);
+    }
+    const rl = this.#R * N * 3;
+    if (!(s.ring instanceof Float64Array) || s.ring.length !== rl)
+      throw new ValidationError('snapshot.ring', `a Float64Array of length ${rl}`, s.ring);
+    checkInteger('snapshot.step', s.step, 0);
+    const st = this.#state.f64(0, 4 * N);
+    st.set(s.v, 0);
+    st.set(s.i, N);
+    st.set(s.i2, 2 * N);
+    st.set(s.refUntil, 3 * N);
+    if (this.#ring) this.#ring.f64(0, rl).set(s.ring);
+    this.#step = s.step;
+    this.#spikeTotal = s.spikesSoFar;
+    const hd = this.#hdr.f64(0, H.SIZE);
+    hd[H.STEP] = s.step;
+    hd[H.REC_COUNT] = 0;
+  }
+
+  /**
+   * Bytes of kernel memory by role: dynamic state per neuron (V, I, I₂, refractory-until; plus
+   * the delay ring when delays are used), synapses (int32 target + f64 weight only when weights
+   * differ), parameters and buffers.
+   */
+  memory(): {
+    neurons: number;
+    synapses: number;
+    stateBytesPerNeuron: number;
+    synapseBytesPerSynapse: number;
+    paramBytes: number;
+    bufferBytes: number;
+  } {
+    this.assertLive();
+    const N = this.#n;
+    let syn = 0;
+    let synBytes = 0;
+    for (const p of this.#projs) {
+      syn += p.csr.cols.length;
+      synBytes += p.csr.cols.length * (4 + (p.csr.weights ? 8 : 0)) + p.csr.rowPtr.length * 4;
+    }
+    let paramBytes = 0;
+    for (const p of this.#pops) paramBytes += (p.homo ? 1 : p.size) * C.SIZE * 8;
+    return {
+      neurons: N,
+      synapses: syn,
+      stateBytesPerNeuron: 32 + this.#R * 24,
+      synapseBytesPerSynapse: syn ? synBytes / syn : 0,
+      paramBytes,
+      bufferBytes: Math.max(this.#bufferOpt ?? 4096, N) * 24,
+    };
+  }
+
+  /** Population names and index ranges. */
+  populations(): { name: string; start: number; size: number }[] {
+    return this.#pops.map((p) => ({ name: p.name, start: p.start, size: p.size }));
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * Matrix classes behind LTN stability (lif-ltn.md §2.4; standard results recalled there as [R]):
+ * P-matrix (all principal minors > 0 ⇔ LCP(q, M) uniquely solvable for every q), nonsingular
+ * M-matrix, H-matrix, and Lyapunov diagonal stability (LDS: ∃ P = diag(p) ≻ 0 with
+ * PM + MᵀP ≻ 0). LDS ⇒ P-matrix; for n = 2 the two coincide.
+ * @packageDocumentation
+ */
+import { ValidationError } from '../kernel/errors.js';
+import { kernel } from '../kernel/load.js';
+import { Region } from '../kernel/region.js';
+import { checkChoice, checkInteger, checkOptions, checkPositive } from '../kernel/validate.js';
+import { cholesky, det, principal, symEig } from './linalg.js';
+import { checkSquare } from './network.js';
+import { ltnLdsAscentReference } from './reference.js';
+
+/** A square matrix: n rows of n numbers, or row-major of length n². */
+export type LtnMatrix = ArrayLike<number>[] | ArrayLike<number>;
+
+const MAX_ENUM_N = 16;
+
+/** Result of {@link isPMatrix}. */
+export interface PMatrixResult {
+  /** All 2ⁿ − 1 principal minors are > 0. */
+  isP: boolean;
+  /** The smallest principal minor. */
+  minMinor: number;
+  /** Indices of the principal submatrix with the smallest minor. */
+  witness: number[];
+}
+
+/**
+ * P-matrix test by enumerating all principal minors (LU determinants), O(2ⁿ n³); n ≤ 16.
+ * @example
+ * ```ts
+ * isPMatrix([[1, 0, 3], [3, 1, 0], [0, 3, 1]]).isP; // true (yet not LDS: see ldsTest)
+ * ```
+ */
+export function isPMatrix(m: LtnMatrix): PMatrixResult {
+  const { a, n } = checkSquare('M', m);
+  if (n > MAX_ENUM_N) throw new ValidationError('M.length', `at most ${MAX_ENUM_N} rows (2ⁿ principal minors)`, n);
+  let minMinor = Number.POSITIVE_INFINITY;
+  let witness: number[] = [];
+  for (let mask = 1; mask < 1 << n; mask++) {
+    const s: number[] = [];
+    for (let i = 0; i < n; i++) if (mask & (1 << i)) s.push(i);
+    const v = det(principal(a, n, s), s.length);
+    if (v < minMinor) {
+      minMinor = v;
+      witness = s;
+    }
+  }
+  return { isP: minMinor > 0, minMinor, witness };
+}
+
+/** Result of {@link isMMatrix}. */
+export interface MMatrixResult {
+  /** Nonsingular M-matrix: a Z-matrix with all leading principal minors > 0. */
+  isM: boolean;
+  /** Off-diagonal entries ≤ 0 (for M = D − W: purely excitatory recurrence W_ij ≥ 0, i ≠ j). */
+  isZ: boolean;
+  /** Leading principal minors det M[0..k, 0..k], k = 0..n−1. */
+  leadingMinors: number[];
+}
+
+/**
+ * Nonsingular M-matrix test: M is a Z-matrix and its leading principal minors are positive
+ * (equivalent to M⁻¹ ≥ 0, to positive stability and, for Z-matrices, to LDS).
+ * @example
+ * ```ts
+ * isMMatrix([[2, -1], [-1, 2]]).isM; // true
+ * ```
+ */
+export function isMMatrix(m: LtnMatrix): MMatrixResult {
+  const { a, n } = checkSquare('M', m);
+  return mTest(a, n);
+}
+
+function mTest(a: Float64Array, n: number): MMatrixResult {
+  let isZ = true;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j && a[i * n + j] > 0) isZ = false;
+  const leadingMinors: number[] = [];
+  for (let k = 1; k <= n; k++) leadingMinors.push(det(principal(a, n, range(k)), k));
+  return { isM: isZ && leadingMinors.every((v) => v > 0), isZ, leadingMinors };
+}
+
+/** Result of {@link isHMatrix}. */
+export interface HMatrixResult {
+  /** The comparison matrix (|m_ii| on the diagonal, −|m_ij| off it) is a nonsingular M-matrix. */
+  isH: boolean;
+  /** All diagonal entries > 0. An H-matrix with positive diagonal is LDS (sufficient condition). */
+  positiveDiagonal: boolean;
+  /** The M-matrix test of the comparison matrix. */
+  comparison: MMatrixResult;
+}
+
+/**
+ * H-matrix test via the comparison matrix. With a positive diagonal this is a sufficient
+ * condition for LDS (lif-ltn.md §2.4 item 5), e.g. strict diagonal dominance.
+ * @example
+ * ```ts
+ * isHMatrix([[3, 1], [-2, 3]]); // { isH: true, positiveDiagonal: true, ... }
+ * ```
+ */
+export function isHMatrix(m: LtnMatrix): HMatrixResult {
+  const { a, n } = checkSquare('M', m);
+  const c = new Float64Array(n * n);
+  let positiveDiagonal = true;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const v = a[i * n + j];
+      c[i * n + j] = i === j ? Math.abs(v) : -Math.abs(v);
+      if (i === j && !(v > 0)) positiveDiagonal = false;
+    }
+  const comparison = mTest(c, n);
+  return { isH: comparison.isM, positiveDiagonal, comparison };
+}
+
+function range(k: number): number[] {
+  return Array.from({ length: k }, (_, i) => i);
+}
+
+/** Result of {@link ldsTwoByTwo}. */
+export interface Lds2x2Result {
+  /** LDS ⇔ m11 > 0, m22 > 0, det M > 0 (n = 2: LDS ⇔ P-matrix). */
+  isLds: boolean;
+  /** Diagonal of a certificate P = diag(1, t) when LDS, else null. */
+  p: [number, number] | null;
+  /** det(PM + MᵀP) for that P (closed form 4 m11 m22 det M / m21² when m21 ≠ 0). */
+  detS: number | null;
+}
+
+/**
+ * Closed form for n = 2 (lif-ltn.md §2.4 item 2, derived there [R]): M is LDS iff it is a
+ * P-matrix, with certificate P = diag(1, t*), t* = (2 m11 m22 − m12 m21)/m21² (m21 ≠ 0), giving
+ * det(PM + MᵀP) = 4 m11 m22 det M / m21². For m21 = 0 we use t = 1 + m12²/(2 m11 m22), which gives
+ * det = 2 m12² + 4 m11 m22 > 0.
+ * @example
+ * ```ts
+ * ldsTwoByTwo([[0.8, 1.5], [-1, 2.5]]).p; // [1, 3.5]
+ * ```
+ */
+export function ldsTwoByTwo(m: LtnMatrix): Lds2x2Result {
+  const { a, n } = checkSquare('M', m);
+  if (n !== 2) throw new ValidationError('M.length', '2 rows (closed form is for n = 2)', n);
+  const [m11, m12, m21, m22] = a;
+  const dm = m11 * m22 - m12 * m21;
+  if (!(m11 > 0 && m22 > 0 && dm > 0)) return { isLds: false, p: null, detS: null };
+  const t = m21 !== 0 ? (2 * m11 * m22 - m12 * m21) / (m21 * m21) : 1 + (m12 * m12) / (2 * m11 * m22);
+  const off = m12 + t * m21;
+  return { isLds: true, p: [1, t], detS: 4 * t * m11 * m22 - off * off };
+}
+
+/** Options of {@link ldsTest}. */
+export interface LdsTestOptions {
+  /** Ascent iterations. @default 4000 */
+  iterations?: number;
+  /** Step scale η₀ of η_k = η₀/√k. @default 0.5 */
+  eta0?: number;
+  /** Run the ascent in the WASM kernel or in plain TS (same algorithm). @default "wasm" */
+  backend?: 'wasm' | 'ts';
+}
+
+/** Result of {@link ldsTest}. */
+export interface LdsTestResult {
+  /**
+   * "lds": P = diag(p) verified by a Cholesky factorisation of PM + MᵀP − εI;
+   * "not-lds": a dual certificate X was verified; "inconclusive": neither.
+   */
+  verdict: 'lds' | 'not-lds' | 'inconclusive';
+  /** Best φ(p) = λ_min(PM + MᵀP) found with Σp = 1: a lower bound on the LDS margin max_p φ(p). */
+  margin: number;
+  /**
+   * Weak-duality upper bound max_i (MX + XMᵀ)_ii ≥ max_p φ(p) from the averaged dual iterate X.
+   * Negative ⇒ not LDS.
+   */
+  upperBound: number;
+  /** The maximising weights p (Σp = 1). */
+  p: Float64Array;
+  /** When LDS: P = diag(p) and ε > 0 with PM + MᵀP − εI Cholesky-factorised. */
+  certificate: { p: Float64Array; epsilon: number } | null;
+  /**
+   * When not LDS: X ⪰ 0, tr X = 1 (row-major), with diag(MX + XMᵀ) ≤ 0 (up to 1e-12·max|m_ij|
+   * rounding). Then for every p > 0, ⟨PM + MᵀP, X⟩ = Σ p_i (MX + XMᵀ)_ii ≤ 0, so no diagonal P
+   * makes PM + MᵀP positive definite (Barker–Berman–Plemmons alternative).
+   */
+  dual: { X: Float64Array; diag: Float64Array; minEigenvalue: number } | null;
+  /** n = 2 only: the closed form of {@link ldsTwoByTwo}. */
+  closedForm?: Lds2x2Result;
+}
+
+/**
+ * Lyapunov diagonal stability test for small n (lif-ltn.md §2.4, algorithm [R]): maximises the
+ * concave φ(p) = λ_min(PM + MᵀP) over the simplex by exponentiated-gradient ascent (WASM kernel
+ * `ltnLdsAscent`) and averages the minimising eigenprojectors into a dual iterate X. The verdict is
+ * only "lds" or "not-lds" when a certificate checks out; otherwise "inconclusive".
+ * For the LTN use M = D − W (γ-independent for the family LTN_γ).
+ * @example
+ * ```ts
+ * const r = ldsTest([[0.8, 1.5], [-1, 2.5]]);
+ * r.verdict; // "lds"; r.certificate.p is a diagonal Lyapunov weight
+ * ```
+ */
+export function ldsTest(m: LtnMatrix, options?: LdsTestOptions): LdsTestResult {
+  const { a, n } = checkSquare('M', m);
+  if (n > 64) throw new ValidationError('M.length', 'at most 64 rows (dense eigen-solves per iteration)', n);
+  const o = checkOptions('options', options);
+  const iters = checkInteger('options.iterations', o.iterations ?? 4000, 1, 10_000_000);
+  const eta0 = checkPositive('options.eta0', o.eta0 ?? 0.5);
+  const backend = checkChoice('options.backend', o.backend ?? 'wasm', ['wasm', 'ts']);
+  const p = new Float64Array(n).fill(1 / n);
+  const xbar = new Float64Array(n * n);
+  let margin: number;
+  if (backend === 'ts') margin = ltnLdsAscentReference(n, a, iters, eta0, p, xbar);
+  else {
+    const k = kernel();
+    const nb = n * 8;
+    const r = new Region(nb * n * 4 + nb * 4, 'ltn.lds');
+    try {
+      const mp = r.ptr;
+      const pp = mp + nb * n;
+      const xp = pp + nb;
+      const sp = xp + nb * n;
+      r.f64(0, n * n).set(a);
+      r.f64(nb * n, n).set(p);
+      margin = k.ltnLdsAscent(n, mp, iters, eta0, pp, xp, sp);
+      p.set(r.f64(nb * n, n));
+      xbar.set(r.f64(nb * n + nb, n * n));
+    } finally {
+      r.free();
+    }
+  }
+  const result: LdsTestResult = { verdict: 'inconclusive', margin, upperBound: Number.POSITIVE_INFINITY, p, certificate: null, dual: null };
+  if (n === 2) result.closedForm = ldsTwoByTwo(a);
+  // dual iterate: symmetrise, shift to PSD if rounding made it slightly indefinite, renormalise
+  let mmax = 0;
+  for (let i = 0; i < n * n; i++) mmax = Math.max(mmax, Math.abs(a[i]));
+  const X = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) X[i * n + j] = 0.5 * (xbar[i * n + j] + xbar[j * n + i]);
+  let tr = 0;
+  for (let i = 0; i < n; i++) tr += X[i * n + i];
+  if (tr > 0) {
+    const lmin = symEig(X, n).values[0];
+    if (lmin < 0) for (let i = 0; i < n; i++) X[i * n + i] -= lmin;
+    tr = 0;
+    for (let i = 0; i < n; i++) tr += X[i * n + i];
+    for (let i = 0; i < n * n; i++) X[i] /= tr;
+    const dg = dualDiag(a, X, n);
+    result.upperBound = Math.max(...dg);
+    // ≤ 0 suffices (⟨PM+MᵀP, X⟩ ≤ 0 contradicts PM+MᵀP ≻ 0 for X ⪰ 0, X ≠ 0); allow rounding
+    if (result.upperBound <= 1e-12 * mmax) result.dual = { X, diag: dg, minEigenvalue: symEig(X, n).values[0] };
+  }
+  // margins at rounding level certify nothing
+  if (margin > 1e-12 * mmax) {
+    const s = lyapSym(a, p, n);
+    for (const eps of [margin * (1 - 1e-9), margin * 0.5, margin * 0.01]) {
+      const t = Float64Array.from(s);
+      for (let i = 0; i < n; i++) t[i * n + i] -= eps;
+      if (cholesky(t, n)) {
+        result.certificate = { p: Float64Array.from(p), epsilon: eps };
+        break;
+      }
+    }
+  }
+  if (result.certificate) result.verdict = 'lds';
+  else if (result.dual) result.verdict = 'not-lds';
+  return result;
+}
+
+/** @internal PM + MᵀP. */
+export function lyapSym(a: ArrayLike<number>, p: ArrayLike<number>, n: number): Float64Array {
+  const s = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = p[i] * a[i * n + j] + a[j * n + i] * p[j];
+  return s;
+}
+
+function dualDiag(a: Float64Array, x: Float64Array, n: number): Float64Array {
+  const dg = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += a[i * n + k] * x[k * n + i];
+    dg[i] = 2 * s;
+  }
+  return dg;
+}
+
+/**
+ * Exponential rate bound of the fast-limit PDS under LDS (lif-ltn.md §2.3 [R]): with
+ * V(x) = (x − x*)ᵀP(x − x*), V̇ ≤ −(x − x*)ᵀ(PM + MᵀP)(x − x*) ≤ −κV, κ = λ_min(PM + MᵀP)/max_i p_i.
+ * @example
+ * ```ts
+ * pdsRateBound([[2, 0], [0, 1]], [0.5, 0.5]); // 2
+ * ```
+ */
+export function pdsRateBound(m: LtnMatrix, p: ArrayLike<number>): number {
+  const { a, n } = checkSquare('M', m);
+  if (p === null || typeof p !== 'object' || p.length !== n) throw new ValidationError('p', `an array of ${n} positive weights`, p);
+  let pmax = 0;
+  for (let i = 0; i < n; i++) {
+    const v = p[i];
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ValidationError(`p[${i}]`, 'a finite number > 0', v);
+    pmax = Math.max(pmax, v);
+  }
+  return symEig(lyapSym(a, p, n), n).values[0] / pmax;
+}

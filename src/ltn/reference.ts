@@ -1,0 +1,187 @@
+/**
+ * Plain TypeScript versions of the ltn kernels (assembly/ltn/index.ts), line for line the same
+ * loops: the baseline of `bench/ltn.bench.mjs` and a second implementation for the tests.
+ * @packageDocumentation
+ */
+
+/** Batch methods shared with the kernel. */
+export const LtnBatchMethod = { euler: 0, rk4: 1, pdsProjectedEuler: 2 } as const;
+
+function rhs(
+  n: number,
+  d: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  uo: number,
+  g: number,
+  x: Float64Array,
+  xo: number,
+  out: Float64Array,
+  oo: number,
+) {
+  for (let i = 0; i < n; i++) {
+    let s = u[uo + i] + (g - 1) * d[i] * x[xo + i];
+    for (let j = 0; j < n; j++) s += w[i * n + j] * x[xo + j];
+    // biome-ignore lint/complexity/useMathMinMax: same select as the kernel (NaN ↦ 0 here, not NaN)
+    out[oo + i] = -g * d[i] * x[xo + i] + (s > 0 ? s : 0);
+  }
+}
+
+/**
+ * Reference of `ltnBatchRun`: integrates m trajectories (rows of x, in place) of LTN_γ
+ * ẋ = −γDx + [(W + (γ−1)D)x + u]_+ for `steps` steps of size h. `gammas[k]` and row k·uStride of
+ * `u` belong to trajectory k. method 0 = explicit Euler, 1 = classical RK4, 2 = projected Euler of
+ * the PDS x ← [x + h(u − (D − W)x)]_+ (γ ignored). Returns 0, or 1 when a state became non-finite.
+ */
+export function ltnBatchRunReference(
+  n: number,
+  m: number,
+  d: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  uStride: number,
+  gammas: Float64Array,
+  x: Float64Array,
+  h: number,
+  steps: number,
+  method: number,
+): number {
+  const k1 = new Float64Array(n);
+  const k2 = new Float64Array(n);
+  const k3 = new Float64Array(n);
+  const k4 = new Float64Array(n);
+  const t = new Float64Array(n);
+  for (let k = 0; k < m; k++) {
+    const xo = k * n;
+    const uo = k * uStride;
+    const g = gammas[k];
+    for (let s = 0; s < steps; s++) {
+      if (method === 0) {
+        rhs(n, d, w, u, uo, g, x, xo, k1, 0);
+        for (let i = 0; i < n; i++) x[xo + i] += h * k1[i];
+      } else if (method === 1) {
+        rhs(n, d, w, u, uo, g, x, xo, k1, 0);
+        for (let i = 0; i < n; i++) t[i] = x[xo + i] + 0.5 * h * k1[i];
+        rhs(n, d, w, u, uo, g, t, 0, k2, 0);
+        for (let i = 0; i < n; i++) t[i] = x[xo + i] + 0.5 * h * k2[i];
+        rhs(n, d, w, u, uo, g, t, 0, k3, 0);
+        for (let i = 0; i < n; i++) t[i] = x[xo + i] + h * k3[i];
+        rhs(n, d, w, u, uo, g, t, 0, k4, 0);
+        for (let i = 0; i < n; i++) x[xo + i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+      } else {
+        for (let i = 0; i < n; i++) {
+          let f = u[uo + i] - d[i] * x[xo + i];
+          for (let j = 0; j < n; j++) f += w[i * n + j] * x[xo + j];
+          k1[i] = f;
+        }
+        for (let i = 0; i < n; i++) {
+          const v = x[xo + i] + h * k1[i];
+          // biome-ignore lint/complexity/useMathMinMax: same select as the kernel (NaN ↦ 0 here, not NaN)
+          x[xo + i] = v > 0 ? v : 0;
+        }
+      }
+      for (let i = 0; i < n; i++) if (!Number.isFinite(x[xo + i])) return 1;
+    }
+  }
+  return 0;
+}
+
+/** Smallest eigenpair of a symmetric matrix by cyclic Jacobi (same sweeps as the kernel). */
+function minEig(a: Float64Array, v: Float64Array, n: number, vec: Float64Array): number {
+  v.fill(0);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < n; i++) {
+      diag += a[i * n + i] * a[i * n + i];
+      for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
+    }
+    if (off <= 1e-30 * diag || off === 0) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  let imin = 0;
+  for (let i = 1; i < n; i++) if (a[i * n + i] < a[imin * n + imin]) imin = i;
+  for (let k = 0; k < n; k++) vec[k] = v[k * n + imin];
+  return a[imin * n + imin];
+}
+
+/**
+ * Reference of `ltnLdsAscent`: exponentiated-gradient ascent of φ(p) = λ_min(PM + MᵀP) over the
+ * simplex (lif-ltn.md §2.4 [R]), p ← p∘exp(η_k g/‖g‖_∞)/Σ, η_k = eta0/√k, supergradient
+ * g_i = 2 v_i (Mv)_i. `p` holds the start on entry and the best iterate on exit; `xbar` receives
+ * the weighted average of the minimising eigenprojectors v vᵀ (weights η_k/‖g_k‖_∞), the dual
+ * iterate. Returns the best φ.
+ */
+export function ltnLdsAscentReference(
+  n: number,
+  mat: Float64Array,
+  iters: number,
+  eta0: number,
+  p: Float64Array,
+  xbar: Float64Array,
+): number {
+  const s = new Float64Array(n * n);
+  const v = new Float64Array(n * n);
+  const vec = new Float64Array(n);
+  const g = new Float64Array(n);
+  const cur = Float64Array.from(p);
+  let best = Number.NEGATIVE_INFINITY;
+  let wsum = 0;
+  xbar.fill(0);
+  for (let k = 1; k <= iters; k++) {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = cur[i] * mat[i * n + j] + mat[j * n + i] * cur[j];
+    const lam = minEig(s, v, n, vec);
+    if (lam > best) {
+      best = lam;
+      for (let i = 0; i < n; i++) p[i] = cur[i];
+    }
+    let gmax = 0;
+    for (let i = 0; i < n; i++) {
+      let mv = 0;
+      for (let j = 0; j < n; j++) mv += mat[i * n + j] * vec[j];
+      g[i] = 2 * vec[i] * mv;
+      if (Math.abs(g[i]) > gmax) gmax = Math.abs(g[i]);
+    }
+    if (gmax === 0) break;
+    const eta = eta0 / Math.sqrt(k);
+    const wk = eta / gmax;
+    wsum += wk;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) xbar[i * n + j] += wk * vec[i] * vec[j];
+    let z = 0;
+    for (let i = 0; i < n; i++) {
+      cur[i] *= Math.exp((eta * g[i]) / gmax);
+      z += cur[i];
+    }
+    for (let i = 0; i < n; i++) cur[i] /= z;
+  }
+  if (wsum > 0) for (let i = 0; i < n * n; i++) xbar[i] /= wsum;
+  return best;
+}

@@ -1,0 +1,188 @@
+import { describe, expect, test } from 'vitest';
+import {
+  kernelMemory,
+  LtnBatch,
+  lcsSimulate,
+  ltnMaxStableStep,
+  ltnReference,
+  ltnSimulate,
+  NumericalError,
+  pdsSimulate,
+  ValidationError,
+} from '../../src/index.js';
+import { LDS_NET, maxDiff } from './helpers.js';
+
+// n = 1, always active (s = 0.5x + 3 > 0 for x ≥ 0): ẋ = −1.5x + 3, x(t) = 2(1 − e^{−1.5t})
+const ONE = { d: [2], W: [[0.5]], u: [3] };
+const exact1 = (t: number) => 2 * (1 - Math.exp(-1.5 * t));
+
+describe('integrators against closed forms', () => {
+  test('Euler is order 1, RK4 order 4, dopri5 and exact meet their tolerances', () => {
+    const err = (method: 'euler' | 'rk4', dt: number) => Math.abs(ltnSimulate(ONE, [0], { duration: 2, dt, method }).final[0] - exact1(2));
+    const e1 = err('euler', 0.01);
+    const e2 = err('euler', 0.005);
+    expect(Math.log2(e1 / e2)).toBeGreaterThan(0.95);
+    expect(Math.log2(e1 / e2)).toBeLessThan(1.05);
+    const r1 = err('rk4', 0.1);
+    const r2 = err('rk4', 0.05);
+    expect(Math.log2(r1 / r2)).toBeGreaterThan(3.8);
+    expect(Math.log2(r1 / r2)).toBeLessThan(4.2);
+    const dp = ltnSimulate(ONE, [0], { duration: 2, method: 'dopri5', rtol: 1e-10, atol: 1e-12, sampleInterval: 0.25 });
+    for (let k = 0; k < dp.t.length; k++) expect(Math.abs(dp.x[k] - exact1(dp.t[k]))).toBeLessThan(1e-9);
+    const ex = ltnSimulate(ONE, [0], { duration: 2, method: 'exact', sampleInterval: 0.25 });
+    for (let k = 0; k < ex.t.length; k++) expect(Math.abs(ex.x[k] - exact1(ex.t[k]))).toBeLessThan(1e-14);
+  });
+
+  test('time-varying input u(t) = 2 + sin t (closed form of the linear ODE)', () => {
+    // ẋ = −a x + 2 + sin t, a = 1.5, x(0) = 0: x = 2/a + (a sin t − cos t)/(a²+1) + C e^{−at}
+    const a = 1.5;
+    const C = -(2 / a) + 1 / (a * a + 1);
+    const xt = (t: number) => 2 / a + (a * Math.sin(t) - Math.cos(t)) / (a * a + 1) + C * Math.exp(-a * t);
+    const net = { d: [2], W: [[0.5]], u: (t: number) => [2 + Math.sin(t)] };
+    const rk = ltnSimulate(net, [0], { duration: 5, dt: 1e-3, method: 'rk4' });
+    const dp = ltnSimulate(net, [0], { duration: 5, method: 'dopri5', rtol: 1e-10, atol: 1e-12 });
+    expect(Math.abs(rk.final[0] - xt(5))).toBeLessThan(1e-11);
+    expect(Math.abs(dp.final[0] - xt(5))).toBeLessThan(1e-8);
+    expect(() => ltnSimulate(net, [0], { duration: 1, method: 'exact' })).toThrow(ValidationError);
+  });
+
+  test('exact piecewise-linear integration agrees with dopri5 through switching events', () => {
+    const net = {
+      d: [1, 1.5, 0.7],
+      W: [
+        [0, -1.2, 0.5],
+        [0.8, 0, -1],
+        [-0.6, 0.9, 0],
+      ],
+      u: [1, -0.2, 0.3],
+    };
+    const ex = ltnSimulate(net, [0, 2, 0.1], { duration: 15, method: 'exact', sampleInterval: 0.05 });
+    const dp = ltnSimulate(net, [0, 2, 0.1], { duration: 15, method: 'dopri5', sampleInterval: 0.05, rtol: 1e-11, atol: 1e-13 });
+    expect(ex.events).toBeGreaterThan(0);
+    expect(maxDiff(ex.x, dp.x)).toBeLessThan(1e-8);
+  });
+
+  test('stability check: Euler/RK4 refuse a step outside the linear stability region', () => {
+    // n = 1: spectrum {−(d − w)} = {−1.5} and {−γd} = {−2}: Euler needs h ≤ 2/2 = 1, RK4 h ≤ 2.785/2
+    expect(ltnMaxStableStep(ONE, { method: 'euler' })).toBeCloseTo(1, 6);
+    expect(ltnMaxStableStep(ONE, { method: 'rk4' })).toBeCloseTo(2.785293563405282 / 2, 3);
+    try {
+      ltnSimulate(ONE, [0], { duration: 10, dt: 1.2, method: 'euler' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).argument).toBe('options.dt');
+    }
+    expect(() => ltnSimulate(ONE, [0], { duration: 10, dt: 1.2, method: 'euler', checkStability: false })).not.toThrow();
+  });
+
+  test('lightly damped network: Euler beyond the bound (check off) shows a fake oscillation, RK4 inside converges', () => {
+    // M = [[0.05, 1], [−1, 0.05]] (eigenvalues 0.05 ± i): Euler needs h < 2·0.05/1.0025 ≈ 0.0998
+    const net = {
+      d: [1, 1],
+      W: [
+        [0.95, -1],
+        [1, 0.95],
+      ],
+      u: [5, -5],
+    }; // x* ≈ (5.24, 4.74), interior
+    const hmax = ltnMaxStableStep(net, { method: 'euler' });
+    expect(hmax).toBeCloseTo((2 * 0.05) / (0.05 * 0.05 + 1), 2);
+    const bad = ltnSimulate(net, [2, 2], { duration: 400, dt: 0.2, method: 'euler', checkStability: false, sampleInterval: 1 });
+    const good = ltnSimulate(net, [2, 2], { duration: 400, dt: 0.05, method: 'rk4', sampleInterval: 1 });
+    const spread = (tr: typeof bad) => {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let k = tr.t.length - 50; k < tr.t.length; k++) {
+        lo = Math.min(lo, tr.x[2 * k]);
+        hi = Math.max(hi, tr.x[2 * k]);
+      }
+      return hi - lo;
+    };
+    expect(spread(bad)).toBeGreaterThan(0.5);
+    expect(spread(good)).toBeLessThan(1e-6);
+  });
+
+  test('PDS: projected Euler converges at order 1 to the exact piecewise-linear PDS', () => {
+    const ex = pdsSimulate(LDS_NET, [0.2, 1.5], { duration: 3, method: 'exact', sampleInterval: 0.5 });
+    expect(ex.events).toBeGreaterThan(0);
+    const e = (dt: number) =>
+      maxDiff(pdsSimulate(LDS_NET, [0.2, 1.5], { duration: 3, method: 'projected-euler', dt, sampleInterval: 0.5 }).x, ex.x);
+    const a = e(2e-3);
+    const b = e(1e-3);
+    expect(a).toBeLessThan(2e-3);
+    expect(Math.log2(a / b)).toBeGreaterThan(0.9);
+    expect(Math.log2(a / b)).toBeLessThan(1.1);
+    for (let k = 0; k < ex.x.length; k++) expect(ex.x[k]).toBeGreaterThanOrEqual(0);
+  });
+
+  test('slow limit: LTN_γ in slow time s = γt approaches the complementarity system as γ → 0', () => {
+    const dur = 3;
+    const lcs = lcsSimulate(LDS_NET, [0.2, 1.5], { duration: dur, dt: 2e-4, sampleInterval: 0.1 });
+    const gap = (g: number) =>
+      maxDiff(ltnSimulate(LDS_NET, [0.2, 1.5], { duration: dur / g, gamma: g, method: 'exact', sampleInterval: 0.1 / g }).x, lcs.x);
+    const g1 = gap(0.1);
+    const g2 = gap(0.01);
+    const g3 = gap(0.001);
+    expect(g2).toBeLessThan(g1 / 5);
+    expect(g3).toBeLessThan(g2);
+    expect(g3).toBeLessThan(3e-3); // the LCS step (first order) dominates here
+  });
+});
+
+describe('WASM batch integration', () => {
+  const starts = [
+    [0, 0],
+    [2, 1],
+    [0.3, 3],
+    [-1, 0.5],
+  ];
+  test('bit-identical to the plain-TS reference loop, and independent of chunking', () => {
+    for (const [method, code] of [
+      ['euler', 0],
+      ['rk4', 1],
+      ['pds', 2],
+    ] as const) {
+      const xs = method === 'pds' ? starts.map((r) => r.map((v) => Math.max(0, v))) : starts;
+      const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5] });
+      b.run(3);
+      const ref = Float64Array.from(xs.flat());
+      ltnReference.ltnBatchRunReference(
+        2,
+        4,
+        Float64Array.from(LDS_NET.d),
+        Float64Array.from(LDS_NET.W.flat()),
+        Float64Array.from(LDS_NET.u),
+        0,
+        Float64Array.from([1, 2, 10, 0.5]),
+        ref,
+        0.01,
+        300,
+        code,
+      );
+      expect(b.states()).toEqual(ref);
+      const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5] });
+      c.run(1).run(0.5).run(1.5);
+      expect(c.states()).toEqual(b.states());
+      b.dispose();
+      c.dispose();
+    }
+  });
+
+  test('per-trajectory inputs; NumericalError on blow-up; no leaked kernel memory', () => {
+    const before = kernelMemory();
+    for (let k = 0; k < 20; k++) {
+      using b = new LtnBatch(ONE, [[0], [0]], { dt: 0.01, method: 'rk4', inputs: [[3], [6]] });
+      b.run(20);
+      const s = b.states();
+      expect(s[0]).toBeCloseTo(2, 12);
+      expect(s[1]).toBeCloseTo(4, 12);
+    }
+    const blow = new LtnBatch({ d: [1], W: [[0]], u: [1] }, [[2]], { dt: 50, method: 'euler', checkStability: false });
+    expect(() => blow.run(50 * 1000)).toThrow(NumericalError);
+    blow.dispose();
+    const after = kernelMemory();
+    expect(after.regions).toBe(before.regions);
+    expect(after.bytes).toBe(before.bytes);
+  });
+});
