@@ -8,5 +8,5 @@ export const PAGES = {
     title: 'Balanced resonate-and-fire neuron',
     requires: ['simulateResonators', 'brfDivergenceBoundary', 'brfTransitionMatrix', 'spectralRadius2x2'],
   },
-  ltn: { title: 'Linear-threshold network', requires: ['ltnSimulate', 'pdsSimulate', 'ltnEquilibria'] },
+  ltn: { title: 'Linear-threshold network', requires: ['ltnSimulate', 'pdsSimulate', 'ltnEquilibria', 'ldsTwoByTwo'] },
 };

@@ -147,3 +147,63 @@ tasks.brf = (nd, p, progress) => {
     points: freqs.length + time.length,
   };
 };
+
+/**
+ * A 2-D linear-threshold network: LTN_γ trajectories from a grid of initial conditions, the
+ * projected dynamical system (fast limit) from one of them, the equilibria (LCP) and the n = 2
+ * LDS test of M = D − W.
+ */
+tasks.ltn = (nd, p, progress) => {
+  need(nd, ['ltnSimulate', 'pdsSimulate', 'ltnEquilibria', 'ldsTwoByTwo'], 'The linear-threshold network module');
+  const spec = {
+    d: [p.d1, p.d2],
+    W: [
+      [p.w11, p.w12],
+      [p.w21, p.w22],
+    ],
+    u: [p.u1, p.u2],
+  };
+  const k = p.grid;
+  const trajectories = [];
+  const opts = { duration: p.duration, sampleInterval: p.duration / 150, gamma: p.gamma, method: 'dopri5' };
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const x0 = [(p.xmax * a) / (k - 1), (p.xmax * b) / (k - 1)];
+      const tr = nd.ltnSimulate(spec, x0, opts);
+      const x1 = [];
+      const x2 = [];
+      for (let s = 0; s < tr.t.length; s++) {
+        x1.push(tr.x[2 * s]);
+        x2.push(tr.x[2 * s + 1]);
+      }
+      trajectories.push({ x1, x2 });
+    }
+    progress((a + 1) / (k + 1));
+  }
+  // Fast limit (PDS) and LTN_γ from the same point, sampled at the same times. They differ only
+  // where the argument of [·]₊ in LTN_γ is negative, i.e. near the x₂ axis here.
+  const x0 = [0.1 * p.xmax, p.xmax];
+  const pds = nd.pdsSimulate(spec, x0, { duration: p.duration, sampleInterval: p.duration / 150 });
+  const ltn = nd.ltnSimulate(spec, x0, opts);
+  let gap = 0;
+  const m = Math.min(pds.t.length, ltn.t.length);
+  for (let s = 0; s < m; s++) gap = Math.max(gap, Math.hypot(pds.x[2 * s] - ltn.x[2 * s], pds.x[2 * s + 1] - ltn.x[2 * s + 1]));
+  const pick = (tr) => ({
+    x1: Array.from({ length: tr.t.length }, (_, s) => tr.x[2 * s]),
+    x2: Array.from({ length: tr.t.length }, (_, s) => tr.x[2 * s + 1]),
+  });
+  const eq = nd.ltnEquilibria(spec);
+  const M = [
+    [p.d1 - p.w11, -p.w12],
+    [-p.w21, p.d2 - p.w22],
+  ];
+  const lds = nd.ldsTwoByTwo(M);
+  return {
+    trajectories,
+    pds: pick(pds),
+    equilibria: eq.equilibria.map((e) => Array.from(e)),
+    isLds: lds.isLds,
+    gap,
+    finals: trajectories.map((t) => [t.x1[t.x1.length - 1], t.x2[t.x2.length - 1]]),
+  };
+};

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import * as nd from '../../dist/index.js';
 
 const BIN = new URL('../../bin/neurodyn.mjs', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'neurodyn-cli-'));
@@ -163,5 +164,73 @@ describe('neurodyn CLI: runs', () => {
     const last = Number(csv[csv.length - 1].split(',')[1]);
     expect(last).toBeLessThan(res.status.simulatedMs);
     expect(JSON.parse(stdout.trim().split('\n').pop()!).complete).toBe(false);
+  });
+});
+
+describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
+  test('a lif run gives exactly the spikes of the same network built with the library', async () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/noisy-population.json', import.meta.url), 'utf8'));
+    exp.duration = 300;
+    const out = join(tmp, 'lif-ok');
+    const r = runCli(['run', writeExp('lif-ok', exp), '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    await nd.init();
+    const net = new nd.LifNetwork({ dt: exp.dt, integrator: exp.scheme.integrator, spikeRule: exp.scheme.spikeRule, seed: exp.seed });
+    const pop = exp.network.populations[0];
+    net.addPopulation(pop.name, pop.size, pop.params);
+    const mon = net.addSpikeMonitor();
+    net.run(300);
+    const times = mon.times();
+    const s = mon.spikes();
+    net.dispose();
+    expect(res.summary.spikes).toBe(s.neuron.length);
+    const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('neuron,time');
+    expect(csv.length - 1).toBe(s.neuron.length);
+    // Spike times in the CSV carry the interpolated offsets (15 significant digits).
+    for (let k = 0; k < Math.min(50, s.neuron.length); k++) {
+      const [n, t] = csv[k + 1].split(',').map(Number);
+      expect(n).toBe(s.neuron[k]);
+      expect(t).toBeCloseTo(times[k], 10);
+    }
+    expect(res.state.neurons).toEqual([0, 1, 2]);
+    expect(readFileSync(join(out, 'state.csv'), 'utf8').split('\n')[0]).toBe('time,neuron,v,i,i2');
+  });
+
+  test('a library-side check comes back naming the experiment field (vReset >= vThreshold)', () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/noisy-population.json', import.meta.url), 'utf8'));
+    exp.network.populations[0].params.vReset = 2;
+    const r = runCli(['run', writeExp('lif-vreset', exp), '--out', join(tmp, 'never2')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/network\.populations\[0\]\.params\.vReset: expected a value < vThreshold \(1\), got 2/);
+  });
+
+  test('SIGINT during a CUBA run: partial results written, exit 130 with a message', async () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/cuba.json', import.meta.url), 'utf8'));
+    exp.duration = 100_000;
+    const out = join(tmp, 'cuba-int');
+    const child = spawn(process.execPath, [BIN, 'run', writeExp('cuba-long', exp), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      let sent = false;
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (!sent && /real-time factor/.test(stderr)) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 500);
+        }
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT at t = [\d.]+ ms of 100000 ms/);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(res.status.complete).toBe(false);
+    expect(res.status.simulatedMs).toBeGreaterThan(0);
+    expect(res.status.simulatedMs).toBeLessThan(100_000);
+    const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
+    expect(csv.length - 1).toBe(res.summary.spikes);
+    expect(existsSync(join(out, 'raster.svg'))).toBe(true);
   });
 });

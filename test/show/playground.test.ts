@@ -177,5 +177,26 @@ const CHECKS: Record<string, (r: Record<string, any>, page: Page) => Promise<voi
     expect(r.radius).toBeLessThan(1);
     expect(r.points).toBeGreaterThan(1000);
   },
-  ltn: async (r) => expect(r.trajectories).toBeGreaterThan(0),
+  ltn: async (r, page) => {
+    // γ = 10 on the default LDS network: 25 trajectories, one equilibrium, all of them converge to it.
+    expect(r.params.gamma).toBe(10);
+    expect(r.trajectories).toBe(25);
+    expect(r.isLds).toBe(true);
+    expect(r.equilibria.length).toBe(1);
+    const eq = r.equilibria[0];
+    for (const f of r.finals) expect(Math.hypot(f[0] - eq[0], f[1] - eq[1])).toBeLessThan(1e-3);
+    // The equilibrium solves the LCP: x ≥ 0, Mx − u ≥ 0, complementarity (checked here from the formula).
+    const { d1, d2, w11, w12, w21, w22, u1, u2 } = r.params;
+    const q = [(d1 - w11) * eq[0] - w12 * eq[1] - u1, -w21 * eq[0] + (d2 - w22) * eq[1] - u2];
+    for (let i = 0; i < 2; i++) {
+      expect(eq[i]).toBeGreaterThanOrEqual(-1e-12);
+      expect(q[i]).toBeGreaterThanOrEqual(-1e-9);
+      expect(Math.abs(eq[i] * q[i])).toBeLessThan(1e-9);
+    }
+    expect(await page.evaluate(() => (window as unknown as PW).inkPixels('phase'))).toBeGreaterThan(500);
+    // The LTN integrators run in TypeScript (Math.exp of the engine), so Chromium and Node agree to
+    // rounding, not bit for bit: compare with a relative tolerance.
+    const node = await tasks.ltn(nd, r.params, () => {});
+    expect(Math.abs(r.gap - node.gap)).toBeLessThan(1e-6 * Math.abs(node.gap) + 1e-15);
+  },
 };
