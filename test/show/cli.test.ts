@@ -198,6 +198,22 @@ describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
     expect(readFileSync(join(out, 'state.csv'), 'utf8').split('\n')[0]).toBe('time,neuron,v,i,i2');
   });
 
+  test('examples/cli/cuba.json is the CUBA network of the library: same spikes as createLifCuba', async () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/cuba.json', import.meta.url), 'utf8'));
+    exp.duration = 200;
+    const out = join(tmp, 'cuba-200');
+    const r = runCli(['run', writeExp('cuba-200', exp), '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    await nd.init();
+    const net = nd.createLifCuba({ seed: exp.seed });
+    const mon = net.addSpikeMonitor();
+    net.run(200);
+    expect(res.summary.spikes).toBe(mon.count);
+    expect(res.summary.synapses).toBe(net.memory().synapses);
+    net.dispose();
+  });
+
   test('a library-side check comes back naming the experiment field (vReset >= vThreshold)', () => {
     const exp = JSON.parse(readFileSync(new URL('../../examples/cli/noisy-population.json', import.meta.url), 'utf8'));
     exp.network.populations[0].params.vReset = 2;
