@@ -9,10 +9,14 @@ const guides = existsSync('docs/guides') ? readdirSync('docs/guides').filter((f)
 // Command-line arrays replace the options file's: list every document here.
 const args = ['typedoc', '--options', 'typedoc.json'];
 for (const f of [...guides.map((g) => `docs/guides/${g}`), ...models]) args.push('--projectDocuments', f);
-const r = spawnSync('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const r = spawnSync('npx', args, {
+  stdio: ['ignore', 'pipe', 'pipe'],
+  encoding: 'utf8',
+  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+});
 process.stdout.write(r.stdout);
 process.stderr.write(r.stderr);
-const warnings = (`${r.stdout}${r.stderr}`.match(/\[warning\]/g) ?? []).length;
+const warnings = (`${r.stdout}${r.stderr}`.match(/\[warning\](?! Found)/g) ?? []).length;
 console.log(
   `docs: ${r.status === 0 ? 'written to docs/api/index.html' : 'FAILED'} (${guides.length} guides, ${models.length} model pages, ${warnings} warnings)`,
 );
