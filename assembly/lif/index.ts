@@ -45,6 +45,7 @@ const H_F = 21;
 const H_INTEG = 22;
 const H_RULE = 23;
 const H_DONE = 24;
+const H_FAST = 25;
 
 // Population table (f64 index within an entry of P_SIZE fields).
 const P_SIZE = 16;
@@ -191,7 +192,7 @@ function poissonEvents(
 /**
  * Cubic Hermite crossing on [0, 1]: p(0) = v0, p(1) = v1, p'(0) = d0, p'(1) = d1 (per unit
  * step). Returns theta with p(theta) = vth (safeguarded Newton from the linear estimate); the
- * slope p'(theta) is left in HERM_SLOPE.
+ * slope p'(theta) is left in HERM.
  */
 const HERM: usize = memory.data(16, 16);
 
@@ -220,292 +221,598 @@ function hermiteRoot(v0: f64, v1: f64, d0: f64, d1: f64, vth: f64, theta0: f64):
   return t;
 }
 
-/**
- * Advances the network described by the header at `hdr` by up to `nSteps` steps. Stops early
- * (before a step) when the spike record buffer could overflow; the steps done are written to
- * the header (H_DONE) and the facade drains the records and calls again. Returns a status code.
- */
-export function lifRun(hdr: usize, nSteps: i32): i32 {
-  const N = <i32>hf(hdr, H_N);
-  const nPop = <i32>hf(hdr, H_NPOP);
-  const nProj = <i32>hf(hdr, H_NPROJ);
-  const popT = hp(hdr, H_POP);
-  const projT = hp(hdr, H_PROJ);
-  const Vp = hp(hdr, H_V);
-  const Ip = hp(hdr, H_I);
-  const I2p = hp(hdr, H_I2);
-  const Rp = hp(hdr, H_REF);
-  const ring = hp(hdr, H_RING);
-  const R = <i32>hf(hdr, H_R);
-  const recN = hp(hdr, H_REC_N);
-  const recS = hp(hdr, H_REC_S);
-  const recO = hp(hdr, H_REC_O);
-  const recA = hp(hdr, H_REC_A);
-  const cap = <i32>hf(hdr, H_REC_CAP);
-  let count = <i32>hf(hdr, H_REC_COUNT);
-  let n = hf(hdr, H_STEP);
-  const k0 = <u32>hf(hdr, H_K0);
-  const k1 = <u32>hf(hdr, H_K1);
-  const h = hf(hdr, H_H);
-  const F = <i32>hf(hdr, H_F);
-  const exact = hf(hdr, H_INTEG) != 0;
-  const rule = <i32>hf(hdr, H_RULE);
-  const sqF = Math.sqrt(<f64>F);
-  let done = 0;
+// Run context, set once per lifRun call (module globals keep argument lists short).
+let gHdr: usize = 0;
+let gN: i32 = 0;
+let gVp: usize = 0;
+let gIp: usize = 0;
+let gI2p: usize = 0;
+let gRp: usize = 0;
+let gRing: usize = 0;
+let gR: i32 = 0;
+let gRecN: usize = 0;
+let gRecS: usize = 0;
+let gRecO: usize = 0;
+let gRecA: usize = 0;
+let gCount: i32 = 0;
+let gStep: f64 = 0;
+let gK0: u32 = 0;
+let gK1: u32 = 0;
+let gH: f64 = 0;
+let gF: i32 = 1;
+let gExact: bool = false;
+let gRule: i32 = 0;
 
-  for (; done < nSteps; done++) {
-    if (count + N > cap) break;
-    const first = count;
-    const nu = <u32>n;
-    for (let p = 0; p < nPop; p++) {
-      const pe = popT + (<usize>(p * P_SIZE) << 3);
-      const start = <i32>hf(pe, P_START);
-      const cnt = <i32>hf(pe, P_COUNT);
-      const coef0 = hp(pe, P_COEF);
-      const stride = hp(pe, P_STRIDE);
-      const noisy = hf(pe, P_NOISE) != 0;
-      const sInd = hf(pe, P_SIND);
-      const sSh = hf(pe, P_SSH);
-      const shp = hp(pe, P_SHPTR);
-      const lambda = hf(pe, P_PLAMBDA);
-      const pexp = hf(pe, P_PEXP);
-      const pw = hf(pe, P_PW);
-      const pch = <i32>hf(pe, P_PCH);
-      const shared = sSh != 0;
-      if (noisy && shared) {
-        const pidx = <u32>hf(pe, P_INDEX);
-        for (let j = 0; j < F; j++) {
-          const t = <u32>(n * <f64>F + <f64>j);
-          store<f64>(shp + (<usize>j << 3), sSh * normalAt(k0, k1, S_SHARED, pidx, t));
-          if (exact) store<f64>(shp + (<usize>(F + j) << 3), sSh * normalAt(k0, k1, S_SHARED2, pidx, t));
-        }
-      }
-      let w0: u32 = 0;
-      let w1: u32 = 0;
-      let w2: u32 = 0;
-      let w3: u32 = 0;
-      let x0: u32 = 0;
-      let x1: u32 = 0;
-      let x2: u32 = 0;
-      let x3: u32 = 0;
-      for (let q = 0; q < cnt; q++) {
-        const i = start + q;
-        const iu = <u32>i;
-        const coef = coef0 + <usize>q * stride;
-        const off = <usize>i << 3;
-        const v = load<f64>(Vp + off);
-        const c = load<f64>(Ip + off);
-        const c2 = load<f64>(I2p + off);
-        const a = hf(coef, C_A);
-        const VL = hf(coef, C_VL);
-        const mu = hf(coef, C_MU);
-        // a. noise: z1 (and z2 for the exact integrator) for each fine step.
-        let xI = 0.0;
-        let xV = 0.0;
-        if (noisy) {
-          if (F == 1 && !shared) {
-            if (q == 0 || (iu & 1) == 0) {
-              philoxInto(iu >>> 1, nu, 0, S_NOISE, k0, k1);
-              w0 = load<u32>(PHILOX_OUT);
-              w1 = load<u32>(PHILOX_OUT, 4);
-              w2 = load<u32>(PHILOX_OUT, 8);
-              w3 = load<u32>(PHILOX_OUT, 12);
-              if (exact) {
-                philoxInto(iu >>> 1, nu, 0, S_NOISE2, k0, k1);
-                x0 = load<u32>(PHILOX_OUT);
-                x1 = load<u32>(PHILOX_OUT, 4);
-                x2 = load<u32>(PHILOX_OUT, 8);
-                x3 = load<u32>(PHILOX_OUT, 12);
-              }
-            }
-            const odd = (iu & 1) != 0;
-            const z1 = normalFromWords(k0, k1, S_NOISE, iu, nu, odd ? w2 : w0, odd ? w3 : w1);
-            if (exact) {
-              const z2 = normalFromWords(k0, k1, S_NOISE2, iu, nu, odd ? x2 : x0, odd ? x3 : x1);
-              xI = hf(coef, C_CI) * z1;
-              xV = hf(coef, C_CVI) * z1 + hf(coef, C_CVV) * z2;
-            } else xI = hf(coef, C_SEM) * z1;
-          } else if (!exact) {
-            let sum = 0.0;
-            for (let j = 0; j < F; j++) {
-              const t = <u32>(n * <f64>F + <f64>j);
-              let z = sInd * normalAt(k0, k1, S_NOISE, iu, t);
-              if (shared) z += load<f64>(shp + (<usize>j << 3));
-              sum += z;
-            }
-            // Brownian increment of the coarse step = sum of the fine increments (hook 1).
-            xI = hf(coef, C_SEM) * sum;
-          } else {
-            // Exact: compose the fine-step exact increments through the fine propagator, so the
-            // coarse increment is the exact one AND pathwise equal to the fine run's.
-            const cI = hf(coef, C_CI);
-            const cVI = hf(coef, C_CVI);
-            const cVV = hf(coef, C_CVV);
-            const eAf = hf(coef, C_EAF);
-            const eBf = hf(coef, C_EBF);
-            const p21f = hf(coef, C_P21F);
-            for (let j = 0; j < F; j++) {
-              const t = <u32>(n * <f64>F + <f64>j);
-              let z1 = sInd * normalAt(k0, k1, S_NOISE, iu, t);
-              let z2 = sInd * normalAt(k0, k1, S_NOISE2, iu, t);
-              if (shared) {
-                z1 += load<f64>(shp + (<usize>j << 3));
-                z2 += load<f64>(shp + (<usize>(F + j) << 3));
-              }
-              xV = eAf * xV + p21f * xI + cVI * z1 + cVV * z2;
-              xI = eBf * xI + cI * z1;
-            }
-          }
-        }
-        // b. subthreshold propagation over the whole step.
-        let vN: f64;
-        let cN: f64;
-        let c2N: f64;
-        if (exact) {
-          const vinf = hf(coef, C_VINF);
-          vN = vinf + (v - vinf) * hf(coef, C_EA) + (c - mu) * hf(coef, C_P21) + c2 * hf(coef, C_P21B) + xV;
-          cN = mu + (c - mu) * hf(coef, C_EB) + xI;
-          c2N = c2 * hf(coef, C_EB2);
-        } else {
-          vN = v + h * (-a * (v - VL) + c + c2);
-          cN = c - h * hf(coef, C_B) * (c - mu) + xI;
-          c2N = c2 - h * hf(coef, C_B2) * c2;
-        }
-        // c. arrivals inside the step.
-        store<f64>(ACC, 0);
-        store<f64>(ACC, 0, 8);
-        store<f64>(ACC, 0, 16);
-        if (R > 0) {
-          const slot = ring + ((<usize>(<i32>(n % <f64>R)) * <usize>N + <usize>i) * 24);
-          store<f64>(ACC, load<f64>(slot));
-          store<f64>(ACC, load<f64>(slot, 8), 8);
-          store<f64>(ACC, load<f64>(slot, 16), 16);
-          store<f64>(slot, 0);
-          store<f64>(slot, 0, 8);
-          store<f64>(slot, 0, 16);
-        }
-        if (lambda > 0) poissonEvents(k0, k1, iu, n, F, h, coef, lambda, pexp, pw, pch);
-        const accV = load<f64>(ACC);
-        vN += accV;
-        cN += load<f64>(ACC, 8);
-        c2N += load<f64>(ACC, 16);
-        // d. refractoriness (V held at V_r until refUntil, in step units).
-        const Vth = hf(coef, C_VTH);
-        const Vr = hf(coef, C_VR);
-        const ru = load<f64>(Rp + off);
-        let v0 = v;
-        let canSpike = true;
-        if (ru > n) {
-          if (ru >= n + 1) {
-            vN = Vr;
-            canSpike = false;
-          } else {
-            // Refractory ends inside the step, at fraction rho: restart from V_r there.
-            const rho = ru - n;
-            const rest = (1.0 - rho) * h;
-            if (exact) {
-              const vinf = hf(coef, C_VINF);
-              vN = vinf + (Vr - vinf) * Math.exp(-a * rest) + (c - mu) * Math.exp(-hf(coef, C_B) * rho * h) * gResp(a, hf(coef, C_B), rest);
-              vN += c2 * Math.exp(-hf(coef, C_B2) * rho * h) * gResp(a, hf(coef, C_B2), rest) + accV;
-            } else vN = Vr + rest * (-a * (Vr - VL) + c + c2) + accV;
-            v0 = Vr;
-          }
-        }
-        // e. threshold.
-        if (canSpike && (v0 >= Vth || vN >= Vth)) {
-          let theta = 0.0;
-          let sstep = n;
-          let A = 0.0;
-          if (v0 >= Vth) {
-            // Catch-up: pushed over threshold by a zero-delay arrival at t_n: spike at t_n.
-            theta = 0.0;
-            A = -a * (v0 - VL) + c + c2;
-            if (exact) vN -= (v0 - Vr) * hf(coef, C_EA);
-            else vN = Vr + h * (-a * (Vr - VL) + c + c2) + accV;
-          } else if (rule == 0) {
-            // grid: spike at t_{n+1}, V^{n+1} = V_r.
-            sstep = n + 1;
-            A = -a * (Vth - VL) + cN + c2N;
-            vN = Vr;
-          } else {
-            theta = (Vth - v0) / (vN - v0);
-            if (rule == 2) {
-              const d0 = h * (-a * (v0 - VL) + c + c2);
-              const d1 = h * (-a * (vN - VL) + cN + c2N);
-              theta = hermiteRoot(v0, vN, d0, d1, Vth, theta);
-              A = load<f64>(HERM) / h;
-            } else A = -a * (Vth - VL) + c + c2 + theta * (cN + c2N - c - c2);
-            if (theta >= 1.0) theta = 0.9999999999999999;
-            if (exact) vN -= (Vth - Vr) * Math.exp(-a * (1.0 - theta) * h);
-            else {
-              const ct = c + theta * (cN - c);
-              const c2t = c2 + theta * (c2N - c2);
-              vN = Vr + (1.0 - theta) * h * (-a * (Vr - VL) + ct + c2t) + accV;
-            }
-          }
-          const tref = hf(coef, C_TREF);
-          if (tref > 0) {
-            const until = sstep + theta + tref;
-            store<f64>(Rp + off, until);
-            if (until >= n + 1) vN = Vr;
-          }
-          store<i32>(recN + (<usize>count << 2), i);
-          store<u32>(recS + (<usize>count << 2), <u32>sstep);
-          store<f64>(recO + (<usize>count << 3), theta);
-          store<f64>(recA + (<usize>count << 3), A);
-          count++;
-        }
-        // f. finiteness.
-        if (!isFinite(vN) || !isFinite(cN) || !isFinite(c2N)) {
-          hs(hdr, H_REC_COUNT, <f64>count);
-          hs(hdr, H_STEP, n);
-          hs(hdr, H_DONE, <f64>done);
-          return fail(STATUS_NONFINITE, i, n, n * h, isFinite(vN) ? (isFinite(cN) ? c2N : cN) : vN);
-        }
-        store<f64>(Vp + off, vN);
-        store<f64>(Ip + off, cN);
-        store<f64>(I2p + off, c2N);
-      }
+// One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
+let cP0: i64 = -1;
+let cT0: u32 = 0;
+let cA0: u32 = 0;
+let cA1: u32 = 0;
+let cA2: u32 = 0;
+let cA3: u32 = 0;
+let cP1: i64 = -1;
+let cT1: u32 = 0;
+let cB0: u32 = 0;
+let cB1: u32 = 0;
+let cB2: u32 = 0;
+let cB3: u32 = 0;
+
+/** Normal of the counter contract (key, stream, i, t), reusing the block of the neighbour. */
+function zAt(second: bool, i: u32, t: u32): f64 {
+  const pair = <i64>(i >>> 1);
+  const odd = (i & 1) != 0;
+  if (!second) {
+    if (pair != cP0 || t != cT0) {
+      philoxInto(i >>> 1, t, 0, S_NOISE, gK0, gK1);
+      cA0 = load<u32>(PHILOX_OUT);
+      cA1 = load<u32>(PHILOX_OUT, 4);
+      cA2 = load<u32>(PHILOX_OUT, 8);
+      cA3 = load<u32>(PHILOX_OUT, 12);
+      cP0 = pair;
+      cT0 = t;
     }
-    // 3. propagation of this step's spikes.
-    if (nProj > 0) {
-      for (let s = first; s < count; s++) {
-        const j = load<i32>(recN + (<usize>s << 2));
-        const sst = <f64>load<u32>(recS + (<usize>s << 2));
-        const so = load<f64>(recO + (<usize>s << 3));
-        for (let pj = 0; pj < nProj; pj++) {
-          const je = projT + (<usize>(pj * J_SIZE) << 3);
-          const pre = <i32>hf(je, J_PRE);
-          if (j < pre || j >= pre + <i32>hf(je, J_NPRE)) continue;
-          deliver(je, j - pre, sst, so, n, h, N, R, popT, Vp, Ip, I2p, Rp, ring);
-        }
-      }
-    }
-    n += 1;
+    return normalFromWords(gK0, gK1, S_NOISE, i, t, odd ? cA2 : cA0, odd ? cA3 : cA1);
   }
-  hs(hdr, H_REC_COUNT, <f64>count);
-  hs(hdr, H_STEP, n);
-  hs(hdr, H_DONE, <f64>done);
+  if (pair != cP1 || t != cT1) {
+    philoxInto(i >>> 1, t, 0, S_NOISE2, gK0, gK1);
+    cB0 = load<u32>(PHILOX_OUT);
+    cB1 = load<u32>(PHILOX_OUT, 4);
+    cB2 = load<u32>(PHILOX_OUT, 8);
+    cB3 = load<u32>(PHILOX_OUT, 12);
+    cP1 = pair;
+    cT1 = t;
+  }
+  return normalFromWords(gK0, gK1, S_NOISE2, i, t, odd ? cB2 : cB0, odd ? cB3 : cB1);
+}
+
+/**
+ * Steps d-g for neuron i: refractory clamp, threshold (catch-up or crossing), spike time by
+ * rule, crossing speed, reset, record, finiteness, store. (v, c, c2) is the state at t_n and
+ * (vN, cN, c2N) the propagated state at t_{n+1} including the arrivals (accV of them in V).
+ */
+function finishNeuron(i: i32, coef: usize, v: f64, c: f64, c2: f64, vN: f64, cN: f64, c2N: f64, accV: f64): i32 {
+  const n = gStep;
+  const h = gH;
+  const off = <usize>i << 3;
+  const a = hf(coef, C_A);
+  const VL = hf(coef, C_VL);
+  const mu = hf(coef, C_MU);
+  const Vth = hf(coef, C_VTH);
+  const Vr = hf(coef, C_VR);
+  const ru = load<f64>(gRp + off);
+  let v0 = v;
+  let canSpike = true;
+  if (ru > n) {
+    if (ru >= n + 1) {
+      vN = Vr;
+      canSpike = false;
+    } else {
+      // Refractory ends inside the step, at fraction rho: restart from V_r there.
+      const rho = ru - n;
+      const rest = (1.0 - rho) * h;
+      if (gExact) {
+        const vinf = hf(coef, C_VINF);
+        const b = hf(coef, C_B);
+        const b2 = hf(coef, C_B2);
+        vN = vinf + (Vr - vinf) * Math.exp(-a * rest) + (c - mu) * Math.exp(-b * rho * h) * gResp(a, b, rest);
+        vN += c2 * Math.exp(-b2 * rho * h) * gResp(a, b2, rest) + accV;
+      } else vN = Vr + rest * (-a * (Vr - VL) + c + c2) + accV;
+      v0 = Vr;
+    }
+  }
+  if (canSpike && (v0 >= Vth || vN >= Vth)) {
+    let theta = 0.0;
+    let sstep = n;
+    let A = 0.0;
+    if (v0 >= Vth) {
+      // Catch-up: pushed over threshold by a zero-delay arrival at t_n: spike at t_n.
+      A = -a * (v0 - VL) + c + c2;
+      if (gExact) vN -= (v0 - Vr) * hf(coef, C_EA);
+      else vN = Vr + h * (-a * (Vr - VL) + c + c2) + accV;
+    } else if (gRule == 0) {
+      // grid: spike at t_{n+1}, V^{n+1} = V_r.
+      sstep = n + 1;
+      A = -a * (Vth - VL) + cN + c2N;
+      vN = Vr;
+    } else {
+      theta = (Vth - v0) / (vN - v0);
+      if (gRule == 2) {
+        const d0 = h * (-a * (v0 - VL) + c + c2);
+        const d1 = h * (-a * (vN - VL) + cN + c2N);
+        theta = hermiteRoot(v0, vN, d0, d1, Vth, theta);
+        A = load<f64>(HERM) / h;
+      } else A = -a * (Vth - VL) + c + c2 + theta * (cN + c2N - c - c2);
+      if (theta >= 1.0) theta = 0.9999999999999999;
+      // Exact: V is linear in its initial value, so resetting V_th -> V_r at the crossing
+      // shifts V^{n+1} by -(V_th - V_r) e^{-g_L (1-theta) h}, noise and arrivals included.
+      if (gExact) vN -= (Vth - Vr) * Math.exp(-a * (1.0 - theta) * h);
+      else {
+        const ct = c + theta * (cN - c);
+        const c2t = c2 + theta * (c2N - c2);
+        vN = Vr + (1.0 - theta) * h * (-a * (Vr - VL) + ct + c2t) + accV;
+      }
+    }
+    const tref = hf(coef, C_TREF);
+    if (tref > 0) {
+      const until = sstep + theta + tref;
+      store<f64>(gRp + off, until);
+      if (until >= n + 1) vN = Vr;
+    }
+    const k = <usize>gCount;
+    store<i32>(gRecN + (k << 2), i);
+    store<u32>(gRecS + (k << 2), <u32>sstep);
+    store<f64>(gRecO + (k << 3), theta);
+    store<f64>(gRecA + (k << 3), A);
+    gCount++;
+  }
+  if (!isFinite(vN) || !isFinite(cN) || !isFinite(c2N)) {
+    return fail(STATUS_NONFINITE, i, n, n * h, isFinite(vN) ? (isFinite(cN) ? c2N : cN) : vN);
+  }
+  store<f64>(gVp + off, vN);
+  store<f64>(gIp + off, cN);
+  store<f64>(gI2p + off, c2N);
   return 0;
 }
 
-/** Delivers one presynaptic spike (row `row` of projection `je`) emitted during step n. */
-function deliver(
-  je: usize,
-  row: i32,
-  sstep: f64,
-  soff: f64,
-  n: f64,
-  h: f64,
-  N: i32,
-  R: i32,
-  popT: usize,
+/** General per-neuron path (any population): a-c, then finishNeuron. */
+function generalNeuron(pe: usize, q: i32): i32 {
+  const start = <i32>hf(pe, P_START);
+  const i = start + q;
+  const iu = <u32>i;
+  const coef = hp(pe, P_COEF) + <usize>q * hp(pe, P_STRIDE);
+  const noisy = hf(pe, P_NOISE) != 0;
+  const sInd = hf(pe, P_SIND);
+  const shared = hf(pe, P_SSH) != 0;
+  const shp = hp(pe, P_SHPTR);
+  const lambda = hf(pe, P_PLAMBDA);
+  const n = gStep;
+  const h = gH;
+  const F = gF;
+  const off = <usize>i << 3;
+  const v = load<f64>(gVp + off);
+  const c = load<f64>(gIp + off);
+  const c2 = load<f64>(gI2p + off);
+  const a = hf(coef, C_A);
+  const VL = hf(coef, C_VL);
+  const mu = hf(coef, C_MU);
+  // a. noise from the fine-grid normals.
+  let xI = 0.0;
+  let xV = 0.0;
+  if (noisy) {
+    if (!gExact) {
+      let sum = 0.0;
+      for (let j = 0; j < F; j++) {
+        const t = <u32>(n * <f64>F + <f64>j);
+        let z = zAt(false, iu, t);
+        if (shared) z = sInd * z + load<f64>(shp + (<usize>j << 3));
+        sum += z;
+      }
+      // Brownian increment of the step = sum of the fine increments (coupling hook).
+      xI = hf(coef, C_SEM) * sum;
+    } else if (F == 1 && !shared) {
+      const z1 = zAt(false, iu, <u32>n);
+      const z2 = zAt(true, iu, <u32>n);
+      xI = hf(coef, C_CI) * z1;
+      xV = hf(coef, C_CVI) * z1 + hf(coef, C_CVV) * z2;
+    } else {
+      // Exact: compose the fine-step exact increments through the fine propagator, so the
+      // increment is exact for the step AND pathwise equal to the fine run's.
+      const cI = hf(coef, C_CI);
+      const cVI = hf(coef, C_CVI);
+      const cVV = hf(coef, C_CVV);
+      const eAf = hf(coef, C_EAF);
+      const eBf = hf(coef, C_EBF);
+      const p21f = hf(coef, C_P21F);
+      for (let j = 0; j < F; j++) {
+        const t = <u32>(n * <f64>F + <f64>j);
+        let z1 = zAt(false, iu, t);
+        let z2 = zAt(true, iu, t);
+        if (shared) {
+          z1 = sInd * z1 + load<f64>(shp + (<usize>j << 3));
+          z2 = sInd * z2 + load<f64>(shp + (<usize>(F + j) << 3));
+        }
+        xV = eAf * xV + p21f * xI + cVI * z1 + cVV * z2;
+        xI = eBf * xI + cI * z1;
+      }
+    }
+  }
+  // b. subthreshold propagation over the whole step.
+  let vN: f64;
+  let cN: f64;
+  let c2N: f64;
+  if (gExact) {
+    const vinf = hf(coef, C_VINF);
+    vN = vinf + (v - vinf) * hf(coef, C_EA) + (c - mu) * hf(coef, C_P21) + c2 * hf(coef, C_P21B) + xV;
+    cN = mu + (c - mu) * hf(coef, C_EB) + xI;
+    c2N = c2 * hf(coef, C_EB2);
+  } else {
+    vN = v + h * (-a * (v - VL) + c + c2);
+    cN = c - h * hf(coef, C_B) * (c - mu) + xI;
+    c2N = c2 - h * hf(coef, C_B2) * c2;
+  }
+  // c. arrivals inside the step.
+  let accV = 0.0;
+  if (gR > 0 || lambda > 0) {
+    store<f64>(ACC, 0);
+    store<f64>(ACC, 0, 8);
+    store<f64>(ACC, 0, 16);
+    if (gR > 0) {
+      const slot = gRing + <usize>(<i32>(n % <f64>gR)) * <usize>gN * 24 + off;
+      const nb = <usize>gN << 3;
+      store<f64>(ACC, load<f64>(slot));
+      store<f64>(ACC, load<f64>(slot + nb), 8);
+      store<f64>(ACC, load<f64>(slot + 2 * nb), 16);
+      store<f64>(slot, 0);
+      store<f64>(slot + nb, 0);
+      store<f64>(slot + 2 * nb, 0);
+    }
+    if (lambda > 0) poissonEvents(gK0, gK1, iu, n, F, h, coef, lambda, hf(pe, P_PEXP), hf(pe, P_PW), <i32>hf(pe, P_PCH));
+    accV = load<f64>(ACC);
+    vN += accV;
+    cN += load<f64>(ACC, 8);
+    c2N += load<f64>(ACC, 16);
+  }
+  return finishNeuron(i, coef, v, c, c2, vN, cN, c2N, accV);
+}
+
+// Four Philox4x32-10 blocks at once on i32x4 (SoA: lane b = block of pair p0 + b). Words w of
+// the 4 blocks land in PX + 16 w. Bit-identical to philoxInto (same rounds, exact integer ops).
+const PX: usize = memory.data(64, 16);
+const PXB: usize = memory.data(64, 16);
+
+// @ts-ignore: decorator
+@inline
+function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): void {
+  let c0 = i32x4.add(i32x4.splat(<i32>p0), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+  let c1 = i32x4.splat(<i32>t);
+  let c2 = i32x4.splat(0);
+  let c3 = i32x4.splat(<i32>stream);
+  const m0 = i32x4.splat(<i32>0xd2511f53);
+  const m1 = i32x4.splat(<i32>0xcd9e8d57);
+  let ka = k0;
+  let kb = k1;
+  for (let r = 0; r < 10; r++) {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>ka));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>kb));
+    c1 = lo1;
+    c3 = lo0;
+    ka += 0x9e3779b9;
+    kb += 0xbb67ae85;
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  v128.store(out, c2, 32);
+  v128.store(out, c3, 48);
+}
+
+/** Normal of neuron 2(p0 + b) + odd from a philox4 output (words 2·odd, 2·odd + 1 of block b). */
+// @ts-ignore: decorator
+@inline
+function z4(out: usize, b: i32, odd: i32, stream: u32, i: u32, t: u32): f64 {
+  const lo = load<u32>(out + (<usize>(odd * 32 + b * 4)));
+  const hi = load<u32>(out + (<usize>(odd * 32 + 16 + b * 4)));
+  return normalFromWords(gK0, gK1, stream, i, t, lo, hi);
+}
+
+/**
+ * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
+ * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
+ * Expression order equals generalNeuron's, so results are bit-identical. The loop-invariant
+ * vectors are locals of fastLoop passed in, so V8 does not reload or re-splat them per
+ * iteration (research/perf-ceiling.md section 4, item 2).
+ */
+// @ts-ignore: decorator
+@inline
+function pairStep(
+  i: i32,
+  coef: usize,
+  EXACT: bool,
+  xI: v128,
+  xV: v128,
+  slot0: usize,
   Vp: usize,
   Ip: usize,
   I2p: usize,
   Rp: usize,
-  ring: usize,
-): void {
+  k1v: v128,
+  k2v: v128,
+  k3v: v128,
+  k4v: v128,
+  k5v: v128,
+  k6v: v128,
+  mu: v128,
+  vth: v128,
+  nv: v128,
+): i32 {
+  const off = <usize>i << 3;
+  const v = v128.load(Vp + off);
+  const c = v128.load(Ip + off);
+  const c2 = v128.load(I2p + off);
+  let vN: v128;
+  let cN: v128;
+  let c2N: v128;
+  if (EXACT) {
+    // k1 = vinf, k2 = eA, k3 = P21, k4 = P21b, k5 = eB, k6 = eB2
+    vN = f64x2.add(
+      f64x2.add(f64x2.add(f64x2.add(k1v, f64x2.mul(f64x2.sub(v, k1v), k2v)), f64x2.mul(f64x2.sub(c, mu), k3v)), f64x2.mul(c2, k4v)),
+      xV,
+    );
+    cN = f64x2.add(f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5v)), xI);
+    c2N = f64x2.mul(c2, k6v);
+  } else {
+    // k1 = h, k2 = -a, k3 = VL, k4 = h b, k5 = h b2
+    vN = f64x2.add(v, f64x2.mul(k1v, f64x2.add(f64x2.add(f64x2.mul(k2v, f64x2.sub(v, k3v)), c), c2)));
+    cN = f64x2.add(f64x2.sub(c, f64x2.mul(k4v, f64x2.sub(c, mu))), xI);
+    c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
+  }
+  let accV = f64x2.splat(0);
+  if (slot0 != 0) {
+    const nb = <usize>gN << 3;
+    const sp = slot0 + off;
+    accV = v128.load(sp);
+    vN = f64x2.add(vN, accV);
+    cN = f64x2.add(cN, v128.load(sp + nb));
+    c2N = f64x2.add(c2N, v128.load(sp + 2 * nb));
+    const zero = f64x2.splat(0);
+    v128.store(sp, zero);
+    v128.store(sp + nb, zero);
+    v128.store(sp + 2 * nb, zero);
+  }
+  const ru = v128.load(Rp + off);
+  const bad = f64x2.add(f64x2.add(f64x2.sub(vN, vN), f64x2.sub(cN, cN)), f64x2.sub(c2N, c2N));
+  const attn = v128.or(v128.or(f64x2.ge(vN, vth), f64x2.ge(v, vth)), v128.or(f64x2.gt(ru, nv), f64x2.ne(bad, bad)));
+  if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
+  v128.store(Vp + off, vN);
+  v128.store(Ip + off, cN);
+  v128.store(I2p + off, c2N);
+  return 0;
+}
+
+function pairSlow(i: i32, coef: usize, v: v128, c: v128, c2: v128, vN: v128, cN: v128, c2N: v128, accV: v128): i32 {
+  const st = finishNeuron(
+    i,
+    coef,
+    f64x2.extract_lane(v, 0),
+    f64x2.extract_lane(c, 0),
+    f64x2.extract_lane(c2, 0),
+    f64x2.extract_lane(vN, 0),
+    f64x2.extract_lane(cN, 0),
+    f64x2.extract_lane(c2N, 0),
+    f64x2.extract_lane(accV, 0),
+  );
+  if (st != 0) return st;
+  return finishNeuron(
+    i + 1,
+    coef,
+    f64x2.extract_lane(v, 1),
+    f64x2.extract_lane(c, 1),
+    f64x2.extract_lane(c2, 1),
+    f64x2.extract_lane(vN, 1),
+    f64x2.extract_lane(cN, 1),
+    f64x2.extract_lane(c2N, 1),
+    f64x2.extract_lane(accV, 1),
+  );
+}
+
+/**
+ * SIMD path for a homogeneous population with one fine step, no Poisson drive and no shared
+ * noise: 8 neurons per iteration (4 Philox blocks on i32x4 per normal stream, f64x2 updates),
+ * then pairs, then a lone neuron through the general path.
+ */
+// @ts-ignore: decorator
+@inline
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
+  const start = <i32>hf(pe, P_START);
+  const end = start + <i32>hf(pe, P_COUNT);
+  const coef = hp(pe, P_COEF);
+  let i = start;
+  let st = 0;
+  if (i & 1) {
+    st = generalNeuron(pe, 0);
+    if (st != 0) return st;
+    i++;
+  }
+  const nu = <u32>gStep;
+  const slot0 = gR > 0 ? gRing + <usize>(<i32>(gStep % <f64>gR)) * <usize>gN * 24 : 0;
+  const cI = hf(coef, C_CI);
+  const cVI = hf(coef, C_CVI);
+  const cVV = hf(coef, C_CVV);
+  const sem = hf(coef, C_SEM);
+  const zero = f64x2.splat(0);
+  const Vp = gVp;
+  const Ip = gIp;
+  const I2p = gI2p;
+  const Rp = gRp;
+  const mu = f64x2.splat(hf(coef, C_MU));
+  const vth = f64x2.splat(hf(coef, C_VTH));
+  const nv = f64x2.splat(gStep);
+  const h = gH;
+  const k1v = f64x2.splat(EXACT ? hf(coef, C_VINF) : h);
+  const k2v = f64x2.splat(EXACT ? hf(coef, C_EA) : -hf(coef, C_A));
+  const k3v = f64x2.splat(EXACT ? hf(coef, C_P21) : hf(coef, C_VL));
+  const k4v = f64x2.splat(EXACT ? hf(coef, C_P21B) : h * hf(coef, C_B));
+  const k5v = f64x2.splat(EXACT ? hf(coef, C_EB) : h * hf(coef, C_B2));
+  const k6v = f64x2.splat(EXACT ? hf(coef, C_EB2) : 0);
+  if (NOISY) {
+    for (; i + 8 <= end; i += 8) {
+      const p0 = <u32>i >>> 1;
+      philox4(p0, nu, S_NOISE, gK0, gK1, PX);
+      if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
+      for (let b = 0; b < 4; b++) {
+        const j = i + 2 * b;
+        const za = z4(PX, b, 0, S_NOISE, <u32>j, nu);
+        const zb = z4(PX, b, 1, S_NOISE, <u32>j + 1, nu);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const ya = z4(PXB, b, 0, S_NOISE2, <u32>j, nu);
+          const yb = z4(PXB, b, 1, S_NOISE2, <u32>j + 1, nu);
+          xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
+          xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
+        } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
+        st = pairStep(j, coef, EXACT, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
+        if (st != 0) return st;
+      }
+    }
+    for (; i + 1 < end; i += 2) {
+      const za = zAt(false, <u32>i, nu);
+      const zb = zAt(false, <u32>i + 1, nu);
+      let xI: v128;
+      let xV = zero;
+      if (EXACT) {
+        const ya = zAt(true, <u32>i, nu);
+        const yb = zAt(true, <u32>i + 1, nu);
+        xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
+        xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
+      } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
+      st = pairStep(i, coef, EXACT, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
+      if (st != 0) return st;
+    }
+  } else {
+    for (; i + 1 < end; i += 2) {
+      st = pairStep(i, coef, EXACT, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
+      if (st != 0) return st;
+    }
+  }
+  if (i < end) st = generalNeuron(pe, i - start);
+  return st;
+}
+
+function fastExactNoisy(pe: usize): i32 {
+  return fastLoop(pe, true, true);
+}
+function fastExactQuiet(pe: usize): i32 {
+  return fastLoop(pe, true, false);
+}
+function fastEmNoisy(pe: usize): i32 {
+  return fastLoop(pe, false, true);
+}
+function fastEmQuiet(pe: usize): i32 {
+  return fastLoop(pe, false, false);
+}
+
+function fastPop(pe: usize): i32 {
+  const noisy = hf(pe, P_NOISE) != 0;
+  if (gExact) return noisy ? fastExactNoisy(pe) : fastExactQuiet(pe);
+  return noisy ? fastEmNoisy(pe) : fastEmQuiet(pe);
+}
+
+/**
+ * Advances the network described by the header at `hdr` by up to `nSteps` steps. Stops early
+ * (before a step) when the spike record buffer could overflow; the steps done are written to
+ * the header (H_DONE) and the facade drains the records and calls again. Returns a status code;
+ * on failure the header holds the records and step reached so far.
+ */
+export function lifRun(hdr: usize, nSteps: i32): i32 {
+  gHdr = hdr;
+  gN = <i32>hf(hdr, H_N);
+  const nPop = <i32>hf(hdr, H_NPOP);
+  const nProj = <i32>hf(hdr, H_NPROJ);
+  const popT = hp(hdr, H_POP);
+  const projT = hp(hdr, H_PROJ);
+  gVp = hp(hdr, H_V);
+  gIp = hp(hdr, H_I);
+  gI2p = hp(hdr, H_I2);
+  gRp = hp(hdr, H_REF);
+  gRing = hp(hdr, H_RING);
+  gR = <i32>hf(hdr, H_R);
+  gRecN = hp(hdr, H_REC_N);
+  gRecS = hp(hdr, H_REC_S);
+  gRecO = hp(hdr, H_REC_O);
+  gRecA = hp(hdr, H_REC_A);
+  const cap = <i32>hf(hdr, H_REC_CAP);
+  gCount = <i32>hf(hdr, H_REC_COUNT);
+  gStep = hf(hdr, H_STEP);
+  gK0 = <u32>hf(hdr, H_K0);
+  gK1 = <u32>hf(hdr, H_K1);
+  gH = hf(hdr, H_H);
+  gF = <i32>hf(hdr, H_F);
+  gExact = hf(hdr, H_INTEG) != 0;
+  gRule = <i32>hf(hdr, H_RULE);
+  const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
+  cP0 = -1;
+  cP1 = -1;
+  let done = 0;
+  let st = 0;
+  for (; done < nSteps; done++) {
+    if (gCount + gN > cap) break;
+    const first = gCount;
+    const n = gStep;
+    for (let p = 0; p < nPop; p++) {
+      const pe = popT + (<usize>(p * P_SIZE) << 3);
+      const cnt = <i32>hf(pe, P_COUNT);
+      const shared = hf(pe, P_SSH) != 0;
+      if (hf(pe, P_NOISE) != 0 && shared) {
+        const shp = hp(pe, P_SHPTR);
+        const sSh = hf(pe, P_SSH);
+        const pidx = <u32>hf(pe, P_INDEX);
+        for (let j = 0; j < gF; j++) {
+          const t = <u32>(n * <f64>gF + <f64>j);
+          store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
+          if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
+        }
+      }
+      if (fastOk && hp(pe, P_STRIDE) == 0 && !shared && hf(pe, P_PLAMBDA) == 0) st = fastPop(pe);
+      else {
+        for (let q = 0; q < cnt; q++) {
+          st = generalNeuron(pe, q);
+          if (st != 0) break;
+        }
+      }
+      if (st != 0) break;
+    }
+    if (st != 0) break;
+    // 3. propagation of this step's spikes.
+    if (nProj > 0) {
+      for (let s = first; s < gCount; s++) {
+        const j = load<i32>(gRecN + (<usize>s << 2));
+        const sst = <f64>load<u32>(gRecS + (<usize>s << 2));
+        const so = load<f64>(gRecO + (<usize>s << 3));
+        for (let pj = 0; pj < nProj; pj++) {
+          const je = projT + (<usize>(pj * J_SIZE) << 3);
+          const pre = <i32>hf(je, J_PRE);
+          if (j < pre || j >= pre + <i32>hf(je, J_NPRE)) continue;
+          deliver(je, j - pre, sst, so, popT);
+        }
+      }
+    }
+    gStep = n + 1;
+  }
+  hs(hdr, H_REC_COUNT, <f64>gCount);
+  hs(hdr, H_STEP, gStep);
+  hs(hdr, H_DONE, <f64>done);
+  return st;
+}
+
+/** Delivers one presynaptic spike (row `row` of projection `je`) emitted during the current step. */
+function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void {
+  const n = gStep;
+  const h = gH;
+  const N = gN;
   const post = <i32>hf(je, J_POST);
   const tp = <i32>hf(je, J_POP);
   const pe = popT + (<usize>(tp * P_SIZE) << 3);
@@ -523,20 +830,20 @@ function deliver(
     kInt += 1;
     fr -= 1.0;
   }
-  const direct = kInt + fr <= n + 1;
+  const a0 = kInt + fr;
+  const direct = a0 <= n + 1;
   // Direct: contribution at t_{n+1}, r = (n+1) - a steps after the arrival. Ring: slot of the
   // step e containing the arrival (e = kInt when fr > 0, else kInt - 1), r = e + 1 - a.
   let r: f64;
-  let slotBase: usize = 0;
-  if (direct) r = n + 1 - kInt - fr;
+  let base: usize = 0;
+  if (direct) r = n + 1 - a0;
   else {
     const e = fr > 0 ? kInt : kInt - 1;
     r = fr > 0 ? 1.0 - fr : 0.0;
-    slotBase = ring + <usize>(<i32>(e % <f64>R)) * <usize>N * 24;
+    base = gRing + <usize>(<i32>(e % <f64>gR)) * <usize>N * 24;
   }
-  const a0 = kInt + fr;
-  const r0 = <i32>load<i32>(rowp + (<usize>row << 2));
-  const r1 = <i32>load<i32>(rowp + (<usize>(row + 1) << 2));
+  const r0 = load<i32>(rowp + (<usize>row << 2));
+  const r1 = load<i32>(rowp + (<usize>(row + 1) << 2));
   // Homogeneous target population: the exponential factors are the same for every synapse.
   let fV = 0.0;
   let fI = 1.0;
@@ -547,7 +854,24 @@ function deliver(
     fV = gResp(a, b, r * h);
     fI = Math.exp(-b * r * h);
   }
-  const chOff: usize = ch == 0 ? 8 : 16;
+  const Ic = ch == 0 ? gIp : gI2p;
+  const nb = <usize>N << 3;
+  const ringI = base + (ch == 0 ? nb : 2 * nb);
+  if (direct && r == 0) {
+    // Arrival exactly at t_{n+1} (grid spikes without delay): a plain jump of the current.
+    if (wp == 0) {
+      for (let s = r0; s < r1; s++) {
+        const p = Ic + (<usize>(load<i32>(colp + (<usize>s << 2)) + post) << 3);
+        store<f64>(p, load<f64>(p) + ws);
+      }
+    } else {
+      for (let s = r0; s < r1; s++) {
+        const p = Ic + (<usize>(load<i32>(colp + (<usize>s << 2)) + post) << 3);
+        store<f64>(p, load<f64>(p) + load<f64>(wp + (<usize>s << 3)));
+      }
+    }
+    return;
+  }
   for (let s = r0; s < r1; s++) {
     const tgt = load<i32>(colp + (<usize>s << 2)) + post;
     const J = wp != 0 ? load<f64>(wp + (<usize>s << 3)) : ws;
@@ -563,13 +887,11 @@ function deliver(
     const off = <usize>tgt << 3;
     if (direct) {
       // Refractory target: V is held, only the current jumps.
-      if (dV != 0 && load<f64>(Rp + off) <= a0) store<f64>(Vp + off, load<f64>(Vp + off) + dV);
-      if (ch == 0) store<f64>(Ip + off, load<f64>(Ip + off) + dI);
-      else store<f64>(I2p + off, load<f64>(I2p + off) + dI);
+      if (dV != 0 && load<f64>(gRp + off) <= a0) store<f64>(gVp + off, load<f64>(gVp + off) + dV);
+      store<f64>(Ic + off, load<f64>(Ic + off) + dI);
     } else {
-      const sp = slotBase + <usize>tgt * 24;
-      store<f64>(sp, load<f64>(sp) + dV);
-      store<f64>(sp + chOff, load<f64>(sp + chOff) + dI);
+      store<f64>(base + off, load<f64>(base + off) + dV);
+      store<f64>(ringI + off, load<f64>(ringI + off) + dI);
     }
   }
 }

@@ -36,3 +36,4 @@ export {
   type PerNeuron,
 } from './network.js';
 export { type LifPropagator, lifCurrentResponse, lifPropagator, lifVoltageAt } from './propagator.js';
+export { type LifReferenceParams, lifReferenceRun } from './reference.js';

@@ -31,7 +31,8 @@ export const H = {
   INTEG: 22,
   RULE: 23,
   DONE: 24,
-  SIZE: 25,
+  FAST: 25,
+  SIZE: 26,
 } as const;
 
 /** @internal population table entry */

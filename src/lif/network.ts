@@ -8,6 +8,7 @@ import { kernel } from '../kernel/load.js';
 import { KernelObject, type Region } from '../kernel/region.js';
 import { checkStatus } from '../kernel/status.js';
 import {
+  checkBoolean,
   checkChoice,
   checkFinite,
   checkInteger,
@@ -161,6 +162,13 @@ export interface LifNetworkOptions {
   noise?: { fineSteps?: number };
   /** Spike record buffer (records per kernel call); at least the number of neurons. @default max(4096, N) */
   spikeBufferSize?: number;
+  /**
+   * Use the SIMD path (two neurons per f64x2 lane pair, one Philox block per pair) for
+   * homogeneous populations without Poisson drive or shared noise, when `fineSteps` is 1.
+   * Results are bit-identical either way (tested); `false` is for testing.
+   * @default true
+   */
+  fastPath?: boolean;
 }
 
 /** A spike record (copies). Spike time = (step + offset)·dt. */
@@ -412,6 +420,7 @@ export class LifNetwork extends KernelObject {
   readonly #stateMons: LifStateMonitor[] = [];
   readonly #rateMons: LifRateMonitor[] = [];
   readonly #bufferOpt: number | undefined;
+  readonly #fast: boolean;
   #n = 0;
   #built = false;
   #hdr!: Region;
@@ -438,6 +447,7 @@ export class LifNetwork extends KernelObject {
     } else this.key = o.trial === undefined ? this.#seedKey : trialKey(seed, o.trial);
     const noise = checkOptions('noise', o.noise);
     this.fineSteps = checkInteger('noise.fineSteps', noise.fineSteps ?? 1, 1, 1 << 20);
+    this.#fast = o.fastPath === undefined ? true : checkBoolean('fastPath', o.fastPath);
     this.#bufferOpt = o.spikeBufferSize === undefined ? undefined : checkInteger('spikeBufferSize', o.spikeBufferSize, 1, 1 << 26);
   }
 
@@ -780,6 +790,7 @@ export class LifNetwork extends KernelObject {
     hd[H.F] = F;
     hd[H.INTEG] = exact ? 1 : 0;
     hd[H.RULE] = lifSpikeRules[this.spikeRule].id;
+    hd[H.FAST] = this.#fast ? 1 : 0;
     this.#counts = new Float64Array(N);
     this.#built = true;
     for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);

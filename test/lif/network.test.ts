@@ -53,6 +53,17 @@ describe('reproducibility', () => {
     n.dispose();
   });
 
+  test.each(['euler-maruyama', 'exact'] as const)('%s: the SIMD path equals the general path bit for bit', (integrator) => {
+    const fp = (fastPath: boolean) => {
+      const n = new LifNetwork({ dt: 0.1, integrator, spikeRule: 'hermite', seed: 1, fastPath });
+      n.addPopulation('p', 301, { v0: { uniform: [0, 1] }, tRef: 0.55 });
+      n.addPopulation('q', 37, { v0: { uniform: [0, 1] }, sigma: 0 });
+      n.connect('p', 'q', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01, delay: 0.33 });
+      return run(n, [100]);
+    };
+    expect(fp(true)).toBe(fp(false));
+  });
+
   test('snapshot()/restore() continues bit for bit (state, delay ring, RNG counters)', () => {
     const net = recurrent();
     net.run(60);

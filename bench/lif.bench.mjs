@@ -1,0 +1,85 @@
+// LIF engine throughput, measured in ONE run:
+//  (a) uncoupled noisy LIF (seed units, S1 parameters: g_L 0.05/ms, τ_s 5 ms, μ 0.055, σ 0.02,
+//      h 0.1 ms, ≈ 20 Hz), 10^4 and 10^6 neurons: neuron-steps/s of the WASM kernel
+//      (LifNetwork, Euler–Maruyama + linear rule, and exact + linear) vs the plain TypeScript
+//      implementation of the same loop (src/lif/reference.ts: same RNG, same arithmetic);
+//  (b) CUBA (Brian2 example), 1 s at dt = 0.1 ms: wall time of run(1000) (build excluded), median
+//      of 5 fresh networks after a warm-up;
+//  (c) kernel memory per neuron and per synapse.
+// The machine is shared: numbers are noisy (see docs/lif.md). Last line: JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as nd from '../dist/index.js';
+import { runSuite } from './util.mjs';
+
+await nd.init();
+const S1 = { gL: 0.05, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 };
+const h = 0.1;
+let sink = 0;
+const out = { noisy: {}, cuba: {}, memory: {} };
+
+for (const [N, steps, tsSteps] of [
+  [10_000, 100, 10],
+  [1_000_000, 10, 1],
+]) {
+  const nets = {};
+  for (const integrator of ['euler-maruyama', 'exact']) {
+    const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1 });
+    net.addPopulation('p', N, { tauMem: 1 / S1.gL, mu: S1.mu, sigma: S1.sigma, v0: { uniform: [0, 1] } });
+    net.run(h * 20); // warm-up: V8 tiers WASM up between calls, not within one
+    nets[integrator] = net;
+  }
+  const key = nd.seedToKey(1);
+  const v = Float64Array.from({ length: N }, (_, k) => (k % 997) / 997);
+  const i = new Float64Array(N).fill(S1.mu);
+  let tsStep = 0;
+  const rows = await runSuite(
+    `uncoupled noisy LIF, N = ${N} (neuron-steps/s)`,
+    {
+      'wasm euler-maruyama + linear': { units: N * steps, fn: () => (sink += nets['euler-maruyama'].run(h * steps)) },
+      'wasm exact + linear': { units: N * steps, fn: () => (sink += nets.exact.run(h * steps)) },
+      'plain TS euler-maruyama + linear': {
+        units: N * tsSteps,
+        fn: () => {
+          sink += nd.lifReferenceRun(v, i, S1, h, key, tsStep, tsSteps);
+          tsStep += tsSteps;
+        },
+      },
+    },
+    'plain TS euler-maruyama + linear',
+    { minSamples: 5, maxTime: N > 1e5 ? 4 : 3 },
+  );
+  out.noisy[N] = Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, Math.round(r.perSecond)]));
+  out.noisy[N].ratioWasmEmVsTs = rows['wasm euler-maruyama + linear'].perSecond / rows['plain TS euler-maruyama + linear'].perSecond;
+  const rate = nets['euler-maruyama'].spikeCount / N / (nets['euler-maruyama'].time / 1000);
+  out.noisy[N].rateHz = rate;
+  out.memory[`noisy${N}`] = nets['euler-maruyama'].memory();
+  for (const n of Object.values(nets)) n.dispose();
+}
+
+// (b) CUBA
+{
+  const warm = nd.createLifCuba({ seed: 99 });
+  warm.run(200);
+  warm.dispose();
+  const times = [];
+  const rates = [];
+  let mem;
+  for (let s = 1; s <= 5; s++) {
+    const net = nd.createLifCuba({ seed: s });
+    net.build();
+    const t0 = performance.now();
+    net.run(1000);
+    times.push((performance.now() - t0) / 1000);
+    rates.push(net.spikeCount / 4000);
+    mem = net.memory();
+    net.dispose();
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  out.cuba = { wallSeconds: sorted[2], minSeconds: sorted[0], maxSeconds: sorted[4], rateHz: rates };
+  out.memory.cuba = mem;
+  console.log(`\nCUBA 4000 neurons, 1 s at dt 0.1 ms: median ${sorted[2].toFixed(3)} s (min ${sorted[0].toFixed(3)}, max ${sorted[4].toFixed(3)}), rates ${rates.map((r) => r.toFixed(2)).join(' ')} Hz`);
+  console.log(`memory: ${mem.stateBytesPerNeuron} B/neuron state, ${mem.synapseBytesPerSynapse.toFixed(2)} B/synapse (${mem.synapses} synapses)`);
+}
+mkdirSync('out/lif', { recursive: true });
+writeFileSync('out/lif/bench.json', JSON.stringify(out, null, 1));
+console.log(JSON.stringify({ ...out, sink: sink !== 0 }));
