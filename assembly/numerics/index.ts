@@ -196,7 +196,8 @@ export function numLifRun(
           const theta = f64At(scratch, q * 3 + 1);
           const rem = (1.0 - theta) * h;
           const fac = rule == 0 ? 1.0 : Math.exp(-rem / tau);
-          const kv = rule != 0 && exact ? kernelK(rem, gL, tau) : 0.0;
+          // V feels the jump from t* on: K(rem) exactly, or rem to first order under EM.
+          const kv = rule == 0 ? 0.0 : exact ? kernelK(rem, gL, tau) : rem;
           const col = jt + (<usize>(j * n) << 3);
           for (let i = 0; i < n; i++) {
             const w = f64At(col, i);

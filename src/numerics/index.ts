@@ -7,6 +7,22 @@
  * @packageDocumentation
  */
 
+export {
+  type ConvergenceLevel,
+  type ConvergenceLevelRow,
+  type ConvergenceOptions,
+  type ConvergenceOrders,
+  type ConvergenceParams,
+  type ConvergenceResult,
+  type ConvergenceTrialRow,
+  convergenceStudy,
+  convergenceTrial,
+  DEFAULT_SCHEMES,
+  type LabScheme,
+  mergeConvergenceShards,
+  schemeName,
+  summariseConvergence,
+} from './convergence.js';
 export { type LyapunovOptions, type LyapunovTrial, lyapunovTrial } from './lyapunov.js';
 export {
   CoupledNoise,

@@ -14,6 +14,7 @@
 import { ValidationError } from '../kernel/errors.js';
 import { checkInteger, checkOptions, checkPositive, checkRange } from '../kernel/validate.js';
 import { type Key, type Seed, trialKey } from '../rng/index.js';
+import { ThresholdFluxAccumulator } from '../stats/crossing.js';
 import { type LabIntegrator, type LabRule, type LifLabNetwork, LifLabSimulation, resolveLabNetwork } from './sim.js';
 
 /** Options of {@link lyapunovTrial}. */
@@ -37,7 +38,7 @@ export interface LyapunovOptions {
   tangents?: number;
   /** Initial separation of the finite-difference replica (in V). @default 1e-8 */
   fdEpsilon?: number;
-  /** Steps between finite-difference renormalisations and state samples. @default 10 */
+  /** Steps between finite-difference renormalisations, QR steps and state samples. @default 10 */
   every?: number;
   /** Strip width w below V_th for the flux formula. @default 0.02 */
   stripWidth?: number;
@@ -51,6 +52,8 @@ export interface LyapunovTrial {
   vExponent: number[];
   /** Per layer, the flux formula from state samples (pooled over the layer's neurons). */
   fluxFormula: number[];
+  /** Per layer, the threshold-flux (Rice) rate from the same samples (Hz). */
+  fluxRateHz: number[];
   /** Per layer, mean λ_V over the layer's neurons. */
   vExponentLayer: number[];
   /** Finite-difference top exponent of the whole state (same noise, renormalised). */
@@ -98,7 +101,6 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
     const burnSteps = Math.round(burnIn / h);
     const steps = Math.round(T / h);
     const { gL, vTh, vReset, vL } = net;
-    const iTh = gL * (vTh - vL);
     const gd = gL * (vTh - vReset);
     // Burn-in: both replicas identical.
     sim.accumulate = false;
@@ -117,20 +119,14 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
     let fdLog = 0;
     const fdN = new Float64Array(n);
     let fdTime = 0;
-    const fluxSum = new Float64Array(net.layers);
-    const fluxCount = new Float64Array(net.layers);
+    const flux = Array.from({ length: net.layers }, () => new ThresholdFluxAccumulator({ gL, vL, vTh, vReset, width: w }));
     let seen = 0;
     for (let done = 0; done < steps; done += every) {
       const m = Math.min(every, steps - done);
       sim.advance(m);
       const s = sim.state;
       // Flux formula samples (replica 0).
-      for (let i = 0; i < n; i++) {
-        const l = net.layer[i];
-        fluxCount[l]++;
-        const a = s.I[i] - iTh;
-        if (s.V[i] >= vTh - w && s.V[i] < vTh && a > 0) fluxSum[l] += a * Math.log1p(gd / a);
-      }
+      for (let i = 0; i < n; i++) flux[net.layer[i]].add(s.V[i], s.I[i]);
       // Finite differences: renormalise when both replicas fired the same spikes in this chunk.
       const sp = sim.spikes(seen);
       const c0 = new Int32Array(n);
@@ -190,7 +186,8 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
     return {
       spectrum: spec,
       vExponent: vExp,
-      fluxFormula: Array.from(fluxSum, (s, l) => -gL + s / (w * fluxCount[l])),
+      fluxFormula: flux.map((f) => f.lyapunov()),
+      fluxRateHz: flux.map((f) => 1000 * f.rate()),
       vExponentLayer: layerMean(vExp),
       fdTop: fdLog / fdTime,
       fdNeuron: uncoupled ? Array.from(fdN, (x) => x / fdTime) : [],

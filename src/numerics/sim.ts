@@ -255,7 +255,7 @@ export class LifLabSimulation extends KernelObject {
   readonly #out: Region;
   readonly #scratch: Region;
   readonly #tan: Region | null;
-  readonly #noise: CoupledNoise;
+  #noise: CoupledNoise | null = null;
   #neuron: number[] = [];
   #time: number[] = [];
   #A: number[] = [];
@@ -306,7 +306,6 @@ export class LifLabSimulation extends KernelObject {
     this.#out = this.allocate(16, 'numerics.out');
     this.#scratch = this.allocate(3 * n * 8, 'numerics.scratch');
     this.#tan = this.tangents ? this.allocate(this.tangents * 2 * n * 8, 'numerics.tangent') : null;
-    this.#noise = this.adopt(new CoupledNoise(this.key, n, this.chunk * ratio));
     this.logGrowth = new Float64Array(this.tangents);
 
     const exact = this.integrator === 'exact';
@@ -445,6 +444,7 @@ export class LifLabSimulation extends KernelObject {
       let zPtr: number;
       if (noise) zPtr = noise.ptr + done * r * n * 8;
       else {
+        if (!this.#noise) this.#noise = this.adopt(new CoupledNoise(this.key, n, this.chunk * r));
         this.#noise.fill(this.step * r, m * r);
         zPtr = this.#noise.ptr;
       }

@@ -102,44 +102,113 @@ export interface ThresholdParams {
   width: number;
 }
 
-function strip(V: ArrayLike<number>, I: ArrayLike<number>, p: ThresholdParams) {
+/**
+ * Streaming threshold-flux accumulator: feed state samples (V, I) of a stationary neuron taken at
+ * equally spaced times; it keeps, for the strips [V_th − w, V_th) and [V_th − w/2, V_th),
+ * Σ V̇ (signed velocity V̇ = −g_L(V − V_L) + I), Σ A⁺ and Σ A⁺ ln s(A) with A = I − I_th.
+ */
+export class ThresholdFluxAccumulator {
+  readonly #gL: number;
+  readonly #vL: number;
+  readonly #vTh: number;
+  readonly #iTh: number;
+  readonly #gd: number;
+  readonly #w: number;
+  /** [strip w, strip w/2] × [ΣV̇, ΣA⁺, ΣA⁺ ln s(A)]. */
+  readonly sums = new Float64Array(6);
+  /** Samples seen. */
+  count = 0;
+
+  constructor(p: ThresholdParams) {
+    this.#gL = checkPositive('params.gL', p.gL, '1/ms');
+    this.#vL = checkFinite('params.vL', p.vL ?? 0);
+    this.#vTh = checkFinite('params.vTh', p.vTh);
+    this.#w = checkPositive('params.width', p.width);
+    const vR = p.vReset === undefined ? this.#vTh - 1 : checkFinite('params.vReset', p.vReset);
+    if (!(vR < this.#vTh)) throw new ValidationError('params.vReset', `a value < vTh = ${this.#vTh}`, vR);
+    if (!(this.#w < this.#vTh - vR)) throw new ValidationError('params.width', `a width < vTh − vReset = ${this.#vTh - vR}`, this.#w);
+    this.#iTh = this.#gL * (this.#vTh - this.#vL);
+    this.#gd = this.#gL * (this.#vTh - vR);
+  }
+
+  /** Adds one sample. */
+  add(V: number, I: number): void {
+    this.count++;
+    if (!(V >= this.#vTh - this.#w && V < this.#vTh)) return;
+    const vd = -this.#gL * (V - this.#vL) + I;
+    const a = I - this.#iTh;
+    const ap = a > 0 ? a : 0;
+    const ls = a > 0 ? a * Math.log1p(this.#gd / a) : 0;
+    const s = this.sums;
+    s[0] += vd;
+    s[1] += ap;
+    s[2] += ls;
+    if (V >= this.#vTh - this.#w / 2) {
+      s[3] += vd;
+      s[4] += ap;
+      s[5] += ls;
+    }
+  }
+
+  /** Adds the sums of another accumulator with the same parameters. */
+  merge(o: ThresholdFluxAccumulator): void {
+    for (let k = 0; k < 6; k++) this.sums[k] += o.sums[k];
+    this.count += o.count;
+  }
+
+  /**
+   * Rate ν (1/ms): net flux through the strip, (1/w) E[V̇ 1{V ∈ strip}]. For a stationary neuron
+   * every level between V_r and V_th is crossed net once per interspike interval, so this is ν
+   * for any strip width; as w → 0 it is the Rice integral ∫ a⁺ p(V_th, I_th + a) da.
+   */
+  rate(): number {
+    return this.sums[0] / (this.#w * this.count);
+  }
+
+  /**
+   * λ_V = −g_L + ν E_Palm[ln s(A)], with ν from {@link ThresholdFluxAccumulator.rate} and the Palm
+   * law of A taken as the A⁺-weighted law of I − I_th in the strip (its bias is O(w); removed to
+   * first order by Richardson extrapolation over the strips w and w/2 unless `extrapolate` is false).
+   */
+  lyapunov(extrapolate = true): number {
+    const s = this.sums;
+    const nu = this.rate();
+    const e1 = s[2] / s[1];
+    const e2 = s[5] / s[4];
+    return -this.#gL + nu * (extrapolate && s[4] > 0 ? 2 * e2 - e1 : e1);
+  }
+}
+
+function accumulate(V: ArrayLike<number>, I: ArrayLike<number>, p: ThresholdParams): ThresholdFluxAccumulator {
   const v = checkFiniteArray('V', V);
   const c = checkFiniteArray('I', I, v.length);
-  const gL = checkPositive('params.gL', p.gL, '1/ms');
-  const vL = checkFinite('params.vL', p.vL ?? 0);
-  const vTh = checkFinite('params.vTh', p.vTh);
-  const w = checkPositive('params.width', p.width);
-  return { v, c, gL, iTh: gL * (vTh - vL), vTh, w };
+  const acc = new ThresholdFluxAccumulator(p);
+  for (let k = 0; k < v.length; k++) acc.add(v[k], c[k]);
+  return acc;
 }
 
 /**
- * Rice (threshold-flux) estimate of the firing rate from state samples (V, I) of a stationary
- * neuron: ν ≈ (1/w) E[(I − I_th)⁺ 1{V_th − w ≤ V < V_th}] (1/ms), i.e. p(V_th, ·) approximated
- * by the density of the strip [V_th − w, V_th). Bias O(w). Multiply by 1000 for Hz.
+ * Rice (threshold-flux) estimate of the firing rate (1/ms) from state samples (V, I) of a
+ * stationary neuron taken at equally spaced times: the net flux (1/w) E[V̇ 1{V_th − w ≤ V < V_th}],
+ * V̇ = −g_L(V − V_L) + I (see {@link ThresholdFluxAccumulator.rate}). Multiply by 1000 for Hz.
  */
 export function riceRate(V: ArrayLike<number>, I: ArrayLike<number>, params: ThresholdParams): number {
-  const { v, c, iTh, vTh, w } = strip(V, I, params);
-  let s = 0;
-  for (let k = 0; k < v.length; k++) if (v[k] >= vTh - w && v[k] < vTh && c[k] > iTh) s += c[k] - iTh;
-  return v.length ? s / (w * v.length) : Number.NaN;
+  return accumulate(V, I, params).rate();
 }
 
 /**
- * The "threshold flux × log saltation" Lyapunov formula evaluated from state samples:
- * λ_V = −g_L + ∫_0^∞ ln(1 + g_L Δ/a) a p(V_th, I_th + a) da, Δ = V_th − V_r, with the threshold
- * density estimated on the strip [V_th − w, V_th) as in {@link riceRate}. Returns 1/ms.
+ * The "threshold flux × log saltation" Lyapunov formula from state samples:
+ * λ_V = −g_L + ν E_Palm[ln(1 + g_L Δ/A)], Δ = V_th − V_r (1/ms); see
+ * {@link ThresholdFluxAccumulator.lyapunov}.
  */
-export function fluxLyapunov(V: ArrayLike<number>, I: ArrayLike<number>, params: ThresholdParams): number {
-  const { v, c, gL, iTh, vTh, w } = strip(V, I, params);
-  const vR = checkFinite('params.vReset', params.vReset);
-  if (!(vR < vTh)) throw new ValidationError('params.vReset', `a value < vTh = ${vTh}`, vR);
-  const gd = gL * (vTh - vR);
-  let s = 0;
-  for (let k = 0; k < v.length; k++) {
-    const a = c[k] - iTh;
-    if (v[k] >= vTh - w && v[k] < vTh && a > 0) s += a * Math.log1p(gd / a);
-  }
-  return -gL + (v.length ? s / (w * v.length) : Number.NaN);
+export function fluxLyapunov(
+  V: ArrayLike<number>,
+  I: ArrayLike<number>,
+  params: ThresholdParams,
+  o: { extrapolate?: boolean } = {},
+): number {
+  if (params?.vReset === undefined) throw new ValidationError('params.vReset', 'a finite number', undefined);
+  return accumulate(V, I, params).lyapunov(o.extrapolate ?? true);
 }
 
 /** Saltation factor s(A) = 1 + g_L (V_th − V_r)/A of a reset at crossing speed A > 0. */

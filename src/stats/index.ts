@@ -16,6 +16,7 @@ export {
   palmDensity,
   riceRate,
   saltationFactor,
+  ThresholdFluxAccumulator,
   type ThresholdParams,
 } from './crossing.js';
 export {

@@ -19,7 +19,7 @@ import {
   studentTQuantile,
   ValidationError,
 } from '../../src/index.js';
-import { erf, normalCdf, normalPdf } from '../../src/stats/special.js';
+import { erf, normalCdf } from '../../src/stats/special.js';
 
 /** Small deterministic generator for test data (mulberry32 + Box–Muller). */
 function rng(seed: number) {
@@ -211,27 +211,21 @@ describe('crossing speeds and threshold flux', () => {
     const k = 10; // centre 1.05
     expect(d.density[k]).toBeCloseTo(1.05 * Math.exp(-(1.05 ** 2) / 2), 1);
   });
-  test('Rice rate and flux Lyapunov on independent Gaussian (V, I) samples (closed forms)', () => {
-    const gen = rng(13);
-    const n = 400000;
-    const V = new Float64Array(n);
-    const I = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      V[k] = 0.8 + 0.2 * gen.z();
-      I[k] = 0.05 + 0.02 * gen.z();
-    }
-    const p = { gL: 0.05, vTh: 1, vReset: 0, width: 0.02 };
-    // ν = p_V(V_th) E[(I − I_th)⁺], I_th = 0.05: E[X⁺] = s φ(0) for X ~ N(0, s²).
-    const exact = (normalPdf((1 - 0.8) / 0.2) / 0.2) * 0.02 * normalPdf(0);
-    expect(riceRate(V, I, p) / exact).toBeGreaterThan(0.93);
-    expect(riceRate(V, I, p) / exact).toBeLessThan(1.07);
-    // λ = −g_L + p_V(V_th) E[X ln(1 + g_L/X) 1{X > 0}]: quadrature of the same integral.
-    let q = 0;
-    const da = 1e-5;
-    for (let a = da / 2; a < 0.2; a += da) q += a * Math.log1p(0.05 / a) * (normalPdf(a / 0.02) / 0.02) * da;
-    const lam = -0.05 + (normalPdf(1) / 0.2) * q;
-    expect(Math.abs(fluxLyapunov(V, I, p) - lam)).toBeLessThan(0.08 * Math.abs(lam + 0.05));
+  test('Rice rate and flux Lyapunov on the σ = 0 periodic orbit (closed forms ν = 1/T*, λ_V = 0)', () => {
+    // V(t) = V∞(1 − e^{−g_L t}) on [0, T*), I = μ constant, sampled at equally spaced times.
+    const gL = 0.05;
+    const mu = 0.055;
+    const vInf = mu / gL;
+    const Tstar = Math.log(vInf / (vInf - 1)) / gL;
+    const m = 2_000_000;
+    const V = new Float64Array(m);
+    const I = new Float64Array(m).fill(mu);
+    for (let k = 0; k < m; k++) V[k] = vInf * (1 - Math.exp(-gL * ((k + 0.5) / m) * Tstar));
+    const p = { gL, vTh: 1, vReset: 0, width: 0.02 };
+    expect(riceRate(V, I, p) * Tstar).toBeCloseTo(1, 4);
+    expect(Math.abs(fluxLyapunov(V, I, p))).toBeLessThan(1e-6);
     expect(() => riceRate(V, I.subarray(1), p)).toThrow(/I.length/);
+    expect(() => fluxLyapunov(V, I, { gL, vTh: 1, width: 0.02 })).toThrow(/vReset/);
   });
 });
 
