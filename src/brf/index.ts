@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './data.js';
+export * from './landscape.js';
 export * from './model.js';
 export * from './neuron.js';
 export * from './reference.js';

@@ -319,8 +319,15 @@ export class BrfTrainer extends KernelObject {
           for (let i = 0; i < grad.length; i++) grad[i] *= c;
         }
         this.step++;
-        const bc1 = 1 - b1 ** this.step;
-        const bc2 = 1 - b2 ** this.step;
+        // β^step by repeated multiplication: Math.pow is not guaranteed identical across engines
+        let p1 = 1;
+        let p2 = 1;
+        for (let k = 0; k < this.step; k++) {
+          p1 *= b1;
+          p2 *= b2;
+        }
+        const bc1 = 1 - p1;
+        const bc2 = 1 - p2;
         const p = this.params;
         const m = this.#m;
         const v = this.#v;

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+
+// Examples run against the built package (dist/), with arguments that keep them short here.
+const run = (args: string[]) => {
+  const r = spawnSync('node', args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+};
+
+describe('brf examples', () => {
+  test('brf-smnist.mjs prints {model, epochs, testAccuracy, secondsPerEpoch}', () => {
+    const j = run([
+      'examples/node/brf-smnist.mjs',
+      '--quick',
+      '--train',
+      '96',
+      '--test',
+      '32',
+      '--epochs',
+      '1',
+      '--hidden',
+      '16',
+      '--model',
+      'alif',
+    ]);
+    expect(Object.keys(j)).toEqual(['model', 'epochs', 'testAccuracy', 'secondsPerEpoch']);
+    expect(j.model).toBe('alif');
+    expect(j.epochs).toBe(1);
+    expect(j.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(j.testAccuracy).toBeLessThanOrEqual(1);
+    expect(j.secondsPerEpoch).toBeGreaterThan(0);
+  });
+  test('brf-landscape.mjs writes the SVGs; the radius-1 contour is p(ω)', () => {
+    const j = run([
+      'examples/node/brf-landscape.mjs',
+      '--quick',
+      '--hidden',
+      '8',
+      '--train',
+      '32',
+      '--eval',
+      '16',
+      '--epochs',
+      '1',
+      '--grid',
+      '3',
+      '--models',
+      'brf,alif',
+    ]);
+    expect(j.boundaryMaxDeviation).toBeLessThan(1e-9);
+    for (const f of j.files) expect(existsSync(f)).toBe(true);
+    for (const m of ['brf', 'alif']) expect(Number.isFinite(j.models[m].centerLoss)).toBe(true);
+  });
+});
