@@ -111,7 +111,9 @@ function neuronPass(
       }
       const h = <usize>((i & 1) << 3);
       const uu = u53(load<u32>(PHILOX_OUT + h), load<u32>(PHILOX_OUT + h, 4));
-      x = uu < -Math.expm1(-lam) ? 1 : 0;
+      // p = 1 - e^{-lambda} <= lambda: U >= lambda already decides X = 0 (most draws at low
+      // rates) without evaluating expm1; the result is the same as U < p for every U.
+      x = uu < lam && uu < -Math.expm1(-lam) ? 1 : 0;
     }
     store<u8>(xRow + <usize>i, <u8>x);
     let s: f64;
@@ -232,6 +234,7 @@ export function srmSyncInput(n: i32, wT: usize, phi: usize, usyn: usize): void {
  * Backward (event-driven) accumulation of the batch gradient over steps [0, steps) of a chunk:
  * G_ij += sum_t s_i(t) phi_j(t) = sum_k X_j(k) R_i(k), with R_i(k) = sum_{t>k} kPsp^(t-k) s_i(t).
  * Call chunks from last to first; `r` carries R across chunks (zero before the last chunk).
+ * Assumes phi = 0 at the first step (evaluations start from rest).
  * Cost O(n (steps + spikes)) instead of O(n^2 steps).
  */
 export function srmBackward(n: i32, steps: i32, spikes: usize, score: usize, kPsp: f64, r: usize, gT: usize): void {
@@ -253,18 +256,6 @@ export function srmBackward(n: i32, steps: i32, spikes: usize, score: usize, kPs
       const o = <usize>i << 3;
       store<f64>(r + o, kPsp * (load<f64>(r + o) + load<f64>(sRow + o)));
     }
-  }
-}
-
-/**
- * Contribution of the initial traces phi(0) to the gradient: G_ij += phi0_j * R_i(-1) / kPsp,
- * since phi_j(t) contains kPsp^t phi0_j. Call once after the first chunk's srmBackward.
- */
-export function srmBackwardInitial(n: i32, phi0: usize, r: usize, invKPsp: f64, gT: usize): void {
-  const nn = <usize>n;
-  for (let j = 0; j < n; j++) {
-    const p = load<f64>(phi0 + (<usize>j << 3));
-    if (p != 0.0) scaleAxpy(gT + ((<usize>j * nn) << 3), 1.0, p * invKPsp, r, n);
   }
 }
 

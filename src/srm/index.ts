@@ -131,6 +131,11 @@ export interface SrmSampleOptions {
   clamp?: SrmSpikeTrain;
   /** Steps during which the visible neurons are clamped. @default clamp.steps */
   clampSteps?: number;
+  /**
+   * Also return the score ∂ log p/∂(w, b) of the sampled train in the same pass: `'backward'`
+   * (event-driven, O(n·(T + spikes))) or `'forward'` (dense eligibility, O(n²T)). @default none
+   */
+  gradient?: 'backward' | 'forward';
 }
 
 /** A sample of the network. */
@@ -142,6 +147,8 @@ export interface SrmSample {
   perNeuron: Float64Array;
   /** Largest λ = ρ dt seen. */
   maxLambda: number;
+  /** The score of the train (Bernoulli form), when `options.gradient` was given. */
+  gradient?: SrmGradient;
 }
 
 /** Options of {@link SrmNetwork}. */
@@ -371,9 +378,8 @@ export class SrmNetwork extends KernelObject {
     if (dBias) {
       const d = scalarOrArray('dBias', dBias, n);
       const b = this.#bias.f64(0, n);
-      const nb = b.map((x, i) => x + scale * d[i]);
-      this.#checkRest(nb);
-      b.set(nb);
+      // No rest check here: learning may raise rates; `srm.saturation` reports it during runs.
+      for (let i = 0; i < n; i++) b[i] += scale * d[i];
     }
     this.#runState = null;
   }
@@ -434,6 +440,7 @@ export class SrmNetwork extends KernelObject {
     dataSteps: number,
     spikesPtr: number,
     scorePtr: number,
+    eligPtr: number,
     form: SrmLikelihoodForm,
     context: string,
   ): void {
@@ -476,8 +483,8 @@ export class SrmNetwork extends KernelObject {
           v.sbuf,
           v.ll,
           v.gb,
-          0,
-          0,
+          eligPtr,
+          1,
           c.form,
           key.k0,
           key.k1,
@@ -529,20 +536,53 @@ export class SrmNetwork extends KernelObject {
       clampMask = this.visible;
       data = c.spikes;
     }
-    const sp = new Region(steps * this.n, 'srm.spikes');
+    const gm = o.gradient === undefined ? null : checkChoice('options.gradient', o.gradient, ['backward', 'forward'] as const);
+    const fwd = gm === 'forward';
+    const n = this.n;
+    const sp = new Region(steps * n, 'srm.spikes');
+    const g = gm ? new Region(n * n * 8, 'srm.grad') : null;
+    const sc = gm === 'backward' ? new Region(steps * n * 8, 'srm.score') : null;
     try {
-      this.#evaluate(steps, key, clampMask, data, dataSteps, sp.ptr, 0, 'bernoulli', 'SrmNetwork.sample');
+      this.#evaluate(steps, key, clampMask, data, dataSteps, sp.ptr, sc ? sc.ptr : 0, fwd ? g!.ptr : 0, 'bernoulli', 'SrmNetwork.sample');
+      if (sc) this.#backward(steps, sp.ptr, sc.ptr, g!.ptr);
       const st = new Float64Array(kernel().memory.buffer, this.#views().st, 1);
       const perNeuron = this.#perNeuron();
+      const logLik = perNeuron.reduce((a, b) => a + b, 0);
       return {
-        train: { n: this.n, steps, spikes: sp.u8(0, steps * this.n).slice() },
-        logLik: perNeuron.reduce((a, b) => a + b, 0),
+        train: { n, steps, spikes: sp.u8(0, steps * n).slice() },
+        logLik,
         perNeuron,
         maxLambda: st[0],
+        gradient: g ? this.#gradientResult(g, logLik, perNeuron) : undefined,
       };
     } finally {
       sp.free();
+      g?.free();
+      sc?.free();
     }
+  }
+
+  /** Event-driven backward pass over a whole train (chunks last to first), into gT. */
+  #backward(steps: number, spikesPtr: number, scorePtr: number, gPtr: number): void {
+    const k = kernel();
+    const n = this.n;
+    const kPsp = Math.exp(-this.params.dt / this.params.tau);
+    const r = this.#views().r;
+    new Float64Array(k.memory.buffer, r, n).fill(0);
+    const last = Math.floor((steps - 1) / CHUNK) * CHUNK;
+    for (let s = last; s >= 0; s -= CHUNK) {
+      k.srmBackward(n, Math.min(CHUNK, steps - s), spikesPtr + s * n, scorePtr + s * n * 8, kPsp, r, gPtr);
+    }
+    // phi(0) = 0: every evaluation starts from rest, so there is no initial-trace term.
+  }
+
+  #gradientResult(g: Region, logLik: number, perNeuron: Float64Array): SrmGradient {
+    const n = this.n;
+    const gT = g.f64(0, n * n);
+    const dW = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) dW[i * n + j] = gT[j * n + i];
+    const dBias = new Float64Array(kernel().memory.buffer, this.#views().gb, n).slice();
+    return { logLik, perNeuron, dW, dBias };
   }
 
   /** Exact log-likelihood of a train (all neurons clamped), from rest. */
@@ -552,7 +592,7 @@ export class SrmNetwork extends KernelObject {
     const form = checkChoice('options.form', checkOptions('options', options).form ?? 'bernoulli', ['bernoulli', 'poisson'] as const);
     const sp = new Region(t.steps * this.n, 'srm.spikes');
     try {
-      this.#evaluate(t.steps, this.#key, new Uint8Array(this.n).fill(1), t.spikes, t.steps, sp.ptr, 0, form, 'SrmNetwork.logLikelihood');
+      this.#evaluate(t.steps, this.#key, new Uint8Array(this.n).fill(1), t.spikes, t.steps, sp.ptr, 0, 0, form, 'SrmNetwork.logLikelihood');
       const perNeuron = this.#perNeuron();
       return { total: perNeuron.reduce((a, b) => a + b, 0), perNeuron };
     } finally {
@@ -573,75 +613,33 @@ export class SrmNetwork extends KernelObject {
     const o = checkOptions('options', options);
     const form = checkChoice('options.form', o.form ?? 'bernoulli', ['bernoulli', 'poisson'] as const);
     const method = checkChoice('options.method', o.method ?? 'backward', ['backward', 'forward'] as const);
-    const k = kernel();
-    const c = this.#consts(form);
     const sp = new Region(t.steps * n, 'srm.spikes');
     const g = new Region(n * n * 8, 'srm.grad');
     const sc = method === 'backward' ? new Region(t.steps * n * 8, 'srm.score') : null;
-    const all = new Region(n, 'srm.clamp');
-    const dat = new Region(t.steps * n, 'srm.data');
     try {
-      all.u8(0, n).fill(1);
-      dat.u8(0, t.steps * n).set(t.spikes);
-      this.#rest();
-      const v = this.#views();
-      for (let s = 0; s < t.steps; s += CHUNK) {
-        const m = Math.min(CHUNK, t.steps - s);
-        const code = k.srmRun(
-          n,
-          m,
-          s,
-          this.#wT.ptr,
-          this.#bias.ptr,
-          v.phi,
-          v.adapt,
-          v.usyn,
-          c.kPsp,
-          c.kAdapt,
-          c.eta0,
-          c.invDu,
-          c.logC,
-          all.ptr,
-          dat.ptr + s * n,
-          sp.ptr + s * n,
-          sc ? sc.ptr + s * n * 8 : 0,
-          v.sbuf,
-          v.ll,
-          v.gb,
-          sc ? 0 : g.ptr,
-          1,
-          c.form,
-          0,
-          0,
-          Streams.spikes,
-          this.#spk.ptr,
-          v.st,
-          this.params.dt,
-        );
-        checkStatus(code, 'SrmNetwork.gradient');
-      }
-      if (sc) {
-        // Backward over chunks, last first; R carried in v.r (zero at the end of the train).
-        const last = Math.floor((t.steps - 1) / CHUNK) * CHUNK;
-        for (let s = last; s >= 0; s -= CHUNK) {
-          const m = Math.min(CHUNK, t.steps - s);
-          k.srmBackward(n, m, sp.ptr + s * n, sc.ptr + s * n * 8, c.kPsp, v.r, g.ptr);
-        }
-        // phi(0) = 0 from rest: no initial-trace term.
-      }
-      this.#afterRun();
-      const gT = g.f64(0, n * n);
-      const dW = new Float64Array(n * n);
-      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) dW[i * n + j] = gT[j * n + i];
+      this.#evaluate(
+        t.steps,
+        this.#key,
+        new Uint8Array(n).fill(1),
+        t.spikes,
+        t.steps,
+        sp.ptr,
+        sc ? sc.ptr : 0,
+        sc ? 0 : g.ptr,
+        form,
+        'SrmNetwork.gradient',
+      );
+      if (sc) this.#backward(t.steps, sp.ptr, sc.ptr, g.ptr);
       const perNeuron = this.#perNeuron();
-      const dBias = new Float64Array(k.memory.buffer, v.gb, n).slice();
-      return { logLik: perNeuron.reduce((a, b) => a + b, 0), perNeuron, dW, dBias };
+      return this.#gradientResult(
+        g,
+        perNeuron.reduce((a, b) => a + b, 0),
+        perNeuron,
+      );
     } finally {
       sp.free();
       g.free();
       sc?.free();
-      all.free();
-      dat.free();
     }
   }
 
@@ -811,3 +809,5 @@ export class SrmNetwork extends KernelObject {
     return { n, steps, spikes: out };
   }
 }
+
+export { type SrmDrawOptions, SrmVariational, type SrmVariationalEstimate, type SrmVariationalOptions } from './variational.js';

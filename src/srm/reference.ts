@@ -66,7 +66,7 @@ function neuronPass(p: SrmRefParams, s: SrmRefState, b: SrmRefBuffers, tg: numbe
       if ((i & 1) === 0 || b.clamp?.[i - 1]) philox4x32(i >>> 1, tg, 0, p.stream, p.k0, p.k1, blk);
       const h = (i & 1) << 1;
       const uu = (blk[h + 1] * TWO21 + (blk[h] >>> 11)) * TWO_M53;
-      x = uu < -Math.expm1(-lam) ? 1 : 0;
+      x = uu < lam && uu < -Math.expm1(-lam) ? 1 : 0;
     }
     b.spikes[row + i] = x;
     let sc: number;

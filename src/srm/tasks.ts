@@ -23,8 +23,8 @@ function scoreTask(input: TrialInput<SrmScoreTaskParams>) {
   const { n, steps, weights, bias, ...params } = input.params;
   const net = new SrmNetwork({ ...params, n, weights, bias, silence: ['srm.saturation'] });
   try {
-    const s = net.sample(steps, { key: trialKey(input.seed, input.trial) });
-    const gb = net.gradient(s.train);
+    const s = net.sample(steps, { key: trialKey(input.seed, input.trial), gradient: 'backward' });
+    const gb = s.gradient!;
     const gp = net.gradient(s.train, { form: 'poisson' });
     let spikes = 0;
     for (const x of s.train.spikes) spikes += x;

@@ -404,3 +404,18 @@ describe('SrmNetwork: bad input', () => {
     boom.dispose();
   });
 });
+
+test('sample(..., { gradient }) returns the score of the sampled train in the same pass (both methods)', () => {
+  const n = 6;
+  const net = new SrmNetwork({ n, weights: randomWeights(n, 2, 8), ...P, bias: -0.2, seed: 4 });
+  const b = net.sample(700, { gradient: 'backward' });
+  const f = net.sample(700, { gradient: 'forward' });
+  expect(Array.from(f.train.spikes)).toEqual(Array.from(b.train.spikes));
+  const g = net.gradient(b.train);
+  expect(Array.from(b.gradient!.dW)).toEqual(Array.from(g.dW));
+  expect(Array.from(b.gradient!.dBias)).toEqual(Array.from(g.dBias));
+  for (let k = 0; k < n * n; k++) expect(Math.abs(f.gradient!.dW[k] - g.dW[k])).toBeLessThan(1e-11 * (1 + Math.abs(g.dW[k])));
+  expect(net.sample(10).gradient).toBeUndefined();
+  expect(() => net.sample(10, { gradient: 'both' as never })).toThrow(/options.gradient/);
+  net.dispose();
+});
