@@ -61,7 +61,7 @@ export const tasks: TaskTable = {
       verdict: lds.verdict,
       margin: lds.margin,
       upperBound: lds.upperBound,
-      settled: spread < 1e-6,
+      settled: spread < 1e-6 * (1 + Math.max(...Array.from(tr.final, Math.abs))),
       final: Array.from(tr.final),
     };
   },

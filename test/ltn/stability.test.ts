@@ -11,6 +11,7 @@ import {
   ltnSimulate,
   ltnStabilityReport,
   ltnVectorField,
+  pdsRateBound,
   pdsSimulate,
 } from '../../src/index.js';
 import { CYCLIC_NET, LDS_EQ, LDS_NET, maxDiff, randomLdsNet, rng } from './helpers.js';
@@ -96,6 +97,20 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
       using b = new LtnBatch(LDS_NET, starts, { dt: 5e-3, method, gamma: 1 });
       const s = b.run(T).states();
       for (let k = 0; k < starts.length; k++) expect(maxDiff(s.subarray(2 * k, 2 * k + 2), LDS_EQ)).toBeLessThan(1e-8);
+    }
+  });
+
+  test('V(t) = (x − x*)ᵀP(x − x*) ≤ V(0)e^{−κt} along exact PDS trajectories (checked here, not by the report)', () => {
+    const lds = ldsTest(ltnMatrix(LDS_NET));
+    const p = lds.certificate?.p as Float64Array;
+    const kappa = pdsRateBound(ltnMatrix(LDS_NET), p);
+    expect(kappa).toBeGreaterThan(0);
+    const r = rng(9);
+    for (let k = 0; k < 10; k++) {
+      const tr = pdsSimulate(LDS_NET, [r(0, 4), r(0, 4)], { duration: 10, method: 'exact', sampleInterval: 0.01 });
+      const V = (s: number) => p[0] * (tr.x[2 * s] - LDS_EQ[0]) ** 2 + p[1] * (tr.x[2 * s + 1] - LDS_EQ[1]) ** 2;
+      const v0 = V(0);
+      for (let s = 1; s < tr.t.length; s++) expect(V(s)).toBeLessThanOrEqual(v0 * Math.exp(-kappa * tr.t[s]) * (1 + 1e-9) + 1e-15 * v0);
     }
   });
 
