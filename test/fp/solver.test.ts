@@ -1,0 +1,185 @@
+// The time-dependent (v, w) solver against conservation laws, the explicit stationary formula
+// (seed 001 eq. (20); 0.1199759652 for a = 1, V_F = 2, V_R = 1 computed independently with scipy),
+// the semi-explicit stationary states (eq. (28)) and the blow-up dichotomy (Section 2.1).
+import { describe, expect, test } from 'vitest';
+import {
+  FokkerPlanckSolver,
+  fpGaussianDensity,
+  fpStationaryStates,
+  kernelMemory,
+  NumericalError,
+  ValidationError,
+} from '../../src/index.js';
+
+const N_EXACT = 0.1199759652391049; // scipy: 1/(√π ∫_{1/√2}^{√2} erfcx(−x) dx)
+const oneW = (nv: number, vMin = -7) => ({ vMin, vR: 1, vF: 2, nv, wMin: -0.05, wMax: 0.05, nw: 1 });
+
+describe('FokkerPlanckSolver: conservation and positivity', () => {
+  test('mass conserved to 1e-12 and p >= 0 over 4000 steps with learning (semi-implicit v, explicit w)', () => {
+    const grid = { vMin: -4, vR: 0, vF: 1, nv: 100, wMin: -1.2, wMax: 0.2, nw: 70 };
+    const p0 = fpGaussianDensity(grid, (w) => (w > -1 && w < 0 ? 1 : 0), 0, 0.4);
+    const fp = new FokkerPlanckSolver({
+      grid,
+      a: 1,
+      dt: 0.01,
+      input: (t, w) => w.map((x) => 1.5 * Math.exp(-((x + 0.5) ** 2) / 0.01) * (1 + 0.5 * Math.sin(t))),
+      initial: p0,
+      learning: { rule: 'hebbian', epsilon: 0.5, nu: 0.001 },
+    });
+    let worst = 0;
+    for (let j = 0; j < 8; j++) {
+      fp.run(5);
+      worst = Math.max(worst, Math.abs(fp.mass() - 1));
+      expect(fp.minDensity()).toBeGreaterThanOrEqual(0);
+    }
+    expect(fp.step).toBe(4000);
+    expect(worst).toBeLessThan(1e-12);
+    fp.dispose();
+  });
+
+  test('stiff steps (dt = 5, dt·a/h² = 6e4): p >= 0 and mass kept, implicit w-step too', () => {
+    const grid = { vMin: -4, vR: 0, vF: 1, nv: 500, wMin: -1, wMax: 0, nw: 8 };
+    const fp = new FokkerPlanckSolver({
+      grid,
+      a: 1,
+      dt: 5,
+      input: 0.5,
+      initial: fpGaussianDensity(grid, 1, 0.9, 0.02),
+      learning: { rule: 'hebbian', epsilon: 1, nu: 0.01 },
+      wScheme: 'implicit',
+    });
+    fp.run(200);
+    expect(fp.minDensity()).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(fp.mass() - 1)).toBeLessThan(1e-12);
+    fp.dispose();
+  });
+});
+
+describe('FokkerPlanckSolver: stationary rate (one weight, b = 0)', () => {
+  test('converges to N = 0.1199759652 with second-order grid convergence', () => {
+    const errs: number[] = [];
+    for (const nv of [90, 180, 360, 720]) {
+      const fp = new FokkerPlanckSolver({ grid: oneW(nv), a: 1, dt: 0.02, input: 0, initial: fpGaussianDensity(oneW(nv), 1, 0, 0.5) });
+      fp.run(30);
+      errs.push(Math.abs(fp.nbar - N_EXACT)); // one w-cell holding all the mass: N̄ = the single-population rate
+      fp.dispose();
+    }
+    console.log('stationary-rate error vs nv = 90, 180, 360, 720:', errs.map((e) => e.toExponential(2)).join(', '));
+    for (let j = 1; j < errs.length; j++) expect(errs[j - 1] / errs[j]).toBeGreaterThan(3.5);
+    expect(errs[3]).toBeLessThan(2e-6);
+  });
+
+  test('explicit mode agrees with the semi-implicit one and enforces its stability bound', () => {
+    const g = oneW(140, -5);
+    const p0 = fpGaussianDensity(g, 1, 0, 0.5);
+    const h = 7 / 140;
+    const dtOk = (0.4 * h * h) / 1;
+    const a = new FokkerPlanckSolver({ grid: g, a: 1, dt: dtOk, input: 0, initial: p0, vScheme: 'explicit' });
+    const b = new FokkerPlanckSolver({ grid: g, a: 1, dt: dtOk, input: 0, initial: p0 });
+    a.run(2);
+    b.run(2);
+    expect(Math.abs(a.nbar - b.nbar) / b.nbar).toBeLessThan(1e-2);
+    expect(Math.abs(a.mass() - 1)).toBeLessThan(1e-13);
+    const bad = new FokkerPlanckSolver({ grid: g, a: 1, dt: 2 * h * h, input: 0, initial: p0, vScheme: 'explicit' });
+    let err: unknown;
+    try {
+      bad.run(1);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NumericalError);
+    expect((err as NumericalError).kind).toBe('cfl');
+    expect((err as Error).message).toMatch(/dt must be <=/);
+    for (const s of [a, b, bad]) s.dispose();
+  });
+});
+
+describe('FokkerPlanckSolver: structured stationary states', () => {
+  test('PDE stationary N(w) matches the semi-explicit fixed point (eq. (28)) within grid error', () => {
+    const grid = { vMin: -6, vR: 1, vF: 2, nv: 480, wMin: -1, wMax: 0, nw: 10 };
+    const H = (w: number) => 1 + w; // triangular, inhibitory
+    const I = (w: number) => 1.2 * Math.exp(-((w + 0.5) ** 2) / 0.05);
+    const fp = new FokkerPlanckSolver({ grid, a: 1, dt: 0.02, input: (_t, w) => w.map(I), initial: fpGaussianDensity(grid, H, 0, 0.5) });
+    fp.run(40);
+    const w = fp.grid.w;
+    const th = fpStationaryStates({ a: 1, vR: 1, vF: 2, w, dw: 0.1, H: fp.weightDistribution(), input: w.map(I) });
+    expect(th).toHaveLength(1); // inhibitory: unique
+    expect(Math.abs(fp.nbar - th[0].nbar) / th[0].nbar).toBeLessThan(5e-5);
+    const N = fp.rates();
+    for (let k = 0; k < 10; k++) expect(Math.abs(N[k] - th[0].N[k]) / th[0].N[k]).toBeLessThan(5e-5);
+    fp.dispose();
+  });
+});
+
+describe('FokkerPlanckSolver: blow-up', () => {
+  const grid = { vMin: -3, vR: 1, vF: 2, nv: 150, wMin: 2.9, wMax: 3.1, nw: 1 };
+  const near = fpGaussianDensity(grid, 1, 1.9, 0.05);
+  test('excitatory data concentrated near V_F blow up (typed error with its time, state kept)', () => {
+    const fp = new FokkerPlanckSolver({ grid, a: 1, dt: 1e-3, input: 0, initial: near });
+    let err: unknown;
+    try {
+      fp.run(5);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NumericalError);
+    const e = err as NumericalError;
+    expect(e.kind).toBe('blow-up');
+    expect(e.time).toBeGreaterThan(0);
+    expect(e.time).toBeLessThan(1);
+    expect(fp.blowUp?.time).toBe(e.time);
+    expect(Math.abs(fp.mass() - 1)).toBeLessThan(1e-12); // the last good state is kept
+    expect(fp.minDensity()).toBeGreaterThanOrEqual(0);
+    fp.dispose();
+    const stop = new FokkerPlanckSolver({ grid, a: 1, dt: 1e-3, input: 0, initial: near, onBlowUp: 'stop' });
+    const r = stop.run(5);
+    expect(r.blowUp?.time).toBe(e.time);
+    stop.dispose();
+  });
+  test('inhibitory (same data, w = −3) and saturating σ do not blow up', () => {
+    const inh = { ...grid, wMin: -3.1, wMax: -2.9 };
+    const fp = new FokkerPlanckSolver({ grid: inh, a: 1, dt: 1e-3, input: 0, initial: fpGaussianDensity(inh, 1, 1.9, 0.05) });
+    expect(fp.run(5).blowUp).toBeNull();
+    expect(Number.isFinite(fp.nbar)).toBe(true);
+    const sat = new FokkerPlanckSolver({ grid, a: 1, dt: 1e-3, input: 0, initial: near, sigma: { kind: 'tanh', max: 1 } });
+    expect(sat.run(5).blowUp).toBeNull();
+    fp.dispose();
+    sat.dispose();
+  });
+});
+
+describe('FokkerPlanckSolver: validation and memory', () => {
+  const grid = { vMin: -4, vR: 1, vF: 2, nv: 60, wMin: -1, wMax: 0, nw: 4 };
+  const p0 = fpGaussianDensity(grid, 1, 0, 0.5);
+  const make = (o: Record<string, unknown>) => () => new FokkerPlanckSolver({ grid, a: 1, dt: 0.01, input: 0, initial: p0, ...o });
+  test.each([
+    ['grid.vR', { grid: { ...grid, vR: 1.03 } }],
+    ['grid.vMin', { grid: { ...grid, vMin: 1.5 } }],
+    ['a', { a: 0 }],
+    ['a', { a: -1 }],
+    ['dt', { dt: Number.NaN }],
+    ['learning.epsilon', { learning: { rule: 'hebbian', epsilon: 0 } }],
+    ['learning.epsilon', { learning: { rule: 'hebbian', epsilon: -1 } }],
+    ['input[2]', { input: [0, 0, Number.NaN, 0] }],
+    ['input(0, w)[1]', { input: () => [0, Number.POSITIVE_INFINITY, 0, 0] }],
+    ['initial[3]', { initial: Object.assign(p0.slice(), { 3: Number.NaN }) }],
+    ['initial.length', { initial: p0.slice(1) }],
+    ['sigma.max', { sigma: { kind: 'tanh', max: 0 } }],
+  ])('%s', (arg, o) => {
+    let err: unknown;
+    try {
+      make(o)();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).argument).toBe(arg);
+  });
+  test('create/dispose leaves kernel memory unchanged', () => {
+    const before = kernelMemory();
+    for (let j = 0; j < 20; j++) make({ learning: { rule: 'kernel', epsilon: 1, kernel: () => -1 } })().dispose();
+    const after = kernelMemory();
+    expect(after.regions).toBe(before.regions);
+    expect(after.bytes).toBe(before.bytes);
+  });
+});
