@@ -77,8 +77,12 @@ for (const [N, steps, tsSteps] of [
   const sorted = [...times].sort((a, b) => a - b);
   out.cuba = { wallSeconds: sorted[2], minSeconds: sorted[0], maxSeconds: sorted[4], rateHz: rates };
   out.memory.cuba = mem;
-  console.log(`\nCUBA 4000 neurons, 1 s at dt 0.1 ms: median ${sorted[2].toFixed(3)} s (min ${sorted[0].toFixed(3)}, max ${sorted[4].toFixed(3)}), rates ${rates.map((r) => r.toFixed(2)).join(' ')} Hz`);
-  console.log(`memory: ${mem.stateBytesPerNeuron} B/neuron state, ${mem.synapseBytesPerSynapse.toFixed(2)} B/synapse (${mem.synapses} synapses)`);
+  console.log(
+    `\nCUBA 4000 neurons, 1 s at dt 0.1 ms: median ${sorted[2].toFixed(3)} s (min ${sorted[0].toFixed(3)}, max ${sorted[4].toFixed(3)}), rates ${rates.map((r) => r.toFixed(2)).join(' ')} Hz`,
+  );
+  console.log(
+    `memory: ${mem.stateBytesPerNeuron} B/neuron state, ${mem.synapseBytesPerSynapse.toFixed(2)} B/synapse (${mem.synapses} synapses)`,
+  );
 }
 mkdirSync('out/lif', { recursive: true });
 writeFileSync('out/lif/bench.json', JSON.stringify(out, null, 1));

@@ -49,7 +49,9 @@ def main():
     ap.add_argument("--modes", default="numpy,cython,cpp_standalone")
     ap.add_argument("--seeds", default="1")
     a = ap.parse_args()
-    for mode in a.modes.split(","):
+    # Runtime modes first: cpp_standalone switches the device for the rest of the process.
+    modes = sorted(a.modes.split(","), key=lambda m: m == "cpp_standalone")
+    for mode in modes:
         for s in [int(x) for x in a.seeds.split(",")]:
             if mode == "cpp_standalone":
                 d = tempfile.mkdtemp(prefix="brian2_cuba_")

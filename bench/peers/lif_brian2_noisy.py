@@ -104,7 +104,9 @@ def main():
     ap.add_argument("--record", action="store_true", help="record spikes (rate and ISI CV)")
     a = ap.parse_args()
     steps = int(round(a.ms / 0.1))
-    for mode in a.modes.split(","):
+    # Runtime modes first: cpp_standalone switches the device for the rest of the process.
+    modes = sorted(a.modes.split(","), key=lambda m: m == "cpp_standalone")
+    for mode in modes:
         if mode == "cpp_standalone":
             secs, (rate, cv) = run_standalone(a.n, a.ms, a.record)
         else:

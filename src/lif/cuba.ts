@@ -27,7 +27,8 @@ export interface LifCubaOptions {
  * Builds (unbuilt, so monitors can still be added) the CUBA network of Brian2's example:
  * 4000 LIF neurons, 3200 excitatory + 800 inhibitory, all pairs connected with p = 0.02
  * (autapses allowed, as in Brian2), τ_m = 20 ms, V_L = −49 mV, V_th = −50 mV, V_r = −60 mV,
- * refractory 5 ms (V held, Brian2's `unless refractory`), excitatory current ge (τ_e = 5 ms,
+ * refractory 5 ms (V held, Brian2's `unless refractory`, counted as Brian2 does: `refractory:
+ * 'brian2'`), excitatory current ge (τ_e = 5 ms,
  * channel 0, jump w_e = 1.62 mV of ge) and inhibitory gi (τ_i = 10 ms, channel 1, w_i = −9 mV),
  * dv/dt = (ge + gi − (v − V_L))/τ_m, v(0) ~ U[V_r, V_th], no noise. Brian2 reports about 5.7 Hz
  * at dt = 0.1 ms over 1 s.
@@ -48,6 +49,7 @@ export function createLifCuba(options: LifCubaOptions = {}): LifNetwork {
     integrator: o.integrator ?? 'exact',
     spikeRule: o.spikeRule ?? 'grid',
     seed: o.seed ?? 0,
+    refractory: 'brian2',
   });
   const params = {
     tauMem: 20,

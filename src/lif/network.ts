@@ -169,6 +169,14 @@ export interface LifNetworkOptions {
    * @default true
    */
   fastPath?: boolean;
+  /**
+   * How `tRef` is counted. `'time'`: V is held at V_r until (spike time + tRef) exactly (for the
+   * grid rule: during the round(tRef/dt) steps after the spike's step). `'brian2'`: one step
+   * less, as Brian2's `timestep(t − lastspike, dt) >= timestep(refractory, dt)` rule does with its
+   * spike time one step before our grid time; use it to reproduce Brian2 runs (CUBA).
+   * @default 'time'
+   */
+  refractory?: 'time' | 'brian2';
 }
 
 /** A spike record (copies). Spike time = (step + offset)·dt. */
@@ -421,6 +429,7 @@ export class LifNetwork extends KernelObject {
   readonly #rateMons: LifRateMonitor[] = [];
   readonly #bufferOpt: number | undefined;
   readonly #fast: boolean;
+  readonly #refShift: number;
   #n = 0;
   #built = false;
   #hdr!: Region;
@@ -447,6 +456,7 @@ export class LifNetwork extends KernelObject {
     } else this.key = o.trial === undefined ? this.#seedKey : trialKey(seed, o.trial);
     const noise = checkOptions('noise', o.noise);
     this.fineSteps = checkInteger('noise.fineSteps', noise.fineSteps ?? 1, 1, 1 << 20);
+    this.#refShift = checkChoice('refractory', o.refractory ?? 'time', ['time', 'brian2'] as const) === 'brian2' ? 1 : 0;
     this.#fast = o.fastPath === undefined ? true : checkBoolean('fastPath', o.fastPath);
     this.#bufferOpt = o.spikeBufferSize === undefined ? undefined : checkInteger('spikeBufferSize', o.spikeBufferSize, 1, 1 << 26);
   }
@@ -704,7 +714,7 @@ export class LifNetwork extends KernelObject {
         cf[o + C.MU] = pr.mu[k];
         cf[o + C.B] = b;
         cf[o + C.B2] = b2;
-        cf[o + C.TREF] = pr.tRef[k] / h;
+        cf[o + C.TREF] = pr.tRef[k] > 0 ? Math.max(pr.tRef[k] / h - this.#refShift, 0) : 0;
         cf[o + C.EA] = coarse.eA;
         cf[o + C.EB] = coarse.eB;
         cf[o + C.EB2] = Math.exp(-b2 * h);

@@ -1,0 +1,6 @@
+#ifndef _INCLUDED_neurongroup_1_spike_thresholder_codeobject_after
+#define _INCLUDED_neurongroup_1_spike_thresholder_codeobject_afer
+
+void _after_run_neurongroup_1_spike_thresholder_codeobject();
+
+#endif

@@ -1,0 +1,7 @@
+#ifndef _INCLUDED_neurongroup_1_group_variable_set_conditional_codeobject
+#define _INCLUDED_neurongroup_1_group_variable_set_conditional_codeobject
+
+void _run_neurongroup_1_group_variable_set_conditional_codeobject();
+
+
+#endif

@@ -1,0 +1,7 @@
+#ifndef _INCLUDED_neurongroup_1_spike_resetter_codeobject
+#define _INCLUDED_neurongroup_1_spike_resetter_codeobject
+
+void _run_neurongroup_1_spike_resetter_codeobject();
+
+
+#endif
