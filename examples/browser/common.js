@@ -65,10 +65,10 @@ function getWorker() {
   if (worker) return worker;
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.addEventListener('message', (e) => {
-    const { id, progress, result, error } = e.data;
+    const { id, progress, frame, result, error } = e.data;
     const p = pending.get(id);
     if (!p) return;
-    if (progress !== undefined) p.onProgress?.(progress);
+    if (progress !== undefined) p.onProgress?.(progress, frame);
     else {
       pending.delete(id);
       if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
@@ -82,7 +82,7 @@ function getWorker() {
   return worker;
 }
 
-/** Runs `task` with `params` in the worker; `onProgress(fraction)` while it runs. */
+/** Runs `task` with `params` in the worker; `onProgress(fraction, frame?)` while it runs. */
 export function inWorker(task, params, onProgress) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -200,3 +200,65 @@ export function inkPixels(id) {
   return n;
 }
 window.inkPixels = inkPixels;
+
+/**
+ * A heatmap drawn by uPlot: the axes, scales and layout are uPlot's; the cells of the row-major
+ * `ny × nx` grid `z` are painted in the plot area by a draw hook (viridis-like colours).
+ */
+export function heatmapChart(id, { title, x, y, z, nx, ny, zmax, height = 320, xlabel, ylabel }) {
+  const colour = (t) => {
+    // 5-stop viridis approximation.
+    const stops = [
+      [68, 1, 84],
+      [59, 82, 139],
+      [33, 145, 140],
+      [94, 201, 98],
+      [253, 231, 37],
+    ];
+    const s = Math.min(0.9999, Math.max(0, t)) * (stops.length - 1);
+    const i = Math.floor(s);
+    const f = s - i;
+    const c = stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
+    return `rgb(${c[0]},${c[1]},${c[2]})`;
+  };
+  const dx = (x[nx - 1] - x[0]) / Math.max(1, nx - 1);
+  const dy = (y[ny - 1] - y[0]) / Math.max(1, ny - 1);
+  const top = zmax ?? Math.max(...z);
+  const draw = (u) => {
+    const ctx = u.ctx;
+    ctx.save();
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const v = z[j * nx + i];
+        if (!(v > 0)) continue;
+        const x0 = u.valToPos(x[i] - dx / 2, 'x', true);
+        const x1 = u.valToPos(x[i] + dx / 2, 'x', true);
+        const y0 = u.valToPos(y[j] - dy / 2, 'y', true);
+        const y1 = u.valToPos(y[j] + dy / 2, 'y', true);
+        ctx.fillStyle = colour(v / top);
+        ctx.fillRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0) + 0.5, Math.abs(y1 - y0) + 0.5);
+      }
+    }
+    ctx.restore();
+  };
+  return chart(
+    id,
+    {
+      title,
+      height,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: {
+        x: { time: false, auto: false, range: [x[0] - dx / 2, x[nx - 1] + dx / 2] },
+        y: { auto: false, range: [y[0] - dy / 2, y[ny - 1] + dy / 2] },
+      },
+      axes: [{ label: xlabel }, { label: ylabel }],
+      series: [{}, { stroke: 'transparent', points: { show: false } }],
+      hooks: { draw: [draw] },
+    },
+    [
+      [x[0], x[nx - 1]],
+      [null, null],
+    ],
+  );
+}

@@ -3,7 +3,7 @@
 export const PAGES = {
   random: { title: 'Reproducible random numbers', requires: ['NormalGenerator', 'uniforms', 'seedToKey'] },
   lif: { title: 'LIF network', requires: ['LifNetwork'] },
-  fp: { title: 'Fokker–Planck with learning', requires: ['FokkerPlanckSolver'] },
+  fp: { title: 'Fokker–Planck with learning', requires: ['FokkerPlanckSolver', 'fpGaussianDensity'] },
   brf: {
     title: 'Balanced resonate-and-fire neuron',
     requires: ['simulateResonators', 'brfDivergenceBoundary', 'brfTransitionMatrix', 'spectralRadius2x2'],

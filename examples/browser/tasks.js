@@ -207,3 +207,51 @@ tasks.ltn = (nd, p, progress) => {
     finals: trajectories.map((t) => [t.x1[t.x1.length - 1], t.x2[t.x2.length - 1]]),
   };
 };
+
+/**
+ * The weight-structured Fokker–Planck equation under Hebbian learning (seed 001): p(v, w, t) on a
+ * coarse grid, with frames of the density and of the weight distribution H(w) sent while it runs.
+ */
+tasks.fp = (nd, p, progress) => {
+  need(nd, ['FokkerPlanckSolver', 'fpGaussianDensity'], 'The Fokker–Planck solver');
+  const grid = { vMin: -4, vR: 0, vF: 1, nv: p.nv, wMin: -1.2, wMax: 0.1, nw: p.nw };
+  const input = (w) => p.amplitude * Math.exp(-((w - p.center) ** 2) / 0.01);
+  const p0 = nd.fpGaussianDensity(grid, (w) => (w > -1 && w < 0 ? 1 : 0), 0, 0.5);
+  const fp = new nd.FokkerPlanckSolver({
+    grid,
+    a: 1,
+    dt: p.dt,
+    input: (_t, w) => w.map(input),
+    initial: p0,
+    learning: { rule: 'hebbian', epsilon: p.epsilon },
+  });
+  try {
+    const frames = p.frames;
+    const { v, w } = fp.grid;
+    let minDensity = Number.POSITIVE_INFINITY;
+    let maxMassError = 0;
+    const snapshot = () => ({ t: fp.time, density: Array.from(fp.density()), H: Array.from(fp.weightDistribution()), nbar: fp.nbar });
+    for (let f = 1; f <= frames; f++) {
+      fp.run(p.duration / frames, { recordEvery: 10 });
+      minDensity = Math.min(minDensity, fp.minDensity());
+      maxMassError = Math.max(maxMassError, Math.abs(fp.mass() - 1));
+      progress(f / frames, snapshot());
+    }
+    const tr = fp.trace();
+    return {
+      v: Array.from(v),
+      w: Array.from(w),
+      nv: v.length,
+      nw: w.length,
+      final: snapshot(),
+      N: Array.from(fp.rates()),
+      trace: { t: Array.from(tr.t), nbar: Array.from(tr.nbar) },
+      mass: fp.mass(),
+      maxMassError,
+      minDensity,
+      frames,
+    };
+  } finally {
+    fp.dispose();
+  }
+};

@@ -168,7 +168,23 @@ const CHECKS: Record<string, (r: Record<string, any>, page: Page) => Promise<voi
     const node = await tasks.lif(nd, r.params, () => {});
     expect(r.spikes).toBe(node.spikes);
   },
-  fp: async (r) => expect(r.mass).toBeCloseTo(1, 9),
+  fp: async (r, page) => {
+    // ε = 0.5: mass conserved to round-off at every frame, p ≥ 0, frames drawn while it ran.
+    expect(r.params.epsilon).toBe(0.5);
+    expect(Math.abs(r.mass - 1)).toBeLessThan(1e-10);
+    expect(r.maxMassError).toBeLessThan(1e-10);
+    expect(r.minDensity).toBeGreaterThanOrEqual(-1e-14);
+    expect(r.framesDrawn).toBeGreaterThanOrEqual(r.frames);
+    expect(r.nbar).toBeGreaterThan(0);
+    // H(w) is a distribution on the w-grid: mass 1 (up to the grid weight dw).
+    const dw = r.w[1] - r.w[0];
+    expect(Math.abs(r.H.reduce((a: number, b: number) => a + b, 0) * dw - 1)).toBeLessThan(1e-6);
+    expect(await page.evaluate(() => (window as unknown as PW).inkPixels('density'))).toBeGreaterThan(2000);
+    // Node on the same parameters: same N̄ (the input I(w) is evaluated with the engine's Math.exp,
+    // so agreement is to rounding).
+    const node = await tasks.fp(nd, r.params, () => {});
+    expect(Math.abs(r.nbar - node.final.nbar)).toBeLessThan(1e-9 * node.final.nbar);
+  },
   brf: async (r) => {
     expect(r.omega).toBe(30);
     // The resonance peak sits at the neuron's own frequency (grid spacing 1.6 rad/s).
