@@ -8,10 +8,14 @@ export const section = {
   title: 'Fokker–Planck with learning: pattern recognition (seed 001)',
   description:
     'Learning phase with input I(w) = 1.5 exp(−(w+0.5)²/0.01); testing with I and with J(w) = 0.5 exp(−(w+0.2)²/0.01) + 0.5 exp(−(w+0.6)²/0.01), and the swapped pair. The verdicts are computed, not eyeballed; the support of the learned weight distribution is compared with Proposition 6.2.',
-  requires: ['FokkerPlanckSolver'],
+  requires: ['FokkerPlanckSolver', 'fpGaussianDensity'],
   examples: ['examples/node/fp-learning.mjs'],
-  async run({ progress, runExample }) {
-    const r = await runExample('examples/node/fp-learning.mjs', ['--quick'], { expectSeconds: 30, svgDir: 'out/fp', progress });
+  async run({ quick, progress, runExample }) {
+    const r = await runExample('examples/node/fp-learning.mjs', quick ? ['--quick'] : [], {
+      expectSeconds: quick ? 4 : 20,
+      svgDir: 'out/fp',
+      progress,
+    });
     const j = r.json;
     return {
       summary: j,

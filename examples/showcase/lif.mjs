@@ -26,7 +26,7 @@ export const section = {
       progress: (f, l) => progress(0.5 + 0.5 * f, l),
     });
     const figure = nd.plot.lineChart(
-      Object.entries(err).map(([k, e]) => ({ x: h, y: e, label: `${k} (slope ${orders[k].toFixed(2)})`, mode: 'both' })),
+      Object.entries(err).map(([k, e]) => ({ x: h, y: e, label: `${k}: ${orders[k].toFixed(2)}`, mode: 'both' })),
       {
         title: 'Max spike-time error vs step (σ = 0, closed-form reference)',
         xlabel: 'h (ms)',

@@ -72,3 +72,23 @@ test('the RNG section: report numbers equal the printed ones and an independent 
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   expect(html).toContain(t.rows[0].ok ? t.rows[0].value.fingerprint : 'x');
 });
+
+// The report's numbers are the examples' printed numbers (sections run the examples).
+const EXAMPLES: [string, string, string[], (s: Record<string, unknown>) => unknown][] = [
+  ['ltn', 'examples/node/ltn-timescales.mjs', ['--quick'], (s) => ({ ...s, gammaGapSlope: undefined })],
+  ['lif', 'examples/node/cuba.mjs', ['--quick'], (s) => s.cuba],
+];
+test.each(EXAMPLES)('section %s reports exactly what %s prints', (id, file, args, pick) => {
+  if (!existsSync(join(ROOT, file))) return; // the model is not in this build (the section is skipped)
+  const out = mkdtempSync(join(tmpdir(), 'showcase-'));
+  const r = run(['--quick', '--only', id, '--out', out]);
+  expect(r.status, r.stderr).toBe(0);
+  const section = JSON.parse(readFileSync(join(out, 'showcase.json'), 'utf8')).sections[0];
+  const ex = spawnSync(process.execPath, [join(ROOT, file), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const printed = JSON.parse(ex.stdout.trim().split('\n').pop()!);
+  const mine = JSON.parse(JSON.stringify(pick(section.summary))) as Record<string, unknown>;
+  // Wall-clock fields differ between runs; everything else must be identical.
+  delete mine.wallSeconds;
+  delete printed.wallSeconds;
+  expect(mine).toEqual(printed);
+});
