@@ -98,14 +98,18 @@ async function run(file, outDir, quiet, kinds) {
     if (e instanceof nd.ValidationError) throw new ExperimentError('', `invalid experiment: ${e.message}`);
     throw e;
   }
-  const dt = experiment.dt;
+  // Time-stepped kinds count steps of dt; study kinds count units (trials) and have no dt.
+  const study = !!kind.study;
+  const dt = study ? 1 : experiment.dt;
   const total = sim.totalSteps;
-  const progress = new RunProgress({ quiet, totalMs: experiment.duration, label: experiment.name });
-  // Chunks of about 1/200 of the run (at most 2000 steps): progress stays live and SIGINT is
+  const totalShown = study ? total : experiment.duration;
+  const progress = new RunProgress({ quiet, totalMs: totalShown, label: experiment.name, unit: study ? (sim.unit ?? 'units') : 'ms' });
+  // Chunks of about 1/200 of the run (at most `chunkSteps`): progress stays live and SIGINT is
   // honoured between chunks, which is where the state is consistent.
-  const chunk = Math.max(1, Math.min(sim.chunkSteps ?? 2000, Math.ceil(total / 200)));
+  const chunk = Math.max(1, Math.min(sim.chunkSteps ?? 2000, study ? Number.POSITIVE_INFINITY : Math.ceil(total / 200)));
   const t0 = performance.now();
   let error = null;
+  progress.update(0);
   while (sim.stepsDone < total && !stop) {
     try {
       await sim.advance(Math.min(chunk, total - sim.stepsDone));
@@ -123,21 +127,25 @@ async function run(file, outDir, quiet, kinds) {
     complete: sim.stepsDone >= total && !error,
     interrupted: stop ?? false,
     error: error ? { name: error.name, message: error.message, step: error.step, index: error.index, time: error.time } : null,
-    simulatedMs: sim.stepsDone * dt,
-    stepsDone: sim.stepsDone,
-    totalSteps: total,
+    ...(study
+      ? { unitsDone: sim.stepsDone, totalUnits: total, unit: sim.unit ?? 'units' }
+      : {
+          simulatedMs: sim.stepsDone * dt,
+          stepsDone: sim.stepsDone,
+          totalSteps: total,
+          realTimeFactor: wallSeconds > 0 ? (sim.stepsDone * dt) / 1000 / wallSeconds : null,
+        }),
     wallSeconds,
-    realTimeFactor: wallSeconds > 0 ? (sim.stepsDone * dt) / 1000 / wallSeconds : null,
-    neurodyn: nd.version ?? null,
     node: process.versions.node,
   };
   const files = writeResults(dir, { experiment, status, results, nd });
   sim.dispose?.();
   const summary = JSON.stringify({ out: dir, ...status, summary: results.summary });
   if (stop) {
-    process.stderr.write(
-      `neurodyn: interrupted by ${stop} at t = ${status.simulatedMs} ms of ${experiment.duration} ms; partial results written to ${dir} (${files.join(', ')})\n`,
-    );
+    const where = study
+      ? `after ${status.unitsDone} of ${total} ${status.unit}`
+      : `at t = ${status.simulatedMs} ms of ${experiment.duration} ms`;
+    process.stderr.write(`neurodyn: interrupted by ${stop} ${where}; partial results written to ${dir} (${files.join(', ')})\n`);
     console.log(summary);
     process.exit(130);
   }

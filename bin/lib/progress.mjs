@@ -10,7 +10,12 @@ const clock = (s) => {
 };
 
 export class RunProgress {
-  constructor({ stream = process.stderr, quiet = false, totalMs, label = 'run' } = {}) {
+  /**
+   * @param o.totalMs - simulated duration (ms) of a time-stepped run, or the number of units of a
+   *   study (with `unit`, e.g. 'trials'; no real-time factor then)
+   */
+  constructor({ stream = process.stderr, quiet = false, totalMs, label = 'run', unit = 'ms' } = {}) {
+    this.unit = unit;
     this.stream = stream;
     this.quiet = quiet;
     this.tty = !!stream.isTTY;
@@ -33,7 +38,9 @@ export class RunProgress {
     const w = 24;
     const fill = Math.round(fraction * w);
     const rtfs = Number.isFinite(rtf) ? (rtf >= 10 ? rtf.toFixed(0) : rtf.toPrecision(2)) : '-';
-    return `${this.label} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${(fraction * 100).toFixed(0).padStart(3)}%  t=${simMs.toFixed(1)}/${this.totalMs} ms  elapsed ${clock(elapsed)}  ETA ${clock(eta)}  real-time factor ${rtfs}x`;
+    const bar = `${this.label} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
+    if (this.unit !== 'ms') return `${bar}  ${simMs}/${this.totalMs} ${this.unit}  elapsed ${clock(elapsed)}  ETA ${clock(eta)}`;
+    return `${bar}  t=${simMs.toFixed(1)}/${this.totalMs} ms  elapsed ${clock(elapsed)}  ETA ${clock(eta)}  real-time factor ${rtfs}x`;
   }
   /** Redraws (TTY) or prints a line every 2 s (pipes, logs). */
   update(simMs, force = false) {

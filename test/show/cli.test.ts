@@ -250,3 +250,68 @@ describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
     expect(existsSync(join(out, 'raster.svg'))).toBe(true);
   });
 });
+
+describe.skipIf(!('convergenceStudy' in nd))('neurodyn CLI: convergence studies', () => {
+  const study = {
+    kind: 'convergence',
+    seed: 'cli-study',
+    network: { sizes: [6, 6] },
+    T: 40,
+    hs: [0.4, 0.2],
+    trials: 4,
+    schemes: [{ integrator: 'euler-maruyama', rule: 'linear' }],
+    workers: 0,
+    shardTrials: 1,
+  };
+  test('run in shards of trials, merged: the same result as one convergenceStudy call', async () => {
+    const out = join(tmp, 'study');
+    const r = runCli(['run', writeExp('study', study), '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    await nd.init();
+    const direct = await nd.convergenceStudy({
+      network: nd.feedforwardLabNetwork(study.network),
+      T: study.T,
+      hs: study.hs,
+      trials: 4,
+      seed: study.seed,
+      schemes: study.schemes as never,
+      workers: 0,
+    });
+    const o = direct.schemes['euler-maruyama/linear'].orders;
+    expect(res.summary.trials).toBe(4);
+    expect(res.summary.orders['euler-maruyama/linear'].strong).toBe(o.strong.value);
+    expect(res.summary.orders['euler-maruyama/linear'].weakCount).toBe(o.weakCount.value);
+    expect(readFileSync(join(out, 'orders.csv'), 'utf8').split('\n')[0]).toBe(
+      'scheme,strong,strong_lo,strong_hi,median,weak_count,weak_lo,weak_hi',
+    );
+  });
+  test('a bad study field is named (hs[1] <= 0)', () => {
+    const r = runCli(['validate', writeExp('bad-study', { ...study, hs: [0.4, -0.2] })]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/hs\[1\]: expected a finite number in \(0, 100\] ms, got -0.2/);
+  });
+  test('SIGINT during a study: the trials done so far are written, exit 130', async () => {
+    const out = join(tmp, 'study-int');
+    const long = { ...study, trials: 100_000, T: 100 };
+    const child = spawn(process.execPath, [BIN, 'run', writeExp('study-long', long), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      let sent = false;
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (!sent && /\d+\/100000 trials/.test(stderr)) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 1500);
+        }
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT after \d+ of 100000 trials; partial results written/);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(res.status.complete).toBe(false);
+    expect(res.status.unitsDone).toBeGreaterThan(0);
+    expect(res.summary.trials).toBe(res.status.unitsDone);
+  });
+});

@@ -59,8 +59,10 @@ export default {
       {
         integrator: str({ enum: ['euler-maruyama', 'exact'], default: 'exact' }),
         spikeRule: str({ enum: ['grid', 'linear', 'hermite'], default: 'linear' }),
+        /** How tRef is counted: 'time' (exact) or 'brian2' (one step less, to reproduce Brian2). */
+        refractory: str({ enum: ['time', 'brian2'], default: 'time' }),
       },
-      { default: { integrator: 'exact', spikeRule: 'linear' } },
+      { default: { integrator: 'exact', spikeRule: 'linear', refractory: 'time' } },
     ),
     trial: int({ min: 0, max: 2 ** 32 - 1, optional: true }),
     network: obj({
@@ -104,6 +106,7 @@ export default {
   },
   create(exp, nd) {
     const opts = { dt: exp.dt, integrator: exp.scheme.integrator, spikeRule: exp.scheme.spikeRule, seed: exp.seed };
+    if (exp.scheme.refractory !== 'time') opts.refractory = exp.scheme.refractory;
     if (exp.trial !== undefined) opts.trial = exp.trial;
     const net = new nd.LifNetwork(opts);
     // Library checks name their argument (`params.vReset`, `options.connector.p`): re-root them
