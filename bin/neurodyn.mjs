@@ -158,14 +158,21 @@ async function run(file, outDir, quiet, kinds) {
   console.log(summary);
 }
 
+function listFields(fields, indent) {
+  for (const [name, f] of Object.entries(fields)) {
+    const extra = `${f.default !== undefined && f.type !== 'object' ? ` (default ${JSON.stringify(f.default)})` : ''}${f.optional ? ' (optional)' : ''}`;
+    const obj = f.type === 'object' ? f : f.type === 'array' && f.items.type === 'object' ? f.items : null;
+    const variants = f.type === 'oneOf' && f.options.every((o) => o.type === 'object') ? f.options : null;
+    console.log(`${' '.repeat(indent)}${name}: ${obj && f.type === 'object' ? 'an object' : describe(f)}${extra}`);
+    if (obj) listFields(obj.fields, indent + 2);
+    if (variants) for (const v of variants) listFields(v.fields, indent + 2);
+  }
+}
+
 function listKinds(kinds) {
   for (const k of Object.values(kinds)) {
-    console.log(`${k.kind}${available(k) ? '' : ' (not available in this build)'}: ${k.description}`);
-    for (const [name, f] of Object.entries(k.spec.fields)) {
-      console.log(
-        `  ${name.padEnd(10)} ${describe(f)}${f.default !== undefined ? ` (default ${JSON.stringify(f.default)})` : ''}${f.optional ? ' (optional)' : ''}`,
-      );
-    }
+    console.log(`\n${k.kind}${available(k) ? '' : ' (not available in this build)'}: ${k.description}`);
+    listFields(k.spec.fields, 2);
   }
 }
 

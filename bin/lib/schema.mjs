@@ -49,8 +49,22 @@ export function describe(s) {
       return 'true or false';
     case 'seed':
       return 'an integer in [0, 2^53) or a string';
-    case 'array':
-      return `an array${s.minItems !== undefined ? ` of at least ${s.minItems}` : ''}${s.maxItems !== undefined ? ` of at most ${s.maxItems}` : ''} of ${describe(s.items)}`;
+    case 'array': {
+      const lo = s.minItems;
+      const hi = s.maxItems;
+      const items = (k) => `${k} item${k === 1 ? '' : 's'}`;
+      const n =
+        lo !== undefined && hi !== undefined
+          ? lo === hi
+            ? ` of ${items(lo)}`
+            : ` (${lo} to ${hi} items)`
+          : lo !== undefined
+            ? ` (at least ${items(lo)})`
+            : hi !== undefined
+              ? ` (at most ${items(hi)})`
+              : '';
+      return `an array${n} of ${s.items.type === 'object' ? 'objects' : describe(s.items)}`;
+    }
     case 'object':
       return `an object with fields ${Object.keys(s.fields).join(', ')}`;
     case 'oneOf':

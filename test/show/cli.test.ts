@@ -80,7 +80,11 @@ describe('neurodyn CLI: malformed experiment files', () => {
       (e) => (e.scheme.integrator = 'rk4'),
       /scheme\.integrator: expected one of "euler-maruyama", "exact", got "rk4"/,
     ],
-    ['no populations', (e) => (e.network.populations = []), /network\.populations: expected an array of at least 1/],
+    [
+      'no populations',
+      (e) => (e.network.populations = []),
+      /network\.populations: expected an array \(at least 1 item\) of objects, got \[\]/,
+    ],
   ];
   test.each(lifCases)('lif file, %s → exit 2 naming the field (structure checked even without the model)', (name, edit, re) => {
     const e = structuredClone(lif);
