@@ -46,6 +46,7 @@ const H_INTEG = 22;
 const H_RULE = 23;
 const H_DONE = 24;
 const H_FAST = 25;
+const H_CATCH = 26;
 
 // Population table (f64 index within an entry of P_SIZE fields).
 const P_SIZE = 16;
@@ -242,6 +243,9 @@ let gH: f64 = 0;
 let gF: i32 = 1;
 let gExact: bool = false;
 let gRule: i32 = 0;
+// Set when a neuron may start the next step at or above threshold (zero-delay interpolated
+// arrival, or a state written by the facade): that step runs on the general path, which tests it.
+let gCatch: bool = false;
 
 // One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
 let cP0: i64 = -1;
@@ -442,12 +446,18 @@ function generalNeuron(pe: usize, q: i32): i32 {
   let c2N: f64;
   if (gExact) {
     const vinf = hf(coef, C_VINF);
-    vN = vinf + (v - vinf) * hf(coef, C_EA) + (c - mu) * hf(coef, C_P21) + c2 * hf(coef, C_P21B) + xV;
-    cN = mu + (c - mu) * hf(coef, C_EB) + xI;
+    // The noise terms are added last and only when there is noise (the SIMD path does the same).
+    vN = vinf + (v - vinf) * hf(coef, C_EA) + (c - mu) * hf(coef, C_P21) + c2 * hf(coef, C_P21B);
+    cN = mu + (c - mu) * hf(coef, C_EB);
+    if (noisy) {
+      vN += xV;
+      cN += xI;
+    }
     c2N = c2 * hf(coef, C_EB2);
   } else {
     vN = v + h * (-a * (v - VL) + c + c2);
-    cN = c - h * hf(coef, C_B) * (c - mu) + xI;
+    cN = c - h * hf(coef, C_B) * (c - mu);
+    if (noisy) cN += xI;
     c2N = c2 - h * hf(coef, C_B2) * c2;
   }
   // c. arrivals inside the step.
@@ -489,19 +499,106 @@ function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): vo
   let c3 = i32x4.splat(<i32>stream);
   const m0 = i32x4.splat(<i32>0xd2511f53);
   const m1 = i32x4.splat(<i32>0xcd9e8d57);
-  let ka = k0;
-  let kb = k1;
-  for (let r = 0; r < 10; r++) {
+  // Ten rounds, unrolled by hand (binaryen does not unroll; research/perf-ceiling.md section 4).
+  {
     const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
     const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
     const lo0 = i32x4.mul(c0, m0);
     const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>ka));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>kb));
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>0 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>0 * 0xbb67ae85)));
     c1 = lo1;
     c3 = lo0;
-    ka += 0x9e3779b9;
-    kb += 0xbb67ae85;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>1 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>1 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>2 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>2 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>3 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>3 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>4 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>4 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>5 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>5 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>6 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>6 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>7 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>7 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>8 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>8 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>9 * 0x9e3779b9)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>9 * 0xbb67ae85)));
+    c1 = lo1;
+    c3 = lo0;
   }
   v128.store(out, c0);
   v128.store(out, c1, 16);
@@ -531,6 +628,7 @@ function pairStep(
   i: i32,
   coef: usize,
   EXACT: bool,
+  NOISY: bool,
   xI: v128,
   xV: v128,
   slot0: usize,
@@ -547,6 +645,8 @@ function pairStep(
   mu: v128,
   vth: v128,
   nv: v128,
+  nv1: v128,
+  vr: v128,
 ): i32 {
   const off = <usize>i << 3;
   const v = v128.load(Vp + off);
@@ -557,16 +657,16 @@ function pairStep(
   let c2N: v128;
   if (EXACT) {
     // k1 = vinf, k2 = eA, k3 = P21, k4 = P21b, k5 = eB, k6 = eB2
-    vN = f64x2.add(
-      f64x2.add(f64x2.add(f64x2.add(k1v, f64x2.mul(f64x2.sub(v, k1v), k2v)), f64x2.mul(f64x2.sub(c, mu), k3v)), f64x2.mul(c2, k4v)),
-      xV,
-    );
-    cN = f64x2.add(f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5v)), xI);
+    vN = f64x2.add(f64x2.add(f64x2.add(k1v, f64x2.mul(f64x2.sub(v, k1v), k2v)), f64x2.mul(f64x2.sub(c, mu), k3v)), f64x2.mul(c2, k4v));
+    if (NOISY) vN = f64x2.add(vN, xV);
+    cN = f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5v));
+    if (NOISY) cN = f64x2.add(cN, xI);
     c2N = f64x2.mul(c2, k6v);
   } else {
     // k1 = h, k2 = -a, k3 = VL, k4 = h b, k5 = h b2
     vN = f64x2.add(v, f64x2.mul(k1v, f64x2.add(f64x2.add(f64x2.mul(k2v, f64x2.sub(v, k3v)), c), c2)));
-    cN = f64x2.add(f64x2.sub(c, f64x2.mul(k4v, f64x2.sub(c, mu))), xI);
+    cN = f64x2.sub(c, f64x2.mul(k4v, f64x2.sub(c, mu)));
+    if (NOISY) cN = f64x2.add(cN, xI);
     c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
   }
   let accV = f64x2.splat(0);
@@ -582,9 +682,17 @@ function pairStep(
     v128.store(sp + nb, zero);
     v128.store(sp + 2 * nb, zero);
   }
+  // Neurons refractory for the whole step: V held at V_r in-lane (the general path does the
+  // same: vN = V_r, no threshold). Only a refractory period ending inside the step needs the
+  // scalar code.
   const ru = v128.load(Rp + off);
-  const bad = f64x2.add(f64x2.add(f64x2.sub(vN, vN), f64x2.sub(cN, cN)), f64x2.sub(c2N, c2N));
-  const attn = v128.or(v128.or(f64x2.ge(vN, vth), f64x2.ge(v, vth)), v128.or(f64x2.gt(ru, nv), f64x2.ne(bad, bad)));
+  const held = f64x2.ge(ru, nv1);
+  vN = v128.bitselect(vr, vN, held);
+  // Attention: V^{n+1} >= V_th or NaN (both fail `<`), or a refractory period ending inside the
+  // step. Catch-up (V^n >= V_th) is handled by running the step on the general path (gCatch),
+  // and V = -inf is caught at the end of the kernel call (lifRun).
+  const partial = v128.andnot(f64x2.gt(ru, nv), held);
+  const attn = v128.or(v128.not(f64x2.lt(vN, vth)), partial);
   if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
   v128.store(Vp + off, vN);
   v128.store(Ip + off, cN);
@@ -650,6 +758,8 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
   const mu = f64x2.splat(hf(coef, C_MU));
   const vth = f64x2.splat(hf(coef, C_VTH));
   const nv = f64x2.splat(gStep);
+  const nv1 = f64x2.splat(gStep + 1);
+  const vr = f64x2.splat(hf(coef, C_VR));
   const h = gH;
   const k1v = f64x2.splat(EXACT ? hf(coef, C_VINF) : h);
   const k2v = f64x2.splat(EXACT ? hf(coef, C_EA) : -hf(coef, C_A));
@@ -674,7 +784,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
           xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
           xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
         } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-        st = pairStep(j, coef, EXACT, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
+        st = pairStep(j, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
         if (st != 0) return st;
       }
     }
@@ -689,12 +799,12 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
         xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
         xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
       } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
+      st = pairStep(i, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
     }
   } else {
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv);
+      st = pairStep(i, coef, EXACT, NOISY, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
     }
   }
@@ -754,6 +864,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gExact = hf(hdr, H_INTEG) != 0;
   gRule = <i32>hf(hdr, H_RULE);
   const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
+  gCatch = hf(hdr, H_CATCH) != 0;
   cP0 = -1;
   cP1 = -1;
   let done = 0;
@@ -762,6 +873,8 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
     if (gCount + gN > cap) break;
     const first = gCount;
     const n = gStep;
+    const fastStep = fastOk && !gCatch;
+    gCatch = false;
     for (let p = 0; p < nPop; p++) {
       const pe = popT + (<usize>(p * P_SIZE) << 3);
       const cnt = <i32>hf(pe, P_COUNT);
@@ -776,7 +889,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
           if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
         }
       }
-      if (fastOk && hp(pe, P_STRIDE) == 0 && !shared && hf(pe, P_PLAMBDA) == 0) st = fastPop(pe);
+      if (fastStep && hp(pe, P_STRIDE) == 0 && !shared && hf(pe, P_PLAMBDA) == 0) st = fastPop(pe);
       else {
         for (let q = 0; q < cnt; q++) {
           st = generalNeuron(pe, q);
@@ -801,6 +914,17 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
       }
     }
     gStep = n + 1;
+  }
+  hs(hdr, H_CATCH, gCatch ? 1.0 : 0.0);
+  if (st == 0 && done > 0) {
+    // The SIMD path tests V^{n+1} < V_th only, which lets V = -inf through: scan once per call.
+    for (let i = 0; i < gN; i++) {
+      const vv = load<f64>(gVp + (<usize>i << 3));
+      if (vv == -Infinity) {
+        st = fail(STATUS_NONFINITE, i, gStep - 1, (gStep - 1) * gH, vv);
+        break;
+      }
+    }
   }
   hs(hdr, H_REC_COUNT, <f64>gCount);
   hs(hdr, H_STEP, gStep);
@@ -887,7 +1011,11 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
     const off = <usize>tgt << 3;
     if (direct) {
       // Refractory target: V is held, only the current jumps.
-      if (dV != 0 && load<f64>(gRp + off) <= a0) store<f64>(gVp + off, load<f64>(gVp + off) + dV);
+      if (dV != 0 && load<f64>(gRp + off) <= a0) {
+        const vv = load<f64>(gVp + off) + dV;
+        store<f64>(gVp + off, vv);
+        if (!(vv < hf(coef0 + <usize>(tgt - post) * stride, C_VTH))) gCatch = true;
+      }
       store<f64>(Ic + off, load<f64>(Ic + off) + dI);
     } else {
       store<f64>(base + off, load<f64>(base + off) + dV);

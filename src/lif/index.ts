@@ -37,3 +37,4 @@ export {
 } from './network.js';
 export { type LifPropagator, lifCurrentResponse, lifPropagator, lifVoltageAt } from './propagator.js';
 export { type LifReferenceParams, lifReferenceRun } from './reference.js';
+export type { LifPopulationTaskParams } from './tasks.js';

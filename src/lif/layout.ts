@@ -32,7 +32,8 @@ export const H = {
   RULE: 23,
   DONE: 24,
   FAST: 25,
-  SIZE: 26,
+  CATCH: 26,
+  SIZE: 27,
 } as const;
 
 /** @internal population table entry */

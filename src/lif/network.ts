@@ -801,6 +801,7 @@ export class LifNetwork extends KernelObject {
     hd[H.INTEG] = exact ? 1 : 0;
     hd[H.RULE] = lifSpikeRules[this.spikeRule].id;
     hd[H.FAST] = this.#fast ? 1 : 0;
+    hd[H.CATCH] = 1; // the first step tests V^0 >= V_th on the general path
     this.#counts = new Float64Array(N);
     this.#built = true;
     for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
@@ -902,6 +903,7 @@ export class LifNetwork extends KernelObject {
     if (v) st.set(v, 0);
     if (i) st.set(i, N);
     if (i2) st.set(i2, 2 * N);
+    this.#hdr.f64(0, H.SIZE)[H.CATCH] = 1;
   }
 
   /** Saves the full dynamic state (state, delay ring, step = RNG counter). */
@@ -940,6 +942,7 @@ export class LifNetwork extends KernelObject {
     const hd = this.#hdr.f64(0, H.SIZE);
     hd[H.STEP] = s.step;
     hd[H.REC_COUNT] = 0;
+    hd[H.CATCH] = 1;
   }
 
   /**
@@ -972,6 +975,35 @@ export class LifNetwork extends KernelObject {
       synapseBytesPerSynapse: syn ? synBytes / syn : 0,
       paramBytes,
       bufferBytes: Math.max(this.#bufferOpt ?? 4096, N) * 24,
+    };
+  }
+
+  /**
+   * Projection k (in `connect` order) as a CSR copy by presynaptic row, with weights converted
+   * to the jump J of the target current (null when every synapse has the scalar `weight`).
+   */
+  getProjection(k: number): {
+    from: string;
+    to: string;
+    channel: 0 | 1;
+    delay: number;
+    weight: number;
+    rowPtr: Int32Array;
+    cols: Int32Array;
+    weights: Float64Array | null;
+  } {
+    this.assertLive();
+    checkInteger('k', k, 0, Math.max(0, this.#projs.length - 1));
+    const p = this.#projs[k];
+    return {
+      from: p.from.name,
+      to: p.to.name,
+      channel: p.channel,
+      delay: (p.dInt + p.dFrac) * this.dt,
+      weight: p.weight,
+      rowPtr: p.csr.rowPtr.slice(),
+      cols: p.csr.cols.slice(),
+      weights: p.csr.weights ? p.csr.weights.slice() : null,
     };
   }
 

@@ -1,0 +1,181 @@
+// Connectors, drive, shared noise, monitors, run options and worker trials.
+import { describe, expect, test } from 'vitest';
+import { AbortedError, LifNetwork, runTrials } from '../../src/index.js';
+
+describe('connectors', () => {
+  test('fixedInDegree gives every target exactly k distinct sources, no autapses', () => {
+    const net = new LifNetwork({ dt: 0.1, seed: 4 });
+    net.addPopulation('a', 50);
+    net.connect('a', 'a', { connector: { type: 'fixedInDegree', k: 7 }, weight: 1 });
+    const p = net.getProjection(0);
+    const inDeg = new Int32Array(50);
+    for (let j = 0; j < 50; j++) {
+      const seen = new Set<number>();
+      for (let s = p.rowPtr[j]; s < p.rowPtr[j + 1]; s++) {
+        expect(p.cols[s]).not.toBe(j);
+        expect(seen.has(p.cols[s])).toBe(false);
+        seen.add(p.cols[s]);
+        inDeg[p.cols[s]]++;
+      }
+    }
+    expect([...inDeg].every((d) => d === 7)).toBe(true);
+    net.dispose();
+  });
+
+  test('fixedProbability: synapse count within 4 SD of the binomial mean; the wiring ignores the trial', () => {
+    const counts: number[] = [];
+    for (const trial of [0, 1]) {
+      const net = new LifNetwork({ dt: 0.1, seed: 4, trial });
+      net.addPopulation('a', 300);
+      net.addPopulation('b', 200);
+      net.connect('a', 'b', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 1 });
+      counts.push(net.getProjection(0).cols.length);
+      net.dispose();
+    }
+    const mean = 300 * 200 * 0.1;
+    expect(Math.abs(counts[0] - mean)).toBeLessThan(4 * Math.sqrt(mean * 0.9));
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  test('dense [post][pre] matrix maps W_ij to the synapse j -> i, zeros dropped; weightUnit conversions', () => {
+    const net = new LifNetwork({ dt: 0.1 });
+    net.addPopulation('a', 2);
+    net.addPopulation('b', 3, { tauSyn: 4, tauMem: 10 });
+    // W (3 x 2): W[1][0] = 0.5, W[2][1] = -1
+    net.connect('a', 'b', { connector: { type: 'dense', matrix: [0, 0, 0.5, 0, 0, -1] } });
+    net.connect('a', 'b', { connector: { type: 'allToAll' }, weight: 2, weightUnit: 'charge' });
+    net.connect('a', 'b', { connector: { type: 'allToAll' }, weight: 2, weightUnit: 'voltage' });
+    const p = net.getProjection(0);
+    expect(Array.from(p.rowPtr)).toEqual([0, 1, 2]);
+    expect(Array.from(p.cols)).toEqual([1, 2]);
+    expect(Array.from(p.weights ?? [])).toEqual([0.5, -1]);
+    expect(net.getProjection(1).weight).toBe(2 / 4);
+    expect(net.getProjection(2).weight).toBeCloseTo(2 / 10, 15);
+    net.dispose();
+  });
+
+  test('addLayers builds a feedforward chain: activity reaches the last layer only through the others', () => {
+    const net = new LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: 2 });
+    const names = net.addLayers(
+      [100, 100, 100],
+      { mu: 0.03, sigma: 0.01 },
+      { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.02 },
+    );
+    net.setState({});
+    expect(names).toEqual(['L0', 'L1', 'L2']);
+    const r0 = net.addRateMonitor({ population: 'L2', binSteps: 1000 });
+    net.run(100);
+    expect(r0.counts().reduce((a, b) => a + b, 0)).toBe(0); // μ below threshold, no drive yet
+    net.dispose();
+    const net2 = new LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: 2 });
+    net2.addPopulation('L0', 100, { mu: 0.07, sigma: 0.01, v0: { uniform: [0, 1] } });
+    net2.addPopulation('L1', 100, { mu: 0.03, sigma: 0.01 });
+    net2.addPopulation('L2', 100, { mu: 0.03, sigma: 0.01 });
+    net2.connect('L0', 'L1', { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.02 });
+    net2.connect('L1', 'L2', { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.02 });
+    const m = net2.addSpikeMonitor({ population: 'L2' });
+    net2.run(300);
+    expect(m.count).toBeGreaterThan(50);
+    net2.dispose();
+  });
+});
+
+describe('drive and noise', () => {
+  test('Poisson drive: stationary mean and variance of I match shot-noise theory (Campbell)', () => {
+    // I = μ + Σ J e^{−(t−t_k)/τ_s}: mean μ + νJτ_s, variance νJ²τ_s/2 (ν per ms).
+    const nu = 2; // 2000 Hz
+    const J = 0.01;
+    const net = new LifNetwork({ dt: 0.1, integrator: 'exact', seed: 8 });
+    net.addPopulation('p', 4000, { mu: 0, sigma: 0, i0: 0, vThreshold: 1e9, poisson: { rate: 2000, weight: J } });
+    net.run(60);
+    const { i } = net.getState();
+    const mean = i.reduce((a, b) => a + b) / i.length;
+    const variance = i.reduce((a, b) => a + (b - mean) ** 2, 0) / (i.length - 1);
+    expect(mean / (nu * J * 5)).toBeCloseTo(1, 1);
+    expect(variance / ((nu * J * J * 5) / 2)).toBeGreaterThan(0.9);
+    expect(variance / ((nu * J * J * 5) / 2)).toBeLessThan(1.1);
+    net.dispose();
+  });
+
+  test('shared noise c: the correlation of I between neurons is c', () => {
+    const c = 0.3;
+    const trials: number[][] = [];
+    const net = new LifNetwork({ dt: 0.5, integrator: 'exact', seed: 6 });
+    net.addPopulation('p', 2, { mu: 0, sigma: 1, vThreshold: 1e9, sharedNoise: c });
+    for (let k = 0; k < 4000; k++) {
+      net.run(5);
+      const { i } = net.getState();
+      trials.push([i[0], i[1]]);
+    }
+    const m0 = trials.reduce((a, t) => a + t[0], 0) / trials.length;
+    const m1 = trials.reduce((a, t) => a + t[1], 0) / trials.length;
+    let s01 = 0;
+    let s00 = 0;
+    let s11 = 0;
+    for (const t of trials) {
+      s01 += (t[0] - m0) * (t[1] - m1);
+      s00 += (t[0] - m0) ** 2;
+      s11 += (t[1] - m1) ** 2;
+    }
+    expect(s01 / Math.sqrt(s00 * s11)).toBeGreaterThan(c - 0.06);
+    expect(s01 / Math.sqrt(s00 * s11)).toBeLessThan(c + 0.06);
+    net.dispose();
+  });
+});
+
+describe('monitors and run options', () => {
+  test('rate monitor bins sum to the spike count; state monitor keeps the last maxSamples', () => {
+    const net = new LifNetwork({ dt: 0.1, seed: 1 });
+    net.addPopulation('p', 100, { v0: { uniform: [0, 1] } });
+    const r = net.addRateMonitor({ binSteps: 100 });
+    const sm = net.addStateMonitor({ neurons: [3, 7], every: 10, maxSamples: 5 });
+    net.run(100);
+    expect(r.counts().reduce((a, b) => a + b, 0)).toBe(net.spikeCount);
+    const d = sm.data();
+    expect(d.steps).toEqual([960, 970, 980, 990, 1000]);
+    expect(d.v[4][1]).toBe(net.getState().v[7]);
+    expect(r.rates()[0]).toBeCloseTo(r.counts()[0] / (100 * 0.01), 10);
+    net.dispose();
+  });
+
+  test('onProgress is called per chunk; an aborted signal stops run() with AbortedError, spikes kept', () => {
+    const net = new LifNetwork({ dt: 0.1, seed: 1 });
+    net.addPopulation('p', 100, { v0: { uniform: [0, 1] } });
+    const m = net.addSpikeMonitor();
+    const ac = new AbortController();
+    const seen: number[] = [];
+    let err: unknown;
+    try {
+      net.run(1000, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          seen.push(p.step);
+          if (p.step >= 3000) ac.abort();
+        },
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(seen[0]).toBe(100);
+    expect(net.step).toBe(3000);
+    expect(m.count).toBe(net.spikeCount);
+    expect(m.count).toBeGreaterThan(0);
+    net.dispose();
+  });
+});
+
+describe('worker trials', () => {
+  test('lif.population: rows identical inline and with 2 workers; trials differ', async () => {
+    const opts = {
+      seed: 'w',
+      range: [0, 3] as [number, number],
+      params: { size: 50, dt: 0.1, duration: 100, integrator: 'exact' as const, params: { v0: { uniform: [0, 1] as [number, number] } } },
+    };
+    const inline = await runTrials('lif.population', { ...opts, workers: 0 });
+    const pooled = await runTrials('lif.population', { ...opts, workers: 2, workerUrl: new URL('../../dist/worker.js', import.meta.url) });
+    expect(JSON.stringify(pooled.rows)).toBe(JSON.stringify(inline.rows));
+    const r = inline.rows.map((x) => (x.ok ? (x.value as { v: number[] }).v[0] : null));
+    expect(r[0]).not.toBe(r[1]);
+  });
+});
