@@ -20,7 +20,7 @@ const rules = ['grid', 'linear', 'hermite'];
 const schemes = rules.map((rule) => ({ integrator: 'euler-maruyama', rule }));
 if (!quick) schemes.push(...rules.map((rule) => ({ integrator: 'exact', rule })));
 const hs = [0.4, 0.2, 0.1, 0.05];
-const trials = quick ? 40 : 200;
+const trials = quick ? 32 : 200;
 const pool = await nd.WorkerPool.create({ workers });
 try {
   let last = 0;

@@ -25,6 +25,17 @@ export {
 } from './convergence.js';
 export { type LyapunovOptions, type LyapunovTrial, lyapunovTrial } from './lyapunov.js';
 export {
+  type RandomLabOptions,
+  type RateSynchronyOptions,
+  type RateSynchronyParams,
+  type RateSynchronyResult,
+  type RateSynchronyTrial,
+  randomLabNetwork,
+  rateSynchronyStudy,
+  rateSynchronyTrial,
+} from './recurrent.js';
+export { type LabReferenceRun, labRunReference } from './reference.js';
+export {
   CoupledNoise,
   type FeedforwardLabOptions,
   feedforwardLabNetwork,

@@ -2,6 +2,7 @@
 import type { TaskTable } from '../parallel/types.js';
 import { convergenceTrial } from './convergence.js';
 import { type LyapunovOptions, lyapunovTrial } from './lyapunov.js';
+import { rateSynchronyTrial } from './recurrent.js';
 
 /** @internal */
 export const tasks: TaskTable = {
@@ -10,4 +11,6 @@ export const tasks: TaskTable = {
   /** One trial of the Lyapunov estimators: input `{ seed, trial, params: LyapunovOptions without seed }`. */
   'numerics.lyapunovTrial': (input: { seed: number | string; trial: number; params: Omit<LyapunovOptions, 'seed' | 'trial'> }) =>
     lyapunovTrial({ ...input.params, seed: input.seed, trial: input.trial }),
+  /** One trial of a rate/synchrony study: input `{ seed, trial, params: RateSynchronyParams }`. */
+  'numerics.rateSynchronyTrial': rateSynchronyTrial,
 };

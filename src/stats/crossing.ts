@@ -137,7 +137,7 @@ export class ThresholdFluxAccumulator {
     if (!(V >= this.#vTh - this.#w && V < this.#vTh)) return;
     const vd = -this.#gL * (V - this.#vL) + I;
     const a = I - this.#iTh;
-    const ap = a > 0 ? a : 0;
+    const ap = Math.max(a, 0);
     const ls = a > 0 ? a * Math.log1p(this.#gd / a) : 0;
     const s = this.sums;
     s[0] += vd;
