@@ -45,7 +45,7 @@ const P_PTR_KMAT = 29;
 const P_PTR_PHI = 30;
 const P_PTR_TRACE = 31;
 const P_PTR_G = 32; // G_j = exp(−(j + ½)h²/a), j < nv
-const P_PTR_WORK = 33; // 5·nv + 4·nw f64 scratch
+const P_PTR_WORK = 33; // 10·nv + 4·nw f64 scratch (16-byte aligned)
 
 // @ts-ignore: decorator
 @inline
@@ -130,6 +130,18 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
   const span = (<f64>nv * h * h) / a; // z range across the slice
   for (let k = 0; k < nw; k++) {
     const c = load<f64>(at(ip, k)) + load<f64>(at(wp, k)) * sigma;
+    if (!explicit && k + 1 < nw) {
+      // Two slices per pass in f64x2 lanes (bit-identical to the scalar path below).
+      const c1 = load<f64>(at(ip, k + 1)) + load<f64>(at(wp, k + 1)) * sigma;
+      const a0 = hoa * (c - vmin);
+      const a1 = hoa * (c1 - vmin);
+      if (a0 < 700.0 && a0 - span > -700.0 && a1 < 700.0 && a1 - span > -700.0) {
+        const code = stepPair(par, k, c, c1, Math.exp(a0), Math.exp(a1), step, time);
+        if (code != 0) return code;
+        k++;
+        continue;
+      }
+    }
     const s = pp + (<usize>(k * nv) << 3);
     // z_j = h(c − v_{j+1/2})/a, e^{z_j} = e^{α}·G_j with α = h(c − vMin)/a: one exp per slice.
     const alpha = hoa * (c - vmin);
@@ -221,6 +233,113 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
 }
 
 /**
+ * Semi-implicit SG step of slices k and k + 1 at once: the same operations as the scalar path of
+ * {@link stepV}, lane-wise in f64x2 (so results are bit-identical), with the two Thomas recurrences
+ * interleaved so their division latencies overlap. Scratch is interleaved [j][lane].
+ */
+function stepPair(par: usize, k: i32, c0: f64, c1: f64, ea0: f64, ea1: f64, step: f64, time: f64): i32 {
+  const nv = <i32>rd(par, P_NV);
+  const iR = <i32>rd(par, P_IR);
+  const vmin = rd(par, P_VMIN);
+  const h = rd(par, P_H);
+  const a = rd(par, P_A);
+  const dt = rd(par, P_DT);
+  const pp = ptr(par, P_PTR_P);
+  const np = ptr(par, P_PTR_N);
+  const gp = ptr(par, P_PTR_G);
+  const work = ptr(par, P_PTR_WORK);
+  const bp = work; // 2·nv each, interleaved
+  const hp = work + (<usize>(2 * nv) << 3);
+  const cp = work + (<usize>(4 * nv) << 3);
+  const ep = work + (<usize>(6 * nv) << 3);
+  const dd = work + (<usize>(8 * nv) << 3);
+  const s0 = pp + (<usize>(k * nv) << 3);
+  const s1 = s0 + (<usize>nv << 3);
+  const hoa = h / a;
+  const D = a / (h * h);
+  const dtD = dt * D;
+  const cv = f64x2(c0, c1);
+  const ea = f64x2(ea0, ea1);
+  const vHoa = f64x2.splat(hoa);
+  const one = f64x2.splat(1.0);
+  const half = f64x2.splat(0.5);
+  const twelfth = f64x2.splat(1.0 / 12.0);
+  const inv720 = f64x2.splat(1.0 / 720.0);
+  const small = f64x2.splat(0.01);
+  for (let j = 0; j < nv; j++) {
+    const z = f64x2.mul(vHoa, f64x2.sub(cv, f64x2.splat(vmin + (<f64>j + 0.5) * h)));
+    const e = f64x2.mul(ea, f64x2.splat(load<f64>(at(gp, j))));
+    const z2 = f64x2.mul(z, z);
+    const series = f64x2.add(f64x2.sub(one, f64x2.mul(half, z)), f64x2.mul(z2, f64x2.sub(twelfth, f64x2.mul(z2, inv720))));
+    const quot = f64x2.div(z, f64x2.sub(e, one));
+    const b = v128.bitselect(series, quot, f64x2.lt(f64x2.abs(z), small));
+    v128.store(bp + (<usize>j << 4), b);
+    v128.store(hp + (<usize>j << 4), f64x2.add(b, z));
+  }
+  const vdtD = f64x2.splat(dtD);
+  const vmdtD = f64x2.splat(-dtD);
+  const hlast = v128.load(hp + (<usize>(nv - 1) << 4));
+  const out = f64x2.mul(hlast, f64x2(load<f64>(at(s0, nv - 1)), load<f64>(at(s1, nv - 1))));
+  let jl = f64x2.splat(0.0);
+  let pcur = f64x2(load<f64>(s0), load<f64>(s1));
+  let den = f64x2.add(one, f64x2.mul(vdtD, v128.load(hp)));
+  let cprev = f64x2.splat(0.0);
+  let dprev = f64x2.splat(0.0);
+  let eprev = f64x2.splat(0.0);
+  let l = f64x2.splat(0.0);
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < nv; i++) {
+    const pnext = i + 1 < nv ? f64x2(load<f64>(at(s0, i + 1)), load<f64>(at(s1, i + 1))) : zero;
+    const hi = v128.load(hp + (<usize>i << 4));
+    const bi = v128.load(bp + (<usize>i << 4));
+    const jr = f64x2.sub(f64x2.mul(hi, pcur), f64x2.mul(bi, pnext));
+    let rhs = f64x2.mul(vdtD, f64x2.sub(jl, jr));
+    if (i == iR) rhs = f64x2.add(rhs, f64x2.mul(vdtD, out));
+    if (i > 0) {
+      l = f64x2.mul(vmdtD, v128.load(hp + (<usize>(i - 1) << 4)));
+      den = f64x2.sub(
+        f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hi, v128.load(bp + (<usize>(i - 1) << 4))))),
+        f64x2.mul(l, cprev),
+      );
+    }
+    const inv = f64x2.div(one, den);
+    cprev = f64x2.mul(f64x2.mul(vmdtD, bi), inv);
+    dprev = f64x2.mul(f64x2.sub(rhs, f64x2.mul(l, dprev)), inv);
+    v128.store(cp + (<usize>i << 4), cprev);
+    v128.store(dd + (<usize>i << 4), dprev);
+    if (i >= iR) {
+      eprev = i == iR ? inv : f64x2.mul(f64x2.mul(f64x2.neg(l), eprev), inv);
+      v128.store(ep + (<usize>i << 4), eprev);
+    }
+    jl = jr;
+    pcur = pnext;
+  }
+  const g = f64x2.mul(vdtD, hlast);
+  const dlast = f64x2.div(dprev, f64x2.sub(one, f64x2.mul(g, eprev)));
+  const sInj = f64x2.mul(g, dlast);
+  const pl0 = load<f64>(at(s0, nv - 1)) + f64x2.extract_lane(dlast, 0);
+  const pl1 = load<f64>(at(s1, nv - 1)) + f64x2.extract_lane(dlast, 1);
+  store<f64>(at(s0, nv - 1), pl0);
+  store<f64>(at(s1, nv - 1), pl1);
+  let dnext = dlast;
+  for (let i = nv - 2; i >= 0; i--) {
+    let d = f64x2.sub(v128.load(dd + (<usize>i << 4)), f64x2.mul(v128.load(cp + (<usize>i << 4)), dnext));
+    if (i >= iR) d = f64x2.add(d, f64x2.mul(sInj, v128.load(ep + (<usize>i << 4))));
+    store<f64>(at(s0, i), load<f64>(at(s0, i)) + f64x2.extract_lane(d, 0));
+    store<f64>(at(s1, i), load<f64>(at(s1, i)) + f64x2.extract_lane(d, 1));
+    dnext = d;
+  }
+  const aoh = a / h;
+  const n0 = aoh * f64x2.extract_lane(hlast, 0) * pl0;
+  const n1 = aoh * f64x2.extract_lane(hlast, 1) * pl1;
+  if (!isFinite(n0)) return fail(STATUS_NONFINITE, k, step, time, n0);
+  if (!isFinite(n1)) return fail(STATUS_NONFINITE, k + 1, step, time, n1);
+  store<f64>(at(np, k), n0);
+  store<f64>(at(np, k + 1), n1);
+  return 0;
+}
+
+/**
  * One w-direction step for ∂_t p + ε∂_w[(Φ − w)p] = εν∂_ww p (seed eqs. (9), (41)), zero flux at
  * both ends of the w-grid. Cell velocities u_k = ε(Φ_k − w_k); interface flux of the local
  * Lax–Friedrichs (Rusanov) type, the monotone first-order upwind flux for this nonlinear
@@ -242,7 +361,7 @@ function stepW(par: usize, step: f64, time: f64): i32 {
   const pp = ptr(par, P_PTR_P);
   const wp = ptr(par, P_PTR_W);
   const phip = ptr(par, P_PTR_PHI);
-  const work = ptr(par, P_PTR_WORK) + (<usize>(5 * nv) << 3);
+  const work = ptr(par, P_PTR_WORK) + (<usize>(10 * nv) << 3);
   const al = work; // α_k, k < nw − 1
   const be = work + (<usize>nw << 3); // β_k
   const cw = work + (<usize>(2 * nw) << 3); // Thomas c'
@@ -356,6 +475,28 @@ function learningField(par: usize, nbar: f64): void {
 }
 
 /**
+ * Fills the kernel-side constants of a parameter block: G_j = e^{−(j+½)h²/a} and the STDP trace
+ * decay e^{−Δt/τ}. Computed here, not in JavaScript, because engines' Math.exp differ in the last
+ * bit and the run must be bit-identical in Node, Deno and browsers.
+ */
+export function fpPrepare(par: usize): void {
+  const nv = <i32>rd(par, P_NV);
+  const h = rd(par, P_H);
+  const a = rd(par, P_A);
+  const gp = ptr(par, P_PTR_G);
+  for (let j = 0; j < nv; j++) store<f64>(at(gp, j), Math.exp((-(<f64>j + 0.5) * h * h) / a));
+  wr(par, P_TRACE_DECAY, Math.exp(-rd(par, P_DT) / rd(par, P_TAU)));
+}
+
+/** out[i] = exp(−½((v0 + i·h − mean)/sd)²), i < n (Gaussian initial profiles, engine-independent). */
+export function fpGaussianProfile(out: usize, n: i32, v0: f64, h: f64, mean: f64, sd: f64): void {
+  for (let i = 0; i < n; i++) {
+    const x = (v0 + <f64>i * h - mean) / sd;
+    store<f64>(at(out, i), Math.exp(-0.5 * x * x));
+  }
+}
+
+/**
  * Advances the (v, w) density by `steps` steps. Per step: (1) N̄ = Σ N_k Δw from the previous
  * step, blow-up check (N̄ > nMax or non-finite ⇒ STATUS_BLOWUP, p left at the last good step);
  * (2) σ = σ(N̄), drift offsets c_k = I_k + w_k σ; (3) v-step (SG) ⇒ p, N_k; (4) when learning is
@@ -402,7 +543,7 @@ const Q_VF = 3;
 const Q_VR = 4;
 const Q_SIGMA = 5;
 const Q_SIGMA_MAX = 6;
-const Q_FILTER = 7; // 1 − e^{−Δt/τ_N} (1 = instantaneous N̄)
+const Q_FILTER = 7; // τ_N of the rate filter (0 = instantaneous N̄)
 const Q_NBAR = 8;
 const Q_STEP = 9;
 const Q_K0 = 10;
@@ -432,7 +573,8 @@ export function fpParticleRun(par: usize, steps: i32): i32 {
   const vr = rd(par, Q_VR);
   const kind = <i32>rd(par, Q_SIGMA);
   const smax = rd(par, Q_SIGMA_MAX);
-  const filt = rd(par, Q_FILTER);
+  const tauN = rd(par, Q_FILTER);
+  const filt = tauN > 0.0 ? 1.0 - Math.exp(-dt / tauN) : 1.0;
   const k0 = <u32>rd(par, Q_K0);
   const k1 = <u32>rd(par, Q_K1);
   const sn = <u32>rd(par, Q_NOISE_STREAM);

@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 export { type FpGrid, type FpSigma, fpSigma } from './common.js';
+export { FpParticleNetwork, type FpParticleOptions } from './particles.js';
+export { type FpReferenceWork, fpReferenceStep, fpReferenceWork } from './reference.js';
 export {
   type FokkerPlanckOptions,
   FokkerPlanckSolver,

@@ -131,13 +131,21 @@ export function fpGaussianDensity(grid: FpGrid, H: FpWeightFunction, mean: numbe
   checkPositive('sd', sd);
   const hw = weightValues('H', H, g.w);
   const p = new Float64Array(g.nw * g.nv);
+  const k = kernel();
+  const ptr = k.alloc(g.nv * 8) >>> 0;
+  let prof: Float64Array;
+  try {
+    k.fpGaussianProfile(ptr, g.nv, g.vMin, g.h, mean, sd);
+    prof = new Float64Array(k.memory.buffer, ptr, g.nv).slice();
+  } finally {
+    k.free(ptr);
+  }
   let mass = 0;
-  for (let k = 0; k < g.nw; k++) {
-    if (hw[k] < 0) throw new ValidationError(`H(${g.w[k]})`, 'a value >= 0', hw[k]);
+  for (let kk = 0; kk < g.nw; kk++) {
+    if (hw[kk] < 0) throw new ValidationError(`H(${g.w[kk]})`, 'a value >= 0', hw[kk]);
     for (let i = 0; i < g.nv; i++) {
-      const x = (g.v[i] - mean) / sd;
-      const val = hw[k] * Math.exp(-0.5 * x * x);
-      p[k * g.nv + i] = val;
+      const val = hw[kk] * prof[i];
+      p[kk * g.nv + i] = val;
       mass += val;
     }
   }
@@ -258,15 +266,13 @@ export class FokkerPlanckSolver extends KernelObject {
     this.#phi = this.allocate(nw * 8, 'fp.phi');
     this.#trace = this.allocate(nw * 8, 'fp.trace');
     const gR = this.allocate(nv * 8, 'fp.bernoulli');
-    const work = this.allocate((5 * nv + 4 * nw) * 8, 'fp.work');
+    const work = this.allocate((10 * nv + 4 * nw) * 8, 'fp.work');
 
     this.#p.f64().set(p0);
     this.#in.f64().set(i0);
     wR.f64().set(g.w);
     kR.f64().set(kv);
     if (kmat) kmR.f64().set(kmat);
-    const G = gR.f64();
-    for (let j = 0; j < nv; j++) G[j] = Math.exp((-(j + 0.5) * g.h * g.h) / a);
     // Initial N(w): the one-sided derivative −a∂_v p(V_F) ≈ a·p_{nv−1}/h.
     const nArr = this.#n.f64();
     let nbar = 0;
@@ -297,7 +303,6 @@ export class FokkerPlanckSolver extends KernelObject {
     par[P.STEP] = 0;
     par[P.NBAR] = nbar;
     par[P.TRACE_B] = 0;
-    par[P.TRACE_DECAY] = Math.exp(-dt / tau);
     par[P.TAU] = tau;
     par[P.PTR_P] = this.#p.ptr;
     par[P.PTR_N] = this.#n.ptr;
@@ -309,6 +314,7 @@ export class FokkerPlanckSolver extends KernelObject {
     par[P.PTR_TRACE] = this.#trace.ptr;
     par[P.PTR_G] = gR.ptr;
     par[P.PTR_WORK] = work.ptr;
+    kernel().fpPrepare(this.#par.ptr); // G_j and e^{−Δt/τ} in the kernel: bit-identical across engines
     this.#traceT.push(0);
     this.#traceN.push(nbar);
   }
