@@ -36,15 +36,23 @@ runner.dispose();
 // one training batch of 32 (4 shards, forward + BPTT + clip + Adam) through BrfTrainer, 1 thread
 const tr = new nd.BrfTrainer(net, 784, { seed: 1, batchSize: B, shardSize: SHARD });
 const times = [];
+const cpu = [];
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await tr.train(train, { epochs: r + 1 });
   times.push((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1e6);
 }
 tr.dispose();
 times.sort((a, b) => a - b);
+cpu.sort((a, b) => a - b);
 const wasmBatch = B / times[1];
-console.log(`\nWASM BrfTrainer, one batch of ${B}: ${times[1].toFixed(2)} s → ${wasmBatch.toFixed(1)} samples/s`);
+const wasmBatchCpu = B / cpu[1];
+console.log(
+  `\nWASM BrfTrainer (1 thread), one batch of ${B}: ${times[1].toFixed(2)} s wall → ${wasmBatch.toFixed(1)} samples/s; ${cpu[1].toFixed(2)} CPU s → ${wasmBatchCpu.toFixed(1)} samples/CPU-s`,
+);
 
 const peers = {};
 for (const dtype of ['float32', 'float64']) {
@@ -60,9 +68,9 @@ for (const dtype of ['float32', 'float64']) {
     continue;
   }
   const j = JSON.parse(r.stdout.trim().split('\n').pop());
-  peers[dtype] = j.samplesPerSecond;
+  peers[dtype] = j;
   console.log(
-    `PyTorch ${j.version} CPU, 1 thread, ${dtype}, batch ${B}: ${j.secondsPerBatch.toFixed(2)} s → ${j.samplesPerSecond.toFixed(1)} samples/s  (WASM f64 ×${(wasmBatch / j.samplesPerSecond).toFixed(2)})`,
+    `PyTorch ${j.version} CPU, 1 thread, ${dtype}, batch ${B}: ${j.samplesPerSecond.toFixed(1)} samples/s wall (WASM ×${(wasmBatch / j.samplesPerSecond).toFixed(2)}), ${j.samplesPerCpuSecond.toFixed(1)} samples/CPU-s (WASM ×${(wasmBatchCpu / j.samplesPerCpuSecond).toFixed(2)})`,
   );
 }
 const wasm = rows['wasm (brfShard)'].perSecond;
@@ -70,11 +78,21 @@ const ts = rows['plain TS (brfShardReference)'].perSecond;
 console.log(
   JSON.stringify({
     hidden: H,
-    samplesPerSecond: { wasmShard: wasm, plainTsShard: ts, wasmBatch32: wasmBatch, torchF32: peers.float32, torchF64: peers.float64 },
+    samplesPerSecond: {
+      wasmShard: wasm,
+      plainTsShard: ts,
+      wasmBatch,
+      wasmBatchCpu,
+      torchF32: peers.float32?.samplesPerSecond,
+      torchF32Cpu: peers.float32?.samplesPerCpuSecond,
+      torchF64: peers.float64?.samplesPerSecond,
+      torchF64Cpu: peers.float64?.samplesPerCpuSecond,
+    },
     ratios: {
       wasmVsTs: wasm / ts,
-      wasmVsTorchF32: peers.float32 ? wasmBatch / peers.float32 : null,
-      wasmVsTorchF64: peers.float64 ? wasmBatch / peers.float64 : null,
+      wasmVsTorchF32Wall: peers.float32 ? wasmBatch / peers.float32.samplesPerSecond : null,
+      wasmVsTorchF32Cpu: peers.float32 ? wasmBatchCpu / peers.float32.samplesPerCpuSecond : null,
+      wasmVsTorchF64Cpu: peers.float64 ? wasmBatchCpu / peers.float64.samplesPerCpuSecond : null,
     },
     sink: sink !== 0,
   }),

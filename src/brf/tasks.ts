@@ -11,6 +11,7 @@ export interface BrfShardTaskParams {
   x: Float64Array;
   labels: Int32Array;
   backward: boolean;
+  recomputeEvery: number;
 }
 
 // One workspace per worker, re-used while the shape stays the same.
@@ -18,10 +19,10 @@ let cached: { key: string; runner: BrfShardRunner } | null = null;
 
 /** Runs one shard with a worker-local runner (same kernel call as the inline path). */
 export function runBrfShardCached(p: BrfShardTaskParams) {
-  const key = JSON.stringify([p.options, p.T, p.maxShard]);
+  const key = JSON.stringify([p.options, p.T, p.maxShard, p.recomputeEvery]);
   if (!cached || cached.key !== key) {
     cached?.runner.dispose();
-    cached = { key, runner: new BrfShardRunner(p.options, p.T, p.maxShard) };
+    cached = { key, runner: new BrfShardRunner(p.options, p.T, p.maxShard, p.recomputeEvery) };
   }
   return cached.runner.run(p.params, p.x, p.labels, p.backward);
 }

@@ -3,10 +3,13 @@ import { describe, expect, test } from 'vitest';
 import {
   AbortedError,
   type BrfNetworkOptions,
+  BrfShardRunner,
   BrfTrainer,
   fingerprint,
   frequencyTask,
+  initBrfParams,
   kernelMemory,
+  NumericalError,
   smnistDataset,
   ValidationError,
 } from '../../src/index.js';
@@ -102,6 +105,27 @@ describe('BRF-RSNN training', () => {
       expect(tr.params.every(Number.isFinite)).toBe(true);
     } finally {
       tr.dispose();
+    }
+  });
+});
+
+describe('divergence is an error, never a silent NaN', () => {
+  test('a vanilla RF network far above the boundary raises NumericalError naming the step', () => {
+    const { train } = frequencyTask({ seed: 1, trainSize: 2, T: 300, classes: 2 });
+    const opts: BrfNetworkOptions = {
+      model: 'rf',
+      inputSize: 1,
+      hiddenSize: 4,
+      outputSize: 2,
+      omegaInit: [3000, 4000],
+      bOffsetInit: [0, 0.01],
+    };
+    const r = new BrfShardRunner(opts, 300, 2);
+    try {
+      expect(() => r.run(initBrfParams(opts, 1), train.x, train.labels, false)).toThrow(NumericalError);
+      expect(() => r.run(initBrfParams(opts, 1), train.x, train.labels, false)).toThrow(/non-finite at step \d+/);
+    } finally {
+      r.dispose();
     }
   });
 });
