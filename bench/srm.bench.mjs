@@ -5,6 +5,7 @@
 //  - backward: scores stored, event-driven backward pass G[:, j] += R at each spike of j
 //    (O(n·(1 + spikes)) per step; what SrmNetwork.gradient uses)
 // Numbers on a shared 2-core machine are noisy: compare the ratios, not the absolute values.
+import { spawnSync } from 'node:child_process';
 import * as nd from '../dist/index.js';
 import { runSuite } from './util.mjs';
 
@@ -16,7 +17,7 @@ let sink = 0;
 
 for (const [n, fSteps, bSteps] of [
   [100, 400, 2000],
-  [1000, 20, 400],
+  [1000, 20, 2000],
 ]) {
   const u = nd.uniforms('bench', 0, n * n, { stream: nd.Streams.init });
   const w = Array.from(u, (x) => (4 / Math.sqrt(n)) * (x - 0.5));
@@ -85,18 +86,73 @@ for (const [n, fSteps, bSteps] of [
     'plain TS forward (dense eligibility)',
     { minSamples: 5, maxTime: 2 },
   );
+  // Second measurement in CPU time (process.cpuUsage), interleaved, median of 7: on a loaded
+  // machine it is far less inflated by waiting for a core than benchmark.js's wall time.
+  const cases = {
+    'wasm forward': [fSteps, () => (sink += net.sample(fSteps, { gradient: 'forward' }).gradient.dW[7])],
+    'TS forward': [fSteps, tsForward],
+    'wasm backward': [bSteps, () => (sink += net.sample(bSteps, { gradient: 'backward' }).gradient.dW[7])],
+    'TS backward': [bSteps, tsBackward],
+  };
+  const cpu = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  for (let rep = 0; rep < 7; rep++) {
+    for (const [k, [units, fn]] of Object.entries(cases)) {
+      const c0 = process.cpuUsage();
+      fn();
+      const d = process.cpuUsage(c0);
+      cpu[k].push(units / ((d.user + d.system) / 1e6));
+    }
+  }
+  const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+  const cpuRate = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, med(v)]));
+  for (const [k, v] of Object.entries(cpuRate))
+    console.log(`  cpu-time: ${k.padEnd(30)} ${Math.round(v).toString().padStart(9)} network-steps/s`);
+  console.log(
+    `  cpu-time ratio WASM/TS: forward ×${(cpuRate['wasm forward'] / cpuRate['TS forward']).toFixed(2)}, backward ×${(cpuRate['wasm backward'] / cpuRate['TS backward']).toFixed(2)}`,
+  );
   const r = (a, b) => rows[a].perSecond / rows[b].perSecond;
   results[n] = {
     rateHz,
     stepsPerSecond: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Math.round(v.perSecond)])),
     wasmOverTsForward: r('wasm forward (dense eligibility)', 'plain TS forward (dense eligibility)'),
     wasmOverTsBackward: r('wasm backward (event-driven)', 'plain TS backward (event-driven)'),
+    cpuTimeStepsPerSecond: Object.fromEntries(Object.entries(cpuRate).map(([k, v]) => [k, Math.round(v)])),
   };
   for (const [k, v] of Object.entries(rows))
     console.log(`  ${k.padEnd(40)} ${Math.round(v.perSecond).toString().padStart(9)} network-steps/s`);
   console.log(
     `  ratio WASM/TS: forward ×${results[n].wasmOverTsForward.toFixed(2)}, backward ×${results[n].wasmOverTsBackward.toFixed(2)}`,
   );
+  // Peer: NumPy (bench/peers/srm_numpy.py) evaluates the exact log-likelihood and gradient of the
+  // same clamped train from the equations; we compare values and report its speed (the Python
+  // loop over steps with vector ops per step, dense eligibility).
+  const pSteps = n === 100 ? 2000 : 200;
+  const pt = net.sample(pSteps).train;
+  const peer = spawnSync('/usr/bin/python3', ['bench/peers/srm_numpy.py'], {
+    input: JSON.stringify({ n, steps: pSteps, ...P, weights: w, bias: new Array(n).fill(0), spikes: Array.from(pt.spikes) }),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (peer.status === 0) {
+    const pj = JSON.parse(peer.stdout);
+    const ours = net.gradient(pt);
+    let rel = 0;
+    let scale = 0;
+    for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.abs(ours.dW[k]));
+    for (let k = 0; k < n * n; k++) rel = Math.max(rel, Math.abs(ours.dW[k] - pj.dW[k]) / scale);
+    const c0 = process.cpuUsage();
+    net.gradient(pt, { method: 'forward' });
+    const d = process.cpuUsage(c0);
+    results[n].numpy = {
+      stepsPerSecond: Math.round(pj.stepsPerSecond),
+      wasmForwardGradientStepsPerSecond: Math.round(pSteps / ((d.user + d.system) / 1e6)),
+      logLikRelDiff: Math.abs(pj.logLik / ours.logLik - 1),
+      gradMaxDiffOverMax: rel,
+    };
+    console.log(
+      `  peer numpy (dense gradient of a clamped train): ${results[n].numpy.stepsPerSecond} steps/s vs wasm ${results[n].numpy.wasmForwardGradientStepsPerSecond}; |Δ log p|/|log p| = ${results[n].numpy.logLikRelDiff.toExponential(1)}, max |ΔG|/max|G| = ${rel.toExponential(1)}`,
+    );
+  } else console.log(`  peer numpy failed: ${peer.stderr.slice(0, 300)}`);
   net.dispose();
 }
 console.log(JSON.stringify({ srm: results, sink: sink !== 0 }));

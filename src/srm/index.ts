@@ -275,7 +275,7 @@ export class SrmNetwork extends KernelObject {
   readonly #key: Key;
   readonly #wT: Region;
   readonly #bias: Region;
-  readonly #state: Region; // phi | adapt | usyn | sbuf | ll | gb | r | st(2)
+  readonly #state: Region; // phi | adapt | usyn | sbuf | ll | gb | r | ubuf | st(2)
   readonly #spk: Region;
   readonly #run: Region; // CHUNK*n spikes for run()
   #elig: Region | null = null;
@@ -304,7 +304,7 @@ export class SrmNetwork extends KernelObject {
     this.#key = o.seed === undefined ? seedToKey(0) : seedToKey(o.seed);
     this.#wT = this.allocate(n * n * 8, 'srm.weights');
     this.#bias = this.allocate(n * 8, 'srm.bias');
-    this.#state = this.allocate((7 * n + 2) * 8, 'srm.state');
+    this.#state = this.allocate((8 * n + 2) * 8, 'srm.state');
     this.#spk = this.allocate(n * 4, 'srm.spikeList');
     this.#run = this.allocate(CHUNK * n, 'srm.run');
     this.setWeights(w);
@@ -406,7 +406,8 @@ export class SrmNetwork extends KernelObject {
       ll: base + 32 * n,
       gb: base + 40 * n,
       r: base + 48 * n,
-      st: base + 56 * n,
+      ubuf: base + 56 * n,
+      st: base + 64 * n,
     };
   }
 
@@ -425,7 +426,7 @@ export class SrmNetwork extends KernelObject {
   /** Resets phi, adapt, usyn, ll, gb, r, st to zero (rest). */
   #rest(): void {
     const n = this.n;
-    this.#state.f64(0, 7 * n + 2).fill(0);
+    this.#state.f64(0, 8 * n + 2).fill(0);
   }
 
   /**
@@ -492,6 +493,7 @@ export class SrmNetwork extends KernelObject {
           this.#spk.ptr,
           v.st,
           this.params.dt,
+          v.ubuf,
         );
         checkStatus(code, context);
         t += mm;
@@ -713,6 +715,7 @@ export class SrmNetwork extends KernelObject {
           Streams.spikes,
           v.st,
           this.params.dt,
+          v.ubuf,
         );
         checkStatus(code, 'SrmNetwork.learnOnline');
       }
@@ -797,6 +800,7 @@ export class SrmNetwork extends KernelObject {
         this.#spk.ptr,
         v.st,
         this.params.dt,
+        v.ubuf,
       );
       checkStatus(code, 'SrmNetwork.run');
       out.set(this.#run.u8(0, m * n), s * n);

@@ -110,9 +110,16 @@ export function srmRunRef(p: SrmRefParams, s: SrmRefState, b: SrmRefBuffers, ste
     if (b.elig) {
       const e = b.elig;
       const kE = b.kElig;
-      for (let j = 0; j < n; j++) {
-        const pj = s.phi[j];
-        for (let i = 0, c = j * n; i < n; i++) e[c + i] = kE * e[c + i] + pj * sArr[sOff + i];
+      if (kE === 1) {
+        for (let j = 0; j < n; j++) {
+          const pj = s.phi[j];
+          for (let i = 0, c = j * n; i < n; i++) e[c + i] += pj * sArr[sOff + i];
+        }
+      } else {
+        for (let j = 0; j < n; j++) {
+          const pj = s.phi[j];
+          for (let i = 0, c = j * n; i < n; i++) e[c + i] = kE * e[c + i] + pj * sArr[sOff + i];
+        }
       }
     }
     let ns = 0;

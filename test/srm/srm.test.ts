@@ -419,3 +419,50 @@ test('sample(..., { gradient }) returns the score of the sampled train in the sa
   expect(() => net.sample(10, { gradient: 'both' as never })).toThrow(/options.gradient/);
   net.dispose();
 });
+
+test('SIMD spike uniforms (8 neurons per pass) equal the scalar counter contract, with partial clamping', () => {
+  const n = 19;
+  const p = { ...P, rho0: 0.3, eta0: 0, deltaU: 1 };
+  const visible = Array.from({ length: n }, (_, i) => (i % 3 === 0 || (i >= 8 && i < 16) ? 1 : 0));
+  const net = new SrmNetwork({ n, visible, ...p, seed: 'simd', silence: ['srm.saturation'] });
+  const data = { n, steps: 60, spikes: new Uint8Array(60 * n).map((_, k) => (k % 7 === 0 ? 1 : 0)) };
+  const s = net.sample(60, { clamp: data });
+  const key = seedToKey('simd');
+  const pr = 1 - Math.exp(-p.rho0 * Math.exp(-p.theta));
+  for (let t = 0; t < 60; t++) {
+    for (let i = 0; i < n; i++) {
+      const expected = visible[i] ? data.spikes[t * n + i] : rngReference.uniformAt(key.k0, key.k1, Streams.spikes, i, t) < pr ? 1 : 0;
+      expect(s.train.spikes[t * n + i]).toBe(expected);
+    }
+  }
+  net.dispose();
+});
+
+test('kernel f64x2 exp (rates): within 2 ulp of Math.exp on [-708, 700], exact at 0', async () => {
+  const { kernel } = await import('../../src/kernel/load.js');
+  const k = kernel();
+  let worst = 0;
+  for (let m = 0; m <= 20000; m++) {
+    const x = -708 + (1408 * m) / 20000 + 1e-3 * Math.sin(m);
+    const e = Math.exp(x);
+    const got = k.srmExp(x) as number;
+    worst = Math.max(worst, Math.abs(got - e) / e);
+  }
+  expect(worst).toBeLessThan(2 * 2.23e-16);
+  expect(k.srmExp(0)).toBe(1);
+  expect(k.srmExp(1)).toBeCloseTo(Math.E, 15);
+});
+
+test('run(): onProgress reports completed steps; an aborted run keeps its state and partial spikes', async () => {
+  const net = new SrmNetwork({ n: 4, ...P, rho0: 0.1 });
+  const seen: number[] = [];
+  await net.run(250, { onProgress: (p) => seen.push(p.completed) });
+  expect(seen).toEqual([100, 200, 250]);
+  const ac = new AbortController();
+  ac.abort();
+  await expect(net.run(100, { signal: ac.signal })).rejects.toThrow(/aborted after 0 of 100/);
+  expect(net.step).toBe(250);
+  await expect(net.run(0)).rejects.toThrow(/steps: expected an integer/);
+  net.dispose();
+  await expect(net.run(10)).rejects.toThrow(/after dispose/);
+});
