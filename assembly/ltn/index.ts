@@ -4,7 +4,8 @@
 // Row-major f64 matrices; JS owns every region (pointers passed in).
 import { fail, STATUS_NONFINITE } from '../kernel';
 
-// f_i = −γ d_i x_i + [Σ_j W_ij x_j + (γ−1) d_i x_i + u_i]_+
+// f_i = −γ d_i x_i + [(u_i + (γ−1) d_i x_i) + (Σ_{j even} W_ij x_j + Σ_{j odd} W_ij x_j)]_+
+// (this summation order is part of the contract: the TS reference and the f64x2 path follow it)
 // @ts-ignore: decorator
 @inline
 function ltnRhs(n: i32, d: usize, w: usize, u: usize, g: f64, x: usize, out: usize): void {
@@ -12,18 +13,170 @@ function ltnRhs(n: i32, d: usize, w: usize, u: usize, g: f64, x: usize, out: usi
     const io = <usize>i << 3;
     const xi = load<f64>(x + io);
     const di = load<f64>(d + io);
-    let s = load<f64>(u + io) + (g - 1.0) * di * xi;
     const row = w + ((<usize>(i * n)) << 3);
-    for (let j = 0; j < n; j++) s += load<f64>(row + ((<usize>j) << 3)) * load<f64>(x + ((<usize>j) << 3));
+    let a0 = 0.0;
+    let a1 = 0.0;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      a0 += load<f64>(row + ((<usize>j) << 3)) * load<f64>(x + ((<usize>j) << 3));
+      a1 += load<f64>(row + ((<usize>(j + 1)) << 3)) * load<f64>(x + ((<usize>(j + 1)) << 3));
+    }
+    if (j < n) a0 += load<f64>(row + ((<usize>j) << 3)) * load<f64>(x + ((<usize>j) << 3));
+    const s = load<f64>(u + io) + (g - 1.0) * di * xi + (a0 + a1);
     store<f64>(out + io, -g * di * xi + (s > 0.0 ? s : 0.0));
   }
+}
+
+// Two trajectories in the lanes of f64x2 (interleaved scratch: element i of lane l at 2i + l).
+// Same operations in the same order as the scalar path, so results are bit-identical to it.
+// @ts-ignore: decorator
+@inline
+function ltnRhs2(n: i32, d: usize, w: usize, u2: usize, g: v128, gm1: v128, x: usize, out: usize): void {
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < n; i++) {
+    const io = (<usize>i) << 4;
+    const xi = v128.load(x + io);
+    const di = v128.load64_splat(d + ((<usize>i) << 3));
+    const row = w + ((<usize>(i * n)) << 3);
+    // two accumulators (even / odd j) break the add latency chain; the scalar path sums alike
+    let a0 = f64x2.splat(0.0);
+    let a1 = f64x2.splat(0.0);
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(row + ((<usize>j) << 3)), v128.load(x + ((<usize>j) << 4))));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load64_splat(row + ((<usize>(j + 1)) << 3)), v128.load(x + ((<usize>(j + 1)) << 4))));
+    }
+    if (j < n) a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(row + ((<usize>j) << 3)), v128.load(x + ((<usize>j) << 4))));
+    const s = f64x2.add(f64x2.add(v128.load(u2 + io), f64x2.mul(f64x2.mul(gm1, di), xi)), f64x2.add(a0, a1));
+    // relu as a select on s > 0 (like the scalar ternary)
+    const r = v128.bitselect(s, zero, f64x2.gt(s, zero));
+    v128.store(out + io, f64x2.add(f64x2.mul(f64x2.mul(f64x2.neg(g), di), xi), r));
+  }
+}
+
+function ltnBatchPair(
+  n: i32,
+  k: i32,
+  d: usize,
+  w: usize,
+  u: usize,
+  uStride: i32,
+  gammas: usize,
+  x: usize,
+  h: f64,
+  steps: i32,
+  method: i32,
+  scratch: usize,
+): i32 {
+  const nb = (<usize>n) << 3;
+  const n2 = (<usize>n) << 4;
+  const xs = scratch;
+  const k1 = xs + n2;
+  const k2 = k1 + n2;
+  const k3 = k2 + n2;
+  const k4 = k3 + n2;
+  const t = k4 + n2;
+  const u2 = t + n2;
+  const x0 = x + (<usize>k) * nb;
+  const x1 = x0 + nb;
+  const ua = u + (<usize>(k * uStride)) * 8;
+  const ub = u + (<usize>((k + 1) * uStride)) * 8;
+  for (let i = 0; i < n; i++) {
+    const io = (<usize>i) << 3;
+    store<f64>(xs + (io << 1), load<f64>(x0 + io));
+    store<f64>(xs + (io << 1) + 8, load<f64>(x1 + io));
+    store<f64>(u2 + (io << 1), load<f64>(ua + io));
+    store<f64>(u2 + (io << 1) + 8, load<f64>(ub + io));
+  }
+  const ga = load<f64>(gammas + ((<usize>k) << 3));
+  const gb = load<f64>(gammas + ((<usize>(k + 1)) << 3));
+  const g = f64x2.replace_lane(f64x2.splat(ga), 1, gb);
+  const gm1 = f64x2.replace_lane(f64x2.splat(ga - 1.0), 1, gb - 1.0);
+  const hv = f64x2.splat(h);
+  const h2 = f64x2.splat(0.5 * h);
+  const h6 = f64x2.splat(h / 6.0);
+  const two = f64x2.splat(2.0);
+  const zero = f64x2.splat(0.0);
+  let code = 0;
+  for (let s = 0; s < steps; s++) {
+    if (method == 0) {
+      ltnRhs2(n, d, w, u2, g, gm1, xs, k1);
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        v128.store(xs + io, f64x2.add(v128.load(xs + io), f64x2.mul(hv, v128.load(k1 + io))));
+      }
+    } else if (method == 1) {
+      ltnRhs2(n, d, w, u2, g, gm1, xs, k1);
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        v128.store(t + io, f64x2.add(v128.load(xs + io), f64x2.mul(h2, v128.load(k1 + io))));
+      }
+      ltnRhs2(n, d, w, u2, g, gm1, t, k2);
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        v128.store(t + io, f64x2.add(v128.load(xs + io), f64x2.mul(h2, v128.load(k2 + io))));
+      }
+      ltnRhs2(n, d, w, u2, g, gm1, t, k3);
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        v128.store(t + io, f64x2.add(v128.load(xs + io), f64x2.mul(hv, v128.load(k3 + io))));
+      }
+      ltnRhs2(n, d, w, u2, g, gm1, t, k4);
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        let inc = f64x2.add(v128.load(k1 + io), f64x2.mul(two, v128.load(k2 + io)));
+        inc = f64x2.add(inc, f64x2.mul(two, v128.load(k3 + io)));
+        inc = f64x2.add(inc, v128.load(k4 + io));
+        v128.store(xs + io, f64x2.add(v128.load(xs + io), f64x2.mul(h6, inc)));
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        const row = w + ((<usize>(i * n)) << 3);
+        let a0 = f64x2.splat(0.0);
+        let a1 = f64x2.splat(0.0);
+        let j = 0;
+        for (; j + 1 < n; j += 2) {
+          a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(row + ((<usize>j) << 3)), v128.load(xs + ((<usize>j) << 4))));
+          a1 = f64x2.add(a1, f64x2.mul(v128.load64_splat(row + ((<usize>(j + 1)) << 3)), v128.load(xs + ((<usize>(j + 1)) << 4))));
+        }
+        if (j < n) a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(row + ((<usize>j) << 3)), v128.load(xs + ((<usize>j) << 4))));
+        const f = f64x2.add(f64x2.sub(v128.load(u2 + io), f64x2.mul(v128.load64_splat(d + ((<usize>i) << 3)), v128.load(xs + io))), f64x2.add(a0, a1));
+        v128.store(k1 + io, f);
+      }
+      for (let i = 0; i < n; i++) {
+        const io = (<usize>i) << 4;
+        const v = f64x2.add(v128.load(xs + io), f64x2.mul(hv, v128.load(k1 + io)));
+        v128.store(xs + io, v128.bitselect(v, zero, f64x2.gt(v, zero)));
+      }
+    }
+    for (let l = 0; l < 2; l++) {
+      for (let i = 0; i < n; i++) {
+        const v = load<f64>(xs + ((<usize>i) << 4) + ((<usize>l) << 3));
+        if (!isFinite(v)) {
+          code = fail(STATUS_NONFINITE, (k + l) * n + i, <f64>s, <f64>s * h, v);
+          break;
+        }
+      }
+      if (code != 0) break;
+    }
+    if (code != 0) break;
+  }
+  for (let i = 0; i < n; i++) {
+    const io = (<usize>i) << 3;
+    store<f64>(x0 + io, load<f64>(xs + (io << 1)));
+    store<f64>(x1 + io, load<f64>(xs + (io << 1) + 8));
+  }
+  return code;
 }
 
 /**
  * Integrates m trajectories in place (x: m rows of n). Trajectory k uses γ = gammas[k] and input
  * row k·uStride of u (uStride = 0 shares one input). method 0: explicit Euler; 1: classical RK4;
  * 2: projected Euler of the fast-limit PDS x ← [x + h(u − (D − W)x)]_+ (γ ignored).
- * scratch: 5n f64. Returns 0, or STATUS_NONFINITE (index = k·n + i, step, time = step·h).
+ * Trajectories are advanced in pairs in the two lanes of f64x2 (an odd last one on the scalar path;
+ * bit-identical either way). scratch: 14n f64. Returns 0, or STATUS_NONFINITE (index = k·n + i,
+ * step, time = step·h; the states are left as at the failing step).
  */
 export function ltnBatchRun(
   n: i32,
@@ -47,7 +200,12 @@ export function ltnBatchRun(
   const t = scratch + 4 * nb;
   const h2 = 0.5 * h;
   const h6 = h / 6.0;
-  for (let k = 0; k < m; k++) {
+  let k0 = 0;
+  for (; k0 + 1 < m; k0 += 2) {
+    const c = ltnBatchPair(n, k0, d, w, u, uStride, gammas, x, h, steps, method, scratch);
+    if (c != 0) return c;
+  }
+  for (let k = k0; k < m; k++) {
     const xk = x + (<usize>k) * nb;
     const uk = u + (<usize>(k * uStride)) * 8;
     const g = load<f64>(gammas + ((<usize>k) << 3));
@@ -83,10 +241,16 @@ export function ltnBatchRun(
       } else {
         for (let i = 0; i < n; i++) {
           const io = (<usize>i) << 3;
-          let f = load<f64>(uk + io) - load<f64>(d + io) * load<f64>(xk + io);
           const row = w + ((<usize>(i * n)) << 3);
-          for (let j = 0; j < n; j++) f += load<f64>(row + ((<usize>j) << 3)) * load<f64>(xk + ((<usize>j) << 3));
-          store<f64>(k1 + io, f);
+          let a0 = 0.0;
+          let a1 = 0.0;
+          let j = 0;
+          for (; j + 1 < n; j += 2) {
+            a0 += load<f64>(row + ((<usize>j) << 3)) * load<f64>(xk + ((<usize>j) << 3));
+            a1 += load<f64>(row + ((<usize>(j + 1)) << 3)) * load<f64>(xk + ((<usize>(j + 1)) << 3));
+          }
+          if (j < n) a0 += load<f64>(row + ((<usize>j) << 3)) * load<f64>(xk + ((<usize>j) << 3));
+          store<f64>(k1 + io, load<f64>(uk + io) - load<f64>(d + io) * load<f64>(xk + io) + (a0 + a1));
         }
         for (let i = 0; i < n; i++) {
           const io = (<usize>i) << 3;

@@ -42,6 +42,8 @@ const slope = nd.ltnGammaGap(net, x0, [10, 100, 1000], { duration }).slope;
 
 // phase portrait (time-free): LTN_γ for several γ, PDS (γ → ∞), LCS (γ → 0, slow time)
 const series = [];
+const eqSeries = { x: [], y: [], mode: 'markers', label: 'x* (LCP)', color: '#D55E00' };
+series.push(eqSeries);
 const starts = [x0, [2.4, 2.2], [0, 2.6]];
 const portrait = [0.1, 1, 10, 100];
 for (const [si, s] of starts.entries()) {
@@ -71,7 +73,8 @@ for (const [si, s] of starts.entries()) {
     dash: '2 2',
   });
 }
-series.push({ x: [equilibrium[0]], y: [equilibrium[1]], mode: 'markers', label: 'x* (LCP)', color: '#D55E00' });
+eqSeries.x = [equilibrium[0]];
+eqSeries.y = [equilibrium[1]];
 mkdirSync('out/ltn', { recursive: true });
 writeFileSync(
   'out/ltn/ltn-timescales.svg',

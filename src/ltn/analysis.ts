@@ -19,7 +19,9 @@ import {
   ldsTest,
   lyapSym,
   type MMatrixResult,
+  type PdsBestRate,
   type PMatrixResult,
+  pdsBestRate,
   pdsRateBound,
 } from './matrix.js';
 import { checkNetwork, type LtnNet, type LtnNetworkSpec } from './network.js';
@@ -225,8 +227,15 @@ export interface LtnStabilityReport {
   hMatrix: HMatrixResult;
   /** LDS test of M = D − W. */
   lds: LdsTestResult;
-  /** PDS rate bound κ = λ_min(PM + MᵀP)/max p (null unless LDS). */
+  /**
+   * PDS rate bound κ = λ_min(PM + MᵀP)/max p (null unless LDS), for the better of the LDS-certificate
+   * weights and those of {@link pdsBestRate}.
+   */
   kappa: number | null;
+  /** κ with the LDS-certificate weights (the margin maximiser). */
+  kappaFromMargin: number | null;
+  /** The weights P = diag(p) behind `kappa`, used for V in the measured rate. */
+  lyapunovWeights: Float64Array | null;
   /**
    * Measured PDS rate: min over trials and samples (while V > 1e-20 V(0)) of −ln(V(t)/V(0))/t,
    * V = (x − x*)ᵀP(x − x*). The theory says observedRate ≥ κ.
@@ -261,7 +270,11 @@ export function ltnStabilityReport(spec: LtnNetworkSpec, options?: LtnStabilityR
   const eq = ltnEquilibria(spec);
   const equilibrium = eq.equilibria.length === 1 && !eq.singularSupports ? eq.equilibria[0] : null;
   const lds = ldsTest(M, { iterations: o.ldsIterations ?? 4000 });
-  const kappa = lds.certificate ? pdsRateBound(M, lds.certificate.p) : null;
+  const kappaFromMargin = lds.certificate ? pdsRateBound(M, lds.certificate.p) : null;
+  const best = lds.certificate ? pdsBestRate(M, { start: lds.certificate.p }) : null;
+  const useBest = best !== null && kappaFromMargin !== null && best.kappa > kappaFromMargin;
+  const kappa = kappaFromMargin === null ? null : useBest ? (best as PdsBestRate).kappa : kappaFromMargin;
+  const lyapunovWeights = lds.certificate ? (useBest ? (best as PdsBestRate).p : lds.certificate.p) : null;
   const report: LtnStabilityReport = {
     n,
     equilibria: eq.equilibria,
@@ -271,6 +284,8 @@ export function ltnStabilityReport(spec: LtnNetworkSpec, options?: LtnStabilityR
     hMatrix: isHMatrix(M),
     lds,
     kappa,
+    kappaFromMargin,
+    lyapunovWeights,
     observedRate: null,
     lyapunovBoundHolds: null,
     ltnObservedRate: null,
@@ -281,7 +296,7 @@ export function ltnStabilityReport(spec: LtnNetworkSpec, options?: LtnStabilityR
   let span = 1;
   for (const v of xs) span = Math.max(span, v);
   const r0 = uniforms(seed, 0, trials * n, { stream: Streams.init });
-  const p = lds.certificate?.p ?? new Float64Array(n).fill(1);
+  const p = lyapunovWeights ?? new Float64Array(n).fill(1);
   const V = (x: ArrayLike<number>, off: number) => {
     let s = 0;
     for (let i = 0; i < n; i++) s += p[i] * (x[off + i] - xs[i]) ** 2;

@@ -115,7 +115,7 @@ export class LtnBatch extends KernelObject {
     off.x = off.g + m * 8;
     off.s = off.x + m * n * 8;
     this.#off = off;
-    this.#region = this.allocate(off.s + 5 * n * 8, 'ltn.batch');
+    this.#region = this.allocate(off.s + 14 * n * 8, 'ltn.batch');
     const r = this.#region;
     r.f64(off.d, n).set(net.d);
     r.f64(off.w, n * n).set(net.W);

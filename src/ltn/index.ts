@@ -46,7 +46,9 @@ export {
   ldsTest,
   ldsTwoByTwo,
   type MMatrixResult,
+  type PdsBestRate,
   type PMatrixResult,
+  pdsBestRate,
   pdsRateBound,
 } from './matrix.js';
 export type { LtnInputFn, LtnNetworkSpec } from './network.js';

@@ -136,7 +136,7 @@ export interface Lds2x2Result {
  * det = 2 m12² + 4 m11 m22 > 0.
  * @example
  * ```ts
- * ldsTwoByTwo([[0.8, 1.5], [-1, 2.5]]).p; // [1, 3.5]
+ * ldsTwoByTwo([[0.8, 1.5], [-1, 2.5]]).p; // [1, 5.5]
  * ```
  */
 export function ldsTwoByTwo(m: LtnMatrix): Lds2x2Result {
@@ -301,4 +301,66 @@ export function pdsRateBound(m: LtnMatrix, p: ArrayLike<number>): number {
     pmax = Math.max(pmax, v);
   }
   return symEig(lyapSym(a, p, n), n).values[0] / pmax;
+}
+
+/** Result of {@link pdsBestRate}. */
+export interface PdsBestRate {
+  /** κ = λ_min(PM + MᵀP)/max p for the best p found (≤ 0 when none certifies a rate). */
+  kappa: number;
+  /** The weights (max p = 1). */
+  p: Float64Array;
+}
+
+/**
+ * Tightens the PDS rate bound: κ(p) = λ_min(PM + MᵀP)/max p is scale-invariant, so its maximum is
+ * max λ_min(PM + MᵀP) over the box 0 < p ≤ 1 (concave; by homogeneity the optimum has max p = 1).
+ * Projected supergradient ascent p ← clip(p + η_k g/‖g‖_∞, 1e-9, 1), η_k = 0.2/√k, from `start`
+ * (default: the LDS-test weights). Any p > 0 with κ(p) > 0 gives a valid bound V̇ ≤ −κV.
+ * @example
+ * ```ts
+ * pdsBestRate([[0.8, 1.5], [-1, 2.5]]).kappa; // ≈ 1.528 (vs 1.426 from the LDS-margin weights)
+ * ```
+ */
+export function pdsBestRate(m: LtnMatrix, options?: { iterations?: number; start?: ArrayLike<number> }): PdsBestRate {
+  const { a, n } = checkSquare('M', m);
+  const o = checkOptions('options', options);
+  const iters = checkInteger('options.iterations', o.iterations ?? 3000, 1, 10_000_000);
+  let p: Float64Array;
+  if (o.start !== undefined) {
+    if (o.start === null || typeof o.start !== 'object' || o.start.length !== n)
+      throw new ValidationError('options.start', `${n} positive weights`, o.start);
+    p = Float64Array.from(o.start);
+    for (let i = 0; i < n; i++)
+      if (!(p[i] > 0) || !Number.isFinite(p[i])) throw new ValidationError(`options.start[${i}]`, 'a finite number > 0', p[i]);
+  } else p = Float64Array.from(ldsTest(a).p);
+  let pm = 0;
+  for (let i = 0; i < n; i++) pm = Math.max(pm, p[i]);
+  for (let i = 0; i < n; i++) p[i] = Math.max(1e-9, p[i] / pm);
+  let best = Number.NEGATIVE_INFINITY;
+  let bestP = Float64Array.from(p);
+  const g = new Float64Array(n);
+  for (let k = 1; k <= iters; k++) {
+    const e = symEig(lyapSym(a, p, n), n);
+    let mx = 0;
+    for (let i = 0; i < n; i++) mx = Math.max(mx, p[i]);
+    const kap = e.values[0] / mx;
+    if (kap > best) {
+      best = kap;
+      bestP = Float64Array.from(p);
+    }
+    let gmax = 0;
+    for (let i = 0; i < n; i++) {
+      let mv = 0;
+      for (let j = 0; j < n; j++) mv += a[i * n + j] * e.vectors[j * n];
+      g[i] = 2 * e.vectors[i * n] * mv;
+      gmax = Math.max(gmax, Math.abs(g[i]));
+    }
+    if (gmax === 0) break;
+    const eta = 0.2 / Math.sqrt(k);
+    for (let i = 0; i < n; i++) p[i] = Math.min(1, Math.max(1e-9, p[i] + (eta * g[i]) / gmax));
+  }
+  let mx = 0;
+  for (let i = 0; i < n; i++) mx = Math.max(mx, bestP[i]);
+  for (let i = 0; i < n; i++) bestP[i] /= mx;
+  return { kappa: best, p: bestP };
 }

@@ -7,6 +7,19 @@
 /** Batch methods shared with the kernel. */
 export const LtnBatchMethod = { euler: 0, rk4: 1, pdsProjectedEuler: 2 } as const;
 
+/** Row·x with two accumulators (even / odd j), the kernel's summation order. */
+function dot2(w: Float64Array, wo: number, x: Float64Array, xo: number, n: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    a0 += w[wo + j] * x[xo + j];
+    a1 += w[wo + j + 1] * x[xo + j + 1];
+  }
+  if (j < n) a0 += w[wo + j] * x[xo + j];
+  return a0 + a1;
+}
+
 function rhs(
   n: number,
   d: Float64Array,
@@ -20,8 +33,7 @@ function rhs(
   oo: number,
 ) {
   for (let i = 0; i < n; i++) {
-    let s = u[uo + i] + (g - 1) * d[i] * x[xo + i];
-    for (let j = 0; j < n; j++) s += w[i * n + j] * x[xo + j];
+    const s = u[uo + i] + (g - 1) * d[i] * x[xo + i] + dot2(w, i * n, x, xo, n);
     // biome-ignore lint/complexity/useMathMinMax: same select as the kernel (NaN ↦ 0 here, not NaN)
     out[oo + i] = -g * d[i] * x[xo + i] + (s > 0 ? s : 0);
   }
@@ -70,9 +82,7 @@ export function ltnBatchRunReference(
         for (let i = 0; i < n; i++) x[xo + i] += (h / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
       } else {
         for (let i = 0; i < n; i++) {
-          let f = u[uo + i] - d[i] * x[xo + i];
-          for (let j = 0; j < n; j++) f += w[i * n + j] * x[xo + j];
-          k1[i] = f;
+          k1[i] = u[uo + i] - d[i] * x[xo + i] + dot2(w, i * n, x, xo, n);
         }
         for (let i = 0; i < n; i++) {
           const v = x[xo + i] + h * k1[i];

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import {
+  AbortedError,
   kernelMemory,
   LtnBatch,
   lcsSimulate,
+  ldsTest,
   ltnMaxStableStep,
   ltnReference,
   ltnSimulate,
@@ -44,6 +46,13 @@ describe('integrators against closed forms', () => {
     expect(Math.abs(rk.final[0] - xt(5))).toBeLessThan(1e-11);
     expect(Math.abs(dp.final[0] - xt(5))).toBeLessThan(1e-8);
     expect(() => ltnSimulate(net, [0], { duration: 1, method: 'exact' })).toThrow(ValidationError);
+    // the PDS (x stays > 0, so Π is the identity) and the LCS accept u(t) too
+    const pe = pdsSimulate(net, [0.5], { duration: 5, dt: 1e-4 });
+    expect(pe.method).toBe('projected-euler');
+    expect(Math.abs(pe.final[0] - (xt(5) + (0.5 - xt(0)) * Math.exp(-a * 5)))).toBeLessThan(1e-4);
+    const lc1 = lcsSimulate({ d: [2], W: [[0.5]], u: () => [3] }, [0.2], { duration: 2, dt: 1e-3 });
+    const lc2 = lcsSimulate(ONE, [0.2], { duration: 2, dt: 1e-3 });
+    expect(lc1.final).toEqual(lc2.final);
   });
 
   test('exact piecewise-linear integration agrees with dopri5 through switching events', () => {
@@ -130,13 +139,28 @@ describe('integrators against closed forms', () => {
   });
 });
 
+test('onProgress reaches 1; an aborted signal stops ltnSimulate and LtnBatch.run with AbortedError', () => {
+  const seen: number[] = [];
+  ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, onProgress: (f) => seen.push(f) });
+  expect(seen.length).toBeGreaterThan(2);
+  expect(seen[seen.length - 1]).toBe(1);
+  const ac = new AbortController();
+  ac.abort();
+  expect(() => ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, signal: ac.signal })).toThrow(
+    AbortedError,
+  );
+  using b = new LtnBatch(ONE, [[0]], { dt: 0.01 });
+  expect(() => b.run(10, { signal: ac.signal })).toThrow(AbortedError);
+});
+
 describe('WASM batch integration', () => {
   const starts = [
     [0, 0],
     [2, 1],
     [0.3, 3],
     [-1, 0.5],
-  ];
+    [1.5, 0.2],
+  ]; // odd count: two f64x2 pairs and one scalar trajectory
   test('bit-identical to the plain-TS reference loop, and independent of chunking', () => {
     for (const [method, code] of [
       ['euler', 0],
@@ -144,24 +168,24 @@ describe('WASM batch integration', () => {
       ['pds', 2],
     ] as const) {
       const xs = method === 'pds' ? starts.map((r) => r.map((v) => Math.max(0, v))) : starts;
-      const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5] });
+      const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       b.run(3);
       const ref = Float64Array.from(xs.flat());
       ltnReference.ltnBatchRunReference(
         2,
-        4,
+        5,
         Float64Array.from(LDS_NET.d),
         Float64Array.from(LDS_NET.W.flat()),
         Float64Array.from(LDS_NET.u),
         0,
-        Float64Array.from([1, 2, 10, 0.5]),
+        Float64Array.from([1, 2, 10, 0.5, 3]),
         ref,
         0.01,
         300,
         code,
       );
       expect(b.states()).toEqual(ref);
-      const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5] });
+      const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       c.run(1).run(0.5).run(1.5);
       expect(c.states()).toEqual(b.states());
       b.dispose();
@@ -171,6 +195,11 @@ describe('WASM batch integration', () => {
 
   test('per-trajectory inputs; NumericalError on blow-up; no leaked kernel memory', () => {
     const before = kernelMemory();
+    for (let k = 0; k < 5; k++)
+      ldsTest([
+        [1, 2],
+        [0, 1],
+      ]);
     for (let k = 0; k < 20; k++) {
       using b = new LtnBatch(ONE, [[0], [0]], { dt: 0.01, method: 'rk4', inputs: [[3], [6]] });
       b.run(20);
@@ -181,6 +210,17 @@ describe('WASM batch integration', () => {
     const blow = new LtnBatch({ d: [1], W: [[0]], u: [1] }, [[2]], { dt: 50, method: 'euler', checkStability: false });
     expect(() => blow.run(50 * 1000)).toThrow(NumericalError);
     blow.dispose();
+    // second lane of an f64x2 pair blows up: the error names trajectory 1 (index k·n + i = 1)
+    const pair = new LtnBatch({ d: [1], W: [[0]], u: [1] }, [[1], [2]], { dt: 50, method: 'euler', checkStability: false });
+    try {
+      pair.run(50 * 1000);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(NumericalError);
+      expect((e as NumericalError).index).toBe(1);
+      expect(pair.states()[0]).toBe(1); // lane 0 sits at its fixed point
+    }
+    pair.dispose();
     const after = kernelMemory();
     expect(after.regions).toBe(before.regions);
     expect(after.bytes).toBe(before.bytes);

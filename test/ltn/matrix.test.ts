@@ -8,9 +8,10 @@ import {
   ltnFamilyMember,
   ltnMatrix,
   ltnReference,
+  pdsBestRate,
   pdsRateBound,
 } from '../../src/index.js';
-import { CYCLIC_M, CYCLIC_NET, LDS_NET, rng } from './helpers.js';
+import { CYCLIC_M, CYCLIC_NET, LDS_NET, randomLdsNet, rng } from './helpers.js';
 
 // Independent check of a symmetric 2×2 or 3×3 being positive definite (Sylvester's criterion).
 function posDef(s: number[][]): boolean {
@@ -130,6 +131,35 @@ describe('Lyapunov diagonal stability', () => {
     expect(not).toBeGreaterThan(20);
   });
 
+  test('n = 2: the margin equals max over p = (t, 1−t) of λ_min(PM+MᵀP), found by a grid search here', () => {
+    const lmin = (m: number[][], t: number) => {
+      const s = lyap(m, [t, 1 - t]);
+      const tr = s[0][0] + s[1][1];
+      const det = s[0][0] * s[1][1] - s[0][1] * s[1][0];
+      return tr / 2 - Math.sqrt((tr * tr) / 4 - det);
+    };
+    for (const m of [
+      [
+        [0.8, 1.5],
+        [-1, 2.5],
+      ],
+      [
+        [1, 3],
+        [0.2, 1],
+      ],
+      [
+        [2, -1],
+        [4, 0.5],
+      ],
+    ]) {
+      let best = -Infinity;
+      for (let k = 0; k <= 200000; k++) best = Math.max(best, lmin(m, k / 200000));
+      const t = ldsTest(m, { iterations: 20000 });
+      expect(Math.abs(t.margin - best)).toBeLessThan(1e-4 * Math.max(1, Math.abs(best)));
+      expect(t.upperBound).toBeGreaterThanOrEqual(best - 1e-12);
+    }
+  });
+
   test('symmetric positive definite M: margin = max_p λ_min(PM+MᵀP); diagonal M = diag(a) gives 2/Σ(1/a_i)', () => {
     // φ(p) = min_i 2 p_i a_i on the simplex is maximised at p_i ∝ 1/a_i: value 2/Σ(1/a)
     const a = [1, 2, 4];
@@ -205,6 +235,50 @@ describe('Lyapunov diagonal stability', () => {
         [1, 2],
       ),
     ).toBeCloseTo(2, 14); // min(4, 4)/2
+  });
+
+  test('pdsBestRate: κ* = max over p ∈ (0,1]² of λ_min(PM+MᵀP) (grid search here); diagonal M gives 2 min a_i', () => {
+    const m = [
+      [0.8, 1.5],
+      [-1, 2.5],
+    ];
+    let grid = -Infinity;
+    for (let k = 1; k <= 20000; k++) {
+      const t = k / 20000;
+      for (const p of [
+        [1, t],
+        [t, 1],
+      ]) {
+        const s = lyap(m, p);
+        const tr = s[0][0] + s[1][1];
+        grid = Math.max(grid, tr / 2 - Math.sqrt((tr * tr) / 4 - (s[0][0] * s[1][1] - s[0][1] * s[1][0])));
+      }
+    }
+    const b = pdsBestRate(m);
+    expect(Math.abs(b.kappa - grid)).toBeLessThan(1e-4);
+    expect(b.kappa).toBeGreaterThan(pdsRateBound(m, ldsTest(m).p));
+    expect(
+      pdsBestRate([
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 4],
+      ]).kappa,
+    ).toBeCloseTo(2, 6);
+  });
+
+  test('n = 6: diagonally dominant random networks are certified LDS; a negative diagonal entry is certified not LDS', () => {
+    const r = rng(11);
+    for (let k = 0; k < 4; k++) {
+      const net = randomLdsNet(r, 6);
+      const M = ltnMatrix(net);
+      expect(isHMatrix(M).isH && isHMatrix(M).positiveDiagonal).toBe(true); // sufficient condition
+      expect(ldsTest(M).verdict).toBe('lds');
+      M[2][2] = -0.1; // m_ii < 0 ⇒ not P ⇒ not LDS
+      expect(isPMatrix(M).isP).toBe(false);
+      const t = ldsTest(M);
+      expect(t.verdict).toBe('not-lds');
+      expect(t.upperBound).toBeLessThanOrEqual(1e-12);
+    }
   });
 
   test('Z-matrix (excitatory W): LDS ⇔ M-matrix', () => {

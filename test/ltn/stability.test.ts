@@ -45,6 +45,33 @@ describe('equilibria (LCP)', () => {
     for (const x of r.equilibria) expect(maxDiff(ltnVectorField(net, x), [0, 0])).toBeLessThan(1e-14);
   });
 
+  test('singular M (continuum of equilibria): the isolated one is listed, the singular support counted', () => {
+    // M = [[1, −1], [−1, 1]], u = 0: every x1 = x2 ≥ 0 is an equilibrium
+    const r = ltnEquilibria({
+      d: [1, 1],
+      W: [
+        [0, 1],
+        [1, 0],
+      ],
+      u: [0, 0],
+    });
+    expect(r.equilibria.map((x) => Array.from(x))).toEqual([[0, 0]]);
+    expect(r.singularSupports).toBe(1);
+    expect(
+      ltnVectorField(
+        {
+          d: [1, 1],
+          W: [
+            [0, 1],
+            [1, 0],
+          ],
+          u: [0, 0],
+        },
+        [0.7, 0.7],
+      ),
+    ).toEqual(new Float64Array([0, 0]));
+  });
+
   test('random LDS networks (n = 4..30): enumeration, pivoting, Lemke and the projected iteration agree', () => {
     const r = rng(5);
     for (const n of [4, 6, 9, 20, 30]) {
@@ -97,6 +124,29 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
       using b = new LtnBatch(LDS_NET, starts, { dt: 5e-3, method, gamma: 1 });
       const s = b.run(T).states();
       for (let k = 0; k < starts.length; k++) expect(maxDiff(s.subarray(2 * k, 2 * k + 2), LDS_EQ)).toBeLessThan(1e-8);
+    }
+  });
+
+  test('random LDS network, n = 5: batch RK4/PDS, DOPRI5, exact and the LCS reach the LCP solution from 12 starts', () => {
+    const r = rng(10);
+    const net = randomLdsNet(r, 5);
+    expect(ldsTest(ltnMatrix(net)).verdict).toBe('lds');
+    const xs = ltnEquilibria(net).equilibria[0];
+    const starts = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => r(-1, 4)));
+    const pos = starts.map((x) => x.map((v) => Math.max(0, v)));
+    const T = 60;
+    for (const [method, init] of [
+      ['rk4', starts],
+      ['pds', pos],
+    ] as const) {
+      using b = new LtnBatch(net, init, { dt: 5e-3, method });
+      const s = b.run(T).states();
+      for (let k = 0; k < init.length; k++) expect(maxDiff(s.subarray(5 * k, 5 * k + 5), xs)).toBeLessThan(1e-7);
+    }
+    for (let k = 0; k < 4; k++) {
+      expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'dopri5' }).final, xs)).toBeLessThan(1e-7);
+      expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'exact' }).final, xs)).toBeLessThan(1e-7);
+      expect(maxDiff(lcsSimulate(net, starts[k], { duration: T, dt: 1e-2 }).final, xs)).toBeLessThan(1e-7);
     }
   });
 
