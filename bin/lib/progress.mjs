@@ -37,7 +37,7 @@ export class RunProgress {
     const { fraction, elapsed, eta, rtf } = this.stats(simMs);
     const w = 24;
     const fill = Math.round(fraction * w);
-    const rtfs = Number.isFinite(rtf) ? (rtf >= 10 ? rtf.toFixed(0) : rtf.toPrecision(2)) : '-';
+    const rtfs = Number.isFinite(rtf) && simMs > 0 ? (rtf >= 10 ? rtf.toFixed(0) : rtf.toPrecision(2)) : '-';
     const bar = `${this.label} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
     if (this.unit !== 'ms') return `${bar}  ${simMs}/${this.totalMs} ${this.unit}  elapsed ${clock(elapsed)}  ETA ${clock(eta)}`;
     return `${bar}  t=${simMs.toFixed(1)}/${this.totalMs} ms  elapsed ${clock(elapsed)}  ETA ${clock(eta)}  real-time factor ${rtfs}x`;

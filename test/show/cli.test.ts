@@ -83,7 +83,7 @@ describe('neurodyn CLI: malformed experiment files', () => {
     [
       'no populations',
       (e) => (e.network.populations = []),
-      /network\.populations: expected an array \(at least 1 item\) of objects, got \[\]/,
+      /network\.populations: expected at least one population \(or `layers`\), got none/,
     ],
   ];
   test.each(lifCases)('lif file, %s → exit 2 naming the field (structure checked even without the model)', (name, edit, re) => {
@@ -216,6 +216,34 @@ describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
     expect(res.summary.spikes).toBe(mon.count);
     expect(res.summary.synapses).toBe(net.memory().synapses);
     net.dispose();
+  });
+
+  test('a layered feedforward network (network.layers → addLayers): spikes in every layer, errors re-rooted', () => {
+    const exp = {
+      kind: 'lif',
+      seed: 4,
+      duration: 200,
+      dt: 0.1,
+      network: {
+        layers: {
+          sizes: [30, 30, 30],
+          params: { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } },
+          projection: { connector: { type: 'allToAll' }, weight: 0.003 },
+        },
+      },
+      monitors: { spikes: true },
+    };
+    const out = join(tmp, 'layers');
+    const r = runCli(['run', writeExp('layers', exp), '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(Object.keys(res.summary.populations)).toEqual(['L0', 'L1', 'L2']);
+    for (const p of Object.values(res.summary.populations) as { spikes: number }[]) expect(p.spikes).toBeGreaterThan(0);
+    const bad = structuredClone(exp);
+    (bad.network.layers.projection.connector as { type: string; p?: number }) = { type: 'fixedProbability', p: 1.5 };
+    const r2 = runCli(['validate', writeExp('layers-bad', bad)]);
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toMatch(/network\.layers\.projection\.connector\.p: expected a finite number in \[0, 1\], got 1.5/);
   });
 
   test('a library-side check comes back naming the experiment field (vReset >= vThreshold)', () => {

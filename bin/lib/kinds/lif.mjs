@@ -49,6 +49,14 @@ const connector = byType({
   csr: { rowPtr: arr(int({ min: 0 })), cols: arr(int({ min: 0 })), weights: arr(finite, { optional: true }) },
 });
 
+const projectionFields = {
+  connector,
+  weight: num({ optional: true }),
+  weightUnit: str({ enum: ['current', 'charge', 'voltage'], optional: true }),
+  channel: int({ min: 0, max: 1, optional: true }),
+  delay: num({ min: 0, unit: 'ms', optional: true }),
+};
+
 export default {
   kind: 'lif',
   description: 'a network of current-based LIF neurons (LifNetwork): populations, projections, scheme, monitors',
@@ -65,21 +73,28 @@ export default {
       { default: { integrator: 'exact', spikeRule: 'linear', refractory: 'time' } },
     ),
     trial: int({ min: 0, max: 2 ** 32 - 1, optional: true }),
-    network: obj({
-      populations: arr(obj({ name: str(), size: int({ min: 1, max: 1 << 26 }), params }), { minItems: 1 }),
-      projections: arr(
-        obj({
-          from: str(),
-          to: str(),
-          connector,
-          weight: num({ optional: true }),
-          weightUnit: str({ enum: ['current', 'charge', 'voltage'], optional: true }),
-          channel: int({ min: 0, max: 1, optional: true }),
-          delay: num({ min: 0, unit: 'ms', optional: true }),
-        }),
-        { default: [] },
-      ),
-    }),
+    network: obj(
+      {
+        populations: arr(obj({ name: str(), size: int({ min: 1, max: 1 << 26 }), params }), { default: [] }),
+        /** Layered feedforward network (LifNetwork.addLayers): layers L0..L{m−1}, added after `populations`. */
+        layers: obj(
+          {
+            sizes: arr(int({ min: 1, max: 1 << 26 }), { minItems: 1 }),
+            params,
+            projection: obj(projectionFields),
+            prefix: str({ default: 'L' }),
+          },
+          { optional: true },
+        ),
+        projections: arr(obj({ from: str(), to: str(), ...projectionFields }), { default: [] }),
+      },
+      {
+        check: (n, path) => {
+          if (n.populations.length === 0 && !n.layers)
+            throw new ExperimentError(`${path}.populations`, 'expected at least one population (or `layers`), got none');
+        },
+      },
+    ),
     monitors: spikeMonitors({
       state: obj(
         {
@@ -127,6 +142,14 @@ export default {
           throw reroot(`network.populations[${k}]`, e);
         }
       });
+      const ly = exp.network.layers;
+      if (ly) {
+        try {
+          net.addLayers(ly.sizes, ly.params, ly.projection, ly.prefix);
+        } catch (e) {
+          throw reroot('network.layers', e, 'options.');
+        }
+      }
       exp.network.projections.forEach((pj, k) => {
         const { from, to, ...o } = pj;
         try {
