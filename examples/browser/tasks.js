@@ -255,3 +255,57 @@ tasks.fp = (nd, p, progress) => {
     fp.dispose();
   }
 };
+
+/**
+ * An escape-noise (SRM) network (seed 003): ρ_i = ρ0 exp((u_i − ϑ)/Δu), u_i = Σ_j w_ij φ_j + η_i,
+ * spikes drawn with probability 1 − exp(−ρ dt). Random Gaussian weights of scale g/√n from the
+ * seed; the sampled raster, population rate and the exact log-likelihood of the sample.
+ */
+tasks.srm = (nd, p, progress) => {
+  need(nd, ['SrmNetwork', 'normals'], 'The escape-noise network');
+  const n = p.neurons;
+  const z = nd.normals(p.seed, 0, n * n, { stream: nd.Streams.init });
+  const weights = Array.from(z, (x, k) => (Math.floor(k / n) === k % n ? 0 : (p.g * x) / Math.sqrt(n)));
+  const net = new nd.SrmNetwork({
+    n,
+    weights,
+    rho0: p.rho0,
+    theta: 0,
+    deltaU: p.deltaU,
+    eta0: p.eta0,
+    tau: 10,
+    tauAdapt: 20,
+    dt: 1,
+    seed: p.seed,
+    silence: ['srm.saturation'],
+  });
+  try {
+    progress(0.2);
+    const s = net.sample(p.steps);
+    const times = [];
+    const neurons = [];
+    const bin = 10;
+    const counts = new Float64Array(Math.ceil(p.steps / bin));
+    for (let t = 0; t < p.steps; t++) {
+      for (let i = 0; i < n; i++) {
+        if (s.train.spikes[t * n + i]) {
+          times.push(t);
+          neurons.push(i);
+          counts[Math.floor(t / bin)]++;
+        }
+      }
+    }
+    const rate = { t: Array.from(counts, (_, b) => (b + 0.5) * bin), hz: Array.from(counts, (c) => (c / n / bin) * 1000) };
+    return {
+      raster: { times, neurons },
+      rate,
+      spikes: times.length,
+      meanRateHz: (times.length / n / p.steps) * 1000,
+      logLik: s.logLik,
+      logLikPerSpikeStep: s.logLik / (n * p.steps),
+      maxLambda: s.maxLambda,
+    };
+  } finally {
+    net.dispose();
+  }
+};

@@ -131,7 +131,7 @@ test('random: change the rate, run in the worker, raster and histogram drawn', a
   await page.close();
 });
 
-describe.each(['lif', 'fp', 'brf', 'ltn'] as const)('%s page', (id) => {
+describe.each(['lif', 'fp', 'brf', 'srm', 'ltn'] as const)('%s page', (id) => {
   test(`${id}: ${present(id) ? 'runs and draws' : 'degrades with a visible message (model not in this build)'}`, async () => {
     const { page, errors } = await open(`${id}.html`);
     if (!present(id)) {
@@ -155,6 +155,7 @@ const CHANGES: Record<string, [string, string]> = {
   lif: ['mu', '0.08'],
   fp: ['epsilon', '0.5'],
   brf: ['omega', '30'],
+  srm: ['rho0', '0.05'],
   ltn: ['gamma', '10'],
 };
 // biome-ignore lint/suspicious/noExplicitAny: page results are plain JSON of several shapes
@@ -192,6 +193,18 @@ const CHECKS: Record<string, (r: Record<string, any>, page: Page) => Promise<voi
     // b = p(ω) − b′ with b′ > 0 is below the boundary: spectral radius < 1.
     expect(r.radius).toBeLessThan(1);
     expect(r.points).toBeGreaterThan(1000);
+  },
+  srm: async (r, page) => {
+    // ρ0 = 0.05/ms: the rate of a neuron at u = 0 is 50 Hz; recurrent input and adaptation move it.
+    expect(r.params.rho0).toBe(0.05);
+    expect(r.meanRateHz).toBeGreaterThan(5);
+    expect(r.meanRateHz).toBeLessThan(500);
+    expect(r.logLik).toBeLessThan(0);
+    expect(await page.evaluate(() => (window as unknown as PW).playground.charts.raster.data[1].length)).toBe(r.rasterPoints);
+    // The spikes come from the kernel's counter-based RNG: Node draws exactly the same ones.
+    const node = await tasks.srm(nd, r.params, () => {});
+    expect(r.spikes).toBe(node.spikes);
+    expect(Math.abs(r.logLik - node.logLik)).toBeLessThan(1e-9 * Math.abs(node.logLik));
   },
   ltn: async (r, page) => {
     // γ = 10 on the default LDS network: 25 trajectories, one equilibrium, all of them converge to it.
