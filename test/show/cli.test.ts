@@ -347,3 +347,38 @@ describe.skipIf(!('convergenceStudy' in nd))('neurodyn CLI: convergence studies'
     expect(res.summary.trials).toBe(res.status.unitsDone);
   });
 });
+
+describe.skipIf(!('ltnSimulate' in nd))('neurodyn CLI: linear-threshold networks', () => {
+  test('trajectories converge to the equilibrium, which solves the LCP; LDS verdict', () => {
+    const out = join(tmp, 'ltn');
+    const r = runCli(['run', new URL('../../examples/cli/ltn-2d.json', import.meta.url).pathname, '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    const { d, W, u } = res.experiment.network;
+    expect(res.summary.equilibria.length).toBe(1);
+    const x = res.summary.equilibria[0];
+    // x ≥ 0, q = (D − W)x − u ≥ 0, xᵀq = 0, checked here from the definition.
+    const q = [0, 1].map((i) => d[i] * x[i] - (W[i][0] * x[0] + W[i][1] * x[1]) - u[i]);
+    for (let i = 0; i < 2; i++) {
+      expect(x[i]).toBeGreaterThanOrEqual(-1e-12);
+      expect(q[i]).toBeGreaterThanOrEqual(-1e-12);
+      expect(Math.abs(x[i] * q[i])).toBeLessThan(1e-12);
+    }
+    for (const f of res.summary.finals) expect(Math.hypot(f[0] - x[0], f[1] - x[1])).toBeLessThan(1e-2);
+    // n = 2: LDS ⇔ P-matrix: m11 > 0, m22 > 0, det > 0 for M = D − W.
+    const M = [
+      [d[0] - W[0][0], -W[0][1]],
+      [-W[1][0], d[1] - W[1][1]],
+    ];
+    const pMatrix = M[0][0] > 0 && M[1][1] > 0 && M[0][0] * M[1][1] - M[0][1] * M[1][0] > 0;
+    expect(res.summary.lds.verdict).toBe(pMatrix ? 'lds' : 'not-lds');
+    expect(readFileSync(join(out, 'trajectories.csv'), 'utf8').split('\n')[0]).toBe('initial,time,x1,x2');
+  });
+  test('a W row of the wrong length is named', () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/ltn-2d.json', import.meta.url), 'utf8'));
+    exp.network.W[1] = [1, 2, 3];
+    const r = runCli(['validate', writeExp('ltn-bad', exp)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/network\.W\[1\]: expected a row of 2 numbers, got 3/);
+  });
+});
