@@ -16,6 +16,7 @@
 import { fail, STATUS_NONFINITE } from '../kernel';
 import { PHILOX_OUT, philoxInto } from '../rng/philox';
 import { normalFromWords, normalAt, uniformAt } from '../rng/normal';
+import { ZIG_K, ZIG_W } from '../rng/zigtables';
 
 export const LIF_KERNEL: i32 = 2;
 
@@ -47,6 +48,8 @@ const H_RULE = 23;
 const H_DONE = 24;
 const H_FAST = 25;
 const H_CATCH = 26;
+const H_RLIST = 27;
+const H_RLN = 28;
 
 // Population table (f64 index within an entry of P_SIZE fields).
 const P_SIZE = 16;
@@ -246,6 +249,11 @@ let gRule: i32 = 0;
 // Set when a neuron may start the next step at or above threshold (zero-delay interpolated
 // arrival, or a state written by the facade): that step runs on the general path, which tests it.
 let gCatch: bool = false;
+// Neurons with refractory-until > current step (i32 list): V of those held for the whole step is
+// set to V_r after the population loops, so SIMD loops without partial refractory steps need no
+// per-neuron refractory test.
+let gRList: usize = 0;
+let gRLn: i32 = 0;
 
 // One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
 let cP0: i64 = -1;
@@ -361,6 +369,11 @@ function finishNeuron(i: i32, coef: usize, v: f64, c: f64, c2: f64, vN: f64, cN:
       const until = sstep + theta + tref;
       store<f64>(gRp + off, until);
       if (until >= n + 1) vN = Vr;
+      // A neuron in a partial refractory step (ru in (n, n+1)) is already listed.
+      if (!(ru > n)) {
+        store<i32>(gRList + (<usize>gRLn << 2), i);
+        gRLn++;
+      }
     }
     const k = <usize>gCount;
     store<i32>(gRecN + (k << 2), i);
@@ -606,15 +619,6 @@ function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): vo
   v128.store(out, c3, 48);
 }
 
-/** Normal of neuron 2(p0 + b) + odd from a philox4 output (words 2·odd, 2·odd + 1 of block b). */
-// @ts-ignore: decorator
-@inline
-function z4(out: usize, b: i32, odd: i32, stream: u32, i: u32, t: u32): f64 {
-  const lo = load<u32>(out + (<usize>(odd * 32 + b * 4)));
-  const hi = load<u32>(out + (<usize>(odd * 32 + 16 + b * 4)));
-  return normalFromWords(gK0, gK1, stream, i, t, lo, hi);
-}
-
 /**
  * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
  * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
@@ -629,6 +633,7 @@ function pairStep(
   coef: usize,
   EXACT: bool,
   NOISY: bool,
+  REF: bool,
   xI: v128,
   xV: v128,
   slot0: usize,
@@ -685,14 +690,17 @@ function pairStep(
   // Neurons refractory for the whole step: V held at V_r in-lane (the general path does the
   // same: vN = V_r, no threshold). Only a refractory period ending inside the step needs the
   // scalar code.
-  const ru = v128.load(Rp + off);
-  const held = f64x2.ge(ru, nv1);
-  vN = v128.bitselect(vr, vN, held);
+  let partial = f64x2.splat(0);
+  if (REF) {
+    const ru = v128.load(Rp + off);
+    const held = f64x2.ge(ru, nv1);
+    vN = v128.bitselect(vr, vN, held);
+    partial = v128.andnot(f64x2.gt(ru, nv), held);
+  }
   // Attention: V^{n+1} >= V_th or NaN (both fail `<`), or a refractory period ending inside the
   // step. Catch-up (V^n >= V_th) is handled by running the step on the general path (gCatch),
   // and V = -inf is caught at the end of the kernel call (lifRun).
-  const partial = v128.andnot(f64x2.gt(ru, nv), held);
-  const attn = v128.or(v128.not(f64x2.lt(vN, vth)), partial);
+  const attn = REF ? v128.or(v128.not(f64x2.lt(vN, vth)), partial) : v128.not(f64x2.lt(vN, vth));
   if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
   v128.store(Vp + off, vN);
   v128.store(Ip + off, cN);
@@ -727,13 +735,61 @@ function pairSlow(i: i32, coef: usize, v: v128, c: v128, c2: v128, vN: v128, cN:
 }
 
 /**
+ * Two ziggurat normals at once (f64x2) from the words of neurons j, j+1 (lanes 0, 1 of lo, hi):
+ * the fast path of normalFromWords with the same arithmetic (so the same bits); if either lane
+ * is rejected (about 3 % of pairs) both go through the scalar code.
+ */
+// @ts-ignore: decorator
+@inline
+function zig2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
+  const rabs = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(hi), f64x2.splat(1048576.0)), f64x2.convert_low_i32x4_u(i32x4.shr_u(lo, 12)));
+  const i0 = <usize>(i32x4.extract_lane(lo, 0) & 0xff) << 3;
+  const i1 = <usize>(i32x4.extract_lane(lo, 1) & 0xff) << 3;
+  const kv = f64x2.replace_lane(f64x2.splat(load<f64>(ZIG_K + i0)), 1, load<f64>(ZIG_K + i1));
+  if (v128.all_true<i64>(f64x2.lt(rabs, kv))) {
+    const wv = f64x2.replace_lane(f64x2.splat(load<f64>(ZIG_W + i0)), 1, load<f64>(ZIG_W + i1));
+    // bit 8 of lo is the sign: move it to bit 63 of each f64 lane.
+    const sign = v128.and(i64x2.shl(i64x2.extend_low_i32x4_u(lo), 55), i64x2.splat(<i64>0x8000000000000000));
+    return v128.xor(f64x2.mul(rabs, wv), sign);
+  }
+  return zigSlow2(lo, hi, stream, j, t);
+}
+
+function zigSlow2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
+  const a = normalFromWords(gK0, gK1, stream, j, t, <u32>i32x4.extract_lane(lo, 0), <u32>i32x4.extract_lane(hi, 0));
+  const b = normalFromWords(gK0, gK1, stream, j + 1, t, <u32>i32x4.extract_lane(lo, 1), <u32>i32x4.extract_lane(hi, 1));
+  return f64x2.replace_lane(f64x2.splat(a), 1, b);
+}
+
+/** The four normal pairs of a philox4 output, neurons i..i+7, into Z (4 x v128). */
+const ZA: usize = memory.data(64, 16);
+const ZB: usize = memory.data(64, 16);
+
+// @ts-ignore: decorator
+@inline
+function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
+  const w0 = v128.load(px);
+  const w1 = v128.load(px, 16);
+  const w2 = v128.load(px, 32);
+  const w3 = v128.load(px, 48);
+  const loA = v128.shuffle<i32>(w0, w2, 0, 4, 1, 5);
+  const hiA = v128.shuffle<i32>(w1, w3, 0, 4, 1, 5);
+  const loB = v128.shuffle<i32>(w0, w2, 2, 6, 3, 7);
+  const hiB = v128.shuffle<i32>(w1, w3, 2, 6, 3, 7);
+  v128.store(out, zig2(loA, hiA, stream, i, t));
+  v128.store(out, zig2(v128.shuffle<i32>(loA, loA, 2, 3, 0, 1), v128.shuffle<i32>(hiA, hiA, 2, 3, 0, 1), stream, i + 2, t), 16);
+  v128.store(out, zig2(loB, hiB, stream, i + 4, t), 32);
+  v128.store(out, zig2(v128.shuffle<i32>(loB, loB, 2, 3, 0, 1), v128.shuffle<i32>(hiB, hiB, 2, 3, 0, 1), stream, i + 6, t), 48);
+}
+
+/**
  * SIMD path for a homogeneous population with one fine step, no Poisson drive and no shared
  * noise: 8 neurons per iteration (4 Philox blocks on i32x4 per normal stream, f64x2 updates),
  * then pairs, then a lone neuron through the general path.
  */
 // @ts-ignore: decorator
 @inline
-function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
   const start = <i32>hf(pe, P_START);
   const end = start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
@@ -751,6 +807,10 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
   const cVV = hf(coef, C_CVV);
   const sem = hf(coef, C_SEM);
   const zero = f64x2.splat(0);
+  const cIv = f64x2.splat(cI);
+  const cVIv = f64x2.splat(cVI);
+  const cVVv = f64x2.splat(cVV);
+  const semv = f64x2.splat(sem);
   const Vp = gVp;
   const Ip = gIp;
   const I2p = gI2p;
@@ -772,19 +832,19 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
       const p0 = <u32>i >>> 1;
       philox4(p0, nu, S_NOISE, gK0, gK1, PX);
       if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
+      zig8(PX, ZA, S_NOISE, <u32>i, nu);
+      if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
       for (let b = 0; b < 4; b++) {
         const j = i + 2 * b;
-        const za = z4(PX, b, 0, S_NOISE, <u32>j, nu);
-        const zb = z4(PX, b, 1, S_NOISE, <u32>j + 1, nu);
+        const z = v128.load(ZA + (<usize>b << 4));
         let xI: v128;
         let xV = zero;
         if (EXACT) {
-          const ya = z4(PXB, b, 0, S_NOISE2, <u32>j, nu);
-          const yb = z4(PXB, b, 1, S_NOISE2, <u32>j + 1, nu);
-          xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
-          xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
-        } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-        st = pairStep(j, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+          const y = v128.load(ZB + (<usize>b << 4));
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(j, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
         if (st != 0) return st;
       }
     }
@@ -799,12 +859,12 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
         xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
         xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
       } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, NOISY, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
     }
   } else {
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, NOISY, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
     }
   }
@@ -813,22 +873,68 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool): i32 {
 }
 
 function fastExactNoisy(pe: usize): i32 {
-  return fastLoop(pe, true, true);
+  return fastLoop(pe, true, true, true);
 }
 function fastExactQuiet(pe: usize): i32 {
-  return fastLoop(pe, true, false);
+  return fastLoop(pe, true, false, true);
 }
 function fastEmNoisy(pe: usize): i32 {
-  return fastLoop(pe, false, true);
+  return fastLoop(pe, false, true, true);
 }
 function fastEmQuiet(pe: usize): i32 {
-  return fastLoop(pe, false, false);
+  return fastLoop(pe, false, false, true);
+}
+// Variants without the per-lane refractory test: for populations whose refractory periods end on
+// grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
+// fixed from the refractory list after the population loops (lifRun).
+function fastExactNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, true, true, false);
+}
+function fastExactQuietNR(pe: usize): i32 {
+  return fastLoop(pe, true, false, false);
+}
+function fastEmNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, false, true, false);
+}
+function fastEmQuietNR(pe: usize): i32 {
+  return fastLoop(pe, false, false, false);
 }
 
 function fastPop(pe: usize): i32 {
   const noisy = hf(pe, P_NOISE) != 0;
+  const tref = hf(hp(pe, P_COEF), C_TREF);
+  if (tref == 0 || (gRule == 0 && tref == Math.floor(tref))) {
+    if (gExact) return noisy ? fastExactNoisyNR(pe) : fastExactQuietNR(pe);
+    return noisy ? fastEmNoisyNR(pe) : fastEmQuietNR(pe);
+  }
   if (gExact) return noisy ? fastExactNoisy(pe) : fastExactQuiet(pe);
   return noisy ? fastEmNoisy(pe) : fastEmQuiet(pe);
+}
+
+/** V of neurons held during step n is V_r; drop entries whose refractory period ends by t_{n+1}. */
+function refractoryPass(popT: usize, nPop: i32): void {
+  const n1 = gStep + 1;
+  let w = 0;
+  for (let k = 0; k < gRLn; k++) {
+    const j = load<i32>(gRList + (<usize>k << 2));
+    const off = <usize>j << 3;
+    const ru = load<f64>(gRp + off);
+    if (ru >= n1) {
+      for (let p = 0; p < nPop; p++) {
+        const pe = popT + (<usize>(p * P_SIZE) << 3);
+        const start = <i32>hf(pe, P_START);
+        if (j >= start && j < start + <i32>hf(pe, P_COUNT)) {
+          store<f64>(gVp + off, hf(hp(pe, P_COEF) + <usize>(j - start) * hp(pe, P_STRIDE), C_VR));
+          break;
+        }
+      }
+    }
+    if (ru > n1) {
+      store<i32>(gRList + (<usize>w << 2), j);
+      w++;
+    }
+  }
+  gRLn = w;
 }
 
 /**
@@ -865,6 +971,8 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gRule = <i32>hf(hdr, H_RULE);
   const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
   gCatch = hf(hdr, H_CATCH) != 0;
+  gRList = hp(hdr, H_RLIST);
+  gRLn = <i32>hf(hdr, H_RLN);
   cP0 = -1;
   cP1 = -1;
   let done = 0;
@@ -899,6 +1007,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
       if (st != 0) break;
     }
     if (st != 0) break;
+    if (gRLn > 0) refractoryPass(popT, nPop);
     // 3. propagation of this step's spikes.
     if (nProj > 0) {
       for (let s = first; s < gCount; s++) {
@@ -916,6 +1025,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
     gStep = n + 1;
   }
   hs(hdr, H_CATCH, gCatch ? 1.0 : 0.0);
+  hs(hdr, H_RLN, <f64>gRLn);
   if (st == 0 && done > 0) {
     // The SIMD path tests V^{n+1} < V_th only, which lets V = -inf through: scan once per call.
     for (let i = 0; i < gN; i++) {

@@ -3,9 +3,11 @@
 dv/dt = -gL (v - VL) + I;  dI/dt = -(I - mu)/tauS + sigma sqrt(2/tauS) xi;  v > 1 -> v = 0.
 gL = 0.05/ms, VL = 0, tauS = 5 ms, mu = 0.055/ms, sigma = 0.02/ms, dt = 0.1 ms.
 
-Times the simulation loop only: numpy/cython modes time a second run() of the same network
-(code already generated and compiled by a warm-up run); cpp_standalone reports
-device._last_run_time (the main loop of the compiled binary, not compilation).
+Times the simulation loop only, as process CPU time (the machine is shared; Brian2's own
+cpp_standalone timer, device._last_run_time, is std::clock() CPU time without OpenMP): numpy/cython
+modes time a second run() of the same network (code already generated and compiled by a warm-up
+run) with time.process_time(); cpp_standalone reports device._last_run_time (the main loop of the
+compiled binary, not compilation).
 
 Usage: /usr/bin/python3 bench/peers/lif_brian2_noisy.py [--n 10000] [--ms 1000] [--modes numpy,cython,cpp_standalone]
 Prints one JSON line per mode: {"mode","neurons","steps","seconds","neuronStepsPerSecond","rateHz","cv"}.
@@ -73,9 +75,9 @@ def run_runtime(mode, n, T, record):
     net.run(10 * ms)  # warm-up: code generation and compilation
     if mon is not None:
         mon.active = True
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     net.run(T * ms)
-    dt = time.perf_counter() - t0
+    dt = time.process_time() - t0
     return dt, mon
 
 

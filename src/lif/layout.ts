@@ -33,7 +33,9 @@ export const H = {
   DONE: 24,
   FAST: 25,
   CATCH: 26,
-  SIZE: 27,
+  RLIST: 27,
+  RLN: 28,
+  SIZE: 29,
 } as const;
 
 /** @internal population table entry */

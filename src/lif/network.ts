@@ -678,7 +678,7 @@ export class LifNetwork extends KernelObject {
     const exact = this.integrator === 'exact';
     // Regions first (allocation may grow memory and detach views), then fill.
     this.#hdr = this.allocate(H.SIZE * 8, 'lif.header');
-    this.#state = this.allocate(N * 32, 'lif.state');
+    this.#state = this.allocate(N * 36, 'lif.state');
     let maxD = -1;
     for (const p of this.#projs) if (p.dInt > 0 || p.dFrac > 0) maxD = Math.max(maxD, p.dInt);
     this.#R = maxD < 0 ? 0 : maxD + 2;
@@ -802,6 +802,8 @@ export class LifNetwork extends KernelObject {
     hd[H.RULE] = lifSpikeRules[this.spikeRule].id;
     hd[H.FAST] = this.#fast ? 1 : 0;
     hd[H.CATCH] = 1; // the first step tests V^0 >= V_th on the general path
+    hd[H.RLIST] = this.#state.ptr + 32 * N;
+    hd[H.RLN] = 0;
     this.#counts = new Float64Array(N);
     this.#built = true;
     for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
@@ -939,7 +941,12 @@ export class LifNetwork extends KernelObject {
     if (this.#ring) this.#ring.f64(0, rl).set(s.ring);
     this.#step = s.step;
     this.#spikeTotal = s.spikesSoFar;
+    // The kernel's refractory list is a function of refUntil: rebuild it.
+    const list = this.#state.i32(32 * N, N);
+    let cnt = 0;
+    for (let k = 0; k < N; k++) if (s.refUntil[k] > s.step) list[cnt++] = k;
     const hd = this.#hdr.f64(0, H.SIZE);
+    hd[H.RLN] = cnt;
     hd[H.STEP] = s.step;
     hd[H.REC_COUNT] = 0;
     hd[H.CATCH] = 1;
@@ -971,7 +978,7 @@ export class LifNetwork extends KernelObject {
     return {
       neurons: N,
       synapses: syn,
-      stateBytesPerNeuron: 32 + this.#R * 24,
+      stateBytesPerNeuron: 36 + this.#R * 24,
       synapseBytesPerSynapse: syn ? synBytes / syn : 0,
       paramBytes,
       bufferBytes: Math.max(this.#bufferOpt ?? 4096, N) * 24,
