@@ -203,7 +203,13 @@ export function numLifRun(
             const w = f64At(col, i);
             if (w != 0) {
               setF64(pI, base + i, f64At(pI, base + i) + w * fac);
-              if (kv != 0) setF64(pV, base + i, f64At(pV, base + i) + w * kv);
+              if (kv != 0) {
+                // A kick cannot carry V over V_th here: the crossing is then detected (and timed,
+                // with a positive advective speed) in the next step instead.
+                let v = f64At(pV, base + i) + w * kv;
+                if (v >= vTh) v = vTh - 1e-12;
+                setF64(pV, base + i, v);
+              }
             }
           }
         }
@@ -242,4 +248,19 @@ export function numLifRun(
   }
   setF64(out, 0, <f64>count);
   return 0;
+}
+
+/** exp(x) with the kernel's own implementation (bit-identical in every engine, unlike Math.exp in JS). */
+export function numExp(x: f64): f64 {
+  return Math.exp(x);
+}
+
+/** ln(x), kernel implementation (see numExp). */
+export function numLog(x: f64): f64 {
+  return Math.log(x);
+}
+
+/** ln(1 + x), kernel implementation (see numExp). */
+export function numLog1p(x: f64): f64 {
+  return Math.log1p(x);
 }

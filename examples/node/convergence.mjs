@@ -42,11 +42,20 @@ try {
 
   // Lyapunov exponents: tangent (QR on the top-n vectors = the V directions of a feedforward net),
   // finite differences of the linear rule, and the flux formula from state samples.
-  const lyTrials = quick ? 4 : 16;
+  mkdirSync('out/numerics', { recursive: true });
+  writeFileSync(
+    'out/numerics/convergence-study.json',
+    JSON.stringify({
+      hs,
+      trials: study.trials,
+      schemes: Object.fromEntries(Object.entries(study.schemes).map(([k, s]) => [k, { orders: s.orders, levels: s.levels }])),
+    }),
+  );
+  const lyTrials = quick ? 4 : 8;
   const ly = await nd.runTrials('numerics.lyapunovTrial', {
     seed: 'lyapunov-example',
     range: [0, lyTrials],
-    params: { network, h: 0.05, T: quick ? 2000 : 10000, burnIn: 200, rule: 'linear' },
+    params: { network, h: 0.05, T: quick ? 2000 : 5000, burnIn: 200, rule: 'linear' },
     pool,
   });
   const lyRows = ly.rows.filter((r) => r.ok).map((r) => r.value);

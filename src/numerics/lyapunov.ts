@@ -15,7 +15,7 @@ import { ValidationError } from '../kernel/errors.js';
 import { checkInteger, checkOptions, checkPositive, checkRange } from '../kernel/validate.js';
 import { type Key, type Seed, trialKey } from '../rng/index.js';
 import { ThresholdFluxAccumulator } from '../stats/crossing.js';
-import { type LabIntegrator, type LabRule, type LifLabNetwork, LifLabSimulation, resolveLabNetwork } from './sim.js';
+import { kmath, type LabIntegrator, type LabRule, type LifLabNetwork, LifLabSimulation, resolveLabNetwork } from './sim.js';
 
 /** Options of {@link lyapunovTrial}. */
 export interface LyapunovOptions {
@@ -144,12 +144,12 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
       for (let i = 0; i < n; i++) d2 += (s.V[n + i] - s.V[i]) ** 2 + (s.I[n + i] - s.I[i]) ** 2;
       const d = Math.sqrt(d2);
       const e0 = uncoupled ? eps * Math.sqrt(n) : eps;
-      fdLog += Math.log(d / e0);
+      fdLog += kmath.log(d / e0);
       for (let i = 0; i < n; i++) {
         // Uncoupled: each neuron is its own system, renormalised to eps separately.
         const di = uncoupled ? Math.hypot(s.V[n + i] - s.V[i], s.I[n + i] - s.I[i]) : d;
         const e = uncoupled ? eps : e0;
-        if (uncoupled) fdN[i] += Math.log(di / eps);
+        if (uncoupled) fdN[i] += kmath.log(di / eps);
         s.V[n + i] = s.V[i] + ((s.V[n + i] - s.V[i]) * e) / di;
         s.I[n + i] = s.I[i] + ((s.I[n + i] - s.I[i]) * e) / di;
       }
@@ -164,7 +164,7 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
     for (let q = 0; q < sp.neuron.length; q++) {
       const g = sp.neuron[q];
       if (g >= n) continue;
-      lnS[g] += Math.log1p(gd / sp.A[q]);
+      lnS[g] += kmath.log1p(gd / sp.A[q]);
       cnt[g]++;
       A.push(sp.A[q]);
       AL.push(net.layer[g]);

@@ -17,7 +17,17 @@ import { KernelObject, type Region } from '../kernel/region.js';
 import { checkStatus } from '../kernel/status.js';
 import { checkChoice, checkFinite, checkFiniteArray, checkInteger, checkPositive, scalarOrArray } from '../kernel/validate.js';
 import { type Key, type Seed, Streams, seedToKey } from '../rng/index.js';
-import { normalAt, uniformAt } from '../rng/reference.js';
+
+/**
+ * exp / ln / ln(1+x) from the kernel: JS engines differ in the last bit of Math.exp/log (Node 20
+ * and Deno/Chromium do), so everything that shapes a trajectory uses the kernel's own code.
+ * @internal
+ */
+export const kmath = {
+  exp: (x: number): number => kernel().numExp(x),
+  log: (x: number): number => kernel().numLog(x),
+  log1p: (x: number): number => kernel().numLog1p(x),
+};
 
 /** Subthreshold integrators, by name. */
 export const LAB_INTEGRATORS = ['euler-maruyama', 'exact'] as const;
@@ -311,10 +321,10 @@ export class LifLabSimulation extends KernelObject {
     const exact = this.integrator === 'exact';
     const kOf = (t: number) => {
       const d = gL - 1 / tauSyn;
-      return Math.abs(d) * t < 1e-8 ? t * Math.exp(-gL * t) : (Math.exp(-t / tauSyn) - Math.exp(-gL * t)) / d;
+      return Math.abs(d) * t < 1e-8 ? t * kmath.exp(-gL * t) : (kmath.exp(-t / tauSyn) - kmath.exp(-gL * t)) / d;
     };
-    const eg = Math.exp(-gL * h);
-    const es = Math.exp(-h / tauSyn);
+    const eg = kmath.exp(-gL * h);
+    const es = kmath.exp(-h / tauSyn);
     const Kh = kOf(h);
     const a11 = exact ? eg : 1 - gL * h;
     const a12 = exact ? Kh : h;
@@ -342,8 +352,8 @@ export class LifLabSimulation extends KernelObject {
         // Conditional means given the fine increments: (1/h_f) ∫ over fine interval m of the kernel.
         const a = h - (m + 1) * hFine; // time from the END of interval m to t_{n+1}
         const b = h - m * hFine;
-        const iI = tauSyn * (Math.exp(-a / tauSyn) - Math.exp(-b / tauSyn));
-        const iE = (Math.exp(-gL * a) - Math.exp(-gL * b)) / gL;
+        const iI = tauSyn * (kmath.exp(-a / tauSyn) - kmath.exp(-b / tauSyn));
+        const iE = (kmath.exp(-gL * a) - kmath.exp(-gL * b)) / gL;
         const d = gL - 1 / tauSyn;
         const iV = Math.abs(d) < 1e-12 ? Number.NaN : (iI - iE) / d;
         w[m] = iV / hFine;
@@ -359,15 +369,15 @@ export class LifLabSimulation extends KernelObject {
     const st = this.#state.f64(0, 2 * R * n);
     for (let r = 0; r < R; r++) {
       for (let i = 0; i < n; i++) {
-        st[r * n + i] = vReset + (vTh - vReset) * uniformAt(this.key.k0, this.key.k1, Streams.init, i, 0);
-        st[R * n + r * n + i] = net.mu[i] + net.sigma[i] * normalAt(this.key.k0, this.key.k1, Streams.init, i, 1);
+        st[r * n + i] = vReset + (vTh - vReset) * kernel().uniformAt(this.key.k0, this.key.k1, Streams.init, i, 0, 0);
+        st[R * n + r * n + i] = net.mu[i] + net.sigma[i] * kernel().normalAt(this.key.k0, this.key.k1, Streams.init, i, 1);
       }
     }
     if (this.#tan) {
       // Random initial tangent vectors (Streams.init, step 2 + k), orthonormalised.
       const T = this.#tan.f64(0, this.tangents * 2 * n);
       for (let k = 0; k < this.tangents; k++)
-        for (let c = 0; c < 2 * n; c++) T[k * 2 * n + c] = normalAt(this.key.k0, this.key.k1, Streams.init, c, 2 + k);
+        for (let c = 0; c < 2 * n; c++) T[k * 2 * n + c] = kernel().normalAt(this.key.k0, this.key.k1, Streams.init, c, 2 + k);
       this.#orthonormalise(false);
     }
   }
@@ -416,7 +426,7 @@ export class LifLabSimulation extends KernelObject {
       nr = Math.sqrt(nr);
       if (!(nr > 0)) throw new ValidationError('tangent', 'linearly independent tangent vectors', nr);
       for (let c = 0; c < d; c++) T[k * d + c] /= nr;
-      if (acc) this.logGrowth[k] += Math.log(nr);
+      if (acc) this.logGrowth[k] += kmath.log(nr);
     }
   }
 
