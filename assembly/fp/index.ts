@@ -45,7 +45,7 @@ const P_PTR_KMAT = 29;
 const P_PTR_PHI = 30;
 const P_PTR_TRACE = 31;
 const P_PTR_G = 32; // G_j = exp(−(j + ½)h²/a), j < nv
-const P_PTR_WORK = 33; // 10·nv + 4·nw f64 scratch (16-byte aligned)
+const P_PTR_WORK = 33; // 12·nv + 4·nw f64 scratch
 
 // @ts-ignore: decorator
 @inline
@@ -130,6 +130,25 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
   const span = (<f64>nv * h * h) / a; // z range across the slice
   for (let k = 0; k < nw; k++) {
     const c = load<f64>(at(ip, k)) + load<f64>(at(wp, k)) * sigma;
+    if (!explicit && k + 3 < nw) {
+      // Four slices per pass when none of them needs the overflow-safe per-interface exp.
+      const c1 = load<f64>(at(ip, k + 1)) + load<f64>(at(wp, k + 1)) * sigma;
+      const c2 = load<f64>(at(ip, k + 2)) + load<f64>(at(wp, k + 2)) * sigma;
+      const c3 = load<f64>(at(ip, k + 3)) + load<f64>(at(wp, k + 3)) * sigma;
+      const a0 = hoa * (c - vmin);
+      const a1 = hoa * (c1 - vmin);
+      const a2 = hoa * (c2 - vmin);
+      const a3 = hoa * (c3 - vmin);
+      const lo = -700.0 + span;
+      if (a0 < 700.0 && a0 > lo && a1 < 700.0 && a1 > lo && a2 < 700.0 && a2 > lo && a3 < 700.0 && a3 > lo) {
+        const ea = f64x2(Math.exp(a0), Math.exp(a1));
+        const eb = f64x2(Math.exp(a2), Math.exp(a3));
+        const code = stepQuad(par, k, f64x2(c, c1), f64x2(c2, c3), ea, eb, step, time);
+        if (code != 0) return code;
+        k += 3;
+        continue;
+      }
+    }
     if (!explicit && k + 1 < nw) {
       // Two slices per pass in f64x2 lanes (bit-identical to the scalar path below).
       const c1 = load<f64>(at(ip, k + 1)) + load<f64>(at(wp, k + 1)) * sigma;
@@ -266,42 +285,43 @@ function stepPair(par: usize, k: i32, c0: f64, c1: f64, ea0: f64, ea1: f64, step
   const twelfth = f64x2.splat(1.0 / 12.0);
   const inv720 = f64x2.splat(1.0 / 720.0);
   const small = f64x2.splat(0.01);
-  for (let j = 0; j < nv; j++) {
-    const z = f64x2.mul(vHoa, f64x2.sub(cv, f64x2.splat(vmin + (<f64>j + 0.5) * h)));
-    const e = f64x2.mul(ea, f64x2.splat(load<f64>(at(gp, j))));
-    const z2 = f64x2.mul(z, z);
-    const series = f64x2.add(f64x2.sub(one, f64x2.mul(half, z)), f64x2.mul(z2, f64x2.sub(twelfth, f64x2.mul(z2, inv720))));
-    const quot = f64x2.div(z, f64x2.sub(e, one));
-    const b = v128.bitselect(series, quot, f64x2.lt(f64x2.abs(z), small));
-    v128.store(bp + (<usize>j << 4), b);
-    v128.store(hp + (<usize>j << 4), f64x2.add(b, z));
-  }
+  // The Bernoulli coefficients are formed inside the forward sweep (no separate pass, no
+  // scratch for B): the B division and the Thomas division of a row are independent and overlap.
   const vdtD = f64x2.splat(dtD);
   const vmdtD = f64x2.splat(-dtD);
-  const hlast = v128.load(hp + (<usize>(nv - 1) << 4));
+  // B(z), B(−z) of the last interface are needed first (outflow at p^n): compute them up front.
+  const zl = f64x2.mul(vHoa, f64x2.sub(cv, f64x2.splat(vmin + (<f64>(nv - 1) + 0.5) * h)));
+  const el = f64x2.mul(ea, f64x2.splat(load<f64>(at(gp, nv - 1))));
+  const zl2 = f64x2.mul(zl, zl);
+  const bl = v128.bitselect(
+    f64x2.add(f64x2.sub(one, f64x2.mul(half, zl)), f64x2.mul(zl2, f64x2.sub(twelfth, f64x2.mul(zl2, inv720)))),
+    f64x2.div(zl, f64x2.sub(el, one)),
+    f64x2.lt(f64x2.abs(zl), small),
+  );
+  const hlast = f64x2.add(bl, zl);
   const out = f64x2.mul(hlast, f64x2(load<f64>(at(s0, nv - 1)), load<f64>(at(s1, nv - 1))));
   let jl = f64x2.splat(0.0);
   let pcur = f64x2(load<f64>(s0), load<f64>(s1));
-  let den = f64x2.add(one, f64x2.mul(vdtD, v128.load(hp)));
   let cprev = f64x2.splat(0.0);
   let dprev = f64x2.splat(0.0);
   let eprev = f64x2.splat(0.0);
-  let l = f64x2.splat(0.0);
+  let bprev = f64x2.splat(0.0);
+  let hprev = f64x2.splat(0.0);
   const zero = f64x2.splat(0.0);
   for (let i = 0; i < nv; i++) {
+    const z = f64x2.mul(vHoa, f64x2.sub(cv, f64x2.splat(vmin + (<f64>i + 0.5) * h)));
+    const e = f64x2.mul(ea, f64x2.splat(load<f64>(at(gp, i))));
+    const z2 = f64x2.mul(z, z);
+    const series = f64x2.add(f64x2.sub(one, f64x2.mul(half, z)), f64x2.mul(z2, f64x2.sub(twelfth, f64x2.mul(z2, inv720))));
+    const bi = v128.bitselect(series, f64x2.div(z, f64x2.sub(e, one)), f64x2.lt(f64x2.abs(z), small));
+    const hi = f64x2.add(bi, z);
     const pnext = i + 1 < nv ? f64x2(load<f64>(at(s0, i + 1)), load<f64>(at(s1, i + 1))) : zero;
-    const hi = v128.load(hp + (<usize>i << 4));
-    const bi = v128.load(bp + (<usize>i << 4));
     const jr = f64x2.sub(f64x2.mul(hi, pcur), f64x2.mul(bi, pnext));
     let rhs = f64x2.mul(vdtD, f64x2.sub(jl, jr));
     if (i == iR) rhs = f64x2.add(rhs, f64x2.mul(vdtD, out));
-    if (i > 0) {
-      l = f64x2.mul(vmdtD, v128.load(hp + (<usize>(i - 1) << 4)));
-      den = f64x2.sub(
-        f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hi, v128.load(bp + (<usize>(i - 1) << 4))))),
-        f64x2.mul(l, cprev),
-      );
-    }
+    // i = 0: l = 0 and B(z_{−1}) = 0, so the general formula reduces to 1 + ΔtD·B(−z_0)
+    const l = f64x2.mul(vmdtD, hprev);
+    const den = f64x2.sub(f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hi, bprev))), f64x2.mul(l, cprev));
     const inv = f64x2.div(one, den);
     cprev = f64x2.mul(f64x2.mul(vmdtD, bi), inv);
     dprev = f64x2.mul(f64x2.sub(rhs, f64x2.mul(l, dprev)), inv);
@@ -313,6 +333,8 @@ function stepPair(par: usize, k: i32, c0: f64, c1: f64, ea0: f64, ea1: f64, step
     }
     jl = jr;
     pcur = pnext;
+    bprev = bi;
+    hprev = hi;
   }
   const g = f64x2.mul(vdtD, hlast);
   const dlast = f64x2.div(dprev, f64x2.sub(one, f64x2.mul(g, eprev)));
@@ -339,6 +361,174 @@ function stepPair(par: usize, k: i32, c0: f64, c1: f64, ea0: f64, ea1: f64, step
   return 0;
 }
 
+/** B(z) lane-wise in f64x2 (same operations as {@link bern}). */
+// @ts-ignore: decorator
+@inline
+function bern2(z: v128, e: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const z2 = f64x2.mul(z, z);
+  const series = f64x2.add(
+    f64x2.sub(one, f64x2.mul(f64x2.splat(0.5), z)),
+    f64x2.mul(z2, f64x2.sub(f64x2.splat(1.0 / 12.0), f64x2.mul(z2, f64x2.splat(1.0 / 720.0)))),
+  );
+  return v128.bitselect(series, f64x2.div(z, f64x2.sub(e, one)), f64x2.lt(f64x2.abs(z), f64x2.splat(0.01)));
+}
+
+/**
+ * Four slices per pass: two independent f64x2 Thomas recurrences interleaved, so the division
+ * latency of one chain overlaps the other's work. Same operations lane-wise as the scalar path
+ * (bit-identical). Slices k..k+3; scratch interleaved [i][4].
+ */
+function stepQuad(par: usize, k: i32, ca: v128, cb: v128, eaA: v128, eaB: v128, step: f64, time: f64): i32 {
+  const nv = <i32>rd(par, P_NV);
+  const iR = <i32>rd(par, P_IR);
+  const vmin = rd(par, P_VMIN);
+  const h = rd(par, P_H);
+  const a = rd(par, P_A);
+  const dt = rd(par, P_DT);
+  const pp = ptr(par, P_PTR_P);
+  const np = ptr(par, P_PTR_N);
+  const gp = ptr(par, P_PTR_G);
+  const work = ptr(par, P_PTR_WORK);
+  const cp = work; // 4·nv f64 each
+  const dd = work + (<usize>(4 * nv) << 3);
+  const ep = work + (<usize>(8 * nv) << 3);
+  const s0 = pp + (<usize>(k * nv) << 3);
+  const s1 = s0 + (<usize>nv << 3);
+  const s2 = s1 + (<usize>nv << 3);
+  const s3 = s2 + (<usize>nv << 3);
+  const dtD = dt * (a / (h * h));
+  const vHoa = f64x2.splat(h / a);
+  const one = f64x2.splat(1.0);
+  const vdtD = f64x2.splat(dtD);
+  const vmdtD = f64x2.splat(-dtD);
+  const zero = f64x2.splat(0.0);
+  const vl = f64x2.splat(vmin + (<f64>(nv - 1) + 0.5) * h);
+  const gl = f64x2.splat(load<f64>(at(gp, nv - 1)));
+  const zlA = f64x2.mul(vHoa, f64x2.sub(ca, vl));
+  const zlB = f64x2.mul(vHoa, f64x2.sub(cb, vl));
+  const hlA = f64x2.add(bern2(zlA, f64x2.mul(eaA, gl)), zlA);
+  const hlB = f64x2.add(bern2(zlB, f64x2.mul(eaB, gl)), zlB);
+  const last = nv - 1;
+  const outA = f64x2.mul(hlA, f64x2(load<f64>(at(s0, last)), load<f64>(at(s1, last))));
+  const outB = f64x2.mul(hlB, f64x2(load<f64>(at(s2, last)), load<f64>(at(s3, last))));
+  let jlA = zero;
+  let jlB = zero;
+  let pA = f64x2(load<f64>(s0), load<f64>(s1));
+  let pB = f64x2(load<f64>(s2), load<f64>(s3));
+  let cA = zero;
+  let cB = zero;
+  let dA = zero;
+  let dB = zero;
+  let eA = zero;
+  let eB = zero;
+  let bpA = zero;
+  let bpB = zero;
+  let hpA = zero;
+  let hpB = zero;
+  for (let i = 0; i < nv; i++) {
+    const vi = f64x2.splat(vmin + (<f64>i + 0.5) * h);
+    const gi = f64x2.splat(load<f64>(at(gp, i)));
+    const zA = f64x2.mul(vHoa, f64x2.sub(ca, vi));
+    const zB = f64x2.mul(vHoa, f64x2.sub(cb, vi));
+    const bA = bern2(zA, f64x2.mul(eaA, gi));
+    const bB = bern2(zB, f64x2.mul(eaB, gi));
+    const hA = f64x2.add(bA, zA);
+    const hB = f64x2.add(bB, zB);
+    let nA = zero;
+    let nB = zero;
+    if (i + 1 < nv) {
+      nA = f64x2(load<f64>(at(s0, i + 1)), load<f64>(at(s1, i + 1)));
+      nB = f64x2(load<f64>(at(s2, i + 1)), load<f64>(at(s3, i + 1)));
+    }
+    const jrA = f64x2.sub(f64x2.mul(hA, pA), f64x2.mul(bA, nA));
+    const jrB = f64x2.sub(f64x2.mul(hB, pB), f64x2.mul(bB, nB));
+    let rA = f64x2.mul(vdtD, f64x2.sub(jlA, jrA));
+    let rB = f64x2.mul(vdtD, f64x2.sub(jlB, jrB));
+    if (i == iR) {
+      rA = f64x2.add(rA, f64x2.mul(vdtD, outA));
+      rB = f64x2.add(rB, f64x2.mul(vdtD, outB));
+    }
+    const lA = f64x2.mul(vmdtD, hpA);
+    const lB = f64x2.mul(vmdtD, hpB);
+    const iA = f64x2.div(one, f64x2.sub(f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hA, bpA))), f64x2.mul(lA, cA)));
+    const iB = f64x2.div(one, f64x2.sub(f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hB, bpB))), f64x2.mul(lB, cB)));
+    cA = f64x2.mul(f64x2.mul(vmdtD, bA), iA);
+    cB = f64x2.mul(f64x2.mul(vmdtD, bB), iB);
+    dA = f64x2.mul(f64x2.sub(rA, f64x2.mul(lA, dA)), iA);
+    dB = f64x2.mul(f64x2.sub(rB, f64x2.mul(lB, dB)), iB);
+    const o = <usize>i << 5;
+    v128.store(cp + o, cA);
+    v128.store(cp + o + 16, cB);
+    v128.store(dd + o, dA);
+    v128.store(dd + o + 16, dB);
+    if (i >= iR) {
+      if (i == iR) {
+        eA = iA;
+        eB = iB;
+      } else {
+        eA = f64x2.mul(f64x2.mul(f64x2.neg(lA), eA), iA);
+        eB = f64x2.mul(f64x2.mul(f64x2.neg(lB), eB), iB);
+      }
+      v128.store(ep + o, eA);
+      v128.store(ep + o + 16, eB);
+    }
+    jlA = jrA;
+    jlB = jrB;
+    pA = nA;
+    pB = nB;
+    bpA = bA;
+    bpB = bB;
+    hpA = hA;
+    hpB = hB;
+  }
+  const gA = f64x2.mul(vdtD, hlA);
+  const gB = f64x2.mul(vdtD, hlB);
+  const dlA = f64x2.div(dA, f64x2.sub(one, f64x2.mul(gA, eA)));
+  const dlB = f64x2.div(dB, f64x2.sub(one, f64x2.mul(gB, eB)));
+  const sA = f64x2.mul(gA, dlA);
+  const sB = f64x2.mul(gB, dlB);
+  const q0 = load<f64>(at(s0, last)) + f64x2.extract_lane(dlA, 0);
+  const q1 = load<f64>(at(s1, last)) + f64x2.extract_lane(dlA, 1);
+  const q2 = load<f64>(at(s2, last)) + f64x2.extract_lane(dlB, 0);
+  const q3 = load<f64>(at(s3, last)) + f64x2.extract_lane(dlB, 1);
+  store<f64>(at(s0, last), q0);
+  store<f64>(at(s1, last), q1);
+  store<f64>(at(s2, last), q2);
+  store<f64>(at(s3, last), q3);
+  let xA = dlA;
+  let xB = dlB;
+  for (let i = nv - 2; i >= 0; i--) {
+    const o = <usize>i << 5;
+    let yA = f64x2.sub(v128.load(dd + o), f64x2.mul(v128.load(cp + o), xA));
+    let yB = f64x2.sub(v128.load(dd + o + 16), f64x2.mul(v128.load(cp + o + 16), xB));
+    if (i >= iR) {
+      yA = f64x2.add(yA, f64x2.mul(sA, v128.load(ep + o)));
+      yB = f64x2.add(yB, f64x2.mul(sB, v128.load(ep + o + 16)));
+    }
+    store<f64>(at(s0, i), load<f64>(at(s0, i)) + f64x2.extract_lane(yA, 0));
+    store<f64>(at(s1, i), load<f64>(at(s1, i)) + f64x2.extract_lane(yA, 1));
+    store<f64>(at(s2, i), load<f64>(at(s2, i)) + f64x2.extract_lane(yB, 0));
+    store<f64>(at(s3, i), load<f64>(at(s3, i)) + f64x2.extract_lane(yB, 1));
+    xA = yA;
+    xB = yB;
+  }
+  const aoh = a / h;
+  const n0 = aoh * f64x2.extract_lane(hlA, 0) * q0;
+  const n1 = aoh * f64x2.extract_lane(hlA, 1) * q1;
+  const n2 = aoh * f64x2.extract_lane(hlB, 0) * q2;
+  const n3 = aoh * f64x2.extract_lane(hlB, 1) * q3;
+  if (!isFinite(n0)) return fail(STATUS_NONFINITE, k, step, time, n0);
+  if (!isFinite(n1)) return fail(STATUS_NONFINITE, k + 1, step, time, n1);
+  if (!isFinite(n2)) return fail(STATUS_NONFINITE, k + 2, step, time, n2);
+  if (!isFinite(n3)) return fail(STATUS_NONFINITE, k + 3, step, time, n3);
+  store<f64>(at(np, k), n0);
+  store<f64>(at(np, k + 1), n1);
+  store<f64>(at(np, k + 2), n2);
+  store<f64>(at(np, k + 3), n3);
+  return 0;
+}
+
 /**
  * One w-direction step for ∂_t p + ε∂_w[(Φ − w)p] = εν∂_ww p (seed eqs. (9), (41)), zero flux at
  * both ends of the w-grid. Cell velocities u_k = ε(Φ_k − w_k); interface flux of the local
@@ -361,7 +551,7 @@ function stepW(par: usize, step: f64, time: f64): i32 {
   const pp = ptr(par, P_PTR_P);
   const wp = ptr(par, P_PTR_W);
   const phip = ptr(par, P_PTR_PHI);
-  const work = ptr(par, P_PTR_WORK) + (<usize>(10 * nv) << 3);
+  const work = ptr(par, P_PTR_WORK) + (<usize>(12 * nv) << 3);
   const al = work; // α_k, k < nw − 1
   const be = work + (<usize>nw << 3); // β_k
   const cw = work + (<usize>(2 * nw) << 3); // Thomas c'

@@ -266,7 +266,7 @@ export class FokkerPlanckSolver extends KernelObject {
     this.#phi = this.allocate(nw * 8, 'fp.phi');
     this.#trace = this.allocate(nw * 8, 'fp.trace');
     const gR = this.allocate(nv * 8, 'fp.bernoulli');
-    const work = this.allocate((10 * nv + 4 * nw) * 8, 'fp.work');
+    const work = this.allocate((12 * nv + 4 * nw) * 8, 'fp.work');
 
     this.#p.f64().set(p0);
     this.#in.f64().set(i0);

@@ -219,3 +219,73 @@ describe('WASM kernel vs the plain TS reference of the same scheme', () => {
     fp.dispose();
   });
 });
+
+describe('learning rules', () => {
+  const grid = { vMin: -4, vR: 0, vF: 1, nv: 60, wMin: -1.2, wMax: 0, nw: 24 };
+  const p0 = fpGaussianDensity(grid, (w) => (w > -1 ? 1 : 0), 0, 0.5);
+  const input = (_t: number, w: Float64Array) => w.map((x) => 1.5 * Math.exp(-((x + 0.5) * (x + 0.5)) / 0.01));
+  test("'kernel' with K(w, w′) = K(w) equals 'hebbian' (N(w)∫K N dw′ = N̄ N(w) K(w))", () => {
+    const K = (w: number) => -1 - 0.5 * w;
+    const a = new FokkerPlanckSolver({ grid, a: 1, dt: 0.01, input, initial: p0, learning: { rule: 'hebbian', epsilon: 0.5, K } });
+    const b = new FokkerPlanckSolver({
+      grid,
+      a: 1,
+      dt: 0.01,
+      input,
+      initial: p0,
+      learning: { rule: 'kernel', epsilon: 0.5, kernel: (w) => K(w) },
+    });
+    a.run(5);
+    b.run(5);
+    const pa = a.density();
+    const pb = b.density();
+    let worst = 0;
+    for (let j = 0; j < pa.length; j++) worst = Math.max(worst, Math.abs(pa[j] - pb[j]));
+    expect(worst).toBeLessThan(1e-12); // summation order differs: equal to round-off
+    a.dispose();
+    b.dispose();
+  });
+  test("'stdp': Φ = K(A·N̄ − N·B) vanishes for stationary rates and responds to a change of input", () => {
+    const w = new Float64Array(24).map((_, k) => -1.2 + (k + 0.5) * 0.05);
+    const I1 = w.map((x) => Math.max(0, 1 - 4 * (x + 0.5) * (x + 0.5)));
+    const I2 = w.map((x) => Math.max(0, 1 - 4 * (x + 0.2) * (x + 0.2)));
+    const fp = new FokkerPlanckSolver({
+      grid,
+      a: 1,
+      dt: 0.01,
+      input: I1,
+      initial: p0,
+      learning: { rule: 'stdp', epsilon: 1e-4, tau: 0.2 },
+    });
+    fp.run(15);
+    const before = Math.max(...fp.learningField().map(Math.abs));
+    fp.setInput(I2);
+    fp.run(0.3);
+    const response = Math.max(...fp.learningField().map(Math.abs));
+    fp.run(15);
+    const after = Math.max(...fp.learningField().map(Math.abs));
+    expect(response).toBeGreaterThan(1e-3);
+    expect(before).toBeLessThan(0.02 * response);
+    expect(after).toBeLessThan(0.02 * response);
+    fp.dispose();
+  });
+  test('learning on/off: with learning off H does not move', () => {
+    const fp = new FokkerPlanckSolver({
+      grid,
+      a: 1,
+      dt: 0.01,
+      input,
+      initial: p0,
+      learning: { rule: 'hebbian', epsilon: 0.5, enabled: false },
+    });
+    const H0 = fp.weightDistribution();
+    fp.run(2);
+    const H1 = fp.weightDistribution();
+    for (let k = 0; k < 24; k++) expect(Math.abs(H1[k] - H0[k])).toBeLessThan(1e-12);
+    fp.setLearning(true);
+    fp.run(2);
+    const H2 = fp.weightDistribution();
+    expect(Math.max(...H2.map((h, k) => Math.abs(h - H1[k])))).toBeGreaterThan(1e-3);
+    fp.dispose();
+  });
+});
