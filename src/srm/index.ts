@@ -159,7 +159,7 @@ export interface SrmNetworkOptions extends SrmParams {
   weights?: ArrayLike<number>;
   /** Bias b_i (scalar or per neuron). @default 0 */
   bias?: number | ArrayLike<number>;
-  /** Visible mask (length n, truthy = visible); the rest are hidden. @default all visible */
+  /** Visible mask (length n; 1 or true = visible, 0 or false = hidden). @default all visible */
   visible?: ArrayLike<number | boolean>;
   /** Default seed of the spike draws. @default 0 */
   seed?: Seed;
@@ -217,8 +217,8 @@ export function checkSrmTrain(name: string, v: unknown, n: number): SrmSpikeTrai
  * Van Rossum distance between two spike trains of the same shape:
  * D = sqrt( (1/τ_R) Σ_i ∫ (f_i − g_i)² dt ), f, g the trains filtered with e^{−t/τ_R}
  * (exact on the grid, a spike of unit area). Neurons can be restricted with `neurons`.
- * Two trains differing by one isolated spike are at distance sqrt(1/2)·sqrt(…)→ 1/√2 for
- * dt ≪ τ_R.
+ * The filtered difference is integrated exactly within each step, so two trains differing by
+ * one spike are at distance 1/√2 for any dt (when the train runs several τ_R past the spike).
  * @example
  * ```ts
  * const d = vanRossumDistance(a, b, { tau: 10, dt: 1 });

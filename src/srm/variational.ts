@@ -23,7 +23,7 @@ import { checkSrmMask, checkSrmTrain, SrmNetwork, type SrmParams, type SrmSpikeT
 export interface SrmVariationalOptions extends SrmParams {
   /** Number of neurons (visible + hidden). */
   n: number;
-  /** Visible mask, length n (truthy = visible). */
+  /** Visible mask, length n (1 or true = visible). */
   visible: ArrayLike<number | boolean>;
   /** Initial model weights (row-major). @default zeros */
   weightsM?: ArrayLike<number>;
