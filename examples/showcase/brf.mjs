@@ -120,7 +120,7 @@ export const section = {
     tables.unshift({
       title: 'Divergence boundary checks',
       columns: ['check', 'value'],
-      rows: kvRows(summary).filter(([k]) => !['brf', 'alif'].includes(k)),
+      rows: kvRows({ boundaryMaxDeviation: maxDev, gridPointsAgreeingWithBoundary: summary.gridPointsAgreeingWithBoundary }),
     });
     return {
       summary,
