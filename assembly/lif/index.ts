@@ -158,6 +158,13 @@ function arrival(coef: usize, h: f64, ch: i32, J: f64, r: f64): void {
   store<f64>(ACC + 8 + (<usize>ch << 3), load<f64>(ACC + 8 + (<usize>ch << 3)) + J * Math.exp(-b * t));
 }
 
+let cPu: i64 = -1;
+let cTu: u32 = 0;
+let cU0: u32 = 0;
+let cU1: u32 = 0;
+let cU2: u32 = 0;
+let cU3: u32 = 0;
+
 /** Poisson events of neuron i in coarse step n: exact arrivals into ACC. */
 function poissonEvents(
   k0: u32,
@@ -174,7 +181,19 @@ function poissonEvents(
 ): void {
   for (let j = 0; j < F; j++) {
     const t = <u32>(n * <f64>F + <f64>j);
-    const u = uniformAt(k0, k1, S_INPUT, i, t, 0);
+    // Sub-draw 0 of (i, t): one block feeds the neuron pair (cached, as for the normals).
+    if (<i64>(i >>> 1) != cPu || t != cTu) {
+      philoxInto(i >>> 1, t, 0, S_INPUT, k0, k1);
+      cU0 = load<u32>(PHILOX_OUT);
+      cU1 = load<u32>(PHILOX_OUT, 4);
+      cU2 = load<u32>(PHILOX_OUT, 8);
+      cU3 = load<u32>(PHILOX_OUT, 12);
+      cPu = <i64>(i >>> 1);
+      cTu = t;
+    }
+    const lo = i & 1 ? cU2 : cU0;
+    const hi = i & 1 ? cU3 : cU1;
+    const u = (<f64>hi * 2097152.0 + <f64>(lo >>> 11)) * 1.1102230246251565e-16;
     if (u < pexp) continue;
     let cnt: u32 = 0;
     let p = pexp;
@@ -255,46 +274,34 @@ let gCatch: bool = false;
 let gRList: usize = 0;
 let gRLn: i32 = 0;
 
-// One Philox block feeds two neighbouring neurons: cache the last block per stream slot.
-let cP0: i64 = -1;
-let cT0: u32 = 0;
-let cA0: u32 = 0;
-let cA1: u32 = 0;
-let cA2: u32 = 0;
-let cA3: u32 = 0;
-let cP1: i64 = -1;
-let cT1: u32 = 0;
-let cB0: u32 = 0;
-let cB1: u32 = 0;
-let cB2: u32 = 0;
-let cB3: u32 = 0;
+
+// Direct-mapped block cache (256 entries per stream, keyed by t & 255): with fineSteps F the even
+// neuron of a pair fills the F blocks of the step and the odd neuron reuses them (F <= 256).
+// Entry layout: [pair i64][t u32][pad][w0 w1 w2 w3] = 32 bytes.
+const ZC0: usize = memory.data(256 * 32, 16);
+const ZC1: usize = memory.data(256 * 32, 16);
+
+/** Invalidates the block caches (a new key may be in use). */
+function zReset(): void {
+  for (let k = 0; k < 256; k++) {
+    store<i64>(ZC0 + (<usize>k << 5), -1);
+    store<i64>(ZC1 + (<usize>k << 5), -1);
+  }
+}
 
 /** Normal of the counter contract (key, stream, i, t), reusing the block of the neighbour. */
 function zAt(second: bool, i: u32, t: u32): f64 {
   const pair = <i64>(i >>> 1);
-  const odd = (i & 1) != 0;
-  if (!second) {
-    if (pair != cP0 || t != cT0) {
-      philoxInto(i >>> 1, t, 0, S_NOISE, gK0, gK1);
-      cA0 = load<u32>(PHILOX_OUT);
-      cA1 = load<u32>(PHILOX_OUT, 4);
-      cA2 = load<u32>(PHILOX_OUT, 8);
-      cA3 = load<u32>(PHILOX_OUT, 12);
-      cP0 = pair;
-      cT0 = t;
-    }
-    return normalFromWords(gK0, gK1, S_NOISE, i, t, odd ? cA2 : cA0, odd ? cA3 : cA1);
+  const stream = second ? S_NOISE2 : S_NOISE;
+  const e = (second ? ZC1 : ZC0) + (<usize>(t & 255) << 5);
+  if (load<i64>(e) != pair || load<u32>(e, 8) != t) {
+    philoxInto(i >>> 1, t, 0, stream, gK0, gK1);
+    store<i64>(e, pair);
+    store<u32>(e, t, 8);
+    v128.store(e, v128.load(PHILOX_OUT), 16);
   }
-  if (pair != cP1 || t != cT1) {
-    philoxInto(i >>> 1, t, 0, S_NOISE2, gK0, gK1);
-    cB0 = load<u32>(PHILOX_OUT);
-    cB1 = load<u32>(PHILOX_OUT, 4);
-    cB2 = load<u32>(PHILOX_OUT, 8);
-    cB3 = load<u32>(PHILOX_OUT, 12);
-    cP1 = pair;
-    cT1 = t;
-  }
-  return normalFromWords(gK0, gK1, S_NOISE2, i, t, odd ? cB2 : cB0, odd ? cB3 : cB1);
+  const w = e + 16 + (<usize>(i & 1) << 3);
+  return normalFromWords(gK0, gK1, stream, i, t, load<u32>(w), load<u32>(w, 4));
 }
 
 /**
@@ -494,6 +501,14 @@ function generalNeuron(pe: usize, q: i32): i32 {
     vN += accV;
     cN += load<f64>(ACC, 8);
     c2N += load<f64>(ACC, 16);
+  }
+  // Common case (free, below threshold at both ends, finite): store without the call.
+  const vth = hf(coef, C_VTH);
+  if (!(load<f64>(gRp + off) > n) && v < vth && vN < vth && vN > -Infinity && isFinite(cN) && isFinite(c2N)) {
+    store<f64>(gVp + off, vN);
+    store<f64>(gIp + off, cN);
+    store<f64>(gI2p + off, c2N);
+    return 0;
   }
   return finishNeuron(i, coef, v, c, c2, vN, cN, c2N, accV);
 }
@@ -834,17 +849,53 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
       if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
       zig8(PX, ZA, S_NOISE, <u32>i, nu);
       if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
-      for (let b = 0; b < 4; b++) {
-        const j = i + 2 * b;
-        const z = v128.load(ZA + (<usize>b << 4));
+      // The four pairs, unrolled (constant offsets into ZA/ZB).
+      {
+        const z = v128.load(ZA, 0);
         let xI: v128;
         let xV = zero;
         if (EXACT) {
-          const y = v128.load(ZB + (<usize>b << 4));
+          const y = v128.load(ZB, 0);
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(j, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(i + 0, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 16);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 16);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 2, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 32);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 32);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 4, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        if (st != 0) return st;
+      }
+      {
+        const z = v128.load(ZA, 48);
+        let xI: v128;
+        let xV = zero;
+        if (EXACT) {
+          const y = v128.load(ZB, 48);
+          xI = f64x2.mul(cIv, z);
+          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
+        } else xI = f64x2.mul(semv, z);
+        st = pairStep(i + 6, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
         if (st != 0) return st;
       }
     }
@@ -863,6 +914,13 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
       if (st != 0) return st;
     }
   } else {
+    // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
+    for (; i + 3 < end; i += 4) {
+      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+      st = pairStep(i + 2, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      if (st != 0) return st;
+    }
     for (; i + 1 < end; i += 2) {
       st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
       if (st != 0) return st;
@@ -973,8 +1031,8 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gCatch = hf(hdr, H_CATCH) != 0;
   gRList = hp(hdr, H_RLIST);
   gRLn = <i32>hf(hdr, H_RLN);
-  cP0 = -1;
-  cP1 = -1;
+  zReset();
+  cPu = -1;
   let done = 0;
   let st = 0;
   for (; done < nSteps; done++) {

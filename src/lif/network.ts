@@ -550,6 +550,17 @@ export class LifNetwork extends KernelObject {
     } else v0 = o.v0 === undefined ? vR.slice() : arr('v0', o.v0, 0, checkFinite);
     const i0 = o.i0 === undefined ? mu.slice() : arr('i0', o.i0, 0, checkFinite);
     const i20 = arr('i20', o.i20, 0, checkFinite);
+    if (this.integrator === 'euler-maruyama') {
+      // Explicit Euler on a decay of rate r is unstable for h·r ≥ 2 (and oscillates for h·r > 1).
+      let fastest = 0;
+      for (let k = 0; k < size; k++) fastest = Math.max(fastest, gL[k], 1 / tauSyn[k], 1 / tauSyn2[k]);
+      if (this.dt * fastest >= 2)
+        throw new ValidationError(
+          'dt',
+          `a step < 2·min(tauMem, tauSyn, tauSyn2) = ${2 / fastest} ms for euler-maruyama in population "${name}" (use integrator 'exact')`,
+          this.dt,
+        );
+    }
     const pv: Record<string, Float64Array> = { gL, vLeak, vTh, vR, tauSyn, tauSyn2, mu, sigma, tRef };
     const homo = Object.values(pv).every((a) => a.every((x) => x === a[0]));
     this.#pops.push({ name, start, size, homo, params: pv, shared, poisson, v0, i0, i20 });
@@ -874,6 +885,43 @@ export class LifNetwork extends KernelObject {
       checkStatus(code, 'LifNetwork.run');
       if (did === chunk) for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
       o.onProgress?.({ step: this.#step, time: this.#step * this.dt, fraction: steps ? done / steps : 1 });
+    }
+    return done;
+  }
+
+  /**
+   * Like {@link LifNetwork.run}, but yields to the event loop every `sliceMs` of work, so an
+   * `AbortSignal` triggered elsewhere (a button, a timer) can stop it. Results are identical to
+   * `run` (chunking does not change them).
+   * @example
+   * ```ts
+   * const ac = new AbortController();
+   * setTimeout(() => ac.abort(), 100);
+   * await net.runAsync(10_000, { signal: ac.signal }).catch((e) => e instanceof AbortedError);
+   * ```
+   */
+  async runAsync(
+    duration: number,
+    options: { onProgress?: (p: LifProgress) => void; signal?: AbortSignal; sliceMs?: number } = {},
+  ): Promise<number> {
+    this.assertLive();
+    checkNonNegative('duration', duration, 'ms');
+    const o = checkOptions('options', options);
+    const signal = checkSignal('options.signal', o.signal);
+    const slice = checkPositive('options.sliceMs', o.sliceMs ?? 50, 'ms');
+    const steps = Math.round(duration / this.dt);
+    let done = 0;
+    while (done < steps) {
+      if (signal?.aborted) throw new AbortedError('LifNetwork.runAsync aborted', { step: this.#step });
+      const t0 = performance.now();
+      while (done < steps && performance.now() - t0 < slice) {
+        const k = Math.min(100, steps - done);
+        done += this.run(k * this.dt, {
+          onProgress: o.onProgress && ((p) => o.onProgress?.({ ...p, fraction: (done + p.fraction * k) / steps })),
+          signal,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 0));
     }
     return done;
   }

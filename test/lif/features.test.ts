@@ -165,6 +165,34 @@ describe('monitors and run options', () => {
   });
 });
 
+describe('runAsync', () => {
+  test('gives the same result as run(); an abort from a timer stops it between slices', async () => {
+    const mk = () => {
+      const n = new LifNetwork({ dt: 0.1, seed: 3 });
+      n.addPopulation('p', 200, { v0: { uniform: [0, 1] } });
+      return n;
+    };
+    const a = mk();
+    a.run(300);
+    const b = mk();
+    await b.runAsync(300, { sliceMs: 1 });
+    expect(Array.from(b.getState().v)).toEqual(Array.from(a.getState().v));
+    const c = mk();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 5);
+    let err: unknown;
+    try {
+      await c.runAsync(1e6, { signal: ac.signal, sliceMs: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(c.step).toBeGreaterThan(0);
+    expect(c.step).toBeLessThan(1e7);
+    for (const n of [a, b, c]) n.dispose();
+  });
+});
+
 describe('worker trials', () => {
   test('lif.population: rows identical inline and with 2 workers; trials differ', async () => {
     const opts = {
@@ -177,5 +205,26 @@ describe('worker trials', () => {
     expect(JSON.stringify(pooled.rows)).toBe(JSON.stringify(inline.rows));
     const r = inline.rows.map((x) => (x.ok ? (x.value as { v: number[] }).v[0] : null));
     expect(r[0]).not.toBe(r[1]);
+  });
+});
+
+describe('lifSteps (functional level)', () => {
+  test('chaining two calls equals one call and equals LifNetwork; inputs untouched', async () => {
+    const { lifSteps, trialKey } = await import('../../src/index.js');
+    const key = trialKey('f', 1);
+    const v = Float64Array.from({ length: 64 }, (_, k) => k / 64);
+    const i = new Float64Array(64).fill(0.055);
+    const p = { sigma: 0.03 };
+    const one = lifSteps({ v, i }, p, { dt: 0.1, steps: 500, key, integrator: 'exact' });
+    const a = lifSteps({ v, i }, p, { dt: 0.1, steps: 200, key, integrator: 'exact' });
+    const b = lifSteps(a, p, { dt: 0.1, steps: 300, key, step0: 200, integrator: 'exact' });
+    expect(Array.from(b.v)).toEqual(Array.from(one.v));
+    expect(a.spikes.neuron.length + b.spikes.neuron.length).toBe(one.spikes.neuron.length);
+    expect(v[5]).toBe(5 / 64);
+    const net = new LifNetwork({ dt: 0.1, key, integrator: 'exact' });
+    net.addPopulation('p', 64, { ...p, v0: v, i0: i });
+    net.run(50);
+    expect(Array.from(net.getState().v)).toEqual(Array.from(one.v));
+    net.dispose();
   });
 });

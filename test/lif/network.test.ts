@@ -244,6 +244,7 @@ describe('validation and failure', () => {
     ['τ_s ≤ 0', () => new LifNetwork({ dt: 0.1 }).addPopulation('p', 2, { tauSyn: -1 }), 'params.tauSyn'],
     ['τ_m ≤ 0 (array)', () => new LifNetwork({ dt: 0.1 }).addPopulation('p', 2, { tauMem: [20, 0] }), 'params.tauMem[1]'],
     ['wrong array length', () => new LifNetwork({ dt: 0.1 }).addPopulation('p', 3, { mu: [1, 2] }), 'params.mu.length'],
+    ['EM step beyond its stability limit', () => new LifNetwork({ dt: 1 }).addPopulation('p', 2, { tauSyn: 0.4 }), 'dt'],
     ['unknown integrator', () => new LifNetwork({ dt: 0.1, integrator: 'rk4' as never }), 'integrator'],
     ['unknown spike rule', () => new LifNetwork({ dt: 0.1, spikeRule: 'cubic' as never }), 'spikeRule'],
     [
