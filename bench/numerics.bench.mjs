@@ -36,7 +36,37 @@ function labRun() {
   tsStep += STEPS;
   run.spikes.length = 0;
 }
+// Same loop without the RNG: both sides read one fixed window of fine normals.
+const sim2 = new nd.LifLabSimulation(net, { h: 0.05, seed: 1, chunk: STEPS });
+const noise = new nd.CoupledNoise(key, N, STEPS);
+noise.fill(0, STEPS);
+const zFixed = new Float64Array(N * STEPS);
+for (let s = 0; s < STEPS; s++) zFixed.set(nd.normals(key, s, N, { stream: nd.Streams.noise }), s * N);
+const run2 = { V: sim2.state.V, I: sim2.state.I, spikes: [] };
+const rowsNoRng = await runSuite(
+  `same loop without RNG (fixed window of normals), ${N} neurons × ${STEPS} steps per call`,
+  {
+    'wasm numLifRun': {
+      units: N * STEPS,
+      fn: () => {
+        sim2.step = 0; // replay the same window (bench only)
+        sim2.advance(STEPS, noise);
+      },
+    },
+    'plain TS labRunReference': {
+      units: N * STEPS,
+      fn: () => {
+        nd.labRunReference(net, { h: 0.05, hFine: 0.05, integrator: 'euler-maruyama', rule: 'linear' }, run2, zFixed, STEPS, 0);
+        run2.spikes.length = 0;
+      },
+    },
+  },
+  'plain TS labRunReference',
+  { maxTime: 2 },
+);
 sim.dispose();
+sim2.dispose();
+noise.dispose();
 
 const study = {
   network: nd.feedforwardLabNetwork({ sizes: [20, 20, 20] }),
@@ -59,6 +89,7 @@ for (const workers of [1, 2]) {
 console.log(
   JSON.stringify({
     neuronStepsPerSecond: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Math.round(v.perSecond)])),
+    neuronStepsPerSecondNoRng: Object.fromEntries(Object.entries(rowsNoRng).map(([k, v]) => [k, Math.round(v.perSecond)])),
     trialsPerSecond,
     speedup2vs1: trialsPerSecond[2] / trialsPerSecond[1],
   }),

@@ -42,6 +42,8 @@ try {
 
   // Lyapunov exponents: tangent (QR on the top-n vectors = the V directions of a feedforward net),
   // finite differences of the linear rule, and the flux formula from state samples.
+  const tStudy = (performance.now() - t0) / 1000;
+  console.log(`convergence study: ${study.trials} trials in ${tStudy.toFixed(1)} s`);
   mkdirSync('out/numerics', { recursive: true });
   writeFileSync(
     'out/numerics/convergence-study.json',
@@ -60,6 +62,7 @@ try {
   });
   const lyRows = ly.rows.filter((r) => r.ok).map((r) => r.value);
   const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+  console.log(`lyapunov: ${lyRows.length} trials in ${((performance.now() - t0) / 1000 - tStudy).toFixed(1)} s`);
   const tangentPerTrial = lyRows.map((r) => mean(r.spectrum));
   const formulaPerTrial = lyRows.map((r) => mean(r.fluxFormula));
   const identityPerTrial = lyRows.map((r) => mean(r.vExponent));

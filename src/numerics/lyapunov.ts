@@ -38,8 +38,10 @@ export interface LyapunovOptions {
   tangents?: number;
   /** Initial separation of the finite-difference replica (in V). @default 1e-8 */
   fdEpsilon?: number;
-  /** Steps between finite-difference renormalisations, QR steps and state samples. @default 10 */
+  /** Steps between finite-difference renormalisations and state samples. @default 10 */
   every?: number;
+  /** Steps between QR re-orthonormalisations of the tangent vectors. @default 50 */
+  qrEvery?: number;
   /** Strip width w below V_th for the flux formula. @default 0.02 */
   stripWidth?: number;
 }
@@ -96,7 +98,8 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
       ? o.seed
       : trialKey(o.seed as Seed, checkInteger('options.trial', o.trial ?? 0, 0, 0xffffffff));
   const n = net.n;
-  const sim = new LifLabSimulation(net, { h, integrator: o.integrator, rule, seed: key, replicas: 2, tangents: K, chunk: every });
+  const qrEvery = checkInteger('options.qrEvery', o.qrEvery ?? 50, 1, 100000);
+  const sim = new LifLabSimulation(net, { h, integrator: o.integrator, rule, seed: key, replicas: 2, tangents: K, chunk: every, qrEvery });
   try {
     const burnSteps = Math.round(burnIn / h);
     const steps = Math.round(T / h);

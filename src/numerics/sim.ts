@@ -33,7 +33,9 @@ export const kmath = {
 export const LAB_INTEGRATORS = ['euler-maruyama', 'exact'] as const;
 /** Spike-time rules, by name. */
 export const LAB_RULES = ['grid', 'linear', 'hermite'] as const;
+/** Subthreshold integrator name: `euler-maruyama` (explicit EM for V and I) or `exact` (exact linear propagator). */
 export type LabIntegrator = (typeof LAB_INTEGRATORS)[number];
+/** Spike-time rule name: `grid` (spike at t_{n+1}), `linear` (secant crossing), `hermite` (cubic crossing). */
 export type LabRule = (typeof LAB_RULES)[number];
 
 /**
@@ -216,6 +218,8 @@ export interface LabSimulationOptions {
   tangents?: number;
   /** Steps per kernel call. @default 100 */
   chunk?: number;
+  /** Steps between QR re-orthonormalisations of the tangent vectors (at the end of a kernel call). @default chunk */
+  qrEvery?: number;
 }
 
 /** Spikes recorded by a {@link LifLabSimulation} (copies). */
@@ -275,6 +279,8 @@ export class LifLabSimulation extends KernelObject {
   accumulate = true;
   /** Time over which logGrowth was accumulated (ms). */
   accumulatedTime = 0;
+  readonly #qrEvery: number;
+  #lastQr = 0;
 
   constructor(network: LifLabNetwork | ResolvedLabNetwork, o: LabSimulationOptions) {
     super();
@@ -297,6 +303,7 @@ export class LifLabSimulation extends KernelObject {
     this.replicas = checkInteger('options.replicas', o.replicas ?? 1, 1, 64);
     this.tangents = checkInteger('options.tangents', o.tangents ?? 0, 0, 2 * net.n);
     this.chunk = checkInteger('options.chunk', o.chunk ?? 100, 1, 100000);
+    this.#qrEvery = checkInteger('options.qrEvery', o.qrEvery ?? this.chunk, 1, 100000);
     if (this.tangents > 0 && this.rule === 'grid') {
       throw new ValidationError(
         'options.rule',
@@ -489,10 +496,7 @@ export class LifLabSimulation extends KernelObject {
       checkStatus(code, 'LifLabSimulation.advance');
       this.step += m;
       done += m;
-      if (this.#tan) {
-        this.#orthonormalise(this.accumulate);
-        if (this.accumulate) this.accumulatedTime += m * this.h;
-      }
+      if (this.#tan && this.step - this.#lastQr >= this.#qrEvery) this.#flushQr();
     }
   }
 
@@ -517,13 +521,26 @@ export class LifLabSimulation extends KernelObject {
     this.#A = [];
   }
 
-  /** Lyapunov exponents (1/ms) of the tangent vectors accumulated so far. */
+  #flushQr(): void {
+    this.#orthonormalise(this.accumulate);
+    if (this.accumulate) this.accumulatedTime += (this.step - this.#lastQr) * this.h;
+    this.#lastQr = this.step;
+  }
+
+  /** Lyapunov exponents (1/ms) of the tangent vectors accumulated so far (re-orthonormalises first). */
   lyapunovSpectrum(): Float64Array {
+    this.assertLive();
+    if (this.#tan && this.step > this.#lastQr) this.#flushQr();
     return this.logGrowth.map((g) => g / this.accumulatedTime);
   }
 
-  /** Restarts the accumulation of logGrowth (after a burn-in). */
+  /** Re-orthonormalises now, then restarts the accumulation of logGrowth (after a burn-in). */
   resetGrowth(): void {
+    this.assertLive();
+    if (this.#tan && this.step > this.#lastQr) {
+      this.#orthonormalise(false);
+      this.#lastQr = this.step;
+    }
     this.logGrowth.fill(0);
     this.accumulatedTime = 0;
   }

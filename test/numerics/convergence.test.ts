@@ -6,6 +6,7 @@ import {
   kernelMemory,
   LifLabSimulation,
   mergeConvergenceShards,
+  NumericalError,
   ValidationError,
 } from '../../src/index.js';
 
@@ -65,6 +66,21 @@ describe('coupled paths', () => {
     b.dispose();
     expect(kernelMemory().bytes).toBe(before.bytes);
     expect(kernelMemory().regions).toBe(before.regions);
+  });
+
+  test('a state that becomes non-finite raises NumericalError with step and neuron; spikes so far stay readable', () => {
+    const sim = new LifLabSimulation({ n: 3, mu: [0.06, 0.06, 1.7e308], sigma: [0.02, 0.02, 1e308] }, { h: 0.1, seed: 1, chunk: 10 });
+    let err: unknown;
+    try {
+      sim.advance(50);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NumericalError);
+    expect((err as NumericalError).index).toBe(2);
+    expect(Number.isFinite((err as NumericalError).step)).toBe(true);
+    expect(() => sim.spikes()).not.toThrow();
+    sim.dispose();
   });
 
   test('bad input names the argument', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { LifLabSimulation, lyapunovTrial, meanConfidence, ValidationError } from '../../src/index.js';
+import { LifLabSimulation, lyapunovTrial, meanConfidence, randomLabNetwork, ValidationError } from '../../src/index.js';
 
 const gL = 0.05;
 
@@ -88,6 +88,16 @@ describe('tangent dynamics with reset saltation', () => {
     expect(Math.abs(mx.value - mt.value)).toBeLessThan(3 * Math.hypot(mx.se, mt.se) + 1e-4);
     // Top QR exponent ≥ each neuron's own (uncoupled: spectrum max = max_i λ_V,i).
     for (const r of rows) expect(Math.abs(r.spectrum[0] - Math.max(...r.vExponent))).toBeLessThan(3e-3); // boundary term ≤ g_L T*/T
+  });
+
+  test('recurrent network: top QR exponent (saltation with J/A cross terms) agrees with finite differences', () => {
+    const network = randomLabNetwork({ n: 20, p: 0.3, jump: 0.02, mu: 0.045, sigma: 0.02, seed: 'rec' });
+    for (const trial of [0, 1, 2]) {
+      const r = lyapunovTrial({ network, h: 0.05, T: 3000, burnIn: 200, seed: 'recly', trial, tangents: 3 });
+      expect(r.spectrum[0]).toBeLessThan(0);
+      expect(r.spectrum[0]).toBeGreaterThan(r.spectrum[1]);
+      expect(Math.abs(r.spectrum[0] - r.fdTop)).toBeLessThan(1.5e-3);
+    }
   });
 
   test('the grid rule is refused with the reason', () => {
