@@ -603,3 +603,147 @@ export function fpDiscrimination(options: FpDiscriminationOptions): {
   bound *= o.dw;
   return { nbarI: A.nbar, nbarJ: B.nbar, NI: A.N, NJ: B.N, distance: dist, boundIntegral: bound, ratio: dist / bound };
 }
+
+/** Options of {@link fpReducedSlowEvolve}. */
+export interface FpReducedSlowEvolveOptions extends FpModelConstants {
+  /** Input I(w). */
+  input: (w: number) => number;
+  /** Weight noise ν ≥ 0 of eq. (43). */
+  nu: number;
+  /** Initial weight distribution H⁰(w_k) ≥ 0 on the cells (normalised internally). */
+  H0: ArrayLike<number>;
+  /** Left end of the w-domain (the right end is 0, eq. (45)). */
+  wMin: number;
+  /** Time step (the transport substeps automatically to keep its CFL number ≤ 0.9). */
+  dt: number;
+  /** Duration (slow time). */
+  duration: number;
+}
+
+/**
+ * Time-dependent reduced slow equation (43)–(45) (K = −1, σ(N) = N, w ≤ 0):
+ * ∂_t H + ∂_w((−Ñ N̄ − w)H) = ν∂_ww H with Ñ = N_{N̄[H],I}(w)·H and zero flux at wMin and at 0.
+ * Each step solves the fast equilibrium N̄[H] = ∫H N_{N̄,I} dw (unique: ψ is decreasing), then
+ * advances the transport explicitly (Rusanov flux, as in the solver's w-step) and the diffusion
+ * implicitly. Rates come from a table of N_{N̄,I} over μ (log-linear interpolation, relative
+ * error ≲ 1e-6). Mass is conserved to round-off.
+ */
+export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): {
+  w: Float64Array;
+  H: Float64Array;
+  nbar: number;
+  t: Float64Array;
+  nbarTrace: Float64Array;
+} {
+  const o = checkOptions('options', options);
+  const { a, vR, vF } = checkConstants(o, 'options');
+  if (typeof o.input !== 'function') throw new ValidationError('input', 'a function I(w)', o.input);
+  const nu = checkFinite('nu', o.nu);
+  if (nu < 0) throw new ValidationError('nu', 'a finite number >= 0', nu);
+  const wMin = checkFinite('wMin', o.wMin);
+  if (!(wMin < 0)) throw new ValidationError('wMin', 'a value < 0', wMin);
+  const dt = checkPositive('dt', o.dt);
+  const duration = checkFinite('duration', o.duration);
+  const H = checkFiniteArray('H0', o.H0, undefined, (nm, x) => {
+    if (x < 0) throw new ValidationError(nm, 'a value >= 0', x);
+  });
+  const n = H.length;
+  if (n < 3) throw new ValidationError('H0.length', 'at least 3 cells', n);
+  const dw = -wMin / n;
+  const w = new Float64Array(n);
+  for (let k = 0; k < n; k++) w[k] = wMin + (k + 0.5) * dw;
+  let m = 0;
+  for (const x of H) m += x;
+  m *= dw;
+  if (!(m > 0)) throw new ValidationError('H0', 'a weight distribution with positive mass', 'all zeros');
+  for (let k = 0; k < n; k++) H[k] /= m;
+  const I = w.map((x) => checkFinite(`input(${x})`, o.input(x)));
+  // N̄ ≤ ψ(0) = ∫H N_{0,I} ≤ max_k N_{0,I}(w_k): the μ-range of the table follows.
+  let nmax = 0;
+  for (let k = 0; k < n; k++) nmax = Math.max(nmax, rateOf(I[k], a, vR, vF));
+  let muLo = Number.POSITIVE_INFINITY;
+  let muHi = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < n; k++) {
+    muLo = Math.min(muLo, I[k] + w[k] * nmax);
+    muHi = Math.max(muHi, I[k]);
+  }
+  const T = 4000;
+  const dmu = (muHi - muLo) / (T - 1) || 1;
+  const logR = new Float64Array(T);
+  for (let j = 0; j < T; j++) logR[j] = -logZ(muLo + j * dmu, a, vR, vF) + Math.log(a);
+  const rate = (mu: number) => {
+    const x = Math.min(T - 1 - 1e-9, Math.max(0, (mu - muLo) / dmu));
+    const j = Math.floor(x);
+    const f = x - j;
+    return Math.exp(logR[j] + f * (logR[j + 1] - logR[j]));
+  };
+  const R = new Float64Array(n);
+  const fixedPoint = () => {
+    const f = (nb: number) => {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += H[k] * rate(I[k] + w[k] * nb);
+      return s * dw - nb;
+    };
+    const hi = f(0);
+    const nb = hi <= 0 ? 0 : solveBracket(f, 0, hi, hi, f(hi));
+    for (let k = 0; k < n; k++) R[k] = rate(I[k] + w[k] * nb);
+    return nb;
+  };
+  const alpha = new Float64Array(n);
+  const beta = new Float64Array(n);
+  const cpr = new Float64Array(n);
+  const tr: number[] = [0];
+  const nbTr: number[] = [];
+  let nbar = fixedPoint();
+  nbTr.push(nbar);
+  let t = 0;
+  const steps = Math.round(duration / dt);
+  for (let s = 0; s < steps; s++) {
+    // velocities u_k = −N̄ R_k H_k − w_k; Rusanov λ ≥ |∂f/∂H| = |−2N̄RH − w|
+    let vmax = 0;
+    for (let k = 0; k < n - 1; k++) {
+      const uL = -nbar * R[k] * H[k] - w[k];
+      const uR = -nbar * R[k + 1] * H[k + 1] - w[k + 1];
+      const lam = Math.max(Math.abs(uL) + nbar * R[k] * H[k], Math.abs(uR) + nbar * R[k + 1] * H[k + 1]);
+      alpha[k] = 0.5 * (uL + lam);
+      beta[k] = 0.5 * (lam - uR);
+      vmax = Math.max(vmax, alpha[k] + (k > 0 ? beta[k - 1] : 0));
+    }
+    const sub = Math.max(1, Math.ceil((dt * vmax) / (0.9 * dw)));
+    const h = dt / sub;
+    for (let q = 0; q < sub; q++) {
+      let fl = 0;
+      // coefficients (N̄, R, Φ) frozen over the substeps of one slow step
+      for (let k = 0; k < n; k++) {
+        const fr = k < n - 1 ? alpha[k] * H[k] - beta[k] * H[k + 1] : 0;
+        const old = H[k];
+        H[k] = old + (h / dw) * (fl - fr);
+        fl = fr;
+      }
+    }
+    if (nu > 0) {
+      // implicit diffusion with zero flux, in increment form (mass to round-off):
+      // (I − dt·νΔ)δ = dt·νΔH, H += δ
+      const r = (dt * nu) / (dw * dw);
+      const d = alpha; // reuse as the increment buffer
+      let cprev = 0;
+      for (let k = 0; k < n; k++) {
+        const lo = k > 0 ? -r : 0;
+        const up = k < n - 1 ? -r : 0;
+        const di = 1 + (k > 0 ? r : 0) + (k < n - 1 ? r : 0);
+        const rhs = r * ((k > 0 ? H[k - 1] - H[k] : 0) + (k < n - 1 ? H[k + 1] - H[k] : 0));
+        const inv = 1 / (di - lo * cprev);
+        cprev = up * inv;
+        cpr[k] = cprev;
+        d[k] = (rhs - lo * (k > 0 ? d[k - 1] : 0)) * inv;
+      }
+      for (let k = n - 2; k >= 0; k--) d[k] -= cpr[k] * d[k + 1];
+      for (let k = 0; k < n; k++) H[k] += d[k];
+    }
+    t += dt;
+    nbar = fixedPoint();
+    tr.push(t);
+    nbTr.push(nbar);
+  }
+  return { w, H, nbar, t: Float64Array.from(tr), nbarTrace: Float64Array.from(nbTr) };
+}

@@ -1,5 +1,53 @@
 /** Worker-pool tasks of the fp module (see src/parallel/tasks.ts). */
+import { fingerprint } from '../kernel/hash.js';
+import type { TrialInput } from '../parallel/tasks.js';
 import type { TaskTable } from '../parallel/types.js';
+import type { FpSigma } from './common.js';
+import { FpParticleNetwork } from './particles.js';
+
+/** Parameters of the `'fp.particles'` task: one independent replica of a particle network. */
+export interface FpParticleTrialParams {
+  /** Weight of each neuron. */
+  weights: number[];
+  /** Input per neuron (or one value). */
+  input: number | number[];
+  a: number;
+  vR: number;
+  vF: number;
+  dt: number;
+  sigma?: FpSigma;
+  /** Burn-in before counting. */
+  burnIn: number;
+  /** Counting window. */
+  duration: number;
+  /** Group size: rates are averaged over consecutive blocks of this many neurons. @default 1 */
+  group?: number;
+}
 
 /** @internal */
-export const tasks: TaskTable = {};
+export const tasks: TaskTable = {
+  /**
+   * One replica (trial) of {@link FpParticleNetwork}: per-group rates over the counting window,
+   * the mean N̄ and a fingerprint of the final state. Rows depend only on (seed, trial).
+   */
+  'fp.particles': (input: TrialInput<FpParticleTrialParams>) => {
+    const p = input.params;
+    const net = new FpParticleNetwork({ ...p, seed: input.seed, trial: input.trial });
+    try {
+      net.run(p.burnIn);
+      net.resetCounters();
+      net.run(p.duration);
+      const r = net.rates();
+      const g = p.group ?? 1;
+      const groups: number[] = [];
+      for (let j = 0; j < r.length; j += g) {
+        let s = 0;
+        for (let i = j; i < Math.min(j + g, r.length); i++) s += r[i];
+        groups.push(s / Math.min(g, r.length - j));
+      }
+      return { rates: groups, meanNbar: net.meanNbar(), fingerprint: fingerprint(net.potentials(), net.counts()) };
+    } finally {
+      net.dispose();
+    }
+  },
+};

@@ -81,3 +81,28 @@ describe('FpParticleNetwork', () => {
     expect(kernelMemory().bytes).toBe(before);
   });
 });
+
+describe("worker task 'fp.particles'", () => {
+  test('rows are identical inline and on 2 workers; replicas differ', async () => {
+    const { runTrials } = await import('../../src/index.js');
+    const workerUrl = new URL('../../dist/worker.js', import.meta.url);
+    const params = {
+      weights: Array.from({ length: 40 }, (_, j) => -j / 40),
+      input: 1,
+      a: 1,
+      vR: 0,
+      vF: 1,
+      dt: 0.01,
+      burnIn: 1,
+      duration: 2,
+      group: 10,
+    };
+    const inline = await runTrials('fp.particles', { seed: 5, range: [0, 4], params, workers: 0 });
+    const pooled = await runTrials('fp.particles', { seed: 5, range: [0, 4], params, workers: 2, workerUrl });
+    const fps = (r: typeof inline) => r.rows.map((x) => (x.ok ? (x.value as { fingerprint: string }).fingerprint : 'error'));
+    expect(fps(pooled)).toEqual(fps(inline));
+    expect(new Set(fps(inline)).size).toBe(4);
+    const v = inline.rows[0].ok ? (inline.rows[0].value as { rates: number[] }) : null;
+    expect(v?.rates).toHaveLength(4);
+  });
+});
