@@ -242,10 +242,14 @@ export class BrfTrainer extends KernelObject {
       return { seed: 0, trial: k, params };
     });
     const rows: Settled<BrfShardResult>[] = await pool.map<BrfShardResult>('brf.shard', inputs);
-    return rows.map((r) => {
+    const values = rows.map((r) => {
       if (!r.ok) throw new NeurodynError(`BrfTrainer: shard ${r.index} failed in a worker: ${r.error.name}: ${r.error.message}`);
       return r.value;
     });
+    // WorkerPool.map (foundation) leaves its per-call listeners attached, and they keep the
+    // returned array alive; emptying it lets the shard gradients be collected.
+    rows.length = 0;
+    return values;
   }
 
   /** Forward pass over a dataset (forward only, in shards). */
