@@ -25,4 +25,35 @@ export const cases: CrossCases = {
       net.dispose();
     }
   },
+  'srm: 10 variational updates (2 visible + 2 hidden, seed "v")': (nd) => {
+    const vis = new nd.SrmNetwork({ n: 2, weights: [0, 1.5, 1.5, 0], bias: -0.5, rho0: 0.05, eta0: 2 });
+    const data = vis.sample(300, { seed: 'v' }).train;
+    vis.dispose();
+    const v = new nd.SrmVariational({ n: 4, visible: [1, 1, 0, 0], rho0: 0.05, eta0: 2, biasQ: -1, biasM: -1 });
+    try {
+      const f: number[] = [];
+      for (let e = 0; e < 10; e++) f.push(v.learnStep(data, { learningRateM: 0.01, learningRateQ: 1e-3, seed: 'v', trial: e }).freeEnergy);
+      return nd.fingerprint(f, v.model.weights(), v.recognition.weights(), v.recognition.bias());
+    } finally {
+      v.dispose();
+    }
+  },
+  'srm: 10 variational updates with a look-ahead Q (D = 2, normalize, seed "la")': (nd) => {
+    const vis = new nd.SrmNetwork({ n: 2, weights: [0, 1.5, 1.5, 0], bias: -0.5, rho0: 0.05, eta0: 2 });
+    const data = vis.sample(300, { seed: 'la' }).train;
+    vis.dispose();
+    const nQ = 6;
+    const u = nd.uniforms('la', 0, nQ * nQ, { stream: nd.Streams.init });
+    const wQ = Array.from(u, (x, k) => (k >= 2 * nQ && k < 4 * nQ ? x : 0));
+    const v = new nd.SrmVariational({ n: 4, visible: [1, 1, 0, 0], rho0: 0.05, eta0: 2, lookahead: 2, weightsQ: wQ, biasQ: -1, biasM: -1 });
+    try {
+      const f: number[] = [];
+      for (let e = 0; e < 10; e++)
+        f.push(v.learnStep(data, { learningRateM: 0.01, learningRateQ: 3e-3, normalize: true, seed: 'la', trial: e }).freeEnergy);
+      const b = v.bound(data, { samples: 4, seed: 'b' });
+      return nd.fingerprint(f, [b.elbo, b.importanceWeighted], v.model.weights(), v.recognition.weights(), v.recognition.bias());
+    } finally {
+      v.dispose();
+    }
+  },
 };

@@ -94,4 +94,136 @@ describe('SrmVariational', () => {
     expect(() => v.learnStep(data, { learningRateM: -1, learningRateQ: 0 })).toThrow(/learningRateM/);
     v.dispose();
   });
+
+  test('look-ahead Q: the clamp carries the data advanced by D; zero look-ahead weights reproduce the causal Q exactly', () => {
+    const wM = weights(4, true);
+    const D = 2;
+    const nQ = n + 3;
+    const wQ = new Array(nQ * nQ).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) wQ[i * nQ + j] = wM[i * n + j];
+    const causal = new SrmVariational({ n, visible, ...P, weightsM: wM, weightsQ: wM, biasM: -0.3, biasQ: -0.3 });
+    const ahead = new SrmVariational({ n, visible, ...P, lookahead: D, weightsM: wM, weightsQ: wQ, biasM: -0.3, biasQ: -0.3 });
+    expect(ahead.nQ).toBe(nQ);
+    expect(ahead.recognition.n).toBe(nQ);
+    const c = ahead.expandQ(data);
+    for (let t = 0; t < data.steps; t++) {
+      for (let k = 0; k < 3; k++) {
+        expect(c.spikes[t * nQ + k]).toBe(data.spikes[t * 3 + k]);
+        expect(c.spikes[t * nQ + n + k]).toBe(t + D < data.steps ? data.spikes[(t + D) * 3 + k] : 0);
+      }
+    }
+    for (let trial = 0; trial < 3; trial++) {
+      const a = causal.estimate(data, { seed: 'la', trial });
+      const b = ahead.estimate(data, { seed: 'la', trial });
+      expect(b.train.n).toBe(n);
+      expect(Array.from(b.train.spikes)).toEqual(Array.from(a.train.spikes));
+      expect(Math.abs(b.freeEnergy - a.freeEnergy)).toBeLessThan(1e-12 * Math.abs(a.freeEnergy));
+      expect(b.gradQ.dW.length).toBe(nQ * nQ);
+    }
+    causal.dispose();
+    ahead.dispose();
+  });
+
+  test('look-ahead Q is a normalised distribution of X_H given X_V: Σ_{X_H} Q(X_H|X_V) = 1 by enumeration', () => {
+    // 2 visible + 1 hidden neuron, 9 steps: all 512 hidden trains. Q has strong look-ahead weights.
+    const T = 9;
+    const nv = 2;
+    const vd = { n: nv, steps: T, spikes: Uint8Array.from([1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0]) };
+    const nQ = 3 + nv;
+    const u = uniforms(9, 0, nQ * nQ, { stream: Streams.init });
+    const wQ = Array.from(u, (x, k) => (Math.floor(k / nQ) === 2 ? 4 * (x - 0.3) : 0));
+    const v = new SrmVariational({ n: 3, visible: [1, 1, 0], ...P, lookahead: 3, weightsQ: wQ, biasQ: -0.5, silence: ['srm.saturation'] });
+    const clamp = v.expandQ(vd);
+    let total = 0;
+    for (let code = 0; code < 1 << T; code++) {
+      const train = { n: nQ, steps: T, spikes: clamp.spikes.slice() };
+      for (let t = 0; t < T; t++) train.spikes[t * nQ + 2] = (code >> t) & 1;
+      total += Math.exp(v.recognition.logLikelihood(train).perNeuron[2]);
+    }
+    expect(Math.abs(total - 1)).toBeLessThan(1e-12);
+    // and the look-ahead input matters: Q's hidden rate depends on future visible spikes
+    const e = v.estimate(vd, { seed: 1, trial: 0 });
+    expect(e.logQ).toBeLessThan(0);
+    v.dispose();
+  });
+
+  test('look-ahead masks: nQ·nQ shape; rows of look-ahead neurons are rejected', () => {
+    expect(() => new SrmVariational({ n, visible, lookahead: 2, maskQ: new Array(25).fill(0) })).toThrow(
+      /maskQ.length: expected 64, got 25/,
+    );
+    const bad = new Array(64).fill(0);
+    bad[6 * 8 + 1] = 1; // row 6 = look-ahead copy of visible neuron 1
+    expect(() => new SrmVariational({ n, visible, lookahead: 2, maskQ: bad })).toThrow(
+      /maskQ\[49\]: expected 0 \(row 6 is a look-ahead neuron/,
+    );
+    expect(() => new SrmVariational({ n, visible, lookahead: -1 })).toThrow(/lookahead/);
+    expect(() => new SrmVariational({ n, visible, lookahead: 1.5 })).toThrow(/lookahead/);
+  });
+});
+
+/**
+ * The pattern task of examples/node/srm-pattern.mjs, reduced: 4 visible neurons fire six
+ * synchronous volleys at irregular times, each followed by a sequence. Spikes of one step are
+ * conditionally independent given the past, so a visible-only network pays each volley onset
+ * four times; one hidden spike before the volley can pay it once.
+ */
+describe('SrmVariational: hidden units help on a pattern with synchronous volleys', () => {
+  const nv = 4;
+  const nh = 4;
+  const nn = nv + nh;
+  const steps = 245;
+  const target: SrmSpikeTrain = { n: nv, steps, spikes: new Uint8Array(steps * nv) };
+  for (const t0 of [5, 42, 87, 118, 170, 210]) {
+    for (let k = 0; k < nv; k++) target.spikes[t0 * nv + k] = 1;
+    for (let k = 0; k < nv; k++) target.spikes[(t0 + 15 + 3 * k) * nv + k] = 1;
+  }
+  const PP = { tau: 3, tauAdapt: 3, eta0: 2, rho0: 0.02, theta: 0, deltaU: 0.5, dt: 1, silence: ['srm.saturation' as const] };
+  const updates = 1200;
+  const lrM = 0.02;
+  const vis = new SrmNetwork({ n: nv, ...PP, bias: -2 });
+  for (let e = 0; e < updates; e++) {
+    const g = vis.gradient(target);
+    vis.addToParameters(lrM, g.dW, g.dBias);
+  }
+  const logPVisibleOnly = vis.logLikelihood(target).total;
+  vis.dispose();
+  const visMask = Array.from({ length: nn }, (_, i) => (i < nv ? 1 : 0));
+
+  function learn(seed: number, lookahead: number): number {
+    const nQ = lookahead > 0 ? nn + nv : nn;
+    const wM = Array.from(uniforms(seed, 0, nn * nn, { stream: Streams.init }), (x) => 0.5 * (x - 0.5));
+    const u = uniforms(seed + 1000, 0, nQ * nQ, { stream: Streams.init });
+    const wQ = Array.from(u, (x, k) => {
+      const i = Math.floor(k / nQ);
+      const j = k % nQ;
+      if (i < nn && j < nn) return wM[i * nn + j];
+      return i < nn && !visMask[i] ? x : 0; // look-ahead → hidden: excitatory start in [0, 1)
+    });
+    const bias = visMask.map((x) => (x ? -2 : -1));
+    const v = new SrmVariational({
+      n: nn,
+      visible: visMask,
+      ...PP,
+      lookahead,
+      weightsM: wM,
+      weightsQ: wQ,
+      biasM: bias,
+      biasQ: [...bias, ...new Array(nQ - nn).fill(-2)],
+    });
+    for (let e = 0; e < updates; e++)
+      v.learnStep(target, { learningRateM: lrM, learningRateQ: 3e-3, tauBaseline: 20, normalize: true, seed: `q${seed}`, trial: e });
+    const iw = v.bound(target, { samples: 32, seed: 'bound' }).importanceWeighted;
+    v.dispose();
+    return iw;
+  }
+
+  test('with a look-ahead Q (D = 2) the IW lower bound on log p(X_V) beats the visible-only log p by > 25 nats, 3 seeds', () => {
+    // same number of updates; measured margins 39.0, 41.5, 42.3 nats (causal Q: −0.06)
+    for (const seed of [1, 2, 3]) expect(learn(seed, 2)).toBeGreaterThan(logPVisibleOnly + 25);
+  });
+
+  test('with the seed’s causal Q the hidden code collapses: no gain over visible-only (characterisation)', () => {
+    const iw = learn(1, 0);
+    expect(Math.abs(iw - logPVisibleOnly)).toBeLessThan(3);
+  });
 });
