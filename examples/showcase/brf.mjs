@@ -20,6 +20,8 @@ export const section = {
     const nb = quick ? 31 : 61;
     const omegas = Array.from({ length: nw }, (_, i) => (i / (nw - 1)) * 99);
     const bs = Array.from({ length: nb }, (_, j) => -30 + (j / (nb - 1)) * 30);
+    const dW = omegas[1] - omegas[0];
+    const dB = bs[1] - bs[0];
     progress(0.02, 'spectral radius grid');
     const z = nd.brfSpectralRadiusGrid(omegas, bs, dt);
     // Boundary check: |1 + δ(p(ω) + iω)| = 1 to machine precision.
@@ -39,7 +41,8 @@ export const section = {
     const figures = [
       {
         name: 'spectral-radius',
-        svg: nd.plot.heatmap(z, nw, nb, [omegas[0], omegas[nw - 1]], [bs[0], bs[nb - 1]], {
+        // heatmap() takes cell edges: half a grid step beyond the first and last grid points.
+        svg: nd.plot.heatmap(z, nw, nb, [omegas[0] - dW / 2, omegas[nw - 1] + dW / 2], [bs[0] - dB / 2, bs[nb - 1] + dB / 2], {
           title: 'Spectral radius of the BRF step (δ = 0.01 s)',
           xlabel: 'ω (rad/s)',
           ylabel: 'b',
