@@ -165,6 +165,22 @@ let cU1: u32 = 0;
 let cU2: u32 = 0;
 let cU3: u32 = 0;
 
+/** Sub-draw 0 uniform of the input stream for (i, t); one block feeds the neuron pair (cached). */
+function uInput(k0: u32, k1: u32, i: u32, t: u32): f64 {
+  if (<i64>(i >>> 1) != cPu || t != cTu) {
+    philoxInto(i >>> 1, t, 0, S_INPUT, k0, k1);
+    cU0 = load<u32>(PHILOX_OUT);
+    cU1 = load<u32>(PHILOX_OUT, 4);
+    cU2 = load<u32>(PHILOX_OUT, 8);
+    cU3 = load<u32>(PHILOX_OUT, 12);
+    cPu = <i64>(i >>> 1);
+    cTu = t;
+  }
+  const lo = i & 1 ? cU2 : cU0;
+  const hi = i & 1 ? cU3 : cU1;
+  return (<f64>hi * 2097152.0 + <f64>(lo >>> 11)) * 1.1102230246251565e-16;
+}
+
 /** Poisson events of neuron i in coarse step n: exact arrivals into ACC. */
 function poissonEvents(
   k0: u32,
@@ -181,19 +197,7 @@ function poissonEvents(
 ): void {
   for (let j = 0; j < F; j++) {
     const t = <u32>(n * <f64>F + <f64>j);
-    // Sub-draw 0 of (i, t): one block feeds the neuron pair (cached, as for the normals).
-    if (<i64>(i >>> 1) != cPu || t != cTu) {
-      philoxInto(i >>> 1, t, 0, S_INPUT, k0, k1);
-      cU0 = load<u32>(PHILOX_OUT);
-      cU1 = load<u32>(PHILOX_OUT, 4);
-      cU2 = load<u32>(PHILOX_OUT, 8);
-      cU3 = load<u32>(PHILOX_OUT, 12);
-      cPu = <i64>(i >>> 1);
-      cTu = t;
-    }
-    const lo = i & 1 ? cU2 : cU0;
-    const hi = i & 1 ? cU3 : cU1;
-    const u = (<f64>hi * 2097152.0 + <f64>(lo >>> 11)) * 1.1102230246251565e-16;
+    const u = uInput(k0, k1, i, t);
     if (u < pexp) continue;
     let cnt: u32 = 0;
     let p = pexp;
@@ -634,6 +638,47 @@ function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): vo
   v128.store(out, c3, 48);
 }
 
+const ACC2: usize = memory.data(48, 16);
+// Poisson drive of the population being processed by the SIMD loop (set by fastLoop).
+let gPLam: f64 = 0;
+let gPExp: f64 = 0;
+let gPW: f64 = 0;
+let gPCh: i32 = 0;
+
+/** Adds the Poisson events of neuron i (F = 1) to lane `lb` (byte offset 0 or 8) of ACC2. */
+function poissonLane(i: i32, coef: usize, lb: usize): void {
+  store<f64>(ACC, load<f64>(ACC2 + lb));
+  store<f64>(ACC, load<f64>(ACC2 + 16 + lb), 8);
+  store<f64>(ACC, load<f64>(ACC2 + 32 + lb), 16);
+  poissonEvents(gK0, gK1, <u32>i, gStep, 1, gH, coef, gPLam, gPExp, gPW, gPCh);
+  store<f64>(ACC2 + lb, load<f64>(ACC));
+  store<f64>(ACC2 + 16 + lb, load<f64>(ACC, 8));
+  store<f64>(ACC2 + 32 + lb, load<f64>(ACC, 16));
+}
+
+/**
+ * Arrivals of the pair (i, i+1) into ACC2 (dV, dI, dI2 as f64x2 at 0, 16, 32): the ring slot
+ * values (cleared), then the Poisson events of the lanes in `pmask`, in generalNeuron's order.
+ */
+function gatherArrivals(i: i32, coef: usize, sp: usize, ring: bool, pmask: i32): void {
+  const zero = f64x2.splat(0);
+  if (ring) {
+    const nb = <usize>gN << 3;
+    v128.store(ACC2, v128.load(sp));
+    v128.store(ACC2, v128.load(sp + nb), 16);
+    v128.store(ACC2, v128.load(sp + 2 * nb), 32);
+    v128.store(sp, zero);
+    v128.store(sp + nb, zero);
+    v128.store(sp + 2 * nb, zero);
+  } else {
+    v128.store(ACC2, zero);
+    v128.store(ACC2, zero, 16);
+    v128.store(ACC2, zero, 32);
+  }
+  if (pmask & 1) poissonLane(i, coef, 0);
+  if (pmask & 2) poissonLane(i + 1, coef, 8);
+}
+
 /**
  * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
  * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
@@ -649,6 +694,7 @@ function pairStep(
   EXACT: bool,
   NOISY: bool,
   REF: bool,
+  POIS: bool,
   xI: v128,
   xV: v128,
   slot0: usize,
@@ -667,6 +713,7 @@ function pairStep(
   nv: v128,
   nv1: v128,
   vr: v128,
+  pmask: i32,
 ): i32 {
   const off = <usize>i << 3;
   const v = v128.load(Vp + off);
@@ -690,7 +737,15 @@ function pairStep(
     c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
   }
   let accV = f64x2.splat(0);
-  if (slot0 != 0) {
+  if (POIS) {
+    if (slot0 != 0 || pmask != 0) {
+      gatherArrivals(i, coef, slot0 + off, slot0 != 0, pmask);
+      accV = v128.load(ACC2);
+      vN = f64x2.add(vN, accV);
+      cN = f64x2.add(cN, v128.load(ACC2, 16));
+      c2N = f64x2.add(c2N, v128.load(ACC2, 32));
+    }
+  } else if (slot0 != 0) {
     const nb = <usize>gN << 3;
     const sp = slot0 + off;
     accV = v128.load(sp);
@@ -797,6 +852,14 @@ function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
   v128.store(out, zig2(v128.shuffle<i32>(loB, loB, 2, 3, 0, 1), v128.shuffle<i32>(hiB, hiB, 2, 3, 0, 1), stream, i + 6, t), 48);
 }
 
+/** Which lanes of the pair (j, j+1) have Poisson events this step (bit 0, bit 1). */
+// @ts-ignore: decorator
+@inline
+function pmask(pois: bool, j: i32, nu: u32, pexp: f64): i32 {
+  if (!pois) return 0;
+  return (uInput(gK0, gK1, <u32>j, nu) >= pexp ? 1 : 0) | (uInput(gK0, gK1, <u32>j + 1, nu) >= pexp ? 2 : 0);
+}
+
 /**
  * SIMD path for a homogeneous population with one fine step, no Poisson drive and no shared
  * noise: 8 neurons per iteration (4 Philox blocks on i32x4 per normal stream, f64x2 updates),
@@ -804,7 +867,7 @@ function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
  */
 // @ts-ignore: decorator
 @inline
-function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool): i32 {
   const start = <i32>hf(pe, P_START);
   const end = start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
@@ -842,6 +905,12 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
   const k4v = f64x2.splat(EXACT ? hf(coef, C_P21B) : h * hf(coef, C_B));
   const k5v = f64x2.splat(EXACT ? hf(coef, C_EB) : h * hf(coef, C_B2));
   const k6v = f64x2.splat(EXACT ? hf(coef, C_EB2) : 0);
+  gPLam = hf(pe, P_PLAMBDA);
+  gPExp = hf(pe, P_PEXP);
+  gPW = hf(pe, P_PW);
+  gPCh = <i32>hf(pe, P_PCH);
+  const pois = POIS;
+  const pexp = gPExp;
   if (NOISY) {
     for (; i + 8 <= end; i += 8) {
       const p0 = <u32>i >>> 1;
@@ -859,7 +928,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 0, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(i + 0, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 0, nu, pexp));
         if (st != 0) return st;
       }
       {
@@ -871,7 +940,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 2, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(i + 2, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
         if (st != 0) return st;
       }
       {
@@ -883,7 +952,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 4, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(i + 4, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 4, nu, pexp));
         if (st != 0) return st;
       }
       {
@@ -895,7 +964,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
           xI = f64x2.mul(cIv, z);
           xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
         } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 6, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+        st = pairStep(i + 6, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 6, nu, pexp));
         if (st != 0) return st;
       }
     }
@@ -910,19 +979,19 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
         xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
         xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
       } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, NOISY, REF, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
     }
   } else {
     // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
     for (; i + 3 < end; i += 4) {
-      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
-      st = pairStep(i + 2, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i + 2, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
       if (st != 0) return st;
     }
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, NOISY, REF, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr);
+      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
     }
   }
@@ -930,43 +999,84 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool): i32 {
   return st;
 }
 
-function fastExactNoisy(pe: usize): i32 {
-  return fastLoop(pe, true, true, true);
+function fastExNoisyPois(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, true);
 }
-function fastExactQuiet(pe: usize): i32 {
-  return fastLoop(pe, true, false, true);
+function fastExNoisy(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, false);
+}
+function fastExNoisyNRPois(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, true);
+}
+function fastExNoisyNR(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, false);
+}
+function fastExQuietPois(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, true);
+}
+function fastExQuiet(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, false);
+}
+function fastExQuietNRPois(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, true);
+}
+function fastExQuietNR(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, false);
+}
+function fastEmNoisyPois(pe: usize): i32 {
+  return fastLoop(pe, false, true, true, true);
 }
 function fastEmNoisy(pe: usize): i32 {
-  return fastLoop(pe, false, true, true);
+  return fastLoop(pe, false, true, true, false);
 }
-function fastEmQuiet(pe: usize): i32 {
-  return fastLoop(pe, false, false, true);
-}
-// Variants without the per-lane refractory test: for populations whose refractory periods end on
-// grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
-// fixed from the refractory list after the population loops (lifRun).
-function fastExactNoisyNR(pe: usize): i32 {
-  return fastLoop(pe, true, true, false);
-}
-function fastExactQuietNR(pe: usize): i32 {
-  return fastLoop(pe, true, false, false);
+function fastEmNoisyNRPois(pe: usize): i32 {
+  return fastLoop(pe, false, true, false, true);
 }
 function fastEmNoisyNR(pe: usize): i32 {
-  return fastLoop(pe, false, true, false);
+  return fastLoop(pe, false, true, false, false);
+}
+function fastEmQuietPois(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, true);
+}
+function fastEmQuiet(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, false);
+}
+function fastEmQuietNRPois(pe: usize): i32 {
+  return fastLoop(pe, false, false, false, true);
 }
 function fastEmQuietNR(pe: usize): i32 {
-  return fastLoop(pe, false, false, false);
+  return fastLoop(pe, false, false, false, false);
 }
 
+// Variants without the per-lane refractory test (NR): for populations whose refractory periods end
+// on grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
+// fixed from the refractory list after the population loops (lifRun). Pois: with Poisson drive.
 function fastPop(pe: usize): i32 {
   const noisy = hf(pe, P_NOISE) != 0;
   const tref = hf(hp(pe, P_COEF), C_TREF);
-  if (tref == 0 || (gRule == 0 && tref == Math.floor(tref))) {
-    if (gExact) return noisy ? fastExactNoisyNR(pe) : fastExactQuietNR(pe);
-    return noisy ? fastEmNoisyNR(pe) : fastEmQuietNR(pe);
+  const nr = tref == 0 || (gRule == 0 && tref == Math.floor(tref));
+  const pois = hf(pe, P_PLAMBDA) > 0;
+  if (gExact) {
+    if (noisy && !nr && pois) return fastExNoisyPois(pe);
+    if (noisy && !nr && !pois) return fastExNoisy(pe);
+    if (noisy && nr && pois) return fastExNoisyNRPois(pe);
+    if (noisy && nr && !pois) return fastExNoisyNR(pe);
+    if (!noisy && !nr && pois) return fastExQuietPois(pe);
+    if (!noisy && !nr && !pois) return fastExQuiet(pe);
+    if (!noisy && nr && pois) return fastExQuietNRPois(pe);
+    if (!noisy && nr && !pois) return fastExQuietNR(pe);
   }
-  if (gExact) return noisy ? fastExactNoisy(pe) : fastExactQuiet(pe);
-  return noisy ? fastEmNoisy(pe) : fastEmQuiet(pe);
+  {
+    if (noisy && !nr && pois) return fastEmNoisyPois(pe);
+    if (noisy && !nr && !pois) return fastEmNoisy(pe);
+    if (noisy && nr && pois) return fastEmNoisyNRPois(pe);
+    if (noisy && nr && !pois) return fastEmNoisyNR(pe);
+    if (!noisy && !nr && pois) return fastEmQuietPois(pe);
+    if (!noisy && !nr && !pois) return fastEmQuiet(pe);
+    if (!noisy && nr && pois) return fastEmQuietNRPois(pe);
+    if (!noisy && nr && !pois) return fastEmQuietNR(pe);
+  }
+  return 0;
 }
 
 /** V of neurons held during step n is V_r; drop entries whose refractory period ends by t_{n+1}. */
@@ -1055,7 +1165,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
           if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
         }
       }
-      if (fastStep && hp(pe, P_STRIDE) == 0 && !shared && hf(pe, P_PLAMBDA) == 0) st = fastPop(pe);
+      if (fastStep && hp(pe, P_STRIDE) == 0 && !shared) st = fastPop(pe);
       else {
         for (let q = 0; q < cnt; q++) {
           st = generalNeuron(pe, q);

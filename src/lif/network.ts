@@ -164,7 +164,7 @@ export interface LifNetworkOptions {
   spikeBufferSize?: number;
   /**
    * Use the SIMD path (two neurons per f64x2 lane pair, one Philox block per pair) for
-   * homogeneous populations without Poisson drive or shared noise, when `fineSteps` is 1.
+   * homogeneous populations without shared noise, when `fineSteps` is 1.
    * Results are bit-identical either way (tested); `false` is for testing.
    * @default true
    */

@@ -58,10 +58,10 @@ describe('reproducibility', () => {
     ['exact', 'hermite', 0.55],
     ['exact', 'grid', 2],
     ['euler-maruyama', 'linear', 0],
-  ] as const)('%s + %s, tRef %s: the SIMD path equals the general path bit for bit', (integrator, spikeRule, tRef) => {
+  ] as const)('%s + %s, tRef %s, Poisson + delays: the SIMD path equals the general path bit for bit', (integrator, spikeRule, tRef) => {
     const fp = (fastPath: boolean) => {
       const n = new LifNetwork({ dt: 0.1, integrator, spikeRule, seed: 1, fastPath });
-      n.addPopulation('p', 301, { v0: { uniform: [0, 1] }, tRef });
+      n.addPopulation('p', 301, { v0: { uniform: [0, 1] }, tRef, mu: 0.05, poisson: { rate: 800, weight: 0.004 } });
       n.addPopulation('q', 37, { v0: { uniform: [0, 1] }, sigma: 0 });
       n.connect('p', 'q', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01, delay: 0.33 });
       return run(n, [100]);
