@@ -64,6 +64,20 @@ const rowsNoRng = await runSuite(
   'plain TS labRunReference',
   { maxTime: 2 },
 );
+// Fine-normal fill alone: the shared scalar fillNormalSteps vs the lab's SIMD Philox fill
+// (numFillNormalSteps, bit-identical output).
+const fillBuf = new nd.CoupledNoise(key, N, STEPS);
+let tFill = 0;
+const rowsFill = await runSuite(
+  `fine-normal fill, ${N} neurons × ${STEPS} steps per call`,
+  {
+    'SIMD numFillNormalSteps': { units: N * STEPS, fn: () => fillBuf.fill((tFill += STEPS), STEPS) },
+    'scalar fillNormalSteps': { units: N * STEPS, fn: () => fillBuf.fillScalar((tFill += STEPS), STEPS) },
+  },
+  'scalar fillNormalSteps',
+  { maxTime: 2 },
+);
+fillBuf.dispose();
 sim.dispose();
 sim2.dispose();
 noise.dispose();
@@ -89,6 +103,7 @@ for (const workers of [1, 2]) {
 console.log(
   JSON.stringify({
     neuronStepsPerSecond: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Math.round(v.perSecond)])),
+    normalsPerSecondFill: Object.fromEntries(Object.entries(rowsFill).map(([k, v]) => [k, Math.round(v.perSecond)])),
     neuronStepsPerSecondNoRng: Object.fromEntries(Object.entries(rowsNoRng).map(([k, v]) => [k, Math.round(v.perSecond)])),
     trialsPerSecond,
     speedup2vs1: trialsPerSecond[2] / trialsPerSecond[1],

@@ -11,6 +11,7 @@
 // for the exact propagator the weights are the conditional means of the stochastic integrals given
 // the fine increments (computed in TS).
 import { fail, STATUS_NONFINITE } from '../kernel';
+import { normalAt, normalFromWords } from '../rng/normal';
 
 // Parameter block P (f64 slots).
 const P_H = 0;
@@ -53,7 +54,9 @@ function kernelK(t: f64, gL: f64, tau: f64): f64 {
  * (jt[j n + i] = jump of I_i when j fires) or 0 for no coupling; wV, wI = r noise weights;
  * z = fine normals (steps r n); spikes = 4 f64 per spike (global neuron, step, theta, A), capacity
  * steps R n; out[0] = spikes written; scratch = 2 n f64 (spikes of the current step);
- * tan = K tangent vectors of length 2n ([dV, dI], replica 0 only), or K = 0.
+ * tan = K tangent vectors of length 2n ([dV, dI], replica 0 only), or K = 0;
+ * ext = external (Poisson) input already binned to this level, [extV (steps n), extI (steps n)]
+ * time-major, added to V' and I' of every replica before threshold detection, or 0 for none.
  * Order inside a step (per replica): integrate all neurons from the state at t_n (noise included),
  * detect V >= V_th at t_{n+1}, locate the crossing (rule), reset and integrate the rest of the step
  * from V_r, record; then deliver this step's spikes to postsynaptic currents at their crossing
@@ -77,6 +80,7 @@ export function numLifRun(
   scratch: usize,
   tan: usize,
   K: i32,
+  ext: usize,
 ): i32 {
   const h = f64At(P, P_H);
   const gL = f64At(P, P_GL);
@@ -114,14 +118,25 @@ export function numLifRun(
         const I = f64At(pI, g);
         let sI = 0.0;
         let sV = 0.0;
-        for (let m = 0; m < r; m++) {
-          const zz = f64At(zs, m * n + i);
-          sI += f64At(wI, m) * zz;
-          sV += f64At(wV, m) * zz;
+        if (exact) {
+          for (let m = 0; m < r; m++) {
+            const zz = f64At(zs, m * n + i);
+            sI += f64At(wI, m) * zz;
+            sV += f64At(wV, m) * zz;
+          }
+        } else {
+          // Euler–Maruyama weights are wI = 1, wV = 0: the same sums without the multiplies
+          // (1·z = z exactly and 0·z sums to +0, so the result is bit-identical).
+          for (let m = 0; m < r; m++) sI += f64At(zs, m * n + i);
         }
         const b = f64At(bb, i);
         let V1 = a11 * V + a12 * I + f64At(cV, i) + b * sV;
-        const I1 = a22 * I + f64At(cI, i) + b * sI;
+        let I1 = a22 * I + f64At(cI, i) + b * sI;
+        if (ext != 0) {
+          // External events of this step, delivered at their own times within it (binned in TS).
+          V1 += f64At(ext, s * n + i);
+          I1 += f64At(ext, (steps + s) * n + i);
+        }
         if (V1 >= vTh) {
           const dv = V1 - V;
           let theta = dv > 0 ? (vTh - V) / dv : 0.0;
@@ -263,4 +278,52 @@ export function numLog(x: f64): f64 {
 /** ln(1 + x), kernel implementation (see numExp). */
 export function numLog1p(x: f64): f64 {
   return Math.log1p(x);
+}
+
+/**
+ * Fine normals for the lab, out[s n + i] = normal(key, stream, element i, step t0 + s) for i < n,
+ * bit-identical to the shared `fillNormalSteps(k0, k1, stream, t0, steps, 0, n, out)` (same
+ * counter contract, same ziggurat fast path and slow-path fallback). Four Philox blocks (eight
+ * neurons) are computed at once on i32x4 lanes: lane b holds the block of pair p0 + b, counter
+ * (p0 + b, t, 0, stream); the 32×32→64 products come from the u32 extending multiplies.
+ */
+export function numFillNormalSteps(k0: u32, k1: u32, stream: u32, t0: u32, steps: u32, n: u32, out: usize): void {
+  const m0 = i32x4.splat(<i32>0xd2511f53);
+  const m1 = i32x4.splat(<i32>0xcd9e8d57);
+  const lanes = i32x4(0, 1, 2, 3);
+  for (let s: u32 = 0; s < steps; s++) {
+    const t = t0 + s;
+    const o = out + (<usize>(s * n) << 3);
+    let j: u32 = 0;
+    for (; j + 8 <= n; j += 8) {
+      let c0 = i32x4.add(i32x4.splat(<i32>(j >>> 1)), lanes);
+      let c1 = i32x4.splat(<i32>t);
+      let c2 = i32x4.splat(0);
+      let c3 = i32x4.splat(<i32>stream);
+      let ka = k0;
+      let kb = k1;
+      for (let r = 0; r < 10; r++) {
+        const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+        const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+        const lo0 = i32x4.mul(c0, m0);
+        const lo1 = i32x4.mul(c2, m1);
+        c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>ka));
+        c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>kb));
+        c1 = lo1;
+        c3 = lo0;
+        ka += 0x9e3779b9;
+        kb += 0xbb67ae85;
+      }
+      const q = o + (<usize>j << 3);
+      store<f64>(q, normalFromWords(k0, k1, stream, j, t, <u32>i32x4.extract_lane(c0, 0), <u32>i32x4.extract_lane(c1, 0)));
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 1, t, <u32>i32x4.extract_lane(c2, 0), <u32>i32x4.extract_lane(c3, 0)), 8);
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 2, t, <u32>i32x4.extract_lane(c0, 1), <u32>i32x4.extract_lane(c1, 1)), 16);
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 3, t, <u32>i32x4.extract_lane(c2, 1), <u32>i32x4.extract_lane(c3, 1)), 24);
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 4, t, <u32>i32x4.extract_lane(c0, 2), <u32>i32x4.extract_lane(c1, 2)), 32);
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 5, t, <u32>i32x4.extract_lane(c2, 2), <u32>i32x4.extract_lane(c3, 2)), 40);
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 6, t, <u32>i32x4.extract_lane(c0, 3), <u32>i32x4.extract_lane(c1, 3)), 48);
+      store<f64>(q, normalFromWords(k0, k1, stream, j + 7, t, <u32>i32x4.extract_lane(c2, 3), <u32>i32x4.extract_lane(c3, 3)), 56);
+    }
+    for (; j < n; j++) store<f64>(o + (<usize>j << 3), normalAt(k0, k1, stream, j, t));
+  }
 }

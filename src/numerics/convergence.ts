@@ -21,6 +21,7 @@ import { type Estimate, fitOrder, meanConfidence, median } from '../stats/regres
 import { matchSpikeTrains } from '../stats/spikes.js';
 import {
   CoupledNoise,
+  CoupledPoisson,
   LAB_INTEGRATORS,
   LAB_RULES,
   type LabIntegrator,
@@ -143,6 +144,7 @@ export function convergenceTrial(input: TrialInput<ConvergenceParams>): Converge
   const n = net.n;
   const window = Math.max(1, Math.floor(1024 / maxRatio)) * maxRatio;
   const noise = new CoupledNoise(key, n, window);
+  const poisson = net.poissonRate ? new CoupledPoisson(key, net.poissonRate, p.hRef) : undefined;
   const sims: LifLabSimulation[][] = [];
   try {
     const make = (s: LabScheme, r: number) =>
@@ -164,7 +166,8 @@ export function convergenceTrial(input: TrialInput<ConvergenceParams>): Converge
     for (let t0 = 0; t0 < fineSteps; t0 += window) {
       const w = Math.min(window, fineSteps - t0);
       noise.fill(t0, w);
-      for (const sim of all) sim.advance(w / sim.ratio, noise);
+      poisson?.fill(t0, w);
+      for (const sim of all) sim.advance(w / sim.ratio, noise, poisson);
     }
     const L = net.layers;
     const phi = (V: Float64Array) => {
@@ -473,6 +476,8 @@ function paramsOf(o: ConvergenceOptions): ConvergenceParams {
     sigma: Array.from(net.sigma),
     J: net.J ? Array.from(net.J) : undefined,
     layer: Array.from(net.layer),
+    poissonRate: net.poissonRate ? Array.from(net.poissonRate) : undefined,
+    poissonJump: net.poissonJump ? Array.from(net.poissonJump) : undefined,
   };
   const params: ConvergenceParams = {
     network,

@@ -37,7 +37,9 @@ export {
 export { type LabReferenceRun, labRunReference } from './reference.js';
 export {
   CoupledNoise,
+  CoupledPoisson,
   type FeedforwardLabOptions,
+  type FinePoissonEvents,
   feedforwardLabNetwork,
   LAB_INTEGRATORS,
   LAB_RULES,

@@ -12,6 +12,7 @@ import { runTrials, type WorkerPool } from '../parallel/pool.js';
 import type { TrialInput } from '../parallel/tasks.js';
 import { type Key, type Seed, Streams, seedToKey, trialKey } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
+import { loopTruncatedCovariance } from '../stats/covariance.js';
 import { loopTruncatedRates } from '../stats/crossing.js';
 import { type Estimate, meanConfidence } from '../stats/regression.js';
 import { golombChi, spikeCountCorrelations } from '../stats/spikes.js';
@@ -72,8 +73,10 @@ export interface RateSynchronyTrial {
   meanRateHz: number;
   /** Golomb's χ from voltage samples. */
   chi: number;
-  /** Mean pairwise spike-count correlation. */
+  /** Mean pairwise spike-count correlation (counts in bins of `bin` ms). */
   meanCorrelation: number;
+  /** Count-based Golomb χ from the same bins: χ² = Var(Σ N_i)/(n Σ Var N_i). */
+  countChi: number;
 }
 
 /** One trial (worker task `numerics.rateSynchronyTrial`). */
@@ -114,6 +117,7 @@ export function rateSynchronyTrial(input: TrialInput<RateSynchronyParams>): Rate
       meanRateHz: rateHz.reduce((a, b) => a + b, 0) / n,
       chi: golombChi(samples, n),
       meanCorrelation: corr.meanPairwise,
+      countChi: corr.countChi,
     };
   } finally {
     sim.dispose();
@@ -126,6 +130,8 @@ export interface RateSynchronyOptions extends RateSynchronyParams {
   seed: number | string;
   /** Loop-truncation orders reported. @default 4 */
   order?: number;
+  /** Path-length truncation of the synchrony (covariance) estimate. @default 2 */
+  synchronyOrder?: number;
   workers?: number;
   workerUrl?: URL | string;
   pool?: WorkerPool;
@@ -139,6 +145,20 @@ export interface RateSynchronyResult {
   rateHz: Estimate;
   chi: Estimate;
   meanCorrelation: Estimate;
+  countChi: Estimate;
+  /**
+   * Loop-truncated synchrony estimate ({@link loopTruncatedCovariance}): long-window limit of the
+   * mean pairwise count correlation and of the count χ, with its validity verdict. Compare with the
+   * measured values only for bins much longer than τ_s, τ_m and the ISI (e.g. `bin` ≥ 250 ms).
+   */
+  synchronyEstimate: {
+    meanCorrelation: number;
+    countChi: number;
+    loopGain: number;
+    jumpOverSigma: number;
+    valid: boolean;
+    reason: string;
+  };
   /** Population-mean loop-truncated rate (Hz) at orders 0..order (order 0 = no recurrence). */
   loopTruncatedHz: number[];
   /** Per-neuron simulated rate averaged over trials (Hz). */
@@ -168,6 +188,8 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
       mu: Array.from(net.mu),
       sigma: Array.from(net.sigma),
       J: net.J ? Array.from(net.J) : undefined,
+      poissonRate: net.poissonRate ? Array.from(net.poissonRate) : undefined,
+      poissonJump: net.poissonJump ? Array.from(net.poissonJump) : undefined,
     },
     h: o.h,
     integrator: o.integrator,
@@ -192,12 +214,35 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     return x.value;
   });
   const base = { gL: net.gL, vL: net.vL, vTh: net.vTh, vReset: net.vReset, tauSyn: net.tauSyn };
-  const lt = loopTruncatedRates(base, net.mu, net.sigma, net.J ?? new Float64Array(net.n * net.n), order);
+  // An external Poisson drive enters mean field as shot noise: mean τ_s J ν, variance τ_s J² ν/2.
+  const mu = Float64Array.from(net.mu);
+  const sigma = Float64Array.from(net.sigma);
+  if (net.poissonRate && net.poissonJump) {
+    for (let i = 0; i < net.n; i++) {
+      const r = net.poissonRate[i] / 1000;
+      mu[i] += net.tauSyn * net.poissonJump[i] * r;
+      sigma[i] = Math.sqrt(sigma[i] ** 2 + (net.tauSyn * net.poissonJump[i] ** 2 * r) / 2);
+    }
+  }
+  const Jm = net.J ?? new Float64Array(net.n * net.n);
+  const lt = loopTruncatedRates(base, mu, sigma, Jm, order);
+  const sync = loopTruncatedCovariance(base, mu, sigma, Jm, {
+    order: checkInteger('options.synchronyOrder', o.synchronyOrder ?? 2, 0, 100),
+  });
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
   return {
     rateHz: meanConfidence(rows.map((x) => x.meanRateHz)),
     chi: meanConfidence(rows.map((x) => x.chi)),
     meanCorrelation: meanConfidence(rows.map((x) => x.meanCorrelation)),
+    countChi: meanConfidence(rows.map((x) => x.countChi)),
+    synchronyEstimate: {
+      meanCorrelation: sync.meanCorrelation,
+      countChi: sync.countChi,
+      loopGain: sync.loopGain,
+      jumpOverSigma: sync.jumpOverSigma,
+      valid: sync.valid,
+      reason: sync.reason,
+    },
     loopTruncatedHz: lt.map(mean),
     neuronRateHz: Array.from({ length: net.n }, (_, i) => mean(rows.map((x) => x.rateHz[i]))),
     neuronLoopTruncatedHz: Array.from(lt[lt.length - 1]),

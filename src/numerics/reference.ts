@@ -22,7 +22,8 @@ function kOf(t: number, gL: number, tau: number): number {
 
 /**
  * Advances `steps` steps of size h = r·h_f from (V, I) with the fine normals z (time-major,
- * `z[(s r + m) n + i]`), exactly as the kernel does. Mutates `run`.
+ * `z[(s r + m) n + i]`), exactly as the kernel does. `ext` is the binned external input
+ * [extV (steps n), extI (steps n)] added to V' and I' before detection. Mutates `run`.
  */
 export function labRunReference(
   net: ResolvedLabNetwork,
@@ -31,6 +32,7 @@ export function labRunReference(
   z: Float64Array,
   steps: number,
   step0: number,
+  ext?: Float64Array,
 ): void {
   const { n, gL, vL, vTh, vReset: vR, tauSyn: tau } = net;
   const { h, hFine } = o;
@@ -76,7 +78,11 @@ export function labRunReference(
       const v = V[i];
       const c = I[i];
       let v1 = a11 * v + a12 * c + cV + b * sV;
-      const c1 = a22 * c + cI + b * sI;
+      let c1 = a22 * c + cI + b * sI;
+      if (ext) {
+        v1 += ext[s * n + i];
+        c1 += ext[(steps + s) * n + i];
+      }
       if (v1 >= vTh) {
         const dv = v1 - v;
         let theta = dv > 0 ? (vTh - v) / dv : 0;

@@ -63,6 +63,14 @@ export interface LifLabNetwork {
   J?: ArrayLike<number>;
   /** Layer (depth) of each neuron, for per-layer metrics. @default all 0 */
   layer?: ArrayLike<number>;
+  /**
+   * Rate ν_ext,i of an independent external Poisson drive per neuron, in **Hz** (events per
+   * second; 1 Hz = 0.001 /ms), scalar or per neuron. Events are drawn once on the fine grid
+   * (see {@link CoupledPoisson}) and shared by every step size. @default 0
+   */
+  poissonRate?: number | ArrayLike<number>;
+  /** Jump J_ext,i of I_i per external event (jump convention, may be negative). @default 0 */
+  poissonJump?: number | ArrayLike<number>;
 }
 
 /** Validated network with derived arrays. */
@@ -78,6 +86,9 @@ export interface ResolvedLabNetwork {
   J: Float64Array | null;
   layer: Int32Array;
   layers: number;
+  /** External Poisson rate (Hz) and jump per neuron, or null when there is no external drive. */
+  poissonRate: Float64Array | null;
+  poissonJump: Float64Array | null;
 }
 
 /** Validates a {@link LifLabNetwork} (argument names in errors are prefixed with `name`). */
@@ -100,7 +111,27 @@ export function resolveLabNetwork(net: LifLabNetwork, name = 'network'): Resolve
     if (layer[i] < 0 || layer[i] > 1000) throw new ValidationError(`${name}.layer[${i}]`, 'an integer in [0, 1000]', layer[i]);
   let layers = 0;
   for (const l of layer) layers = Math.max(layers, l + 1);
-  return { n, gL, vL, vTh, vReset, tauSyn, mu, sigma, J, layer, layers };
+  const nonNeg = (nm: string, x: unknown) => {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new ValidationError(nm, 'a finite rate >= 0 Hz', x);
+  };
+  const rate = net.poissonRate === undefined ? null : scalarOrArray(`${name}.poissonRate`, net.poissonRate, n, nonNeg);
+  const jump = net.poissonJump === undefined ? null : scalarOrArray(`${name}.poissonJump`, net.poissonJump, n);
+  const drive = rate !== null && jump !== null && rate.some((r, i) => r > 0 && jump[i] !== 0);
+  return {
+    n,
+    gL,
+    vL,
+    vTh,
+    vReset,
+    tauSyn,
+    mu,
+    sigma,
+    J,
+    layer,
+    layers,
+    poissonRate: drive ? rate : null,
+    poissonJump: drive ? jump : null,
+  };
 }
 
 /** Options of {@link feedforwardLabNetwork}. */
@@ -189,6 +220,16 @@ export class CoupledNoise extends KernelObject {
   fill(t0: number, steps: number): void {
     this.assertLive();
     if (steps > this.capacity) throw new ValidationError('steps', `at most ${this.capacity}`, steps);
+    // SIMD Philox fill of the lab kernel; bit-identical to the shared fillNormalSteps (tested).
+    kernel().numFillNormalSteps(this.key.k0, this.key.k1, Streams.noise, t0, steps, this.n, this.#z.ptr);
+    this.t0 = t0;
+    this.steps = steps;
+  }
+
+  /** @internal Same as {@link CoupledNoise.fill} through the shared scalar `fillNormalSteps` (bench baseline). */
+  fillScalar(t0: number, steps: number): void {
+    this.assertLive();
+    if (steps > this.capacity) throw new ValidationError('steps', `at most ${this.capacity}`, steps);
     kernel().fillNormalSteps(this.key.k0, this.key.k1, Streams.noise, t0, steps, 0, this.n, this.#z.ptr);
     this.t0 = t0;
     this.steps = steps;
@@ -198,6 +239,106 @@ export class CoupledNoise extends KernelObject {
   get ptr(): number {
     return this.#z.ptr;
   }
+}
+
+/** External events of a fine window (flat arrays, ordered by fine step, then neuron, then time). */
+export interface FinePoissonEvents {
+  /** Neuron of each event. */
+  neuron: Int32Array;
+  /** Fine step t of each event (absolute): the event lies in [t h_f, (t + 1) h_f). */
+  fineStep: Int32Array;
+  /** Position within the fine step, in [0, 1). */
+  offset: Float64Array;
+}
+
+/**
+ * External Poisson events of a trial on the fine grid h_f, shared by every step size h = 2^k h_f.
+ *
+ * Counter contract (stream `Streams.input`, the key of the trial): for neuron i and fine step t,
+ * the uniform u = uniform(key, input, i, t, sub 0) gives the event count k by inversion of the
+ * Poisson(ν_i h_f) CDF; event q < k lies at (t + u_q) h_f with u_q = uniform(…, i, t, sub 1 + q),
+ * sorted. The events are therefore a Poisson process of rate ν_i exactly (independent counts per
+ * fine interval, uniform positions given the count), and a coarse level only bins them: event at
+ * fine step t belongs to coarse step ⌊t / r⌋, at time ((t mod r) + u) h_f after its start.
+ * A {@link LifLabSimulation} of a network with `poissonRate` draws its own when none is passed;
+ * a coupled study fills one window and passes it to every level.
+ * @example
+ * ```ts
+ * const key = seedToKey(1);
+ * const ev = new CoupledPoisson(key, [800, 800], 0.0125); // Hz per neuron, h_f in ms
+ * ev.fill(0, 1024);                                        // fine steps [0, 1024)
+ * for (const sim of levels) sim.advance(1024 / sim.ratio, noise, ev);
+ * ```
+ */
+export class CoupledPoisson {
+  readonly n: number;
+  readonly key: Key;
+  readonly hFine: number;
+  /** Per-neuron expected events per fine step, ν_i h_f, and e^{−ν_i h_f}. */
+  readonly #lambda: Float64Array;
+  readonly #p0: Float64Array;
+  /** Events of the current window (see {@link CoupledPoisson.fill}). */
+  events: FinePoissonEvents = { neuron: new Int32Array(0), fineStep: new Int32Array(0), offset: new Float64Array(0) };
+  t0 = 0;
+  steps = 0;
+
+  /** `rateHz` per neuron (Hz), `hFine` in ms. */
+  constructor(key: Key, rateHz: ArrayLike<number>, hFine: number) {
+    this.key = key;
+    this.n = rateHz.length;
+    this.hFine = hFine;
+    this.#lambda = Float64Array.from(rateHz, (r) => (r / 1000) * hFine);
+    this.#p0 = this.#lambda.map((l) => kmath.exp(-l));
+  }
+
+  /** Draws the events of fine steps [t0, t0 + steps). */
+  fill(t0: number, steps: number): void {
+    const k = kernel();
+    const { k0, k1 } = this.key;
+    const n = this.n;
+    const ne: number[] = [];
+    const ft: number[] = [];
+    const off: number[] = [];
+    const buf = k.alloc(Math.max(16, n * 8)) >>> 0;
+    try {
+      for (let t = t0; t < t0 + steps; t++) {
+        k.fillUniforms(k0, k1, Streams.input, t, 0, n, buf);
+        const u = new Float64Array(k.memory.buffer, buf, n);
+        for (let i = 0; i < n; i++) {
+          const p0 = this.#p0[i];
+          if (u[i] < p0) continue;
+          const lam = this.#lambda[i];
+          let c = 0;
+          let P = p0;
+          let F = p0;
+          while (u[i] >= F && c < 1000) {
+            c++;
+            P = (P * lam) / c;
+            F += P;
+          }
+          const pos: number[] = [];
+          for (let q = 0; q < c; q++) pos.push(k.uniformAt(k0, k1, Streams.input, i, t, 1 + q));
+          pos.sort((a, b) => a - b);
+          for (const x of pos) {
+            ne.push(i);
+            ft.push(t);
+            off.push(x);
+          }
+        }
+      }
+    } finally {
+      k.free(buf);
+    }
+    this.events = { neuron: Int32Array.from(ne), fineStep: Int32Array.from(ft), offset: Float64Array.from(off) };
+    this.t0 = t0;
+    this.steps = steps;
+  }
+}
+
+/** K(t) = (e^{−t/τ_s} − e^{−g_L t})/(g_L − 1/τ_s): V response to a unit I jump after t (kernel exp). */
+function labK(t: number, gL: number, tau: number): number {
+  const d = gL - 1 / tau;
+  return Math.abs(d) * t < 1e-8 ? t * kmath.exp(-gL * t) : (kmath.exp(-t / tau) - kmath.exp(-gL * t)) / d;
 }
 
 /** Options of {@link LifLabSimulation}. */
@@ -269,7 +410,13 @@ export class LifLabSimulation extends KernelObject {
   readonly #out: Region;
   readonly #scratch: Region;
   readonly #tan: Region | null;
+  readonly #ext: Region | null;
   #noise: CoupledNoise | null = null;
+  #poisson: CoupledPoisson | null = null;
+  /** External events delivered so far per neuron (identical at every level of a coupled study). */
+  readonly poissonDelivered: Float64Array;
+  /** Σ J_ext over the delivered external events per neuron (same summation order at every level). */
+  readonly poissonDeliveredJump: Float64Array;
   #neuron: number[] = [];
   #time: number[] = [];
   #A: number[] = [];
@@ -323,13 +470,13 @@ export class LifLabSimulation extends KernelObject {
     this.#out = this.allocate(16, 'numerics.out');
     this.#scratch = this.allocate(3 * n * 8, 'numerics.scratch');
     this.#tan = this.tangents ? this.allocate(this.tangents * 2 * n * 8, 'numerics.tangent') : null;
+    this.#ext = net.poissonRate ? this.allocate(2 * this.chunk * n * 8, 'numerics.external') : null;
+    this.poissonDelivered = new Float64Array(n);
+    this.poissonDeliveredJump = new Float64Array(n);
     this.logGrowth = new Float64Array(this.tangents);
 
     const exact = this.integrator === 'exact';
-    const kOf = (t: number) => {
-      const d = gL - 1 / tauSyn;
-      return Math.abs(d) * t < 1e-8 ? t * kmath.exp(-gL * t) : (kmath.exp(-t / tauSyn) - kmath.exp(-gL * t)) / d;
-    };
+    const kOf = (t: number) => labK(t, gL, tauSyn);
     const eg = kmath.exp(-gL * h);
     const es = kmath.exp(-h / tauSyn);
     const Kh = kOf(h);
@@ -439,9 +586,16 @@ export class LifLabSimulation extends KernelObject {
 
   /**
    * Advances `steps` steps. The fine normals come from `noise` (shared by a coupled study; it
-   * must hold exactly the fine steps [step·ratio, (step + steps)·ratio)) or are drawn here.
+   * must hold exactly the fine steps [step·ratio, (step + steps)·ratio)) or are drawn here; the
+   * same for the external Poisson events (`poisson`, when the network has a Poisson drive).
+   *
+   * External events are binned to this level: an event at time t_e in step [t_n, t_{n+1}) adds
+   * J_ext·e^{−(t_{n+1} − t_e)/τ_s} to I' and the first-order V response J_ext·(t_{n+1} − t_e)
+   * (Euler–Maruyama) or J_ext·K(t_{n+1} − t_e) (exact) to V', before threshold detection. Under
+   * the `grid` rule the event is delivered at t_{n+1} (I' += J_ext, no V response), as the
+   * network's own spikes are.
    */
-  advance(steps: number, noise?: CoupledNoise): void {
+  advance(steps: number, noise?: CoupledNoise, poisson?: CoupledPoisson): void {
     this.assertLive();
     checkInteger('steps', steps, 0, 0x7fffffff);
     const n = this.net.n;
@@ -454,8 +608,17 @@ export class LifLabSimulation extends KernelObject {
         ]);
       }
     }
+    if (poisson && this.#ext) {
+      if (poisson.n !== n || poisson.hFine !== this.hFine || poisson.t0 !== this.step * r || poisson.steps !== steps * r) {
+        throw new ValidationError('poisson', `events of fine steps [${this.step * r}, ${(this.step + steps) * r}) of ${n} neurons`, [
+          poisson.t0,
+          poisson.steps,
+        ]);
+      }
+    }
     const k = kernel();
     let done = 0;
+    let cursor = 0;
     while (done < steps) {
       const m = Math.min(this.chunk, steps - done);
       let zPtr: number;
@@ -464,6 +627,16 @@ export class LifLabSimulation extends KernelObject {
         if (!this.#noise) this.#noise = this.adopt(new CoupledNoise(this.key, n, this.chunk * r));
         this.#noise.fill(this.step * r, m * r);
         zPtr = this.#noise.ptr;
+      }
+      if (this.#ext && this.net.poissonRate && this.net.poissonJump) {
+        let src = poisson;
+        if (!src) {
+          if (!this.#poisson) this.#poisson = new CoupledPoisson(this.key, this.net.poissonRate, this.hFine);
+          this.#poisson.fill(this.step * r, m * r);
+          src = this.#poisson;
+          cursor = 0;
+        }
+        cursor = this.#binEvents(src.events, cursor, m);
       }
       const out = this.#out.f64(0, 1);
       out[0] = 0;
@@ -485,6 +658,7 @@ export class LifLabSimulation extends KernelObject {
         this.#scratch.ptr,
         this.#tan ? this.#tan.ptr : 0,
         this.tangents,
+        this.#ext ? this.#ext.ptr : 0,
       );
       const cnt = this.#out.f64(0, 1)[0];
       const rec = this.#spk.f64(0, cnt * 4);
@@ -498,6 +672,42 @@ export class LifLabSimulation extends KernelObject {
       done += m;
       if (this.#tan && this.step - this.#lastQr >= this.#qrEvery) this.#flushQr();
     }
+  }
+
+  /**
+   * Fills the external-input block [extV (m n), extI (m n)] for steps [step, step + m) from the
+   * fine events starting at index `cursor`; returns the index of the first event not used.
+   */
+  #binEvents(ev: FinePoissonEvents, cursor: number, m: number): number {
+    const n = this.net.n;
+    const r = this.ratio;
+    const { h, hFine } = this;
+    const { gL, tauSyn } = this.net;
+    const jump = this.net.poissonJump as Float64Array;
+    const ext = (this.#ext as Region).f64(0, 2 * m * n);
+    ext.fill(0);
+    const f0 = this.step * r;
+    const f1 = (this.step + m) * r;
+    const grid = this.rule === 'grid';
+    const exact = this.integrator === 'exact';
+    let q = cursor;
+    while (q < ev.fineStep.length && ev.fineStep[q] < f0) q++;
+    for (; q < ev.fineStep.length && ev.fineStep[q] < f1; q++) {
+      const i = ev.neuron[q];
+      const J = jump[i];
+      const ft = ev.fineStep[q] - f0;
+      const s = Math.floor(ft / r);
+      this.poissonDelivered[i] += 1;
+      this.poissonDeliveredJump[i] += J;
+      if (grid) {
+        ext[(m + s) * n + i] += J;
+        continue;
+      }
+      const rem = h - (ft - s * r + ev.offset[q]) * hFine;
+      ext[(m + s) * n + i] += J * kmath.exp(-rem / tauSyn);
+      ext[s * n + i] += J * (exact ? labK(rem, gL, tauSyn) : rem);
+    }
+    return q;
   }
 
   /** Spikes recorded so far, from record number `from` on (copies). */

@@ -6,6 +6,13 @@
  * mean-field LIF rates ({@link lifRateColouredNoise}, {@link loopTruncatedRates}).
  * @packageDocumentation
  */
+
+export {
+  type LoopCovarianceEstimate,
+  type LoopCovarianceOptions,
+  lifCvColouredNoise,
+  loopTruncatedCovariance,
+} from './covariance.js';
 export {
   type ColouredLifParams,
   type CrossingSpeedRow,

@@ -146,7 +146,8 @@ export function populationRate(
 /**
  * Pairwise Pearson correlations of spike counts in bins of `bin` ms over [t0, t1):
  * ρ_ij = Cov(N_i, N_j)/√(Var N_i Var N_j). Returns the n×n matrix (row-major, NaN where a neuron
- * has zero count variance) and the mean over pairs i < j with finite ρ.
+ * has zero count variance), the mean over pairs i < j with finite ρ, and the count-based Golomb χ,
+ * χ² = Var(Σ_i N_i) / (n Σ_i Var N_i) (≈ 1/√n for independent neurons, 1 for identical counts).
  */
 export function spikeCountCorrelations(
   spikes: SpikeList,
@@ -154,7 +155,7 @@ export function spikeCountCorrelations(
   t0: number,
   t1: number,
   bin: number,
-): { matrix: Float64Array; meanPairwise: number; pairs: number } {
+): { matrix: Float64Array; meanPairwise: number; pairs: number; countChi: number } {
   checkPositive('bin', bin, 'ms');
   if (!(t1 > t0)) throw new ValidationError('t1', `a time > t0 = ${t0} ms`, t1);
   const { times } = spikeTrainsByNeuron(spikes, n);
@@ -193,7 +194,19 @@ export function spikeCountCorrelations(
       }
     }
   }
-  return { matrix: mat, meanPairwise: pairs ? sum / pairs : Number.NaN, pairs };
+  let popMean = 0;
+  for (let i = 0; i < n; i++) popMean += mean[i];
+  let popVar = 0;
+  let sumVar = 0;
+  for (let k = 0; k < m; k++) {
+    let p = 0;
+    for (let i = 0; i < n; i++) p += c[i * m + k];
+    popVar += (p - popMean) ** 2;
+  }
+  popVar /= m;
+  for (let i = 0; i < n; i++) sumVar += sd[i] * sd[i];
+  const countChi = sumVar > 0 ? Math.sqrt(popVar / (n * sumVar)) : Number.NaN;
+  return { matrix: mat, meanPairwise: pairs ? sum / pairs : Number.NaN, pairs, countChi };
 }
 
 /**

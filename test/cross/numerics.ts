@@ -24,6 +24,18 @@ export const cases: CrossCases = {
       sim.dispose();
     }
   },
+  'numerics: Poisson drive binned at h = 8 h_f, exact/linear (events, state, delivered counts)': (nd) => {
+    const net = { n: 5, mu: 0.04, sigma: 0.005, poissonRate: [300, 600, 900, 1200, 1500], poissonJump: 0.004 };
+    const sim = new nd.LifLabSimulation(net, { h: 0.1, hFine: 0.0125, seed: 'cross-p', integrator: 'exact', rule: 'linear' });
+    try {
+      sim.advance(1500);
+      const sp = sim.spikes();
+      const st = sim.state;
+      return nd.fingerprint(sim.poissonDelivered, sp.time, sp.A, st.V, st.I);
+    } finally {
+      sim.dispose();
+    }
+  },
   'numerics: convergence trial row (inline)': (nd) => {
     const row = nd.convergenceTrial({
       seed: 'cross-c',
