@@ -33,6 +33,18 @@ const evalN = Number(opt('eval', quick ? 100 : 256));
 const grid = Number(opt('grid', quick ? 7 : 21));
 const target = Number(opt('target', 0.5));
 const models = opt('models', 'brf,rf,alif').split(',');
+// --loss-start N: mean cross-entropy over every step t ≥ N (default: label-last);
+// --alif-sigma s: ALIF double-Gaussian surrogate of width s and gain s (same peak σ'(0))
+const lossStart = opt('loss-start', undefined);
+const alifSigma = opt('alif-sigma', undefined);
+const netOptions = (model) => ({
+  model,
+  inputSize: 1,
+  hiddenSize: hidden,
+  outputSize: 10,
+  ...(lossStart ? { loss: 'sequence', lossStart: Number(lossStart), lossReduction: 'mean' } : {}),
+  ...(model === 'alif' && alifSigma ? { surrogate: { kind: 'dgauss', sigma: Number(alifSigma), gain: Number(alifSigma) } } : {}),
+});
 mkdirSync('out/brf', { recursive: true });
 
 await init();
@@ -45,7 +57,7 @@ const alphas = Array.from({ length: grid }, (_, k) => -1 + (2 * k) / (grid - 1))
 const result = { hidden, trainN, evalN, grid, models: {}, files: [] };
 const curves = [];
 for (const model of models) {
-  const tr = new BrfTrainer({ model, inputSize: 1, hiddenSize: hidden, outputSize: 10 }, 784, { seed: 1, batchSize: 16 });
+  const tr = new BrfTrainer(netOptions(model), 784, { seed: 1, batchSize: 16 });
   try {
     for (let e = 1; e <= maxEpochs; e++) {
       await tr.train(train, { epochs: e, test });

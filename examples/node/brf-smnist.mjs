@@ -27,6 +27,11 @@ const batchSize = Number(opt('batch', quick ? 16 : 64));
 const workers = Number(opt('workers', 0));
 const seed = Number(opt('seed', 1));
 const lr = opt('lr', undefined);
+// ALIF base threshold b0 and surrogate width σ (see docs/brf.md, "ALIF set-up")
+const b0 = opt('b0', undefined);
+const sigma = opt('sigma', undefined);
+// --loss-start N: mean cross-entropy over every step t ≥ N instead of the label-last loss
+const lossStart = opt('loss-start', undefined);
 
 await init();
 const require = createRequire(import.meta.url);
@@ -42,8 +47,12 @@ const tr = new BrfTrainer(
     outputSize: 10,
     // reference recipe (BRF paper Table 3): S-MNIST label-last; PS-MNIST every step
     loss: permuted ? 'sequence' : 'last',
+    ...(lossStart ? { loss: 'sequence', lossStart: Number(lossStart), lossReduction: 'mean' } : {}),
     omegaInit: permuted ? [15, 85] : [15, 50],
     tauOutInit: permuted ? [20, 1] : [20, 5],
+    ...(b0 ? { alifB0: Number(b0) } : {}),
+    // --sigma s narrows the double Gaussian to width s keeping its peak σ'(0) (gain = s)
+    ...(sigma ? { surrogate: { kind: 'dgauss', sigma: Number(sigma), gain: Number(sigma) } } : {}),
   },
   784,
   { seed, batchSize, workers, scheduleEpochs: epochs, ...(lr ? { lr: Number(lr) } : {}) },
