@@ -94,7 +94,7 @@ export const section = {
         { title: 'Learning curves on the frequency task (same budget)', xlabel: 'epoch', ylabel: 'test accuracy', yrange: [0, 1] },
       ),
     });
-    notes.push('Every model uses the trainer\'s default learning rate (Adam, 0.1), the same data, batch size and epochs.');
+    notes.push("Every model uses the trainer's default learning rate (Adam, 0.1), the same data, batch size and epochs.");
 
     if (quick) notes.push(`Quick mode: the S-MNIST comparison (${EXAMPLE}) runs only in the full showcase.`);
     else if (existsSync(join(ROOT, EXAMPLE))) {
