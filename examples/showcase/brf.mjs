@@ -1,0 +1,158 @@
+// Seed 002: the BRF neuron's divergence boundary (the radius-1 contour of the step's spectral
+// radius) computed in-process, and BRF vs ALIF learning on sequential MNIST with the same hidden
+// size and budget, from examples/node/brf-smnist.mjs (two child processes, run side by side).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { kvRows, ROOT } from './_framework.mjs';
+
+const EXAMPLE = 'examples/node/brf-smnist.mjs';
+
+export const section = {
+  id: 'brf',
+  order: 40,
+  title: 'Balanced resonate-and-fire neurons: divergence boundary and BRF vs ALIF learning (seed 002)',
+  description:
+    'The spectral radius of the BRF step over (ω, b) with the divergence boundary p(ω) = (−1 + √(1 − (δω)²))/δ as its radius-1 contour; learning curves of BRF, RF and ALIF recurrent networks trained by BPTT on a synthetic frequency-discrimination task with the same budget; and (full mode) BRF vs ALIF on sequential MNIST (the mnist package digits) with the same hidden size, data and epochs.',
+  requires: ['BrfTrainer', 'frequencyTask', 'brfSpectralRadiusGrid', 'brfDivergenceBoundary'],
+  async run({ quick, progress, runExample, nd }) {
+    const dt = 0.01;
+    const nw = quick ? 41 : 81;
+    const nb = quick ? 31 : 61;
+    const omegas = Array.from({ length: nw }, (_, i) => (i / (nw - 1)) * 99);
+    const bs = Array.from({ length: nb }, (_, j) => -30 + (j / (nb - 1)) * 30);
+    const dW = omegas[1] - omegas[0];
+    const dB = bs[1] - bs[0];
+    progress(0.02, 'spectral radius grid');
+    const z = nd.brfSpectralRadiusGrid(omegas, bs, dt);
+    // Boundary check: |1 + δ(p(ω) + iω)| = 1 to machine precision.
+    let maxDev = 0;
+    for (const w of omegas) {
+      const p = nd.brfDivergenceBoundary(w, dt);
+      maxDev = Math.max(maxDev, Math.abs(Math.hypot(1 + dt * p, dt * w) - 1));
+    }
+    // Below the boundary the radius is < 1, above it > 1.
+    let agree = 0;
+    for (let j = 0; j < nb; j++)
+      for (let i = 0; i < nw; i++) {
+        const p = nd.brfDivergenceBoundary(omegas[i], dt);
+        const r = z[j * nw + i];
+        if (Math.abs(bs[j] - p) < 1e-9 || bs[j] < p === r < 1) agree++;
+      }
+    const figures = [
+      {
+        name: 'spectral-radius',
+        // heatmap() takes cell edges: half a grid step beyond the first and last grid points.
+        svg: nd.plot.heatmap(z, nw, nb, [omegas[0] - dW / 2, omegas[nw - 1] + dW / 2], [bs[0] - dB / 2, bs[nb - 1] + dB / 2], {
+          title: 'Spectral radius of the BRF step (δ = 0.01 s)',
+          xlabel: 'ω (rad/s)',
+          ylabel: 'b',
+          zrange: [0.7, 1.3],
+        }),
+        caption: 'Spectral radius over (ω, b); the divergence boundary b = p(ω) is its radius-1 contour',
+      },
+      {
+        name: 'divergence-boundary',
+        svg: nd.plot.lineChart([{ x: omegas, y: omegas.map((w) => nd.brfDivergenceBoundary(w, dt)), label: 'p(ω)' }], {
+          title: 'Divergence boundary p(ω)',
+          xlabel: 'ω (rad/s)',
+          ylabel: 'b',
+        }),
+      },
+    ];
+    const summary = { boundaryMaxDeviation: maxDev, gridPointsAgreeingWithBoundary: agree / (nw * nb) };
+    const tables = [];
+    const commands = [];
+    const notes = [];
+
+    // Learning curves on the synthetic frequency-discrimination task (no data needed): BRF, RF and
+    // ALIF with the same hidden size, data, batch size and epochs (the setting of test/brf).
+    const task = nd.frequencyTask({ seed: 3, trainSize: 320, testSize: 400, classes: 5, noise: 0.3 });
+    const net = { inputSize: 1, hiddenSize: 32, outputSize: 5, loss: 'sequence', lossStart: 50 };
+    const epochs = 4;
+    const curves = {};
+    const models = ['brf', 'rf', 'alif'];
+    for (let m = 0; m < models.length; m++) {
+      progress(0.05 + (0.25 * m) / models.length, `frequency task: ${models[m]}`);
+      const tr = new nd.BrfTrainer({ ...net, model: models[m] }, task.train.T, { seed: 1, batchSize: 16 });
+      try {
+        const h = await tr.train(task.train, { epochs, test: task.test });
+        curves[models[m]] = h.map((r) => r.testAccuracy);
+      } finally {
+        tr.dispose();
+      }
+    }
+    summary.frequencyTask = Object.fromEntries(models.map((m) => [m, { finalTestAccuracy: curves[m][epochs - 1] }]));
+    tables.push({
+      title: `Frequency discrimination (5 classes, noise 0.3): test accuracy per epoch, hidden size ${net.hiddenSize}, batch 16`,
+      columns: ['model', ...Array.from({ length: epochs }, (_, e) => `epoch ${e + 1}`)],
+      rows: models.map((m) => [m, ...curves[m]]),
+    });
+    figures.push({
+      name: 'frequency-task-curves',
+      svg: nd.plot.lineChart(
+        models.map((m) => ({ x: Array.from({ length: epochs }, (_, e) => e + 1), y: curves[m], label: m.toUpperCase(), mode: 'both' })),
+        { title: 'Learning curves on the frequency task (same budget)', xlabel: 'epoch', ylabel: 'test accuracy', yrange: [0, 1] },
+      ),
+    });
+    notes.push("Every model uses the trainer's default learning rate (Adam, 0.1), the same data, batch size and epochs.");
+
+    if (quick) notes.push(`Quick mode: the S-MNIST comparison (${EXAMPLE}) runs only in the full showcase.`);
+    else if (existsSync(join(ROOT, EXAMPLE))) {
+      // Same budget for both models: the example's own --quick configuration, run side by side.
+      const runs = await Promise.all(
+        ['brf', 'alif'].map((model, k) =>
+          runExample(EXAMPLE, ['--quick', '--model', model], {
+            expectSeconds: 45,
+            svgDir: 'out/brf',
+            progress: k === 0 ? (f, l) => progress(0.3 + 0.7 * f, l) : undefined,
+          }),
+        ),
+      );
+      summary.smnist = {};
+      for (const r of runs) {
+        summary.smnist[r.json.model] = r.json;
+        commands.push(r.command);
+        figures.push(...r.svgs.filter((sv) => sv.name === `smnist-${r.json.model}-curve`));
+      }
+      tables.push({
+        title: 'S-MNIST (mnist package digits), same hidden size, data and epochs',
+        columns: ['model', 'epochs', 'test accuracy', 'seconds per epoch'],
+        rows: runs.map((r) => [r.json.model, r.json.epochs, r.json.testAccuracy, r.json.secondsPerEpoch]),
+      });
+    } else notes.push(`${EXAMPLE} is not in this build: the S-MNIST comparison is skipped.`);
+    tables.unshift({
+      title: 'Divergence boundary checks',
+      columns: ['check', 'value'],
+      rows: kvRows({ boundaryMaxDeviation: maxDev, gridPointsAgreeingWithBoundary: summary.gridPointsAgreeingWithBoundary }),
+    });
+    return {
+      summary,
+      headline: {
+        boundaryMaxDeviation: maxDev,
+        frequencyTaskAccuracy: Object.fromEntries(models.map((m) => [m, curves[m][epochs - 1]])),
+        ...(summary.smnist ? { smnistTestAccuracy: { brf: summary.smnist.brf.testAccuracy, alif: summary.smnist.alif.testAccuracy } } : {}),
+      },
+      tables,
+      figures,
+      params: {
+        dt,
+        omegas: [omegas[0], omegas[nw - 1], nw],
+        bs: [bs[0], bs[nb - 1], nb],
+        frequencyTask: {
+          seed: 3,
+          trainSize: 320,
+          testSize: 400,
+          classes: 5,
+          noise: 0.3,
+          network: net,
+          epochs,
+          batchSize: 16,
+          trainSeed: 1,
+        },
+        commands,
+      },
+      commands,
+      notes,
+    };
+  },
+};
