@@ -29,11 +29,15 @@ window.playground = page;
  * Checks that the built package exports what the page needs. When it does not (a model not yet in
  * this build), shows a visible message and disables the controls.
  */
+/** The built package, once a page's requireModel() has loaded it. */
+let library = null;
+
 export async function requireModel(pageId) {
   const { requires: names, title: what } = PAGES[pageId];
   let nd;
   try {
     nd = await import('../../dist/index.js');
+    library = nd;
   } catch (e) {
     unavailable(`The built package could not be loaded (${e.message}). Run \`npm run build\` and reload.`);
     return null;
@@ -206,21 +210,8 @@ window.inkPixels = inkPixels;
  * `ny × nx` grid `z` are painted in the plot area by a draw hook (viridis-like colours).
  */
 export function heatmapChart(id, { title, x, y, z, nx, ny, zmax, height = 320, xlabel, ylabel }) {
-  const colour = (t) => {
-    // 5-stop viridis approximation.
-    const stops = [
-      [68, 1, 84],
-      [59, 82, 139],
-      [33, 145, 140],
-      [94, 201, 98],
-      [253, 231, 37],
-    ];
-    const s = Math.min(0.9999, Math.max(0, t)) * (stops.length - 1);
-    const i = Math.floor(s);
-    const f = s - i;
-    const c = stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
-    return `rgb(${c[0]},${c[1]},${c[2]})`;
-  };
+  // The library's own colour map (loaded by requireModel), so playground and SVG reports agree.
+  const colour = library.plot.viridis;
   const dx = (x[nx - 1] - x[0]) / Math.max(1, nx - 1);
   const dy = (y[ny - 1] - y[0]) / Math.max(1, ny - 1);
   const top = zmax ?? Math.max(...z);
