@@ -154,7 +154,7 @@ export interface LinearFit {
  * Ordinary least squares y ≈ a + b x with optional weights w (weighted LS with
  * Var(y_i) ∝ 1/w_i), and t-based confidence intervals on a and b (df = n − 2, residual
  * variance estimated from the fit). With exactly 2 points the fit is exact and the CIs are NaN.
- * @param level - confidence level @default 0.95
+ * @param o - `level`: confidence level of the intervals (default 0.95); `weights`: w_i ≥ 0
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, o: { level?: number; weights?: ArrayLike<number> } = {}): LinearFit {
   const xs = checkFiniteArray('x', x);
