@@ -112,34 +112,7 @@ export function symEig(a: ArrayLike<number>, n: number): { values: Float64Array;
       for (let j = i + 1; j < n; j++) off += m[i * n + j] * m[i * n + j];
     }
     if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = m[p * n + q];
-        if (apq === 0) continue;
-        const theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const mkp = m[k * n + p];
-          const mkq = m[k * n + q];
-          m[k * n + p] = c * mkp - s * mkq;
-          m[k * n + q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < n; k++) {
-          const mpk = m[p * n + k];
-          const mqk = m[q * n + k];
-          m[p * n + k] = c * mpk - s * mqk;
-          m[q * n + k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
+    jacobiSweep(m, v, n);
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => m[i * n + i] - m[j * n + j]);
   const values = new Float64Array(n);
@@ -149,6 +122,42 @@ export function symEig(a: ArrayLike<number>, n: number): { values: Float64Array;
     for (let k = 0; k < n; k++) vectors[k * n + dst] = v[k * n + src];
   });
   return { values, vectors };
+}
+
+/**
+ * @internal One cyclic Jacobi sweep over all (p, q), p < q, applied in place to the symmetric
+ * matrix `m` (n×n, row-major) and accumulated into the rotation matrix `v`. Shared by
+ * {@link symEig} and the plain-TS mirror of the LDS-ascent kernel, so both rotate identically.
+ */
+export function jacobiSweep(m: Float64Array, v: Float64Array, n: number): void {
+  for (let p = 0; p < n; p++) {
+    for (let q = p + 1; q < n; q++) {
+      const apq = m[p * n + q];
+      if (apq === 0) continue;
+      const theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
+      const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1);
+      const s = t * c;
+      for (let k = 0; k < n; k++) {
+        const mkp = m[k * n + p];
+        const mkq = m[k * n + q];
+        m[k * n + p] = c * mkp - s * mkq;
+        m[k * n + q] = s * mkp + c * mkq;
+      }
+      for (let k = 0; k < n; k++) {
+        const mpk = m[p * n + k];
+        const mqk = m[q * n + k];
+        m[p * n + k] = c * mpk - s * mqk;
+        m[q * n + k] = s * mpk + c * mqk;
+      }
+      for (let k = 0; k < n; k++) {
+        const vkp = v[k * n + p];
+        const vkq = v[k * n + q];
+        v[k * n + p] = c * vkp - s * vkq;
+        v[k * n + q] = s * vkp + c * vkq;
+      }
+    }
+  }
 }
 
 /** @internal C = A B (n×n). */

@@ -3,6 +3,7 @@
  * loops: the baseline of `bench/ltn.bench.mjs` and a second implementation for the tests.
  * @packageDocumentation
  */
+import { jacobiSweep } from './linalg.js';
 
 /** Batch methods shared with the kernel. */
 export const LtnBatchMethod = {
@@ -116,34 +117,7 @@ function minEig(a: Float64Array, v: Float64Array, n: number, vec: Float64Array):
       for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
     }
     if (off <= 1e-30 * diag || off === 0) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
+    jacobiSweep(a, v, n);
   }
   let imin = 0;
   for (let i = 1; i < n; i++) if (a[i * n + i] < a[imin * n + imin]) imin = i;
