@@ -55,6 +55,17 @@ const fmt = (v: number) => {
   return Number(v.toPrecision(3)).toString();
 };
 
+/** [min, max] of a non-empty array, by a loop (safe for any length). */
+function minMax(v: ArrayLike<number>): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] < lo) lo = v[i];
+    if (v[i] > hi) hi = v[i];
+  }
+  return [lo, hi];
+}
+
 function ticks(lo: number, hi: number, log: boolean): number[] {
   if (log) {
     const out: number[] = [];
@@ -75,8 +86,9 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
 function extent(values: number[], log: boolean): [number, number] {
   const v = values.filter((x) => Number.isFinite(x) && (!log || x > 0));
   if (v.length === 0) return log ? [1, 10] : [0, 1];
-  let lo = Math.min(...v);
-  let hi = Math.max(...v);
+  // A loop, not Math.min(...v): spreading hundreds of thousands of points (a long raster)
+  // overflows the call stack.
+  let [lo, hi] = minMax(v);
   if (lo === hi) {
     if (log) {
       lo /= 2;
@@ -204,7 +216,7 @@ export function heatmap(
   if (z.length !== nx * ny) throw new ValidationError('z.length', `nx·ny = ${nx * ny}`, z.length);
   const { parts, px, py, W, m, H } = frame({ ...o, logx: false, logy: false, width: (o.width ?? 640) + 40 }, xr, yr);
   const finite = Array.from(z).filter(Number.isFinite);
-  const [z0, z1] = o.zrange ?? [Math.min(...finite), Math.max(...finite)];
+  const [z0, z1] = o.zrange ?? minMax(finite);
   const dx = (xr[1] - xr[0]) / nx;
   const dy = (yr[1] - yr[0]) / ny;
   for (let iy = 0; iy < ny; iy++) {
