@@ -11,6 +11,7 @@
 import { fail, STATUS_BLOWUP, STATUS_CFL, STATUS_NONFINITE } from '../kernel';
 import { PHILOX_OUT, philoxInto } from '../rng/philox';
 import { normalFromWords, uniformAt } from '../rng/normal';
+import { FP_BLOCK, fpBlockAt } from './block';
 
 // ---- parameter block offsets (f64 slots) --------------------------------------------------
 const P_NV = 0;
@@ -44,8 +45,11 @@ const P_PTR_K = 28;
 const P_PTR_KMAT = 29;
 const P_PTR_PHI = 30;
 const P_PTR_TRACE = 31;
-const P_PTR_G = 32; // G_j = exp(−(j + ½)h²/a), j < nv
-const P_PTR_WORK = 33; // 12·nv + 4·nw f64 scratch
+const P_PTR_G = 32; // G_j = exp(−δ_j), then δ_j = (j + ½)h²/a: 2·nv f64
+const P_PTR_WORK = 33; // WORK_V·nv + 4·nw + 16 f64 scratch
+
+/** f64 scratch per v-node used by the v-step (a block of FP_BLOCK ≤ 8 slices needs 3·FP_BLOCK). */
+const WORK_V = 24;
 
 // @ts-ignore: decorator
 @inline
@@ -102,7 +106,10 @@ function sigmaOf(kind: i32, smax: f64, n: f64): f64 {
  *
  * Semi-implicit: (I − ΔtA)p^{n+1} = p^n, A tridiagonal plus the reinjection entry
  * A[iR, nv−1] = (a/h²)·B(−z_{nv−1/2}); the extra column is carried through the forward sweep
- * restricted to rows ≥ iR (a bordered Thomas solve), so the cost is one Thomas sweep.
+ * restricted to rows ≥ iR (a bordered Thomas solve), so the cost is one Thomas sweep. Blocks of
+ * FP_BLOCK slices run in f64x2 lanes (./block.ts, generated); a slice whose exponentials could
+ * overflow (|α| near 700) and the remainder run on the scalar path below, which performs the
+ * same operations in the same order, so every path gives the same bits.
  */
 function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
   const nv = <i32>rd(par, P_NV);
@@ -118,414 +125,184 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
   const ip = ptr(par, P_PTR_I);
   const wp = ptr(par, P_PTR_W);
   const gp = ptr(par, P_PTR_G);
+  const dl = gp + (<usize>nv << 3); // δ_j = (j + ½)h²/a
   const work = ptr(par, P_PTR_WORK);
-  const bp = work; // B(z_j), j < nv  (coefficient of p_{j+1} in J_j)
-  const cp = work + (<usize>nv << 3); // Thomas c'
-  const ep = work + (<usize>(2 * nv) << 3); // bordered column e'
-  const hp = work + (<usize>(3 * nv) << 3); // B(−z_j)
-  const dd = work + (<usize>(4 * nv) << 3); // Thomas d' (increment)
   const hoa = h / a;
   const D = a / (h * h);
   const dtD = dt * D;
   const span = (<f64>nv * h * h) / a; // z range across the slice
+  if (explicit) return stepExplicit(par, sigma, step, time);
+  const rs = a / (h * dtD); // N_k = rs·ĥ_{nv−1}·p_{nv−1}
+  const q = (h * h) / a;
+  const ab = work + (<usize>(WORK_V * nv + 4 * nw) << 3); // [α_j…, E_j…] of one block
+  let k = 0;
+  while (k < nw) {
+    if (k + FP_BLOCK <= nw) {
+      let ok = true;
+      for (let j = 0; j < FP_BLOCK; j++) {
+        const alpha = hoa * (load<f64>(at(ip, k + j)) + load<f64>(at(wp, k + j)) * sigma - vmin);
+        ok = ok && alpha < 700.0 && alpha - span > -700.0;
+        store<f64>(at(ab, j), alpha);
+      }
+      if (ok) {
+        for (let j = 0; j < FP_BLOCK; j++) store<f64>(at(ab, FP_BLOCK + j), Math.exp(load<f64>(at(ab, j))));
+        const s = pp + (<usize>(k * nv) << 3);
+        const bad = fpBlockAt(s, nv, iR, dl, gp, work, at(np, k), dtD, rs, q, ab);
+        if (bad >= 0) return fail(STATUS_NONFINITE, k + bad, step, time, load<f64>(at(np, k + bad)));
+        k += FP_BLOCK;
+        continue;
+      }
+    }
+    const c = load<f64>(at(ip, k)) + load<f64>(at(wp, k)) * sigma;
+    const code = stepSlice(par, k, hoa * (c - vmin), span, dtD, rs, step, time);
+    if (code != 0) return code;
+    k++;
+  }
+  return 0;
+}
+
+/** ΔtD·B(z) given E = e^z: the series near z = 0 (see {@link bern}), else ΔtD·z/(E − 1). */
+// @ts-ignore: decorator
+@inline
+function bernScaled(z: f64, e: f64, dtD: f64): f64 {
+  if (Math.abs(z) < 0.01) {
+    const z2 = z * z;
+    return dtD * (1.0 - 0.5 * z + z2 * (1.0 / 12.0 - z2 * (1.0 / 720.0)));
+  }
+  return (dtD * z) / (e - 1.0);
+}
+
+/**
+ * Semi-implicit step of slice k (scalar). z_i = α − δ_i; e^{z_i} = e^α·G_i unless that could
+ * overflow, then e^{z_i} directly. Coefficients scaled by ΔtD: b_i = ΔtD·B(z_i),
+ * ĥ_i = b_i + ΔtD·z_i = ΔtD·B(−z_i). Solved in increment form δ = p^{n+1} − p^n,
+ * (I − ΔtA)δ = ΔtA·p^n with ΔtA·p^n in flux form: writing the identity into the diagonal rounds it
+ * away when ΔtD is large, while in increment form that error scales with |δ| (→ 0 at equilibrium),
+ * so mass stays conserved to round-off over long runs. Rows: −ĥ_{i−1}δ_{i−1} +
+ * (1 + ĥ_i + b_{i−1})δ_i − b_iδ_{i+1} = J_{i−½} − J_{i+½} (+ outflow at row iR), J_{i+½} =
+ * ĥ_i p_i − b_i p_{i+1}.
+ */
+function stepSlice(par: usize, k: i32, alpha: f64, span: f64, dtD: f64, rs: f64, step: f64, time: f64): i32 {
+  const nv = <i32>rd(par, P_NV);
+  const iR = <i32>rd(par, P_IR);
+  const np = ptr(par, P_PTR_N);
+  const gp = ptr(par, P_PTR_G);
+  const dl = gp + (<usize>nv << 3);
+  const work = ptr(par, P_PTR_WORK);
+  const gg = work; // γ_i = b_i/den_i
+  const dd = work + (<usize>nv << 3); // Thomas right-hand side d'_i
+  const ee = work + (<usize>(2 * nv) << 3); // reinjection column e'_i, i ≥ iR
+  const s = ptr(par, P_PTR_P) + (<usize>(k * nv) << 3);
+  const fast = alpha < 700.0 && alpha - span > -700.0;
+  const E = Math.exp(alpha);
+  const last = nv - 1;
+  const zL = alpha - load<f64>(at(dl, last));
+  const hL = bernScaled(zL, fast ? E * load<f64>(at(gp, last)) : Math.exp(zL), dtD) + dtD * zL;
+  const out = hL * load<f64>(at(s, last)); // outflow ĥ·p at V_F, at p^n
+  // Carried: u = J_{i−½} + ĥ_{i−1}d'_{i−1}, q = 1 + b_{i−1} − ĥ_{i−1}γ_{i−1} (den_i = ĥ_i + q),
+  // r = ĥ_{i−1}e'_{i−1}; the same recurrences as the f64x2 block (./block.ts).
+  let u = 0.0;
+  let q = 1.0;
+  let r = 0.0;
+  let pc = load<f64>(s);
+  let d = 0.0;
+  let e = 0.0;
+  for (let i = 0; i < nv; i++) {
+    const z = alpha - load<f64>(at(dl, i));
+    const b = bernScaled(z, fast ? E * load<f64>(at(gp, i)) : Math.exp(z), dtD);
+    const hh = b + dtD * z;
+    const pn = i < last ? load<f64>(at(s, i + 1)) : 0.0;
+    const jr = hh * pc - b * pn;
+    const inv = 1.0 / (hh + q);
+    const g = b * inv;
+    let rhs = u - jr;
+    if (i == iR) rhs += out;
+    d = rhs * inv;
+    store<f64>(at(gg, i), g);
+    store<f64>(at(dd, i), d);
+    if (i >= iR) {
+      e = i == iR ? inv : r * inv;
+      store<f64>(at(ee, i), e);
+      r = hh * e;
+    }
+    u = jr + hh * d;
+    q = 1.0 + b - hh * g;
+    pc = pn;
+  }
+  // Reinjection: δ_last = d'_last + s·e'_last with s = ĥ_last·δ_last.
+  const dlast = d / (1.0 - hL * e);
+  const sInj = hL * dlast;
+  const plast = load<f64>(at(s, last)) + dlast;
+  store<f64>(at(s, last), plast);
+  let x = dlast;
+  for (let i = last - 1; i >= 0; i--) {
+    let y = load<f64>(at(dd, i)) + load<f64>(at(gg, i)) * x;
+    if (i >= iR) y += sInj * load<f64>(at(ee, i));
+    store<f64>(at(s, i), load<f64>(at(s, i)) + y);
+    x = y;
+  }
+  const nk = rs * hL * plast;
+  if (!isFinite(nk)) return fail(STATUS_NONFINITE, k, step, time, nk);
+  store<f64>(at(np, k), nk);
+  return 0;
+}
+
+/** Forward-Euler v-step (explicit mode), with its positivity bound checked per slice. */
+function stepExplicit(par: usize, sigma: f64, step: f64, time: f64): i32 {
+  const nv = <i32>rd(par, P_NV);
+  const nw = <i32>rd(par, P_NW);
+  const iR = <i32>rd(par, P_IR);
+  const vmin = rd(par, P_VMIN);
+  const h = rd(par, P_H);
+  const a = rd(par, P_A);
+  const dt = rd(par, P_DT);
+  const pp = ptr(par, P_PTR_P);
+  const np = ptr(par, P_PTR_N);
+  const ip = ptr(par, P_PTR_I);
+  const wp = ptr(par, P_PTR_W);
+  const gp = ptr(par, P_PTR_G);
+  const dl = gp + (<usize>nv << 3);
+  const work = ptr(par, P_PTR_WORK);
+  const bp = work; // B(z_j)
+  const hp = work + (<usize>nv << 3); // B(−z_j)
+  const hoa = h / a;
+  const D = a / (h * h);
+  const dtD = dt * D;
+  const span = (<f64>nv * h * h) / a;
   for (let k = 0; k < nw; k++) {
     const c = load<f64>(at(ip, k)) + load<f64>(at(wp, k)) * sigma;
-    if (!explicit && k + 3 < nw) {
-      // Four slices per pass when none of them needs the overflow-safe per-interface exp.
-      const c1 = load<f64>(at(ip, k + 1)) + load<f64>(at(wp, k + 1)) * sigma;
-      const c2 = load<f64>(at(ip, k + 2)) + load<f64>(at(wp, k + 2)) * sigma;
-      const c3 = load<f64>(at(ip, k + 3)) + load<f64>(at(wp, k + 3)) * sigma;
-      const a0 = hoa * (c - vmin);
-      const a1 = hoa * (c1 - vmin);
-      const a2 = hoa * (c2 - vmin);
-      const a3 = hoa * (c3 - vmin);
-      const lo = -700.0 + span;
-      if (a0 < 700.0 && a0 > lo && a1 < 700.0 && a1 > lo && a2 < 700.0 && a2 > lo && a3 < 700.0 && a3 > lo) {
-        const ea = f64x2(Math.exp(a0), Math.exp(a1));
-        const eb = f64x2(Math.exp(a2), Math.exp(a3));
-        const code = stepQuad(par, k, f64x2(c, c1), f64x2(c2, c3), ea, eb, step, time);
-        if (code != 0) return code;
-        k += 3;
-        continue;
-      }
-    }
-    if (!explicit && k + 1 < nw) {
-      // Two slices per pass in f64x2 lanes (bit-identical to the scalar path below).
-      const c1 = load<f64>(at(ip, k + 1)) + load<f64>(at(wp, k + 1)) * sigma;
-      const a0 = hoa * (c - vmin);
-      const a1 = hoa * (c1 - vmin);
-      if (a0 < 700.0 && a0 - span > -700.0 && a1 < 700.0 && a1 - span > -700.0) {
-        const code = stepPair(par, k, c, c1, Math.exp(a0), Math.exp(a1), step, time);
-        if (code != 0) return code;
-        k++;
-        continue;
-      }
-    }
     const s = pp + (<usize>(k * nv) << 3);
-    // z_j = h(c − v_{j+1/2})/a, e^{z_j} = e^{α}·G_j with α = h(c − vMin)/a: one exp per slice.
     const alpha = hoa * (c - vmin);
     const fast = alpha < 700.0 && alpha - span > -700.0;
     const ea = Math.exp(alpha);
     for (let j = 0; j < nv; j++) {
-      const z = hoa * (c - (vmin + (<f64>j + 0.5) * h));
-      const e = fast ? ea * load<f64>(at(gp, j)) : Math.exp(z);
-      const b = bern(z, e);
+      const z = alpha - load<f64>(at(dl, j));
+      const b = bern(z, fast ? ea * load<f64>(at(gp, j)) : Math.exp(z));
       store<f64>(at(bp, j), b);
       store<f64>(at(hp, j), b + z); // B(−z) = B(z) + z
     }
-    if (explicit) {
-      // Forward Euler, positivity (and L¹ stability) needs Δt·(a/h²)(B(−z_i) + B(z_{i−1})) ≤ 1.
-      let worst = 0.0;
-      for (let i = 0; i < nv; i++) {
-        const d = load<f64>(at(hp, i)) + (i > 0 ? load<f64>(at(bp, i - 1)) : 0.0);
-        if (d > worst) worst = d;
-      }
-      if (dtD * worst > 1.0) return fail(STATUS_CFL, k, step, time, 1.0 / (D * worst));
-      // In place: keep the previous node's old value and the flux through its right interface.
-      let jl = 0.0; // J_{i−1/2}·h/a
-      let pold = load<f64>(at(s, 0));
-      const out = load<f64>(at(hp, nv - 1)) * load<f64>(at(s, nv - 1)); // J_{nv−1/2}·h/a
-      for (let i = 0; i < nv; i++) {
-        const pnext = i + 1 < nv ? load<f64>(at(s, i + 1)) : 0.0;
-        const jr = load<f64>(at(hp, i)) * pold - load<f64>(at(bp, i)) * pnext;
-        let v = pold + dtD * (jl - jr);
-        if (i == iR) v += dtD * out;
-        store<f64>(at(s, i), v);
-        jl = jr;
-        pold = pnext;
-      }
-      store<f64>(at(np, k), (a / h) * out);
-      continue;
+    // Forward Euler, positivity (and L¹ stability) needs Δt·(a/h²)(B(−z_i) + B(z_{i−1})) ≤ 1.
+    let worst = 0.0;
+    for (let i = 0; i < nv; i++) {
+      const d = load<f64>(at(hp, i)) + (i > 0 ? load<f64>(at(bp, i - 1)) : 0.0);
+      if (d > worst) worst = d;
     }
-    // Semi-implicit, solved for the increment δ = p^{n+1} − p^n: (I − ΔtA)δ = ΔtA·p^n, with ΔtA·p^n
-    // in flux form. Writing the identity into the diagonal 1 + ΔtD(…) rounds it away when ΔtD is
-    // large; in increment form that error scales with |δ| (→ 0 at equilibrium) instead of |p|, so
-    // mass stays conserved to round-off over long runs. Rows of I − ΔtA: lower
-    // l_i = −ΔtD·B(−z_{i−1}), diag 1 + ΔtD(B(−z_i) + B(z_{i−1})), upper u_i = −ΔtD·B(z_i).
-    const out = load<f64>(at(hp, nv - 1)) * load<f64>(at(s, nv - 1)); // J_{nv−1/2}·h/a at p^n
-    let jl = 0.0;
-    let pcur = load<f64>(at(s, 0));
-    let den = 1.0 + dtD * load<f64>(at(hp, 0));
-    let cprev = 0.0;
-    let dprev = 0.0;
-    let eprev = 0.0;
-    let l = 0.0;
+    if (dtD * worst > 1.0) return fail(STATUS_CFL, k, step, time, 1.0 / (D * worst));
+    // In place: keep the previous node's old value and the flux through its right interface.
+    let jl = 0.0; // J_{i−1/2}·h/a
+    let pold = load<f64>(at(s, 0));
+    const out = load<f64>(at(hp, nv - 1)) * load<f64>(at(s, nv - 1)); // J_{nv−1/2}·h/a
     for (let i = 0; i < nv; i++) {
       const pnext = i + 1 < nv ? load<f64>(at(s, i + 1)) : 0.0;
-      const jr = load<f64>(at(hp, i)) * pcur - load<f64>(at(bp, i)) * pnext;
-      let rhs = dtD * (jl - jr);
-      if (i == iR) rhs += dtD * out;
-      if (i > 0) {
-        l = -dtD * load<f64>(at(hp, i - 1));
-        den = 1.0 + dtD * (load<f64>(at(hp, i)) + load<f64>(at(bp, i - 1))) - l * cprev;
-      }
-      const inv = 1.0 / den;
-      cprev = -dtD * load<f64>(at(bp, i)) * inv;
-      dprev = (rhs - l * dprev) * inv;
-      store<f64>(at(cp, i), cprev);
-      store<f64>(at(dd, i), dprev);
-      if (i >= iR) {
-        eprev = i == iR ? inv : -l * eprev * inv;
-        store<f64>(at(ep, i), eprev);
-      }
+      const jr = load<f64>(at(hp, i)) * pold - load<f64>(at(bp, i)) * pnext;
+      let v = pold + dtD * (jl - jr);
+      if (i == iR) v += dtD * out;
+      store<f64>(at(s, i), v);
       jl = jr;
-      pcur = pnext;
+      pold = pnext;
     }
-    // Reinjection: δ_{nv−1} = d'_{nv−1} + s·e'_{nv−1} with s = Δt·(a/h²)B(−z)·δ_{nv−1}.
-    const g = dtD * load<f64>(at(hp, nv - 1));
-    const dlast = dprev / (1.0 - g * eprev);
-    const sInj = g * dlast;
-    const plast = load<f64>(at(s, nv - 1)) + dlast;
-    store<f64>(at(s, nv - 1), plast);
-    let dnext = dlast;
-    for (let i = nv - 2; i >= 0; i--) {
-      let d = load<f64>(at(dd, i)) - load<f64>(at(cp, i)) * dnext;
-      if (i >= iR) d += sInj * load<f64>(at(ep, i));
-      store<f64>(at(s, i), load<f64>(at(s, i)) + d);
-      dnext = d;
-    }
-    const nk = (a / h) * load<f64>(at(hp, nv - 1)) * plast;
-    if (!isFinite(nk)) return fail(STATUS_NONFINITE, k, step, time, nk);
-    store<f64>(at(np, k), nk);
+    store<f64>(at(np, k), (a / h) * out);
   }
-  return 0;
-}
-
-/**
- * Semi-implicit SG step of slices k and k + 1 at once: the same operations as the scalar path of
- * {@link stepV}, lane-wise in f64x2 (so results are bit-identical), with the two Thomas recurrences
- * interleaved so their division latencies overlap. Scratch is interleaved [j][lane].
- */
-function stepPair(par: usize, k: i32, c0: f64, c1: f64, ea0: f64, ea1: f64, step: f64, time: f64): i32 {
-  const nv = <i32>rd(par, P_NV);
-  const iR = <i32>rd(par, P_IR);
-  const vmin = rd(par, P_VMIN);
-  const h = rd(par, P_H);
-  const a = rd(par, P_A);
-  const dt = rd(par, P_DT);
-  const pp = ptr(par, P_PTR_P);
-  const np = ptr(par, P_PTR_N);
-  const gp = ptr(par, P_PTR_G);
-  const work = ptr(par, P_PTR_WORK);
-  const bp = work; // 2·nv each, interleaved
-  const hp = work + (<usize>(2 * nv) << 3);
-  const cp = work + (<usize>(4 * nv) << 3);
-  const ep = work + (<usize>(6 * nv) << 3);
-  const dd = work + (<usize>(8 * nv) << 3);
-  const s0 = pp + (<usize>(k * nv) << 3);
-  const s1 = s0 + (<usize>nv << 3);
-  const hoa = h / a;
-  const D = a / (h * h);
-  const dtD = dt * D;
-  const cv = f64x2(c0, c1);
-  const ea = f64x2(ea0, ea1);
-  const vHoa = f64x2.splat(hoa);
-  const one = f64x2.splat(1.0);
-  const half = f64x2.splat(0.5);
-  const twelfth = f64x2.splat(1.0 / 12.0);
-  const inv720 = f64x2.splat(1.0 / 720.0);
-  const small = f64x2.splat(0.01);
-  // The Bernoulli coefficients are formed inside the forward sweep (no separate pass, no
-  // scratch for B): the B division and the Thomas division of a row are independent and overlap.
-  const vdtD = f64x2.splat(dtD);
-  const vmdtD = f64x2.splat(-dtD);
-  // B(z), B(−z) of the last interface are needed first (outflow at p^n): compute them up front.
-  const zl = f64x2.mul(vHoa, f64x2.sub(cv, f64x2.splat(vmin + (<f64>(nv - 1) + 0.5) * h)));
-  const el = f64x2.mul(ea, f64x2.splat(load<f64>(at(gp, nv - 1))));
-  const zl2 = f64x2.mul(zl, zl);
-  const bl = v128.bitselect(
-    f64x2.add(f64x2.sub(one, f64x2.mul(half, zl)), f64x2.mul(zl2, f64x2.sub(twelfth, f64x2.mul(zl2, inv720)))),
-    f64x2.div(zl, f64x2.sub(el, one)),
-    f64x2.lt(f64x2.abs(zl), small),
-  );
-  const hlast = f64x2.add(bl, zl);
-  const out = f64x2.mul(hlast, f64x2(load<f64>(at(s0, nv - 1)), load<f64>(at(s1, nv - 1))));
-  let jl = f64x2.splat(0.0);
-  let pcur = f64x2(load<f64>(s0), load<f64>(s1));
-  let cprev = f64x2.splat(0.0);
-  let dprev = f64x2.splat(0.0);
-  let eprev = f64x2.splat(0.0);
-  let bprev = f64x2.splat(0.0);
-  let hprev = f64x2.splat(0.0);
-  const zero = f64x2.splat(0.0);
-  for (let i = 0; i < nv; i++) {
-    const z = f64x2.mul(vHoa, f64x2.sub(cv, f64x2.splat(vmin + (<f64>i + 0.5) * h)));
-    const e = f64x2.mul(ea, f64x2.splat(load<f64>(at(gp, i))));
-    const z2 = f64x2.mul(z, z);
-    const series = f64x2.add(f64x2.sub(one, f64x2.mul(half, z)), f64x2.mul(z2, f64x2.sub(twelfth, f64x2.mul(z2, inv720))));
-    const bi = v128.bitselect(series, f64x2.div(z, f64x2.sub(e, one)), f64x2.lt(f64x2.abs(z), small));
-    const hi = f64x2.add(bi, z);
-    const pnext = i + 1 < nv ? f64x2(load<f64>(at(s0, i + 1)), load<f64>(at(s1, i + 1))) : zero;
-    const jr = f64x2.sub(f64x2.mul(hi, pcur), f64x2.mul(bi, pnext));
-    let rhs = f64x2.mul(vdtD, f64x2.sub(jl, jr));
-    if (i == iR) rhs = f64x2.add(rhs, f64x2.mul(vdtD, out));
-    // i = 0: l = 0 and B(z_{−1}) = 0, so the general formula reduces to 1 + ΔtD·B(−z_0)
-    const l = f64x2.mul(vmdtD, hprev);
-    const den = f64x2.sub(f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hi, bprev))), f64x2.mul(l, cprev));
-    const inv = f64x2.div(one, den);
-    cprev = f64x2.mul(f64x2.mul(vmdtD, bi), inv);
-    dprev = f64x2.mul(f64x2.sub(rhs, f64x2.mul(l, dprev)), inv);
-    v128.store(cp + (<usize>i << 4), cprev);
-    v128.store(dd + (<usize>i << 4), dprev);
-    if (i >= iR) {
-      eprev = i == iR ? inv : f64x2.mul(f64x2.mul(f64x2.neg(l), eprev), inv);
-      v128.store(ep + (<usize>i << 4), eprev);
-    }
-    jl = jr;
-    pcur = pnext;
-    bprev = bi;
-    hprev = hi;
-  }
-  const g = f64x2.mul(vdtD, hlast);
-  const dlast = f64x2.div(dprev, f64x2.sub(one, f64x2.mul(g, eprev)));
-  const sInj = f64x2.mul(g, dlast);
-  const pl0 = load<f64>(at(s0, nv - 1)) + f64x2.extract_lane(dlast, 0);
-  const pl1 = load<f64>(at(s1, nv - 1)) + f64x2.extract_lane(dlast, 1);
-  store<f64>(at(s0, nv - 1), pl0);
-  store<f64>(at(s1, nv - 1), pl1);
-  let dnext = dlast;
-  for (let i = nv - 2; i >= 0; i--) {
-    let d = f64x2.sub(v128.load(dd + (<usize>i << 4)), f64x2.mul(v128.load(cp + (<usize>i << 4)), dnext));
-    if (i >= iR) d = f64x2.add(d, f64x2.mul(sInj, v128.load(ep + (<usize>i << 4))));
-    store<f64>(at(s0, i), load<f64>(at(s0, i)) + f64x2.extract_lane(d, 0));
-    store<f64>(at(s1, i), load<f64>(at(s1, i)) + f64x2.extract_lane(d, 1));
-    dnext = d;
-  }
-  const aoh = a / h;
-  const n0 = aoh * f64x2.extract_lane(hlast, 0) * pl0;
-  const n1 = aoh * f64x2.extract_lane(hlast, 1) * pl1;
-  if (!isFinite(n0)) return fail(STATUS_NONFINITE, k, step, time, n0);
-  if (!isFinite(n1)) return fail(STATUS_NONFINITE, k + 1, step, time, n1);
-  store<f64>(at(np, k), n0);
-  store<f64>(at(np, k + 1), n1);
-  return 0;
-}
-
-/** B(z) lane-wise in f64x2 (same operations as {@link bern}). */
-// @ts-ignore: decorator
-@inline
-function bern2(z: v128, e: v128): v128 {
-  const one = f64x2.splat(1.0);
-  const z2 = f64x2.mul(z, z);
-  const series = f64x2.add(
-    f64x2.sub(one, f64x2.mul(f64x2.splat(0.5), z)),
-    f64x2.mul(z2, f64x2.sub(f64x2.splat(1.0 / 12.0), f64x2.mul(z2, f64x2.splat(1.0 / 720.0)))),
-  );
-  return v128.bitselect(series, f64x2.div(z, f64x2.sub(e, one)), f64x2.lt(f64x2.abs(z), f64x2.splat(0.01)));
-}
-
-/**
- * Four slices per pass: two independent f64x2 Thomas recurrences interleaved, so the division
- * latency of one chain overlaps the other's work. Same operations lane-wise as the scalar path
- * (bit-identical). Slices k..k+3; scratch interleaved [i][4].
- */
-function stepQuad(par: usize, k: i32, ca: v128, cb: v128, eaA: v128, eaB: v128, step: f64, time: f64): i32 {
-  const nv = <i32>rd(par, P_NV);
-  const iR = <i32>rd(par, P_IR);
-  const vmin = rd(par, P_VMIN);
-  const h = rd(par, P_H);
-  const a = rd(par, P_A);
-  const dt = rd(par, P_DT);
-  const pp = ptr(par, P_PTR_P);
-  const np = ptr(par, P_PTR_N);
-  const gp = ptr(par, P_PTR_G);
-  const work = ptr(par, P_PTR_WORK);
-  const cp = work; // 4·nv f64 each
-  const dd = work + (<usize>(4 * nv) << 3);
-  const ep = work + (<usize>(8 * nv) << 3);
-  const s0 = pp + (<usize>(k * nv) << 3);
-  const s1 = s0 + (<usize>nv << 3);
-  const s2 = s1 + (<usize>nv << 3);
-  const s3 = s2 + (<usize>nv << 3);
-  const dtD = dt * (a / (h * h));
-  const vHoa = f64x2.splat(h / a);
-  const one = f64x2.splat(1.0);
-  const vdtD = f64x2.splat(dtD);
-  const vmdtD = f64x2.splat(-dtD);
-  const zero = f64x2.splat(0.0);
-  const vl = f64x2.splat(vmin + (<f64>(nv - 1) + 0.5) * h);
-  const gl = f64x2.splat(load<f64>(at(gp, nv - 1)));
-  const zlA = f64x2.mul(vHoa, f64x2.sub(ca, vl));
-  const zlB = f64x2.mul(vHoa, f64x2.sub(cb, vl));
-  const hlA = f64x2.add(bern2(zlA, f64x2.mul(eaA, gl)), zlA);
-  const hlB = f64x2.add(bern2(zlB, f64x2.mul(eaB, gl)), zlB);
-  const last = nv - 1;
-  const outA = f64x2.mul(hlA, f64x2(load<f64>(at(s0, last)), load<f64>(at(s1, last))));
-  const outB = f64x2.mul(hlB, f64x2(load<f64>(at(s2, last)), load<f64>(at(s3, last))));
-  let jlA = zero;
-  let jlB = zero;
-  let pA = f64x2(load<f64>(s0), load<f64>(s1));
-  let pB = f64x2(load<f64>(s2), load<f64>(s3));
-  let cA = zero;
-  let cB = zero;
-  let dA = zero;
-  let dB = zero;
-  let eA = zero;
-  let eB = zero;
-  let bpA = zero;
-  let bpB = zero;
-  let hpA = zero;
-  let hpB = zero;
-  for (let i = 0; i < nv; i++) {
-    const vi = f64x2.splat(vmin + (<f64>i + 0.5) * h);
-    const gi = f64x2.splat(load<f64>(at(gp, i)));
-    const zA = f64x2.mul(vHoa, f64x2.sub(ca, vi));
-    const zB = f64x2.mul(vHoa, f64x2.sub(cb, vi));
-    const bA = bern2(zA, f64x2.mul(eaA, gi));
-    const bB = bern2(zB, f64x2.mul(eaB, gi));
-    const hA = f64x2.add(bA, zA);
-    const hB = f64x2.add(bB, zB);
-    let nA = zero;
-    let nB = zero;
-    if (i + 1 < nv) {
-      nA = f64x2(load<f64>(at(s0, i + 1)), load<f64>(at(s1, i + 1)));
-      nB = f64x2(load<f64>(at(s2, i + 1)), load<f64>(at(s3, i + 1)));
-    }
-    const jrA = f64x2.sub(f64x2.mul(hA, pA), f64x2.mul(bA, nA));
-    const jrB = f64x2.sub(f64x2.mul(hB, pB), f64x2.mul(bB, nB));
-    let rA = f64x2.mul(vdtD, f64x2.sub(jlA, jrA));
-    let rB = f64x2.mul(vdtD, f64x2.sub(jlB, jrB));
-    if (i == iR) {
-      rA = f64x2.add(rA, f64x2.mul(vdtD, outA));
-      rB = f64x2.add(rB, f64x2.mul(vdtD, outB));
-    }
-    const lA = f64x2.mul(vmdtD, hpA);
-    const lB = f64x2.mul(vmdtD, hpB);
-    const iA = f64x2.div(one, f64x2.sub(f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hA, bpA))), f64x2.mul(lA, cA)));
-    const iB = f64x2.div(one, f64x2.sub(f64x2.add(one, f64x2.mul(vdtD, f64x2.add(hB, bpB))), f64x2.mul(lB, cB)));
-    cA = f64x2.mul(f64x2.mul(vmdtD, bA), iA);
-    cB = f64x2.mul(f64x2.mul(vmdtD, bB), iB);
-    dA = f64x2.mul(f64x2.sub(rA, f64x2.mul(lA, dA)), iA);
-    dB = f64x2.mul(f64x2.sub(rB, f64x2.mul(lB, dB)), iB);
-    const o = <usize>i << 5;
-    v128.store(cp + o, cA);
-    v128.store(cp + o + 16, cB);
-    v128.store(dd + o, dA);
-    v128.store(dd + o + 16, dB);
-    if (i >= iR) {
-      if (i == iR) {
-        eA = iA;
-        eB = iB;
-      } else {
-        eA = f64x2.mul(f64x2.mul(f64x2.neg(lA), eA), iA);
-        eB = f64x2.mul(f64x2.mul(f64x2.neg(lB), eB), iB);
-      }
-      v128.store(ep + o, eA);
-      v128.store(ep + o + 16, eB);
-    }
-    jlA = jrA;
-    jlB = jrB;
-    pA = nA;
-    pB = nB;
-    bpA = bA;
-    bpB = bB;
-    hpA = hA;
-    hpB = hB;
-  }
-  const gA = f64x2.mul(vdtD, hlA);
-  const gB = f64x2.mul(vdtD, hlB);
-  const dlA = f64x2.div(dA, f64x2.sub(one, f64x2.mul(gA, eA)));
-  const dlB = f64x2.div(dB, f64x2.sub(one, f64x2.mul(gB, eB)));
-  const sA = f64x2.mul(gA, dlA);
-  const sB = f64x2.mul(gB, dlB);
-  const q0 = load<f64>(at(s0, last)) + f64x2.extract_lane(dlA, 0);
-  const q1 = load<f64>(at(s1, last)) + f64x2.extract_lane(dlA, 1);
-  const q2 = load<f64>(at(s2, last)) + f64x2.extract_lane(dlB, 0);
-  const q3 = load<f64>(at(s3, last)) + f64x2.extract_lane(dlB, 1);
-  store<f64>(at(s0, last), q0);
-  store<f64>(at(s1, last), q1);
-  store<f64>(at(s2, last), q2);
-  store<f64>(at(s3, last), q3);
-  let xA = dlA;
-  let xB = dlB;
-  for (let i = nv - 2; i >= 0; i--) {
-    const o = <usize>i << 5;
-    let yA = f64x2.sub(v128.load(dd + o), f64x2.mul(v128.load(cp + o), xA));
-    let yB = f64x2.sub(v128.load(dd + o + 16), f64x2.mul(v128.load(cp + o + 16), xB));
-    if (i >= iR) {
-      yA = f64x2.add(yA, f64x2.mul(sA, v128.load(ep + o)));
-      yB = f64x2.add(yB, f64x2.mul(sB, v128.load(ep + o + 16)));
-    }
-    store<f64>(at(s0, i), load<f64>(at(s0, i)) + f64x2.extract_lane(yA, 0));
-    store<f64>(at(s1, i), load<f64>(at(s1, i)) + f64x2.extract_lane(yA, 1));
-    store<f64>(at(s2, i), load<f64>(at(s2, i)) + f64x2.extract_lane(yB, 0));
-    store<f64>(at(s3, i), load<f64>(at(s3, i)) + f64x2.extract_lane(yB, 1));
-    xA = yA;
-    xB = yB;
-  }
-  const aoh = a / h;
-  const n0 = aoh * f64x2.extract_lane(hlA, 0) * q0;
-  const n1 = aoh * f64x2.extract_lane(hlA, 1) * q1;
-  const n2 = aoh * f64x2.extract_lane(hlB, 0) * q2;
-  const n3 = aoh * f64x2.extract_lane(hlB, 1) * q3;
-  if (!isFinite(n0)) return fail(STATUS_NONFINITE, k, step, time, n0);
-  if (!isFinite(n1)) return fail(STATUS_NONFINITE, k + 1, step, time, n1);
-  if (!isFinite(n2)) return fail(STATUS_NONFINITE, k + 2, step, time, n2);
-  if (!isFinite(n3)) return fail(STATUS_NONFINITE, k + 3, step, time, n3);
-  store<f64>(at(np, k), n0);
-  store<f64>(at(np, k + 1), n1);
-  store<f64>(at(np, k + 2), n2);
-  store<f64>(at(np, k + 3), n3);
   return 0;
 }
 
@@ -551,7 +328,7 @@ function stepW(par: usize, step: f64, time: f64): i32 {
   const pp = ptr(par, P_PTR_P);
   const wp = ptr(par, P_PTR_W);
   const phip = ptr(par, P_PTR_PHI);
-  const work = ptr(par, P_PTR_WORK) + (<usize>(12 * nv) << 3);
+  const work = ptr(par, P_PTR_WORK) + (<usize>(WORK_V * nv) << 3);
   const al = work; // α_k, k < nw − 1
   const be = work + (<usize>nw << 3); // β_k
   const cw = work + (<usize>(2 * nw) << 3); // Thomas c'
@@ -674,7 +451,11 @@ export function fpPrepare(par: usize): void {
   const h = rd(par, P_H);
   const a = rd(par, P_A);
   const gp = ptr(par, P_PTR_G);
-  for (let j = 0; j < nv; j++) store<f64>(at(gp, j), Math.exp((-(<f64>j + 0.5) * h * h) / a));
+  for (let j = 0; j < nv; j++) {
+    const d = ((<f64>j + 0.5) * h * h) / a;
+    store<f64>(at(gp, j), Math.exp(-d));
+    store<f64>(at(gp, nv + j), d);
+  }
   wr(par, P_TRACE_DECAY, Math.exp(-rd(par, P_DT) / rd(par, P_TAU)));
 }
 

@@ -6,43 +6,41 @@
  */
 import { checkFiniteArray, checkInteger, checkPositive } from '../kernel/validate.js';
 
-/** Scratch buffers of {@link fpReferenceStep} (reuse them across steps). */
+/** Scratch buffers and per-grid tables of {@link fpReferenceStep} (reuse them across steps). */
 export interface FpReferenceWork {
-  /** Bernoulli factors B(z_j) = z/(e^z − 1) at the interfaces v_{j+½}, length nv. */
-  b: Float64Array;
-  /** B(−z_j) = B(z_j) + z_j, length nv. */
-  bm: Float64Array;
-  /** Thomas sweep: modified super-diagonal, length nv. */
-  c: Float64Array;
-  /** Thomas sweep: modified right-hand side, length nv. */
-  d: Float64Array;
-  /** Bordered sweep: the reinjection column carried on rows ≥ iR, length nv. */
-  e: Float64Array;
-  /** G_j = e^{−(j+½)h²/a}, so e^{z_j} = e^{α_k}·G_j (one exp per slice), length nv. */
+  /** Thomas sweep: γ_i = b_i/den_i, length nv. */
   g: Float64Array;
+  /** Thomas sweep: modified right-hand side d'_i, length nv. */
+  d: Float64Array;
+  /** Bordered sweep: the reinjection column e'_i carried on rows ≥ iR, length nv. */
+  e: Float64Array;
+  /** δ_j = (j + ½)h²/a, so z_j = α_k − δ_j at the interface v_{j+½}, length nv. */
+  delta: Float64Array;
+  /** G_j = e^{−δ_j}, so e^{z_j} = e^{α_k}·G_j (one exp per slice), length nv. */
+  G: Float64Array;
 }
 
-/** Allocates scratch for a grid of `nv` v-unknowns with Bernoulli factors G_j = e^{−(j+½)h²/a}. */
+/** Allocates scratch for a grid of `nv` v-unknowns with the tables δ_j = (j + ½)h²/a, G_j = e^{−δ_j}. */
 export function fpReferenceWork(nv: number, h: number, a: number): FpReferenceWork {
   checkInteger('nv', nv, 3);
   checkPositive('h', h);
   checkPositive('a', a);
-  const g = new Float64Array(nv);
-  for (let j = 0; j < nv; j++) g[j] = Math.exp((-(j + 0.5) * h * h) / a);
-  return {
-    b: new Float64Array(nv),
-    bm: new Float64Array(nv),
-    c: new Float64Array(nv),
-    d: new Float64Array(nv),
-    e: new Float64Array(nv),
-    g,
-  };
+  const delta = new Float64Array(nv);
+  const G = new Float64Array(nv);
+  for (let j = 0; j < nv; j++) {
+    delta[j] = ((j + 0.5) * h * h) / a;
+    G[j] = Math.exp(-delta[j]);
+  }
+  return { g: new Float64Array(nv), d: new Float64Array(nv), e: new Float64Array(nv), delta, G };
 }
 
 /**
  * One semi-implicit SG step of every w-slice of `p` (row-major `[k * nv + i]`), in place, with
- * drift −v + c_k; writes N_k to `rates`. Plain TypeScript, no validation in the loop: a
- * reference, not a production path (use {@link FokkerPlanckSolver}).
+ * drift −v + c_k; writes N_k to `rates`. Per slice, with α = (h/a)(c_k − V_min), z_i = α − δ_i and
+ * the coefficients scaled by ΔtD = Δt·a/h² (b_i = ΔtD·B(z_i), ĥ_i = b_i + ΔtD·z_i = ΔtD·B(−z_i)),
+ * it solves (I − ΔtA)δp = ΔtA·p^n for the increment: one bordered Thomas sweep, the border being
+ * the reinjection of the outflow ĥ_{nv−1}p_{nv−1} at row iR. Plain TypeScript, no validation in
+ * the loop: a reference, not a production path (use {@link FokkerPlanckSolver}).
  */
 export function fpReferenceStep(
   p: Float64Array,
@@ -55,69 +53,66 @@ export function fpReferenceStep(
 ): void {
   const { nv, nw, iR, vMin: vmin, h } = grid;
   checkFiniteArray('c', c, nw);
-  const { b: bp, bm: hp, c: cp, d: dd, e: ep, g: gp } = work;
+  const { g: gg, d: dd, e: ee, delta, G } = work;
   const hoa = h / a;
-  const D = a / (h * h);
-  const dtD = dt * D;
+  const dtD = dt * (a / (h * h));
+  const rs = a / (h * dtD);
   const span = (nv * h * h) / a;
+  const last = nv - 1;
+  const bern = (z: number, e: number): number => {
+    if (Math.abs(z) < 0.01) {
+      const z2 = z * z;
+      return dtD * (1 - 0.5 * z + z2 * (1 / 12 - z2 * (1 / 720)));
+    }
+    return (dtD * z) / (e - 1);
+  };
   for (let k = 0; k < nw; k++) {
-    const ck = c[k];
     const s = k * nv;
-    const alpha = hoa * (ck - vmin);
+    const alpha = hoa * (c[k] - vmin);
     const fast = alpha < 700 && alpha - span > -700;
-    const ea = Math.exp(alpha);
-    for (let j = 0; j < nv; j++) {
-      const z = hoa * (ck - (vmin + (j + 0.5) * h));
-      const e = fast ? ea * gp[j] : Math.exp(z);
-      let b: number;
-      if (Math.abs(z) < 0.01) {
-        const z2 = z * z;
-        b = 1 - 0.5 * z + z2 * (1 / 12 - z2 * (1 / 720));
-      } else b = z / (e - 1);
-      bp[j] = b;
-      hp[j] = b + z;
-    }
-    const out = hp[nv - 1] * p[s + nv - 1];
-    let jl = 0;
-    let pcur = p[s];
-    let den = 1 + dtD * hp[0];
-    let cprev = 0;
-    let dprev = 0;
-    let eprev = 0;
-    let l = 0;
+    const E = Math.exp(alpha);
+    const zL = alpha - delta[last];
+    const hL = bern(zL, fast ? E * G[last] : Math.exp(zL)) + dtD * zL;
+    const out = hL * p[s + last];
+    let u = 0;
+    let q = 1;
+    let r = 0;
+    let pc = p[s];
+    let d = 0;
+    let e = 0;
     for (let i = 0; i < nv; i++) {
-      const pnext = i + 1 < nv ? p[s + i + 1] : 0;
-      const jr = hp[i] * pcur - bp[i] * pnext;
-      let rhs = dtD * (jl - jr);
-      if (i === iR) rhs += dtD * out;
-      if (i > 0) {
-        l = -dtD * hp[i - 1];
-        den = 1 + dtD * (hp[i] + bp[i - 1]) - l * cprev;
-      }
-      const inv = 1 / den;
-      cprev = -dtD * bp[i] * inv;
-      dprev = (rhs - l * dprev) * inv;
-      cp[i] = cprev;
-      dd[i] = dprev;
+      const z = alpha - delta[i];
+      const b = bern(z, fast ? E * G[i] : Math.exp(z));
+      const hh = b + dtD * z;
+      const pn = i < last ? p[s + i + 1] : 0;
+      const jr = hh * pc - b * pn;
+      const inv = 1 / (hh + q);
+      const g = b * inv;
+      let rhs = u - jr;
+      if (i === iR) rhs += out;
+      d = rhs * inv;
+      gg[i] = g;
+      dd[i] = d;
       if (i >= iR) {
-        eprev = i === iR ? inv : -l * eprev * inv;
-        ep[i] = eprev;
+        e = i === iR ? inv : r * inv;
+        ee[i] = e;
+        r = hh * e;
       }
-      jl = jr;
-      pcur = pnext;
+      u = jr + hh * d;
+      q = 1 + b - hh * g;
+      pc = pn;
     }
-    const g = dtD * hp[nv - 1];
-    const dlast = dprev / (1 - g * eprev);
-    const sInj = g * dlast;
-    const plast = p[s + nv - 1] + dlast;
-    p[s + nv - 1] = plast;
-    let dnext = dlast;
-    for (let i = nv - 2; i >= 0; i--) {
-      let d = dd[i] - cp[i] * dnext;
-      if (i >= iR) d += sInj * ep[i];
-      p[s + i] += d;
-      dnext = d;
+    const dlast = d / (1 - hL * e);
+    const sInj = hL * dlast;
+    const plast = p[s + last] + dlast;
+    p[s + last] = plast;
+    let x = dlast;
+    for (let i = last - 1; i >= 0; i--) {
+      let y = dd[i] + gg[i] * x;
+      if (i >= iR) y += sInj * ee[i];
+      p[s + i] += y;
+      x = y;
     }
-    rates[k] = (a / h) * hp[nv - 1] * plast;
+    rates[k] = rs * hL * plast;
   }
 }

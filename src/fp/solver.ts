@@ -271,8 +271,8 @@ export class FokkerPlanckSolver extends KernelObject {
     const kmR = this.allocate((kmat ? nw * nw : 1) * 8, 'fp.kernel');
     this.#phi = this.allocate(nw * 8, 'fp.phi');
     this.#trace = this.allocate(nw * 8, 'fp.trace');
-    const gR = this.allocate(nv * 8, 'fp.bernoulli');
-    const work = this.allocate((12 * nv + 4 * nw) * 8, 'fp.work');
+    const gR = this.allocate(2 * nv * 8, 'fp.bernoulli'); // G_j = e^{−δ_j}, then δ_j = (j + ½)h²/a
+    const work = this.allocate((24 * nv + 4 * nw + 16) * 8, 'fp.work'); // WORK_V = 24 in the kernel
 
     this.#p.f64().set(p0);
     this.#in.f64().set(i0);
