@@ -335,6 +335,7 @@ function stepW(par: usize, step: f64, time: f64): i32 {
   const iv = work + (<usize>(3 * nw) << 3); // 1/den
   const d = (eps * nu) / dw;
   const r = dt / dw;
+  const nv2 = nv & ~1; // rows run in f64x2 over v (contiguous), lane-wise the same operations
   let phiL = load<f64>(at(phip, 0));
   let uL = eps * (phiL - load<f64>(at(wp, 0)));
   let sL = Math.abs(uL) + eps * Math.abs(phiL);
@@ -359,17 +360,35 @@ function stepW(par: usize, step: f64, time: f64): i32 {
     // computing the flux F_{k+1/2} from old rows k, k+1 before row k is overwritten.
     const fl = ptr(par, P_PTR_WORK); // reuse the v scratch (nv) for F_{k−1/2}
     for (let i = 0; i < nv; i++) store<f64>(at(fl, i), 0.0);
+    const vr = f64x2.splat(r);
     for (let k = 0; k < nw; k++) {
       const row = pp + (<usize>(k * nv) << 3);
-      const last = k == nw - 1;
-      const ak = last ? 0.0 : load<f64>(at(al, k));
-      const bk = last ? 0.0 : load<f64>(at(be, k));
+      if (k == nw - 1) {
+        // no flux through the top of the w-grid
+        for (let i = 0; i < nv2; i += 2) {
+          const o = <usize>i << 3;
+          v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.mul(vr, v128.load(fl + o))));
+        }
+        if (nv2 < nv) store<f64>(at(row, nv2), load<f64>(at(row, nv2)) + r * load<f64>(at(fl, nv2)));
+        break;
+      }
+      const ak = load<f64>(at(al, k));
+      const bk = load<f64>(at(be, k));
+      const va = f64x2.splat(ak);
+      const vb = f64x2.splat(bk);
       const nxt = row + (<usize>nv << 3);
-      for (let i = 0; i < nv; i++) {
-        const pk = load<f64>(at(row, i));
-        const fr = last ? 0.0 : ak * pk - bk * load<f64>(at(nxt, i));
-        store<f64>(at(row, i), pk + r * (load<f64>(at(fl, i)) - fr));
-        store<f64>(at(fl, i), fr);
+      for (let i = 0; i < nv2; i += 2) {
+        const o = <usize>i << 3;
+        const pk = v128.load(row + o);
+        const fr = f64x2.sub(f64x2.mul(va, pk), f64x2.mul(vb, v128.load(nxt + o)));
+        v128.store(row + o, f64x2.add(pk, f64x2.mul(vr, f64x2.sub(v128.load(fl + o), fr))));
+        v128.store(fl + o, fr);
+      }
+      if (nv2 < nv) {
+        const pk = load<f64>(at(row, nv2));
+        const fr = ak * pk - bk * load<f64>(at(nxt, nv2));
+        store<f64>(at(row, nv2), pk + r * (load<f64>(at(fl, nv2)) - fr));
+        store<f64>(at(fl, nv2), fr);
       }
     }
     return 0;
@@ -387,18 +406,33 @@ function stepW(par: usize, step: f64, time: f64): i32 {
     store<f64>(at(cw, k), cprev);
     store<f64>(at(iv, k), inv);
     const row = pp + (<usize>(k * nv) << 3);
+    const vinv = f64x2.splat(inv);
     if (k == 0) {
-      for (let i = 0; i < nv; i++) store<f64>(at(row, i), load<f64>(at(row, i)) * inv);
+      for (let i = 0; i < nv2; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(row + o, f64x2.mul(v128.load(row + o), vinv));
+      }
+      if (nv2 < nv) store<f64>(at(row, nv2), load<f64>(at(row, nv2)) * inv);
     } else {
       const prv = row - (<usize>nv << 3);
-      for (let i = 0; i < nv; i++) store<f64>(at(row, i), (load<f64>(at(row, i)) - lo * load<f64>(at(prv, i))) * inv);
+      const vlo = f64x2.splat(lo);
+      for (let i = 0; i < nv2; i += 2) {
+        const o = <usize>i << 3;
+        v128.store(row + o, f64x2.mul(f64x2.sub(v128.load(row + o), f64x2.mul(vlo, v128.load(prv + o))), vinv));
+      }
+      if (nv2 < nv) store<f64>(at(row, nv2), (load<f64>(at(row, nv2)) - lo * load<f64>(at(prv, nv2))) * inv);
     }
   }
   for (let k = nw - 2; k >= 0; k--) {
     const row = pp + (<usize>(k * nv) << 3);
     const nxt = row + (<usize>nv << 3);
     const ck = load<f64>(at(cw, k));
-    for (let i = 0; i < nv; i++) store<f64>(at(row, i), load<f64>(at(row, i)) - ck * load<f64>(at(nxt, i)));
+    const vc = f64x2.splat(ck);
+    for (let i = 0; i < nv2; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(row + o, f64x2.sub(v128.load(row + o), f64x2.mul(vc, v128.load(nxt + o))));
+    }
+    if (nv2 < nv) store<f64>(at(row, nv2), load<f64>(at(row, nv2)) - ck * load<f64>(at(nxt, nv2)));
   }
   return 0;
 }
