@@ -1,7 +1,11 @@
-// Fokker–Planck (seed 001): cell-updates/s of the semi-implicit Scharfetter–Gummel v-step on a
-// 400 × 200 (v × w) grid — WASM kernel vs the plain TS reference of the same scheme (measured
-// side by side in one benchmark.js suite), and vs a vectorised NumPy version of the same scheme
-// (bench/peers/fp_numpy.py, Debian /usr/bin/python3). Timings on a shared 2-core machine are noisy.
+// Fokker–Planck (seed 001): cell-updates/s on a 400 × 200 (v × w) grid, measured side by side in
+// one benchmark.js suite per configuration:
+//   1. the semi-implicit Scharfetter–Gummel v-step alone (eq. (1)): WASM kernel vs the plain TS
+//      reference of the same scheme (src/fp/reference.ts), and vs a vectorised NumPy version of the
+//      same scheme (bench/peers/fp_numpy.py, Debian /usr/bin/python3);
+//   2. the full step with Hebbian learning (eq. (9)): v-step, learning field Φ = N̄·N(w)·K(w) and
+//      the explicit Rusanov w-step, WASM vs the plain TS references of both steps.
+// Timings on a shared 2-core machine are noisy; compare the ratios, which come from one run.
 import { spawnSync } from 'node:child_process';
 import * as nd from '../dist/index.js';
 import { runSuite } from './util.mjs';
@@ -12,44 +16,89 @@ const NW = 200;
 const grid = { vMin: -6, vR: 1, vF: 2, nv: NV, wMin: -1, wMax: 0, nw: NW };
 const a = 1;
 const dt = 0.01;
+const eps = 0.1;
+const nu = 1e-4;
+const K = (w) => (w <= 0 ? -1 : 1);
 const p0 = nd.fpGaussianDensity(grid, 1, 0, 0.5);
 const fp = new nd.FokkerPlanckSolver({ grid, a, dt, input: 0.5, initial: p0 });
-fp.run(0.5); // warm-up
+const fpL = new nd.FokkerPlanckSolver({ grid, a, dt, input: 0.5, initial: p0, learning: { rule: 'hebbian', epsilon: eps, nu, K } });
+fp.run(0.5); // warm-up (V8 tiers WASM up between calls, not inside one)
+fpL.run(0.5);
 const g = fp.grid;
-const p = p0.slice();
-const rates = new Float64Array(NW).fill(0.1);
-const work = nd.fpReferenceWork(NV, g.h, a);
-const c = new Float64Array(NW);
-const tsStep = () => {
-  let nbar = 0;
-  for (let k = 0; k < NW; k++) nbar += rates[k] * g.dw;
-  for (let k = 0; k < NW; k++) c[k] = 0.5 + g.w[k] * nbar;
-  nd.fpReferenceStep(p, rates, c, g, a, dt, work);
+const Kw = g.w.map(K);
+
+/** A plain-TS solver state: density, rates and scratch. */
+function tsState() {
+  const p = p0.slice();
+  const rates = new Float64Array(NW);
+  for (let k = 0; k < NW; k++) rates[k] = (a * p[k * NV + NV - 1]) / g.h;
+  return { p, rates, c: new Float64Array(NW), work: nd.fpReferenceWork(NV, g.h, a), workW: nd.fpReferenceWorkW(NV, NW) };
+}
+const nbarOf = (rates) => {
+  let s = 0;
+  for (let k = 0; k < NW; k++) s += rates[k];
+  return s * g.dw;
 };
-tsStep();
+const tsStep = (st, learn) => {
+  const nbar = nbarOf(st.rates);
+  for (let k = 0; k < NW; k++) st.c[k] = 0.5 + g.w[k] * nbar;
+  nd.fpReferenceStep(st.p, st.rates, st.c, g, a, dt, st.work);
+  if (learn) nd.fpReferenceStepW(st.p, st.rates, nbarOf(st.rates), Kw, g, eps, nu, dt, st.workW);
+};
+const sV = tsState();
+const sL = tsState();
+for (let i = 0; i < 50; i++) {
+  tsStep(sV, false);
+  tsStep(sL, true);
+}
 const CHUNK = 10;
-const rows = await runSuite(
-  `semi-implicit SG step, ${NV} × ${NW} cells`,
+const cells = NV * NW;
+const W1 = 'wasm (FokkerPlanckSolver, 10 steps/call)';
+const T1 = 'plain TS (fpReferenceStep)';
+const rowsV = await runSuite(
+  `semi-implicit SG v-step, ${NV} × ${NW} cells`,
   {
-    'wasm (FokkerPlanckSolver, 10 steps/call)': { units: NV * NW * CHUNK, fn: () => fp.run(CHUNK * dt, { recordEvery: CHUNK }) },
-    'plain TS (fpReferenceStep)': { units: NV * NW, fn: tsStep },
+    [W1]: { units: cells * CHUNK, fn: () => fp.run(CHUNK * dt, { recordEvery: CHUNK }) },
+    [T1]: { units: cells, fn: () => tsStep(sV, false) },
   },
-  'plain TS (fpReferenceStep)',
+  T1,
+  { minSamples: 5, maxTime: 4 },
+);
+const W2 = 'wasm (hebbian learning, 10 steps/call)';
+const T2 = 'plain TS (fpReferenceStep + StepW)';
+const rowsL = await runSuite(
+  `full step with Hebbian learning (ε = ${eps}, ν = ${nu}), ${NV} × ${NW} cells`,
+  {
+    [W2]: { units: cells * CHUNK, fn: () => fpL.run(CHUNK * dt, { recordEvery: CHUNK }) },
+    [T2]: { units: cells, fn: () => tsStep(sL, true) },
+  },
+  T2,
   { minSamples: 5, maxTime: 4 },
 );
 const py = spawnSync('/usr/bin/python3', ['bench/peers/fp_numpy.py', String(NV), String(NW), '20'], { encoding: 'utf8' });
 let numpy = null;
 if (py.status === 0) numpy = JSON.parse(py.stdout.trim().split('\n').pop());
 else console.log('numpy peer failed:', py.stderr);
-const wasm = rows['wasm (FokkerPlanckSolver, 10 steps/call)'].perSecond;
-const ts = rows['plain TS (fpReferenceStep)'].perSecond;
-if (numpy) console.log(`  numpy (bench/peers/fp_numpy.py)          ${(numpy.cellUpdatesPerSecond / 1e6).toFixed(2).padStart(9)} M/s`);
+const wasm = rowsV[W1].perSecond;
+const ts = rowsV[T1].perSecond;
+if (numpy) console.log(`  numpy v-step (bench/peers/fp_numpy.py)   ${(numpy.cellUpdatesPerSecond / 1e6).toFixed(2).padStart(9)} M/s`);
 console.log(
   JSON.stringify({
     grid: [NV, NW],
-    cellUpdatesPerSecond: { wasm: Math.round(wasm), ts: Math.round(ts), numpy: numpy ? Math.round(numpy.cellUpdatesPerSecond) : null },
-    ratios: { wasmOverTs: wasm / ts, wasmOverNumpy: numpy ? wasm / numpy.cellUpdatesPerSecond : null },
-    massAfter: fp.mass(),
+    cellUpdatesPerSecond: {
+      wasm: Math.round(wasm),
+      ts: Math.round(ts),
+      numpy: numpy ? Math.round(numpy.cellUpdatesPerSecond) : null,
+      wasmLearning: Math.round(rowsL[W2].perSecond),
+      tsLearning: Math.round(rowsL[T2].perSecond),
+    },
+    ratios: {
+      wasmOverTs: wasm / ts,
+      wasmOverNumpy: numpy ? wasm / numpy.cellUpdatesPerSecond : null,
+      wasmOverTsLearning: rowsL[W2].perSecond / rowsL[T2].perSecond,
+    },
+    massAfter: [fp.mass(), fpL.mass()],
   }),
 );
 fp.dispose();
+fpL.dispose();

@@ -1,5 +1,6 @@
 """Vectorised NumPy version of neurodyn's semi-implicit Scharfetter-Gummel v-step (the same scheme
-as assembly/fp/index.ts stepV and src/fp/reference.ts): drift -v + c_k per w-slice, SG fluxes,
+as assembly/fp/index.ts stepV and src/fp/reference.ts: the same matrix and right-hand side; the kernel
+rearranges the recurrences, so the last bits differ): drift -v + c_k per w-slice, SG fluxes,
 absorbing V_F with the outflow reinjected at V_R inside the implicit solve (bordered Thomas on the
 increment). Arrays are (nv, nw) so every Thomas row operation is one vector op over the w-slices,
 the way this would be written in NumPy. Prints one JSON line: cell-updates per second.

@@ -7,7 +7,14 @@
  */
 export { type FpGrid, type FpSigma, fpSigma } from './common.js';
 export { FpParticleNetwork, type FpParticleOptions } from './particles.js';
-export { type FpReferenceWork, fpReferenceStep, fpReferenceWork } from './reference.js';
+export {
+  type FpReferenceWork,
+  type FpReferenceWorkW,
+  fpReferenceStep,
+  fpReferenceStepW,
+  fpReferenceWork,
+  fpReferenceWorkW,
+} from './reference.js';
 export {
   type FokkerPlanckOptions,
   FokkerPlanckSolver,

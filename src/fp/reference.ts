@@ -116,3 +116,81 @@ export function fpReferenceStep(
     rates[k] = rs * hL * plast;
   }
 }
+
+/** Scratch of {@link fpReferenceStepW} (reuse across steps). */
+export interface FpReferenceWorkW {
+  /** Rusanov flux coefficients α_k (outflow from cell k), length nw. */
+  alpha: Float64Array;
+  /** Rusanov flux coefficients β_k (inflow from cell k + 1), length nw. */
+  beta: Float64Array;
+  /** Flux F_{k−½} per v-node, carried up the w-grid, length nv. */
+  flux: Float64Array;
+}
+
+/** Allocates scratch for {@link fpReferenceStepW}. */
+export function fpReferenceWorkW(nv: number, nw: number): FpReferenceWorkW {
+  checkInteger('nv', nv, 3);
+  checkInteger('nw', nw, 1);
+  return { alpha: new Float64Array(nw), beta: new Float64Array(nw), flux: new Float64Array(nv) };
+}
+
+/**
+ * One explicit w-step of the learning transport ∂_t p + ε∂_w[(Φ − w)p] = εν∂_ww p with the Hebbian
+ * field Φ_k = N̄·N_k·K_k (seed eq. (8)), zero flux at both ends, in place: the plain TypeScript
+ * reference of the kernel's `stepW` (same Rusanov flux F_{k+½} = α_k p_k − β_k p_{k+1},
+ * α_k = ½(u_k + λ) + εν/Δw, β_k = ½(λ − u_{k+1}) + εν/Δw, u = ε(Φ − w),
+ * λ = max over both cells of |u| + ε|Φ|; same order of operations, so the same bits). Throws a
+ * RangeError when Δt·max(β_{k−1} + α_k)/Δw > 1 (the positivity bound the kernel enforces).
+ */
+export function fpReferenceStepW(
+  p: Float64Array,
+  rates: Float64Array,
+  nbar: number,
+  K: ArrayLike<number>,
+  grid: { nv: number; nw: number; w: ArrayLike<number>; dw: number },
+  epsilon: number,
+  nu: number,
+  dt: number,
+  work: FpReferenceWorkW,
+): void {
+  const { nv, nw, w, dw } = grid;
+  const { alpha: al, beta: be, flux: fl } = work;
+  const d = (epsilon * nu) / dw;
+  const r = dt / dw;
+  let phiL = nbar * rates[0] * K[0];
+  let uL = epsilon * (phiL - w[0]);
+  let sL = Math.abs(uL) + epsilon * Math.abs(phiL);
+  for (let k = 0; k < nw - 1; k++) {
+    const phiR = nbar * rates[k + 1] * K[k + 1];
+    const uR = epsilon * (phiR - w[k + 1]);
+    const sR = Math.abs(uR) + epsilon * Math.abs(phiR);
+    const lam = sL > sR ? sL : sR;
+    al[k] = 0.5 * (uL + lam) + d;
+    be[k] = 0.5 * (lam - uR) + d;
+    uL = uR;
+    sL = sR;
+    phiL = phiR;
+  }
+  let worst = 0;
+  for (let k = 0; k < nw; k++) {
+    const x = (k > 0 ? be[k - 1] : 0) + (k < nw - 1 ? al[k] : 0);
+    if (x > worst) worst = x;
+  }
+  if (r * worst > 1) throw new RangeError(`fpReferenceStepW: dt must be <= ${dw / worst}`);
+  fl.fill(0);
+  for (let k = 0; k < nw; k++) {
+    const s = k * nv;
+    if (k === nw - 1) {
+      for (let i = 0; i < nv; i++) p[s + i] = p[s + i] + r * fl[i];
+      break;
+    }
+    const ak = al[k];
+    const bk = be[k];
+    for (let i = 0; i < nv; i++) {
+      const pk = p[s + i];
+      const fr = ak * pk - bk * p[s + nv + i];
+      p[s + i] = pk + r * (fl[i] - fr);
+      fl[i] = fr;
+    }
+  }
+}

@@ -220,6 +220,47 @@ describe('WASM kernel vs the plain TS reference of the same scheme', () => {
   });
 });
 
+describe('WASM kernel vs the plain TS reference, with Hebbian learning', () => {
+  test('300 steps of v-step + learning field + explicit Rusanov w-step on 120 × 30 agree to 1e-13', async () => {
+    const { fpReferenceStep, fpReferenceStepW, fpReferenceWork, fpReferenceWorkW } = await import('../../src/index.js');
+    const grid = { vMin: -4, vR: 0, vF: 1, nv: 120, wMin: -1.2, wMax: 0.3, nw: 30 };
+    const p0 = fpGaussianDensity(grid, (w) => (w > -1 && w < 0.2 ? 1 : 0), 0, 0.5);
+    const Kf = (w: number) => -1 - 0.5 * w;
+    const input = [...Array(30).keys()].map((k) => 1.5 * Math.exp(-(((k - 12) / 5) ** 2)));
+    const eps = 0.5;
+    const nu = 0.002;
+    const fp = new FokkerPlanckSolver({ grid, a: 1, dt: 0.01, input, initial: p0, learning: { rule: 'hebbian', epsilon: eps, nu, K: Kf } });
+    fp.run(3); // 300 steps
+    const g = fp.grid;
+    const K = g.w.map(Kf);
+    const p = p0.slice();
+    const rates = new Float64Array(30);
+    for (let k = 0; k < 30; k++) rates[k] = p[k * 120 + 119] / g.h;
+    const work = fpReferenceWork(120, g.h, 1);
+    const workW = fpReferenceWorkW(120, 30);
+    const nbarOf = () => {
+      let s = 0;
+      for (const r of rates) s += r;
+      return s * g.dw;
+    };
+    for (let s = 0; s < 300; s++) {
+      const nbar = nbarOf();
+      fpReferenceStep(p, rates, g.w.map((w, k) => input[k] + w * nbar), g, 1, 0.01, work);
+      fpReferenceStepW(p, rates, nbarOf(), K, g, eps, nu, 0.01, workW);
+    }
+    const q = fp.density();
+    let worst = 0;
+    let moved = 0;
+    for (let j = 0; j < p.length; j++) {
+      worst = Math.max(worst, Math.abs(p[j] - q[j]));
+      moved = Math.max(moved, Math.abs(p[j] - p0[j]));
+    }
+    expect(moved).toBeGreaterThan(0.05); // the density did move in w (learning is on)
+    expect(worst).toBeLessThan(1e-13);
+    fp.dispose();
+  });
+});
+
 describe('slices whose exponentials would overflow', () => {
   test('a slice with α = h(c − V_min)/a > 700 runs overflow-safe inside a block; WASM = TS to 1e-12 relative', async () => {
     const { fpReferenceStep, fpReferenceWork } = await import('../../src/index.js');
