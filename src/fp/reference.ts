@@ -164,7 +164,7 @@ export function fpReferenceStepW(
     const phiR = nbar * rates[k + 1] * K[k + 1];
     const uR = epsilon * (phiR - w[k + 1]);
     const sR = Math.abs(uR) + epsilon * Math.abs(phiR);
-    const lam = sL > sR ? sL : sR;
+    const lam = Math.max(sL, sR);
     al[k] = 0.5 * (uL + lam) + d;
     be[k] = 0.5 * (lam - uR) + d;
     uL = uR;

@@ -245,7 +245,15 @@ describe('WASM kernel vs the plain TS reference, with Hebbian learning', () => {
     };
     for (let s = 0; s < 300; s++) {
       const nbar = nbarOf();
-      fpReferenceStep(p, rates, g.w.map((w, k) => input[k] + w * nbar), g, 1, 0.01, work);
+      fpReferenceStep(
+        p,
+        rates,
+        g.w.map((w, k) => input[k] + w * nbar),
+        g,
+        1,
+        0.01,
+        work,
+      );
       fpReferenceStepW(p, rates, nbarOf(), K, g, eps, nu, 0.01, workW);
     }
     const q = fp.density();
