@@ -4,7 +4,15 @@
  * TS agreement) and by the benchmark (WASM vs plain TS speed).
  * @packageDocumentation
  */
-import { checkFiniteArray, checkInteger, checkPositive } from '../kernel/validate.js';
+import { ValidationError } from '../kernel/errors.js';
+import { checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
+
+/** Checks a Float64Array argument's length (the arrays are updated in place, so no copy). */
+function checkF64(name: string, v: unknown, length: number): Float64Array {
+  if (!(v instanceof Float64Array)) throw new ValidationError(name, `a Float64Array of length ${length}`, v);
+  if (v.length !== length) throw new ValidationError(`${name}.length`, `${length}`, v.length);
+  return v;
+}
 
 /** Scratch buffers and per-grid tables of {@link fpReferenceStep} (reuse them across steps). */
 export interface FpReferenceWork {
@@ -53,6 +61,12 @@ export function fpReferenceStep(
 ): void {
   const { nv, nw, iR, vMin: vmin, h } = grid;
   checkFiniteArray('c', c, nw);
+  checkF64('p', p, nv * nw);
+  checkF64('rates', rates, nw);
+  checkPositive('a', a);
+  checkPositive('dt', dt);
+  checkF64('work.g', work.g, nv);
+  checkF64('work.delta', work.delta, nv);
   const { g: gg, d: dd, e: ee, delta, G } = work;
   const hoa = h / a;
   const dtD = dt * (a / (h * h));
@@ -140,7 +154,8 @@ export function fpReferenceWorkW(nv: number, nw: number): FpReferenceWorkW {
  * reference of the kernel's `stepW` (same Rusanov flux F_{k+½} = α_k p_k − β_k p_{k+1},
  * α_k = ½(u_k + λ) + εν/Δw, β_k = ½(λ − u_{k+1}) + εν/Δw, u = ε(Φ − w),
  * λ = max over both cells of |u| + ε|Φ|; same order of operations, so the same bits). Throws a
- * RangeError when Δt·max(β_{k−1} + α_k)/Δw > 1 (the positivity bound the kernel enforces).
+ * ValidationError naming `dt` when Δt·max(β_{k−1} + α_k)/Δw > 1 (the positivity bound the
+ * kernel enforces), and for wrong lengths or non-finite inputs.
  */
 export function fpReferenceStepW(
   p: Float64Array,
@@ -154,6 +169,15 @@ export function fpReferenceStepW(
   work: FpReferenceWorkW,
 ): void {
   const { nv, nw, w, dw } = grid;
+  checkF64('p', p, nv * nw);
+  checkFiniteArray('rates', rates, nw);
+  checkFinite('nbar', nbar);
+  checkFiniteArray('K', K, nw);
+  checkPositive('epsilon', epsilon);
+  checkNonNegative('nu', nu);
+  checkPositive('dt', dt);
+  checkF64('work.alpha', work.alpha, nw);
+  checkF64('work.flux', work.flux, nv);
   const { alpha: al, beta: be, flux: fl } = work;
   const d = (epsilon * nu) / dw;
   const r = dt / dw;
@@ -176,7 +200,7 @@ export function fpReferenceStepW(
     const x = (k > 0 ? be[k - 1] : 0) + (k < nw - 1 ? al[k] : 0);
     if (x > worst) worst = x;
   }
-  if (r * worst > 1) throw new RangeError(`fpReferenceStepW: dt must be <= ${dw / worst}`);
+  if (r * worst > 1) throw new ValidationError('dt', `<= ${dw / worst} (explicit w-step positivity bound Δt·max(α + β)/Δw <= 1)`, dt);
   fl.fill(0);
   for (let k = 0; k < nw; k++) {
     const s = k * nv;

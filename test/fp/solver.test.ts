@@ -269,6 +269,37 @@ describe('WASM kernel vs the plain TS reference, with Hebbian learning', () => {
   });
 });
 
+describe('plain TS references: bad input', () => {
+  test('wrong lengths, non-finite values and an unstable dt are rejected, naming the argument', async () => {
+    const { fpReferenceStep, fpReferenceStepW, fpReferenceWork, fpReferenceWorkW } = await import('../../src/index.js');
+    const g = { nv: 10, nw: 3, iR: 5, vMin: -3, h: 0.4, w: new Float64Array([-0.5, -0.3, -0.1]), dw: 0.2 };
+    const p = new Float64Array(30).fill(0.1);
+    const rates = new Float64Array(3).fill(0.2);
+    const work = fpReferenceWork(10, 0.4, 1);
+    const workW = fpReferenceWorkW(10, 3);
+    const arg = (f: () => void) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ValidationError);
+        return (e as ValidationError).argument;
+      }
+      return 'no error';
+    };
+    expect(arg(() => fpReferenceStep(p.subarray(1), rates, [0, 0, 0], g, 1, 0.01, work))).toBe('p.length');
+    expect(arg(() => fpReferenceStep(p, rates, [0, Number.NaN, 0], g, 1, 0.01, work))).toBe('c[1]');
+    expect(arg(() => fpReferenceStep(p, rates, [0, 0, 0], g, 1, -1, work))).toBe('dt');
+    expect(arg(() => fpReferenceStep(p, rates, [0, 0, 0], g, 1, 0.01, fpReferenceWork(11, 0.4, 1)))).toBe('work.g.length');
+    const K = [-1, -1, -1];
+    expect(arg(() => fpReferenceStepW(p, rates, Number.POSITIVE_INFINITY, K, g, 0.5, 0, 0.01, workW))).toBe('nbar');
+    expect(arg(() => fpReferenceStepW(p, rates, 0.1, [-1, -1], g, 0.5, 0, 0.01, workW))).toBe('K.length');
+    expect(arg(() => fpReferenceStepW(p, rates, 0.1, K, g, 0, 0, 0.01, workW))).toBe('epsilon');
+    // α + β ≈ ε(|Φ − w| + |Φ|) + 2εν/Δw ≈ 0.5·0.52 + 2·0.5·10/0.2 = 50.3 ⇒ dt ≤ Δw/50.3 ≈ 0.004
+    expect(arg(() => fpReferenceStepW(p, rates, 0.1, K, g, 0.5, 10, 0.01, workW))).toBe('dt');
+    expect(arg(() => fpReferenceStepW(p, rates, 0.1, K, g, 0.5, 10, 0.003, workW))).toBe('no error');
+  });
+});
+
 describe('slices whose exponentials would overflow', () => {
   test('a slice with α = h(c − V_min)/a > 700 runs overflow-safe inside a block; WASM = TS to 1e-12 relative', async () => {
     const { fpReferenceStep, fpReferenceWork } = await import('../../src/index.js');
