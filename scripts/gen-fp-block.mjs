@@ -18,7 +18,8 @@ if (!(V >= 1 && V <= 4)) throw new Error('V must be 1..4');
 const vs = [...Array(V).keys()];
 
 /** Loads the density of slices 2v, 2v+1 at row expression `row` as one f64x2. */
-const gather = (v, row) => `f64x2(load<f64>(p${2 * v} + (<usize>(${row}) << 3)), load<f64>(p${2 * v + 1} + (<usize>(${row}) << 3)))`;
+const gather = (v, row) =>
+  `v128.load64_lane(p${2 * v + 1} + (<usize>(${row}) << 3), v128.load64_zero(p${2 * v} + (<usize>(${row}) << 3)), 1)`;
 
 /**
  * One forward row for every vector. kind: 'pre' (i < iR), 'R' (i = iR), 'post' (i > iR).
@@ -28,8 +29,8 @@ const gather = (v, row) => `f64x2(load<f64>(p${2 * v} + (<usize>(${row}) << 3)),
  */
 function row(kind, ser, lastRow, indent) {
   const o = [];
-  o.push('const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));');
-  o.push('const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));');
+  o.push('const di = v128.load64_splat(dl + (<usize>i << 3));');
+  o.push('const gi = v128.load64_splat(gt + (<usize>i << 3));');
   o.push(`const wo = w + <usize>i * ${16 * V};`);
   for (const v of vs) {
     o.push(`const z${v} = f64x2.sub(a${v}, di);`);
@@ -87,10 +88,8 @@ function backward(r0, withE) {
     let y = `f64x2.add(v128.load(wo + gOff, ${16 * v}), f64x2.mul(v128.load(wo, ${16 * v}), x${v}))`;
     if (withE) y = `f64x2.add(${y}, f64x2.mul(sI${v}, v128.load(wo + eOff, ${16 * v})))`;
     o.push(`    const y${v} = ${y};`);
-    for (const l of [0, 1]) {
-      const pp = `p${2 * v + l} + (<usize>i << 3)`;
-      o.push(`    store<f64>(${pp}, load<f64>(${pp}) + f64x2.extract_lane(y${v}, ${l}));`);
-    }
+    o.push(`    const q${v} = f64x2.add(${gather(v, 'i')}, y${v});`);
+    for (const l of [0, 1]) o.push(`    v128.store64_lane(p${2 * v + l} + (<usize>i << 3), q${v}, ${l});`);
     o.push(`    x${v} = y${v};`);
   }
   o.push('  }');

@@ -50,35 +50,35 @@ function fpBlockStep(
   const zL0 = f64x2.sub(a0, dL);
   const zsL0 = f64x2.mul(vdt, zL0);
   const hL0 = f64x2.add(v128.bitselect(f64x2.mul(vdt, series(zL0)), f64x2.div(zsL0, f64x2.sub(f64x2.mul(E0, gL), one)), f64x2.lt(f64x2.abs(zL0), small)), zsL0);
-  const out0 = f64x2.mul(hL0, f64x2(load<f64>(p0 + (<usize>(last) << 3)), load<f64>(p1 + (<usize>(last) << 3))));
+  const out0 = f64x2.mul(hL0, v128.load64_lane(p1 + (<usize>(last) << 3), v128.load64_zero(p0 + (<usize>(last) << 3)), 1));
   let u0 = zero;
   let q0 = one;
   let r0 = zero;
-  let pc0 = f64x2(load<f64>(p0 + (<usize>(0) << 3)), load<f64>(p1 + (<usize>(0) << 3)));
+  let pc0 = v128.load64_lane(p1 + (<usize>(0) << 3), v128.load64_zero(p0 + (<usize>(0) << 3)), 1);
   let dF0 = zero;
   let eF0 = zero;
   const zL1 = f64x2.sub(a1, dL);
   const zsL1 = f64x2.mul(vdt, zL1);
   const hL1 = f64x2.add(v128.bitselect(f64x2.mul(vdt, series(zL1)), f64x2.div(zsL1, f64x2.sub(f64x2.mul(E1, gL), one)), f64x2.lt(f64x2.abs(zL1), small)), zsL1);
-  const out1 = f64x2.mul(hL1, f64x2(load<f64>(p2 + (<usize>(last) << 3)), load<f64>(p3 + (<usize>(last) << 3))));
+  const out1 = f64x2.mul(hL1, v128.load64_lane(p3 + (<usize>(last) << 3), v128.load64_zero(p2 + (<usize>(last) << 3)), 1));
   let u1 = zero;
   let q1 = one;
   let r1 = zero;
-  let pc1 = f64x2(load<f64>(p2 + (<usize>(0) << 3)), load<f64>(p3 + (<usize>(0) << 3)));
+  let pc1 = v128.load64_lane(p3 + (<usize>(0) << 3), v128.load64_zero(p2 + (<usize>(0) << 3)), 1);
   let dF1 = zero;
   let eF1 = zero;
   {
     const m0 = min<i32>(max<i32>(lo, 0), iR);
     const m1 = min<i32>(max<i32>(hi, m0), iR);
     for (let i = 0; i < m0; i++) {
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -92,7 +92,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -104,14 +104,14 @@ function fpBlockStep(
       pc1 = n1;
     }
     for (let i = m0; i < m1; i++) {
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = v128.bitselect(f64x2.mul(vdt, series(z0)), f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one)), f64x2.lt(f64x2.abs(z0), small));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -125,7 +125,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = v128.bitselect(f64x2.mul(vdt, series(z1)), f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one)), f64x2.lt(f64x2.abs(z1), small));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -137,14 +137,14 @@ function fpBlockStep(
       pc1 = n1;
     }
     for (let i = m1; i < iR; i++) {
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -158,7 +158,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -173,14 +173,14 @@ function fpBlockStep(
   if (iR < last) {
     {
       const i = iR;
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = v128.bitselect(f64x2.mul(vdt, series(z0)), f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one)), f64x2.lt(f64x2.abs(z0), small));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -197,7 +197,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = v128.bitselect(f64x2.mul(vdt, series(z1)), f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one)), f64x2.lt(f64x2.abs(z1), small));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -215,14 +215,14 @@ function fpBlockStep(
     const m0 = min<i32>(max<i32>(lo, iR + 1), last);
     const m1 = min<i32>(max<i32>(hi, m0), last);
     for (let i = iR + 1; i < m0; i++) {
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -239,7 +239,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -254,14 +254,14 @@ function fpBlockStep(
       pc1 = n1;
     }
     for (let i = m0; i < m1; i++) {
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = v128.bitselect(f64x2.mul(vdt, series(z0)), f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one)), f64x2.lt(f64x2.abs(z0), small));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -278,7 +278,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = v128.bitselect(f64x2.mul(vdt, series(z1)), f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one)), f64x2.lt(f64x2.abs(z1), small));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -293,14 +293,14 @@ function fpBlockStep(
       pc1 = n1;
     }
     for (let i = m1; i < last; i++) {
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
       const b0 = f64x2.div(zs0, f64x2.sub(f64x2.mul(E0, gi), one));
       const h0 = f64x2.add(b0, zs0);
-      const n0 = f64x2(load<f64>(p0 + (<usize>(i + 1) << 3)), load<f64>(p1 + (<usize>(i + 1) << 3)));
+      const n0 = v128.load64_lane(p1 + (<usize>(i + 1) << 3), v128.load64_zero(p0 + (<usize>(i + 1) << 3)), 1);
       const jr0 = f64x2.sub(f64x2.mul(h0, pc0), f64x2.mul(b0, n0));
       const inv0 = f64x2.div(one, f64x2.add(h0, q0));
       const g0 = f64x2.mul(b0, inv0);
@@ -317,7 +317,7 @@ function fpBlockStep(
       const zs1 = f64x2.mul(vdt, z1);
       const b1 = f64x2.div(zs1, f64x2.sub(f64x2.mul(E1, gi), one));
       const h1 = f64x2.add(b1, zs1);
-      const n1 = f64x2(load<f64>(p2 + (<usize>(i + 1) << 3)), load<f64>(p3 + (<usize>(i + 1) << 3)));
+      const n1 = v128.load64_lane(p3 + (<usize>(i + 1) << 3), v128.load64_zero(p2 + (<usize>(i + 1) << 3)), 1);
       const jr1 = f64x2.sub(f64x2.mul(h1, pc1), f64x2.mul(b1, n1));
       const inv1 = f64x2.div(one, f64x2.add(h1, q1));
       const g1 = f64x2.mul(b1, inv1);
@@ -334,8 +334,8 @@ function fpBlockStep(
   }
     {
       const i = last;
-      const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-      const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+      const di = v128.load64_splat(dl + (<usize>i << 3));
+      const gi = v128.load64_splat(gt + (<usize>i << 3));
       const wo = w + <usize>i * 32;
       const z0 = f64x2.sub(a0, di);
       const zs0 = f64x2.mul(vdt, z0);
@@ -378,8 +378,8 @@ function fpBlockStep(
     }
   } else {
     const i = last;
-    const di = f64x2.splat(load<f64>(dl + (<usize>i << 3)));
-    const gi = f64x2.splat(load<f64>(gt + (<usize>i << 3)));
+    const di = v128.load64_splat(dl + (<usize>i << 3));
+    const gi = v128.load64_splat(gt + (<usize>i << 3));
     const wo = w + <usize>i * 32;
     const z0 = f64x2.sub(a0, di);
     const zs0 = f64x2.mul(vdt, z0);
@@ -451,23 +451,27 @@ function fpBlockStep(
   for (let i = last - 1; i >= iR; i--) {
     const wo = w + <usize>i * 32;
     const y0 = f64x2.add(f64x2.add(v128.load(wo + gOff, 0), f64x2.mul(v128.load(wo, 0), x0)), f64x2.mul(sI0, v128.load(wo + eOff, 0)));
-    store<f64>(p0 + (<usize>i << 3), load<f64>(p0 + (<usize>i << 3)) + f64x2.extract_lane(y0, 0));
-    store<f64>(p1 + (<usize>i << 3), load<f64>(p1 + (<usize>i << 3)) + f64x2.extract_lane(y0, 1));
+    const q0 = f64x2.add(v128.load64_lane(p1 + (<usize>(i) << 3), v128.load64_zero(p0 + (<usize>(i) << 3)), 1), y0);
+    v128.store64_lane(p0 + (<usize>i << 3), q0, 0);
+    v128.store64_lane(p1 + (<usize>i << 3), q0, 1);
     x0 = y0;
     const y1 = f64x2.add(f64x2.add(v128.load(wo + gOff, 16), f64x2.mul(v128.load(wo, 16), x1)), f64x2.mul(sI1, v128.load(wo + eOff, 16)));
-    store<f64>(p2 + (<usize>i << 3), load<f64>(p2 + (<usize>i << 3)) + f64x2.extract_lane(y1, 0));
-    store<f64>(p3 + (<usize>i << 3), load<f64>(p3 + (<usize>i << 3)) + f64x2.extract_lane(y1, 1));
+    const q1 = f64x2.add(v128.load64_lane(p3 + (<usize>(i) << 3), v128.load64_zero(p2 + (<usize>(i) << 3)), 1), y1);
+    v128.store64_lane(p2 + (<usize>i << 3), q1, 0);
+    v128.store64_lane(p3 + (<usize>i << 3), q1, 1);
     x1 = y1;
   }
   for (let i = min<i32>(iR, last) - 1; i >= 0; i--) {
     const wo = w + <usize>i * 32;
     const y0 = f64x2.add(v128.load(wo + gOff, 0), f64x2.mul(v128.load(wo, 0), x0));
-    store<f64>(p0 + (<usize>i << 3), load<f64>(p0 + (<usize>i << 3)) + f64x2.extract_lane(y0, 0));
-    store<f64>(p1 + (<usize>i << 3), load<f64>(p1 + (<usize>i << 3)) + f64x2.extract_lane(y0, 1));
+    const q0 = f64x2.add(v128.load64_lane(p1 + (<usize>(i) << 3), v128.load64_zero(p0 + (<usize>(i) << 3)), 1), y0);
+    v128.store64_lane(p0 + (<usize>i << 3), q0, 0);
+    v128.store64_lane(p1 + (<usize>i << 3), q0, 1);
     x0 = y0;
     const y1 = f64x2.add(v128.load(wo + gOff, 16), f64x2.mul(v128.load(wo, 16), x1));
-    store<f64>(p2 + (<usize>i << 3), load<f64>(p2 + (<usize>i << 3)) + f64x2.extract_lane(y1, 0));
-    store<f64>(p3 + (<usize>i << 3), load<f64>(p3 + (<usize>i << 3)) + f64x2.extract_lane(y1, 1));
+    const q1 = f64x2.add(v128.load64_lane(p3 + (<usize>(i) << 3), v128.load64_zero(p2 + (<usize>(i) << 3)), 1), y1);
+    v128.store64_lane(p2 + (<usize>i << 3), q1, 0);
+    v128.store64_lane(p3 + (<usize>i << 3), q1, 1);
     x1 = y1;
   }
   return bad;
