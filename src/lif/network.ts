@@ -22,7 +22,7 @@ import {
 import { uniformAt } from '../rng/reference.js';
 import { deriveKey, type Key, type Seed, seedToKey, trialKey } from '../rng/seed.js';
 import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
-import { C, H, J, LifStreams, P } from './layout.js';
+import { C, H, J, LifStreams, P, Q } from './layout.js';
 import { lifPropagator, phi1 } from './propagator.js';
 
 /**
@@ -785,6 +785,11 @@ export class LifNetwork extends KernelObject {
     const projT = this.allocate(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
     const coefR = this.#pops.map((p) => this.allocate((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
     const shR = this.#pops.map((p) => (p.shared > 0 ? this.allocate(2 * F * 8, 'lif.scratch') : null));
+    // Pair blocks of heterogeneous populations for the SIMD path (only when it can run: F = 1).
+    const qSize = exact ? Q.SIZE_EXACT : Q.SIZE_EM;
+    const soaR = this.#pops.map((p) =>
+      this.#fast && F === 1 && !p.homo ? this.allocate(((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, 'lif.params') : null,
+    );
     const csrR = this.#projs.map((pj) => ({
       row: this.allocate(pj.csr.rowPtr.length * 4, 'lif.synapses'),
       col: this.allocate(pj.csr.cols.length * 4, 'lif.synapses'),
@@ -826,6 +831,43 @@ export class LifNetwork extends KernelObject {
         cf[o + C.P21F] = fine.p21;
         cf[o + C.ITH] = a * (pr.vTh[k] - pr.vLeak[k]);
       }
+      const sr = soaR[pi];
+      if (sr) {
+        // Pair blocks: the SIMD path's per-neuron values, computed here once (not per step) with
+        // the same arithmetic as the kernel's homogeneous splats, so the lanes equal the general
+        // path's scalars bit for bit.
+        const s0 = p.start & ~1;
+        const nPair = (p.size + (p.start & 1) + 1) >> 1;
+        const qa = sr.f64(0, nPair * qSize);
+        for (let k = 0; k < p.size; k++) {
+          const rel = p.start + k - s0;
+          const base = (rel >> 1) * qSize + (rel & 1);
+          const o = k * C.SIZE;
+          const put = (field: number, x: number) => {
+            qa[base + field] = x;
+          };
+          put(Q.MU, cf[o + C.MU]);
+          put(Q.VTH, cf[o + C.VTH]);
+          put(Q.VR, cf[o + C.VR]);
+          if (exact) {
+            put(Q.VINF, cf[o + C.VINF]);
+            put(Q.EA, cf[o + C.EA]);
+            put(Q.P21, cf[o + C.P21]);
+            put(Q.P21B, cf[o + C.P21B]);
+            put(Q.EB, cf[o + C.EB]);
+            put(Q.EB2, cf[o + C.EB2]);
+            put(Q.CI, cf[o + C.CI]);
+            put(Q.CVI, cf[o + C.CVI]);
+            put(Q.CVV, cf[o + C.CVV]);
+          } else {
+            put(Q.NA, -cf[o + C.A]);
+            put(Q.VL, cf[o + C.VL]);
+            put(Q.HB, h * cf[o + C.B]);
+            put(Q.HB2, h * cf[o + C.B2]);
+            put(Q.SEM, cf[o + C.SEM]);
+          }
+        }
+      }
     });
     const pt = popT.f64(0, this.#pops.length * P.SIZE);
     this.#pops.forEach((p, pi) => {
@@ -839,6 +881,17 @@ export class LifNetwork extends KernelObject {
       pt[o + P.SSH] = Math.sqrt(p.shared);
       pt[o + P.SHPTR] = shR[pi]?.ptr ?? 0;
       pt[o + P.INDEX] = pi;
+      pt[o + P.SOA] = soaR[pi]?.ptr ?? 0;
+      // No per-lane refractory test on the SIMD path when every refractory period ends on a grid
+      // point (no tRef, or the grid rule with a whole number of steps).
+      const grid = this.spikeRule === 'grid';
+      const cf = coefR[pi].f64(0, (p.homo ? 1 : p.size) * C.SIZE);
+      let nr = true;
+      for (let k = 0; k < cf.length; k += C.SIZE) {
+        const t = cf[k + C.TREF];
+        if (!(t === 0 || (grid && t === Math.floor(t)))) nr = false;
+      }
+      pt[o + P.NR] = nr ? 1 : 0;
       if (p.poisson && p.poisson.rate > 0) {
         const lam = (p.poisson.rate / 1000) * hf;
         pt[o + P.PLAMBDA] = lam;
@@ -1113,7 +1166,11 @@ export class LifNetwork extends KernelObject {
       synBytes += p.csr.cols.length * (4 + (p.csr.weights ? 8 : 0)) + p.csr.rowPtr.length * 4;
     }
     let paramBytes = 0;
-    for (const p of this.#pops) paramBytes += (p.homo ? 1 : p.size) * C.SIZE * 8;
+    const qSize = this.integrator === 'exact' ? Q.SIZE_EXACT : Q.SIZE_EM;
+    for (const p of this.#pops) {
+      paramBytes += (p.homo ? 1 : p.size) * C.SIZE * 8;
+      if (this.#fast && this.fineSteps === 1 && !p.homo) paramBytes += ((p.size + (p.start & 1) + 1) >> 1) * qSize * 8;
+    }
     return {
       neurons: N,
       synapses: syn,
