@@ -68,6 +68,7 @@ const P_PW = 11;
 const P_PCH = 12;
 const P_SOA = 13;
 const P_NR = 14;
+const P_QS = 15;
 
 // Pair-blocked parameters of a heterogeneous population on the SIMD path (written once by the
 // facade at build; mirrored in src/lif/layout.ts as Q). For each neuron pair (2k, 2k+1), counted
@@ -84,7 +85,9 @@ const QE_HB = 80;
 const QE_HB2 = 96;
 const QE_SEM = 112;
 const QE_SIZE: usize = 128;
-// exact: V_inf, e^{-ah}, P21, P21b, e^{-bh}, e^{-b2 h}, Cholesky factors cI, cVI, cVV
+// exact: V_inf, e^{-ah}, P21, P21b, e^{-bh}, e^{-b2 h}, Cholesky factors cI, cVI, cVV of the
+// fine step, and (only when fineSteps > 1: block of QX_SIZE_F bytes) the fine propagator
+// e^{-a h/F}, e^{-b h/F}, P21(h/F) that composes the fine increments.
 const QX_VINF = 48;
 const QX_EA = 64;
 const QX_P21 = 80;
@@ -94,7 +97,9 @@ const QX_EB2 = 128;
 const QX_CI = 144;
 const QX_CVI = 160;
 const QX_CVV = 176;
-const QX_SIZE: usize = 192;
+const QX_EAF = 192;
+const QX_EBF = 208;
+const QX_P21F = 224;
 
 // Coefficient block (f64 index).
 const C_A = 0;
@@ -674,12 +679,12 @@ let gPExp: f64 = 0;
 let gPW: f64 = 0;
 let gPCh: i32 = 0;
 
-/** Adds the Poisson events of neuron i (F = 1) to lane `lb` (byte offset 0 or 8) of ACC2. */
+/** Adds the Poisson events of neuron i to lane `lb` (byte offset 0 or 8) of ACC2. */
 function poissonLane(i: i32, coef: usize, lb: usize): void {
   store<f64>(ACC, load<f64>(ACC2 + lb));
   store<f64>(ACC, load<f64>(ACC2 + 16 + lb), 8);
   store<f64>(ACC, load<f64>(ACC2 + 32 + lb), 16);
-  poissonEvents(gK0, gK1, <u32>i, gStep, 1, gH, coef, gPLam, gPExp, gPW, gPCh);
+  poissonEvents(gK0, gK1, <u32>i, gStep, gF, gH, coef, gPLam, gPExp, gPW, gPCh);
   store<f64>(ACC2 + lb, load<f64>(ACC));
   store<f64>(ACC2 + 16 + lb, load<f64>(ACC, 8));
   store<f64>(ACC2 + 32 + lb, load<f64>(ACC, 16));
@@ -960,8 +965,122 @@ function shareZ(zp: usize, sInd: v128, s: v128): void {
   v128.store(zp, f64x2.add(f64x2.mul(sInd, v128.load(zp, 48)), s), 48);
 }
 
+// Noise increments (xI, xV) of 4 pairs with fineSteps F > 1 (f64x2 each, pair k at 16 k).
+const XI: usize = memory.data(64, 16);
+const XV: usize = memory.data(64, 16);
+
 /**
- * SIMD path for a population with one fine step: 8 neurons per iteration (4 Philox blocks on
+ * Noise increments of the 4 pairs i..i+7 with F > 1 fine steps into XI, XV, in the general
+ * path's order: EM xI = sem (0 + z_0 + ... + z_{F-1}); exact: from xI = xV = 0, per fine step
+ * xV <- e^{-ah/F} xV + P21(h/F) xI + cVI z1 + cVV z2, xI <- e^{-bh/F} xI + cI z1. Shared
+ * normals are mixed in per fine step. Not inlined: F Philox blocks per pair dominate, so one copy
+ * with run-time flags serves every specialisation. `q0` = pair block of i (het), else 0.
+ */
+function fineNoise8(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: usize, sInd: f64): void {
+  const F = gF;
+  const exact = gExact;
+  const het = q0 != 0;
+  const zero = f64x2.splat(0);
+  const sIndv = f64x2.splat(sInd);
+  for (let k = 0; k < 4; k++) {
+    v128.store(XI + (<usize>k << 4), zero);
+    v128.store(XV + (<usize>k << 4), zero);
+  }
+  const p0 = <u32>i >>> 1;
+  for (let j = 0; j < F; j++) {
+    const t = <u32>(gStep * <f64>F + <f64>j);
+    philox4(p0, t, S_NOISE, gK0, gK1, PX);
+    zig8(PX, ZA, S_NOISE, <u32>i, t);
+    if (exact) {
+      philox4(p0, t, S_NOISE2, gK0, gK1, PXB);
+      zig8(PXB, ZB, S_NOISE2, <u32>i, t);
+    }
+    if (sh) {
+      shareZ(ZA, sIndv, f64x2.splat(load<f64>(shp + (<usize>j << 3))));
+      if (exact) shareZ(ZB, sIndv, f64x2.splat(load<f64>(shp + (<usize>(F + j) << 3))));
+    }
+    for (let k = 0; k < 4; k++) {
+      const ko = <usize>k << 4;
+      const z = v128.load(ZA + ko);
+      const xI = v128.load(XI + ko);
+      if (exact) {
+        const q = q0 + <usize>k * qs;
+        const y = v128.load(ZB + ko);
+        const xV = v128.load(XV + ko);
+        const eAf = het ? v128.load(q, QX_EAF) : f64x2.splat(hf(coef, C_EAF));
+        const p21f = het ? v128.load(q, QX_P21F) : f64x2.splat(hf(coef, C_P21F));
+        const eBf = het ? v128.load(q, QX_EBF) : f64x2.splat(hf(coef, C_EBF));
+        const cI = het ? v128.load(q, QX_CI) : f64x2.splat(hf(coef, C_CI));
+        const cVI = het ? v128.load(q, QX_CVI) : f64x2.splat(hf(coef, C_CVI));
+        const cVV = het ? v128.load(q, QX_CVV) : f64x2.splat(hf(coef, C_CVV));
+        v128.store(XV + ko, f64x2.add(f64x2.add(f64x2.add(f64x2.mul(eAf, xV), f64x2.mul(p21f, xI)), f64x2.mul(cVI, z)), f64x2.mul(cVV, y)));
+        v128.store(XI + ko, f64x2.add(f64x2.mul(eBf, xI), f64x2.mul(cI, z)));
+      } else v128.store(XI + ko, f64x2.add(xI, z));
+    }
+  }
+  if (!exact) {
+    for (let k = 0; k < 4; k++) {
+      const ko = <usize>k << 4;
+      const sem = het ? v128.load(q0 + <usize>k * qs, QE_SEM) : f64x2.splat(hf(coef, C_SEM));
+      v128.store(XI + ko, f64x2.mul(sem, v128.load(XI + ko)));
+    }
+  }
+}
+
+/** Like fineNoise8 for the single pair (i, i+1) (scalar normals), into XI[0], XV[0]. */
+function fineNoise2(i: i32, coef: usize, q: usize, sh: bool, shp: usize, sInd: f64): void {
+  const F = gF;
+  const exact = gExact;
+  const het = q != 0;
+  let xI = f64x2.splat(0);
+  let xV = f64x2.splat(0);
+  for (let j = 0; j < F; j++) {
+    const t = <u32>(gStep * <f64>F + <f64>j);
+    let za = zAt(false, <u32>i, t);
+    let zb = zAt(false, <u32>i + 1, t);
+    if (sh) {
+      const s = load<f64>(shp + (<usize>j << 3));
+      za = sInd * za + s;
+      zb = sInd * zb + s;
+    }
+    const z = f64x2.replace_lane(f64x2.splat(za), 1, zb);
+    if (exact) {
+      let ya = zAt(true, <u32>i, t);
+      let yb = zAt(true, <u32>i + 1, t);
+      if (sh) {
+        const s = load<f64>(shp + (<usize>(F + j) << 3));
+        ya = sInd * ya + s;
+        yb = sInd * yb + s;
+      }
+      const y = f64x2.replace_lane(f64x2.splat(ya), 1, yb);
+      const eAf = het ? v128.load(q, QX_EAF) : f64x2.splat(hf(coef, C_EAF));
+      const p21f = het ? v128.load(q, QX_P21F) : f64x2.splat(hf(coef, C_P21F));
+      const eBf = het ? v128.load(q, QX_EBF) : f64x2.splat(hf(coef, C_EBF));
+      const cI = het ? v128.load(q, QX_CI) : f64x2.splat(hf(coef, C_CI));
+      const cVI = het ? v128.load(q, QX_CVI) : f64x2.splat(hf(coef, C_CVI));
+      const cVV = het ? v128.load(q, QX_CVV) : f64x2.splat(hf(coef, C_CVV));
+      xV = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(eAf, xV), f64x2.mul(p21f, xI)), f64x2.mul(cVI, z)), f64x2.mul(cVV, y));
+      xI = f64x2.add(f64x2.mul(eBf, xI), f64x2.mul(cI, z));
+    } else xI = f64x2.add(xI, z);
+  }
+  if (!exact) xI = f64x2.mul(het ? v128.load(q, QE_SEM) : f64x2.splat(hf(coef, C_SEM)), xI);
+  v128.store(XI, xI);
+  v128.store(XV, xV);
+}
+
+/** Which lanes of the pair (j, j+1) have Poisson events in any of the F fine steps (bit 0, bit 1). */
+function pmaskF(j: i32, pexp: f64): i32 {
+  let m = 0;
+  for (let f = 0; f < gF; f++) {
+    const t = <u32>(gStep * <f64>gF + <f64>f);
+    if (uInput(gK0, gK1, <u32>j, t) >= pexp) m |= 1;
+    if (uInput(gK0, gK1, <u32>j + 1, t) >= pexp) m |= 2;
+  }
+  return m;
+}
+
+/**
+ * SIMD path for a population: 8 neurons per iteration (4 Philox blocks on
  * i32x4 per normal stream, f64x2 updates), then pairs, then a lone neuron through the general
  * path. Compile-time flags: EXACT integrator, NOISY (some sigma > 0), REF (per-lane refractory
  * test), POIS (Poisson drive), HET (per-neuron parameters from the pair blocks at P_SOA).
@@ -984,7 +1103,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
   const nu = <u32>gStep;
   const slot0 = gR > 0 ? gRing + <usize>(<i32>(gStep % <f64>gR)) * <usize>gN * 24 : 0;
   // Pair blocks: pair of neuron j (even) at qb + (j >> 1)·QS (wrapping arithmetic on usize).
-  const QS: usize = EXACT ? QX_SIZE : QE_SIZE;
+  const QS: usize = HET ? hp(pe, P_QS) : 0;
   const qb: usize = HET ? hp(pe, P_SOA) - <usize>((start & ~1) >> 1) * QS : 0;
   const zero = f64x2.splat(0);
   const cIv = f64x2.splat(hf(coef, C_CI));
@@ -1019,7 +1138,29 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
   gPCh = <i32>hf(pe, P_PCH);
   const pois = POIS;
   const pexp = gPExp;
-  if (NOISY) {
+  if (NOISY && gF > 1) {
+    // fineSteps F > 1: the noise of 8 neurons (F Philox blocks per pair and stream) goes through
+    // XI/XV; the update is the same pairStep.
+    const sInd = hf(pe, P_SIND);
+    for (; i + 8 <= end; i += 8) {
+      const q0 = HET ? qb + <usize>(i >> 1) * QS : 0;
+      fineNoise8(i, coef, q0, QS, SH, shp, sInd);
+      st = pairStep(i + 0, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0, v128.load(XI, 0), v128.load(XV, 0), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 0, pexp) : 0);
+      if (st != 0) return st;
+      st = pairStep(i + 2, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0 + QS, v128.load(XI, 16), v128.load(XV, 16), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 2, pexp) : 0);
+      if (st != 0) return st;
+      st = pairStep(i + 4, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0 + 2 * QS, v128.load(XI, 32), v128.load(XV, 32), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 4, pexp) : 0);
+      if (st != 0) return st;
+      st = pairStep(i + 6, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0 + 3 * QS, v128.load(XI, 48), v128.load(XV, 48), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 6, pexp) : 0);
+      if (st != 0) return st;
+    }
+    for (; i + 1 < end; i += 2) {
+      const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+      fineNoise2(i, coef, q, SH, shp, sInd);
+      st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, v128.load(XI), v128.load(XV), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i, pexp) : 0);
+      if (st != 0) return st;
+    }
+  } else if (NOISY) {
     for (; i + 8 <= end; i += 8) {
       const p0 = <u32>i >>> 1;
       philox4(p0, nu, S_NOISE, gK0, gK1, PX);
@@ -1098,6 +1239,14 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
     }
   } else {
     // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
+    // Poisson drive with F > 1 fine steps: the lane mask covers the F fine steps.
+    if (POIS && gF > 1) {
+      for (; i + 1 < end; i += 2) {
+        const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+        st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmaskF(i, pexp));
+        if (st != 0) return st;
+      }
+    }
     for (; i + 3 < end; i += 4) {
       const q = HET ? qb + <usize>(i >> 1) * QS : 0;
       st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
@@ -1350,7 +1499,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gF = <i32>hf(hdr, H_F);
   gExact = hf(hdr, H_INTEG) != 0;
   gRule = <i32>hf(hdr, H_RULE);
-  const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
+  const fastOk = hf(hdr, H_FAST) != 0;
   gCatch = hf(hdr, H_CATCH) != 0;
   gRList = hp(hdr, H_RLIST);
   gRLn = <i32>hf(hdr, H_RLN);

@@ -56,12 +56,13 @@ export const P = {
   PCH: 12,
   SOA: 13,
   NR: 14,
+  QS: 15,
 } as const;
 
 /**
  * @internal pair-blocked parameters of a heterogeneous population on the SIMD path (f64 index
- * within a pair block; each field is an f64x2 lane pair, lane 0 = even neuron). Q.SIZE_EM / Q.SIZE_EXACT
- * f64 per pair; the first block holds the pair of the even neuron at or below the population start.
+ * within a pair block; each field is an f64x2 lane pair, lane 0 = even neuron). Q.SIZE_EM,
+ * Q.SIZE_EXACT or (fineSteps > 1) Q.SIZE_EXACT_FINE f64 per pair; the first block holds the pair of the even neuron at or below the population start.
  */
 export const Q = {
   MU: 0,
@@ -85,6 +86,11 @@ export const Q = {
   CVI: 20,
   CVV: 22,
   SIZE_EXACT: 24,
+  // exact with fineSteps > 1: the fine propagator that composes the fine increments
+  EAF: 24,
+  EBF: 26,
+  P21F: 28,
+  SIZE_EXACT_FINE: 30,
 } as const;
 
 /** @internal coefficient block */

@@ -785,10 +785,10 @@ export class LifNetwork extends KernelObject {
     const projT = this.allocate(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
     const coefR = this.#pops.map((p) => this.allocate((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
     const shR = this.#pops.map((p) => (p.shared > 0 ? this.allocate(2 * F * 8, 'lif.scratch') : null));
-    // Pair blocks of heterogeneous populations for the SIMD path (only when it can run: F = 1).
-    const qSize = exact ? Q.SIZE_EXACT : Q.SIZE_EM;
+    // Pair blocks of heterogeneous populations for the SIMD path.
+    const qSize = this.#pairBlockSize();
     const soaR = this.#pops.map((p) =>
-      this.#fast && F === 1 && !p.homo ? this.allocate(((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, 'lif.params') : null,
+      this.#fast && !p.homo ? this.allocate(((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, 'lif.params') : null,
     );
     const csrR = this.#projs.map((pj) => ({
       row: this.allocate(pj.csr.rowPtr.length * 4, 'lif.synapses'),
@@ -859,6 +859,11 @@ export class LifNetwork extends KernelObject {
             put(Q.CI, cf[o + C.CI]);
             put(Q.CVI, cf[o + C.CVI]);
             put(Q.CVV, cf[o + C.CVV]);
+            if (F > 1) {
+              put(Q.EAF, cf[o + C.EAF]);
+              put(Q.EBF, cf[o + C.EBF]);
+              put(Q.P21F, cf[o + C.P21F]);
+            }
           } else {
             put(Q.NA, -cf[o + C.A]);
             put(Q.VL, cf[o + C.VL]);
@@ -882,6 +887,7 @@ export class LifNetwork extends KernelObject {
       pt[o + P.SHPTR] = shR[pi]?.ptr ?? 0;
       pt[o + P.INDEX] = pi;
       pt[o + P.SOA] = soaR[pi]?.ptr ?? 0;
+      pt[o + P.QS] = qSize * 8;
       // No per-lane refractory test on the SIMD path when every refractory period ends on a grid
       // point (no tRef, or the grid rule with a whole number of steps).
       const grid = this.spikeRule === 'grid';
@@ -956,6 +962,12 @@ export class LifNetwork extends KernelObject {
     this.#counts = new Float64Array(N);
     this.#built = true;
     for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
+  }
+
+  /** f64 per neuron pair in the SIMD path's parameter blocks of a heterogeneous population. */
+  #pairBlockSize(): number {
+    if (this.integrator !== 'exact') return Q.SIZE_EM;
+    return this.fineSteps > 1 ? Q.SIZE_EXACT_FINE : Q.SIZE_EXACT;
   }
 
   #sample(m: LifStateMonitor): void {
@@ -1166,10 +1178,10 @@ export class LifNetwork extends KernelObject {
       synBytes += p.csr.cols.length * (4 + (p.csr.weights ? 8 : 0)) + p.csr.rowPtr.length * 4;
     }
     let paramBytes = 0;
-    const qSize = this.integrator === 'exact' ? Q.SIZE_EXACT : Q.SIZE_EM;
+    const qSize = this.#pairBlockSize();
     for (const p of this.#pops) {
       paramBytes += (p.homo ? 1 : p.size) * C.SIZE * 8;
-      if (this.#fast && this.fineSteps === 1 && !p.homo) paramBytes += ((p.size + (p.start & 1) + 1) >> 1) * qSize * 8;
+      if (this.#fast && !p.homo) paramBytes += ((p.size + (p.start & 1) + 1) >> 1) * qSize * 8;
     }
     return {
       neurons: N,

@@ -42,8 +42,9 @@ function network(
   poisson: boolean,
   fastPath: boolean,
   sharedNoise = 0,
+  fineSteps = 1,
 ): LifNetwork {
-  const net = new LifNetwork({ dt: 0.1, integrator, spikeRule, seed: 11, fastPath });
+  const net = new LifNetwork({ dt: 0.1, integrator, spikeRule, seed: 11, fastPath, noise: { fineSteps } });
   net.addPopulation('h0', 37, { mu: 0.06, sigma: 0.02, v0: { uniform: [0, 1] } });
   net.addPopulation('het', 212, { ...hetParams(212, tRef, poisson), sharedNoise });
   net.connect('h0', 'het', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01, delay: 0.37 });
@@ -99,6 +100,30 @@ describe('heterogeneous populations on the SIMD path', () => {
     },
   );
 
+  test.each([
+    ['euler-maruyama', 2],
+    ['exact', 3],
+    ['exact', 4],
+  ] as const)('%s with fineSteps %i (shared noise, Poisson, tRef): SIMD path = general path', (integrator, F) => {
+    for (const [tRef, shared, poisson] of [
+      ['time', 0.3, true],
+      ['off', 0, false],
+      ['off', 0, true],
+    ] as const) {
+      const general = run(network(integrator, 'hermite', tRef, poisson, false, shared, F), [40]);
+      const simd = run(network(integrator, 'hermite', tRef, poisson, true, shared, F), [13, 27]);
+      expect(general.spikes).toBeGreaterThan(20);
+      expect(simd.fp).toBe(general.fp);
+    }
+    // Homogeneous, no Poisson (the noise-only loop), odd size.
+    const homo = (fastPath: boolean) => {
+      const net = new LifNetwork({ dt: 0.2, integrator, seed: 9, fastPath, noise: { fineSteps: F } });
+      net.addPopulation('a', 61, { mu: 0.06, sigma: 0.03, v0: { uniform: [0, 1] } });
+      return run(net, [40]);
+    };
+    expect(homo(true).fp).toBe(homo(false).fp);
+  });
+
   test('σ = 0, exact + hermite: each neuron fires with its own closed-form period (lanes get their own parameters)', () => {
     // Constant I = μ_i from V_r: T_i = τ_i ln((μ_i − g_i(V_r,i − V_L,i)) / (μ_i − g_i(V_th,i − V_L,i))).
     const n = 64;
@@ -149,12 +174,14 @@ describe('heterogeneous populations on the SIMD path', () => {
     net.dispose();
   });
 
-  test('memory(): pair blocks of 8 (EM) or 12 (exact) f64 per neuron on top of the 176 B coefficient rows', () => {
-    for (const [integrator, perNeuron] of [
-      ['euler-maruyama', 64],
-      ['exact', 96],
+  test('memory(): pair blocks of 8 (EM), 12 (exact) or 15 (exact, fineSteps > 1) f64 per neuron on top of the 176 B coefficient rows', () => {
+    for (const [integrator, F, perNeuron] of [
+      ['euler-maruyama', 1, 64],
+      ['euler-maruyama', 2, 64],
+      ['exact', 1, 96],
+      ['exact', 2, 120],
     ] as const) {
-      const net = network(integrator, 'linear', 'off', false, true);
+      const net = network(integrator, 'linear', 'off', false, true, 0, F);
       const mem = net.memory();
       // h0: one homogeneous row; het: 212 rows + 107 pair blocks (start 37 is odd: 213 lanes).
       expect(mem.paramBytes).toBe(176 + 212 * 176 + 107 * 2 * perNeuron);
