@@ -7,7 +7,8 @@
 //      of 5 fresh networks after a warm-up;
 //  (c) kernel memory per neuron and per synapse;
 //  (d) heterogeneous population (every per-neuron parameter varying), 10^4 neurons: the SIMD path
-//      vs the general scalar path (fastPath: false) vs the homogeneous SIMD path, EM and exact.
+//      vs the general scalar path (fastPath: false) vs the homogeneous SIMD path, EM and exact, and
+//      the plain TS loop with per-neuron parameters (lifReferenceRun with arrays, EM + linear).
 //      `node bench/lif.bench.mjs --het` runs (d) only.
 // The machine is shared: numbers are noisy (see docs/lif.md). Last line: JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -125,11 +126,30 @@ if (!hetOnly) {
       cases[name] = { units: N * steps, fn: () => (sink += net.run(h * steps)) };
     }
   }
+  const hetRef = { ...het, gL: het.tauMem.map((t) => 1 / t) };
+  delete hetRef.tauMem;
+  const key = nd.seedToKey(1);
+  const v = Float64Array.from({ length: N }, (_, k) => (k % 997) / 997);
+  const i = het.mu.slice();
+  const tsSteps = 5;
+  let tsStep = 0;
+  cases['plain TS heterogeneous EM'] = {
+    units: N * tsSteps,
+    fn: () => {
+      sink += nd.lifReferenceRun(v, i, hetRef, h, key, tsStep, tsSteps);
+      tsStep += tsSteps;
+    },
+  };
   const rows = await runSuite(`heterogeneous noisy LIF, N = ${N}, linear rule (neuron-steps/s)`, cases, 'wasm general heterogeneous EM', {
     minSamples: 5,
     maxTime: 1.5,
   });
   out.heterogeneous = Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, Math.round(r.perSecond)]));
+  const ps = (k) => rows[k].perSecond;
+  out.heterogeneous.ratioSimdVsGeneralEm = ps('wasm SIMD heterogeneous EM') / ps('wasm general heterogeneous EM');
+  out.heterogeneous.ratioSimdVsGeneralExact = ps('wasm SIMD heterogeneous exact') / ps('wasm general heterogeneous exact');
+  out.heterogeneous.ratioSimdVsTsEm = ps('wasm SIMD heterogeneous EM') / ps('plain TS heterogeneous EM');
+  out.heterogeneous.ratioHetVsHomoEm = ps('wasm SIMD heterogeneous EM') / ps('wasm SIMD homogeneous EM');
   for (const [name, net] of nets) {
     if (name.includes('SIMD heterogeneous')) out.memory[name] = net.memory();
     net.dispose();

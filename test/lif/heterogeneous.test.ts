@@ -2,7 +2,7 @@
 // scalar path (an independent implementation of the same step) for every flag combination, run
 // chunking, shared noise; plus closed-form checks that each lane got its own neuron's parameters.
 import { describe, expect, test } from 'vitest';
-import { fingerprint, LifNetwork, type LifPopulationParams } from '../../src/index.js';
+import { fingerprint, LifNetwork, type LifPopulationParams, lifReferenceRun, seedToKey } from '../../src/index.js';
 
 type Integrator = 'euler-maruyama' | 'exact';
 type Rule = 'grid' | 'linear' | 'hermite';
@@ -122,6 +122,41 @@ describe('heterogeneous populations on the SIMD path', () => {
       return run(net, [40]);
     };
     expect(homo(true).fp).toBe(homo(false).fp);
+  });
+
+  test('the plain-TS reference loop with per-neuron parameters reproduces the SIMD path spike for spike (EM + linear)', () => {
+    const N = 203;
+    const p = {
+      gL: spread(N, 1 / 28, 1 / 12, 0),
+      vLeak: spread(N, -0.1, 0.1, 1),
+      vThreshold: spread(N, 0.9, 1.1, 2),
+      vReset: spread(N, -0.2, 0.1, 3),
+      tauSyn: spread(N, 2, 8, 4),
+      mu: spread(N, 0.05, 0.07, 5),
+      sigma: spread(N, 0.01, 0.04, 6),
+    };
+    const net = new LifNetwork({ dt: 0.1, integrator: 'euler-maruyama', spikeRule: 'linear', seed: 9 });
+    net.addPopulation('p', N, { ...p, v0: 0.5 });
+    const m = net.addSpikeMonitor();
+    net.run(200);
+    const v = new Float64Array(N).fill(0.5);
+    const i = p.mu.slice();
+    const ref: number[] = [];
+    lifReferenceRun(v, i, p, 0.1, seedToKey(9), 0, 2000, (n, st, o) => ref.push(n, st, o));
+    const s = m.spikes();
+    expect(s.neuron.length).toBeGreaterThan(300);
+    expect(ref.length / 3).toBe(s.neuron.length);
+    let maxDiff = 0;
+    for (let k = 0; k < s.neuron.length; k++) {
+      expect(ref[3 * k]).toBe(s.neuron[k]);
+      expect(ref[3 * k + 1]).toBe(s.step[k]);
+      maxDiff = Math.max(maxDiff, Math.abs(ref[3 * k + 2] - s.offset[k]));
+    }
+    // Only the ziggurat slow path (engine vs kernel exp/log) may differ, in the last bits.
+    expect(maxDiff).toBeLessThan(1e-9);
+    const st = net.getState();
+    for (let k = 0; k < N; k++) expect(v[k]).toBeCloseTo(st.v[k], 9);
+    net.dispose();
   });
 
   test('σ = 0, exact + hermite: each neuron fires with its own closed-form period (lanes get their own parameters)', () => {
