@@ -1084,11 +1084,14 @@ function pmaskF(j: i32, pexp: f64): i32 {
  * i32x4 per normal stream, f64x2 updates), then pairs, then a lone neuron through the general
  * path. Compile-time flags: EXACT integrator, NOISY (some sigma > 0), REF (per-lane refractory
  * test), POIS (Poisson drive), HET (per-neuron parameters from the pair blocks at P_SOA).
- * Shared noise is a run-time flag (one predictable branch per pair).
+ * Shared noise is a run-time flag (one predictable branch per pair). FINE: the fineSteps > 1
+ * variant (fastFine), where the other flags are run-time values.
  */
 // @ts-ignore: decorator
 @inline
-function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HET: bool): i32 {
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HET: bool, FINE: bool): i32 {
+  // Noisy with fineSteps > 1: one variant with run-time flags (F Philox blocks per pair dominate).
+  if (NOISY && !FINE && gF > 1) return fastFine(pe);
   const start = <i32>hf(pe, P_START);
   const end = start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
@@ -1138,7 +1141,7 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
   gPCh = <i32>hf(pe, P_PCH);
   const pois = POIS;
   const pexp = gPExp;
-  if (NOISY && gF > 1) {
+  if (NOISY && FINE) {
     // fineSteps F > 1: the noise of 8 neurons (F Philox blocks per pair and stream) goes through
     // XI/XV; the update is the same pairStep.
     const sInd = hf(pe, P_SIND);
@@ -1265,100 +1268,105 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
 }
 
 function fastL0(pe: usize): i32 {
-  return fastLoop(pe, false, false, false, false, false);
+  return fastLoop(pe, false, false, false, false, false, false);
 }
 function fastL1(pe: usize): i32 {
-  return fastLoop(pe, false, false, false, false, true);
+  return fastLoop(pe, false, false, false, false, true, false);
 }
 function fastL2(pe: usize): i32 {
-  return fastLoop(pe, false, false, false, true, false);
+  return fastLoop(pe, false, false, false, true, false, false);
 }
 function fastL3(pe: usize): i32 {
-  return fastLoop(pe, false, false, false, true, true);
+  return fastLoop(pe, false, false, false, true, true, false);
 }
 function fastL4(pe: usize): i32 {
-  return fastLoop(pe, false, false, true, false, false);
+  return fastLoop(pe, false, false, true, false, false, false);
 }
 function fastL5(pe: usize): i32 {
-  return fastLoop(pe, false, false, true, false, true);
+  return fastLoop(pe, false, false, true, false, true, false);
 }
 function fastL6(pe: usize): i32 {
-  return fastLoop(pe, false, false, true, true, false);
+  return fastLoop(pe, false, false, true, true, false, false);
 }
 function fastL7(pe: usize): i32 {
-  return fastLoop(pe, false, false, true, true, true);
+  return fastLoop(pe, false, false, true, true, true, false);
 }
 function fastL8(pe: usize): i32 {
-  return fastLoop(pe, false, true, false, false, false);
+  return fastLoop(pe, false, true, false, false, false, false);
 }
 function fastL9(pe: usize): i32 {
-  return fastLoop(pe, false, true, false, false, true);
+  return fastLoop(pe, false, true, false, false, true, false);
 }
 function fastL10(pe: usize): i32 {
-  return fastLoop(pe, false, true, false, true, false);
+  return fastLoop(pe, false, true, false, true, false, false);
 }
 function fastL11(pe: usize): i32 {
-  return fastLoop(pe, false, true, false, true, true);
+  return fastLoop(pe, false, true, false, true, true, false);
 }
 function fastL12(pe: usize): i32 {
-  return fastLoop(pe, false, true, true, false, false);
+  return fastLoop(pe, false, true, true, false, false, false);
 }
 function fastL13(pe: usize): i32 {
-  return fastLoop(pe, false, true, true, false, true);
+  return fastLoop(pe, false, true, true, false, true, false);
 }
 function fastL14(pe: usize): i32 {
-  return fastLoop(pe, false, true, true, true, false);
+  return fastLoop(pe, false, true, true, true, false, false);
 }
 function fastL15(pe: usize): i32 {
-  return fastLoop(pe, false, true, true, true, true);
+  return fastLoop(pe, false, true, true, true, true, false);
 }
 function fastL16(pe: usize): i32 {
-  return fastLoop(pe, true, false, false, false, false);
+  return fastLoop(pe, true, false, false, false, false, false);
 }
 function fastL17(pe: usize): i32 {
-  return fastLoop(pe, true, false, false, false, true);
+  return fastLoop(pe, true, false, false, false, true, false);
 }
 function fastL18(pe: usize): i32 {
-  return fastLoop(pe, true, false, false, true, false);
+  return fastLoop(pe, true, false, false, true, false, false);
 }
 function fastL19(pe: usize): i32 {
-  return fastLoop(pe, true, false, false, true, true);
+  return fastLoop(pe, true, false, false, true, true, false);
 }
 function fastL20(pe: usize): i32 {
-  return fastLoop(pe, true, false, true, false, false);
+  return fastLoop(pe, true, false, true, false, false, false);
 }
 function fastL21(pe: usize): i32 {
-  return fastLoop(pe, true, false, true, false, true);
+  return fastLoop(pe, true, false, true, false, true, false);
 }
 function fastL22(pe: usize): i32 {
-  return fastLoop(pe, true, false, true, true, false);
+  return fastLoop(pe, true, false, true, true, false, false);
 }
 function fastL23(pe: usize): i32 {
-  return fastLoop(pe, true, false, true, true, true);
+  return fastLoop(pe, true, false, true, true, true, false);
 }
 function fastL24(pe: usize): i32 {
-  return fastLoop(pe, true, true, false, false, false);
+  return fastLoop(pe, true, true, false, false, false, false);
 }
 function fastL25(pe: usize): i32 {
-  return fastLoop(pe, true, true, false, false, true);
+  return fastLoop(pe, true, true, false, false, true, false);
 }
 function fastL26(pe: usize): i32 {
-  return fastLoop(pe, true, true, false, true, false);
+  return fastLoop(pe, true, true, false, true, false, false);
 }
 function fastL27(pe: usize): i32 {
-  return fastLoop(pe, true, true, false, true, true);
+  return fastLoop(pe, true, true, false, true, true, false);
 }
 function fastL28(pe: usize): i32 {
-  return fastLoop(pe, true, true, true, false, false);
+  return fastLoop(pe, true, true, true, false, false, false);
 }
 function fastL29(pe: usize): i32 {
-  return fastLoop(pe, true, true, true, false, true);
+  return fastLoop(pe, true, true, true, false, true, false);
 }
 function fastL30(pe: usize): i32 {
-  return fastLoop(pe, true, true, true, true, false);
+  return fastLoop(pe, true, true, true, true, false, false);
 }
 function fastL31(pe: usize): i32 {
-  return fastLoop(pe, true, true, true, true, true);
+  return fastLoop(pe, true, true, true, true, true, false);
+}
+
+/** Noisy population with fineSteps > 1: fastLoop with run-time flags (one copy in the module). */
+function fastFine(pe: usize): i32 {
+  return fastLoop(pe, gExact, true, hf(pe, P_NR) == 0, hf(pe, P_PLAMBDA) > 0, hp(pe, P_SOA) != 0, true);
 }
 
 // One specialisation per (EXACT, NOISY, REF, POIS, HET): the flags are compile-time constants of
