@@ -154,6 +154,30 @@ if (!hetOnly) {
     if (name.includes('SIMD heterogeneous')) out.memory[name] = net.memory();
     net.dispose();
   }
+  // Shared noise and fineSteps > 1 (coupling hook), heterogeneous, SIMD vs general path.
+  const cases2 = {};
+  const nets2 = [];
+  for (const [tag, integrator, F, shared] of [
+    ['EM, sharedNoise 0.2', 'euler-maruyama', 1, 0.2],
+    ['exact, fineSteps 4', 'exact', 4, 0],
+  ]) {
+    for (const fast of [true, false]) {
+      const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1, fastPath: fast, noise: { fineSteps: F } });
+      net.addPopulation('p', N, { ...het, sharedNoise: shared, v0: { uniform: [0, 1] } });
+      net.run(h * 10);
+      nets2.push(net);
+      const s2 = 20;
+      cases2[`wasm ${fast ? 'SIMD' : 'general'} het ${tag}`] = { units: N * s2 * F, fn: () => (sink += net.run(h * s2)) };
+    }
+  }
+  const rows2 = await runSuite(
+    `heterogeneous noisy LIF, N = ${N}: shared noise, fineSteps (fine neuron-steps/s)`,
+    cases2,
+    'wasm general het EM, sharedNoise 0.2',
+    { minSamples: 5, maxTime: 1 },
+  );
+  for (const [k, r] of Object.entries(rows2)) out.heterogeneous[k] = Math.round(r.perSecond);
+  for (const n of nets2) n.dispose();
   const m = out.memory['wasm SIMD heterogeneous EM'];
   console.log(`heterogeneous memory: ${m.stateBytesPerNeuron} B/neuron state, ${m.paramBytes / N} B/neuron parameters (EM)`);
 }
