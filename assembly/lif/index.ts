@@ -2,7 +2,7 @@
 // current, instantaneous reset). The facade (src/lif/network.ts) owns every region and writes
 // three tables the kernel reads: a header, a population table and a projection table (all f64
 // fields, integers stored exactly), plus one coefficient block per population (stride 0) or per
-// neuron. Layout constants are mirrored in src/lif/layout.ts: change both together.
+// neuron, and for heterogeneous populations the SIMD path's pair blocks (P_SOA, see Q_* below). Layout constants are mirrored in src/lif/layout.ts: change both together.
 //
 // Order of operations inside step n (t_n -> t_{n+1}); see docs/lif.md:
 //  1. per population: shared normals of the step (optional common noise);
@@ -1671,4 +1671,85 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
       store<f64>(ringI + off, load<f64>(ringI + off) + dI);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transcendental functions for the facade. JS engines' Math.exp/expm1/log1p differ in the last
+// bit between engine versions (measured: Node 20 / V8 11.3 vs Deno 2.9 / V8 15.0), so every
+// exp factor or coefficient the kernel consumes is computed here, with the module's own
+// (musl-derived) functions: the same bits in every runtime.
+
+/** e^x (kernel math, engine-independent). */
+export function lifMathExp(x: f64): f64 {
+  return Math.exp(x);
+}
+
+/** e^x − 1 (kernel math, engine-independent). */
+export function lifMathExpm1(x: f64): f64 {
+  return Math.expm1(x);
+}
+
+/** ln(1 + x) (kernel math, engine-independent). */
+export function lifMathLog1p(x: f64): f64 {
+  return Math.log1p(x);
+}
+
+const PROP: usize = memory.data(80, 16);
+
+// @ts-ignore: decorator
+@inline
+function glNode(k: i32): f64 {
+  // 8-point Gauss–Legendre nodes on [-1, 1] (positive half).
+  return k == 0 ? 0.1834346424956498 : k == 1 ? 0.525532409916329 : k == 2 ? 0.7966664774136267 : 0.9602898564975363;
+}
+
+// @ts-ignore: decorator
+@inline
+function glWeight(k: i32): f64 {
+  return k == 0 ? 0.362683783378362 : k == 1 ? 0.3137066458778873 : k == 2 ? 0.2223810344533745 : 0.1012285362903763;
+}
+
+/** ∫₀^h f(t) dt, 8 panels × 8-point Gauss–Legendre; f = e^{−bt} G(t) (which 0) or G(t)² (1). */
+function propIntegral(a: f64, b: f64, h: f64, which: i32): f64 {
+  let s = 0.0;
+  const w = h / 8.0;
+  for (let p = 0; p < 8; p++) {
+    const c = (<f64>p + 0.5) * w;
+    for (let k = 0; k < 4; k++) {
+      const d = 0.5 * w * glNode(k);
+      const t1 = c - d;
+      const t2 = c + d;
+      const g1 = gResp(a, b, t1);
+      const g2 = gResp(a, b, t2);
+      const f1 = which == 0 ? Math.exp(-b * t1) * g1 : g1 * g1;
+      const f2 = which == 0 ? Math.exp(-b * t2) * g2 : g2 * g2;
+      s += glWeight(k) * (f1 + f2);
+    }
+  }
+  return 0.5 * w * s;
+}
+
+/**
+ * Exact propagator over h of the 2-D OU system (V, I) with leak rate a, synaptic rate b and
+ * stationary current std sigma (src/lif/propagator.ts lifPropagator): writes eA, eB, p21, varI,
+ * covVI, varV, cI, cVI, cVV (f64) to a static buffer and returns its address.
+ */
+export function lifPropagatorInto(a: f64, b: f64, sigma: f64, h: f64): usize {
+  const s2 = 2.0 * sigma * sigma * b;
+  const varI = -sigma * sigma * Math.expm1(-2.0 * b * h);
+  const covVI = s2 * propIntegral(a, b, h, 0);
+  const varV = s2 * propIntegral(a, b, h, 1);
+  const cI = Math.sqrt(varI);
+  const cVI = cI > 0 ? covVI / cI : 0.0;
+  const cVV = Math.sqrt(Math.max(0.0, varV - cVI * cVI));
+  store<f64>(PROP, Math.exp(-a * h));
+  store<f64>(PROP, Math.exp(-b * h), 8);
+  store<f64>(PROP, gResp(a, b, h), 16);
+  store<f64>(PROP, varI, 24);
+  store<f64>(PROP, covVI, 32);
+  store<f64>(PROP, varV, 40);
+  store<f64>(PROP, cI, 48);
+  store<f64>(PROP, cVI, 56);
+  store<f64>(PROP, cVV, 64);
+  return PROP;
 }

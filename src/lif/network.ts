@@ -23,7 +23,7 @@ import { uniformAt } from '../rng/reference.js';
 import { deriveKey, type Key, type Seed, seedToKey, trialKey } from '../rng/seed.js';
 import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
 import { C, H, J, LifStreams, P, Q } from './layout.js';
-import { lifPropagator, phi1 } from './propagator.js';
+import { kexp, lifPropagator, phi1 } from './propagator.js';
 
 /**
  * Subthreshold integrators, selected by name (`LifNetworkOptions.integrator`).
@@ -823,9 +823,9 @@ export class LifNetwork extends KernelObject {
         cf[o + C.TREF] = pr.tRef[k] > 0 ? Math.max(pr.tRef[k] / h - this.#refShift, 0) : 0;
         cf[o + C.EA] = coarse.eA;
         cf[o + C.EB] = coarse.eB;
-        cf[o + C.EB2] = Math.exp(-b2 * h);
+        cf[o + C.EB2] = kexp(-b2 * h);
         cf[o + C.P21] = coarse.p21;
-        cf[o + C.P21B] = Math.exp(-b2 * h) * h * phi1((b2 - a) * h);
+        cf[o + C.P21B] = kexp(-b2 * h) * h * phi1((b2 - a) * h);
         cf[o + C.VINF] = pr.vLeak[k] + pr.mu[k] / a;
         cf[o + C.CI] = fine.cI;
         cf[o + C.CVI] = fine.cVI;
@@ -906,7 +906,7 @@ export class LifNetwork extends KernelObject {
       if (p.poisson && p.poisson.rate > 0) {
         const lam = (p.poisson.rate / 1000) * hf;
         pt[o + P.PLAMBDA] = lam;
-        pt[o + P.PEXP] = Math.exp(-lam);
+        pt[o + P.PEXP] = kexp(-lam);
         pt[o + P.PW] = p.poisson.weight;
         pt[o + P.PCH] = p.poisson.channel;
       }

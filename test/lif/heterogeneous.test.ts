@@ -115,13 +115,22 @@ describe('heterogeneous populations on the SIMD path', () => {
       expect(general.spikes).toBeGreaterThan(20);
       expect(simd.fp).toBe(general.fp);
     }
-    // Homogeneous, no Poisson (the noise-only loop), odd size.
+    // Homogeneous, no Poisson (the noise-only loop), odd size; and noise-free with Poisson drive
+    // (lane masks over the F fine steps), heterogeneous.
     const homo = (fastPath: boolean) => {
       const net = new LifNetwork({ dt: 0.2, integrator, seed: 9, fastPath, noise: { fineSteps: F } });
       net.addPopulation('a', 61, { mu: 0.06, sigma: 0.03, v0: { uniform: [0, 1] } });
+      net.addPopulation('q', 50, {
+        mu: spread(50, 0.04, 0.05, 0),
+        sigma: 0,
+        poisson: { rate: 2000, weight: 0.02 },
+        v0: { uniform: [0, 1] },
+      });
       return run(net, [40]);
     };
-    expect(homo(true).fp).toBe(homo(false).fp);
+    const fast = homo(true);
+    expect(fast.spikes).toBeGreaterThan(50);
+    expect(fast.fp).toBe(homo(false).fp);
   });
 
   test('the plain-TS reference loop with per-neuron parameters reproduces the SIMD path spike for spike (EM + linear)', () => {
