@@ -1737,8 +1737,9 @@ function propIntegral(a: f64, b: f64, h: f64, which: i32): f64 {
 export function lifPropagatorInto(a: f64, b: f64, sigma: f64, h: f64): usize {
   const s2 = 2.0 * sigma * sigma * b;
   const varI = -sigma * sigma * Math.expm1(-2.0 * b * h);
-  const covVI = s2 * propIntegral(a, b, h, 0);
-  const varV = s2 * propIntegral(a, b, h, 1);
+  // sigma = 0 (the deterministic coarse propagator): the covariances are +0 without quadrature.
+  const covVI = sigma == 0 ? 0.0 : s2 * propIntegral(a, b, h, 0);
+  const varV = sigma == 0 ? 0.0 : s2 * propIntegral(a, b, h, 1);
   const cI = Math.sqrt(varI);
   const cVI = cI > 0 ? covVI / cI : 0.0;
   const cVV = Math.sqrt(Math.max(0.0, varV - cVI * cVI));

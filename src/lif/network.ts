@@ -305,6 +305,9 @@ interface ProjDef {
   dFrac: number;
 }
 
+/** Placeholder for the fine propagator of an euler-maruyama network (never read by the kernel). */
+const NO_PROPAGATOR = { eA: 0, eB: 0, p21: 0, varI: 0, covVI: 0, varV: 0, cI: 0, cVI: 0, cVV: 0 } as const;
+
 /** Records spikes (all neurons, or a neuron range). */
 export class LifSpikeMonitor {
   #n: number[] = [];
@@ -812,7 +815,9 @@ export class LifNetwork extends KernelObject {
         const sig = pr.sigma[k];
         const o = k * C.SIZE;
         const coarse = lifPropagator(a, b, 0, h);
-        const fine = lifPropagator(a, b, sig, hf);
+        // The fine step's noise factors and propagator are read by the exact integrator only;
+        // skipping them for euler-maruyama saves the covariance quadrature (build time).
+        const fine = exact ? lifPropagator(a, b, sig, hf) : NO_PROPAGATOR;
         cf[o + C.A] = a;
         cf[o + C.VL] = pr.vLeak[k];
         cf[o + C.VTH] = pr.vTh[k];
