@@ -9,7 +9,8 @@
 //  (d) heterogeneous population (every per-neuron parameter varying), 10^4 neurons: the SIMD path
 //      vs the general scalar path (fastPath: false) vs the homogeneous SIMD path, EM and exact, and
 //      the plain TS loop with per-neuron parameters (lifReferenceRun with arrays, EM + linear).
-//      `node bench/lif.bench.mjs --het` runs (d) only.
+//      `node bench/lif.bench.mjs --het` runs (d) only; `--het-n=1000000` sets its N (and prints
+//      the build time of the heterogeneous networks).
 // The machine is shared: numbers are noisy (see docs/lif.md). Last line: JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as nd from '../dist/index.js';
@@ -93,8 +94,9 @@ if (!hetOnly) {
 }
 // (d) heterogeneous population: S1 parameters spread by ±10–20 % per neuron (golden-ratio sequence).
 {
-  const N = 10_000;
-  const steps = 50;
+  const nArg = process.argv.find((a) => a.startsWith('--het-n='));
+  const N = nArg ? Number(nArg.slice(8)) : 10_000;
+  const steps = N > 1e5 ? 10 : 50;
   const spread = (k, lo, hi) => lo + (hi - lo) * ((k * 0.6180339887498949) % 1);
   const het = {
     tauMem: Float64Array.from({ length: N }, (_, k) => spread(k, 16, 24)),
@@ -107,8 +109,12 @@ if (!hetOnly) {
   };
   const homo = { tauMem: 1 / S1.gL, mu: S1.mu, sigma: S1.sigma };
   const make = (integrator, params, fastPath) => {
+    const t0 = performance.now();
     const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1, fastPath });
     net.addPopulation('p', N, { ...params, v0: { uniform: [0, 1] } });
+    net.build();
+    if (params === het && fastPath)
+      console.log(`build of ${N} heterogeneous neurons (${integrator}): ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     net.run(h * 20); // warm-up
     return net;
   };
