@@ -2,7 +2,7 @@
 // current, instantaneous reset). The facade (src/lif/network.ts) owns every region and writes
 // three tables the kernel reads: a header, a population table and a projection table (all f64
 // fields, integers stored exactly), plus one coefficient block per population (stride 0) or per
-// neuron. Layout constants are mirrored in src/lif/layout.ts: change both together.
+// neuron, and for heterogeneous populations the SIMD path's pair blocks (P_SOA, see Q_* below). Layout constants are mirrored in src/lif/layout.ts: change both together.
 //
 // Order of operations inside step n (t_n -> t_{n+1}); see docs/lif.md:
 //  1. per population: shared normals of the step (optional common noise);
@@ -66,6 +66,40 @@ const P_PLAMBDA = 9;
 const P_PEXP = 10;
 const P_PW = 11;
 const P_PCH = 12;
+const P_SOA = 13;
+const P_NR = 14;
+const P_QS = 15;
+
+// Pair-blocked parameters of a heterogeneous population on the SIMD path (written once by the
+// facade at build; mirrored in src/lif/layout.ts as Q). For each neuron pair (2k, 2k+1), counted
+// from the even index at or below the population's start, one block of f64x2 fields (lane 0 =
+// even neuron) at these constant byte offsets: one base pointer per pair and immediate load
+// offsets, so V8 keeps no per-field pointers live (research/perf-ceiling.md sections 4-5).
+const Q_MU = 0;
+const Q_VTH = 16;
+const Q_VR = 32;
+// euler-maruyama: -a, V_L, h b, h b2, sigma sqrt(2b) sqrt(h)
+const QE_NA = 48;
+const QE_VL = 64;
+const QE_HB = 80;
+const QE_HB2 = 96;
+const QE_SEM = 112;
+const QE_SIZE: usize = 128;
+// exact: V_inf, e^{-ah}, P21, P21b, e^{-bh}, e^{-b2 h}, Cholesky factors cI, cVI, cVV of the
+// fine step, and (only when fineSteps > 1: block of QX_SIZE_F bytes) the fine propagator
+// e^{-a h/F}, e^{-b h/F}, P21(h/F) that composes the fine increments.
+const QX_VINF = 48;
+const QX_EA = 64;
+const QX_P21 = 80;
+const QX_P21B = 96;
+const QX_EB = 112;
+const QX_EB2 = 128;
+const QX_CI = 144;
+const QX_CVI = 160;
+const QX_CVV = 176;
+const QX_EAF = 192;
+const QX_EBF = 208;
+const QX_P21F = 224;
 
 // Coefficient block (f64 index).
 const C_A = 0;
@@ -645,12 +679,12 @@ let gPExp: f64 = 0;
 let gPW: f64 = 0;
 let gPCh: i32 = 0;
 
-/** Adds the Poisson events of neuron i (F = 1) to lane `lb` (byte offset 0 or 8) of ACC2. */
+/** Adds the Poisson events of neuron i to lane `lb` (byte offset 0 or 8) of ACC2. */
 function poissonLane(i: i32, coef: usize, lb: usize): void {
   store<f64>(ACC, load<f64>(ACC2 + lb));
   store<f64>(ACC, load<f64>(ACC2 + 16 + lb), 8);
   store<f64>(ACC, load<f64>(ACC2 + 32 + lb), 16);
-  poissonEvents(gK0, gK1, <u32>i, gStep, 1, gH, coef, gPLam, gPExp, gPW, gPCh);
+  poissonEvents(gK0, gK1, <u32>i, gStep, gF, gH, coef, gPLam, gPExp, gPW, gPCh);
   store<f64>(ACC2 + lb, load<f64>(ACC));
   store<f64>(ACC2 + 16 + lb, load<f64>(ACC, 8));
   store<f64>(ACC2 + 32 + lb, load<f64>(ACC, 16));
@@ -659,8 +693,9 @@ function poissonLane(i: i32, coef: usize, lb: usize): void {
 /**
  * Arrivals of the pair (i, i+1) into ACC2 (dV, dI, dI2 as f64x2 at 0, 16, 32): the ring slot
  * values (cleared), then the Poisson events of the lanes in `pmask`, in generalNeuron's order.
+ * `coef` is neuron i's coefficient block, neuron i+1's is `cstride` bytes further (0: shared).
  */
-function gatherArrivals(i: i32, coef: usize, sp: usize, ring: bool, pmask: i32): void {
+function gatherArrivals(i: i32, coef: usize, cstride: usize, sp: usize, ring: bool, pmask: i32): void {
   const zero = f64x2.splat(0);
   if (ring) {
     const nb = <usize>gN << 3;
@@ -676,25 +711,30 @@ function gatherArrivals(i: i32, coef: usize, sp: usize, ring: bool, pmask: i32):
     v128.store(ACC2, zero, 32);
   }
   if (pmask & 1) poissonLane(i, coef, 0);
-  if (pmask & 2) poissonLane(i + 1, coef, 8);
+  if (pmask & 2) poissonLane(i + 1, coef + cstride, 8);
 }
 
 /**
  * Propagation of the pair (i, i+1) with noise (xI, xV), arrivals from the ring, and the
  * attention test; lanes that cross, are refractory or non-finite go through finishNeuron.
  * Expression order equals generalNeuron's, so results are bit-identical. The loop-invariant
- * vectors are locals of fastLoop passed in, so V8 does not reload or re-splat them per
- * iteration (research/perf-ceiling.md section 4, item 2).
+ * vectors of a homogeneous population are locals of fastLoop passed in, so V8 does not reload or
+ * re-splat them per iteration (research/perf-ceiling.md section 4, item 2); a heterogeneous
+ * population (HET) loads them from the pair block `q` instead.
  */
 // @ts-ignore: decorator
 @inline
 function pairStep(
   i: i32,
   coef: usize,
+  cstride: usize,
+  start: i32,
   EXACT: bool,
   NOISY: bool,
   REF: bool,
   POIS: bool,
+  HET: bool,
+  q: usize,
   xI: v128,
   xV: v128,
   slot0: usize,
@@ -708,38 +748,65 @@ function pairStep(
   k4v: v128,
   k5v: v128,
   k6v: v128,
-  mu: v128,
-  vth: v128,
+  muv: v128,
+  vthv: v128,
   nv: v128,
   nv1: v128,
-  vr: v128,
+  vrv: v128,
   pmask: i32,
 ): i32 {
   const off = <usize>i << 3;
   const v = v128.load(Vp + off);
   const c = v128.load(Ip + off);
   const c2 = v128.load(I2p + off);
+  let k1 = k1v;
+  let k2 = k2v;
+  let k3 = k3v;
+  let k4 = k4v;
+  let k5 = k5v;
+  let k6 = k6v;
+  let mu = muv;
+  let vth = vthv;
+  let vr = vrv;
+  if (HET) {
+    mu = v128.load(q, Q_MU);
+    vth = v128.load(q, Q_VTH);
+    if (REF) vr = v128.load(q, Q_VR);
+    if (EXACT) {
+      k1 = v128.load(q, QX_VINF);
+      k2 = v128.load(q, QX_EA);
+      k3 = v128.load(q, QX_P21);
+      k4 = v128.load(q, QX_P21B);
+      k5 = v128.load(q, QX_EB);
+      k6 = v128.load(q, QX_EB2);
+    } else {
+      k2 = v128.load(q, QE_NA);
+      k3 = v128.load(q, QE_VL);
+      k4 = v128.load(q, QE_HB);
+      k5 = v128.load(q, QE_HB2);
+    }
+  }
   let vN: v128;
   let cN: v128;
   let c2N: v128;
   if (EXACT) {
     // k1 = vinf, k2 = eA, k3 = P21, k4 = P21b, k5 = eB, k6 = eB2
-    vN = f64x2.add(f64x2.add(f64x2.add(k1v, f64x2.mul(f64x2.sub(v, k1v), k2v)), f64x2.mul(f64x2.sub(c, mu), k3v)), f64x2.mul(c2, k4v));
+    vN = f64x2.add(f64x2.add(f64x2.add(k1, f64x2.mul(f64x2.sub(v, k1), k2)), f64x2.mul(f64x2.sub(c, mu), k3)), f64x2.mul(c2, k4));
     if (NOISY) vN = f64x2.add(vN, xV);
-    cN = f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5v));
+    cN = f64x2.add(mu, f64x2.mul(f64x2.sub(c, mu), k5));
     if (NOISY) cN = f64x2.add(cN, xI);
-    c2N = f64x2.mul(c2, k6v);
+    c2N = f64x2.mul(c2, k6);
   } else {
     // k1 = h, k2 = -a, k3 = VL, k4 = h b, k5 = h b2
-    vN = f64x2.add(v, f64x2.mul(k1v, f64x2.add(f64x2.add(f64x2.mul(k2v, f64x2.sub(v, k3v)), c), c2)));
-    cN = f64x2.sub(c, f64x2.mul(k4v, f64x2.sub(c, mu)));
+    vN = f64x2.add(v, f64x2.mul(k1, f64x2.add(f64x2.add(f64x2.mul(k2, f64x2.sub(v, k3)), c), c2)));
+    cN = f64x2.sub(c, f64x2.mul(k4, f64x2.sub(c, mu)));
     if (NOISY) cN = f64x2.add(cN, xI);
-    c2N = f64x2.sub(c2, f64x2.mul(k5v, c2));
+    c2N = f64x2.sub(c2, f64x2.mul(k5, c2));
   }
   let accV = f64x2.splat(0);
   if (POIS) {
     if (slot0 != 0 || pmask != 0) {
-      gatherArrivals(i, coef, slot0 + off, slot0 != 0, pmask);
+      gatherArrivals(i, HET ? coef + <usize>(i - start) * cstride : coef, HET ? cstride : 0, slot0 + off, slot0 != 0, pmask);
       accV = v128.load(ACC2);
       vN = f64x2.add(vN, accV);
       cN = f64x2.add(cN, v128.load(ACC2, 16));
@@ -771,14 +838,16 @@ function pairStep(
   // step. Catch-up (V^n >= V_th) is handled by running the step on the general path (gCatch),
   // and V = -inf is caught at the end of the kernel call (lifRun).
   const attn = REF ? v128.or(v128.not(f64x2.lt(vN, vth)), partial) : v128.not(f64x2.lt(vN, vth));
-  if (v128.any_true(attn)) return pairSlow(i, coef, v, c, c2, vN, cN, c2N, accV);
+  if (v128.any_true(attn))
+    return pairSlow(i, HET ? coef + <usize>(i - start) * cstride : coef, HET ? cstride : 0, v, c, c2, vN, cN, c2N, accV);
   v128.store(Vp + off, vN);
   v128.store(Ip + off, cN);
   v128.store(I2p + off, c2N);
   return 0;
 }
 
-function pairSlow(i: i32, coef: usize, v: v128, c: v128, c2: v128, vN: v128, cN: v128, c2N: v128, accV: v128): i32 {
+/** Both lanes through finishNeuron; lane 1's coefficient block is `cstride` bytes after lane 0's. */
+function pairSlow(i: i32, coef: usize, cstride: usize, v: v128, c: v128, c2: v128, vN: v128, cN: v128, c2N: v128, accV: v128): i32 {
   const st = finishNeuron(
     i,
     coef,
@@ -793,7 +862,7 @@ function pairSlow(i: i32, coef: usize, v: v128, c: v128, c2: v128, vN: v128, cN:
   if (st != 0) return st;
   return finishNeuron(
     i + 1,
-    coef,
+    coef + cstride,
     f64x2.extract_lane(v, 1),
     f64x2.extract_lane(c, 1),
     f64x2.extract_lane(c2, 1),
@@ -861,16 +930,172 @@ function pmask(pois: bool, j: i32, nu: u32, pexp: f64): i32 {
 }
 
 /**
- * SIMD path for a homogeneous population with one fine step, no Poisson drive and no shared
- * noise: 8 neurons per iteration (4 Philox blocks on i32x4 per normal stream, f64x2 updates),
- * then pairs, then a lone neuron through the general path.
+ * Noise increment of I for a pair from its normals z (stream noise): EM sem·z, exact cI·z1.
+ * With shared noise (SH) the general path accumulates from 0 (EM: sum = 0 + z; exact: the fine
+ * composition from xI = 0), so the same `0 +` is kept here: it matters only for z = -0, but it
+ * keeps the two paths bit-identical.
  */
 // @ts-ignore: decorator
 @inline
-function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool): i32 {
+function noiseI(EXACT: bool, HET: bool, SH: bool, q: usize, z: v128, cIv: v128, semv: v128): v128 {
+  const zero = f64x2.splat(0);
+  if (EXACT) {
+    const x = f64x2.mul(HET ? v128.load(q, QX_CI) : cIv, z);
+    return SH ? f64x2.add(zero, x) : x;
+  }
+  return f64x2.mul(HET ? v128.load(q, QE_SEM) : semv, SH ? f64x2.add(zero, z) : z);
+}
+
+/** Noise increment of V for a pair (exact only): cVI·z1 + cVV·z2 (see noiseI for SH). */
+// @ts-ignore: decorator
+@inline
+function noiseV(EXACT: bool, HET: bool, SH: bool, q: usize, z: v128, y: v128, cVIv: v128, cVVv: v128): v128 {
+  const zero = f64x2.splat(0);
+  if (!EXACT) return zero;
+  const a = f64x2.mul(HET ? v128.load(q, QX_CVI) : cVIv, z);
+  const b = f64x2.mul(HET ? v128.load(q, QX_CVV) : cVVv, y);
+  return SH ? f64x2.add(f64x2.add(zero, a), b) : f64x2.add(a, b);
+}
+
+/** Shared noise (F = 1): z <- sInd z + s for the 4 normal pairs at zp (in place). */
+function shareZ(zp: usize, sInd: v128, s: v128): void {
+  v128.store(zp, f64x2.add(f64x2.mul(sInd, v128.load(zp)), s));
+  v128.store(zp, f64x2.add(f64x2.mul(sInd, v128.load(zp, 16)), s), 16);
+  v128.store(zp, f64x2.add(f64x2.mul(sInd, v128.load(zp, 32)), s), 32);
+  v128.store(zp, f64x2.add(f64x2.mul(sInd, v128.load(zp, 48)), s), 48);
+}
+
+// Noise increments (xI, xV) of 4 pairs with fineSteps F > 1 (f64x2 each, pair k at 16 k).
+const XI: usize = memory.data(64, 16);
+const XV: usize = memory.data(64, 16);
+
+/**
+ * Noise increments of the 4 pairs i..i+7 with F > 1 fine steps into XI, XV, in the general
+ * path's order: EM xI = sem (0 + z_0 + ... + z_{F-1}); exact: from xI = xV = 0, per fine step
+ * xV <- e^{-ah/F} xV + P21(h/F) xI + cVI z1 + cVV z2, xI <- e^{-bh/F} xI + cI z1. Shared
+ * normals are mixed in per fine step. Not inlined: F Philox blocks per pair dominate, so one copy
+ * with run-time flags serves every specialisation. `q0` = pair block of i (het), else 0.
+ */
+function fineNoise8(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: usize, sInd: f64): void {
+  const F = gF;
+  const exact = gExact;
+  const het = q0 != 0;
+  const zero = f64x2.splat(0);
+  const sIndv = f64x2.splat(sInd);
+  for (let k = 0; k < 4; k++) {
+    v128.store(XI + (<usize>k << 4), zero);
+    v128.store(XV + (<usize>k << 4), zero);
+  }
+  const p0 = <u32>i >>> 1;
+  for (let j = 0; j < F; j++) {
+    const t = <u32>(gStep * <f64>F + <f64>j);
+    philox4(p0, t, S_NOISE, gK0, gK1, PX);
+    zig8(PX, ZA, S_NOISE, <u32>i, t);
+    if (exact) {
+      philox4(p0, t, S_NOISE2, gK0, gK1, PXB);
+      zig8(PXB, ZB, S_NOISE2, <u32>i, t);
+    }
+    if (sh) {
+      shareZ(ZA, sIndv, f64x2.splat(load<f64>(shp + (<usize>j << 3))));
+      if (exact) shareZ(ZB, sIndv, f64x2.splat(load<f64>(shp + (<usize>(F + j) << 3))));
+    }
+    for (let k = 0; k < 4; k++) {
+      const ko = <usize>k << 4;
+      const z = v128.load(ZA + ko);
+      const xI = v128.load(XI + ko);
+      if (exact) {
+        const q = q0 + <usize>k * qs;
+        const y = v128.load(ZB + ko);
+        const xV = v128.load(XV + ko);
+        const eAf = het ? v128.load(q, QX_EAF) : f64x2.splat(hf(coef, C_EAF));
+        const p21f = het ? v128.load(q, QX_P21F) : f64x2.splat(hf(coef, C_P21F));
+        const eBf = het ? v128.load(q, QX_EBF) : f64x2.splat(hf(coef, C_EBF));
+        const cI = het ? v128.load(q, QX_CI) : f64x2.splat(hf(coef, C_CI));
+        const cVI = het ? v128.load(q, QX_CVI) : f64x2.splat(hf(coef, C_CVI));
+        const cVV = het ? v128.load(q, QX_CVV) : f64x2.splat(hf(coef, C_CVV));
+        v128.store(XV + ko, f64x2.add(f64x2.add(f64x2.add(f64x2.mul(eAf, xV), f64x2.mul(p21f, xI)), f64x2.mul(cVI, z)), f64x2.mul(cVV, y)));
+        v128.store(XI + ko, f64x2.add(f64x2.mul(eBf, xI), f64x2.mul(cI, z)));
+      } else v128.store(XI + ko, f64x2.add(xI, z));
+    }
+  }
+  if (!exact) {
+    for (let k = 0; k < 4; k++) {
+      const ko = <usize>k << 4;
+      const sem = het ? v128.load(q0 + <usize>k * qs, QE_SEM) : f64x2.splat(hf(coef, C_SEM));
+      v128.store(XI + ko, f64x2.mul(sem, v128.load(XI + ko)));
+    }
+  }
+}
+
+/** Like fineNoise8 for the single pair (i, i+1) (scalar normals), into XI[0], XV[0]. */
+function fineNoise2(i: i32, coef: usize, q: usize, sh: bool, shp: usize, sInd: f64): void {
+  const F = gF;
+  const exact = gExact;
+  const het = q != 0;
+  let xI = f64x2.splat(0);
+  let xV = f64x2.splat(0);
+  for (let j = 0; j < F; j++) {
+    const t = <u32>(gStep * <f64>F + <f64>j);
+    let za = zAt(false, <u32>i, t);
+    let zb = zAt(false, <u32>i + 1, t);
+    if (sh) {
+      const s = load<f64>(shp + (<usize>j << 3));
+      za = sInd * za + s;
+      zb = sInd * zb + s;
+    }
+    const z = f64x2.replace_lane(f64x2.splat(za), 1, zb);
+    if (exact) {
+      let ya = zAt(true, <u32>i, t);
+      let yb = zAt(true, <u32>i + 1, t);
+      if (sh) {
+        const s = load<f64>(shp + (<usize>(F + j) << 3));
+        ya = sInd * ya + s;
+        yb = sInd * yb + s;
+      }
+      const y = f64x2.replace_lane(f64x2.splat(ya), 1, yb);
+      const eAf = het ? v128.load(q, QX_EAF) : f64x2.splat(hf(coef, C_EAF));
+      const p21f = het ? v128.load(q, QX_P21F) : f64x2.splat(hf(coef, C_P21F));
+      const eBf = het ? v128.load(q, QX_EBF) : f64x2.splat(hf(coef, C_EBF));
+      const cI = het ? v128.load(q, QX_CI) : f64x2.splat(hf(coef, C_CI));
+      const cVI = het ? v128.load(q, QX_CVI) : f64x2.splat(hf(coef, C_CVI));
+      const cVV = het ? v128.load(q, QX_CVV) : f64x2.splat(hf(coef, C_CVV));
+      xV = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(eAf, xV), f64x2.mul(p21f, xI)), f64x2.mul(cVI, z)), f64x2.mul(cVV, y));
+      xI = f64x2.add(f64x2.mul(eBf, xI), f64x2.mul(cI, z));
+    } else xI = f64x2.add(xI, z);
+  }
+  if (!exact) xI = f64x2.mul(het ? v128.load(q, QE_SEM) : f64x2.splat(hf(coef, C_SEM)), xI);
+  v128.store(XI, xI);
+  v128.store(XV, xV);
+}
+
+/** Which lanes of the pair (j, j+1) have Poisson events in any of the F fine steps (bit 0, bit 1). */
+function pmaskF(j: i32, pexp: f64): i32 {
+  let m = 0;
+  for (let f = 0; f < gF; f++) {
+    const t = <u32>(gStep * <f64>gF + <f64>f);
+    if (uInput(gK0, gK1, <u32>j, t) >= pexp) m |= 1;
+    if (uInput(gK0, gK1, <u32>j + 1, t) >= pexp) m |= 2;
+  }
+  return m;
+}
+
+/**
+ * SIMD path for a population: 8 neurons per iteration (4 Philox blocks on
+ * i32x4 per normal stream, f64x2 updates), then pairs, then a lone neuron through the general
+ * path. Compile-time flags: EXACT integrator, NOISY (some sigma > 0), REF (per-lane refractory
+ * test), POIS (Poisson drive), HET (per-neuron parameters from the pair blocks at P_SOA).
+ * Shared noise is a run-time flag (one predictable branch per pair). FINE: the fineSteps > 1
+ * variant (fastFine), where the other flags are run-time values.
+ */
+// @ts-ignore: decorator
+@inline
+function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HET: bool, FINE: bool): i32 {
+  // Noisy with fineSteps > 1: one variant with run-time flags (F Philox blocks per pair dominate).
+  if (NOISY && !FINE && gF > 1) return fastFine(pe);
   const start = <i32>hf(pe, P_START);
   const end = start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
+  const cstride = hp(pe, P_STRIDE);
   let i = start;
   let st = 0;
   if (i & 1) {
@@ -880,15 +1105,20 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool): i
   }
   const nu = <u32>gStep;
   const slot0 = gR > 0 ? gRing + <usize>(<i32>(gStep % <f64>gR)) * <usize>gN * 24 : 0;
-  const cI = hf(coef, C_CI);
-  const cVI = hf(coef, C_CVI);
-  const cVV = hf(coef, C_CVV);
-  const sem = hf(coef, C_SEM);
+  // Pair blocks: pair of neuron j (even) at qb + (j >> 1)·QS (wrapping arithmetic on usize).
+  const QS: usize = HET ? hp(pe, P_QS) : 0;
+  const qb: usize = HET ? hp(pe, P_SOA) - <usize>((start & ~1) >> 1) * QS : 0;
   const zero = f64x2.splat(0);
-  const cIv = f64x2.splat(cI);
-  const cVIv = f64x2.splat(cVI);
-  const cVVv = f64x2.splat(cVV);
-  const semv = f64x2.splat(sem);
+  const cIv = f64x2.splat(hf(coef, C_CI));
+  const cVIv = f64x2.splat(hf(coef, C_CVI));
+  const cVVv = f64x2.splat(hf(coef, C_CVV));
+  const semv = f64x2.splat(hf(coef, C_SEM));
+  // Shared noise of this step (the population's shared normals, already scaled by sqrt(c)).
+  const SH = NOISY && hf(pe, P_SSH) != 0;
+  const sIndv = f64x2.splat(hf(pe, P_SIND));
+  const shp = hp(pe, P_SHPTR);
+  const sh1 = SH ? f64x2.splat(load<f64>(shp)) : zero;
+  const sh2 = SH ? f64x2.splat(load<f64>(shp, 8)) : zero;
   const Vp = gVp;
   const Ip = gIp;
   const I2p = gI2p;
@@ -911,87 +1141,125 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool): i
   gPCh = <i32>hf(pe, P_PCH);
   const pois = POIS;
   const pexp = gPExp;
-  if (NOISY) {
+  if (NOISY && FINE) {
+    // fineSteps F > 1: the noise of 8 neurons (F Philox blocks per pair and stream) goes through
+    // XI/XV; the update is the same pairStep.
+    const sInd = hf(pe, P_SIND);
+    for (; i + 8 <= end; i += 8) {
+      const q0 = HET ? qb + <usize>(i >> 1) * QS : 0;
+      fineNoise8(i, coef, q0, QS, SH, shp, sInd);
+      st = pairStep(i + 0, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0, v128.load(XI, 0), v128.load(XV, 0), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 0, pexp) : 0);
+      if (st != 0) return st;
+      st = pairStep(i + 2, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0 + QS, v128.load(XI, 16), v128.load(XV, 16), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 2, pexp) : 0);
+      if (st != 0) return st;
+      st = pairStep(i + 4, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0 + 2 * QS, v128.load(XI, 32), v128.load(XV, 32), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 4, pexp) : 0);
+      if (st != 0) return st;
+      st = pairStep(i + 6, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q0 + 3 * QS, v128.load(XI, 48), v128.load(XV, 48), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i + 6, pexp) : 0);
+      if (st != 0) return st;
+    }
+    for (; i + 1 < end; i += 2) {
+      const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+      fineNoise2(i, coef, q, SH, shp, sInd);
+      st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, v128.load(XI), v128.load(XV), slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, POIS ? pmaskF(i, pexp) : 0);
+      if (st != 0) return st;
+    }
+  } else if (NOISY) {
     for (; i + 8 <= end; i += 8) {
       const p0 = <u32>i >>> 1;
       philox4(p0, nu, S_NOISE, gK0, gK1, PX);
       if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
       zig8(PX, ZA, S_NOISE, <u32>i, nu);
       if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
+      if (SH) {
+        shareZ(ZA, sIndv, sh1);
+        if (EXACT) shareZ(ZB, sIndv, sh2);
+      }
+      const q0 = HET ? qb + <usize>(i >> 1) * QS : 0;
       // The four pairs, unrolled (constant offsets into ZA/ZB).
       {
+        const q = q0;
         const z = v128.load(ZA, 0);
-        let xI: v128;
-        let xV = zero;
-        if (EXACT) {
-          const y = v128.load(ZB, 0);
-          xI = f64x2.mul(cIv, z);
-          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
-        } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 0, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 0, nu, pexp));
+        const y = EXACT ? v128.load(ZB, 0) : zero;
+        const xI = noiseI(EXACT, HET, SH, q, z, cIv, semv);
+        const xV = noiseV(EXACT, HET, SH, q, z, y, cVIv, cVVv);
+        st = pairStep(i + 0, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 0, nu, pexp));
         if (st != 0) return st;
       }
       {
+        const q = q0 + QS;
         const z = v128.load(ZA, 16);
-        let xI: v128;
-        let xV = zero;
-        if (EXACT) {
-          const y = v128.load(ZB, 16);
-          xI = f64x2.mul(cIv, z);
-          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
-        } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 2, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
+        const y = EXACT ? v128.load(ZB, 16) : zero;
+        const xI = noiseI(EXACT, HET, SH, q, z, cIv, semv);
+        const xV = noiseV(EXACT, HET, SH, q, z, y, cVIv, cVVv);
+        st = pairStep(i + 2, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
         if (st != 0) return st;
       }
       {
+        const q = q0 + 2 * QS;
         const z = v128.load(ZA, 32);
-        let xI: v128;
-        let xV = zero;
-        if (EXACT) {
-          const y = v128.load(ZB, 32);
-          xI = f64x2.mul(cIv, z);
-          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
-        } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 4, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 4, nu, pexp));
+        const y = EXACT ? v128.load(ZB, 32) : zero;
+        const xI = noiseI(EXACT, HET, SH, q, z, cIv, semv);
+        const xV = noiseV(EXACT, HET, SH, q, z, y, cVIv, cVVv);
+        st = pairStep(i + 4, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 4, nu, pexp));
         if (st != 0) return st;
       }
       {
+        const q = q0 + 3 * QS;
         const z = v128.load(ZA, 48);
-        let xI: v128;
-        let xV = zero;
-        if (EXACT) {
-          const y = v128.load(ZB, 48);
-          xI = f64x2.mul(cIv, z);
-          xV = f64x2.add(f64x2.mul(cVIv, z), f64x2.mul(cVVv, y));
-        } else xI = f64x2.mul(semv, z);
-        st = pairStep(i + 6, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 6, nu, pexp));
+        const y = EXACT ? v128.load(ZB, 48) : zero;
+        const xI = noiseI(EXACT, HET, SH, q, z, cIv, semv);
+        const xV = noiseV(EXACT, HET, SH, q, z, y, cVIv, cVVv);
+        st = pairStep(i + 6, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 6, nu, pexp));
         if (st != 0) return st;
       }
     }
+    const sInd = hf(pe, P_SIND);
+    const s1 = SH ? load<f64>(shp) : 0.0;
+    const s2 = SH ? load<f64>(shp, 8) : 0.0;
     for (; i + 1 < end; i += 2) {
-      const za = zAt(false, <u32>i, nu);
-      const zb = zAt(false, <u32>i + 1, nu);
-      let xI: v128;
-      let xV = zero;
+      const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+      let za = zAt(false, <u32>i, nu);
+      let zb = zAt(false, <u32>i + 1, nu);
+      if (SH) {
+        za = sInd * za + s1;
+        zb = sInd * zb + s1;
+      }
+      const z = f64x2.replace_lane(f64x2.splat(za), 1, zb);
+      let y = zero;
       if (EXACT) {
-        const ya = zAt(true, <u32>i, nu);
-        const yb = zAt(true, <u32>i + 1, nu);
-        xI = f64x2.replace_lane(f64x2.splat(cI * za), 1, cI * zb);
-        xV = f64x2.replace_lane(f64x2.splat(cVI * za + cVV * ya), 1, cVI * zb + cVV * yb);
-      } else xI = f64x2.replace_lane(f64x2.splat(sem * za), 1, sem * zb);
-      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
+        let ya = zAt(true, <u32>i, nu);
+        let yb = zAt(true, <u32>i + 1, nu);
+        if (SH) {
+          ya = sInd * ya + s2;
+          yb = sInd * yb + s2;
+        }
+        y = f64x2.replace_lane(f64x2.splat(ya), 1, yb);
+      }
+      const xI = noiseI(EXACT, HET, SH, q, z, cIv, semv);
+      const xV = noiseV(EXACT, HET, SH, q, z, y, cVIv, cVVv);
+      st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, xI, xV, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
     }
   } else {
     // Two pairs per iteration (research/perf-ceiling.md section 3: 4 neurons per iteration).
+    // Poisson drive with F > 1 fine steps: the lane mask covers the F fine steps.
+    if (POIS && gF > 1) {
+      for (; i + 1 < end; i += 2) {
+        const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+        st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmaskF(i, pexp));
+        if (st != 0) return st;
+      }
+    }
     for (; i + 3 < end; i += 4) {
-      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
+      const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+      st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
-      st = pairStep(i + 2, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
+      st = pairStep(i + 2, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q + QS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i + 2, nu, pexp));
       if (st != 0) return st;
     }
     for (; i + 1 < end; i += 2) {
-      st = pairStep(i, coef, EXACT, NOISY, REF, POIS, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
+      const q = HET ? qb + <usize>(i >> 1) * QS : 0;
+      st = pairStep(i, coef, cstride, start, EXACT, NOISY, REF, POIS, HET, q, zero, zero, slot0, Vp, Ip, I2p, Rp, k1v, k2v, k3v, k4v, k5v, k6v, mu, vth, nv, nv1, vr, pmask(pois, i, nu, pexp));
       if (st != 0) return st;
     }
   }
@@ -999,82 +1267,184 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool): i
   return st;
 }
 
-function fastExNoisyPois(pe: usize): i32 {
-  return fastLoop(pe, true, true, true, true);
+function fastL0(pe: usize): i32 {
+  return fastLoop(pe, false, false, false, false, false, false);
 }
-function fastExNoisy(pe: usize): i32 {
-  return fastLoop(pe, true, true, true, false);
+function fastL1(pe: usize): i32 {
+  return fastLoop(pe, false, false, false, false, true, false);
 }
-function fastExNoisyNRPois(pe: usize): i32 {
-  return fastLoop(pe, true, true, false, true);
+function fastL2(pe: usize): i32 {
+  return fastLoop(pe, false, false, false, true, false, false);
 }
-function fastExNoisyNR(pe: usize): i32 {
-  return fastLoop(pe, true, true, false, false);
+function fastL3(pe: usize): i32 {
+  return fastLoop(pe, false, false, false, true, true, false);
 }
-function fastExQuietPois(pe: usize): i32 {
-  return fastLoop(pe, true, false, true, true);
+function fastL4(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, false, false, false);
 }
-function fastExQuiet(pe: usize): i32 {
-  return fastLoop(pe, true, false, true, false);
+function fastL5(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, false, true, false);
 }
-function fastExQuietNRPois(pe: usize): i32 {
-  return fastLoop(pe, true, false, false, true);
+function fastL6(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, true, false, false);
 }
-function fastExQuietNR(pe: usize): i32 {
-  return fastLoop(pe, true, false, false, false);
+function fastL7(pe: usize): i32 {
+  return fastLoop(pe, false, false, true, true, true, false);
 }
-function fastEmNoisyPois(pe: usize): i32 {
-  return fastLoop(pe, false, true, true, true);
+function fastL8(pe: usize): i32 {
+  return fastLoop(pe, false, true, false, false, false, false);
 }
-function fastEmNoisy(pe: usize): i32 {
-  return fastLoop(pe, false, true, true, false);
+function fastL9(pe: usize): i32 {
+  return fastLoop(pe, false, true, false, false, true, false);
 }
-function fastEmNoisyNRPois(pe: usize): i32 {
-  return fastLoop(pe, false, true, false, true);
+function fastL10(pe: usize): i32 {
+  return fastLoop(pe, false, true, false, true, false, false);
 }
-function fastEmNoisyNR(pe: usize): i32 {
-  return fastLoop(pe, false, true, false, false);
+function fastL11(pe: usize): i32 {
+  return fastLoop(pe, false, true, false, true, true, false);
 }
-function fastEmQuietPois(pe: usize): i32 {
-  return fastLoop(pe, false, false, true, true);
+function fastL12(pe: usize): i32 {
+  return fastLoop(pe, false, true, true, false, false, false);
 }
-function fastEmQuiet(pe: usize): i32 {
-  return fastLoop(pe, false, false, true, false);
+function fastL13(pe: usize): i32 {
+  return fastLoop(pe, false, true, true, false, true, false);
 }
-function fastEmQuietNRPois(pe: usize): i32 {
-  return fastLoop(pe, false, false, false, true);
+function fastL14(pe: usize): i32 {
+  return fastLoop(pe, false, true, true, true, false, false);
 }
-function fastEmQuietNR(pe: usize): i32 {
-  return fastLoop(pe, false, false, false, false);
+function fastL15(pe: usize): i32 {
+  return fastLoop(pe, false, true, true, true, true, false);
+}
+function fastL16(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, false, false, false);
+}
+function fastL17(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, false, true, false);
+}
+function fastL18(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, true, false, false);
+}
+function fastL19(pe: usize): i32 {
+  return fastLoop(pe, true, false, false, true, true, false);
+}
+function fastL20(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, false, false, false);
+}
+function fastL21(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, false, true, false);
+}
+function fastL22(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, true, false, false);
+}
+function fastL23(pe: usize): i32 {
+  return fastLoop(pe, true, false, true, true, true, false);
+}
+function fastL24(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, false, false, false);
+}
+function fastL25(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, false, true, false);
+}
+function fastL26(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, true, false, false);
+}
+function fastL27(pe: usize): i32 {
+  return fastLoop(pe, true, true, false, true, true, false);
+}
+function fastL28(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, false, false, false);
+}
+function fastL29(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, false, true, false);
+}
+function fastL30(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, true, false, false);
+}
+function fastL31(pe: usize): i32 {
+  return fastLoop(pe, true, true, true, true, true, false);
 }
 
-// Variants without the per-lane refractory test (NR): for populations whose refractory periods end
-// on grid points (no tRef, or grid rule with an integer number of steps); held neurons are then
-// fixed from the refractory list after the population loops (lifRun). Pois: with Poisson drive.
+/** Noisy population with fineSteps > 1: fastLoop with run-time flags (one copy in the module). */
+function fastFine(pe: usize): i32 {
+  return fastLoop(pe, gExact, true, hf(pe, P_NR) == 0, hf(pe, P_PLAMBDA) > 0, hp(pe, P_SOA) != 0, true);
+}
+
+// One specialisation per (EXACT, NOISY, REF, POIS, HET): the flags are compile-time constants of
+// fastLoop, so each variant carries only its own code. REF is off for populations whose refractory
+// periods end on grid points (no tRef, or grid rule with an integer number of steps; P_NR, set by
+// the facade): held neurons are then fixed from the refractory list after the population loops.
 function fastPop(pe: usize): i32 {
-  const noisy = hf(pe, P_NOISE) != 0;
-  const tref = hf(hp(pe, P_COEF), C_TREF);
-  const nr = tref == 0 || (gRule == 0 && tref == Math.floor(tref));
-  const pois = hf(pe, P_PLAMBDA) > 0;
-  if (gExact) {
-    if (noisy && !nr && pois) return fastExNoisyPois(pe);
-    if (noisy && !nr && !pois) return fastExNoisy(pe);
-    if (noisy && nr && pois) return fastExNoisyNRPois(pe);
-    if (noisy && nr && !pois) return fastExNoisyNR(pe);
-    if (!noisy && !nr && pois) return fastExQuietPois(pe);
-    if (!noisy && !nr && !pois) return fastExQuiet(pe);
-    if (!noisy && nr && pois) return fastExQuietNRPois(pe);
-    if (!noisy && nr && !pois) return fastExQuietNR(pe);
-  }
-  {
-    if (noisy && !nr && pois) return fastEmNoisyPois(pe);
-    if (noisy && !nr && !pois) return fastEmNoisy(pe);
-    if (noisy && nr && pois) return fastEmNoisyNRPois(pe);
-    if (noisy && nr && !pois) return fastEmNoisyNR(pe);
-    if (!noisy && !nr && pois) return fastEmQuietPois(pe);
-    if (!noisy && !nr && !pois) return fastEmQuiet(pe);
-    if (!noisy && nr && pois) return fastEmQuietNRPois(pe);
-    if (!noisy && nr && !pois) return fastEmQuietNR(pe);
+  const code =
+    (gExact ? 16 : 0) |
+    (hf(pe, P_NOISE) != 0 ? 8 : 0) |
+    (hf(pe, P_NR) != 0 ? 0 : 4) |
+    (hf(pe, P_PLAMBDA) > 0 ? 2 : 0) |
+    (hp(pe, P_SOA) != 0 ? 1 : 0);
+  switch (code) {
+    case 0:
+      return fastL0(pe);
+    case 1:
+      return fastL1(pe);
+    case 2:
+      return fastL2(pe);
+    case 3:
+      return fastL3(pe);
+    case 4:
+      return fastL4(pe);
+    case 5:
+      return fastL5(pe);
+    case 6:
+      return fastL6(pe);
+    case 7:
+      return fastL7(pe);
+    case 8:
+      return fastL8(pe);
+    case 9:
+      return fastL9(pe);
+    case 10:
+      return fastL10(pe);
+    case 11:
+      return fastL11(pe);
+    case 12:
+      return fastL12(pe);
+    case 13:
+      return fastL13(pe);
+    case 14:
+      return fastL14(pe);
+    case 15:
+      return fastL15(pe);
+    case 16:
+      return fastL16(pe);
+    case 17:
+      return fastL17(pe);
+    case 18:
+      return fastL18(pe);
+    case 19:
+      return fastL19(pe);
+    case 20:
+      return fastL20(pe);
+    case 21:
+      return fastL21(pe);
+    case 22:
+      return fastL22(pe);
+    case 23:
+      return fastL23(pe);
+    case 24:
+      return fastL24(pe);
+    case 25:
+      return fastL25(pe);
+    case 26:
+      return fastL26(pe);
+    case 27:
+      return fastL27(pe);
+    case 28:
+      return fastL28(pe);
+    case 29:
+      return fastL29(pe);
+    case 30:
+      return fastL30(pe);
+    case 31:
+      return fastL31(pe);
   }
   return 0;
 }
@@ -1137,7 +1507,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gF = <i32>hf(hdr, H_F);
   gExact = hf(hdr, H_INTEG) != 0;
   gRule = <i32>hf(hdr, H_RULE);
-  const fastOk = hf(hdr, H_FAST) != 0 && gF == 1;
+  const fastOk = hf(hdr, H_FAST) != 0;
   gCatch = hf(hdr, H_CATCH) != 0;
   gRList = hp(hdr, H_RLIST);
   gRLn = <i32>hf(hdr, H_RLN);
@@ -1165,7 +1535,8 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
           if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
         }
       }
-      if (fastStep && hp(pe, P_STRIDE) == 0 && !shared) st = fastPop(pe);
+      // SIMD path: homogeneous (stride 0) or with pair blocks (heterogeneous); shared noise allowed.
+      if (fastStep && (hp(pe, P_STRIDE) == 0 || hp(pe, P_SOA) != 0)) st = fastPop(pe);
       else {
         for (let q = 0; q < cnt; q++) {
           st = generalNeuron(pe, q);
@@ -1300,4 +1671,86 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
       store<f64>(ringI + off, load<f64>(ringI + off) + dI);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transcendental functions for the facade. JS engines' Math.exp/expm1/log1p differ in the last
+// bit between engine versions (measured: Node 20 / V8 11.3 vs Deno 2.9 / V8 15.0), so every
+// exp factor or coefficient the kernel consumes is computed here, with the module's own
+// (musl-derived) functions: the same bits in every runtime.
+
+/** e^x (kernel math, engine-independent). */
+export function lifMathExp(x: f64): f64 {
+  return Math.exp(x);
+}
+
+/** e^x − 1 (kernel math, engine-independent). */
+export function lifMathExpm1(x: f64): f64 {
+  return Math.expm1(x);
+}
+
+/** ln(1 + x) (kernel math, engine-independent). */
+export function lifMathLog1p(x: f64): f64 {
+  return Math.log1p(x);
+}
+
+const PROP: usize = memory.data(80, 16);
+
+// @ts-ignore: decorator
+@inline
+function glNode(k: i32): f64 {
+  // 8-point Gauss–Legendre nodes on [-1, 1] (positive half).
+  return k == 0 ? 0.1834346424956498 : k == 1 ? 0.525532409916329 : k == 2 ? 0.7966664774136267 : 0.9602898564975363;
+}
+
+// @ts-ignore: decorator
+@inline
+function glWeight(k: i32): f64 {
+  return k == 0 ? 0.362683783378362 : k == 1 ? 0.3137066458778873 : k == 2 ? 0.2223810344533745 : 0.1012285362903763;
+}
+
+/** ∫₀^h f(t) dt, 8 panels × 8-point Gauss–Legendre; f = e^{−bt} G(t) (which 0) or G(t)² (1). */
+function propIntegral(a: f64, b: f64, h: f64, which: i32): f64 {
+  let s = 0.0;
+  const w = h / 8.0;
+  for (let p = 0; p < 8; p++) {
+    const c = (<f64>p + 0.5) * w;
+    for (let k = 0; k < 4; k++) {
+      const d = 0.5 * w * glNode(k);
+      const t1 = c - d;
+      const t2 = c + d;
+      const g1 = gResp(a, b, t1);
+      const g2 = gResp(a, b, t2);
+      const f1 = which == 0 ? Math.exp(-b * t1) * g1 : g1 * g1;
+      const f2 = which == 0 ? Math.exp(-b * t2) * g2 : g2 * g2;
+      s += glWeight(k) * (f1 + f2);
+    }
+  }
+  return 0.5 * w * s;
+}
+
+/**
+ * Exact propagator over h of the 2-D OU system (V, I) with leak rate a, synaptic rate b and
+ * stationary current std sigma (src/lif/propagator.ts lifPropagator): writes eA, eB, p21, varI,
+ * covVI, varV, cI, cVI, cVV (f64) to a static buffer and returns its address.
+ */
+export function lifPropagatorInto(a: f64, b: f64, sigma: f64, h: f64): usize {
+  const s2 = 2.0 * sigma * sigma * b;
+  const varI = -sigma * sigma * Math.expm1(-2.0 * b * h);
+  // sigma = 0 (the deterministic coarse propagator): the covariances are +0 without quadrature.
+  const covVI = sigma == 0 ? 0.0 : s2 * propIntegral(a, b, h, 0);
+  const varV = sigma == 0 ? 0.0 : s2 * propIntegral(a, b, h, 1);
+  const cI = Math.sqrt(varI);
+  const cVI = cI > 0 ? covVI / cI : 0.0;
+  const cVV = Math.sqrt(Math.max(0.0, varV - cVI * cVI));
+  store<f64>(PROP, Math.exp(-a * h));
+  store<f64>(PROP, Math.exp(-b * h), 8);
+  store<f64>(PROP, gResp(a, b, h), 16);
+  store<f64>(PROP, varI, 24);
+  store<f64>(PROP, covVI, 32);
+  store<f64>(PROP, varV, 40);
+  store<f64>(PROP, cI, 48);
+  store<f64>(PROP, cVI, 56);
+  store<f64>(PROP, cVV, 64);
+  return PROP;
 }

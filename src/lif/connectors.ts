@@ -11,6 +11,7 @@ import { checkBoolean, checkFiniteArray, checkInteger, checkRange, isNumericArra
 import { uniformAt } from '../rng/reference.js';
 import type { Key } from '../rng/seed.js';
 import { LifStreams } from './layout.js';
+import { klog1p } from './propagator.js';
 
 /** Every presynaptic neuron to every postsynaptic one. */
 export interface AllToAllConnector {
@@ -94,7 +95,9 @@ export function buildConnector(name: string, c: LifConnector, nPre: number, nPos
       const cols: number[] = [];
       // Geometric skipping: the gap to the next synapse of row j is floor(log U / log(1 − p)),
       // U = uniform(key, connectivity, element j, step m) for the m-th gap of the row.
-      const lq = Math.log1p(-p);
+      // log1p from the kernel: engines' Math.log1p differ in the last bit, which could move a gap
+      // across an integer and change the wiring between runtimes.
+      const lq = klog1p(-p);
       for (let j = 0; j < nPre; j++) {
         if (p > 0) {
           let i = -1;
@@ -102,7 +105,7 @@ export function buildConnector(name: string, c: LifConnector, nPre: number, nPos
             if (p >= 1) i++;
             else {
               const u = uniformAt(key.k0, key.k1, LifStreams.connectivity, j, m, 0);
-              i += 1 + Math.floor(Math.log1p(-u) / lq);
+              i += 1 + Math.floor(klog1p(-u) / lq);
             }
             if (i >= nPost) break;
             if (aut || !same || i !== j) cols.push(i);

@@ -36,6 +36,6 @@ export {
   type PerNeuron,
 } from './network.js';
 export { type LifPropagator, lifCurrentResponse, lifPropagator, lifVoltageAt } from './propagator.js';
-export { type LifReferenceParams, lifReferenceRun } from './reference.js';
+export { type LifReferenceParamArrays, type LifReferenceParams, lifReferenceRun } from './reference.js';
 export { type LifArrays, type LifStepsOptions, lifSteps } from './step.js';
 export type { LifPopulationTaskParams } from './tasks.js';

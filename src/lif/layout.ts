@@ -54,6 +54,43 @@ export const P = {
   PEXP: 10,
   PW: 11,
   PCH: 12,
+  SOA: 13,
+  NR: 14,
+  QS: 15,
+} as const;
+
+/**
+ * @internal pair-blocked parameters of a heterogeneous population on the SIMD path (f64 index
+ * within a pair block; each field is an f64x2 lane pair, lane 0 = even neuron). Q.SIZE_EM,
+ * Q.SIZE_EXACT or (fineSteps > 1) Q.SIZE_EXACT_FINE f64 per pair; the first block holds the pair of the even neuron at or below the population start.
+ */
+export const Q = {
+  MU: 0,
+  VTH: 2,
+  VR: 4,
+  // euler-maruyama
+  NA: 6,
+  VL: 8,
+  HB: 10,
+  HB2: 12,
+  SEM: 14,
+  SIZE_EM: 16,
+  // exact
+  VINF: 6,
+  EA: 8,
+  P21: 10,
+  P21B: 12,
+  EB: 14,
+  EB2: 16,
+  CI: 18,
+  CVI: 20,
+  CVV: 22,
+  SIZE_EXACT: 24,
+  // exact with fineSteps > 1: the fine propagator that composes the fine increments
+  EAF: 24,
+  EBF: 26,
+  P21F: 28,
+  SIZE_EXACT_FINE: 30,
 } as const;
 
 /** @internal coefficient block */

@@ -22,8 +22,8 @@ import {
 import { uniformAt } from '../rng/reference.js';
 import { deriveKey, type Key, type Seed, seedToKey, trialKey } from '../rng/seed.js';
 import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
-import { C, H, J, LifStreams, P } from './layout.js';
-import { lifPropagator, phi1 } from './propagator.js';
+import { C, H, J, LifStreams, P, Q } from './layout.js';
+import { kexp, lifPropagator, phi1 } from './propagator.js';
 
 /**
  * Subthreshold integrators, selected by name (`LifNetworkOptions.integrator`).
@@ -217,9 +217,14 @@ export interface LifNetworkOptions {
   /** Spike record buffer (records per kernel call); at least the number of neurons. @default max(4096, N) */
   spikeBufferSize?: number;
   /**
-   * Use the SIMD path (two neurons per f64x2 lane pair, one Philox block per pair) for
-   * homogeneous populations without shared noise, when `fineSteps` is 1.
-   * Results are bit-identical either way (tested); `false` is for testing.
+   * Use the SIMD path (8 neurons per iteration: two per f64x2 lane pair, one Philox block per
+   * pair, 4 blocks at once on i32x4) for every population: homogeneous or heterogeneous
+   * (per-neuron parameters are read per lane pair from pair blocks the facade computes once at
+   * build: 64 B per neuron for euler-maruyama, 96 B for exact, 120 B for exact with
+   * `fineSteps` > 1), with or without shared noise, any `fineSteps`, Poisson drive, refractoriness
+   * and delays. Lanes that cross threshold or end a refractory period inside the step are finished
+   * by the scalar code. Results are bit-identical either way (tested for every combination);
+   * `false` runs the general scalar path (≈ 4× slower) and skips the pair blocks; it is for testing.
    * @default true
    */
   fastPath?: boolean;
@@ -299,6 +304,9 @@ interface ProjDef {
   dInt: number;
   dFrac: number;
 }
+
+/** Placeholder for the fine propagator of an euler-maruyama network (never read by the kernel). */
+const NO_PROPAGATOR = { eA: 0, eB: 0, p21: 0, varI: 0, covVI: 0, varV: 0, cI: 0, cVI: 0, cVV: 0 } as const;
 
 /** Records spikes (all neurons, or a neuron range). */
 export class LifSpikeMonitor {
@@ -785,6 +793,11 @@ export class LifNetwork extends KernelObject {
     const projT = this.allocate(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
     const coefR = this.#pops.map((p) => this.allocate((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
     const shR = this.#pops.map((p) => (p.shared > 0 ? this.allocate(2 * F * 8, 'lif.scratch') : null));
+    // Pair blocks of heterogeneous populations for the SIMD path.
+    const qSize = this.#pairBlockSize();
+    const soaR = this.#pops.map((p) =>
+      this.#fast && !p.homo ? this.allocate(((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, 'lif.params') : null,
+    );
     const csrR = this.#projs.map((pj) => ({
       row: this.allocate(pj.csr.rowPtr.length * 4, 'lif.synapses'),
       col: this.allocate(pj.csr.cols.length * 4, 'lif.synapses'),
@@ -802,7 +815,9 @@ export class LifNetwork extends KernelObject {
         const sig = pr.sigma[k];
         const o = k * C.SIZE;
         const coarse = lifPropagator(a, b, 0, h);
-        const fine = lifPropagator(a, b, sig, hf);
+        // The fine step's noise factors and propagator are read by the exact integrator only;
+        // skipping them for euler-maruyama saves the covariance quadrature (build time).
+        const fine = exact ? lifPropagator(a, b, sig, hf) : NO_PROPAGATOR;
         cf[o + C.A] = a;
         cf[o + C.VL] = pr.vLeak[k];
         cf[o + C.VTH] = pr.vTh[k];
@@ -813,9 +828,9 @@ export class LifNetwork extends KernelObject {
         cf[o + C.TREF] = pr.tRef[k] > 0 ? Math.max(pr.tRef[k] / h - this.#refShift, 0) : 0;
         cf[o + C.EA] = coarse.eA;
         cf[o + C.EB] = coarse.eB;
-        cf[o + C.EB2] = Math.exp(-b2 * h);
+        cf[o + C.EB2] = kexp(-b2 * h);
         cf[o + C.P21] = coarse.p21;
-        cf[o + C.P21B] = Math.exp(-b2 * h) * h * phi1((b2 - a) * h);
+        cf[o + C.P21B] = kexp(-b2 * h) * h * phi1((b2 - a) * h);
         cf[o + C.VINF] = pr.vLeak[k] + pr.mu[k] / a;
         cf[o + C.CI] = fine.cI;
         cf[o + C.CVI] = fine.cVI;
@@ -825,6 +840,48 @@ export class LifNetwork extends KernelObject {
         cf[o + C.EBF] = fine.eB;
         cf[o + C.P21F] = fine.p21;
         cf[o + C.ITH] = a * (pr.vTh[k] - pr.vLeak[k]);
+      }
+      const sr = soaR[pi];
+      if (sr) {
+        // Pair blocks: the SIMD path's per-neuron values, computed here once (not per step) with
+        // the same arithmetic as the kernel's homogeneous splats, so the lanes equal the general
+        // path's scalars bit for bit.
+        const s0 = p.start & ~1;
+        const nPair = (p.size + (p.start & 1) + 1) >> 1;
+        const qa = sr.f64(0, nPair * qSize);
+        for (let k = 0; k < p.size; k++) {
+          const rel = p.start + k - s0;
+          const base = (rel >> 1) * qSize + (rel & 1);
+          const o = k * C.SIZE;
+          const put = (field: number, x: number) => {
+            qa[base + field] = x;
+          };
+          put(Q.MU, cf[o + C.MU]);
+          put(Q.VTH, cf[o + C.VTH]);
+          put(Q.VR, cf[o + C.VR]);
+          if (exact) {
+            put(Q.VINF, cf[o + C.VINF]);
+            put(Q.EA, cf[o + C.EA]);
+            put(Q.P21, cf[o + C.P21]);
+            put(Q.P21B, cf[o + C.P21B]);
+            put(Q.EB, cf[o + C.EB]);
+            put(Q.EB2, cf[o + C.EB2]);
+            put(Q.CI, cf[o + C.CI]);
+            put(Q.CVI, cf[o + C.CVI]);
+            put(Q.CVV, cf[o + C.CVV]);
+            if (F > 1) {
+              put(Q.EAF, cf[o + C.EAF]);
+              put(Q.EBF, cf[o + C.EBF]);
+              put(Q.P21F, cf[o + C.P21F]);
+            }
+          } else {
+            put(Q.NA, -cf[o + C.A]);
+            put(Q.VL, cf[o + C.VL]);
+            put(Q.HB, h * cf[o + C.B]);
+            put(Q.HB2, h * cf[o + C.B2]);
+            put(Q.SEM, cf[o + C.SEM]);
+          }
+        }
       }
     });
     const pt = popT.f64(0, this.#pops.length * P.SIZE);
@@ -839,10 +896,22 @@ export class LifNetwork extends KernelObject {
       pt[o + P.SSH] = Math.sqrt(p.shared);
       pt[o + P.SHPTR] = shR[pi]?.ptr ?? 0;
       pt[o + P.INDEX] = pi;
+      pt[o + P.SOA] = soaR[pi]?.ptr ?? 0;
+      pt[o + P.QS] = qSize * 8;
+      // No per-lane refractory test on the SIMD path when every refractory period ends on a grid
+      // point (no tRef, or the grid rule with a whole number of steps).
+      const grid = this.spikeRule === 'grid';
+      const cf = coefR[pi].f64(0, (p.homo ? 1 : p.size) * C.SIZE);
+      let nr = true;
+      for (let k = 0; k < cf.length; k += C.SIZE) {
+        const t = cf[k + C.TREF];
+        if (!(t === 0 || (grid && t === Math.floor(t)))) nr = false;
+      }
+      pt[o + P.NR] = nr ? 1 : 0;
       if (p.poisson && p.poisson.rate > 0) {
         const lam = (p.poisson.rate / 1000) * hf;
         pt[o + P.PLAMBDA] = lam;
-        pt[o + P.PEXP] = Math.exp(-lam);
+        pt[o + P.PEXP] = kexp(-lam);
         pt[o + P.PW] = p.poisson.weight;
         pt[o + P.PCH] = p.poisson.channel;
       }
@@ -903,6 +972,12 @@ export class LifNetwork extends KernelObject {
     this.#counts = new Float64Array(N);
     this.#built = true;
     for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
+  }
+
+  /** f64 per neuron pair in the SIMD path's parameter blocks of a heterogeneous population. */
+  #pairBlockSize(): number {
+    if (this.integrator !== 'exact') return Q.SIZE_EM;
+    return this.fineSteps > 1 ? Q.SIZE_EXACT_FINE : Q.SIZE_EXACT;
   }
 
   #sample(m: LifStateMonitor): void {
@@ -1113,7 +1188,11 @@ export class LifNetwork extends KernelObject {
       synBytes += p.csr.cols.length * (4 + (p.csr.weights ? 8 : 0)) + p.csr.rowPtr.length * 4;
     }
     let paramBytes = 0;
-    for (const p of this.#pops) paramBytes += (p.homo ? 1 : p.size) * C.SIZE * 8;
+    const qSize = this.#pairBlockSize();
+    for (const p of this.#pops) {
+      paramBytes += (p.homo ? 1 : p.size) * C.SIZE * 8;
+      if (this.#fast && !p.homo) paramBytes += ((p.size + (p.start & 1) + 1) >> 1) * qSize * 8;
+    }
     return {
       neurons: N,
       synapses: syn,

@@ -7,12 +7,33 @@
  * With a = g_L, b = 1/τ_s, the response of V to a unit current step decaying at rate b is
  * G_b(t) = (e^{−bt} − e^{−at})/(a − b) (= t e^{−at} when a = b), computed without cancellation as
  * e^{−bt} t φ₁((b − a)t), φ₁(z) = expm1(z)/z.
+ *
+ * exp and expm1 here are the kernel's (`lifMathExp`, `lifMathExpm1`; the propagator is computed in
+ * the kernel): JS engines' `Math.exp`/`Math.expm1` differ in the last bit between engine versions,
+ * and these values are the coefficients of every exact step, so they must be the same bits in
+ * Node, Deno and browsers. In a browser call `await init()` before using these functions.
  * @packageDocumentation
  */
+import { kernel } from '../kernel/load.js';
+
+/** e^x with the kernel's exp (the same bits in every JS engine). @internal */
+export function kexp(x: number): number {
+  return kernel().lifMathExp(x) as number;
+}
+
+/** e^x − 1 with the kernel's expm1 (the same bits in every JS engine). @internal */
+export function kexpm1(x: number): number {
+  return kernel().lifMathExpm1(x) as number;
+}
+
+/** ln(1 + x) with the kernel's log1p (the same bits in every JS engine). @internal */
+export function klog1p(x: number): number {
+  return kernel().lifMathLog1p(x) as number;
+}
 
 /** φ₁(z) = (e^z − 1)/z, with φ₁(0) = 1. */
 export function phi1(z: number): number {
-  return z === 0 ? 1 : Math.expm1(z) / z;
+  return z === 0 ? 1 : kexpm1(z) / z;
 }
 
 /**
@@ -24,24 +45,7 @@ export function phi1(z: number): number {
  * ```
  */
 export function lifCurrentResponse(a: number, b: number, t: number): number {
-  return Math.exp(-b * t) * t * phi1((b - a) * t);
-}
-
-// 8-point Gauss–Legendre nodes/weights on [-1, 1].
-const GLX = [0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363];
-const GLW = [0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
-
-function integrate(f: (t: number) => number, h: number, panels = 8): number {
-  let s = 0;
-  const w = h / panels;
-  for (let p = 0; p < panels; p++) {
-    const c = (p + 0.5) * w;
-    for (let k = 0; k < 4; k++) {
-      const d = 0.5 * w * GLX[k];
-      s += GLW[k] * (f(c - d) + f(c + d));
-    }
-  }
-  return 0.5 * w * s;
+  return kexp(-b * t) * t * phi1((b - a) * t);
 }
 
 /** The exact one-step propagator of (V, I) and the covariance of its Gaussian increment. */
@@ -70,8 +74,9 @@ export interface LifPropagator {
  * Exact propagator over a step h of the 2-D Ornstein–Uhlenbeck system (V, I) with leak rate
  * a = g_L, synaptic rate b = 1/τ_s and stationary current std σ: the deterministic part
  * (e^{−ah}, e^{−bh}, G_b(h)) and the exact covariance of the Gaussian increment (ξ_V, ξ_I),
- * obtained by Gauss–Legendre quadrature of the closed-form integrands (no cancellation for
- * small h), with its Cholesky factor.
+ * obtained by Gauss–Legendre quadrature of the closed-form integrands (8 panels × 8 points; no
+ * cancellation for small h), with its Cholesky factor. Computed in the kernel
+ * (`lifPropagatorInto`), so the coefficients are the same bits in every runtime.
  * @example
  * ```ts
  * const p = lifPropagator(0.05, 0.2, 0.02, 0.1);
@@ -79,15 +84,10 @@ export interface LifPropagator {
  * ```
  */
 export function lifPropagator(a: number, b: number, sigma: number, h: number): LifPropagator {
-  const s2 = 2 * sigma * sigma * b;
-  const G = (t: number) => lifCurrentResponse(a, b, t);
-  const varI = -sigma * sigma * Math.expm1(-2 * b * h);
-  const covVI = s2 * integrate((t) => Math.exp(-b * t) * G(t), h);
-  const varV = s2 * integrate((t) => G(t) * G(t), h);
-  const cI = Math.sqrt(varI);
-  const cVI = cI > 0 ? covVI / cI : 0;
-  const cVV = Math.sqrt(Math.max(0, varV - cVI * cVI));
-  return { eA: Math.exp(-a * h), eB: Math.exp(-b * h), p21: G(h), varI, covVI, varV, cI, cVI, cVV };
+  const k = kernel();
+  const ptr = k.lifPropagatorInto(a, b, sigma, h) as number;
+  const o = new Float64Array((k.memory as WebAssembly.Memory).buffer, ptr, 9);
+  return { eA: o[0], eB: o[1], p21: o[2], varI: o[3], covVI: o[4], varV: o[5], cI: o[6], cVI: o[7], cVV: o[8] };
 }
 
 /**
@@ -100,5 +100,5 @@ export function lifPropagator(a: number, b: number, sigma: number, h: number): L
  */
 export function lifVoltageAt(a: number, vLeak: number, b: number, mu: number, v0: number, i0: number, t: number): number {
   const vinf = vLeak + mu / a;
-  return vinf + (v0 - vinf) * Math.exp(-a * t) + (i0 - mu) * lifCurrentResponse(a, b, t);
+  return vinf + (v0 - vinf) * kexp(-a * t) + (i0 - mu) * lifCurrentResponse(a, b, t);
 }

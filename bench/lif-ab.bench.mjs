@@ -1,0 +1,54 @@
+// A/B of the LIF engine between two builds, side by side in ONE process (benchmark.js via
+// runSuite): `node bench/lif-ab.bench.mjs --old <dir>` where <dir> is a copy of another build's
+// dist/ (e.g. `git stash; npm run build; cp -r dist /tmp/old-dist; git stash pop; npm run build`).
+// Rows: homogeneous populations on every SIMD specialisation (EM, exact, noise-free, Poisson,
+// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons. Without --old it
+// prints a note and exits (so `npm run bench` skips it). Units: fine neuron-steps/s.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as nw from '../dist/index.js';
+import { runSuite } from './util.mjs';
+
+const k = process.argv.indexOf('--old');
+const oldDir = k > 0 ? process.argv[k + 1] : undefined;
+if (!oldDir || !existsSync(resolve(oldDir, 'index.js'))) {
+  console.log('lif-ab: pass --old <copy of another build dist/> to compare two builds; skipped');
+  process.exit(0);
+}
+const od = await import(pathToFileURL(resolve(oldDir, 'index.js')).href);
+await nw.init();
+await od.init();
+const fine = process.argv.includes('--fine');
+const N = 10_000;
+const h = 0.1;
+let sink = 0;
+const base = { tauMem: 20, sigma: 0.02, mu: 0.055 };
+const variants = fine
+  ? [
+      ['EM F=4', 'euler-maruyama', base, 4],
+      ['exact F=4', 'exact', base, 4],
+      ['EM shared 0.2', 'euler-maruyama', { ...base, sharedNoise: 0.2 }, 1],
+      ['exact shared 0.2', 'exact', { ...base, sharedNoise: 0.2 }, 1],
+    ]
+  : [
+      ['EM', 'euler-maruyama', base, 1],
+      ['exact', 'exact', base, 1],
+      ['EM quiet', 'euler-maruyama', { tauMem: 20, sigma: 0, mu: 0.06 }, 1],
+      ['EM Poisson', 'euler-maruyama', { ...base, poisson: { rate: 1000, weight: 0.002 } }, 1],
+      ['exact tRef 2.05', 'exact', { ...base, tRef: 2.05 }, 1],
+    ];
+const cases = {};
+for (const [tag, integrator, p, F] of variants)
+  for (const [lib, nd] of [
+    ['old', od],
+    ['new', nw],
+  ]) {
+    const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1, noise: { fineSteps: F } });
+    net.addPopulation('p', N, { ...p, v0: { uniform: [0, 1] } });
+    net.run(2); // warm-up
+    const steps = F > 1 ? 20 : 50;
+    cases[`${lib} ${tag}`] = { units: N * steps * F, fn: () => (sink += net.run(h * steps)) };
+  }
+await runSuite(`A/B old vs new build, homogeneous, N = ${N}`, cases, Object.keys(cases)[0], { minSamples: 5, maxTime: 1 });
+console.log(JSON.stringify({ sink: sink !== 0 }));
