@@ -214,6 +214,14 @@ function neuronStep(t: i32, s: i32, pv0: usize, nv0: usize): f64 {
  * x: f64 [S][T][I]; labels: i32 [S]; params: f64 (layout above); grad: f64 accumulated (+=,
  * summed over samples, raw-parameter gradients); consts: f64 block (see src/brf/model.ts);
  * out: f64 [S][4] = loss, predicted class, spike count, correct (0/1).
+ *
+ * Truncated BPTT (one chunk of a longer sequence): `init` (0 = zero state) points to the state
+ * the chunk starts from and `fin` (0 = not wanted) receives the state it ends in, both f64
+ * [S][4H + 2C] per sample: the four neuron slots of the trajectory block (BRF/RF: u, v, q, z;
+ * ALIF: u′, a, I, z — I is not read), u_out, and the running sum of u_out over the loss steps
+ * (the `'sequence'` prediction accumulator; not carried in label-last mode, where the prediction
+ * is argmax u_out at the chunk's last step). The initial state is a constant: gradients are with
+ * respect to the parameters within the chunk only (the adjoints of the initial state are dropped).
  * Returns a status code.
  */
 export function brfShard(
@@ -231,6 +239,8 @@ export function brfShard(
   ws: usize,
   out: usize,
   backward: i32,
+  init: usize,
+  fin: usize,
 ): i32 {
   const dt = ld(consts, C_DT);
   const dbdt = ld(consts, C_DBDT);
@@ -350,12 +360,22 @@ export function brfShard(
       st(nB, i, -Math.abs(r2));
     }
   }
-  // zero initial state (t = 0) and outputs
+  // initial state (t = 0): zero, or the given state (TBPTT chunk); zero outputs
+  const SW = 4 * H + 2 * C; // f64 per sample of an init / fin state
   memory.fill(traj, 0, blkB);
-  if (K > 0) memory.fill(seg, 0, blkB);
   memory.fill(uo, 0, (<usize>(S * C)) << 3);
   memory.fill(dr, 0, (<usize>(S * C)) << 3);
   memory.fill(mo, 0, (<usize>(S * C)) << 3);
+  if (init != 0) {
+    for (let s = 0; s < S; s++) {
+      const src = init + ((<usize>(s * SW)) << 3);
+      for (let k = 0; k < 4; k++)
+        memory.copy(traj + ((<usize>((k * S + s) * H)) << 3), src + ((<usize>(k * H)) << 3), (<usize>H) << 3);
+      memory.copy(uo + ((<usize>(s * C)) << 3), src + ((<usize>(4 * H)) << 3), (<usize>C) << 3);
+      if (!lastOnly) memory.copy(mo + ((<usize>(s * C)) << 3), src + ((<usize>(4 * H + C)) << 3), (<usize>C) << 3);
+    }
+  }
+  if (K > 0) memory.copy(seg, traj, blkB);
   for (let s = 0; s < S; s++) {
     st(out, s * 4, 0.0);
     st(out, s * 4 + 2, 0.0);
@@ -411,6 +431,17 @@ export function brfShard(
     st(out, s * 4 + 3, best == load<i32>(labels + ((<usize>s) << 2)) ? 1.0 : 0.0);
     const l = ld(out, s * 4);
     if (!isFinite(l)) return fail(STATUS_NONFINITE, s, <f64>T, <f64>T * dt, l);
+  }
+  if (fin != 0) {
+    // state at t = T (before the backward pass reuses the segment blocks)
+    const last = K == 0 ? traj + <usize>T * blkB : seg + <usize>(T & 1) * blkB;
+    for (let s = 0; s < S; s++) {
+      const dst = fin + ((<usize>(s * SW)) << 3);
+      for (let k = 0; k < 4; k++)
+        memory.copy(dst + ((<usize>(k * H)) << 3), last + ((<usize>((k * S + s) * H)) << 3), (<usize>H) << 3);
+      memory.copy(dst + ((<usize>(4 * H)) << 3), uo + ((<usize>((T * S + s) * C)) << 3), (<usize>C) << 3);
+      memory.copy(dst + ((<usize>(4 * H + C)) << 3), mo + ((<usize>(s * C)) << 3), (<usize>C) << 3);
+    }
   }
   if (backward == 0) return 0;
 

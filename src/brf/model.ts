@@ -219,8 +219,19 @@ export function initBrfParams(options: BrfNetworkOptions, seed: Seed): Float64Ar
   return p;
 }
 
-/** Constant block passed to the kernel (slot order mirrors assembly/brf/index.ts). */
-export function brfConsts(o: BrfResolvedOptions, T: number, smooth = false, recomputeEvery = 0): Float64Array {
+/**
+ * Constant block passed to the kernel (slot order mirrors assembly/brf/index.ts). `offset` is the
+ * global step index before a TBPTT chunk's first step: the `'sequence'` loss of a chunk covers its
+ * steps t with offset + t ≥ `lossStart` (none when the chunk ends before `lossStart`).
+ */
+export function brfConsts(
+  o: BrfResolvedOptions,
+  T: number,
+  smooth = false,
+  recomputeEvery = 0,
+  offset = 0,
+  wholeSequence = true,
+): Float64Array {
   const c = new Float64Array(24);
   c[0] = o.dt;
   c[1] = o.boundaryDt;
@@ -247,8 +258,10 @@ export function brfConsts(o: BrfResolvedOptions, T: number, smooth = false, reco
   }
   c[10] = smooth ? 1 : 0;
   c[11] = o.loss === 'last' ? 0 : 1;
-  if (o.loss === 'sequence' && o.lossStart > T) throw new ValidationError('lossStart', `at most the sequence length ${T}`, o.lossStart);
-  c[12] = o.lossStart;
+  if (o.loss === 'sequence' && wholeSequence && o.lossStart > T)
+    throw new ValidationError('lossStart', `at most the sequence length ${T}`, o.lossStart);
+  // chunk-local first loss step (the kernel clamps it to ≥ 1; > T means no loss in this chunk)
+  c[12] = Math.min(o.lossStart - offset, T + 1);
   c[13] = o.lossReduction === 'mean' ? 1 : 0;
   c[14] = o.alifBeta;
   c[15] = o.alifB0;
@@ -278,6 +291,40 @@ export interface BrfShardResult {
   correct: number;
   /** Gradient of Σ_samples loss with respect to the raw parameters (absent if forward only). */
   grad?: Float64Array;
+  /**
+   * State at the last step, f64 [S][{@link brfStateSize}] (present when `chunk.finalState` was
+   * set): the initial state of the next TBPTT chunk.
+   */
+  state?: Float64Array;
+}
+
+/**
+ * f64 per sample of a carried network state (TBPTT): 4H + 2C. Layout per sample: four neuron
+ * slots of H values (BRF/RF: u, v, q, z; ALIF: u′ (membrane before the soft reset), a, I (input
+ * current, not read as initial state), z), then u_out [C], then the running sum of u_out over the
+ * `'sequence'` loss steps so far [C] (the prediction accumulator; unused with `loss: 'last'`).
+ */
+export function brfStateSize(hiddenSize: number, outputSize: number): number {
+  return 4 * hiddenSize + 2 * outputSize;
+}
+
+/** One chunk of a longer sequence for {@link BrfShardRunner.run} (truncated BPTT). */
+export interface BrfChunkOptions {
+  /** Steps T′ of this call, 1 ≤ T′ ≤ the runner's T; x must then hold S·T′·I values. @default runner's T */
+  steps?: number;
+  /**
+   * Global step index before the chunk's first step (the chunk covers steps offset+1 …
+   * offset+T′); the `'sequence'` loss counts the chunk's steps with offset + t ≥ `lossStart`.
+   * @default 0
+   */
+  offset?: number;
+  /**
+   * State the chunk starts from, f64 [S][{@link brfStateSize}] (usually the `state` of the
+   * previous chunk); treated as a constant by BPTT (no gradient across the cut). @default zero state
+   */
+  initialState?: Float64Array;
+  /** Return the state at the chunk's last step in `state`. @default false */
+  finalState?: boolean;
 }
 
 /**
@@ -306,6 +353,8 @@ export class BrfShardRunner extends KernelObject {
   #g: Region;
   #c: Region;
   #out: Region;
+  #st0: Region;
+  #st1: Region;
 
   /** BPTT checkpoint interval K in steps (0 = store every step's state). */
   readonly recomputeEvery: number;
@@ -326,19 +375,46 @@ export class BrfShardRunner extends KernelObject {
     this.#g = this.allocate(this.layout.size * 8, 'brf.grad');
     this.#c = this.allocate(24 * 8, 'brf.consts');
     this.#out = this.allocate(maxShard * 4 * 8, 'brf.out');
+    this.#st0 = this.allocate(maxShard * brfStateSize(H, C) * 8, 'brf.state0');
+    this.#st1 = this.allocate(maxShard * brfStateSize(H, C) * 8, 'brf.state1');
   }
 
   /**
    * Runs the forward pass (and BPTT when `backward`) for samples x [S][T][I] with labels.
    * `smooth` replaces the Heaviside by the smooth stand-in S(s) = gain·s/(1+β|s|) (sigmoid
    * surrogate only) so that finite differences can check the gradient.
+   *
+   * `chunk` runs one chunk of a longer sequence (truncated BPTT): T′ = `chunk.steps` steps from
+   * `chunk.initialState`, the loss restricted to the chunk's steps (`'last'`: its last step;
+   * `'sequence'`: its steps at or after `lossStart`, reduced over those steps), gradients within
+   * the chunk only, and the final state returned for the next chunk. The forward pass is exact:
+   * chaining chunks gives the uninterrupted trajectory bit for bit.
    */
-  run(params: Float64Array, x: Float64Array, labels: Int32Array, backward: boolean, smooth = false): BrfShardResult {
+  run(
+    params: Float64Array,
+    x: Float64Array,
+    labels: Int32Array,
+    backward: boolean,
+    smooth = false,
+    chunk?: BrfChunkOptions,
+  ): BrfShardResult {
     this.assertLive();
     const { inputSize: I, hiddenSize: H, outputSize: C } = this.options;
     const S = labels.length;
     if (S < 1 || S > this.maxShard) throw new ValidationError('labels.length', `1..${this.maxShard}`, S);
-    if (x.length !== S * this.T * I) throw new ValidationError('x.length', `S·T·I = ${S * this.T * I}`, x.length);
+    const whole = chunk === undefined;
+    chunk ??= {};
+    const T = checkInteger('chunk.steps', chunk.steps ?? this.T, 1, this.T);
+    const offset = checkInteger('chunk.offset', chunk.offset ?? 0, 0);
+    const SW = brfStateSize(H, C);
+    if (chunk.initialState !== undefined) {
+      const s0 = chunk.initialState;
+      if (!(s0 instanceof Float64Array) || s0.length !== S * SW)
+        throw new ValidationError('chunk.initialState', `a Float64Array of S·(4H + 2C) = ${S * SW} values`, s0?.length ?? s0);
+      for (let i = 0; i < s0.length; i++)
+        if (!Number.isFinite(s0[i])) throw new ValidationError(`chunk.initialState[${i}]`, 'a finite number', s0[i]);
+    }
+    if (x.length !== S * T * I) throw new ValidationError('x.length', `S·T·I = ${S * T * I}`, x.length);
     if (params.length !== this.layout.size) throw new ValidationError('params.length', `${this.layout.size}`, params.length);
     for (let s = 0; s < S; s++)
       if (!Number.isInteger(labels[s]) || labels[s] < 0 || labels[s] >= C)
@@ -347,12 +423,13 @@ export class BrfShardRunner extends KernelObject {
     this.#lab.i32(0, S).set(labels);
     this.#p.f64(0, params.length).set(params);
     this.#g.f64(0, params.length).fill(0);
-    this.#c.f64(0, 24).set(brfConsts(this.options, this.T, smooth, this.recomputeEvery));
+    this.#c.f64(0, 24).set(brfConsts(this.options, T, smooth, Math.min(this.recomputeEvery, T), offset, whole));
+    if (chunk.initialState) this.#st0.f64(0, S * SW).set(chunk.initialState);
     const k = kernel();
     const code = k.brfShard(
       KIND_ID[this.options.model],
       S,
-      this.T,
+      T,
       I,
       H,
       C,
@@ -364,6 +441,8 @@ export class BrfShardRunner extends KernelObject {
       this.#ws.ptr,
       this.#out.ptr,
       backward ? 1 : 0,
+      chunk.initialState ? this.#st0.ptr : 0,
+      chunk.finalState ? this.#st1.ptr : 0,
     );
     checkStatus(code, 'BrfShardRunner.run');
     const out = this.#out.f64(0, S * 4);
@@ -379,6 +458,7 @@ export class BrfShardRunner extends KernelObject {
     }
     const res: BrfShardResult = { loss, prediction, spikes, correct };
     if (backward) res.grad = this.#g.f64(0, params.length).slice();
+    if (chunk.finalState) res.state = this.#st1.f64(0, S * SW).slice();
     return res;
   }
 }

@@ -1,6 +1,6 @@
 /** Worker-pool tasks of the brf module (see src/parallel/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
-import { type BrfNetworkOptions, BrfShardRunner } from './model.js';
+import { type BrfChunkOptions, type BrfNetworkOptions, BrfShardRunner } from './model.js';
 
 /** Input of `'brf.shard'`: one shard of a batch (forward, and BPTT when `backward`). */
 export interface BrfShardTaskParams {
@@ -12,6 +12,8 @@ export interface BrfShardTaskParams {
   labels: Int32Array;
   backward: boolean;
   recomputeEvery: number;
+  /** TBPTT chunk (steps, offset, initial state, final state wanted); absent = whole sequence. */
+  chunk?: BrfChunkOptions;
 }
 
 // One workspace per worker, re-used while the shape stays the same.
@@ -24,7 +26,7 @@ export function runBrfShardCached(p: BrfShardTaskParams) {
     cached?.runner.dispose();
     cached = { key, runner: new BrfShardRunner(p.options, p.T, p.maxShard, p.recomputeEvery) };
   }
-  return cached.runner.run(p.params, p.x, p.labels, p.backward);
+  return cached.runner.run(p.params, p.x, p.labels, p.backward, false, p.chunk);
 }
 
 /** @internal */

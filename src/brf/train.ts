@@ -24,6 +24,34 @@ import {
 } from './model.js';
 import type { BrfShardTaskParams } from './tasks.js';
 
+/**
+ * Truncated BPTT (TBPTT) with intermediate supervision, as the BRF reference trains ALIF on
+ * S-MNIST (`SimpleALIFRNNTbptt`, truncation 50).
+ *
+ * Each sequence of T steps is cut into chunks of K = `chunk` steps (the last one shorter when K
+ * does not divide T): chunk c covers steps cK+1 … min((c+1)K, T). Within a mini-batch, chunk c
+ * starts from the state s^{cK} in which chunk c − 1 ended (every neuron variable: BRF/RF u, v, q;
+ * ALIF u′, a; the last spikes z; the readout u_out; carried forward, detached: no gradient
+ * crosses a cut), runs forward and BPTT over its K steps with its own loss
+ *
+ * - `loss: 'sequence'`: L_c = Σ (or mean, `lossReduction`) over its steps t with t ≥ `lossStart`
+ *   of CE(softmax(u_out^t), y), the sequence label y at every step (a chunk ending before
+ *   `lossStart` has no loss: forward only, no optimiser step);
+ * - `loss: 'last'`: L_c = CE(softmax(u_out^{t_c}), y) at the chunk's last step t_c (the
+ *   reference's `label_last` TBPTT: the label at every cut, i.e. at steps K, 2K, …, T);
+ *
+ * and the optimiser steps after every chunk with a loss (gradient of the batch mean of L_c,
+ * clipping, Adam, ω projection), so the next chunk runs with the updated parameters:
+ * ⌈T/K⌉ Adam steps per batch. The forward trajectory is not truncated (chaining chunks with
+ * unchanged parameters reproduces the uninterrupted run bit for bit); only the gradient is.
+ * Evaluation (test metrics) is the ordinary forward pass over T steps with the full-sequence loss.
+ * With K = T it is ordinary full BPTT, bit for bit.
+ */
+export interface BrfTbpttOptions {
+  /** Chunk length K in steps, an integer in [1, T]. */
+  chunk: number;
+}
+
 /** Optimiser and batching options. */
 export interface BrfTrainOptions {
   /** Seed of the initial parameters and of the per-epoch shuffles. @default 0 */
@@ -52,9 +80,12 @@ export interface BrfTrainOptions {
    * BPTT memory: 0 stores every step's state; K > 0 keeps every K-th state and recomputes each
    * segment in the backward pass (≈ √T is optimal; bit-identical gradients for one extra neuron
    * forward pass: S-MNIST H = 256, shard of 8: 54 → 6 MB workspace, CPU time +1 %).
-   * @default ⌈√T⌉
+   * Per chunk under `tbptt` (at most the chunk length).
+   * @default ⌈√T⌉ (⌈√K⌉ with `tbptt`)
    */
   recomputeEvery?: number;
+  /** Truncated BPTT with a loss and an Adam step per chunk ({@link BrfTbpttOptions}). @default off (full BPTT) */
+  tbptt?: BrfTbpttOptions;
   /** Worker threads for the data-parallel shards; 0 = run in this thread. @default 0 */
   workers?: number;
   /** URL of the bundled worker (`dist/worker.js`). @default next to the bundle */
@@ -83,7 +114,7 @@ export interface BrfProgress {
   spikesPerSample: number;
   /** Learning rate used. */
   lr: number;
-  /** Global gradient norm before clipping (batch reports). */
+  /** Global gradient norm before clipping (batch reports; under TBPTT the largest over the batch's chunks). */
   gradNorm?: number;
   /** Wall-clock seconds of the epoch (epoch reports). */
   seconds?: number;
@@ -187,6 +218,8 @@ export class BrfTrainer extends KernelObject {
   readonly scheduleEpochs: number;
   /** BPTT checkpoint interval K in steps (0 = store every step). */
   readonly recomputeEvery: number;
+  /** TBPTT chunk length in steps (T = full BPTT). */
+  readonly tbpttChunk: number;
   /** Raw parameters (layout {@link brfParamLayout}); live, updated in place by training. */
   params: Float64Array;
   /** Completed epochs. */
@@ -200,6 +233,7 @@ export class BrfTrainer extends KernelObject {
   #m: Float64Array;
   #v: Float64Array;
   #runner: BrfShardRunner;
+  #chunkRunner: BrfShardRunner | null = null;
   #workers: number;
   #workerUrl?: URL | string;
   #pool: WorkerPool | null = null;
@@ -220,13 +254,24 @@ export class BrfTrainer extends KernelObject {
     this.shardSize = checkInteger('shardSize', train.shardSize ?? 8, 1, 4096);
     this.clipNorm = checkNonNegative('clipNorm', train.clipNorm ?? 1);
     this.scheduleEpochs = checkInteger('scheduleEpochs', train.scheduleEpochs ?? 0, 0);
-    this.recomputeEvery = checkInteger('recomputeEvery', train.recomputeEvery ?? Math.ceil(Math.sqrt(this.T)), 0, this.T);
+    if (train.tbptt !== undefined && (train.tbptt === null || typeof train.tbptt !== 'object'))
+      throw new ValidationError('tbptt', 'an object { chunk }', train.tbptt);
+    this.tbpttChunk = train.tbptt ? checkInteger('tbptt.chunk', train.tbptt.chunk, 1, this.T) : this.T;
+    const K = this.tbpttChunk;
+    if (train.tbptt && train.recomputeEvery !== undefined && train.recomputeEvery > K)
+      throw new ValidationError(
+        'recomputeEvery',
+        `at most tbptt.chunk = ${K} (BPTT checkpoints are taken within a chunk; a longer interval is a chunk stored whole, recomputeEvery: 0)`,
+        train.recomputeEvery,
+      );
+    this.recomputeEvery = checkInteger('recomputeEvery', train.recomputeEvery ?? Math.ceil(Math.sqrt(K)), 0, K);
     this.#workers = checkInteger('workers', train.workers ?? 0, 0, 256);
     this.#workerUrl = train.workerUrl;
     this.params = initBrfParams(network, this.seed);
     this.#m = new Float64Array(this.params.length);
     this.#v = new Float64Array(this.params.length);
     this.#runner = this.adopt(new BrfShardRunner(network, this.T, this.shardSize, this.recomputeEvery));
+    if (train.tbptt) this.#chunkRunner = this.adopt(new BrfShardRunner(network, K, this.shardSize, this.recomputeEvery));
   }
 
   /** Learning rate of epoch `e` (linear schedule or constant). */
@@ -248,36 +293,52 @@ export class BrfTrainer extends KernelObject {
     if (d.x.length !== d.n * d.T * d.inputSize) throw new ValidationError(`${name}.x.length`, 'n·T·inputSize', d.x.length);
   }
 
-  /** Runs shards (sample index lists) of `d`, returning results in shard order. */
-  async #shards(d: BrfDataset, shards: number[][], backward: boolean): Promise<BrfShardResult[]> {
-    const L = d.T * d.inputSize;
+  /**
+   * Runs shards (sample index lists) of `d`, returning results in shard order. With `chunk`:
+   * steps offset+1 … offset+steps only, from the given per-shard states (TBPTT), returning the
+   * final states.
+   */
+  async #shards(
+    d: BrfDataset,
+    shards: number[][],
+    backward: boolean,
+    chunk?: { offset: number; steps: number; states: (Float64Array | undefined)[] },
+  ): Promise<BrfShardResult[]> {
+    const I = d.inputSize;
+    const L = d.T * I;
+    const a = chunk ? chunk.offset * I : 0;
+    const n = chunk ? chunk.steps * I : L;
     const slice = (idx: number[]) => {
-      const x = new Float64Array(idx.length * L);
+      const x = new Float64Array(idx.length * n);
       const labels = new Int32Array(idx.length);
       idx.forEach((i, k) => {
-        x.set(d.x.subarray(i * L, (i + 1) * L), k * L);
+        x.set(d.x.subarray(i * L + a, i * L + a + n), k * n);
         labels[k] = d.labels[i];
       });
       return { x, labels };
     };
+    const runner = chunk ? (this.#chunkRunner as BrfShardRunner) : this.#runner;
+    const spec = (k: number) =>
+      chunk ? { steps: chunk.steps, offset: chunk.offset, initialState: chunk.states[k], finalState: true } : undefined;
     const pool = await this.#pooled();
     if (!pool) {
-      return shards.map((idx) => {
+      return shards.map((idx, k) => {
         const { x, labels } = slice(idx);
-        return this.#runner.run(this.params, x, labels, backward);
+        return runner.run(this.params, x, labels, backward, false, spec(k));
       });
     }
     const inputs = shards.map((idx, k) => {
       const { x, labels } = slice(idx);
       const params: BrfShardTaskParams = {
         options: this.#networkIn,
-        T: this.T,
+        T: runner.T,
         maxShard: this.shardSize,
         params: this.params,
         x,
         labels,
         backward,
         recomputeEvery: this.recomputeEvery,
+        chunk: spec(k),
       };
       return { seed: 0, trial: k, params };
     });
@@ -369,9 +430,6 @@ export class BrfTrainer extends KernelObject {
     const epochs = checkInteger('epochs', o.epochs, 0);
     const signal = checkSignal('signal', o.signal);
     const batches = Math.ceil(data.n / this.batchSize);
-    const [b1, b2, eps] = this.adam;
-    const L = brfParamLayoutOf(this);
-    const omax = brfOmegaMax(this.network.boundaryDt);
     while (this.epoch < epochs) {
       const t0 = Date.now();
       const order = brfPermutation(this.seed, data.n, 0x1000 + this.epoch);
@@ -379,44 +437,9 @@ export class BrfTrainer extends KernelObject {
       while (this.batch < batches) {
         if (signal?.aborted) throw new AbortedError(`BrfTrainer.train: aborted at epoch ${this.epoch}, batch ${this.batch}`, this.history);
         const idx = Array.from(order.subarray(this.batch * this.batchSize, Math.min(data.n, (this.batch + 1) * this.batchSize)));
-        const { loss, correct, spikes, grad } = await this.gradient(data, idx);
-        let norm = 0;
-        for (let i = 0; i < grad.length; i++) norm += grad[i] * grad[i];
-        norm = Math.sqrt(norm);
-        if (!Number.isFinite(norm))
-          throw new NumericalError('BrfTrainer.train (gradient norm)', {
-            kind: 'non-finite',
-            step: this.step,
-            index: -1,
-            time: this.epoch,
-            value: norm,
-          });
-        if (this.clipNorm > 0 && norm > this.clipNorm) {
-          const c = this.clipNorm / (norm + 1e-6);
-          for (let i = 0; i < grad.length; i++) grad[i] *= c;
-        }
-        this.step++;
-        // β^step by repeated multiplication: Math.pow is not guaranteed identical across engines
-        let p1 = 1;
-        let p2 = 1;
-        for (let k = 0; k < this.step; k++) {
-          p1 *= b1;
-          p2 *= b2;
-        }
-        const bc1 = 1 - p1;
-        const bc2 = 1 - p2;
-        const p = this.params;
-        const m = this.#m;
-        const v = this.#v;
-        for (let i = 0; i < p.length; i++) {
-          m[i] = b1 * m[i] + (1 - b1) * grad[i];
-          v[i] = b2 * v[i] + (1 - b2) * grad[i] * grad[i];
-          p[i] -= (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + eps);
-        }
-        if (this.network.model === 'brf') {
-          // divergence-boundary clamp in training: |ω| ≤ (1 − 1e−7)/δ
-          for (let i = L.p1; i < L.p2; i++) p[i] = Math.max(-omax, Math.min(omax, p[i]));
-        }
+        const { loss, correct, spikes, norm } = this.#chunkRunner
+          ? await this.#tbpttBatch(data, idx, lr)
+          : await this.gradient(data, idx).then((g) => ({ ...g, norm: this.#optimise(g.grad, lr) }));
         const e = this.#ep;
         e[0] += loss;
         e[1] += correct;
@@ -459,6 +482,101 @@ export class BrfTrainer extends KernelObject {
   }
 
   /**
+   * One optimiser step from the batch-mean gradient (modified in place): global-norm clip, Adam,
+   * BRF ω projection. Returns the norm before clipping; a non-finite norm is a NumericalError.
+   */
+  #optimise(grad: Float64Array, lr: number): number {
+    const [b1, b2, eps] = this.adam;
+    let norm = 0;
+    for (let i = 0; i < grad.length; i++) norm += grad[i] * grad[i];
+    norm = Math.sqrt(norm);
+    if (!Number.isFinite(norm))
+      throw new NumericalError('BrfTrainer.train (gradient norm)', {
+        kind: 'non-finite',
+        step: this.step,
+        index: -1,
+        time: this.epoch,
+        value: norm,
+      });
+    if (this.clipNorm > 0 && norm > this.clipNorm) {
+      const c = this.clipNorm / (norm + 1e-6);
+      for (let i = 0; i < grad.length; i++) grad[i] *= c;
+    }
+    this.step++;
+    // β^step by repeated multiplication: Math.pow is not guaranteed identical across engines
+    let p1 = 1;
+    let p2 = 1;
+    for (let k = 0; k < this.step; k++) {
+      p1 *= b1;
+      p2 *= b2;
+    }
+    const bc1 = 1 - p1;
+    const bc2 = 1 - p2;
+    const p = this.params;
+    const m = this.#m;
+    const v = this.#v;
+    for (let i = 0; i < p.length; i++) {
+      m[i] = b1 * m[i] + (1 - b1) * grad[i];
+      v[i] = b2 * v[i] + (1 - b2) * grad[i] * grad[i];
+      p[i] -= (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + eps);
+    }
+    if (this.network.model === 'brf') {
+      // divergence-boundary clamp in training: |ω| ≤ (1 − 1e−7)/δ
+      const L = brfParamLayoutOf(this);
+      const omax = brfOmegaMax(this.network.boundaryDt);
+      for (let i = L.p1; i < L.p2; i++) p[i] = Math.max(-omax, Math.min(omax, p[i]));
+    }
+    return norm;
+  }
+
+  /**
+   * One mini-batch by truncated BPTT ({@link BrfTbpttOptions}): chunk by chunk, shards carry their
+   * state across the cuts; one optimiser step per chunk with a loss. Returns the mean over those
+   * chunks of the batch-mean chunk loss, the final chunk's correct count (the sequence's
+   * prediction), the spikes of the whole sequence and the largest pre-clip gradient norm.
+   */
+  async #tbpttBatch(d: BrfDataset, idx: number[], lr: number): Promise<{ loss: number; correct: number; spikes: number; norm: number }> {
+    const K = this.tbpttChunk;
+    const shards: number[][] = [];
+    for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
+    let states: (Float64Array | undefined)[] = shards.map(() => undefined);
+    const o = this.network;
+    let lossSum = 0;
+    let lossChunks = 0;
+    let correct = 0;
+    let spikes = 0;
+    let norm = 0;
+    for (let offset = 0; offset < this.T; offset += K) {
+      const steps = Math.min(K, this.T - offset);
+      const hasLoss = o.loss === 'last' || offset + steps >= o.lossStart;
+      const res = await this.#shards(d, shards, hasLoss, { offset, steps, states });
+      states = res.map((r) => r.state);
+      let loss = 0;
+      correct = 0;
+      for (const r of res) {
+        for (let s = 0; s < r.loss.length; s++) {
+          loss += r.loss[s];
+          spikes += r.spikes[s];
+        }
+        correct += r.correct;
+      }
+      if (!hasLoss) continue;
+      // gradients summed in shard order (independent of the worker count), then the batch mean
+      const grad = new Float64Array(this.params.length);
+      for (const r of res) {
+        const g = r.grad as Float64Array;
+        for (let i = 0; i < grad.length; i++) grad[i] += g[i];
+      }
+      const inv = 1 / idx.length;
+      for (let i = 0; i < grad.length; i++) grad[i] *= inv;
+      norm = Math.max(norm, this.#optimise(grad, lr));
+      lossSum += loss * inv;
+      lossChunks++;
+    }
+    return { loss: lossSum / lossChunks, correct, spikes, norm };
+  }
+
+  /**
    * A JSON-serialisable checkpoint: options, parameters, Adam moments, counters and history.
    * `BrfTrainer.fromJSON(JSON.parse(JSON.stringify(cp)))` continues bit-identically (numbers
    * round-trip exactly through JSON).
@@ -477,6 +595,7 @@ export class BrfTrainer extends KernelObject {
         clipNorm: this.clipNorm,
         scheduleEpochs: this.scheduleEpochs,
         recomputeEvery: this.recomputeEvery,
+        ...(this.#chunkRunner ? { tbptt: { chunk: this.tbpttChunk } } : {}),
       },
       T: this.T,
       params: Array.from(this.params),

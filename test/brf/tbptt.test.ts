@@ -1,0 +1,226 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import {
+  type BrfModelKind,
+  type BrfNetworkOptions,
+  BrfShardRunner,
+  BrfTrainer,
+  brfStateSize,
+  fingerprint,
+  frequencyTask,
+  initBrfParams,
+  kernelMemory,
+  ValidationError,
+} from '../../src/index.js';
+
+const workerUrl = new URL('../../dist/worker.js', import.meta.url);
+if (!existsSync(workerUrl)) throw new Error('dist/worker.js is missing: run `npm run build` first');
+
+const task = frequencyTask({ seed: 3, trainSize: 48, testSize: 16, classes: 3, noise: 0.3 });
+const models: BrfModelKind[] = ['brf', 'rf', 'alif'];
+
+describe('TBPTT with chunk = T is full BPTT', () => {
+  // Same loss (the chunk's loss is the whole sequence's loss), same recompute interval ⌈√T⌉:
+  // the kernel performs the same arithmetic, so the trajectories must agree bit for bit.
+  for (const model of models) {
+    for (const loss of ['last', 'sequence'] as const) {
+      test(`${model}, loss ${loss}: same weights and history after an epoch`, async () => {
+        const net: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 12, outputSize: 3, loss, lossStart: 50 };
+        const run = async (tbptt: boolean) => {
+          const tr = new BrfTrainer(net, 100, { seed: 4, batchSize: 16, ...(tbptt ? { tbptt: { chunk: 100 } } : {}) });
+          const norms: number[] = [];
+          try {
+            const h = await tr.train(task.train, { epochs: 1, onProgress: (p) => p.phase === 'batch' && norms.push(p.gradNorm ?? -1) });
+            return {
+              f: fingerprint(tr.params, norms, [h[0].loss, h[0].accuracy, h[0].spikesPerSample]),
+              step: tr.step,
+              p: tr.params.slice(),
+            };
+          } finally {
+            tr.dispose();
+          }
+        };
+        const full = await run(false);
+        const tb = await run(true);
+        expect(tb.step).toBe(3);
+        expect(tb.f).toBe(full.f);
+        // and training moved the weights (the comparison is not between two initial states)
+        expect(full.p).not.toEqual(initBrfParams(net, 4));
+      });
+    }
+  }
+});
+
+// The chunk's BPTT gradient with its initial state held fixed vs a 4th-order central finite
+// difference of the chunk's loss (smooth stand-in spike z = gain·s/(1+β|s|), as gradcheck.test.ts).
+function chunkCheck(model: BrfModelKind, loss: 'last' | 'sequence', reduction: 'sum' | 'mean') {
+  const opts: BrfNetworkOptions = {
+    model,
+    inputSize: 2,
+    hiddenSize: 5,
+    outputSize: 3,
+    surrogate: { kind: 'sigmoid', gain: 1, beta: 2 },
+    loss,
+    lossStart: 40, // the second chunk covers steps 31…60: loss on its local steps 10…30
+    lossReduction: reduction,
+    tauMemInit: [5, 1],
+    tauAdpInit: [20, 5],
+    tauOutInit: [5, 1],
+  };
+  const K = 30;
+  const S = 2;
+  const r = new BrfShardRunner(opts, K, S, 7);
+  try {
+    const p = initBrfParams(opts, 7);
+    for (let i = 0; i < r.layout.p1; i++) p[i] *= 20;
+    const xAll = new Float64Array(S * 2 * K * 2);
+    for (let i = 0; i < xAll.length; i++) xAll[i] = Math.sin(0.37 * i) * 2 + Math.cos(1.3 * i);
+    const part = (c: number) => {
+      const x = new Float64Array(S * K * 2);
+      for (let s = 0; s < S; s++) x.set(xAll.subarray(s * 2 * K * 2 + c * K * 2, s * 2 * K * 2 + (c + 1) * K * 2), s * K * 2);
+      return x;
+    };
+    const labels = Int32Array.from([1, 2]);
+    // initial state of the second chunk: the end of the first (a generic non-zero state)
+    const s0 = r.run(p, part(0), labels, false, true, { finalState: true }).state as Float64Array;
+    const x1 = part(1);
+    const chunk = { offset: K, initialState: s0 };
+    const g = r.run(p, x1, labels, true, true, chunk).grad as Float64Array;
+    const gZero = r.run(p, x1, labels, true, true, { offset: K }).grad as Float64Array;
+    const L = (q: Float64Array) => r.run(q, x1, labels, false, true, chunk).loss.reduce((a, b) => a + b, 0);
+    let num = 0;
+    let den = 0;
+    let dz = 0;
+    for (let k = 0; k < p.length; k++) {
+      const h = 1e-5 * Math.max(1, Math.abs(p[k]));
+      const at = (d: number) => {
+        const q = p.slice();
+        q[k] += d;
+        return L(q);
+      };
+      const fd = (8 * (at(h) - at(-h)) - (at(2 * h) - at(-2 * h))) / (12 * h);
+      num += (g[k] - fd) ** 2;
+      den += fd * fd;
+      dz += (g[k] - gZero[k]) ** 2;
+    }
+    return { rel: Math.sqrt(num / den), stateEffect: Math.sqrt(dz / den) };
+  } finally {
+    r.dispose();
+  }
+}
+
+describe('TBPTT chunk gradient vs finite differences (initial state fixed)', () => {
+  for (const model of models) {
+    for (const [loss, red] of [
+      ['last', 'sum'],
+      ['sequence', 'sum'],
+      ['sequence', 'mean'],
+    ] as const) {
+      test(`${model}, loss ${loss}/${red}`, () => {
+        const { rel, stateEffect } = chunkCheck(model, loss, red);
+        console.log(
+          `tbptt gradcheck ${model} ${loss}/${red}: rel ${rel.toExponential(2)}, initial-state effect ${stateEffect.toExponential(2)}`,
+        );
+        expect(rel).toBeLessThan(1e-6);
+        // the initial state matters: starting from zero gives a clearly different gradient
+        expect(stateEffect).toBeGreaterThan(1e-3);
+      });
+    }
+  }
+});
+
+describe('the carried state is the uninterrupted trajectory (forward is not truncated)', () => {
+  for (const model of models) {
+    test(`${model}: chunks of 25, 25, 10 steps = one run of 60 steps`, () => {
+      const T = 60;
+      const S = 3;
+      const opts: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 16, outputSize: 3, loss: 'sequence', lossStart: 20 };
+      const { train } = frequencyTask({ seed: 8, trainSize: S, T, classes: 3 });
+      const p = initBrfParams(opts, 3);
+      for (let i = 0; i < 16 * 17; i++) p[i] *= 100; // make the network spike
+      const full = new BrfShardRunner(opts, T, S, 0); // stores every step
+      const part = new BrfShardRunner(opts, 25, S, 5); // recomputes from checkpoints
+      try {
+        const ref = full.run(p, train.x, train.labels, true, false, { finalState: true });
+        let state: Float64Array | undefined;
+        let loss = 0;
+        let spikes = 0;
+        let res = ref;
+        for (const [offset, steps] of [
+          [0, 25],
+          [25, 25],
+          [50, 10],
+        ]) {
+          const x = new Float64Array(S * steps);
+          for (let s = 0; s < S; s++) x.set(train.x.subarray(s * T + offset, s * T + offset + steps), s * steps);
+          res = part.run(p, x, train.labels, true, false, { steps, offset, initialState: state, finalState: true });
+          state = res.state as Float64Array;
+          loss += res.loss.reduce((a, b) => a + b, 0);
+          spikes += res.spikes.reduce((a, b) => a + b, 0);
+        }
+        expect(spikes).toBeGreaterThan(10 * S);
+        expect(spikes).toBe(ref.spikes.reduce((a, b) => a + b, 0));
+        expect(state?.length).toBe(S * brfStateSize(16, 3));
+        // neuron state, readout and prediction accumulator bit for bit
+        expect(fingerprint(state as Float64Array)).toBe(fingerprint(ref.state as Float64Array));
+        expect(Array.from(res.prediction)).toEqual(Array.from(ref.prediction));
+        // the summed loss only differs by the order of the additions
+        const lref = ref.loss.reduce((a, b) => a + b, 0);
+        expect(Math.abs(loss - lref) / lref).toBeLessThan(1e-13);
+      } finally {
+        full.dispose();
+        part.dispose();
+      }
+    });
+  }
+});
+
+describe('TBPTT training', () => {
+  test('0, 1 and 2 workers give identical trajectories (chunks 30, 30, 30, 10; loss from step 50)', async () => {
+    const net: BrfNetworkOptions = { model: 'alif', inputSize: 1, hiddenSize: 12, outputSize: 3, loss: 'sequence', lossStart: 50 };
+    const run = async (workers: number) => {
+      const tr = new BrfTrainer(net, 100, { seed: 5, batchSize: 24, shardSize: 4, workers, workerUrl, tbptt: { chunk: 30 } });
+      const losses: number[] = [];
+      try {
+        await tr.train(task.train, { epochs: 2, test: task.test, onProgress: (p) => p.phase === 'batch' && losses.push(p.loss) });
+        // the first chunk (steps 1…30) has no loss step: 3 optimiser steps per batch, 2 batches, 2 epochs
+        expect(tr.step).toBe(12);
+        expect(tr.toJSON().train.tbptt).toEqual({ chunk: 30 });
+        return fingerprint(tr.params, losses, [tr.history[1].testAccuracy as number]);
+      } finally {
+        tr.dispose();
+      }
+    };
+    const f0 = await run(0);
+    expect(await run(1)).toBe(f0);
+    expect(await run(2)).toBe(f0);
+  });
+
+  test('bad input names the argument and says why', () => {
+    const net: BrfNetworkOptions = { inputSize: 1, hiddenSize: 4, outputSize: 3, loss: 'sequence' };
+    const before = kernelMemory();
+    for (let i = 0; i < 3; i++) new BrfTrainer(net, 100, { tbptt: { chunk: 10 } }).dispose();
+    expect(kernelMemory().bytes).toBe(before.bytes);
+    for (const chunk of [0, 101, 2.5, Number.NaN, -3, '10' as unknown as number])
+      expect(() => new BrfTrainer(net, 100, { tbptt: { chunk } })).toThrow(/tbptt\.chunk/);
+    expect(() => new BrfTrainer(net, 100, { tbptt: null as never })).toThrow(/tbptt/);
+    expect(() => new BrfTrainer(net, 100, { tbptt: { chunk: 10 }, recomputeEvery: 20 })).toThrow(
+      /recomputeEvery.*at most tbptt\.chunk = 10/,
+    );
+    expect(() => new BrfTrainer(net, 100, { tbptt: { chunk: 10 }, recomputeEvery: 10 }).dispose()).not.toThrow();
+    const r = new BrfShardRunner(net, 10, 2);
+    try {
+      const p = initBrfParams(net, 1);
+      const lab = Int32Array.from([0, 1]);
+      expect(() => r.run(p, new Float64Array(24), lab, false, false, { steps: 12 })).toThrow(/chunk\.steps/);
+      expect(() => r.run(p, new Float64Array(10), lab, false, false, { steps: 5, offset: -1 })).toThrow(/chunk\.offset/);
+      expect(() => r.run(p, new Float64Array(20), lab, false, false, { initialState: new Float64Array(3) })).toThrow(/chunk\.initialState/);
+      const bad = new Float64Array(2 * brfStateSize(4, 3));
+      bad[5] = Number.NaN;
+      expect(() => r.run(p, new Float64Array(20), lab, false, false, { initialState: bad })).toThrow(ValidationError);
+      expect(() => r.run(p, new Float64Array(20), lab, false, false, { steps: 5 })).toThrow(/x\.length/);
+    } finally {
+      r.dispose();
+    }
+  });
+});
