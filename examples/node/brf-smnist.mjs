@@ -5,6 +5,7 @@
 //
 //   node examples/node/brf-smnist.mjs --quick                 # small subset, < 60 s
 //   node examples/node/brf-smnist.mjs --model alif --epochs 5 --hidden 64 --train 2000
+//   node examples/node/brf-smnist.mjs --model alif --tbptt 50 ...  # truncated BPTT, chunks of 50
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -32,6 +33,9 @@ const b0 = opt('b0', undefined);
 const sigma = opt('sigma', undefined);
 // --loss-start N: mean cross-entropy over every step t ≥ N instead of the label-last loss
 const lossStart = opt('loss-start', undefined);
+// --tbptt K: truncated BPTT in chunks of K steps, one loss and one Adam step per chunk (with the
+// label-last loss: the label at every chunk's last step, the reference's ALIF recipe)
+const tbptt = opt('tbptt', undefined);
 
 await init();
 const require = createRequire(import.meta.url);
@@ -55,7 +59,14 @@ const tr = new BrfTrainer(
     ...(sigma ? { surrogate: { kind: 'dgauss', sigma: Number(sigma), gain: Number(sigma) } } : {}),
   },
   784,
-  { seed, batchSize, workers, scheduleEpochs: epochs, ...(lr ? { lr: Number(lr) } : {}) },
+  {
+    seed,
+    batchSize,
+    workers,
+    scheduleEpochs: epochs,
+    ...(lr ? { lr: Number(lr) } : {}),
+    ...(tbptt ? { tbptt: { chunk: Number(tbptt) } } : {}),
+  },
 );
 try {
   await tr.train(train, {
@@ -70,10 +81,10 @@ try {
   });
   const h = tr.history;
   mkdirSync('out/brf', { recursive: true });
-  const tag = `${model}${permuted ? '-ps' : ''}`;
+  const tag = `${model}${permuted ? '-ps' : ''}${tbptt ? `-tbptt${tbptt}` : ''}`;
   writeFileSync(
     `out/brf/smnist-${tag}-history.json`,
-    JSON.stringify({ model, permuted, hidden, trainN, testN, batchSize, history: h }, null, 1),
+    JSON.stringify({ model, permuted, hidden, trainN, testN, batchSize, tbptt: tbptt ? Number(tbptt) : null, history: h }, null, 1),
   );
   writeFileSync(
     `out/brf/smnist-${tag}-curve.svg`,

@@ -1,5 +1,5 @@
 /**
- * Training of recurrent BRF / RF / ALIF networks by BPTT: mini-batches split into fixed shards
+ * Training of recurrent BRF / RF / ALIF networks by BPTT or truncated BPTT: mini-batches split into fixed shards
  * (data-parallel on the worker pool, gradients summed in shard order so results do not depend on
  * the number of workers), gradient-norm clipping, Adam, a linear learning-rate schedule,
  * progress, cancellation and JSON checkpoints.
@@ -182,11 +182,14 @@ export interface BrfEvaluation {
 
 /**
  * Trains a one-layer recurrent spiking network (BRF, RF or ALIF hidden neurons, leaky-integrator
- * readout) on sequence classification by BPTT over whole sequences.
+ * readout) on sequence classification by BPTT over whole sequences, or by truncated BPTT in
+ * chunks of K steps with a loss and an optimiser step per chunk (`tbptt: { chunk: K }`, see
+ * {@link BrfTbpttOptions}).
  *
  * Per batch: shards of `shardSize` samples → kernel forward + BPTT (in this thread or on the
  * pool) → gradients summed in shard order and divided by the batch size → global-norm clip →
  * Adam → projection of BRF frequencies onto |ω| ≤ (1 − 1e−7)/δ (divergence-boundary clamp).
+ * Under TBPTT this runs once per chunk, each shard carrying its state to the next chunk.
  *
  * @example
  * ```ts
@@ -195,6 +198,10 @@ export interface BrfEvaluation {
  * await tr.train(train, { epochs: 3, test });
  * const json = JSON.stringify(tr.toJSON()); // later: BrfTrainer.fromJSON(JSON.parse(json))
  * tr.dispose();
+ * // truncated BPTT: chunks of 20 steps, the second-half loss of each chunk's steps ≥ 50
+ * const tb = new BrfTrainer({ model: 'alif', inputSize: 1, hiddenSize: 32, outputSize: 4, loss: 'sequence', lossStart: 50 }, train.T, { tbptt: { chunk: 20 } });
+ * await tb.train(train, { epochs: 3, test });
+ * tb.dispose();
  * ```
  */
 export class BrfTrainer extends KernelObject {

@@ -29,6 +29,21 @@ export const cases: CrossCases = {
     }
     return nd.fingerprint(out);
   },
+  'brf: TBPTT training (chunks of 20 of 50 steps, ALIF and BRF)': async (nd) => {
+    const { train } = nd.frequencyTask({ seed: 6, trainSize: 16, T: 50, classes: 2 });
+    const out: number[] = [];
+    for (const model of ['alif', 'brf'] as const) {
+      const net = { model, inputSize: 1, hiddenSize: 8, outputSize: 2, loss: 'sequence' as const, lossStart: 10 };
+      const tr = new nd.BrfTrainer(net, 50, { seed: 3, batchSize: 8, tbptt: { chunk: 20 } });
+      try {
+        await tr.train(train, { epochs: 1 });
+        out.push(...tr.params);
+      } finally {
+        tr.dispose();
+      }
+    }
+    return nd.fingerprint(out);
+  },
   'brf: S-MNIST permutation and spectral radius grid': (nd) =>
     nd.fingerprint(nd.brfPermutation(1, 784, 1), nd.brfSpectralRadiusGrid([10, 50, 99], [-90, -20, -1], 0.01)),
 };

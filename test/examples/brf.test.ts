@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 
 // Examples run against the built package (dist/), with arguments that keep them short here.
@@ -32,6 +32,17 @@ describe('brf examples', () => {
     expect(j.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(j.testAccuracy).toBeLessThanOrEqual(1);
     expect(j.secondsPerEpoch).toBeGreaterThan(0);
+  });
+  test('brf-smnist.mjs --tbptt trains by truncated BPTT', () => {
+    const args = ['--quick', '--train', '32', '--test', '16', '--epochs', '1', '--hidden', '8', '--model', 'alif', '--tbptt', '200'];
+    const j = run(['examples/node/brf-smnist.mjs', ...args]);
+    expect(j.model).toBe('alif');
+    expect(j.epochs).toBe(1);
+    expect(j.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(j.testAccuracy).toBeLessThanOrEqual(1);
+    const h = JSON.parse(readFileSync('out/brf/smnist-alif-tbptt200-history.json', 'utf8'));
+    expect(h.tbptt).toBe(200);
+    expect(h.history.length).toBe(1);
   });
   test('brf-landscape.mjs writes the SVGs; the radius-1 contour is p(ω)', () => {
     const j = run([
