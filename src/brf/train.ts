@@ -1,8 +1,8 @@
 /**
- * Training of recurrent BRF / RF / ALIF networks by BPTT or truncated BPTT: mini-batches split into fixed shards
- * (data-parallel on the worker pool, gradients summed in shard order so results do not depend on
- * the number of workers), gradient-norm clipping, Adam, a linear learning-rate schedule,
- * progress, cancellation and JSON checkpoints.
+ * Training of recurrent BRF / RF / ALIF networks by BPTT or truncated BPTT: mini-batches split
+ * into fixed shards (data-parallel on the worker pool, gradients summed in shard order so results
+ * do not depend on the number of workers), gradient-norm clipping, Adam, a linear learning-rate
+ * schedule, progress, cancellation and JSON checkpoints.
  * @packageDocumentation
  */
 import { AbortedError, NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
@@ -261,6 +261,12 @@ export class BrfTrainer extends KernelObject {
     this.shardSize = checkInteger('shardSize', train.shardSize ?? 8, 1, 4096);
     this.clipNorm = checkNonNegative('clipNorm', train.clipNorm ?? 1);
     this.scheduleEpochs = checkInteger('scheduleEpochs', train.scheduleEpochs ?? 0, 0);
+    if (this.network.loss === 'sequence' && this.network.lossStart > this.T)
+      throw new ValidationError(
+        'lossStart',
+        `at most the sequence length T = ${this.T} (with loss 'sequence' no step would carry a loss: nothing to train)`,
+        this.network.lossStart,
+      );
     if (train.tbptt !== undefined && (train.tbptt === null || typeof train.tbptt !== 'object'))
       throw new ValidationError('tbptt', 'an object { chunk }', train.tbptt);
     this.tbpttChunk = train.tbptt ? checkInteger('tbptt.chunk', train.tbptt.chunk, 1, this.T) : this.T;

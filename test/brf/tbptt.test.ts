@@ -204,6 +204,10 @@ describe('TBPTT training', () => {
     for (const chunk of [0, 101, 2.5, Number.NaN, -3, '10' as unknown as number])
       expect(() => new BrfTrainer(net, 100, { tbptt: { chunk } })).toThrow(/tbptt\.chunk/);
     expect(() => new BrfTrainer(net, 100, { tbptt: null as never })).toThrow(/tbptt/);
+    // a 'sequence' loss starting after the last step leaves every chunk without a loss
+    expect(() => new BrfTrainer({ ...net, lossStart: 101 }, 100, { tbptt: { chunk: 10 } })).toThrow(
+      /lossStart.*no step would carry a loss/,
+    );
     expect(() => new BrfTrainer(net, 100, { tbptt: { chunk: 10 }, recomputeEvery: 20 })).toThrow(
       /recomputeEvery.*at most tbptt\.chunk = 10/,
     );
