@@ -5,7 +5,8 @@
 //
 // Memory contract: JS allocates every region. A gradient call processes one *shard* of S samples
 // jointly (time-major), storing the whole trajectory: 4 f64 per neuron-step per sample plus the
-// output trace. Nothing is allocated here.
+// output trace (or checkpoints and one recomputed segment). A call may start from a given state
+// and return its final state (one chunk of truncated BPTT). Nothing is allocated here.
 
 import { fail, STATUS_DOMAIN, STATUS_NONFINITE } from '../kernel';
 

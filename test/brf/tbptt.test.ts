@@ -196,6 +196,31 @@ describe('TBPTT training', () => {
     expect(await run(2)).toBe(f0);
   });
 
+  test('abort at a batch boundary, JSON checkpoint, restore: TBPTT continues identically', async () => {
+    const net: BrfNetworkOptions = { model: 'brf', inputSize: 1, hiddenSize: 12, outputSize: 3, loss: 'last' };
+    const train = { seed: 6, batchSize: 16, tbptt: { chunk: 40 } };
+    const ref = new BrfTrainer(net, 100, train);
+    await ref.train(task.train, { epochs: 2 });
+    const fRef = fingerprint(ref.params);
+    ref.dispose();
+    const a = new BrfTrainer(net, 100, train);
+    const ac = new AbortController();
+    const run = a.train(task.train, {
+      epochs: 2,
+      signal: ac.signal,
+      onProgress: (p) => p.phase === 'batch' && p.epoch === 1 && p.batch === 0 && ac.abort(),
+    });
+    await expect(run).rejects.toThrow(/aborted/);
+    const b = BrfTrainer.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    a.dispose();
+    expect(b.tbpttChunk).toBe(40);
+    await b.train(task.train, { epochs: 2 });
+    expect(fingerprint(b.params)).toBe(fRef);
+    // chunks 40, 40, 20 with the label at every chunk end: 3 Adam steps per batch
+    expect(b.step).toBe(2 * 3 * 3);
+    b.dispose();
+  });
+
   test('bad input names the argument and says why', () => {
     const net: BrfNetworkOptions = { inputSize: 1, hiddenSize: 4, outputSize: 3, loss: 'sequence' };
     const before = kernelMemory();
