@@ -308,7 +308,18 @@ export function brfStateSize(hiddenSize: number, outputSize: number): number {
   return 4 * hiddenSize + 2 * outputSize;
 }
 
-/** One chunk of a longer sequence for {@link BrfShardRunner.run} (truncated BPTT). */
+/**
+ * One chunk of a longer sequence for {@link BrfShardRunner.run} (truncated BPTT).
+ *
+ * @example
+ * ```ts
+ * // two chunks of 50 steps of a 100-step shard (x0, x1: S·50·I values each)
+ * const r = new BrfShardRunner(net, 50, S);
+ * const a = r.run(params, x0, labels, true, false, { finalState: true });
+ * const b = r.run(params, x1, labels, true, false, { offset: 50, initialState: a.state, finalState: true });
+ * // a.grad, b.grad: gradients of each chunk's loss within the chunk; b.state = state at step 100
+ * ```
+ */
 export interface BrfChunkOptions {
   /** Steps T′ of this call, 1 ≤ T′ ≤ the runner's T; x must then hold S·T′·I values. @default runner's T */
   steps?: number;
