@@ -112,6 +112,7 @@ function sigmaOf(kind: i32, smax: f64, n: f64): f64 {
  * same operations in the same order, so every path gives the same bits.
  */
 function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
+  if (rd(par, P_VMODE) != 0.0) return stepExplicit(par, sigma, step, time);
   const nv = <i32>rd(par, P_NV);
   const nw = <i32>rd(par, P_NW);
   const iR = <i32>rd(par, P_IR);
@@ -119,7 +120,6 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
   const h = rd(par, P_H);
   const a = rd(par, P_A);
   const dt = rd(par, P_DT);
-  const explicit = rd(par, P_VMODE) != 0.0;
   const pp = ptr(par, P_PTR_P);
   const np = ptr(par, P_PTR_N);
   const ip = ptr(par, P_PTR_I);
@@ -131,7 +131,6 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
   const D = a / (h * h);
   const dtD = dt * D;
   const span = (<f64>nv * h * h) / a; // z range across the slice
-  if (explicit) return stepExplicit(par, sigma, step, time);
   const rs = a / (h * dtD); // N_k = rs·ĥ_{nv−1}·p_{nv−1}
   const q = (h * h) / a;
   const ab = work + (<usize>(WORK_V * nv + 4 * nw) << 3); // [α_j…, E_j…] of one block
