@@ -7,6 +7,8 @@
 //      the explicit Rusanov w-step, WASM vs the plain TS references of both steps.
 // Timings on a shared 2-core machine are noisy; compare the ratios, which come from one run.
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as nd from '../dist/index.js';
 import { runSuite } from './util.mjs';
 
@@ -79,8 +81,40 @@ const py = spawnSync('/usr/bin/python3', ['bench/peers/fp_numpy.py', String(NV),
 let numpy = null;
 if (py.status === 0) numpy = JSON.parse(py.stdout.trim().split('\n').pop());
 else console.log('numpy peer failed:', py.stderr);
+// Native ceiling (bench/peers/fp_native.c): the same recurrences in C, built here when gcc exists.
+// Not a peer: it tells how far this machine can take the loop with the instruction set WASM SIMD
+// has (2 lanes, no fused multiply-add) and with the one it lacks (AVX2 4 lanes + FMA).
+function nativeCeiling() {
+  const run = (flags, nch) => {
+    const bin = join(tmpdir(), `neurodyn-fp-native-${nch}-${flags.length}`);
+    const cc = spawnSync('gcc', ['-O3', '-march=native', ...flags, `-DNCH=${nch}`, '-o', bin, 'bench/peers/fp_native.c', '-lm']);
+    if (cc.status !== 0) return null;
+    const r = spawnSync(bin, ['100'], { encoding: 'utf8' });
+    return r.status === 0 ? JSON.parse(r.stdout.trim()) : null;
+  };
+  const two = run(['-ffp-contract=off'], 2);
+  const four = run(['-ffp-contract=off'], 4);
+  if (!two || !four) return null;
+  return {
+    scalar: two.scalar,
+    sse2TwoChains: two.sse2,
+    sse2FourChains: four.sse2,
+    minorsTwoChains: two.minors,
+    avx2Fma: four.avx2,
+  };
+}
+const native = nativeCeiling();
 const wasm = rowsV[W1].perSecond;
 const ts = rowsV[T1].perSecond;
+if (native) {
+  const m = (x) => `${(x / 1e6).toFixed(1).padStart(9)} M/s`;
+  console.log('  native C ceiling, same recurrences (bench/peers/fp_native.c, gcc -O3 -march=native):');
+  console.log(`    scalar, no FMA                               ${m(native.scalar)}`);
+  console.log(`    f64x2, 2 chains, no FMA (= WASM kernel's set) ${m(native.sse2TwoChains)}`);
+  console.log(`    f64x2, 4 chains, no FMA                      ${m(native.sse2FourChains)}`);
+  console.log(`    f64x2, 2 chains, minors form, no FMA          ${m(native.minorsTwoChains)}`);
+  console.log(`    AVX2 4 lanes + FMA (not in WASM)             ${m(native.avx2Fma)}`);
+}
 if (numpy) console.log(`  numpy v-step (bench/peers/fp_numpy.py)   ${(numpy.cellUpdatesPerSecond / 1e6).toFixed(2).padStart(9)} M/s`);
 console.log(
   JSON.stringify({
@@ -96,7 +130,9 @@ console.log(
       wasmOverTs: wasm / ts,
       wasmOverNumpy: numpy ? wasm / numpy.cellUpdatesPerSecond : null,
       wasmOverTsLearning: rowsL[W2].perSecond / rowsL[T2].perSecond,
+      wasmOverNativeSse2: native ? wasm / native.sse2FourChains : null,
     },
+    nativeCeiling: native,
     massAfter: [fp.mass(), fpL.mass()],
   }),
 );

@@ -6,14 +6,19 @@
 // without a right neighbour). Each variant is the same formula with some terms known to be absent,
 // and writing them out by hand would repeat one body eight times. Branch-free bodies keep V8's
 // register allocator from spilling at every merge; that, not arithmetic, bounded the old loop.
+// Only the Thomas recurrences (u, q, r) stay in registers across rows: α, e^α and the density p_i
+// are re-read from memory every row (one load each, or a two-lane gather), which frees enough
+// registers for V = 4 independent chains (measured 1.08× over V = 2 with carried values).
 //
-// Usage: node scripts/gen-fp-block.mjs [V]   (default 2), then `npx biome format --write`.
+// Usage: node scripts/gen-fp-block.mjs [V]   (default 4; env FP_V), then `npx biome format --write`.
 // The scalar reference of exactly these operations is the semi-implicit path of stepV in
 // assembly/fp/index.ts and fpReferenceStep in src/fp/reference.ts; all three agree bit for bit.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const V = Number(process.argv[2] ?? 2); // 2: measured fastest (V = 1 is latency-bound; 3, 4 spill)
+// V = 4 measured fastest (bench fp, 2026-11-25): V = 2 is bound by the pivot chain (a division in
+// every row's recurrence), V = 3 ran no faster than 2.
+const V = Number(process.argv[2] ?? process.env.FP_V ?? 4);
 if (!(V >= 1 && V <= 4)) throw new Error('V must be 1..4');
 const vs = [...Array(V).keys()];
 
@@ -24,8 +29,8 @@ const gather = (v, row) =>
 /**
  * One forward row for every vector. kind: 'pre' (i < iR), 'R' (i = iR), 'post' (i > iR).
  * Carried per vector (few, so V8 keeps them in registers): u = J_{i−½} + ĥ_{i−1}d'_{i−1},
- * q = 1 + b_{i−1} − ĥ_{i−1}γ_{i−1} (so den_i = ĥ_i + q), the density p_i, and on rows ≥ iR
- * r = ĥ_{i−1}e'_{i−1}.
+ * q = 1 + b_{i−1} − ĥ_{i−1}γ_{i−1} (so den_i = ĥ_i + q), and on rows ≥ iR r = ĥ_{i−1}e'_{i−1}.
+ * α and E = e^α of each vector are read from `ab`, and p_i, p_{i+1} are gathered, every row.
  */
 function row(kind, ser, lastRow, indent) {
   const o = [];
@@ -33,14 +38,14 @@ function row(kind, ser, lastRow, indent) {
   o.push('const gi = v128.load64_splat(gt + (<usize>i << 3));');
   o.push(`const wo = w + <usize>i * ${16 * V};`);
   for (const v of vs) {
-    o.push(`const z${v} = f64x2.sub(a${v}, di);`);
+    o.push(`const z${v} = f64x2.sub(v128.load(ab, ${16 * v}), di);`);
     o.push(`const zs${v} = f64x2.mul(vdt, z${v});`);
-    const q = `f64x2.div(zs${v}, f64x2.sub(f64x2.mul(E${v}, gi), one))`;
+    const q = `f64x2.div(zs${v}, f64x2.sub(f64x2.mul(v128.load(ab, ${16 * (V + v)}), gi), one))`;
     if (ser) o.push(`const b${v} = v128.bitselect(f64x2.mul(vdt, series(z${v})), ${q}, f64x2.lt(f64x2.abs(z${v}), small));`);
     else o.push(`const b${v} = ${q};`);
     o.push(`const h${v} = f64x2.add(b${v}, zs${v});`);
     o.push(`const n${v} = ${lastRow ? 'zero' : gather(v, 'i + 1')};`);
-    o.push(`const jr${v} = f64x2.sub(f64x2.mul(h${v}, pc${v}), f64x2.mul(b${v}, n${v}));`);
+    o.push(`const jr${v} = f64x2.sub(f64x2.mul(h${v}, ${gather(v, 'i')}), f64x2.mul(b${v}, n${v}));`);
     o.push(`const inv${v} = f64x2.div(one, f64x2.add(h${v}, q${v}));`);
     o.push(`const g${v} = f64x2.mul(b${v}, inv${v});`);
     const r = kind === 'R' ? `f64x2.add(f64x2.sub(u${v}, jr${v}), out${v})` : `f64x2.sub(u${v}, jr${v})`;
@@ -58,7 +63,6 @@ function row(kind, ser, lastRow, indent) {
     }
     o.push(`u${v} = f64x2.add(jr${v}, f64x2.mul(h${v}, d${v}));`);
     o.push(`q${v} = f64x2.sub(f64x2.add(one, b${v}), f64x2.mul(h${v}, g${v}));`);
-    o.push(`pc${v} = n${v};`);
   }
   return o.map((s) => indent + s).join('\n');
 }
@@ -129,7 +133,7 @@ function series(z: v128): v128 {
  */
 function fpBlockStep(
   s: usize, nv: i32, iR: i32, dl: usize, gt: usize, w: usize, np: usize,
-  dtD: f64, rs: f64, lo: i32, hi: i32, ${params},
+  dtD: f64, rs: f64, lo: i32, hi: i32, ab: usize, ${params},
 ): i32 {
   const one = f64x2.splat(1.0);
   const zero = f64x2.splat(0.0);
@@ -153,7 +157,6 @@ ${vs
       `  let u${v} = zero;`,
       `  let q${v} = one;`,
       `  let r${v} = zero;`,
-      `  let pc${v} = ${gather(v, '0')};`,
       `  let dF${v} = zero;`,
       `  let eF${v} = zero;`,
     ].join('\n'),
@@ -216,7 +219,7 @@ export function fpBlockAt(
   }
   const lo = <i32>max<f64>(0.0, min<f64>(<f64>nv, Math.floor((amin - 0.01) / q - 0.5) - 1.0));
   const hi = <i32>max<f64>(0.0, min<f64>(<f64>nv, Math.ceil((amax + 0.01) / q - 0.5) + 2.0));
-  return fpBlockStep(s, nv, iR, dl, gt, w, np, dtD, rs, lo, hi,
+  return fpBlockStep(s, nv, iR, dl, gt, w, np, dtD, rs, lo, hi, ab,
     ${vs.map((v) => `v128.load(ab, ${16 * v}), v128.load(ab, ${16 * (V + v)})`).join(', ')},
   );
 }
