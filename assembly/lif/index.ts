@@ -14,7 +14,7 @@
 //  3. propagate the step's spikes: arrivals at or before t_{n+1} are added to (V, I) at t_{n+1}
 //     directly (exactly propagated), later ones go to the ring slot of their step.
 import { fail, STATUS_NONFINITE } from '../kernel';
-import { PHILOX_OUT, philoxInto } from '../rng/philox';
+import { PHILOX_OUT, philoxInto, philoxX4 } from '../rng/philox';
 import { normalFromWords, normalAt, uniformAt } from '../rng/normal';
 import { ZIG_K, ZIG_W } from '../rng/zigtables';
 
@@ -551,125 +551,23 @@ function generalNeuron(pe: usize, q: i32): i32 {
   return finishNeuron(i, coef, v, c, c2, vN, cN, c2N, accV);
 }
 
-// Four Philox4x32-10 blocks at once on i32x4 (SoA: lane b = block of pair p0 + b). Words w of
-// the 4 blocks land in PX + 16 w. Bit-identical to philoxInto (same rounds, exact integer ops).
+// Four Philox4x32-10 blocks at once (rng/philox.ts philoxX4): lane b = block of pair p0 + b.
+// Words w of the 4 blocks land in PX + 16 w.
 const PX: usize = memory.data(64, 16);
 const PXB: usize = memory.data(64, 16);
 
 // @ts-ignore: decorator
 @inline
 function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): void {
-  let c0 = i32x4.add(i32x4.splat(<i32>p0), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
-  let c1 = i32x4.splat(<i32>t);
-  let c2 = i32x4.splat(0);
-  let c3 = i32x4.splat(<i32>stream);
-  const m0 = i32x4.splat(<i32>0xd2511f53);
-  const m1 = i32x4.splat(<i32>0xcd9e8d57);
-  // Ten rounds, unrolled by hand (binaryen does not unroll; research/perf-ceiling.md section 4).
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>0 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>0 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>1 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>1 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>2 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>2 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>3 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>3 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>4 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>4 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>5 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>5 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>6 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>6 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>7 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>7 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>8 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>8 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  {
-    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-    const lo0 = i32x4.mul(c0, m0);
-    const lo1 = i32x4.mul(c2, m1);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>9 * 0x9e3779b9)));
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>9 * 0xbb67ae85)));
-    c1 = lo1;
-    c3 = lo0;
-  }
-  v128.store(out, c0);
-  v128.store(out, c1, 16);
-  v128.store(out, c2, 32);
-  v128.store(out, c3, 48);
+  philoxX4(
+    i32x4.add(i32x4.splat(<i32>p0), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0)),
+    i32x4.splat(<i32>t),
+    i32x4.splat(0),
+    i32x4.splat(<i32>stream),
+    k0,
+    k1,
+    out,
+  );
 }
 
 const ACC2: usize = memory.data(48, 16);

@@ -11,7 +11,11 @@
 // for the exact propagator the weights are the conditional means of the stochastic integrals given
 // the fine increments (computed in TS).
 import { fail, STATUS_NONFINITE } from '../kernel';
+import { philoxX4 } from '../rng/philox';
 import { normalAt, normalFromWords } from '../rng/normal';
+
+/** The four blocks' words of one philoxX4 call (word w at +16·w). */
+const PX4: usize = memory.data(64, 16);
 
 // Parameter block P (f64 slots).
 const P_H = 0;
@@ -284,36 +288,21 @@ export function numLog1p(x: f64): f64 {
  * Fine normals for the lab, out[s n + i] = normal(key, stream, element i, step t0 + s) for i < n,
  * bit-identical to the shared `fillNormalSteps(k0, k1, stream, t0, steps, 0, n, out)` (same
  * counter contract, same ziggurat fast path and slow-path fallback). Four Philox blocks (eight
- * neurons) are computed at once on i32x4 lanes: lane b holds the block of pair p0 + b, counter
- * (p0 + b, t, 0, stream); the 32×32→64 products come from the u32 extending multiplies.
+ * neurons) are computed at once by {@link philoxX4}: lane b holds the block of pair p0 + b, counter
+ * (p0 + b, t, 0, stream).
  */
 export function numFillNormalSteps(k0: u32, k1: u32, stream: u32, t0: u32, steps: u32, n: u32, out: usize): void {
-  const m0 = i32x4.splat(<i32>0xd2511f53);
-  const m1 = i32x4.splat(<i32>0xcd9e8d57);
   const lanes = i32x4(0, 1, 2, 3);
   for (let s: u32 = 0; s < steps; s++) {
     const t = t0 + s;
     const o = out + (<usize>(s * n) << 3);
     let j: u32 = 0;
     for (; j + 8 <= n; j += 8) {
-      let c0 = i32x4.add(i32x4.splat(<i32>(j >>> 1)), lanes);
-      let c1 = i32x4.splat(<i32>t);
-      let c2 = i32x4.splat(0);
-      let c3 = i32x4.splat(<i32>stream);
-      let ka = k0;
-      let kb = k1;
-      for (let r = 0; r < 10; r++) {
-        const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
-        const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
-        const lo0 = i32x4.mul(c0, m0);
-        const lo1 = i32x4.mul(c2, m1);
-        c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>ka));
-        c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>kb));
-        c1 = lo1;
-        c3 = lo0;
-        ka += 0x9e3779b9;
-        kb += 0xbb67ae85;
-      }
+      philoxX4(i32x4.add(i32x4.splat(<i32>(j >>> 1)), lanes), i32x4.splat(<i32>t), i32x4.splat(0), i32x4.splat(<i32>stream), k0, k1, PX4);
+      const c0 = v128.load(PX4);
+      const c1 = v128.load(PX4, 16);
+      const c2 = v128.load(PX4, 32);
+      const c3 = v128.load(PX4, 48);
       const q = o + (<usize>j << 3);
       store<f64>(q, normalFromWords(k0, k1, stream, j, t, <u32>i32x4.extract_lane(c0, 0), <u32>i32x4.extract_lane(c1, 0)));
       store<f64>(q, normalFromWords(k0, k1, stream, j + 1, t, <u32>i32x4.extract_lane(c2, 0), <u32>i32x4.extract_lane(c3, 0)), 8);

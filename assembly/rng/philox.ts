@@ -42,3 +42,122 @@ export function philox4x32(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   philoxInto(c0, c1, c2, c3, k0, k1);
   memory.copy(out, PHILOX_OUT, 16);
 }
+
+/**
+ * Four Philox4x32-10 blocks at once on i32x4 lanes, lane b of every argument belonging to block b:
+ * counters (c0, c1, c2, c3), key (k0, k1) shared. Word w of the four blocks is stored as one i32x4
+ * at out + 16·w. Lane by lane the same exact integer operations as {@link philoxInto}, so the
+ * words are bit-identical; the 32×32→64 products come from the u32 extending multiplies. The ten
+ * rounds are unrolled by hand (Binaryen does not unroll loops; the LIF noise loop measured the
+ * difference, research/perf-ceiling.md section 4).
+ */
+// @ts-ignore: decorator
+@inline
+export function philoxX4(c0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u32, out: usize): void {
+  const m0 = i32x4.splat(<i32>M0);
+  const m1 = i32x4.splat(<i32>M1);
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>0 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>0 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>1 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>1 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>2 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>2 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>3 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>3 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>4 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>4 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>5 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>5 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>6 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>6 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>7 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>7 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>8 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>8 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  {
+    const hi0 = v128.shuffle<i32>(v128.extmul_low<u32>(c0, m0), v128.extmul_high<u32>(c0, m0), 1, 3, 5, 7);
+    const hi1 = v128.shuffle<i32>(v128.extmul_low<u32>(c2, m1), v128.extmul_high<u32>(c2, m1), 1, 3, 5, 7);
+    const lo0 = i32x4.mul(c0, m0);
+    const lo1 = i32x4.mul(c2, m1);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>(k0 + <u32>9 * W0)));
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>(k1 + <u32>9 * W1)));
+    c1 = lo1;
+    c3 = lo0;
+  }
+  v128.store(out, c0);
+  v128.store(out, c1, 16);
+  v128.store(out, c2, 32);
+  v128.store(out, c3, 48);
+}

@@ -16,7 +16,7 @@
 //   5. optional dense eligibility e_ij <- kappaG e_ij + s_i phi_j(t)
 //   6. traces: phi <- kpsp (phi + X), adapt <- kad (adapt + X), usyn <- kpsp (usyn + sum_spk w_:j)
 import { fail, STATUS_NONFINITE } from '../kernel';
-import { PHILOX_OUT, philoxInto } from '../rng/philox';
+import { PHILOX_OUT, philoxInto, philoxX4 } from '../rng/philox';
 
 const TWO21: f64 = 2097152.0;
 const TWO_M53: f64 = 1.1102230246251565e-16;
@@ -62,17 +62,8 @@ function scaleAxpy(dst: usize, c: f64, a: f64, src: usize, n: i32): void {
   }
 }
 
-const M0: u32 = 0xd2511f53;
-const M1: u32 = 0xcd9e8d57;
-const W0: u32 = 0x9e3779b9;
-const W1: u32 = 0xbb67ae85;
-
-/** High 32 bits of the four u32 x u32 products a * m (i64x2 extended multiplies). */
-// @ts-ignore: decorator
-@inline
-function mulhi4(a: v128, m: v128): v128 {
-  return v128.shuffle<i32>(i64x2.extmul_low_i32x4_u(a, m), i64x2.extmul_high_i32x4_u(a, m), 1, 3, 5, 7);
-}
+/** The four blocks' words of one philoxX4 call (word w at +16·w). */
+const PX4: usize = memory.data(64, 16);
 
 /**
  * Uniforms U(i, tg) of sub-draw 0 for neurons 0..n-1 into out (f64[n]), bit-identical to the
@@ -83,32 +74,17 @@ function mulhi4(a: v128, m: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function fillSpikeUniforms(n: i32, tg: u32, k0: u32, k1: u32, stream: u32, clamp: usize, out: usize): void {
-  const m0 = i32x4.splat(M0);
-  const m1 = i32x4.splat(M1);
   const sh = f64x2.splat(TWO21);
   const sc = f64x2.splat(TWO_M53);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
     if (clamp != 0 && load<u64>(clamp + <usize>i) == 0x0101010101010101) continue;
     const b = <u32>i >>> 1;
-    let c0 = i32x4(b, b + 1, b + 2, b + 3);
-    let c1 = i32x4.splat(tg);
-    let c2 = i32x4.splat(0);
-    let c3 = i32x4.splat(stream);
-    let ka = k0;
-    let kb = k1;
-    for (let r = 0; r < 10; r++) {
-      const hi0 = mulhi4(c0, m0);
-      const lo0 = i32x4.mul(c0, m0);
-      const hi1 = mulhi4(c2, m1);
-      const lo1 = i32x4.mul(c2, m1);
-      c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(ka));
-      c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(kb));
-      c1 = lo1;
-      c3 = lo0;
-      ka += W0;
-      kb += W1;
-    }
+    philoxX4(i32x4(b, b + 1, b + 2, b + 3), i32x4.splat(tg), i32x4.splat(0), i32x4.splat(stream), k0, k1, PX4);
+    const c0 = v128.load(PX4);
+    const c1 = v128.load(PX4, 16);
+    const c2 = v128.load(PX4, 32);
+    const c3 = v128.load(PX4, 48);
     // u = (hi * 2^21 + (lo >>> 11)) * 2^-53, exact in f64; even neurons from (c0, c1), odd from (c2, c3).
     const l0 = i32x4.shr_u(c0, 11);
     const l2 = i32x4.shr_u(c2, 11);
