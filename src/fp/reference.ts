@@ -210,6 +210,22 @@ export function fpReferenceStepW(
     }
     const ak = al[k];
     const bk = be[k];
+    if (k + 2 < nw) {
+      // Rows k and k + 1 together, F_{k+½} kept in a local between them (as the kernel does).
+      const ak1 = al[k + 1];
+      const bk1 = be[k + 1];
+      for (let i = 0; i < nv; i++) {
+        const pk = p[s + i];
+        const pk1 = p[s + nv + i];
+        const fr = ak * pk - bk * pk1;
+        const fr1 = ak1 * pk1 - bk1 * p[s + 2 * nv + i];
+        p[s + i] = pk + r * (fl[i] - fr);
+        p[s + nv + i] = pk1 + r * (fr - fr1);
+        fl[i] = fr1;
+      }
+      k++;
+      continue;
+    }
     for (let i = 0; i < nv; i++) {
       const pk = p[s + i];
       const fr = ak * pk - bk * p[s + nv + i];
