@@ -4,11 +4,24 @@
  * bench (WASM vs plain TS). Not a production path.
  * @packageDocumentation
  */
-import { type BrfNetworkOptions, type BrfShardResult, brfConsts, brfParamLayout, resolveBrfOptions } from './model.js';
+import { ValidationError } from '../kernel/errors.js';
+import { checkInteger } from '../kernel/validate.js';
+import {
+  type BrfChunkOptions,
+  type BrfNetworkOptions,
+  type BrfShardResult,
+  brfConsts,
+  brfParamLayout,
+  brfStateSize,
+  resolveBrfOptions,
+} from './model.js';
 
 /**
  * Forward (+ BPTT when `backward`) for samples x [S][T][I]; same contract as
- * {@link BrfShardRunner.run}. O(S·T·H) memory (whole trajectory stored).
+ * {@link BrfShardRunner.run}, including `chunk` (one truncated-BPTT chunk of T steps: `offset`,
+ * `initialState` f64 [S][4H + 2C], `finalState`; `chunk.steps`, if given, must equal T). The
+ * initial state fills the trajectory's t = 0 slots, so BPTT treats it as a constant exactly as
+ * the kernel does. O(S·T·H) memory (whole trajectory stored).
  */
 export function brfShardReference(
   options: BrfNetworkOptions,
@@ -18,12 +31,24 @@ export function brfShardReference(
   labels: Int32Array,
   backward: boolean,
   smooth = false,
+  chunk?: BrfChunkOptions,
 ): BrfShardResult {
   const o = resolveBrfOptions(options);
-  const c = brfConsts(o, T, smooth);
   const { inputSize: I, hiddenSize: H, outputSize: C } = o;
-  const IH = I + H;
   const S = labels.length;
+  const SW = brfStateSize(H, C);
+  const offset = checkInteger('chunk.offset', chunk?.offset ?? 0, 0);
+  if (chunk?.steps !== undefined && chunk.steps !== T)
+    throw new ValidationError('chunk.steps', `T = ${T} (the reference's chunk length)`, chunk.steps);
+  const s0 = chunk?.initialState;
+  if (s0 !== undefined) {
+    if (!(s0 instanceof Float64Array) || s0.length !== S * SW)
+      throw new ValidationError('chunk.initialState', `a Float64Array of S·(4H + 2C) = ${S * SW} values`, s0?.length ?? s0);
+    for (let i = 0; i < s0.length; i++)
+      if (!Number.isFinite(s0[i])) throw new ValidationError(`chunk.initialState[${i}]`, 'a finite number', s0[i]);
+  }
+  const c = brfConsts(o, T, smooth, 0, offset, chunk === undefined);
+  const IH = I + H;
   const L = brfParamLayout(I, H, C);
   const [dt, dbdt, theta, gamma, omax, sgk, c0, c1, c2, c3] = c;
   const lastOnly = c[11] === 0;
@@ -76,6 +101,22 @@ export function brfShardReference(
   const spikes = new Float64Array(S);
   const mo = new Float64Array(S * C);
   const cur = new Float64Array(H);
+  if (s0 !== undefined) {
+    // t = 0 slots: the four neuron slots, u_out, and (sequence loss) the prediction accumulator
+    for (let s = 0; s < S; s++) {
+      const b = s * SW;
+      for (let i = 0; i < H; i++) {
+        s1[s * H + i] = s0[b + i];
+        s2[s * H + i] = s0[b + H + i];
+        s3[s * H + i] = s0[b + 2 * H + i];
+        zz[s * H + i] = s0[b + 3 * H + i];
+      }
+      for (let k = 0; k < C; k++) {
+        uo[s * C + k] = s0[b + 4 * H + k];
+        if (!lastOnly) mo[s * C + k] = s0[b + 4 * H + C + k];
+      }
+    }
+  }
   for (let t = 1; t <= T; t++) {
     for (let s = 0; s < S; s++) {
       const pb = ((t - 1) * S + s) * H;
@@ -138,6 +179,24 @@ export function brfShardReference(
     if (best === labels[s]) correct++;
   }
   const res: BrfShardResult = { loss, prediction, spikes, correct };
+  if (chunk?.finalState) {
+    const st = new Float64Array(S * SW);
+    for (let s = 0; s < S; s++) {
+      const b = s * SW;
+      const nb = (T * S + s) * H;
+      for (let i = 0; i < H; i++) {
+        st[b + i] = s1[nb + i];
+        st[b + H + i] = s2[nb + i];
+        st[b + 2 * H + i] = s3[nb + i];
+        st[b + 3 * H + i] = zz[nb + i];
+      }
+      for (let k = 0; k < C; k++) {
+        st[b + 4 * H + k] = uo[(T * S + s) * C + k];
+        st[b + 4 * H + C + k] = mo[s * C + k];
+      }
+    }
+    res.state = st;
+  }
   if (!backward) return res;
 
   const g = new Float64Array(L.size);

@@ -38,6 +38,72 @@ describe('WASM kernel vs plain-TS reference', () => {
   }
 });
 
+// Truncated BPTT: the second chunk of a 2 × 40-step sequence, started from the first chunk's
+// final state (a generic non-zero state), with the loss window crossing the cut. The reference
+// fills its t = 0 slots from the state, so its BPTT treats it as a constant independently of the
+// kernel's init/fin copies; both must agree to rounding, and chaining the reference's own chunks
+// must reproduce its uninterrupted 80-step run bit for bit.
+describe('TBPTT chunk: WASM kernel vs plain-TS reference', () => {
+  for (const model of ['brf', 'rf', 'alif'] as const) {
+    for (const loss of ['last', 'sequence'] as const) {
+      test(`${model}, ${loss} loss`, () => {
+        const K = 40;
+        const S = 3;
+        const { train } = frequencyTask({ seed: 5, trainSize: S, T: 2 * K, classes: 3 });
+        const opts: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 10, outputSize: 3, loss, lossStart: 30 };
+        const p = initBrfParams(opts, 6);
+        for (let i = 0; i < 10 * 11; i++) p[i] *= 40; // make it spike
+        const part = (c: number) => {
+          const x = new Float64Array(S * K);
+          for (let s = 0; s < S; s++) x.set(train.x.subarray(s * 2 * K + c * K, s * 2 * K + (c + 1) * K), s * K);
+          return x;
+        };
+        const r = new BrfShardRunner(opts, K, S);
+        const a0 = r.run(p, part(0), train.labels, false, false, { finalState: true });
+        const b0 = brfShardReference(opts, K, p, part(0), train.labels, false, false, { finalState: true });
+        const chunk = (st: Float64Array) => ({ offset: K, initialState: st, finalState: true });
+        const a = r.run(p, part(1), train.labels, true, false, chunk(a0.state as Float64Array));
+        r.dispose();
+        const b = brfShardReference(opts, K, p, part(1), train.labels, true, false, chunk(b0.state as Float64Array));
+        expect(a.spikes.reduce((x, y) => x + y)).toBeGreaterThan(10);
+        expect(Array.from(a.spikes)).toEqual(Array.from(b.spikes));
+        expect(Array.from(a.prediction)).toEqual(Array.from(b.prediction));
+        for (let s = 0; s < S; s++) expect(Math.abs(a.loss[s] - b.loss[s])).toBeLessThan(1e-12 * Math.max(1, b.loss[s]));
+        const rel = (u: Float64Array, v: Float64Array) => {
+          let num = 0;
+          let den = 0;
+          for (let i = 0; i < u.length; i++) {
+            num += (u[i] - v[i]) ** 2;
+            den += v[i] ** 2;
+          }
+          return Math.sqrt(num / den);
+        };
+        expect(rel(a.grad as Float64Array, b.grad as Float64Array)).toBeLessThan(1e-12);
+        expect(rel(a.state as Float64Array, b.state as Float64Array)).toBeLessThan(1e-12);
+        // The reference's chunks chain exactly: the uninterrupted run ends in the same state.
+        const whole = brfShardReference({ ...opts, lossStart: 30 }, 2 * K, p, train.x, train.labels, false, false, { finalState: true });
+        expect(Array.from(whole.state as Float64Array)).toEqual(Array.from(b.state as Float64Array));
+      });
+    }
+  }
+});
+
+describe('plain-TS reference: bad chunk input', () => {
+  test('wrong state length, non-finite state, steps ≠ T and a negative offset name the argument', () => {
+    const opts: BrfNetworkOptions = { model: 'brf', inputSize: 1, hiddenSize: 4, outputSize: 2 };
+    const p = initBrfParams(opts, 1);
+    const x = new Float64Array(2 * 5);
+    const labels = Int32Array.from([0, 1]);
+    const run = (chunk: object) => () => brfShardReference(opts, 5, p, x, labels, false, false, chunk);
+    expect(run({ initialState: new Float64Array(7) })).toThrow(/chunk\.initialState.*S·\(4H \+ 2C\) = 40 values.*got 7/);
+    const bad = new Float64Array(40);
+    bad[3] = Number.NaN;
+    expect(run({ initialState: bad })).toThrow(/chunk\.initialState\[3\].*finite.*got NaN/);
+    expect(run({ steps: 4 })).toThrow(/chunk\.steps.*T = 5.*got 4/);
+    expect(run({ offset: -1 })).toThrow(/chunk\.offset/);
+  });
+});
+
 describe('BPTT memory: store vs recompute from checkpoints', () => {
   for (const model of ['brf', 'rf', 'alif'] as const) {
     test(`${model}: gradients bit-identical for K = 0, 1, 7, 10, 60; workspace shrinks`, () => {
