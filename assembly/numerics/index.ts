@@ -11,7 +11,7 @@
 // for the exact propagator the weights are the conditional means of the stochastic integrals given
 // the fine increments (computed in TS).
 import { fail, STATUS_NONFINITE } from '../kernel';
-import { philoxX4 } from '../rng/philox';
+import { philoxX4Call } from '../rng/philox';
 import { normalAt, normalFromWords } from '../rng/normal';
 
 /** The four blocks' words of one philoxX4 call (word w at +16·w). */
@@ -298,7 +298,7 @@ export function numFillNormalSteps(k0: u32, k1: u32, stream: u32, t0: u32, steps
     const o = out + (<usize>(s * n) << 3);
     let j: u32 = 0;
     for (; j + 8 <= n; j += 8) {
-      philoxX4(i32x4.add(i32x4.splat(<i32>(j >>> 1)), lanes), i32x4.splat(<i32>t), i32x4.splat(0), i32x4.splat(<i32>stream), k0, k1, PX4);
+      philoxX4Call(i32x4.add(i32x4.splat(<i32>(j >>> 1)), lanes), i32x4.splat(<i32>t), i32x4.splat(0), i32x4.splat(<i32>stream), k0, k1, PX4);
       const c0 = v128.load(PX4);
       const c1 = v128.load(PX4, 16);
       const c2 = v128.load(PX4, 32);

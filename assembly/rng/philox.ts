@@ -161,3 +161,12 @@ export function philoxX4(c0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u3
   v128.store(out, c2, 32);
   v128.store(out, c3, 48);
 }
+
+/**
+ * {@link philoxX4} as a called function: one copy in the module for the callers whose loop does
+ * not need the rounds inlined (SRM spike uniforms, the lab's normal fill); the LIF noise loop
+ * inlines philoxX4 itself.
+ */
+export function philoxX4Call(c0: v128, c1: v128, c2: v128, c3: v128, k0: u32, k1: u32, out: usize): void {
+  philoxX4(c0, c1, c2, c3, k0, k1, out);
+}

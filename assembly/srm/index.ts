@@ -16,7 +16,7 @@
 //   5. optional dense eligibility e_ij <- kappaG e_ij + s_i phi_j(t)
 //   6. traces: phi <- kpsp (phi + X), adapt <- kad (adapt + X), usyn <- kpsp (usyn + sum_spk w_:j)
 import { fail, STATUS_NONFINITE } from '../kernel';
-import { PHILOX_OUT, philoxInto, philoxX4 } from '../rng/philox';
+import { PHILOX_OUT, philoxInto, philoxX4Call } from '../rng/philox';
 
 const TWO21: f64 = 2097152.0;
 const TWO_M53: f64 = 1.1102230246251565e-16;
@@ -80,7 +80,7 @@ function fillSpikeUniforms(n: i32, tg: u32, k0: u32, k1: u32, stream: u32, clamp
   for (; i + 8 <= n; i += 8) {
     if (clamp != 0 && load<u64>(clamp + <usize>i) == 0x0101010101010101) continue;
     const b = <u32>i >>> 1;
-    philoxX4(i32x4(b, b + 1, b + 2, b + 3), i32x4.splat(tg), i32x4.splat(0), i32x4.splat(stream), k0, k1, PX4);
+    philoxX4Call(i32x4(b, b + 1, b + 2, b + 3), i32x4.splat(tg), i32x4.splat(0), i32x4.splat(stream), k0, k1, PX4);
     const c0 = v128.load(PX4);
     const c1 = v128.load(PX4, 16);
     const c2 = v128.load(PX4, 32);
