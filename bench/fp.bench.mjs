@@ -94,12 +94,14 @@ function nativeCeiling() {
   };
   const two = run(['-ffp-contract=off'], 2);
   const four = run(['-ffp-contract=off'], 4);
-  if (!two || !four) return null;
+  const fourFma = run([], 4); // GCC contracts a·b + c into FMA by default
+  if (!two || !four || !fourFma) return null;
   return {
     scalar: two.scalar,
     sse2TwoChains: two.sse2,
     sse2FourChains: four.sse2,
     minorsTwoChains: two.minors,
+    sse2FourChainsFma: fourFma.sse2,
     avx2Fma: four.avx2,
   };
 }
@@ -109,11 +111,12 @@ const ts = rowsV[T1].perSecond;
 if (native) {
   const m = (x) => `${(x / 1e6).toFixed(1).padStart(9)} M/s`;
   console.log('  native C ceiling, same recurrences (bench/peers/fp_native.c, gcc -O3 -march=native):');
-  console.log(`    scalar, no FMA                               ${m(native.scalar)}`);
-  console.log(`    f64x2, 2 chains, no FMA (= WASM kernel's set) ${m(native.sse2TwoChains)}`);
-  console.log(`    f64x2, 4 chains, no FMA                      ${m(native.sse2FourChains)}`);
-  console.log(`    f64x2, 2 chains, minors form, no FMA          ${m(native.minorsTwoChains)}`);
-  console.log(`    AVX2 4 lanes + FMA (not in WASM)             ${m(native.avx2Fma)}`);
+  console.log(`    scalar, no FMA                                   ${m(native.scalar)}`);
+  console.log(`    f64x2, no FMA (WASM SIMD's instructions), 2 chains ${m(native.sse2TwoChains)}`);
+  console.log(`    same, 4 chains (the WASM kernel's layout)        ${m(native.sse2FourChains)}`);
+  console.log(`    same, 2 chains, minors form                      ${m(native.minorsTwoChains)}`);
+  console.log(`    f64x2 with FMA, 4 chains (not in WASM)           ${m(native.sse2FourChainsFma)}`);
+  console.log(`    AVX2 4 lanes + FMA, 2 chains (not in WASM)       ${m(native.avx2Fma)}`);
 }
 if (numpy) console.log(`  numpy v-step (bench/peers/fp_numpy.py)   ${(numpy.cellUpdatesPerSecond / 1e6).toFixed(2).padStart(9)} M/s`);
 console.log(
