@@ -218,6 +218,51 @@ describe('WASM kernel vs the plain TS reference of the same scheme', () => {
     for (let k = 0; k < 6; k++) expect(Math.abs(rates[k] - r2[k])).toBeLessThan(1e-13);
     fp.dispose();
   });
+
+  // The generated 8-slice block kernel has separate code for the rows before, at and after V_R and
+  // for V_R on the last or second-to-last row; these grids reach each branch, with blocks and
+  // scalar remainder slices, and a stiff step (Δt·a/h² = 500).
+  test.each([
+    ['V_R on the last row', { vMin: -3, vR: 0.9, vF: 1, nv: 40, wMin: -1, wMax: 0, nw: 8 }, 0.01],
+    ['V_R on the second row', { vMin: -3, vR: -2.9, vF: 1, nv: 40, wMin: -1, wMax: 0, nw: 9 }, 0.01],
+    ['V_R on the second-to-last row', { vMin: -3, vR: 0.6, vF: 1, nv: 20, wMin: -1, wMax: 0, nw: 17 }, 0.01],
+    ['four v-nodes', { vMin: -3, vR: 0, vF: 1, nv: 4, wMin: -2, wMax: 1, nw: 16 }, 0.01],
+    ['a stiff step', { vMin: -3, vR: 0, vF: 1, nv: 40, wMin: -2, wMax: 1, nw: 11 }, 5],
+  ])('%s: 50 steps agree to 1e-13 relative', async (_name, grid, dt) => {
+    const { fpReferenceStep, fpReferenceWork } = await import('../../src/index.js');
+    const { nv, nw } = grid;
+    const p0 = fpGaussianDensity(grid, 1, (grid.vR + grid.vMin) / 2, 0.6);
+    const fp = new FokkerPlanckSolver({ grid, a: 1, dt, input: 0.8, initial: p0 });
+    fp.run(50 * dt);
+    const g = fp.grid;
+    const p = p0.slice();
+    const rates = new Float64Array(nw);
+    for (let k = 0; k < nw; k++) rates[k] = p[k * nv + nv - 1] / g.h;
+    const work = fpReferenceWork(nv, g.h, 1);
+    for (let s = 0; s < 50; s++) {
+      let nbar = 0;
+      for (const r of rates) nbar += r * g.dw;
+      fpReferenceStep(
+        p,
+        rates,
+        g.w.map((w) => 0.8 + w * nbar),
+        g,
+        1,
+        dt,
+        work,
+      );
+    }
+    const q = fp.density();
+    let worst = 0;
+    let top = 0;
+    for (let j = 0; j < p.length; j++) {
+      worst = Math.max(worst, Math.abs(p[j] - q[j]));
+      top = Math.max(top, Math.abs(p[j]));
+    }
+    expect(worst / top).toBeLessThan(1e-13);
+    expect(Math.abs(fp.mass() - 1)).toBeLessThan(1e-12);
+    fp.dispose();
+  });
 });
 
 describe('WASM kernel vs the plain TS reference, with Hebbian learning', () => {
