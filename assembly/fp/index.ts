@@ -140,7 +140,7 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
       let ok = true;
       for (let j = 0; j < FP_BLOCK; j++) {
         const alpha = hoa * (load<f64>(at(ip, k + j)) + load<f64>(at(wp, k + j)) * sigma - vmin);
-        ok = ok && alpha < 700.0 && alpha - span > -700.0;
+        ok = ok && expFactored(alpha, span);
         store<f64>(at(ab, j), alpha);
       }
       if (ok) {
@@ -158,6 +158,17 @@ function stepV(par: usize, sigma: f64, step: f64, time: f64): i32 {
     k++;
   }
   return 0;
+}
+
+/**
+ * Whether e^{z_i} = e^α·G_i is safe for every row of a slice: z_i = α − δ_i runs from α down to
+ * α − span, and both e^α and e^{z_i} must stay far from overflow and underflow (|·| < 700).
+ * Slices that fail use exp(z_i) per row (scalar path).
+ */
+// @ts-ignore: decorator
+@inline
+function expFactored(alpha: f64, span: f64): boolean {
+  return alpha < 700.0 && alpha - span > -700.0;
 }
 
 /** ΔtD·B(z) given E = e^z: the series near z = 0 (see {@link bern}), else ΔtD·z/(E − 1). */
@@ -192,7 +203,7 @@ function stepSlice(par: usize, k: i32, alpha: f64, span: f64, dtD: f64, rs: f64,
   const dd = work + (<usize>nv << 3); // Thomas right-hand side d'_i
   const ee = work + (<usize>(2 * nv) << 3); // reinjection column e'_i, i ≥ iR
   const s = ptr(par, P_PTR_P) + (<usize>(k * nv) << 3);
-  const fast = alpha < 700.0 && alpha - span > -700.0;
+  const fast = expFactored(alpha, span);
   const E = Math.exp(alpha);
   const last = nv - 1;
   const zL = alpha - load<f64>(at(dl, last));
@@ -272,7 +283,7 @@ function stepExplicit(par: usize, sigma: f64, step: f64, time: f64): i32 {
     const c = load<f64>(at(ip, k)) + load<f64>(at(wp, k)) * sigma;
     const s = pp + (<usize>(k * nv) << 3);
     const alpha = hoa * (c - vmin);
-    const fast = alpha < 700.0 && alpha - span > -700.0;
+    const fast = expFactored(alpha, span);
     const ea = Math.exp(alpha);
     for (let j = 0; j < nv; j++) {
       const z = alpha - load<f64>(at(dl, j));
