@@ -8,6 +8,21 @@
  */
 
 export * from './brf/index.js';
+export {
+  type AsyncRunOptions,
+  type Column,
+  type ColumnArray,
+  makeTable,
+  type Progress,
+  type ProgressCallback,
+  type ProgressUnit,
+  Result,
+  type RunOptions,
+  Table,
+  type TableJSON,
+  type TableOf,
+  toJSONValue,
+} from './contract/index.js';
 export * from './fp/index.js';
 export {
   AbortedError,
@@ -43,10 +58,12 @@ export {
   deriveKey,
   type GeneratorState,
   type Key,
+  keyOfSeed,
   NormalGenerator,
   normals,
   reference as rngReference,
   type Seed,
+  type SeedOptions,
   Streams,
   seedToKey,
   trialKey,

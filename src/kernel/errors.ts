@@ -22,10 +22,23 @@ export class ValidationError extends NeurodynError {
   readonly argument: string;
   /** The value received. */
   readonly received: unknown;
-  constructor(argument: string, expected: string, received: unknown) {
-    super(`${argument}: expected ${expected}, got ${describe(received)}`);
+  /** What was expected (a range with units, a type, or a hint). */
+  readonly expected: string;
+  /** For an unknown option name: the nearest valid name, when one is near. */
+  readonly suggestion: string | undefined;
+  /**
+   * @param argument - the argument's name (dotted path for nested options)
+   * @param expected - the expected range with units, or a type
+   * @param received - the value received
+   * @param message - replaces the standard `argument: expected …, got …` message
+   * @param suggestion - the nearest valid name (unknown options)
+   */
+  constructor(argument: string, expected: string, received: unknown, message?: string, suggestion?: string) {
+    super(message ?? `${argument}: expected ${expected}, got ${describe(received)}`);
     this.argument = argument;
     this.received = received;
+    this.expected = expected;
+    this.suggestion = suggestion;
   }
 }
 

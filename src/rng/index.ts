@@ -23,7 +23,7 @@ import { checkInteger } from '../kernel/validate.js';
 import { type Key, type Seed, seedToKey } from './seed.js';
 
 export * as reference from './reference.js';
-export { deriveKey, type Key, type Seed, seedToKey, trialKey } from './seed.js';
+export { deriveKey, type Key, keyOfSeed, SEED_OPTION_KEYS, type Seed, type SeedOptions, seedToKey, trialKey } from './seed.js';
 
 /** Well-known stream ids. Models may use any u32; these are the conventions. */
 export const Streams = {

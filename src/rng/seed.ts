@@ -45,3 +45,35 @@ export function trialKey(seed: Seed, trial: number): Key {
     throw new ValidationError('trial', 'an integer in [0, 4294967295]', trial);
   return deriveKey(seedToKey(seed), trial, 0x7472);
 }
+
+/**
+ * The seed options every randomised entry point takes (docs/guides/conventions.md): the same two
+ * names with the same meaning in every family.
+ */
+export interface SeedOptions {
+  /** User seed (number or string; `7` and `"7"` are the same seed). @default 0 */
+  seed?: Seed;
+  /**
+   * Trial index: the random key becomes `trialKey(seed, trial)`, so trials of one study draw
+   * independent streams that do not depend on how trials are sharded. Omit for `seedToKey(seed)`.
+   */
+  trial?: number;
+}
+
+/** The keys of {@link SeedOptions}, for strict option checks. */
+export const SEED_OPTION_KEYS = ['seed', 'trial'] as const;
+
+/**
+ * The key of `{ seed, trial }` under the one seed convention: `seedToKey(seed)` without a trial,
+ * `trialKey(seed, trial)` with one; `seed` defaults to 0. Argument names in errors are prefixed
+ * with `prefix` (e.g. `'options.'`).
+ */
+export function keyOfSeed(o: SeedOptions, prefix = ''): Key {
+  const seed = o.seed ?? 0;
+  if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string')
+    throw new ValidationError(`${prefix}seed`, 'a finite number or a string', seed);
+  if (o.trial === undefined) return seedToKey(seed);
+  if (!Number.isInteger(o.trial) || o.trial < 0 || o.trial > 0xffffffff)
+    throw new ValidationError(`${prefix}trial`, 'an integer in [0, 4294967295]', o.trial);
+  return trialKey(seed, o.trial);
+}
