@@ -5,6 +5,9 @@
 // dependency). Prints each cycle (one strongly connected component, with one
 // concrete loop through it) and exits 1 if there is any.
 //
+// One layering rule is checked too: the worker pool (src/parallel/) reaches no model module, even
+// transitively (the worker entry src/worker.ts and src/tasks.ts list the task tables instead).
+//
 // Usage: node scripts/check-cycles.mjs [dir]   (default src)
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -40,7 +43,10 @@ for (const f of files) {
     const t = resolveSpec(f, fileName);
     if (t) deps.add(t);
   }
-  graph.set(f, [...deps].filter((d) => d !== f));
+  graph.set(
+    f,
+    [...deps].filter((d) => d !== f),
+  );
 }
 
 // Tarjan's strongly connected components (iterative enough for a few hundred modules).
@@ -99,14 +105,42 @@ function loop(start, comp) {
 }
 
 const rel = (f) => relative(process.cwd(), f);
-if (sccs.length === 0) {
-  console.log(`no import cycles among ${files.length} modules of ${rel(root) || '.'}`);
+
+// Layering: modules under `from` must not reach modules under any of `to` (paths within root).
+const LAYERS = [{ from: 'parallel', to: ['lif', 'fp', 'brf', 'srm', 'ltn', 'numerics', 'stats'] }];
+let violations = 0;
+for (const { from, to } of LAYERS) {
+  const inDir = (f, d) => relative(join(root, d), f).split(/[\\/]/)[0] !== '..';
+  for (const start of files.filter((f) => inDir(f, from))) {
+    const prev = new Map([[start, null]]);
+    const queue = [start];
+    while (queue.length) {
+      const v = queue.shift();
+      const bad = to.find((d) => inDir(v, d));
+      if (bad) {
+        const path = [];
+        for (let u = v; u; u = prev.get(u)) path.push(rel(u));
+        console.log(`layering: ${from}/ must not import ${bad}/: ${path.reverse().join(' → ')}`);
+        violations++;
+        break;
+      }
+      for (const w of graph.get(v) ?? [])
+        if (!prev.has(w)) {
+          prev.set(w, v);
+          queue.push(w);
+        }
+    }
+  }
+}
+
+if (sccs.length === 0 && violations === 0) {
+  console.log(`no import cycles among ${files.length} modules of ${rel(root) || '.'}; layering rules hold`);
 } else {
   for (const c of sccs) {
     c.sort();
     console.log(`import cycle (${c.length} modules): ${loop(c[0], c).map(rel).join(' → ')}`);
     if (c.length > 2) console.log(`  component: ${c.map(rel).join(', ')}`);
   }
-  console.log(`${sccs.length} import cycle(s) among ${files.length} modules`);
+  console.log(`${sccs.length} import cycle(s), ${violations} layering violation(s) among ${files.length} modules`);
   process.exit(1);
 }

@@ -46,6 +46,7 @@ if (only.includes('checks')) {
   check('typecheck src', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   check('typecheck assembly', 'npx', ['tsc', '--noEmit', '-p', 'assembly/tsconfig.json']);
   check('lint (biome)', 'npx', ['biome', 'check', '.']);
+  check('import cycles (src)', 'node', ['scripts/check-cycles.mjs']);
 }
 
 function vitest(label, extra, jsonFile) {
