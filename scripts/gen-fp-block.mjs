@@ -229,7 +229,11 @@ const out = fileURLToPath(new URL('../assembly/fp/block.ts', import.meta.url));
 if (process.argv.includes('--check')) {
   // CI: the committed file must equal a fresh generation (scripts/check-generated.mjs).
   const fresh = readFileSync(out, 'utf8') === src;
-  console.log(fresh ? 'gen-fp-block: assembly/fp/block.ts is fresh' : 'gen-fp-block: assembly/fp/block.ts is stale (run `node scripts/gen-fp-block.mjs`)');
+  console.log(
+    fresh
+      ? 'gen-fp-block: assembly/fp/block.ts is fresh'
+      : 'gen-fp-block: assembly/fp/block.ts is stale (run `node scripts/gen-fp-block.mjs`)',
+  );
   if (!fresh) process.exit(1);
 } else {
   writeFileSync(out, src);

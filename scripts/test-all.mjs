@@ -47,6 +47,7 @@ if (!args.includes('--no-build')) {
 if (only.includes('checks')) {
   check('typecheck src', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   check('typecheck assembly', 'npx', ['tsc', '--noEmit', '-p', 'assembly/tsconfig.json']);
+  check('typecheck kernel boundary (test/types)', 'npx', ['tsc', '-p', 'test/types']);
   check('lint (biome)', 'npx', ['biome', 'check', '.']);
   check('import cycles (src)', 'node', ['scripts/check-cycles.mjs']);
 }

@@ -6,7 +6,7 @@
 // at the w-cell centre w_k = wMin + (k + ½)·Δw. Slices in v are contiguous (one tridiagonal
 // solve each); the w-transport sweeps whole rows at once, so both directions read memory in order.
 //
-// Parameters live in an f64 block (offsets P_* below, mirrored in src/fp/layout.ts), so the
+// Parameters live in an f64 block (offsets P_* below, generated with src/fp/layout.ts from scripts/layout.def.mjs), so the
 // facade can run many steps per call without passing thirty arguments.
 import { fail, STATUS_BLOWUP, STATUS_CFL, STATUS_NONFINITE } from '../kernel';
 import { PHILOX_OUT, philoxInto } from '../rng/philox';

@@ -2,7 +2,7 @@
 // current, instantaneous reset). The facade (src/lif/network.ts) owns every region and writes
 // three tables the kernel reads: a header, a population table and a projection table (all f64
 // fields, integers stored exactly), plus one coefficient block per population (stride 0) or per
-// neuron, and for heterogeneous populations the SIMD path's pair blocks (P_SOA, see Q_* below). Layout constants are mirrored in src/lif/layout.ts: change both together.
+// neuron, and for heterogeneous populations the SIMD path's pair blocks (P_SOA, see Q_* below). Layout constants: generated with src/lif/layout.ts from scripts/layout.def.mjs.
 //
 // Order of operations inside step n (t_n -> t_{n+1}); see docs/lif.md:
 //  1. per population: shared normals of the step (optional common noise);
