@@ -82,9 +82,11 @@ export function resolveTaskRef(name: string, task: unknown): ResolvedTask {
   return { name: fn, module: href, label: `'${fn}' of ${href}` };
 }
 
-/** Names of the functions a module exports. */
+/** Names of the functions a module exports, sorted. */
 export function exportedFunctions(mod: Record<string, unknown>): string[] {
-  return Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+  return Object.keys(mod)
+    .filter((k) => typeof mod[k] === 'function')
+    .sort();
 }
 
 const cache = new Map<string, Promise<Record<string, unknown>>>();

@@ -631,6 +631,35 @@ function trialsPlan<P>(where: string, options: TrialsOptions<P> | IterateTrialsO
   return { o, seed, a, b, params };
 }
 
+/** Creates a pool; an abort while the workers start rejects at once (the workers are closed when up). */
+async function createAbortable(options: PoolOptions, signal: AbortSignal | undefined, where: string): Promise<WorkerPool> {
+  const creating = WorkerPool.create(options);
+  if (!signal) return creating;
+  if (signal.aborted) {
+    creating.then(
+      (p) => p.close(),
+      () => undefined,
+    );
+    throw new AbortedError(`${where} aborted before start`, []);
+  }
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new AbortedError(`${where} aborted while the workers started`, []));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([creating, aborted]);
+  } catch (e) {
+    creating.then(
+      (p) => p.close(),
+      () => undefined,
+    );
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** @internal the rows of a trial plan as a stream (shared by runTrials, iterateTrials and sweep) */
 export async function* streamTrials<T>(
   where: string,
@@ -639,7 +668,7 @@ export async function* streamTrials<T>(
   plan: { count: number; offset: number; inputAt(k: number): unknown; collect: boolean },
 ): AsyncGenerator<Settled<T>, void, undefined> {
   const tracker = new ProgressTracker(where, plan.count, 'trial', o);
-  const pool = o.pool ?? (await WorkerPool.create({ workers: o.workers, workerUrl: o.workerUrl, tasks: o.tasks }));
+  const pool = o.pool ?? (await createAbortable({ workers: o.workers, workerUrl: o.workerUrl, tasks: o.tasks }, tracker.signal, where));
   const lookahead = plan.collect
     ? Number.POSITIVE_INFINITY
     : o.lookahead === undefined
