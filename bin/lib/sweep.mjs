@@ -95,11 +95,17 @@ export function readSpec(file, nd) {
   }
   spec.params = params;
   try {
-    const plan = nd.sweepPlan(params, spec.trials, 'spec');
-    spec.points = plan.points;
-    spec.total = plan.total;
+    if (params === undefined) throw new nd.ValidationError('params', 'a grid { name: [values] } or a list of parameter points', params);
+    spec.points = nd.sweepPoints(params).length;
+    spec.total = spec.points * spec.trials;
+    if (spec.total > 0xffffffff)
+      throw new nd.ValidationError(
+        'trials',
+        `at most ${Math.floor(0xffffffff / spec.points)} trials for ${spec.points} points`,
+        spec.trials,
+      );
   } catch (e) {
-    if (e instanceof nd.ValidationError) throw new ExperimentError('', e.message.replace(/^spec\./, ''));
+    if (e instanceof nd.ValidationError) throw new ExperimentError('', e.message);
     throw e;
   }
   if (spec.name === undefined) spec.name = basename(file).replace(/\.json$/i, '');

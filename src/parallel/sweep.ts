@@ -96,8 +96,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * The plan of a sweep: its points (grid or list) and trials per point. Checks `params` and the
  * size (at most 2^32 − 1 flat indices).
  */
-export function sweepPlan(params: SweepGrid | SweepList, trials = 1, name = 'options'): SweepPlan {
-  const t = checkInteger(`${name}.trials`, trials, 1, 0xffffffff);
+export function sweepPlan(params: SweepGrid | SweepList, trials = 1, prefix = 'options.'): SweepPlan {
+  const name = prefix.replace(/\.$/, '');
+  const at = (k: string) => (name ? `${name}.${k}` : k);
+  const t = checkInteger(at('trials'), trials, 1, 0xffffffff);
   let points: number;
   let keys: string[];
   let pointAt: (p: number) => Record<string, unknown>;
@@ -105,10 +107,10 @@ export function sweepPlan(params: SweepGrid | SweepList, trials = 1, name = 'opt
   if (Array.isArray(params)) {
     grid = false;
     if (params.length === 0)
-      throw new ValidationError(`${name}.params`, 'a non-empty list of parameter points, or a grid { name: [values] }', params);
+      throw new ValidationError(at('params'), 'a non-empty list of parameter points, or a grid { name: [values] }', params);
     const seen = new Set<string>();
     params.forEach((p, i) => {
-      if (!isPlainObject(p)) throw new ValidationError(`${name}.params[${i}]`, 'a plain object of parameter values', p);
+      if (!isPlainObject(p)) throw new ValidationError(at(`params[${i}]`), 'a plain object of parameter values', p);
       for (const k of Object.keys(p)) seen.add(k);
     });
     keys = [...seen];
@@ -117,13 +119,13 @@ export function sweepPlan(params: SweepGrid | SweepList, trials = 1, name = 'opt
   } else {
     grid = true;
     if (!isPlainObject(params))
-      throw new ValidationError(`${name}.params`, 'a grid { name: [values] } or a list of parameter points [{ … }]', params);
+      throw new ValidationError(at('params'), 'a grid { name: [values] } or a list of parameter points [{ … }]', params);
     keys = Object.keys(params);
-    if (keys.length === 0) throw new ValidationError(`${name}.params`, 'a grid with at least one parameter', params);
+    if (keys.length === 0) throw new ValidationError(at('params'), 'a grid with at least one parameter', params);
     const values = keys.map((k) => {
       const v = (params as SweepGrid)[k];
       if (!Array.isArray(v) || v.length === 0)
-        throw new ValidationError(`${name}.params.${k}`, `a non-empty array of the values of '${k}' (write [x] for a fixed value)`, v);
+        throw new ValidationError(at(`params.${k}`), `a non-empty array of the values of '${k}' (write [x] for a fixed value)`, v);
       return v as readonly unknown[];
     });
     points = values.reduce((n, v) => n * v.length, 1);
@@ -143,10 +145,10 @@ export function sweepPlan(params: SweepGrid | SweepList, trials = 1, name = 'opt
   const total = points * t;
   if (total > 0xffffffff)
     throw new ValidationError(
-      `${name}.params`,
+      at('params'),
       `at most 4294967295 (point, trial) pairs`,
       total,
-      `${name}: ${points} points × ${t} trials = ${total} exceeds 4294967295 (point, trial) pairs`,
+      `${name || 'sweep'}: ${points} points × ${t} trials = ${total} exceeds 4294967295 (point, trial) pairs`,
     );
   return { points, trials: t, total, keys, grid, pointAt };
 }
@@ -159,7 +161,7 @@ export function sweepPlan(params: SweepGrid | SweepList, trials = 1, name = 'opt
  * ```
  */
 export function sweepPoints(params: SweepGrid | SweepList): Record<string, unknown>[] {
-  const plan = sweepPlan(params, 1, 'sweepPoints');
+  const plan = sweepPlan(params, 1, '');
   if (plan.points > 1e7) throw new ValidationError('params', 'at most 10^7 points to expand', plan.points);
   return Array.from({ length: plan.points }, (_, p) => plan.pointAt(p));
 }
@@ -236,24 +238,25 @@ export async function sweepTrials(options: SweepOptions): Promise<TrialsResult<S
     const point = Math.floor(i / plan.trials);
     return { seed, trial: i - point * plan.trials, params: plan.pointAt(point), point, index: i };
   };
+  const flat = (row: Settled<unknown>): Settled<SweepValues> => {
+    if (!row.ok) return row;
+    try {
+      return { index: row.index, ok: true, value: flattenValue(row.value) };
+    } catch (e) {
+      return { index: row.index, ok: false, error: { name: (e as Error).name, message: (e as Error).message } };
+    }
+  };
   try {
     for await (const row of streamTrials<unknown>('sweep', task, o, {
       count: b - a,
       offset: a,
       inputAt: (k) => input(a + k),
       collect: true,
-    })) {
-      if (!row.ok) rows.push(row);
-      else {
-        try {
-          rows.push({ index: row.index, ok: true, value: flattenValue(row.value) });
-        } catch (e) {
-          rows.push({ index: row.index, ok: false, error: { name: (e as Error).name, message: (e as Error).message } });
-        }
-      }
-    }
+    }))
+      rows.push(flat(row));
   } catch (e) {
-    if (e instanceof AbortedError) throw new AbortedError(e.message, [...rows, ...(Array.isArray(e.partial) ? e.partial : [])]);
+    if (e instanceof AbortedError)
+      throw new AbortedError(e.message, [...rows, ...(Array.isArray(e.partial) ? (e.partial as Settled<unknown>[]).map(flat) : [])]);
     throw e;
   }
   return new TrialsResult<SweepValues>([a, b], rows);

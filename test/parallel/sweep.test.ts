@@ -6,12 +6,10 @@ import { describe, expect, test } from 'vitest';
 import {
   AbortedError,
   type ColumnArray,
-  flattenValue,
   mergeTrials,
   normals,
   type Progress,
   sweep,
-  sweepPlan,
   sweepPoints,
   sweepTable,
   sweepTrials,
@@ -19,6 +17,7 @@ import {
   trialKey,
   ValidationError,
 } from '../../src/index.js';
+import { flattenValue, sweepPlan } from '../../src/parallel/sweep.js';
 
 const workerUrl = new URL('../../dist/worker.js', import.meta.url);
 if (!existsSync(workerUrl)) throw new Error('dist/worker.js is missing: run `npm run build` first');
