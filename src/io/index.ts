@@ -5,6 +5,16 @@
  * @packageDocumentation
  */
 export { type ByteWriter, MemoryWriter } from './bytes.js';
+export {
+  type ExportNirOptions,
+  exportNir,
+  type ImportNirOptions,
+  importNir,
+  NIR_SUPPORTED,
+  NIR_VERSION,
+  type NirTimeUnit,
+  type NirUnsupported,
+} from './nir.js';
 export { fromNPY, type NpyArray, type NpyOptions, toNPY } from './npy.js';
 export { NWB_VERSION, type NwbTimeSeries, type WriteNwbOptions, writeNwb } from './nwb.js';
 export {

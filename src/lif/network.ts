@@ -1252,4 +1252,58 @@ export class LifNetwork extends KernelObject {
   }[] {
     return this.#pops.map((p) => ({ name: p.name, start: p.start, size: p.size }));
   }
+
+  /**
+   * Parameters of a population as built (copies, one value per neuron; `gL` = 1/τ_m in ms⁻¹),
+   * for exporters (NIR) and inspection.
+   */
+  populationParams(name: string): {
+    /** Leak conductance g_L = 1/τ_m (ms⁻¹) per neuron. */
+    gL: Float64Array;
+    /** V_L, V_th, V_r per neuron (voltage units). */
+    vLeak: Float64Array;
+    vThreshold: Float64Array;
+    vReset: Float64Array;
+    /** τ_s and τ₂ (ms) per neuron. */
+    tauSyn: Float64Array;
+    tauSyn2: Float64Array;
+    /** μ, σ per neuron (voltage units per ms). */
+    mu: Float64Array;
+    sigma: Float64Array;
+    /** Refractory period (ms) per neuron. */
+    tRef: Float64Array;
+    /** Shared-noise fraction c. */
+    sharedNoise: number;
+    /** Poisson drive, or null. */
+    poisson: { rate: number; weight: number; channel: 0 | 1 } | null;
+    /** Initial V, I, I₂ per neuron. */
+    v0: Float64Array;
+    i0: Float64Array;
+    i20: Float64Array;
+  } {
+    this.assertLive();
+    const p = this.#pop(name, 'name');
+    const q = p.params;
+    return {
+      gL: q.gL.slice(),
+      vLeak: q.vLeak.slice(),
+      vThreshold: q.vTh.slice(),
+      vReset: q.vR.slice(),
+      tauSyn: q.tauSyn.slice(),
+      tauSyn2: q.tauSyn2.slice(),
+      mu: q.mu.slice(),
+      sigma: q.sigma.slice(),
+      tRef: q.tRef.slice(),
+      sharedNoise: p.shared,
+      poisson: p.poisson ? { ...p.poisson } : null,
+      v0: p.v0.slice(),
+      i0: p.i0.slice(),
+      i20: p.i20.slice(),
+    };
+  }
+
+  /** Number of projections (the `k` of {@link LifNetwork.getProjection}). */
+  get projectionCount(): number {
+    return this.#projs.length;
+  }
 }

@@ -33,3 +33,23 @@ export function tempDir(): string {
 export function hex(a: ArrayBufferView): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 }
+
+type Nd = typeof import('../../src/index.js');
+
+/**
+ * The seeded recurrent noisy LIF network of the I/O tests and examples/node/export.mjs: an
+ * excitatory (80) and an inhibitory (20) population, suprathreshold drive, recurrent random
+ * wiring, an inhibitory delay of 1.5 ms. `sigma: 0` gives the noise-free variant.
+ */
+export function buildNetwork(nd: Nd, o: { sigma?: number; seed?: number; scale?: number } = {}) {
+  const sigma = o.sigma ?? 0.02;
+  const s = o.scale ?? 1;
+  const net = new nd.LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: o.seed ?? 7 });
+  net.addPopulation('E', 80 * s, { tauMem: 20, tauSyn: 5, vThreshold: 1, vReset: 0, mu: 0.06, sigma, v0: { uniform: [0, 1] } });
+  net.addPopulation('I', 20 * s, { tauMem: 10, tauSyn: 3, vThreshold: 1, vReset: 0, mu: 0.11, sigma, v0: { uniform: [0, 1] } });
+  net.connect('E', 'E', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.02 / s });
+  net.connect('E', 'I', { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.03 / s });
+  net.connect('I', 'E', { connector: { type: 'fixedProbability', p: 0.2 }, weight: -0.05 / s, delay: 1.5 });
+  net.connect('I', 'I', { connector: { type: 'fixedProbability', p: 0.2 }, weight: -0.02 / s });
+  return net;
+}
