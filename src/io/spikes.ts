@@ -50,7 +50,7 @@ export function spikeTable(records: Table | SpikeRecords, options: { dt: number;
     step: { data: r.step, unit: '', description: 'step at whose start the spike time is measured' },
     offset: { data: r.offset, unit: '1', description: 'offset of the spike time within the step, in [0, 1)' },
   };
-  if (r.A) cols.A = { data: r.A, unit: 'mV/ms', description: 'crossing speed dV/dt at threshold (voltage units per ms)' };
+  if (r.A) cols.A = { data: r.A, unit: 'voltage/ms', description: 'crossing speed dV/dt at threshold (voltage units per ms)' };
   return makeTable('lif.spikes', cols, { dt, ...(options.populations ? { populations: options.populations } : {}) });
 }
 
