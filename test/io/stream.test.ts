@@ -62,43 +62,49 @@ print(json.dumps({'sonata': n, 'pops': sorted(f['spikes'].keys()), 'csv': rows, 
     },
   );
 
-  test.skipIf(missing !== null)(`a cancelled run leaves valid files holding every spike computed before the abort${missing ? ` (skipped: ${missing})` : ''}`, async () => {
-    const dir = tempDir();
-    const net = network();
-    const sonata = await io.createSonataSink({ path: join(dir, 'partial.h5'), populations: net.populations() });
-    const npy = await io.createTableSink({ format: 'npy', path: join(dir, 'partial') });
-    const s1 = io.streamSpikes(net.addSpikeMonitor(), sonata, { dt: net.dt, maxRecords: 10_000 });
-    const s2 = io.streamSpikes(net.addSpikeMonitor(), npy, { dt: net.dt, maxRecords: 10_000 });
-    const ac = new AbortController();
-    let err: unknown;
-    try {
-      net.run(600, {
-        signal: ac.signal,
-        onProgress: (p) => {
-          s1.onProgress();
-          s2.onProgress();
-          if (p.time >= 200) ac.abort();
-        },
-      });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(nd.AbortedError);
-    // Before close: the NPY files already name every row written so far.
-    const before = py<{ n: number }>(`import sys, json, numpy as np; print(json.dumps({'n': int(np.load(sys.argv[1]).shape[0])}))`, join(dir, 'partial.time.npy'));
-    expect(before.n).toBe(s2.written);
-    s1.close();
-    s2.close();
-    const total = net.spikeCount;
-    expect(net.time).toBeLessThan(600);
-    net.dispose();
-    const after = py<{ sonata: number; npy: number }>(
-      `import sys, json, h5py, numpy as np
+  test.skipIf(missing !== null)(
+    `a cancelled run leaves valid files holding every spike computed before the abort${missing ? ` (skipped: ${missing})` : ''}`,
+    async () => {
+      const dir = tempDir();
+      const net = network();
+      const sonata = await io.createSonataSink({ path: join(dir, 'partial.h5'), populations: net.populations() });
+      const npy = await io.createTableSink({ format: 'npy', path: join(dir, 'partial') });
+      const s1 = io.streamSpikes(net.addSpikeMonitor(), sonata, { dt: net.dt, maxRecords: 10_000 });
+      const s2 = io.streamSpikes(net.addSpikeMonitor(), npy, { dt: net.dt, maxRecords: 10_000 });
+      const ac = new AbortController();
+      let err: unknown;
+      try {
+        net.run(600, {
+          signal: ac.signal,
+          onProgress: (p) => {
+            s1.onProgress();
+            s2.onProgress();
+            if (p.time >= 200) ac.abort();
+          },
+        });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(nd.AbortedError);
+      // Before close: the NPY files already name every row written so far.
+      const before = py<{ n: number }>(
+        `import sys, json, numpy as np; print(json.dumps({'n': int(np.load(sys.argv[1]).shape[0])}))`,
+        join(dir, 'partial.time.npy'),
+      );
+      expect(before.n).toBe(s2.written);
+      s1.close();
+      s2.close();
+      const total = net.spikeCount;
+      expect(net.time).toBeLessThan(600);
+      net.dispose();
+      const after = py<{ sonata: number; npy: number }>(
+        `import sys, json, h5py, numpy as np
 f = h5py.File(sys.argv[1] + '/partial.h5', 'r')
 print(json.dumps({'sonata': sum(f['spikes'][p]['node_ids'].shape[0] for p in f['spikes']), 'npy': int(np.load(sys.argv[1] + '/partial.neuron.npy').shape[0])}))`,
-      dir,
-    );
-    expect(total).toBeGreaterThan(100_000);
-    expect(after).toEqual({ sonata: total, npy: total });
-  });
+        dir,
+      );
+      expect(total).toBeGreaterThan(100_000);
+      expect(after).toEqual({ sonata: total, npy: total });
+    },
+  );
 });
