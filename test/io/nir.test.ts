@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as nd from '../../src/index.js';
-import { buildNetwork, PYTHON, py, pythonMissing, tempDir } from './helpers.js';
+import { buildNetwork, PYTHON, pythonMissing, tempDir } from './helpers.js';
 
 const { io } = nd;
 

@@ -34,7 +34,11 @@ describe('streaming to disk', () => {
       const npy = await io.createTableSink({ format: 'npy', path: join(dir, 'spikes') });
       // One monitor per sink, each drained on its own.
       const streams = [sonata, csv, npy].map((sink) => io.streamSpikes(net.addSpikeMonitor(), sink, { dt: net.dt, maxRecords: MAX }));
-      net.run(600, { onProgress: () => streams.forEach((s) => s.onProgress()) });
+      net.run(600, {
+        onProgress: () => {
+          for (const s of streams) s.onProgress();
+        },
+      });
       const results = streams.map((s) => s.close());
       const total = net.spikeCount;
       net.dispose();
