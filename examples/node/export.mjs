@@ -44,7 +44,7 @@ writeFileSync(files.npz, nd.io.toNPZ(spikes));
 await nd.io.writeSonata(spikes, files.sonata, { populations });
 const samples = state.data();
 const v = new Float64Array(samples.steps.length * recorded.length);
-samples.v.forEach((row, k) => v.set(row, k * recorded.length));
+for (const [k, row] of samples.v.entries()) v.set(row, k * recorded.length);
 await nd.io.writeNwb(spikes, files.nwb, {
   populations,
   identifier: 'neurodyn-export-example-seed-7',
