@@ -35,7 +35,7 @@ await time('npz2', () => nd.io.writeTable(two, `${d}/two.npz`));
 await time('json2', () => nd.io.writeTable(two, `${d}/two.json`));
 await time('sonata', () => nd.io.writeSonata(t, `${d}/s.h5`, { populations: pops }));
 await time('nwb', () => nd.io.writeNwb(t, `${d}/s.nwb`, { populations: pops, identifier: 'x' }));
-const sz = (f) => (statSync(`${d}/${f}`).size / 1e6).toFixed(1) + ' MB';
+const sz = (f) => `${(statSync(`${d}/${f}`).size / 1e6).toFixed(1)} MB`;
 console.log(
   JSON.stringify({
     spikes: t.length,
