@@ -18,12 +18,14 @@ export {
 export { fromNPY, type NpyArray, type NpyOptions, toNPY } from './npy.js';
 export { NWB_VERSION, type NwbTimeSeries, type WriteNwbOptions, writeNwb } from './nwb.js';
 export {
+  addSonataSources,
   createSonataSink,
   type ReadSonataOptions,
   readSonata,
   type SonataPopulationTable,
   type SonataSinkOptions,
   type SonataSorting,
+  type SonataSourceOptions,
   type WriteSonataOptions,
   writeSonata,
 } from './sonata.js';

@@ -125,6 +125,12 @@ export async function exportNir(net: LifNetwork, path?: string, options: ExportN
     const n = p.size;
     const meta: Record<string, Float64Array | string> = {};
     const at = `population '${p.name}'`;
+    if (q.sourceSpikes !== null)
+      throw new ValidationError(
+        at,
+        'a population of LIF neurons (a spike source replays recorded spikes; NIR has no node for it)',
+        'a spike source',
+      );
     const keep = (present: boolean, what: string, key: string, value: Float64Array) => {
       if (!present) return;
       if (policy === 'error') refuse(what, at);

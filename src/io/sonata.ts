@@ -14,6 +14,7 @@ import { optionKeys, strictOptions } from '../contract/options.js';
 import { makeTable, type Table, type TableOf } from '../contract/results.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkChoice, checkInteger } from '../kernel/validate.js';
+import type { LifNetwork } from '../lif/network.js';
 import { ensureGroup, type H5Dataset, type H5Group, h5String, openH5Writer, withH5Reader } from './hdf5.js';
 import { checkPopulations, type PopulationRange, populationsOf, spikeColumns, splitByPopulation } from './spikes.js';
 import type { SinkResult } from './tables.js';
@@ -216,5 +217,44 @@ export async function readSonata(
       );
     }
     return out;
+  });
+}
+
+/** Options of {@link addSonataSources}. */
+export interface SonataSourceOptions {
+  /** Populations of the file to replay. @default every population under /spikes */
+  populations?: string[];
+  /** Size of each replayed population. @default its largest node id + 1 */
+  sizes?: Record<string, number>;
+}
+
+const SOURCE_KEYS = optionKeys<SonataSourceOptions>()(['populations', 'sizes']);
+
+/**
+ * Replays a SONATA spike file into a network: each population of the file becomes a spike-source
+ * population of the same name (`LifNetwork.addSpikeSource`) whose neurons spike at the file's
+ * times; connect them like any population.
+ *
+ * @example
+ * ```ts
+ * await addSonataSources(net, 'input.h5');
+ * net.connect('lgn', 'v1', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.2 });
+ * ```
+ */
+export async function addSonataSources(
+  net: LifNetwork,
+  source: string | Uint8Array | ArrayBuffer,
+  options: SonataSourceOptions = {},
+): Promise<PopulationRange[]> {
+  if (!net || typeof (net as { addSpikeSource?: unknown }).addSpikeSource !== 'function')
+    throw new ValidationError('net', 'a LifNetwork', net);
+  const o = strictOptions('addSonataSources', 'options', options, SOURCE_KEYS);
+  const tables = await readSonata(source, { populations: o.populations });
+  return Object.entries(tables).map(([name, t]) => {
+    let max = -1;
+    for (const j of t.node_id) if (j > max) max = j;
+    const size = o.sizes?.[name] ?? Math.max(1, max + 1);
+    const r = net.addSpikeSource(name, size, { neuron: t.node_id, time: t.time });
+    return { name, start: r.start, size: r.size };
   });
 }

@@ -40,7 +40,7 @@ export const H = {
 
 /** @internal population table entry */
 export const P = {
-  SIZE: 16,
+  SIZE: 19,
   START: 0,
   COUNT: 1,
   COEF: 2,
@@ -57,6 +57,10 @@ export const P = {
   SOA: 13,
   NR: 14,
   QS: 15,
+  /** Spike-source population: events (f64 step-times, then i32 local neurons), count, next event. */
+  SRC: 16,
+  SRCN: 17,
+  SRCK: 18,
 } as const;
 
 /**
