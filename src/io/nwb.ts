@@ -85,10 +85,13 @@ function isoDate(name: string, v: Date | string | undefined): string {
   return d.toISOString();
 }
 
+let idCounter = 0;
+
+/** A fresh identifier: a random UUID where Web Crypto has one, else one derived from the clock. */
 function randomId(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (c?.randomUUID) return c.randomUUID();
-  return uuidOf(`${Date.now()}-${Math.random()}`, 'random');
+  return uuidOf(`${Date.now()}-${performance.now()}-${++idCounter}`, 'generated');
 }
 
 /** A version-4-formatted UUID derived from (identifier, path): equal inputs give equal files. */
