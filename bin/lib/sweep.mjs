@@ -6,7 +6,7 @@
 //   DIR/slurm.json             submissions, attempts and last known state of every shard
 //   DIR/shards/shard-K.json    rows of shard K (exact numbers), written atomically by `neurodyn shard`
 //   DIR/logs/shard-K.JOB.out|err   Slurm's output of each attempt
-//   DIR/results.csv|json|npz   the merged table
+//   DIR/results.csv|npz|json   the merged table (--format csv,npy,json)
 //
 // Flags are parsed with node:util parseArgs, strictly: an unknown flag is exit code 2.
 import { createHash } from 'node:crypto';
@@ -24,12 +24,12 @@ const CLI = fileURLToPath(new URL('../neurodyn.mjs', import.meta.url));
 /** A usage error (exit code 2). */
 export class UsageError extends Error {}
 
-export const SWEEP_USAGE = `  neurodyn sweep <spec.json> [--out DIR] [--workers N] [--range A:B] [--format csv,json,npz] [--quiet]
+export const SWEEP_USAGE = `  neurodyn sweep <spec.json> [--out DIR] [--workers N] [--range A:B] [--format csv,npy,json] [--quiet]
   neurodyn sweep <spec.json> --slurm [--out DIR] [--dry-run] [--no-wait] [--shards N] [--partition P]
                  [--time T] [--cpus-per-task N] [--mem M] [--max-resubmits N] [--poll SECONDS]
   neurodyn shard <DIR> <K> [--workers N]      run shard K of a sweep directory (what each array task runs)
   neurodyn status <DIR>                       shards done, running, failed; Slurm states
-  neurodyn merge <DIR> [--format csv,json,npz]  merge the shards into DIR/results.*`;
+  neurodyn merge <DIR> [--format csv,npy,json]  merge the shards into DIR/results.*`;
 
 // ---------------------------------------------------------------------------------------------
 // The spec
@@ -55,7 +55,7 @@ const SPEC = obj({
   trials: int({ min: 1, max: 0xffffffff, default: 1 }),
   seed: { type: 'seed', default: 0 },
   workers: int({ min: 0, max: 256, optional: true }),
-  output: obj({ formats: arr(str({ enum: ['csv', 'json', 'npz'] }), { minItems: 1, default: ['csv', 'json'] }) }, { default: {} }),
+  output: obj({ formats: arr(str({ enum: ['csv', 'npy', 'json'] }), { minItems: 1, default: ['csv', 'json'] }) }, { default: {} }),
   slurm: obj(SLURM_FIELDS, { default: {} }),
 });
 
@@ -176,30 +176,18 @@ function writeAtomic(file, text) {
 // ---------------------------------------------------------------------------------------------
 // Tables out
 
-function localCsv(t) {
-  const names = t.columnNames();
-  const cell = (n) => {
-    const u = t.column(n).unit;
-    const c = u ? `${n} (${u})` : n;
-    return /[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
-  };
-  const cols = names.map((n) => t.column(n).data);
-  const lines = [names.map(cell).join(',')];
-  for (let i = 0; i < t.length; i++) lines.push(cols.map((c) => String(c[i])).join(','));
-  return `${lines.join('\n')}\n`;
-}
-
-/** Writes DIR/results.<format> for each format; returns the file names. */
+/** Writes DIR/results.<ext> for each format through the library's exporters; returns the file names. */
 function writeTables(dir, table, formats, nd) {
   const files = [];
   for (const f of formats) {
-    let bytes;
-    if (nd.io?.tableBytes) bytes = nd.io.tableBytes(table, f);
-    else if (f === 'csv') bytes = localCsv(table);
-    else if (f === 'json') bytes = JSON.stringify(table);
-    else throw new UsageError(`format ${f} needs neurodyn's io exporters, which this build does not have (use csv or json)`);
-    writeFileSync(join(dir, `results.${f}`), bytes);
-    files.push(`results.${f}`);
+    const [name, data] =
+      f === 'csv'
+        ? ['results.csv', nd.io.toCSV(table)]
+        : f === 'npy'
+          ? ['results.npz', nd.io.toNPZ(table)]
+          : ['results.json', nd.io.toJSONText(table)];
+    writeFileSync(join(dir, name), data);
+    files.push(name);
   }
   return files;
 }
@@ -231,8 +219,8 @@ const formatsOf = (v, spec) => {
   if (v === undefined) return spec.output.formats;
   const f = v.split(',').filter(Boolean);
   for (const x of f)
-    if (!['csv', 'json', 'npz'].includes(x))
-      throw new UsageError(`--format: expected csv, json or npz (comma-separated), got ${JSON.stringify(x)}`);
+    if (!['csv', 'npy', 'json'].includes(x))
+      throw new UsageError(`--format: expected csv, npy or json (comma-separated), got ${JSON.stringify(x)}`);
   return f;
 };
 

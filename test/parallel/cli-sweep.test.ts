@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { io } from '../../src/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FAKE = join(ROOT, 'test/parallel/fixtures/fake-slurm');
@@ -100,9 +101,15 @@ describe('neurodyn sweep --slurm --dry-run', () => {
 describe('the Slurm back end against stand-in commands', () => {
   const local = join(work, 'local');
   test('a local run writes the table; shards run by the back end, one of them failing once, merge into the same bytes', () => {
-    const l = cli(['sweep', specFile, '--out', local, '--workers', '0', '--quiet']);
+    const l = cli(['sweep', specFile, '--out', local, '--workers', '0', '--quiet', '--format', 'csv,npy,json']);
     expect(l.code, l.stderr).toBe(0);
-    expect(l.json).toMatchObject({ trials: 6, points: 2, errors: 0 });
+    expect(l.json).toMatchObject({ trials: 6, points: 2, errors: 0, files: ['results.csv', 'results.npz', 'results.json'] });
+    // the NumPy archive holds the JSON's columns with their dtypes
+    const npz = io.unzipStored(new Uint8Array(readFileSync(join(local, 'results.npz'))));
+    const json = JSON.parse(readFileSync(join(local, 'results.json'), 'utf8'));
+    const mean = io.fromNPY(npz.get('mean.npy') as Uint8Array);
+    expect(Array.from(mean.data as Float64Array)).toEqual(json.columns.mean);
+    expect(io.fromNPY(npz.get('index.npy') as Uint8Array).data).toBeInstanceOf(Uint32Array);
     const csv = readFileSync(join(local, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('index,point,trial,n,ok,mean,first.0,first.1,result.point,result.index');
     expect(csv.length).toBe(7);
