@@ -173,6 +173,18 @@ describe('the Slurm back end against stand-in commands', () => {
     expect(mm.json).toMatchObject({ shards: 3, trials: 6, files: ['results.json'] });
   });
 
+  test('--no-wait submits and returns; status and merge finish the job later', () => {
+    const dir = join(work, 'slurm-nowait');
+    const env = { PATH: `${FAKE}:${process.env.PATH}`, FAKE_SLURM_DIR: join(work, 'fake-nowait') };
+    const r = cli(['sweep', specFile, '--slurm', '--no-wait', '--out', dir], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toEqual({ out: dir, shards: 3, submitted: '101' });
+    expect(existsSync(join(dir, 'results.json'))).toBe(false);
+    expect(cli(['status', dir], env).json).toMatchObject({ shards: 3, done: 3, missing: [], merged: false });
+    expect(cli(['merge', dir]).code).toBe(0);
+    expect(readFileSync(join(dir, 'results.csv')).equals(readFileSync(join(work, 'local', 'results.csv')))).toBe(true);
+  });
+
   test('a shard run by hand (neurodyn shard DIR K) writes exact numbers', () => {
     const dir = join(work, 'slurm-squeue');
     const r = cli(['shard', dir, '0', '--workers', '1']);
