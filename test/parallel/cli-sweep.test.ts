@@ -1,7 +1,8 @@
 // `neurodyn sweep | shard | status | merge`: the job script, strict flags, local runs, and the
 // Slurm back end's logic (submit, follow, resubmit a failed shard, merge) against stand-ins for
 // sbatch/squeue/sacct/scontrol (test/parallel/fixtures/fake-slurm) that run array tasks at once.
-// The real cluster is exercised by slurm.test.ts.
+// The real cluster is exercised by slurm.test.ts. The tests run in order and share one work
+// directory (later ones read the earlier ones' sweeps).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
