@@ -214,9 +214,9 @@ tasks.ltn = (nd, p, progress) => {
  */
 tasks.fp = (nd, p, progress) => {
   need(nd, ['FokkerPlanckSolver', 'fpGaussianDensity'], 'The Fokker–Planck solver');
-  const grid = { vMin: -4, vR: 0, vF: 1, nv: p.nv, wMin: -1.2, wMax: 0.1, nw: p.nw };
+  const grid = { vMin: -4, vReset: 0, vThreshold: 1, nv: p.nv, wMin: -1.2, wMax: 0.1, nw: p.nw };
   const input = (w) => p.amplitude * Math.exp(-((w - p.center) ** 2) / 0.01);
-  const p0 = nd.fpGaussianDensity(grid, (w) => (w > -1 && w < 0 ? 1 : 0), 0, 0.5);
+  const p0 = nd.fpGaussianDensity(grid, { H: (w) => (w > -1 && w < 0 ? 1 : 0), mean: 0, sd: 0.5 });
   const fp = new nd.FokkerPlanckSolver({
     grid,
     a: 1,

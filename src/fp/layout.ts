@@ -25,6 +25,7 @@ export const P = {
   TRACE_DECAY: 20,
   TAU: 21,
   SIGMA_NOW: 22,
+  FAIL_WHERE: 23,
   PTR_P: 24,
   PTR_N: 25,
   PTR_I: 26,
