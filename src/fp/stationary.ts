@@ -16,7 +16,7 @@ import { optionKeys, strictOptions } from '../contract/options.js';
 import { type ProgressCallback, ProgressTracker } from '../contract/progress.js';
 import { makeTable, Result, type TableOf } from '../contract/results.js';
 import { NumericalError, ValidationError } from '../kernel/errors.js';
-import { checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
+import { checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
 import { erfcx } from '../stats/special.js';
 import { FP_LIMITS, FP_UNITS, type FpResponse, responseCode, responseOf } from './common.js';
 import { type IsolationResult, isolateRoots, type RootPoint, solveBracket } from './roots.js';
@@ -77,10 +77,26 @@ interface Constants {
   vF: number;
 }
 
+/**
+ * Largest magnitude accepted for potentials, drifts, weights, inputs and rates in the stationary
+ * theory (and the noise a lies in [1/BIG, BIG]): beyond it exponents such as ((V − μ)/√a)²/2
+ * would overflow and results would stop being finite numbers.
+ */
+const BIG = 1e100;
+
+/** A finite number with |x| ≤ 1e100. */
+function moderate(name: string, v: unknown): number {
+  return checkRange(name, v, -BIG, BIG);
+}
+
+function moderateArray(name: string, v: unknown, n?: number): Float64Array {
+  return checkFiniteArray(name, v, n, (nm, x) => moderate(nm, x));
+}
+
 function checkConstants(c: FpModelConstants): Constants {
-  const a = checkPositive('a', c.a);
-  const vR = checkFinite('vReset', c.vReset);
-  const vF = checkFinite('vThreshold', c.vThreshold);
+  const a = checkRange('a', c.a, 1 / BIG, BIG);
+  const vR = moderate('vReset', c.vReset);
+  const vF = moderate('vThreshold', c.vThreshold);
   if (!(vR < vF)) throw new ValidationError('vReset', `a value < vThreshold = ${vF}`, vR);
   return { a, vR, vF };
 }
@@ -113,12 +129,20 @@ export interface FpLogZOptions extends FpModelConstants {
 export function fpLogZ(mu: number, options: FpLogZOptions): number {
   const o = required<FpLogZOptions>('fpLogZ', options, optionKeys<FpLogZOptions>()([...MODEL_KEYS, 'method']));
   const { a, vR, vF } = checkConstants(o);
-  checkFinite('mu', mu);
+  moderate('mu', mu);
   const method = o.method ?? 'laplace';
   if (method === 'erfcx') return logZErfcx(mu, a, vR, vF);
   if (method !== 'laplace') throw new ValidationError('method', "'laplace' or 'erfcx'", method);
   return logZ(mu, a, vR, vF);
 }
+
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+/**
+ * Above this w_F the Gaussian factor e^{−(s−w_F)²/2} is so narrow relative to w_F that
+ * ∫e^{−(s−w_F)²/2}g(s)ds = √(2π)·g(w_F)·(1 + O(w_F⁻²)) to round-off (and unit panels around w_F
+ * could no longer be stepped through in floating point).
+ */
+const WF_ASYMPTOTIC = 1e7;
 
 function glAdd(f: (x: number) => number, lo: number, hi: number): number {
   return hi > lo ? gl(f, lo, hi) : 0;
@@ -132,6 +156,7 @@ function logZ(mu: number, a: number, vR: number, vF: number): number {
   // g(s) = (1 − e^{−sΔ})/s, smooth, g(0) = Δ
   const g = (s: number) => (s * del < 1e-8 ? del * (1 - 0.5 * s * del) : -Math.expm1(-s * del) / s);
   let sum = 0;
+  if (wF > WF_ASYMPTOTIC) return Math.log(a) + 0.5 * wF * wF + Math.log(SQRT_2PI * g(wF));
   if (wF > 3) {
     const f = (s: number) => Math.exp(-0.5 * (s - wF) * (s - wF)) * g(s);
     const lo = Math.max(0, wF - 10);
@@ -143,7 +168,7 @@ function logZ(mu: number, a: number, vR: number, vF: number): number {
   const f = (s: number) => Math.exp(-0.5 * s * s + s * wF) * g(s);
   const S = Math.max(wF, 0) + 10;
   // geometric panels near 0 resolve the e^{s·w_F} decay of strongly driven populations
-  let c = Math.min(0.5, 0.5 / (Math.abs(wR) + 1));
+  let c = Math.max(Math.min(0.5, 0.5 / (Math.abs(wR) + 1)), Number.MIN_VALUE);
   sum += gl(f, 0, c);
   while (c < 1) {
     const d = Math.min(2 * c, 1);
@@ -183,6 +208,8 @@ function logZJ(mu: number, a: number, vR: number, vF: number): [number, number] 
   const del = wF - wR;
   const g = (s: number) => (s * del < 1e-8 ? del * (1 - 0.5 * s * del) : -Math.expm1(-s * del) / s);
   const acc = new Float64Array(2);
+  if (wF > WF_ASYMPTOTIC)
+    return [Math.log(a) + 0.5 * wF * wF + Math.log(SQRT_2PI * g(wF)), 0.5 * wF * wF + Math.log(SQRT_2PI * wF * g(wF))];
   if (wF > 3) {
     const f = (s: number) => Math.exp(-0.5 * (s - wF) * (s - wF)) * g(s);
     const lo = Math.max(0, wF - 10);
@@ -193,7 +220,7 @@ function logZJ(mu: number, a: number, vR: number, vF: number): [number, number] 
   }
   const f = (s: number) => Math.exp(-0.5 * s * s + s * wF) * g(s);
   const S = Math.max(wF, 0) + 10;
-  let c = Math.min(0.5, 0.5 / (Math.abs(wR) + 1));
+  let c = Math.max(Math.min(0.5, 0.5 / (Math.abs(wR) + 1)), Number.MIN_VALUE);
   gl2(f, 0, c, acc);
   while (c < 1) {
     const d = Math.min(2 * c, 1);
@@ -231,7 +258,7 @@ function logZErfcx(mu: number, a: number, vR: number, vF: number): number {
  */
 export function fpStationaryRate(mu: number, options: FpModelConstants): number {
   const { a, vR, vF } = checkConstants(required<FpModelConstants>('fpStationaryRate', options, MODEL_KEYS));
-  checkFinite('mu', mu);
+  moderate('mu', mu);
   return a * Math.exp(-logZ(mu, a, vR, vF));
 }
 
@@ -257,8 +284,8 @@ function rateUpper(mu: number, a: number, vR: number, vF: number): number {
  */
 export function fpStationaryProfile(mu: number, v: ArrayLike<number>, options: FpModelConstants): Float64Array {
   const { a, vR, vF } = checkConstants(required<FpModelConstants>('fpStationaryProfile', options, MODEL_KEYS));
-  checkFinite('mu', mu);
-  const vs = checkFiniteArray('v', v);
+  moderate('mu', mu);
+  const vs = moderateArray('v', v);
   const s = Math.sqrt(2 * a);
   const lz = logZ(mu, a, vR, vF);
   const xF = (vF - mu) / s;
@@ -285,12 +312,12 @@ export interface FpWeightGrid {
 }
 
 function checkWeights(g: FpWeightGrid): { w: Float64Array; dw: number } {
-  return { w: checkFiniteArray('w', g.w), dw: checkPositive('dw', g.dw) };
+  return { w: moderateArray('w', g.w), dw: checkRange('dw', g.dw, 1 / BIG, BIG, { loOpen: true }) };
 }
 
 function perWeight(name: string, v: ArrayLike<number> | number | undefined, n: number, dflt?: number): Float64Array {
   if (v === undefined && dflt !== undefined) return new Float64Array(n).fill(dflt);
-  return typeof v === 'number' ? new Float64Array(n).fill(checkFinite(name, v)) : checkFiniteArray(name, v, n);
+  return typeof v === 'number' ? new Float64Array(n).fill(moderate(name, v)) : moderateArray(name, v, n);
 }
 
 function nonNegativeDensity(name: string, v: ArrayLike<number>, n: number, dw: number): Float64Array {
@@ -514,7 +541,7 @@ export function fpStationaryStates(options: FpStationaryOptions): FpStationaryRe
   const Hn = nonNegativeDensity('H', o.H, n, dw);
   const I = perWeight('input', o.input, n, 0);
   const sg = responseCode(o.response, 'response', 'fpStationaryStates');
-  const nbarMax = checkPositive('nbarMax', o.nbarMax ?? 1e9, 'spikes per τ_m');
+  const nbarMax = checkRange('nbarMax', o.nbarMax ?? 1e9, 0, BIG, { loOpen: true, unit: 'spikes per τ_m' });
   let live = 0;
   for (let k = 0; k < n; k++) if (Hn[k] > 0) live++;
   const maxEval = checkBudget('maxEvaluations', o.maxEvaluations, 20000, live);
@@ -689,8 +716,8 @@ interface InversePoint extends RootPoint {
  * (w_k > 0), so the same certified branch and bound as {@link fpStationaryStates} finds every
  * root in the range — and returns H = N̄·S·Z/a (eq. (29)) for each. Unique when supp S ⊂ (−∞, 0].
  * A bound on the roots comes from the data when S has mass on w ≤ 0 (N̄ ≤ a/Σ_{w≤0} S Z(I)Δw),
- * or, for supp S ⊂ (0, ∞), from the rate bound N(μ) ≤ ((μ − V_R)⁺ + √a)/(V_F − V_R) when it gives
- * one.
+ * and, for supp S ⊂ (0, ∞), from the rate bounds (μ − V_F)⁺/(V_F − V_R) ≤ N(μ) ≤
+ * ((μ − V_R)⁺ + √a)/(V_F − V_R) unless Σ S_k Δw (V_F − V_R)/w_k = 1 (docs/fp.md).
  */
 export function fpInverseProblem(options: FpInverseOptions): FpInverseResult {
   const o = required<FpInverseOptions>('fpInverseProblem', options, INVERSE_KEYS);
@@ -701,7 +728,7 @@ export function fpInverseProblem(options: FpInverseOptions): FpInverseResult {
   const Sn = nonNegativeDensity('S', o.S, n, dw);
   const I = perWeight('input', o.input, n, 0);
   const sg = responseCode(o.response, 'response', 'fpInverseProblem');
-  const nbarMax = checkPositive('nbarMax', o.nbarMax ?? 1e9, 'spikes per τ_m');
+  const nbarMax = checkRange('nbarMax', o.nbarMax ?? 1e9, 0, BIG, { loOpen: true, unit: 'spikes per τ_m' });
   let live = 0;
   for (let k = 0; k < n; k++) if (Sn[k] > 0) live++;
   const maxEval = checkBudget('maxEvaluations', o.maxEvaluations, 20000, live);
@@ -726,6 +753,33 @@ export function fpInverseProblem(options: FpInverseOptions): FpInverseResult {
       let x = 1;
       while (lhs(x) < 1 && x < 1e300) x *= 2;
       bound = solveBracket((y) => lhs(y) - 1, 0, x) * (1 + 1e-9);
+    } else if (lim < 1 - 1e-9) {
+      // and Z_k ≤ aD/(μ_k − V_F) once μ_k > V_F, so beyond x0 = max (V_F − I_k)/w_k a root has
+      // u(x) = Σ S_k Δw D·x/(I_k − V_F + w_k x) ≥ 1 (terms with I_k ≥ V_F bounded by D/w_k);
+      // u decreases to the limit < 1: every root lies below u's crossing of 1.
+      let x0 = 0;
+      for (let k = 0; k < n; k++) if (Sn[k] > 0) x0 = Math.max(x0, (vF - I[k]) / w[k]);
+      const u = (x: number) => {
+        let t = 0;
+        for (let k = 0; k < n; k++) {
+          if (!(Sn[k] > 0)) continue;
+          const c0 = I[k] - vF;
+          t += (Sn[k] * dw * D) / (c0 < 0 ? c0 / x + w[k] : w[k]);
+        }
+        return t;
+      };
+      let lo = x0 * (1 + 1e-9) + 1e-300;
+      let x = Math.max(2 * lo, 1);
+      while (u(x) > 1 && x < 1e300) {
+        lo = x;
+        x *= 2;
+      }
+      bound =
+        Math.max(
+          lo,
+          solveBracket((y) => u(y) - 1, lo, x),
+        ) *
+        (1 + 1e-9);
     }
   } else if (m0 === 0) {
     // supp S ⊂ (0, ∞) with σ ≤ σ_M: Z_k ≥ Z_k at μ = I_k + w_k σ_M, so N̄·ΣSZ ≥ N̄·Σ S Z(σ_M).
@@ -845,13 +899,13 @@ export function fpLearningEquilibrium(options: FpLearningEquilibriumOptions): Fp
   if (typeof o.input !== 'function') throw new ValidationError('input', 'a function I(w)', o.input);
   const input = o.input;
   const sg = responseCode(o.response, 'response', 'fpLearningEquilibrium');
-  const nbarMax = checkPositive('nbarMax', o.nbarMax ?? 100, 'spikes per τ_m');
+  const nbarMax = checkRange('nbarMax', o.nbarMax ?? 100, 0, BIG, { loOpen: true, unit: 'spikes per τ_m' });
   const maxEval = checkBudget('maxEvaluations', o.maxEvaluations, 2000, 160);
   let K: (w: number) => number;
   let Kc: number | null = null;
   if (typeof o.K === 'function') K = o.K;
   else {
-    const kc = checkFinite('K', o.K ?? -1);
+    const kc = moderate('K', o.K ?? -1);
     if (!(kc < 0)) throw new ValidationError('K', 'a value < 0 on w < 0 (condition (32))', kc);
     Kc = kc;
     K = () => kc;
@@ -865,7 +919,7 @@ export function fpLearningEquilibrium(options: FpLearningEquilibriumOptions): Fp
     while (F(hi) < 0 && hi < 1e12) hi *= 2;
     return nb * solveBracket(F, 0, hi);
   };
-  const logZw = (x: number, sx: number) => logZ(checkFinite(`input(${x})`, input(x)) + x * sx, a, vR, vF);
+  const logZw = (x: number, sx: number) => logZ(moderate(`input(${x})`, input(x)) + x * sx, a, vR, vF);
   // Below this N̄ the support [−φ, 0] is negligible: A = O(N̄²), so A/(aN̄) − 1 → −1, no root.
   const TINY_NBAR = 1e-100;
   const logA = (nb: number): number => {
@@ -966,16 +1020,16 @@ export function fpReducedSlowStationary(options: FpReducedSlowOptions): FpReduce
   if (typeof o.input !== 'function') throw new ValidationError('input', 'a function I(w)', o.input);
   const input = o.input;
   const nu = checkPositive('nu', o.nu);
-  const wMin = checkFinite('wMin', o.wMin ?? -2);
+  const wMin = moderate('wMin', o.wMin ?? -2);
   if (!(wMin < 0)) throw new ValidationError('wMin', 'a value < 0', wMin);
   const maxPoints = Math.floor(FP_LIMITS.maxRateEvaluations / (2 * REDUCED_SCAN));
   const n = checkInteger('points', o.points ?? 2001, 11, maxPoints);
-  const nbarMax = checkPositive('nbarMax', o.nbarMax ?? 10, 'spikes per τ_m');
+  const nbarMax = checkRange('nbarMax', o.nbarMax ?? 10, 0, BIG, { loOpen: true, unit: 'spikes per τ_m' });
   const w = new Float64Array(n);
   const dw = -wMin / (n - 1);
   for (let j = 0; j < n; j++) w[j] = wMin + j * dw;
   w[n - 1] = 0;
-  const I = w.map((x) => checkFinite(`input(${x})`, input(x)));
+  const I = w.map((x) => moderate(`input(${x})`, input(x)));
   const trap = (f: Float64Array) => {
     let s = 0.5 * (f[0] + f[n - 1]);
     for (let j = 1; j < n - 1; j++) s += f[j];
@@ -1139,8 +1193,8 @@ export function fpDiscrimination(options: FpDiscriminationOptions): FpDiscrimina
   const { a, vR, vF } = checkConstants(o);
   const { w, dw } = checkWeights(o);
   const n = w.length;
-  const I = checkFiniteArray('I', o.I, n);
-  const J = checkFiniteArray('J', o.J, n);
+  const I = moderateArray('I', o.I, n);
+  const J = moderateArray('J', o.J, n);
   const common = {
     a,
     vReset: vR,
@@ -1259,7 +1313,7 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
   if (typeof o.input !== 'function') throw new ValidationError('input', 'a function I(w)', o.input);
   const input = o.input;
   const nu = checkNonNegative('nu', o.nu);
-  const wMin = checkFinite('wMin', o.wMin);
+  const wMin = moderate('wMin', o.wMin);
   if (!(wMin < 0)) throw new ValidationError('wMin', 'a value < 0', wMin);
   const dt = checkPositive('dt', o.dt);
   const duration = checkNonNegative('duration', o.duration);
@@ -1284,7 +1338,7 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
   m *= dw;
   if (!(m > 0) || !Number.isFinite(m)) throw new ValidationError('H0', 'a weight distribution with positive finite mass', 'all zeros');
   for (let k = 0; k < n; k++) H[k] /= m;
-  const I = w.map((x) => checkFinite(`input(${x})`, input(x)));
+  const I = w.map((x) => moderate(`input(${x})`, input(x)));
   // N̄ ≤ ψ(0) = ∫H N_{0,I} ≤ max_k N_{0,I}(w_k): the μ-range of the table follows.
   let nmax = 0;
   for (let k = 0; k < n; k++) nmax = Math.max(nmax, rateOf(I[k], a, vR, vF));
