@@ -16,7 +16,7 @@ import { optionKeys, strictOptions } from '../contract/options.js';
 import { type ProgressCallback, ProgressTracker } from '../contract/progress.js';
 import { makeTable, Result, type TableOf } from '../contract/results.js';
 import { NumericalError, ValidationError } from '../kernel/errors.js';
-import { checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
+import { checkFiniteArray, checkInteger, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
 import { erfcx } from '../stats/special.js';
 import { FP_LIMITS, FP_UNITS, type FpResponse, responseCode, responseOf } from './common.js';
 import { type IsolationResult, isolateRoots, type RootPoint, solveBracket } from './roots.js';
