@@ -65,12 +65,56 @@ export type FpResponse =
       max: number;
     };
 
+/**
+ * Options renamed in the contract change (docs/fp.md): an old name gets the new one as its
+ * suggestion (the generic suggestion for `sigma` would be `signal`), or says where it moved.
+ */
+const RENAMED: Record<string, string> = {
+  sigma: 'response',
+  vR: 'vReset',
+  vF: 'vThreshold',
+  tau: 'tauStdp',
+  rateFilter: 'tauRate',
+  recordEvery: 'recordEverySteps',
+  scanPoints: 'maxEvaluations',
+};
+
+/**
+ * @internal {@link strictOptions} for the fp module: the same checks, and an option renamed in
+ * this version names its new name (or says it moved to the constructor).
+ */
+export function fpOptions<T extends object>(where: string, name: string, value: T | undefined | null, keys: readonly string[]): T {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const k of Object.keys(value)) {
+      const to = RENAMED[k];
+      if (to === undefined || keys.includes(k)) continue;
+      const path = name === 'options' ? k : `${name}.${k}`;
+      if (keys.includes(to))
+        throw new ValidationError(
+          path,
+          `did you mean '${to}'?`,
+          k,
+          `unknown option '${k}' for ${where}; did you mean '${to}'? (renamed)`,
+          to,
+        );
+      if (k === 'recordEvery')
+        throw new ValidationError(
+          path,
+          'the constructor option recordEverySteps',
+          k,
+          `unknown option '${k}' for ${where}; it is now the constructor option 'recordEverySteps'`,
+        );
+    }
+  }
+  return strictOptions<T>(where, name, value, keys);
+}
+
 /** @internal Kernel code and σ_M of a validated response spec. */
 export function responseCode(s: FpResponse | undefined, name = 'response', where = 'fp'): { code: number; max: number } {
   if (s === undefined || s === 'identity') return { code: 0, max: 0 };
   if (typeof s !== 'object' || s === null || Array.isArray(s))
     throw new ValidationError(name, `'identity' or { kind: 'tanh' | 'rational', max }`, s);
-  strictOptions(where, name, s, ['kind', 'max']);
+  fpOptions(where, name, s, ['kind', 'max']);
   const max = checkPositive(`${name}.max`, s.max, 'spikes per τ_m');
   if (s.kind === 'tanh') return { code: 1, max };
   if (s.kind === 'rational') return { code: 2, max };
@@ -136,7 +180,7 @@ export interface FpGridInfo extends FpGrid {
 /** @internal Validates a grid (V_R a node, vMin < V_R < V_F, wMin < wMax, size limits). */
 export function checkGrid(grid: FpGrid, name = 'grid', where = 'FokkerPlanckSolver'): FpGridInfo {
   if (grid === undefined) throw new ValidationError(name, `a grid { ${GRID_KEYS.join(', ')} }`, grid);
-  const g = strictOptions<FpGrid>(where, name, grid, GRID_KEYS);
+  const g = fpOptions<FpGrid>(where, name, grid, GRID_KEYS);
   const vMin = checkFinite(`${name}.vMin`, g.vMin);
   const vR = checkFinite(`${name}.vReset`, g.vReset);
   const vF = checkFinite(`${name}.vThreshold`, g.vThreshold);

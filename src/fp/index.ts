@@ -48,6 +48,7 @@ export {
   type FpReducedSlowOptions,
   FpReducedSlowResult,
   type FpRootSearch,
+  type FpSearchRunOptions,
   type FpStationaryColumns,
   type FpStationaryOptions,
   FpStationaryResult,

@@ -4,7 +4,7 @@
  * equation: time in membrane time constants τ_m, rates in spikes per τ_m.
  * @packageDocumentation
  */
-import { optionKeys, strictOptions } from '../contract/options.js';
+import { optionKeys } from '../contract/options.js';
 import { ASYNC_RUN_OPTION_KEYS, type AsyncRunOptions, ProgressTracker, RUN_OPTION_KEYS, type RunOptions } from '../contract/progress.js';
 import { makeTable, Result, type TableOf } from '../contract/results.js';
 import { NumericalError, ValidationError } from '../kernel/errors.js';
@@ -14,7 +14,7 @@ import { readFailure } from '../kernel/status.js';
 import { checkFinite, checkFiniteArray, checkNonNegative, checkPositive } from '../kernel/validate.js';
 import { Streams } from '../rng/index.js';
 import { keyOfSeed, type Seed } from '../rng/seed.js';
-import { FP_LIMITS, FP_UNITS, type FpResponse, responseCode } from './common.js';
+import { FP_LIMITS, FP_UNITS, type FpResponse, fpOptions, responseCode } from './common.js';
 import { Q } from './layout.js';
 
 /** Options of {@link FpParticleNetwork} (dimensionless: times in τ_m). */
@@ -125,7 +125,7 @@ export class FpParticleNetwork extends KernelObject {
   constructor(options: FpParticleOptions) {
     super();
     if (options === undefined) throw new ValidationError('options', `an options object { ${OPTION_KEYS.join(', ')} }`, options);
-    const o = strictOptions<FpParticleOptions>('FpParticleNetwork', 'options', options, OPTION_KEYS);
+    const o = fpOptions<FpParticleOptions>('FpParticleNetwork', 'options', options, OPTION_KEYS);
     const w = checkFiniteArray('weights', o.weights);
     const m = w.length;
     if (m < 1 || m > FP_LIMITS.maxNeurons) throw new ValidationError('weights.length', `an integer in [1, ${FP_LIMITS.maxNeurons}]`, m);
@@ -246,7 +246,7 @@ export class FpParticleNetwork extends KernelObject {
 
   #begin(where: string, duration: number, options: AsyncRunOptions | undefined, keys: readonly string[]): RunCall {
     this.assertLive();
-    const o = strictOptions<AsyncRunOptions>(where, 'options', options, keys);
+    const o = fpOptions<AsyncRunOptions>(where, 'options', options, keys);
     checkNonNegative('duration', duration, 'τ_m');
     const total = Math.round(duration / this.#dt);
     if (total * this.#m > FP_LIMITS.maxParticleWork)

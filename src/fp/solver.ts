@@ -4,7 +4,7 @@
  * τ_m, rates in spikes per τ_m (see {@link FP_UNITS}).
  * @packageDocumentation
  */
-import { optionKeys, strictOptions } from '../contract/options.js';
+import { optionKeys } from '../contract/options.js';
 import { ASYNC_RUN_OPTION_KEYS, type AsyncRunOptions, ProgressTracker, RUN_OPTION_KEYS, type RunOptions } from '../contract/progress.js';
 import { makeTable, Result, type TableOf } from '../contract/results.js';
 import { NumericalError, ValidationError } from '../kernel/errors.js';
@@ -20,7 +20,7 @@ import {
   checkNonNegative,
   checkPositive,
 } from '../kernel/validate.js';
-import { checkGrid, FP_LIMITS, FP_UNITS, type FpGrid, type FpGridInfo, type FpResponse, responseCode } from './common.js';
+import { checkGrid, FP_LIMITS, FP_UNITS, type FpGrid, type FpGridInfo, type FpResponse, fpOptions, responseCode } from './common.js';
 import { FpWork, P } from './layout.js';
 
 /** Input current I(w) (static) or I(t, w) (re-evaluated every step, in TypeScript; t in τ_m). */
@@ -223,7 +223,7 @@ export interface FpGaussianDensityOptions {
 export function fpGaussianDensity(grid: FpGrid, options: FpGaussianDensityOptions): Float64Array {
   const g = checkGrid(grid, 'grid', 'fpGaussianDensity');
   if (options === undefined) throw new ValidationError('options', 'an options object { H?, mean, sd }', options);
-  const o = strictOptions<FpGaussianDensityOptions>(
+  const o = fpOptions<FpGaussianDensityOptions>(
     'fpGaussianDensity',
     'options',
     options,
@@ -313,7 +313,7 @@ export class FokkerPlanckSolver extends KernelObject {
   constructor(options: FokkerPlanckOptions) {
     super();
     if (options === undefined) throw new ValidationError('options', `an options object { ${OPTION_KEYS.join(', ')} }`, options);
-    const o = strictOptions<FokkerPlanckOptions>('FokkerPlanckSolver', 'options', options, OPTION_KEYS);
+    const o = fpOptions<FokkerPlanckOptions>('FokkerPlanckSolver', 'options', options, OPTION_KEYS);
     const g = checkGrid(o.grid, 'grid');
     const a = checkPositive('a', o.a);
     const dt = checkPositive('dt', o.dt, 'τ_m');
@@ -355,7 +355,7 @@ export class FokkerPlanckSolver extends KernelObject {
     let kv: Float64Array = new Float64Array(nw);
     let kmat: Float64Array | null = null;
     if (o.learning !== undefined) {
-      const L = strictOptions<FpLearning>('FokkerPlanckSolver', 'learning', o.learning, LEARNING_KEYS);
+      const L = fpOptions<FpLearning>('FokkerPlanckSolver', 'learning', o.learning, LEARNING_KEYS);
       rule = RULES[checkChoice('learning.rule', L.rule, ['hebbian', 'kernel', 'stdp'] as const)];
       eps = checkPositive('learning.epsilon', L.epsilon);
       nu = checkNonNegative('learning.nu', L.nu ?? 0);
@@ -541,7 +541,7 @@ export class FokkerPlanckSolver extends KernelObject {
 
   #begin(where: string, duration: number, options: AsyncRunOptions | undefined, keys: readonly string[]): RunCall {
     this.assertLive();
-    const o = strictOptions<AsyncRunOptions>(where, 'options', options, keys);
+    const o = fpOptions<AsyncRunOptions>(where, 'options', options, keys);
     checkNonNegative('duration', duration, 'τ_m');
     const cells = this.#g.nv * this.#g.nw;
     const total = Math.round(duration / this.#dt);

@@ -12,13 +12,13 @@
  * data (docs/fp.md, "Stationary states"); results say whether the search was `complete`.
  * @packageDocumentation
  */
-import { optionKeys, strictOptions } from '../contract/options.js';
+import { optionKeys } from '../contract/options.js';
 import { type ProgressCallback, ProgressTracker } from '../contract/progress.js';
 import { makeTable, Result, type TableOf } from '../contract/results.js';
 import { NumericalError, ValidationError } from '../kernel/errors.js';
 import { checkFiniteArray, checkInteger, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
 import { erfcx } from '../stats/special.js';
-import { FP_LIMITS, FP_UNITS, type FpResponse, responseCode, responseOf } from './common.js';
+import { FP_LIMITS, FP_UNITS, type FpResponse, fpOptions, responseCode, responseOf } from './common.js';
 import { type IsolationResult, isolateRoots, type RootPoint, solveBracket } from './roots.js';
 
 /** Model constants of the stationary problem (eq. (15)); dimensionless. */
@@ -103,7 +103,7 @@ function checkConstants(c: FpModelConstants): Constants {
 
 function required<T extends object>(where: string, options: T | undefined, keys: readonly string[]): T {
   if (options === undefined) throw new ValidationError('options', `an options object { ${keys.join(', ')} } for ${where}`, options);
-  return strictOptions<T>(where, 'options', options, keys);
+  return fpOptions<T>(where, 'options', options, keys);
 }
 
 /** Options of {@link fpLogZ}. */
@@ -331,6 +331,28 @@ function nonNegativeDensity(name: string, v: ArrayLike<number>, n: number, dw: n
   return x.map((y) => y / m);
 }
 
+/**
+ * Cancellation and progress of the root searches (synchronous calls: an abort fired from
+ * `onProgress` is seen; each search is bounded by its `maxEvaluations`).
+ */
+export interface FpSearchRunOptions {
+  /** Checked every 32 evaluations; an aborted signal ends the call with {@link AbortedError}. */
+  signal?: AbortSignal;
+  /** Called every 32 evaluations with a {@link Progress} (unit `'iteration'`, total `maxEvaluations`). */
+  onProgress?: ProgressCallback;
+}
+
+/** The `check` hook of a search: progress and abort every 32 evaluations. */
+function searchHook(where: string, o: FpSearchRunOptions, total: number): () => void {
+  const pr = new ProgressTracker(where, total, 'iteration', { signal: o.signal, onProgress: o.onProgress });
+  let n = 0;
+  return () => {
+    if (++n % 32 !== 0) return;
+    pr.throwIfAborted({ evaluations: n });
+    if (pr.wantsProgress) pr.report(n);
+  };
+}
+
 /** How a root search ended: the searched range and whether it is known to hold every root. */
 export interface FpRootSearch {
   /**
@@ -360,7 +382,7 @@ function searchInfo(r: IsolationResult, range: [number, number], bound: number |
 }
 
 /** Options of {@link fpStationaryStates}. */
-export interface FpStationaryOptions extends FpModelConstants, FpWeightGrid {
+export interface FpStationaryOptions extends FpModelConstants, FpWeightGrid, FpSearchRunOptions {
   /** Weight distribution H(w_k) ≥ 0 (normalised internally to ΣHΔw = 1). */
   H: ArrayLike<number>;
   /** Input I(w_k). @default 0 */
@@ -385,6 +407,8 @@ const STATIONARY_KEYS = optionKeys<FpStationaryOptions>()([
   'response',
   'nbarMax',
   'maxEvaluations',
+  'signal',
+  'onProgress',
 ]);
 
 /** Columns of {@link FpStationaryState.table}. */
@@ -621,7 +645,12 @@ export function fpStationaryStates(options: FpStationaryOptions): FpStationaryRe
     return [lo - 1 - MARGIN * mag, hi - 1 + MARGIN * mag];
   };
   const iso = isolateRoots<PsiPoint>(
-    { at, slope, enclose: (p, q) => ({ lo: p.up + q.down, hi: q.up + p.down, margin: MARGIN * (p.scale + q.scale) }) },
+    {
+      at,
+      slope,
+      enclose: (p, q) => ({ lo: p.up + q.down, hi: q.up + p.down, margin: MARGIN * (p.scale + q.scale) }),
+      check: searchHook('fpStationaryStates', o, maxEval),
+    },
     0,
     hi,
     { relTol: REL_TOL, maxEvaluations: maxEval },
@@ -644,7 +673,7 @@ export function fpStationaryStates(options: FpStationaryOptions): FpStationaryRe
 }
 
 /** Options of {@link fpInverseProblem}. */
-export interface FpInverseOptions extends FpModelConstants, FpWeightGrid {
+export interface FpInverseOptions extends FpModelConstants, FpWeightGrid, FpSearchRunOptions {
   /** Target output signal S(w_k) ≥ 0 (normalised internally to ΣSΔw = 1). */
   S: ArrayLike<number>;
   /** Input I(w_k). @default 0 */
@@ -657,7 +686,18 @@ export interface FpInverseOptions extends FpModelConstants, FpWeightGrid {
   maxEvaluations?: number;
 }
 
-const INVERSE_KEYS = optionKeys<FpInverseOptions>()([...MODEL_KEYS, 'w', 'dw', 'S', 'input', 'response', 'nbarMax', 'maxEvaluations']);
+const INVERSE_KEYS = optionKeys<FpInverseOptions>()([
+  ...MODEL_KEYS,
+  'w',
+  'dw',
+  'S',
+  'input',
+  'response',
+  'nbarMax',
+  'maxEvaluations',
+  'signal',
+  'onProgress',
+]);
 
 /** One solution of the inverse problem. */
 export interface FpInverseSolution {
@@ -804,6 +844,7 @@ export function fpInverseProblem(options: FpInverseOptions): FpInverseResult {
   const iso = isolateRoots<InversePoint>(
     {
       at,
+      check: searchHook('fpInverseProblem', o, maxEval),
       enclose: (p, q) => {
         const lo = Math.log(p.x) + logSumExp(p.inc, q.dec) - la;
         const hi2 = Math.log(q.x) + logSumExp(q.inc, p.dec) - la;
@@ -825,7 +866,7 @@ export function fpInverseProblem(options: FpInverseOptions): FpInverseResult {
 }
 
 /** Options of {@link fpLearningEquilibrium}. */
-export interface FpLearningEquilibriumOptions extends FpModelConstants {
+export interface FpLearningEquilibriumOptions extends FpModelConstants, FpSearchRunOptions {
   /** Input I(w) as a function of the weight. */
   input: (w: number) => number;
   /** Learning strength K(w) < 0 on w < 0 (condition (32)). @default −1 */
@@ -838,7 +879,16 @@ export interface FpLearningEquilibriumOptions extends FpModelConstants {
   maxEvaluations?: number;
 }
 
-const LEARNING_EQ_KEYS = optionKeys<FpLearningEquilibriumOptions>()([...MODEL_KEYS, 'input', 'K', 'response', 'nbarMax', 'maxEvaluations']);
+const LEARNING_EQ_KEYS = optionKeys<FpLearningEquilibriumOptions>()([
+  ...MODEL_KEYS,
+  'input',
+  'K',
+  'response',
+  'nbarMax',
+  'maxEvaluations',
+  'signal',
+  'onProgress',
+]);
 
 /** A learning equilibrium of Proposition 6.2. */
 export interface FpLearningEquilibrium {
@@ -943,6 +993,7 @@ export function fpLearningEquilibrium(options: FpLearningEquilibriumOptions): Fp
   const iso = isolateRoots<LearningPoint>(
     {
       at,
+      check: searchHook('fpLearningEquilibrium', o, maxEval),
       enclose: (p, q) => ({
         lo: p.x === 0 ? -1 : Math.expm1(p.logA - la - Math.log(q.x)),
         hi: p.x === 0 ? Number.POSITIVE_INFINITY : Math.expm1(q.logA - la - Math.log(p.x)),
@@ -968,7 +1019,7 @@ export function fpLearningEquilibrium(options: FpLearningEquilibriumOptions): Fp
 }
 
 /** Options of {@link fpReducedSlowStationary}. */
-export interface FpReducedSlowOptions extends FpModelConstants {
+export interface FpReducedSlowOptions extends FpModelConstants, FpSearchRunOptions {
   /** Input I(w). */
   input: (w: number) => number;
   /** Weight noise ν > 0 of eq. (43). */
@@ -981,7 +1032,16 @@ export interface FpReducedSlowOptions extends FpModelConstants {
   nbarMax?: number;
 }
 
-const REDUCED_KEYS = optionKeys<FpReducedSlowOptions>()([...MODEL_KEYS, 'input', 'nu', 'wMin', 'points', 'nbarMax']);
+const REDUCED_KEYS = optionKeys<FpReducedSlowOptions>()([
+  ...MODEL_KEYS,
+  'input',
+  'nu',
+  'wMin',
+  'points',
+  'nbarMax',
+  'signal',
+  'onProgress',
+]);
 
 /** Result of {@link fpReducedSlowStationary}. */
 export class FpReducedSlowResult extends Result {
@@ -1079,7 +1139,9 @@ export function fpReducedSlowStationary(options: FpReducedSlowOptions): FpReduce
     const H = Hof(L);
     return { H, R };
   };
+  const check = searchHook('fpReducedSlowStationary', o, 32 * 2 * REDUCED_SCAN);
   const F = (nb: number) => {
+    for (let j = 0; j < 32; j++) check(); // one evaluation here costs ~`points` rates: report each
     const { H, R } = build(nb);
     return trap(H.map((h, j) => h * R[j])) - nb;
   };
@@ -1116,7 +1178,7 @@ function scanGrid(max: number, n: number): number[] {
 }
 
 /** Options of {@link fpDiscrimination}. */
-export interface FpDiscriminationOptions extends FpModelConstants, FpWeightGrid {
+export interface FpDiscriminationOptions extends FpModelConstants, FpWeightGrid, FpSearchRunOptions {
   /** Weight distribution H(w_k). */
   H: ArrayLike<number>;
   /** The first input I(w_k). */
@@ -1141,6 +1203,8 @@ const DISCRIMINATION_KEYS = optionKeys<FpDiscriminationOptions>()([
   'response',
   'nbarMax',
   'maxEvaluations',
+  'signal',
+  'onProgress',
 ]);
 
 /** Result of {@link fpDiscrimination}. */
@@ -1205,6 +1269,8 @@ export function fpDiscrimination(options: FpDiscriminationOptions): FpDiscrimina
     response: o.response,
     nbarMax: o.nbarMax,
     maxEvaluations: o.maxEvaluations,
+    signal: o.signal,
+    onProgress: o.onProgress,
   };
   const sI = fpStationaryStates({ ...common, input: I });
   const sJ = fpStationaryStates({ ...common, input: J });

@@ -53,7 +53,13 @@ function thrown(f: () => unknown): unknown {
 describe('strict options: unknown keys are rejected with the nearest valid name', () => {
   test.each([
     ['FokkerPlanckSolver', () => new FokkerPlanckSolver({ ...solverBase, dT: 0.01 } as never), 'dT', 'dt'],
-    ['FokkerPlanckSolver (sigma)', () => new FokkerPlanckSolver({ ...solverBase, sgima: 'identity' } as never), 'sgima', undefined],
+    ['FokkerPlanckSolver (renamed)', () => new FokkerPlanckSolver({ ...solverBase, sigma: 'identity' } as never), 'sigma', 'response'],
+    [
+      'FokkerPlanckSolver (renamed)',
+      () => new FokkerPlanckSolver({ ...solverBase, recordEvery: 10 } as never),
+      'recordEvery',
+      'recordEverySteps',
+    ],
     ['FokkerPlanckSolver grid', () => new FokkerPlanckSolver({ ...solverBase, grid: { ...grid, vF: 1 } } as never), 'vF', 'vThreshold'],
     [
       'FokkerPlanckSolver learning',
@@ -77,7 +83,14 @@ describe('strict options: unknown keys are rejected with the nearest valid name'
       'fpDiscrimination',
       () => fpDiscrimination({ ...model, w, dw: 0.5, H: [1, 1], I: [0, 0], J: [1, 1], sigma: 'identity' } as never),
       'sigma',
-      undefined,
+      'response',
+    ],
+    ['FpParticleNetwork (renamed)', () => new FpParticleNetwork({ ...particleBase, rateFilter: 0.1 } as never), 'rateFilter', 'tauRate'],
+    [
+      'fpStationaryStates (renamed)',
+      () => fpStationaryStates({ ...model, w, dw: 0.5, H: [1, 1], scanPoints: 10 } as never),
+      'scanPoints',
+      'maxEvaluations',
     ],
     ['fpLearningEquilibrium', () => fpLearningEquilibrium({ ...model, input: () => 0, k: -1 } as never), 'k', 'K'],
     ['fpStationaryRate', () => fpStationaryRate(0, { ...model, vr: 1 } as never), 'vr', 'vReset'],
@@ -213,6 +226,31 @@ describe('run / runAsync: one Progress type, identical results, cancellation', (
     expect(e).toBeInstanceOf(AbortedError);
     expect(fp.step).toBe(30);
     fp.dispose();
+  });
+});
+
+describe('the root searches report progress and see an abort from onProgress', () => {
+  test('fpStationaryStates (b = 1: no bound, the whole budget is used)', () => {
+    const seen: Progress[] = [];
+    const r = fpStationaryStates({ ...model, w: [1], dw: 1, H: [1], nbarMax: 1e6, maxEvaluations: 2000, onProgress: (p) => seen.push(p) });
+    expect(r.complete).toBe(false);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen[0]).toMatchObject({ unit: 'iteration', total: 2000 });
+    expect(seen[seen.length - 1].done).toBeLessThanOrEqual(r.evaluations);
+    const ac = new AbortController();
+    const e = thrown(() =>
+      fpStationaryStates({
+        ...model,
+        w: [1],
+        dw: 1,
+        H: [1],
+        nbarMax: 1e6,
+        signal: ac.signal,
+        onProgress: (p) => p.done >= 320 && ac.abort(),
+      }),
+    );
+    expect(e).toBeInstanceOf(AbortedError);
+    expect((e as AbortedError).partial).toEqual({ evaluations: 352 });
   });
 });
 
