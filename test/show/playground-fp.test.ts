@@ -40,7 +40,10 @@ const settled = (page: Page) =>
 
 /** Sets a control, fires its events (the page re-runs on input) and waits for the run to settle. */
 async function set(page: Page, field: string, value: string): Promise<string> {
-  const before = await page.evaluate(() => (window as unknown as PW).playground.runs);
+  // Clear the state first: the re-run sets 'running', then 'done' or 'error' (an error comes fast).
+  await page.evaluate(() => {
+    document.body.dataset.state = 'changing';
+  });
   await page.$eval(
     `#${field}`,
     (el, v) => {
@@ -50,9 +53,6 @@ async function set(page: Page, field: string, value: string): Promise<string> {
     },
     value,
   );
-  await page.waitForFunction((n) => document.body.dataset.state === 'running' || (window as unknown as PW).playground.runs > n, before, {
-    timeout: 10_000,
-  });
   await settled(page);
   return (await page.evaluate(() => document.body.dataset.state)) as string;
 }
