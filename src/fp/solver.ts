@@ -265,6 +265,8 @@ interface RunCall {
   done: number;
   /** Model time reached (τ_m). */
   time: number;
+  /** The blow-up that had already stopped the solver when the call began (the call then does nothing). */
+  stopped: FpBlowUp | null;
 }
 
 /**
@@ -516,7 +518,7 @@ export class FokkerPlanckSolver extends KernelObject {
       const stop = this.#chunk(call);
       if (stop) return stop;
     }
-    return new FpRunResult(call.done, call.time, null);
+    return new FpRunResult(call.done, call.time, call.stopped);
   }
 
   /**
@@ -532,7 +534,7 @@ export class FokkerPlanckSolver extends KernelObject {
       const stop = this.#chunk(call);
       if (stop) return stop;
     }
-    return new FpRunResult(call.done, call.time, null);
+    return new FpRunResult(call.done, call.time, call.stopped);
   }
 
   #partial(call: RunCall): { steps: number; time: number } {
@@ -559,7 +561,7 @@ export class FokkerPlanckSolver extends KernelObject {
         duration,
       );
     const pr = new ProgressTracker(where, this.#blowUp ? 0 : total, 'step', o);
-    return { pr, total: this.#blowUp ? 0 : total, done: 0, time: this.time };
+    return { pr, total: this.#blowUp ? 0 : total, done: 0, time: this.time, stopped: this.#blowUp };
   }
 
   /** One kernel call; returns a result when the run stops on a blow-up (`onBlowUp: 'stop'`). */

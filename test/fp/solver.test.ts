@@ -159,6 +159,10 @@ describe('FokkerPlanckSolver: blow-up', () => {
     const stop = new FokkerPlanckSolver({ grid, a: 1, dt: 1e-3, input: 0, initial: near, onBlowUp: 'stop' });
     const r = stop.run(5);
     expect(r.blowUp?.time).toBe(e.time);
+    // a stopped solver does nothing more and keeps reporting the blow-up
+    const again = stop.run(1);
+    expect(again.steps).toBe(0);
+    expect(again.blowUp).toEqual(r.blowUp);
     stop.dispose();
   });
   test('inhibitory (same data, w = −3) and saturating σ do not blow up', () => {
