@@ -126,29 +126,30 @@ function minEig(a: Float64Array, v: Float64Array, n: number, vec: Float64Array):
 }
 
 /**
- * Reference of `ltnLdsAscent`: exponentiated-gradient ascent of φ(p) = λ_min(PM + MᵀP) over the
- * simplex (lif-ltn.md §2.4 [R]), p ← p∘exp(η_k g/‖g‖_∞)/Σ, η_k = eta0/√k, supergradient
- * g_i = 2 v_i (Mv)_i. `p` holds the start on entry and the best iterate on exit; `xbar` receives
- * the weighted average of the minimising eigenprojectors v vᵀ (weights η_k/‖g_k‖_∞), the dual
- * iterate. Returns the best φ.
+ * Reference of `ltnLdsAscent`, resumable like the kernel: iterations k = kFrom … kTo of the
+ * exponentiated-gradient ascent, with the state (cur, best iterate p, running xbar, and
+ * `state` = [best φ, Σ weights]) kept between chunks. Returns 1 when the ascent stopped early
+ * (zero supergradient), else 0.
  */
-export function ltnLdsAscentReference(
+export function ltnLdsAscentChunkReference(
   n: number,
   mat: Float64Array,
-  iters: number,
+  kFrom: number,
+  kTo: number,
   eta0: number,
   p: Float64Array,
+  cur: Float64Array,
   xbar: Float64Array,
+  state: Float64Array,
 ): number {
   const s = new Float64Array(n * n);
   const v = new Float64Array(n * n);
   const vec = new Float64Array(n);
   const g = new Float64Array(n);
-  const cur = Float64Array.from(p);
-  let best = Number.NEGATIVE_INFINITY;
-  let wsum = 0;
-  xbar.fill(0);
-  for (let k = 1; k <= iters; k++) {
+  let best = state[0];
+  let wsum = state[1];
+  let stopped = 0;
+  for (let k = kFrom; k <= kTo; k++) {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = cur[i] * mat[i * n + j] + mat[j * n + i] * cur[j];
     const lam = minEig(s, v, n, vec);
     if (lam > best) {
@@ -162,7 +163,10 @@ export function ltnLdsAscentReference(
       g[i] = 2 * vec[i] * mv;
       if (Math.abs(g[i]) > gmax) gmax = Math.abs(g[i]);
     }
-    if (gmax === 0) break;
+    if (gmax === 0) {
+      stopped = 1;
+      break;
+    }
     const eta = eta0 / Math.sqrt(k);
     const wk = eta / gmax;
     wsum += wk;
@@ -174,6 +178,31 @@ export function ltnLdsAscentReference(
     }
     for (let i = 0; i < n; i++) cur[i] /= z;
   }
+  state[0] = best;
+  state[1] = wsum;
+  return stopped;
+}
+
+/**
+ * Reference of the whole `ltnLdsAscent`: exponentiated-gradient ascent of φ(p) = λ_min(PM + MᵀP)
+ * over the simplex (lif-ltn.md §2.4 [R]), p ← p∘exp(η_k g/‖g‖_∞)/Σ, η_k = eta0/√k, supergradient
+ * g_i = 2 v_i (Mv)_i. `p` holds the start on entry and the best iterate on exit; `xbar` receives
+ * the weighted average of the minimising eigenprojectors v vᵀ (weights η_k/‖g_k‖_∞), the dual
+ * iterate. Returns the best φ.
+ */
+export function ltnLdsAscentReference(
+  n: number,
+  mat: Float64Array,
+  iters: number,
+  eta0: number,
+  p: Float64Array,
+  xbar: Float64Array,
+): number {
+  const cur = Float64Array.from(p);
+  const state = Float64Array.of(Number.NEGATIVE_INFINITY, 0);
+  xbar.fill(0);
+  ltnLdsAscentChunkReference(n, mat, 1, iters, eta0, p, cur, xbar, state);
+  const wsum = state[1];
   if (wsum > 0) for (let i = 0; i < n * n; i++) xbar[i] /= wsum;
-  return best;
+  return state[0];
 }

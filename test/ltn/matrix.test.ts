@@ -200,12 +200,12 @@ describe('Lyapunov diagonal stability', () => {
   test('LDS margin of D_γ − W_γ is γ-independent', () => {
     const base = ldsTest(ltnMatrix(LDS_NET));
     for (const g of [1e-3, 0.1, 7, 1e3]) {
-      const t = ldsTest(ltnMatrix(ltnFamilyMember(LDS_NET, g)));
+      const t = ldsTest(ltnMatrix(ltnFamilyMember(LDS_NET, { gamma: g })));
       expect(t.verdict).toBe('lds');
       expect(Math.abs(t.margin - base.margin)).toBeLessThan(1e-9);
     }
     const c = ldsTest(ltnMatrix(CYCLIC_NET));
-    for (const g of [0.01, 100]) expect(Math.abs(ldsTest(ltnMatrix(ltnFamilyMember(CYCLIC_NET, g))).margin - c.margin)).toBeLessThan(1e-9);
+    for (const g of [0.01, 100]) expect(Math.abs(ldsTest(ltnMatrix(ltnFamilyMember(CYCLIC_NET, { gamma: g }))).margin - c.margin)).toBeLessThan(1e-9);
   });
 
   test('WASM ascent equals the plain-TS reference', () => {
