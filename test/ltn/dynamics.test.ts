@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
   AbortedError,
-  type Progress,
   kernelMemory,
   LtnBatch,
   lcsSimulate,
@@ -10,6 +9,7 @@ import {
   ltnReference,
   ltnSimulate,
   NumericalError,
+  type Progress,
   pdsSimulate,
   ValidationError,
 } from '../../src/index.js';

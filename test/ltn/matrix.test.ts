@@ -205,7 +205,8 @@ describe('Lyapunov diagonal stability', () => {
       expect(Math.abs(t.margin - base.margin)).toBeLessThan(1e-9);
     }
     const c = ldsTest(ltnMatrix(CYCLIC_NET));
-    for (const g of [0.01, 100]) expect(Math.abs(ldsTest(ltnMatrix(ltnFamilyMember(CYCLIC_NET, { gamma: g }))).margin - c.margin)).toBeLessThan(1e-9);
+    for (const g of [0.01, 100])
+      expect(Math.abs(ldsTest(ltnMatrix(ltnFamilyMember(CYCLIC_NET, { gamma: g }))).margin - c.margin)).toBeLessThan(1e-9);
   });
 
   test('WASM ascent equals the plain-TS reference', () => {

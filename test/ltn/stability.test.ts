@@ -160,7 +160,8 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
       const tr = pdsSimulate(LDS_NET, [r(0, 4), r(0, 4)], { duration: 10, method: 'event-driven', sampleInterval: 0.01 });
       const V = (s: number) => p[0] * (tr.x[2 * s] - LDS_EQ[0]) ** 2 + p[1] * (tr.x[2 * s + 1] - LDS_EQ[1]) ** 2;
       const v0 = V(0);
-      for (let s = 1; s < tr.time.length; s++) expect(V(s)).toBeLessThanOrEqual(v0 * Math.exp(-kappa * tr.time[s]) * (1 + 1e-9) + 1e-15 * v0);
+      for (let s = 1; s < tr.time.length; s++)
+        expect(V(s)).toBeLessThanOrEqual(v0 * Math.exp(-kappa * tr.time[s]) * (1 + 1e-9) + 1e-15 * v0);
     }
   });
 
