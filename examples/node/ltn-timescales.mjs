@@ -49,7 +49,12 @@ const starts = [x0, [2.4, 2.2], [0, 2.6]];
 const portrait = [0.1, 1, 10, 100];
 for (const [si, s] of starts.entries()) {
   for (const [gi, g] of portrait.entries()) {
-    const tr = nd.ltnSimulate(net, s, { gamma: g, method: 'event-driven', duration: 12 / Math.min(g, 1), sampleInterval: 0.01 / Math.min(g, 1) });
+    const tr = nd.ltnSimulate(net, s, {
+      gamma: g,
+      method: 'event-driven',
+      duration: 12 / Math.min(g, 1),
+      sampleInterval: 0.01 / Math.min(g, 1),
+    });
     series.push({
       x: tr.x.filter((_, k) => k % 2 === 0),
       y: tr.x.filter((_, k) => k % 2 === 1),

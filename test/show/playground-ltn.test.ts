@@ -21,7 +21,15 @@ beforeAll(async () => {
   server = await startPlaygroundServer({ port: 0 });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -40,9 +48,13 @@ test.skipIf(!present)('ltn page: loads and runs with its defaults, no console er
   });
   await page.goto(`${server.url}ltn.html`);
   // the first run starts by itself with the form's defaults
-  await page.waitForFunction(() => (window as unknown as PW).playground?.runs >= 1 && ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-    timeout: 90_000,
-  });
+  await page.waitForFunction(
+    () => (window as unknown as PW).playground?.runs >= 1 && ['done', 'error'].includes(document.body.dataset.state ?? ''),
+    null,
+    {
+      timeout: 90_000,
+    },
+  );
   expect(await page.evaluate(() => document.body.dataset.state), (await page.textContent('#status')) ?? '').toBe('done');
   // biome-ignore lint/suspicious/noExplicitAny: the page's result is plain JSON
   const r = (await page.evaluate(() => (window as unknown as PW).playground.result)) as Record<string, any>;
