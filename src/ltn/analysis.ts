@@ -6,11 +6,11 @@
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { type AsyncRunOptions, ProgressTracker, type RunOptions } from '../contract/progress.js';
 import { Result } from '../contract/results.js';
-import { NumericalError, ValidationError } from '../kernel/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 import { checkFiniteArray, checkInteger, checkPositive } from '../kernel/validate.js';
 import { Streams, uniforms } from '../rng/index.js';
 import { keyOfSeed, type SeedOptions } from '../rng/seed.js';
-import { checkMethod, eventDrivenWork, eventWork, ltnMaxEvents, ltnSubStep, pdsSubStep } from './dynamics.js';
+import { checkMethod, eventDrivenWork, eventWork, type LtnTrajectory, ltnMaxEvents, ltnSubStep, pdsSubStep } from './dynamics.js';
 import { lcpEnumerate, lcpLemke, lcpPrincipalPivoting, lcpProjected, lcpResidual, lcpW } from './lcp.js';
 import { symEig } from './linalg.js';
 import {
@@ -29,7 +29,18 @@ import {
   pdsRateBound,
 } from './matrix.js';
 import { checkNetwork, checkState, type LtnNet, type LtnNetworkSpec } from './network.js';
-import { checkSamples, checkWork, fmt, LTN_MAX_SAMPLE_VALUES, LTN_MAX_WORK, relay, runWork, runWorkAsync, type Work } from './work.js';
+import {
+  checkSamples,
+  checkWork,
+  fmt,
+  LTN_MAX_SAMPLE_VALUES,
+  LTN_MAX_WORK,
+  relay,
+  runWork,
+  runWorkAsync,
+  type Tick,
+  type Work,
+} from './work.js';
 
 /** The data fields of a result class. */
 type Fields<T> = Omit<T, 'kind' | 'toJSON'>;
@@ -181,11 +192,17 @@ function projectedStep(net: LtnNet): number {
 // ---------------------------------------------------------------------------------------------
 // events shared by the trajectories of one analysis call
 
-/** The event budget of one analysis call, shared by all its event-driven trajectories. */
+/**
+ * The event budget of one analysis call, shared by all its event-driven trajectories: each runs on
+ * what the previous ones left, so an exhausted budget is reported by the trajectory whose event
+ * went over it (with that unit and time).
+ */
 class EventBudget {
   left: number;
+  readonly total: number;
   constructor(n: number) {
-    this.left = ltnMaxEvents(n);
+    this.total = ltnMaxEvents(n);
+    this.left = this.total;
   }
   /** Runs one event-driven trajectory on what is left of the budget. */
   *run(
@@ -194,17 +211,10 @@ class EventBudget {
     x0: Float64Array,
     o: { duration: number; sampleInterval: number; gamma?: number },
     where: string,
-    map: (t: { done: number }) => { done: number },
-  ) {
-    if (this.left < 1)
-      throw new NumericalError(`${where} (the call's event budget of ${ltnMaxEvents(net.n)} events is used up)`, {
-        kind: 'domain',
-        step: 0,
-        index: 0,
-        time: 0,
-        value: ltnMaxEvents(net.n),
-      });
-    const tr = yield* relay(eventDrivenWork(system, net, x0, { ...o, maxEvents: this.left }, where), map);
+    map: (t: Tick) => Tick,
+  ): Work<LtnTrajectory> {
+    const context = `${where} (its trajectories share ${this.total} events)`;
+    const tr = yield* relay(eventDrivenWork(system, net, x0, { ...o, maxEvents: this.left }, context), map);
     this.left -= tr.events;
     return tr;
   }
