@@ -282,7 +282,7 @@ function prepareGap(
       duration,
       samples,
       n,
-      `at most ${fmt((LTN_MAX_SAMPLE_VALUES / n) * si)} for γ = ${g} (the comparison grid is refined to ${fmt(si)})`,
+      () => `at most ${fmt((LTN_MAX_SAMPLE_VALUES / n) * si)} for γ = ${g} (the comparison grid is refined to ${fmt(si)})`,
     );
     work += eventWork(n, duration, pdsSubStep(net, si), samples) + eventWork(n, duration, ltnSubStep(net, g, si), samples);
   });
@@ -290,8 +290,8 @@ function prepareGap(
     'options.duration',
     duration,
     work,
-    `at most ${fmt((LTN_MAX_WORK / work) * duration)} for these γ`,
-    `${where}: ${gs.length} pairs of event-driven trajectories`,
+    () => `at most ${fmt((LTN_MAX_WORK / work) * duration)} for these γ`,
+    () => `${where}: ${gs.length} pairs of event-driven trajectories`,
   );
   const pr = new ProgressTracker(where, gs.length, 'point', o);
   return { work: gapWork(net, x, gs, grid, duration, where), pr };
@@ -450,15 +450,15 @@ function prepareReport(where: string, spec: LtnNetworkSpec, options: unknown, ke
     'options.ldsIterations',
     ldsIterations,
     fixed,
-    `at most ${fmt((LTN_MAX_WORK - ldsWork(n, 3000)) / (2 * (n + 1) ** 3))} for n = ${n}`,
-    `${where}: the LDS ascent and the rate bound`,
+    () => `at most ${fmt((LTN_MAX_WORK - ldsWork(n, 3000)) / (2 * (n + 1) ** 3))} for n = ${n}`,
+    () => `${where}: the LDS ascent and the rate bound`,
   );
   checkWork(
     'options.duration',
     duration,
     fixed + trials * perTrial,
-    `at most ${fmt(((LTN_MAX_WORK - fixed) / (trials * perTrial)) * duration)} with ${trials} trials`,
-    `${where}: ${trials} trials of two event-driven trajectories each`,
+    () => `at most ${fmt(((LTN_MAX_WORK - fixed) / (trials * perTrial)) * duration)} with ${trials} trials`,
+    () => `${where}: ${trials} trials of two event-driven trajectories each`,
   );
   const pr = new ProgressTracker(where, trials, 'trial', o);
   return { work: reportWork(net, spec, trials, key, duration, ldsIterations, where), pr };

@@ -160,8 +160,9 @@ export class LtnBatch extends KernelObject {
       'duration',
       duration,
       steps * weight,
-      `at most ${fmt((LTN_MAX_WORK / weight) * this.dt)} per call for ${this.m} trajectories of ${this.n} units at dt = ${this.dt} (run again to continue)`,
-      `${where}: ${fmt(steps)} steps × ${fmt(weight)} units`,
+      () =>
+        `at most ${fmt((LTN_MAX_WORK / weight) * this.dt)} per call for ${this.m} trajectories of ${this.n} units at dt = ${this.dt} (run again to continue)`,
+      () => `${where}: ${fmt(steps)} steps × ${fmt(weight)} units`,
     );
     const pr = new ProgressTracker(where, steps, 'step', o);
     const start = this.step;

@@ -557,7 +557,11 @@ function fixedSamples(nSteps: number, every: number): number {
   return 1 + Math.floor(nSteps / every) + (nSteps % every ? 1 : 0);
 }
 
-/** Fixed-step driver: `step(x, t, h)` advances in place; samples every `sampleInterval`. */
+/**
+ * Fixed-step driver: `step(x, t, h)` advances in place; samples every `sampleInterval`. The steps
+ * run in chunks of ≈ 2^15 work units by a plain function (the generator only sits between
+ * chunks, so the per-step cost is that of a plain loop).
+ */
 function* fixedStep(
   x: Float64Array,
   c: RunCommon,
@@ -571,21 +575,40 @@ function* fixedStep(
   s.record(0, x);
   const sEvery = Math.max(1, Math.round(c.sampleInterval / c.dt));
   const tickEvery = every(weight);
-  for (let k = 0; k < nSteps; k++) {
+  for (let k0 = 0; k0 < nSteps; ) {
+    const k1 = Math.min(nSteps, k0 + tickEvery);
+    const report = fixedChunk(x, c, nSteps, s, sEvery, k0, k1, step, context);
+    k0 = k1;
+    yield { done: k1, time: k1 === nSteps ? c.duration : k1 * c.dt, report };
+  }
+  return finish(s, x, nSteps, 0, 0, info);
+}
+
+/** Steps k0 … k1 − 1 of a fixed-step run; true when a 16th sample was recorded (a progress report is due). */
+function fixedChunk(
+  x: Float64Array,
+  c: RunCommon,
+  nSteps: number,
+  s: Sampler,
+  sEvery: number,
+  k0: number,
+  k1: number,
+  step: (x: Float64Array, t: number, h: number) => void,
+  context: string,
+): boolean {
+  let report = false;
+  for (let k = k0; k < k1; k++) {
     const t = k * c.dt;
     const h = k === nSteps - 1 ? c.duration - t : c.dt;
     step(x, t, h);
     if (k % 64 === 0) checkNonFinite(x, k, t + h, context);
-    let tick: Tick | undefined;
     if ((k + 1) % sEvery === 0 || k === nSteps - 1) {
       checkNonFinite(x, k, t + h, context);
       s.record(k === nSteps - 1 ? c.duration : t + h, x);
-      if ((k + 1) % (sEvery * 16) === 0) tick = { done: k + 1, time: t + h, report: true };
+      if ((k + 1) % (sEvery * 16) === 0) report = true;
     }
-    if (tick === undefined && (k + 1) % tickEvery === 0) tick = { done: k + 1, time: t + h };
-    if (tick) yield tick;
   }
-  return finish(s, x, nSteps, 0, 0, info);
+  return report;
 }
 
 function fixedSetup(
@@ -599,19 +622,19 @@ function fixedSetup(
     'options.duration',
     c.duration,
     nSteps * weight,
-    `at most ${fmt((LTN_MAX_WORK / weight) * c.dt)} at dt = ${c.dt}`,
-    `${where}: ${fmt(nSteps)} steps × ${fmt(weight)} units each`,
+    () => `at most ${fmt((LTN_MAX_WORK / weight) * c.dt)} at dt = ${c.dt}`,
+    () => `${where}: ${fmt(nSteps)} steps × ${fmt(weight)} units each`,
   );
   const sEvery = Math.max(1, Math.round(c.sampleInterval / c.dt));
   const samples = fixedSamples(nSteps, sEvery);
-  checkSamples('options.sampleInterval', c.sampleInterval, samples, n, `at least ${fmt((c.duration * n) / LTN_MAX_SAMPLE_VALUES)}`);
+  checkSamples('options.sampleInterval', c.sampleInterval, samples, n, () => `at least ${fmt((c.duration * n) / LTN_MAX_SAMPLE_VALUES)}`);
   return { nSteps, sEvery, samples, unit: 'step' };
 }
 
 /** Samples of an adaptive or event-driven run (landings on k·sampleInterval), estimated for sizing. */
 function landingSamples(n: number, c: RunCommon): number {
   const samples = Math.ceil(c.duration / c.sampleInterval) + 1;
-  checkSamples('options.sampleInterval', c.sampleInterval, samples, n, `at least ${fmt((c.duration * n) / LTN_MAX_SAMPLE_VALUES)}`);
+  checkSamples('options.sampleInterval', c.sampleInterval, samples, n, () => `at least ${fmt((c.duration * n) / LTN_MAX_SAMPLE_VALUES)}`);
   return samples;
 }
 
@@ -665,8 +688,9 @@ function prepareLtn(
       'options.duration',
       c.duration,
       est * weight,
-      `at most ${fmt(((LTN_MAX_WORK / weight) * 3.3) / r)} for dopri5 on this network (fastest rate r = max(‖M‖∞, γ max d) = ${fmt(r)})`,
-      `${where}: about ${fmt(est)} dopri5 steps × ${fmt(weight)} units each`,
+      () =>
+        `at most ${fmt(((LTN_MAX_WORK / weight) * 3.3) / r)} for dopri5 on this network (fastest rate r = max(‖M‖∞, γ max d) = ${fmt(r)})`,
+      () => `${where}: about ${fmt(est)} dopri5 steps × ${fmt(weight)} units each`,
     );
     const s = new Sampler(n, samples + 1);
     const ub = new Float64Array(n);
@@ -1086,8 +1110,8 @@ function checkEventWork(where: string, n: number, c: RunCommon, dmax: number, sa
     'options.duration',
     c.duration,
     work,
-    `at most ${fmt(LTN_MAX_WORK / perTime)} for the event-driven method on this network at this sampleInterval`,
-    `${where}: ${fmt(Math.ceil(c.duration / dmax))} sub-steps of δ = ${fmt(dmax)} and ${fmt(samples)} samples`,
+    () => `at most ${fmt(LTN_MAX_WORK / perTime)} for the event-driven method on this network at this sampleInterval`,
+    () => `${where}: ${fmt(Math.ceil(c.duration / dmax))} sub-steps of δ = ${fmt(dmax)} and ${fmt(samples)} samples`,
   );
 }
 

@@ -278,8 +278,8 @@ export function checkLds(where: string, m: LtnMatrix, o: { iterations?: number; 
     'options.iterations',
     iters,
     ldsWork(n, iters),
-    `at most ${Math.floor(LTN_MAX_WORK / (2 * (n + 1) ** 3))} for n = ${n}`,
-    `${where}: ${iters} iterations × 2(n+1)³ units`,
+    () => `at most ${Math.floor(LTN_MAX_WORK / (2 * (n + 1) ** 3))} for n = ${n}`,
+    () => `${where}: ${iters} iterations × 2(n+1)³ units`,
   );
   const eta0 = checkPositive('options.eta0', o.eta0 ?? 0.5);
   const backend = checkChoice('options.backend', o.backend ?? 'wasm', ['wasm', 'ts']);
@@ -496,8 +496,8 @@ export function checkBestRate(where: string, m: LtnMatrix, o: { iterations?: num
     'options.iterations',
     iters,
     ldsWork(n, iters) + lds,
-    `at most ${Math.floor((LTN_MAX_WORK - lds) / (2 * (n + 1) ** 3))} for n = ${n}`,
-    `${where}: ${iters} iterations × 2(n+1)³ units${lds ? ' after the default LDS test' : ''}`,
+    () => `at most ${Math.floor((LTN_MAX_WORK - lds) / (2 * (n + 1) ** 3))} for n = ${n}`,
+    () => `${where}: ${iters} iterations × 2(n+1)³ units${lds ? ' after the default LDS test' : ''}`,
   );
   let start: Float64Array | null = null;
   if (o.start !== undefined) {

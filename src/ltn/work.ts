@@ -141,23 +141,23 @@ export const LTN_MAX_WORK = 2 ** 33;
  */
 export const LTN_MAX_SAMPLE_VALUES = 2 ** 25;
 
-/** @internal Throws unless `work` ≤ {@link LTN_MAX_WORK}; `largest` is the largest accepted value of the argument. */
-export function checkWork(argument: string, received: unknown, work: number, largest: string, what: string): void {
+/** @internal Throws unless `work` ≤ {@link LTN_MAX_WORK}; `largest()` describes the largest accepted value of the argument (built only on failure). */
+export function checkWork(argument: string, received: unknown, work: number, largest: () => string, what: () => string): void {
   if (!(work <= LTN_MAX_WORK)) {
     throw new ValidationError(
       argument,
-      `${largest} (${what}: ${fmt(work)} work units asked for, the limit of one call is LTN_MAX_WORK = 2^33 ≈ 8.59e9; see docs/ltn.md "Work bounds")`,
+      `${largest()} (${what()}: ${fmt(work)} work units asked for, the limit of one call is LTN_MAX_WORK = 2^33 ≈ 8.59e9; see docs/ltn.md "Work bounds")`,
       received,
     );
   }
 }
 
 /** @internal Throws unless the samples of one trajectory fit {@link LTN_MAX_SAMPLE_VALUES}. */
-export function checkSamples(argument: string, received: unknown, samples: number, n: number, largest: string): void {
+export function checkSamples(argument: string, received: unknown, samples: number, n: number, largest: () => string): void {
   if (!(samples * n <= LTN_MAX_SAMPLE_VALUES)) {
     throw new ValidationError(
       argument,
-      `${largest} (${fmt(samples)} samples × ${n} units asked for; one trajectory records at most LTN_MAX_SAMPLE_VALUES = 2^25 values)`,
+      `${largest()} (${fmt(samples)} samples × ${n} units asked for; one trajectory records at most LTN_MAX_SAMPLE_VALUES = 2^25 values)`,
       received,
     );
   }

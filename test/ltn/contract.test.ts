@@ -213,7 +213,8 @@ describe('progress, cancellation, sync = async', () => {
     ['ldsTestAsync', (signal) => ldsTestAsync(ltnMatrix(bigNet(24)), { iterations: 100_000, signal })],
     ['pdsBestRateAsync', (signal) => pdsBestRateAsync(ltnMatrix(bigNet(24)), { iterations: 100_000, start: Array(24).fill(1), signal })],
   ];
-  test.each(LONG)('%s: a timer-fired abort stops it within 50 ms (0 workers)', async (_, call) => {
+  // a latency bound on a shared 2-core machine: one retry if another process took the CPU
+  test.each(LONG)('%s: a timer-fired abort stops it within 50 ms (0 workers)', { retry: 1 }, async (_, call) => {
     // warm-up (compiles the code paths), then the timed run
     const warm = new AbortController();
     setTimeout(() => warm.abort(), 10);
