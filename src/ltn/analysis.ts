@@ -20,11 +20,13 @@ import {
   isMMatrix,
   isPMatrix,
   type LdsTestResult,
+  type LtnNoOptions,
   ldsTest,
   ldsWork,
   ldsWorkGen,
   lyapSym,
   type MMatrixResult,
+  noOptions,
   type PMatrixResult,
   pdsRateBound,
 } from './matrix.js';
@@ -86,8 +88,9 @@ export function ltnFamilyMember(
 }
 
 /** M = D − W as rows (the LCP matrix; γ-independent across LTN_γ). */
-export function ltnMatrix(spec: LtnNetworkSpec): number[][] {
+export function ltnMatrix(spec: LtnNetworkSpec, options?: LtnNoOptions): number[][] {
   const { n, M } = checkNetwork(spec, 'ltnMatrix');
+  noOptions('ltnMatrix', options);
   return Array.from({ length: n }, (_, i) => Array.from(M.subarray(i * n, i * n + n)));
 }
 

@@ -21,6 +21,7 @@ import { NumericalError, ValidationError } from '../kernel/errors.js';
 import { checkBoolean, checkChoice, checkFinite, checkInteger, checkPositive } from '../kernel/validate.js';
 import { lcpLemke, lcpPrincipalPivoting } from './lcp.js';
 import { expm, matvec, principal, spectralRadiusBound } from './linalg.js';
+import { noOptions } from './matrix.js';
 import { checkNetwork, checkState, inputAt, type LtnNet, type LtnNetworkSpec } from './network.js';
 import { checkSamples, checkWork, fmt, LTN_MAX_SAMPLE_VALUES, LTN_MAX_WORK, runWork, runWorkAsync, type Tick, type Work } from './work.js';
 
@@ -1068,8 +1069,9 @@ function maxOf(a: ArrayLike<number>): number {
  * counted as 2e5 + 1000(n+1)³ work units, the events of one call stay within
  * {@link LTN_MAX_WORK}: 41297 for n = 1, 32537 for n = 3, 1668 for n = 16.
  */
-export function ltnMaxEvents(n: number): number {
+export function ltnMaxEvents(n: number, options?: Record<string, never>): number {
   checkInteger('n', n, 1, 1 << 30);
+  noOptions('ltnMaxEvents', options);
   return Math.floor(LTN_MAX_WORK / (2e5 + 1000 * w3(n)));
 }
 

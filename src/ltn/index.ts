@@ -57,6 +57,7 @@ export {
   type LdsTestOptions,
   LdsTestResult,
   type LtnMatrix,
+  type LtnNoOptions,
   ldsTest,
   ldsTestAsync,
   ldsTwoByTwo,
@@ -69,5 +70,14 @@ export {
   pdsRateBound,
 } from './matrix.js';
 export type { LtnInputFn, LtnNetworkSpec } from './network.js';
-export * as ltnReference from './reference.js';
+export type { LtnBatchRunParams, LtnLdsAscentParams } from './reference.js';
+
+import { LtnBatchMethod, ltnBatchRunReference, ltnLdsAscentReference } from './reference.js';
+/**
+ * Plain TypeScript twins of the ltn kernels, line for line the same loops: `ltnBatchRunReference`
+ * (the batch integrator, bit-identical to `LtnBatch`) and `ltnLdsAscentReference` (the LDS ascent,
+ * `ldsTest({ backend: 'ts' })`); each takes one checked parameter object. The baselines of
+ * `bench/ltn.bench.mjs`.
+ */
+export const ltnReference = { LtnBatchMethod, ltnBatchRunReference, ltnLdsAscentReference } as const;
 export { LTN_MAX_SAMPLE_VALUES, LTN_MAX_WORK } from './work.js';

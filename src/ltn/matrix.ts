@@ -49,6 +49,21 @@ const MAX_LDS_N = 64;
 /** Largest matrix for {@link pdsRateBound} (one Jacobi eigen-solve). */
 const MAX_EIG_N = 512;
 
+/**
+ * Options of the matrix tests that have none: the argument exists so that a misplaced option is
+ * rejected (strictly, like every options object) instead of ignored.
+ */
+export type LtnNoOptions = Record<string, never>;
+
+/** @internal Checks an options object that must have no keys. */
+export function noOptions(where: string, options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new ValidationError('options', `no options (${where} takes none)`, options);
+  for (const k of Object.keys(options))
+    throw new ValidationError(k, `no options (${where} takes none)`, k, `unknown option '${k}' for ${where}; it takes no options`);
+}
+
 function checkSize(name: string, n: number, max: number, what: string): void {
   if (n > max) throw new ValidationError(`${name}.length`, `at most ${max} rows (${what})`, n);
 }
@@ -60,8 +75,9 @@ function checkSize(name: string, n: number, max: number, what: string): void {
  * isPMatrix([[1, 0, 3], [3, 1, 0], [0, 3, 1]]).isP; // true (yet not LDS: see ldsTest)
  * ```
  */
-export function isPMatrix(m: LtnMatrix): PMatrixResult {
+export function isPMatrix(m: LtnMatrix, options?: LtnNoOptions): PMatrixResult {
   const { a, n } = checkSquare('M', m);
+  noOptions('isPMatrix', options);
   if (n > MAX_ENUM_N) throw new ValidationError('M.length', `at most ${MAX_ENUM_N} rows (2ⁿ principal minors)`, n);
   let minMinor = Number.POSITIVE_INFINITY;
   let witness: number[] = [];
@@ -102,8 +118,9 @@ export class MMatrixResult extends Result {
  * isMMatrix([[2, -1], [-1, 2]]).isM; // true
  * ```
  */
-export function isMMatrix(m: LtnMatrix): MMatrixResult {
+export function isMMatrix(m: LtnMatrix, options?: LtnNoOptions): MMatrixResult {
   const { a, n } = checkSquare('M', m);
+  noOptions('isMMatrix', options);
   checkSize('M', n, MAX_MINORS_N, 'n leading minors');
   return mTest(a, n);
 }
@@ -141,8 +158,9 @@ export class HMatrixResult extends Result {
  * isHMatrix([[3, 1], [-2, 3]]); // { isH: true, positiveDiagonal: true, ... }
  * ```
  */
-export function isHMatrix(m: LtnMatrix): HMatrixResult {
+export function isHMatrix(m: LtnMatrix, options?: LtnNoOptions): HMatrixResult {
   const { a, n } = checkSquare('M', m);
+  noOptions('isHMatrix', options);
   checkSize('M', n, MAX_MINORS_N, 'n leading minors of the comparison matrix');
   const c = new Float64Array(n * n);
   let positiveDiagonal = true;
@@ -187,8 +205,9 @@ export class Lds2x2Result extends Result {
  * ldsTwoByTwo([[0.8, 1.5], [-1, 2.5]]).p; // [1, 5.5]
  * ```
  */
-export function ldsTwoByTwo(m: LtnMatrix): Lds2x2Result {
+export function ldsTwoByTwo(m: LtnMatrix, options?: LtnNoOptions): Lds2x2Result {
   const { a, n } = checkSquare('M', m);
+  noOptions('ldsTwoByTwo', options);
   if (n !== 2) throw new ValidationError('M.length', '2 rows (closed form is for n = 2)', n);
   const [m11, m12, m21, m22] = a;
   const dm = m11 * m22 - m12 * m21;
@@ -440,8 +459,9 @@ function dualDiag(a: Float64Array, x: Float64Array, n: number): Float64Array {
  * pdsRateBound([[2, 0], [0, 1]], [0.5, 0.5]); // 2
  * ```
  */
-export function pdsRateBound(m: LtnMatrix, p: ArrayLike<number>): number {
+export function pdsRateBound(m: LtnMatrix, p: ArrayLike<number>, options?: LtnNoOptions): number {
   const { a, n } = checkSquare('M', m);
+  noOptions('pdsRateBound', options);
   checkSize('M', n, MAX_EIG_N, 'one dense eigen-solve');
   if (p === null || typeof p !== 'object' || p.length !== n) throw new ValidationError('p', `an array of ${n} positive weights`, p);
   let pmax = 0;

@@ -6,6 +6,9 @@ import { describe, expect, test } from 'vitest';
 import {
   AbortedError,
   DisposedError,
+  isHMatrix,
+  isMMatrix,
+  isPMatrix,
   kernelMemory,
   LTN_MAX_WORK,
   LtnBatch,
@@ -14,6 +17,7 @@ import {
   lcsSimulateAsync,
   ldsTest,
   ldsTestAsync,
+  ldsTwoByTwo,
   ltnEquilibria,
   ltnFamilyMember,
   ltnGammaGap,
@@ -31,6 +35,7 @@ import {
   type Progress,
   pdsBestRate,
   pdsBestRateAsync,
+  pdsRateBound,
   pdsSimulate,
   pdsSimulateAsync,
   pdsVectorField,
@@ -119,6 +124,23 @@ describe('strict options (issue #15)', () => {
     expect((await vErrAsync(() => call({ sliceMs: -1 }))).argument).toBe('options.sliceMs');
     expect((await vErrAsync(() => call({ onProgress: 'x' }))).argument).toBe('options.onProgress');
     expect((await vErrAsync(() => call({ signal: {} }))).argument).toBe('options.signal');
+  });
+
+  test('functions without options reject a misplaced options object instead of ignoring it', () => {
+    const calls: [string, (o: object) => unknown][] = [
+      ['isPMatrix', (o) => isPMatrix(M2, o as never)],
+      ['isMMatrix', (o) => isMMatrix(M2, o as never)],
+      ['isHMatrix', (o) => isHMatrix(M2, o as never)],
+      ['ldsTwoByTwo', (o) => ldsTwoByTwo(M2, o as never)],
+      ['pdsRateBound', (o) => pdsRateBound(M2, [1, 1], o as never)],
+      ['ltnMatrix', (o) => ltnMatrix(LDS_NET, o as never)],
+      ['ltnMaxEvents', (o) => ltnMaxEvents(3, o as never)],
+    ];
+    for (const [where, call] of calls) {
+      expect(vErr(() => call({ iterations: 5 })).message).toBe(`unknown option 'iterations' for ${where}; it takes no options`);
+      vErr(() => call(5 as never));
+      expect(() => call({})).not.toThrow();
+    }
   });
 
   test('sync variants do not take sliceMs (it only means something for the async ones)', () => {

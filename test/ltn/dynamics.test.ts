@@ -171,23 +171,23 @@ describe('WASM batch integration', () => {
       ['rk4', 1],
       ['pds', 2],
     ] as const) {
+      expect(ltnReference.LtnBatchMethod[method === 'pds' ? 'pdsProjectedEuler' : method]).toBe(code);
       const xs = method === 'pds' ? starts.map((r) => r.map((v) => Math.max(0, v))) : starts;
       const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       b.run(3);
       const ref = Float64Array.from(xs.flat());
-      ltnReference.ltnBatchRunReference(
-        2,
-        5,
-        Float64Array.from(LDS_NET.d),
-        Float64Array.from(LDS_NET.W.flat()),
-        Float64Array.from(LDS_NET.u),
-        0,
-        Float64Array.from([1, 2, 10, 0.5, 3]),
-        ref,
-        0.01,
-        300,
-        code,
-      );
+      ltnReference.ltnBatchRunReference({
+        n: 2,
+        m: 5,
+        d: Float64Array.from(LDS_NET.d),
+        w: Float64Array.from(LDS_NET.W.flat()),
+        u: Float64Array.from(LDS_NET.u),
+        gammas: Float64Array.from([1, 2, 10, 0.5, 3]),
+        x: ref,
+        dt: 0.01,
+        steps: 300,
+        method,
+      });
       expect(b.stateArray()).toEqual(ref);
       const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       c.run(1).run(0.5).run(1.5);

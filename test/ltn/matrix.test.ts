@@ -214,7 +214,19 @@ describe('Lyapunov diagonal stability', () => {
     const b = ldsTest(CYCLIC_M, { iterations: 500, backend: 'ts' });
     expect(Math.abs(a.margin - b.margin)).toBeLessThan(1e-12);
     expect(Array.from(a.p).map((v, i) => Math.abs(v - b.p[i]))).toSatisfy((d: number[]) => d.every((v) => v < 1e-12));
-    expect(typeof ltnReference.ltnLdsAscentReference).toBe('function');
+    // the public twin with its parameter object gives the same ascent
+    const p = new Float64Array(3).fill(1 / 3);
+    const margin = ltnReference.ltnLdsAscentReference({
+      n: 3,
+      matrix: Float64Array.from(CYCLIC_M.flat()),
+      iterations: 500,
+      eta0: 0.5,
+      p,
+      xbar: new Float64Array(9),
+    });
+    expect(margin).toBe(b.margin);
+    expect(p).toEqual(b.p);
+    expect(() => ltnReference.ltnLdsAscentReference({ n: 3, matrix: new Float64Array(8) } as never)).toThrow(/params/);
   });
 
   test('κ = λ_min(PM+MᵀP)/max p: closed form for diagonal M', () => {
