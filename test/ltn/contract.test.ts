@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import {
   AbortedError,
   DisposedError,
+  io,
   isHMatrix,
   isMMatrix,
   isPMatrix,
@@ -298,6 +299,15 @@ describe('results: toJSON, tables with units (dimensionless time)', () => {
     expect(j.samples.units.time).toBe('1');
     expect(j.samples.columns.x1).toEqual(Array.from(t.column('x1').data));
     expect(j.final).toEqual(Array.from(tr.final));
+  });
+
+  test('the trajectory table goes through the library exporters unchanged (CSV read back bit for bit)', () => {
+    const tr = ltnSimulate(LDS_NET, x2, { duration: 1, sampleInterval: 0.25 });
+    const lines = io.toCSV(tr.table()).trim().split('\n');
+    expect(lines[0]).toBe('time (1),x1 (1),x2 (1)');
+    const back = lines.slice(1).map((l) => l.split(',').map(Number));
+    expect(back.map((r) => r[0])).toEqual(Array.from(tr.time));
+    expect(back.flatMap((r) => r.slice(1))).toEqual(Array.from(tr.x));
   });
 
   test('every result has toJSON with plain arrays', () => {
