@@ -172,7 +172,7 @@ tasks.ltn = (nd, p, progress) => {
       const tr = nd.ltnSimulate(spec, x0, opts);
       const x1 = [];
       const x2 = [];
-      for (let s = 0; s < tr.t.length; s++) {
+      for (let s = 0; s < tr.time.length; s++) {
         x1.push(tr.x[2 * s]);
         x2.push(tr.x[2 * s + 1]);
       }
@@ -186,11 +186,11 @@ tasks.ltn = (nd, p, progress) => {
   const pds = nd.pdsSimulate(spec, x0, { duration: p.duration, sampleInterval: p.duration / 150 });
   const ltn = nd.ltnSimulate(spec, x0, opts);
   let gap = 0;
-  const m = Math.min(pds.t.length, ltn.t.length);
+  const m = Math.min(pds.time.length, ltn.time.length);
   for (let s = 0; s < m; s++) gap = Math.max(gap, Math.hypot(pds.x[2 * s] - ltn.x[2 * s], pds.x[2 * s + 1] - ltn.x[2 * s + 1]));
   const pick = (tr) => ({
-    x1: Array.from({ length: tr.t.length }, (_, s) => tr.x[2 * s]),
-    x2: Array.from({ length: tr.t.length }, (_, s) => tr.x[2 * s + 1]),
+    x1: Array.from({ length: tr.time.length }, (_, s) => tr.x[2 * s]),
+    x2: Array.from({ length: tr.time.length }, (_, s) => tr.x[2 * s + 1]),
   });
   const eq = nd.ltnEquilibria(spec);
   const M = [
