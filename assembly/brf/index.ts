@@ -9,13 +9,13 @@
 // and return its final state (one chunk of truncated BPTT). Nothing is allocated here.
 
 import { fail, STATUS_DOMAIN, STATUS_NONFINITE } from '../kernel';
+import { BRF_CB_C, BRF_CB_CONSTS, BRF_CB_FIN, BRF_CB_GRAD, BRF_CB_H, BRF_CB_I, BRF_CB_INIT, BRF_CB_KIND, BRF_CB_LABELS, BRF_CB_OUT, BRF_CB_PARAMS, BRF_CB_S, BRF_CB_T, BRF_CB_WS, BRF_CB_X, BRF_KIND_ALIF, BRF_KIND_BRF } from './layout';
+
+export * from './layout';
+export * from './f32';
 
 export const BRF_KERNEL: i32 = 1;
 
-/** Model kinds. */
-export const BRF_KIND_BRF: i32 = 0;
-export const BRF_KIND_RF: i32 = 1;
-export const BRF_KIND_ALIF: i32 = 2;
 
 // Constant block (f64 slots), mirrored in src/brf/model.ts.
 const C_DT: i32 = 0;
@@ -105,13 +105,21 @@ export function brfWorkspaceBytes(S: i32, T: i32, I: i32, H: i32, C: i32, K: i32
   return n * 8.0;
 }
 
-// Per-call constants shared by brfShard and neuronStep (set at the start of every brfShard call;
-// the kernel is single-threaded per instance).
+// @ts-ignore: decorator
+@inline
+function cbi(cb: usize, k: i32): i32 {
+  return load<i32>(cb + ((<usize>k) << 2));
+}
+
+// Per-shard values shared by the phases and neuronStep, re-read from the call block and the
+// constant block at the start of every phase call (several shards may be in flight in one
+// instance, interleaved at phase boundaries; everything else lives in the shard's workspace).
 let G_x: usize = 0;
 let G_T: i32 = 0;
 let G_I: i32 = 0;
 let G_S: i32 = 0;
 let G_H: i32 = 0;
+let G_C: i32 = 0;
 let G_cur: usize = 0;
 let G_WT: usize = 0;
 let G_nOm: usize = 0;
@@ -127,6 +135,128 @@ let G_c0: f64 = 0;
 let G_c1: f64 = 0;
 let G_isAlif: bool = false;
 let G_isBrf: bool = false;
+// the rest of the per-call state
+let G_kind: i32 = 0;
+let G_labels: usize = 0;
+let G_params: usize = 0;
+let G_grad: usize = 0;
+let G_out: usize = 0;
+let G_init: usize = 0;
+let G_fin: usize = 0;
+let G_dbdt: f64 = 0;
+let G_omax: f64 = 0;
+let G_sgk: i32 = 0;
+let G_c2: f64 = 0;
+let G_c3: f64 = 0;
+let G_lastOnly: bool = false;
+let G_t0: i32 = 0;
+let G_wLoss: f64 = 0;
+let G_K: i32 = 0;
+// workspace layout
+let G_traj: usize = 0;
+let G_blkB: usize = 0;
+let G_seg: usize = 0;
+let G_uo: usize = 0;
+let G_dr: usize = 0;
+let G_gWT: usize = 0;
+let G_g1: usize = 0;
+let G_g2: usize = 0;
+let G_g3: usize = 0;
+let G_gZ: usize = 0;
+let G_gZn: usize = 0;
+let G_nDp: usize = 0;
+let G_gO: usize = 0;
+let G_sm: usize = 0;
+let G_mo: usize = 0;
+let G_aOut: usize = 0;
+
+/** Reads the call block and the constant block and lays out the workspace (f64 kernel). */
+function bind(cb: usize): void {
+  const consts = <usize>cbi(cb, BRF_CB_CONSTS);
+  const kind = cbi(cb, BRF_CB_KIND);
+  const S = cbi(cb, BRF_CB_S);
+  const T = cbi(cb, BRF_CB_T);
+  const I = cbi(cb, BRF_CB_I);
+  const H = cbi(cb, BRF_CB_H);
+  const C = cbi(cb, BRF_CB_C);
+  const IH = I + H;
+  G_kind = kind;
+  G_S = S;
+  G_T = T;
+  G_I = I;
+  G_H = H;
+  G_C = C;
+  G_x = <usize>cbi(cb, BRF_CB_X);
+  G_labels = <usize>cbi(cb, BRF_CB_LABELS);
+  G_params = <usize>cbi(cb, BRF_CB_PARAMS);
+  G_grad = <usize>cbi(cb, BRF_CB_GRAD);
+  G_out = <usize>cbi(cb, BRF_CB_OUT);
+  G_init = <usize>cbi(cb, BRF_CB_INIT);
+  G_fin = <usize>cbi(cb, BRF_CB_FIN);
+  G_dt = ld(consts, C_DT);
+  G_dbdt = ld(consts, C_DBDT);
+  G_theta = ld(consts, C_THETA);
+  G_gamma = ld(consts, C_GAMMA);
+  G_omax = ld(consts, C_OMAX);
+  G_sgk = <i32>ld(consts, C_SGKIND);
+  G_c0 = ld(consts, C_SG0);
+  G_c1 = ld(consts, C_SG1);
+  G_c2 = ld(consts, C_SG2);
+  G_c3 = ld(consts, C_SG3);
+  G_smooth = ld(consts, C_SMOOTH) != 0.0;
+  G_lastOnly = ld(consts, C_LOSSMODE) == 0.0;
+  G_t0 = G_lastOnly ? T : max(1, <i32>ld(consts, C_T0));
+  const nLoss = T - G_t0 + 1;
+  G_wLoss = ld(consts, C_LOSSMEAN) != 0.0 ? 1.0 / <f64>nLoss : 1.0;
+  G_aBeta = ld(consts, C_ABETA);
+  G_aB0 = ld(consts, C_AB0);
+  G_isBrf = kind == BRF_KIND_BRF;
+  G_isAlif = kind == BRF_KIND_ALIF;
+  G_K = <i32>ld(consts, C_RECOMPUTE);
+  const K = G_K;
+  const ws = <usize>cbi(cb, BRF_CB_WS);
+  // workspace: trajectory blocks (K > 0: checkpoints at t = 0, K, 2K, … then one segment)
+  G_traj = ws;
+  G_blkB = (<usize>(4 * S * H)) << 3;
+  const nCk = K == 0 ? 0 : T / K + 1;
+  G_seg = ws + <usize>nCk * G_blkB;
+  let o: usize = ws + <usize>trajBlocks(T, K) * G_blkB;
+  G_uo = o; // [(T+1)][S][C]
+  o += (<usize>((T + 1) * S * C)) << 3;
+  G_dr = o; // drive W_out z^t, [(T+1)][S][C]
+  o += (<usize>((T + 1) * S * C)) << 3;
+  G_WT = o; // [(I+H)][H]
+  o += (<usize>(IH * H)) << 3;
+  G_gWT = o;
+  o += (<usize>(IH * H)) << 3;
+  G_cur = o; // input current / gI [S][H]
+  o += (<usize>(S * H)) << 3;
+  G_g1 = o;
+  o += (<usize>(S * H)) << 3;
+  G_g2 = o;
+  o += (<usize>(S * H)) << 3;
+  G_g3 = o;
+  o += (<usize>(S * H)) << 3;
+  G_gZ = o;
+  o += (<usize>(S * H)) << 3;
+  G_gZn = o;
+  o += (<usize>(S * H)) << 3;
+  G_nOm = o; // ω (BRF/RF) or α (ALIF)
+  o += (<usize>H) << 3;
+  G_nB = o; // b' (BRF), b (RF) or ρ (ALIF)
+  o += (<usize>H) << 3;
+  G_nP = o; // p(ω) (BRF)
+  o += (<usize>H) << 3;
+  G_nDp = o; // p'(ω) (BRF)
+  o += (<usize>H) << 3;
+  G_gO = o;
+  o += (<usize>(S * C)) << 3;
+  G_sm = o;
+  o += (<usize>(S * C)) << 3;
+  G_mo = o;
+  o += (<usize>(S * C)) << 3;
+  G_aOut = o; // α_out per output
+}
 
 /**
  * One time step t of sample s: input current I = W_in x^t + W_rec z^{t−1} (into cur[s]) and the
@@ -205,142 +335,53 @@ function neuronStep(t: i32, s: i32, pv0: usize, nv0: usize): f64 {
   return nsp + bad;
 }
 
+// A shard of S samples through a one-layer recurrent network of `kind` neurons with a
+// leaky-integrator readout runs as a sequence of phase calls on one call block (BRF_CB_*):
+//   brfShardBegin → brfShardForward(0, t1) → brfShardForward(t1, t2) … up to T → brfShardForwardEnd
+//   [→ brfShardBackward(T, t3) → brfShardBackward(t3, t4) … down to 0 → brfShardBackwardEnd]
+// so that the caller can yield between slices of steps (cancellation, progress). The arithmetic
+// does not depend on how the steps are sliced. A non-finite neuron state (e.g. a vanilla RF
+// neuron above the divergence boundary) returns STATUS_NONFINITE with index = sample, step = t.
+//
+// x: f64 [S][T][I]; labels: i32 [S]; params: f64 (layout above); grad: f64 accumulated (+=,
+// summed over samples, raw-parameter gradients); consts: f64 block (see src/brf/model.ts);
+// out: f64 [S][4] = loss, predicted class, spike count, correct (0/1).
+//
+// Truncated BPTT (one chunk of a longer sequence): `init` (0 = zero state) points to the state
+// the chunk starts from and `fin` (0 = not wanted) receives the state it ends in, both f64
+// [S][4H + 2C] per sample: the four neuron slots of the trajectory block (BRF/RF: u, v, q, z;
+// ALIF: u′, a, I, z — I is not read), u_out, and the running sum of u_out over the loss steps
+// (the `'sequence'` prediction accumulator; not carried in label-last mode, where the prediction
+// is argmax u_out at the chunk's last step). The initial state is a constant: gradients are with
+// respect to the parameters within the chunk only (the adjoints of the initial state are dropped).
 
-/**
- * Forward and (optionally) backward pass of one shard of S samples through a one-layer
- * recurrent network of `kind` neurons with a leaky-integrator readout. A non-finite neuron state
- * (e.g. a vanilla RF neuron above the divergence boundary) returns STATUS_NONFINITE with
- * index = sample and step = t.
- *
- * x: f64 [S][T][I]; labels: i32 [S]; params: f64 (layout above); grad: f64 accumulated (+=,
- * summed over samples, raw-parameter gradients); consts: f64 block (see src/brf/model.ts);
- * out: f64 [S][4] = loss, predicted class, spike count, correct (0/1).
- *
- * Truncated BPTT (one chunk of a longer sequence): `init` (0 = zero state) points to the state
- * the chunk starts from and `fin` (0 = not wanted) receives the state it ends in, both f64
- * [S][4H + 2C] per sample: the four neuron slots of the trajectory block (BRF/RF: u, v, q, z;
- * ALIF: u′, a, I, z — I is not read), u_out, and the running sum of u_out over the loss steps
- * (the `'sequence'` prediction accumulator; not carried in label-last mode, where the prediction
- * is argmax u_out at the chunk's last step). The initial state is a constant: gradients are with
- * respect to the parameters within the chunk only (the adjoints of the initial state are dropped).
- * Returns a status code.
- */
-export function brfShard(
-  kind: i32,
-  S: i32,
-  T: i32,
-  I: i32,
-  H: i32,
-  C: i32,
-  x: usize,
-  labels: usize,
-  params: usize,
-  grad: usize,
-  consts: usize,
-  ws: usize,
-  out: usize,
-  backward: i32,
-  init: usize,
-  fin: usize,
-): i32 {
-  const dt = ld(consts, C_DT);
-  const dbdt = ld(consts, C_DBDT);
-  const theta = ld(consts, C_THETA);
-  const gamma = ld(consts, C_GAMMA);
-  const omax = ld(consts, C_OMAX);
-  const sgk = <i32>ld(consts, C_SGKIND);
-  const c0 = ld(consts, C_SG0);
-  const c1 = ld(consts, C_SG1);
-  const c2 = ld(consts, C_SG2);
-  const c3 = ld(consts, C_SG3);
-  const smooth = ld(consts, C_SMOOTH) != 0.0;
-  const lastOnly = ld(consts, C_LOSSMODE) == 0.0;
-  const t0 = lastOnly ? T : max(1, <i32>ld(consts, C_T0));
-  const nLoss = T - t0 + 1;
-  const wLoss = ld(consts, C_LOSSMEAN) != 0.0 ? 1.0 / <f64>nLoss : 1.0;
-  const aBeta = ld(consts, C_ABETA);
-  const aB0 = ld(consts, C_AB0);
-  const isBrf = kind == BRF_KIND_BRF;
-  const isAlif = kind == BRF_KIND_ALIF;
+/** Setup of a shard call: transposed weights, per-neuron constants, initial state, zero outputs. */
+export function brfShardBegin(cb: usize): i32 {
+  bind(cb);
+  const S = G_S;
+  const H = G_H;
+  const I = G_I;
+  const C = G_C;
   const IH = I + H;
-  const K = <i32>ld(consts, C_RECOMPUTE);
-
-  // parameter offsets
-  const pW = params;
-  const pP1 = params + ((<usize>(H * IH)) << 3);
+  const isAlif = G_isAlif;
+  const isBrf = G_isBrf;
+  const omax = G_omax;
+  const dbdt = G_dbdt;
+  const pW = G_params;
+  const pP1 = pW + ((<usize>(H * IH)) << 3);
   const pP2 = pP1 + ((<usize>H) << 3);
-  const pWo = pP2 + ((<usize>H) << 3);
-  const pTo = pWo + ((<usize>(C * H)) << 3);
-  const gW = grad;
-  const gP1 = grad + ((<usize>(H * IH)) << 3);
-  const gP2 = gP1 + ((<usize>H) << 3);
-  const gWo = gP2 + ((<usize>H) << 3);
-  const gTo = gWo + ((<usize>(C * H)) << 3);
-
-  // workspace: trajectory blocks (K > 0: checkpoints at t = 0, K, 2K, … then one segment)
-  const traj = ws;
-  const blkB: usize = (<usize>(4 * S * H)) << 3;
-  const nCk = K == 0 ? 0 : T / K + 1;
-  const seg = traj + <usize>nCk * blkB;
-  let o: usize = ws + <usize>trajBlocks(T, K) * blkB;
-  const uo = o; // [(T+1)][S][C]
-  o += (<usize>((T + 1) * S * C)) << 3;
-  const dr = o; // drive W_out z^t, [(T+1)][S][C]
-  o += (<usize>((T + 1) * S * C)) << 3;
-  const WT = o; // [(I+H)][H]
-  o += (<usize>(IH * H)) << 3;
-  const gWT = o;
-  o += (<usize>(IH * H)) << 3;
-  const cur = o; // input current / gI [S][H]
-  o += (<usize>(S * H)) << 3;
-  const g1 = o;
-  o += (<usize>(S * H)) << 3;
-  const g2 = o;
-  o += (<usize>(S * H)) << 3;
-  const g3 = o;
-  o += (<usize>(S * H)) << 3;
-  const gZ = o;
-  o += (<usize>(S * H)) << 3;
-  const gZn = o;
-  o += (<usize>(S * H)) << 3;
-  const nOm = o; // ω (BRF/RF) or α (ALIF)
-  o += (<usize>H) << 3;
-  const nB = o; // b' (BRF), b (RF) or ρ (ALIF)
-  o += (<usize>H) << 3;
-  const nP = o; // p(ω) (BRF)
-  o += (<usize>H) << 3;
-  const nDp = o; // p'(ω) (BRF)
-  o += (<usize>H) << 3;
-  const gO = o;
-  o += (<usize>(S * C)) << 3;
-  const sm = o;
-  o += (<usize>(S * C)) << 3;
-  const mo = o;
-  o += (<usize>(S * C)) << 3;
-  const aOut = o; // α_out per output
-  o += (<usize>(C + 8)) << 3;
-
-  G_x = x;
-  G_T = T;
-  G_I = I;
-  G_S = S;
-  G_H = H;
-  G_cur = cur;
-  G_WT = WT;
-  G_nOm = nOm;
-  G_nB = nB;
-  G_nP = nP;
-  G_aB0 = aB0;
-  G_aBeta = aBeta;
-  G_dt = dt;
-  G_theta = theta;
-  G_gamma = gamma;
-  G_smooth = smooth;
-  G_c0 = c0;
-  G_c1 = c1;
-  G_isAlif = isAlif;
-  G_isBrf = isBrf;
-
+  const pTo = pP2 + ((<usize>H) << 3) + ((<usize>(C * H)) << 3);
+  const WT = G_WT;
+  const nOm = G_nOm;
+  const nB = G_nB;
+  const nP = G_nP;
+  const nDp = G_nDp;
+  const aOut = G_aOut;
+  const traj = G_traj;
+  const blkB = G_blkB;
+  const uo = G_uo;
+  const mo = G_mo;
+  const out = G_out;
   // transpose W into WT (rows = presynaptic index) so sparse spikes add contiguous rows
   for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(WT, k * H + i, ld(pW, i * IH + k));
   for (let c = 0; c < C; c++) st(aOut, c, Math.exp(-1.0 / Math.abs(ld(pTo, c))));
@@ -365,25 +406,48 @@ export function brfShard(
   const SW = 4 * H + 2 * C; // f64 per sample of an init / fin state
   memory.fill(traj, 0, blkB);
   memory.fill(uo, 0, (<usize>(S * C)) << 3);
-  memory.fill(dr, 0, (<usize>(S * C)) << 3);
+  memory.fill(G_dr, 0, (<usize>(S * C)) << 3);
   memory.fill(mo, 0, (<usize>(S * C)) << 3);
+  const init = G_init;
   if (init != 0) {
     for (let s = 0; s < S; s++) {
       const src = init + ((<usize>(s * SW)) << 3);
       for (let k = 0; k < 4; k++)
         memory.copy(traj + ((<usize>((k * S + s) * H)) << 3), src + ((<usize>(k * H)) << 3), (<usize>H) << 3);
       memory.copy(uo + ((<usize>(s * C)) << 3), src + ((<usize>(4 * H)) << 3), (<usize>C) << 3);
-      if (!lastOnly) memory.copy(mo + ((<usize>(s * C)) << 3), src + ((<usize>(4 * H + C)) << 3), (<usize>C) << 3);
+      if (!G_lastOnly) memory.copy(mo + ((<usize>(s * C)) << 3), src + ((<usize>(4 * H + C)) << 3), (<usize>C) << 3);
     }
   }
-  if (K > 0) memory.copy(seg, traj, blkB);
+  if (G_K > 0) memory.copy(G_seg, traj, blkB);
   for (let s = 0; s < S; s++) {
     st(out, s * 4, 0.0);
     st(out, s * 4 + 2, 0.0);
   }
+  return 0;
+}
 
-  // ---------------- forward ----------------
-  for (let t = 1; t <= T; t++) {
+/** Forward steps t1+1 … t2 (0 ≤ t1 < t2 ≤ T) of a shard begun with brfShardBegin. */
+export function brfShardForward(cb: usize, t1: i32, t2: i32): i32 {
+  bind(cb);
+  const S = G_S;
+  const H = G_H;
+  const C = G_C;
+  const K = G_K;
+  const traj = G_traj;
+  const seg = G_seg;
+  const blkB = G_blkB;
+  const uo = G_uo;
+  const dr = G_dr;
+  const mo = G_mo;
+  const out = G_out;
+  const aOut = G_aOut;
+  const labels = G_labels;
+  const t0 = G_t0;
+  const wLoss = G_wLoss;
+  const dt = G_dt;
+  const pWo = G_params + ((<usize>(H * (G_I + H) + 2 * H)) << 3);
+  const SH = S * H;
+  for (let t = t1 + 1; t <= t2; t++) {
     // K > 0: two segment blocks used as a ring; every K-th state is copied to its checkpoint
     const pvB = K == 0 ? traj + <usize>(t - 1) * blkB : seg + <usize>((t - 1) & 1) * blkB;
     const nvB = K == 0 ? traj + <usize>t * blkB : seg + <usize>(t & 1) * blkB;
@@ -391,7 +455,6 @@ export function brfShard(
       const nsp = neuronStep(t, s, pvB, nvB);
       if (isNaN(nsp)) return fail(STATUS_NONFINITE, s, <f64>t, <f64>t * dt, nsp);
       const nv = nvB + ((<usize>(s * H)) << 3);
-      const SH = S * H;
       st(out, s * 4 + 2, ld(out, s * 4 + 2) + nsp);
       // readout: u_out^t = α u_out^{t−1} + (1−α) W_out z^t
       const zc = nv + ((<usize>(3 * SH)) << 3);
@@ -424,6 +487,20 @@ export function brfShard(
     }
     if (K > 0 && t % K == 0) memory.copy(traj + <usize>(t / K) * blkB, nvB, blkB);
   }
+  return 0;
+}
+
+/** After the last forward step: predictions, the finite-loss check and the final state. */
+export function brfShardForwardEnd(cb: usize): i32 {
+  bind(cb);
+  const S = G_S;
+  const T = G_T;
+  const H = G_H;
+  const C = G_C;
+  const K = G_K;
+  const mo = G_mo;
+  const out = G_out;
+  const labels = G_labels;
   for (let s = 0; s < S; s++) {
     const mp = mo + ((<usize>(s * C)) << 3);
     let best = 0;
@@ -431,30 +508,92 @@ export function brfShard(
     st(out, s * 4 + 1, <f64>best);
     st(out, s * 4 + 3, best == load<i32>(labels + ((<usize>s) << 2)) ? 1.0 : 0.0);
     const l = ld(out, s * 4);
-    if (!isFinite(l)) return fail(STATUS_NONFINITE, s, <f64>T, <f64>T * dt, l);
+    if (!isFinite(l)) return fail(STATUS_NONFINITE, s, <f64>T, <f64>T * G_dt, l);
   }
+  const fin = G_fin;
   if (fin != 0) {
     // state at t = T (before the backward pass reuses the segment blocks)
-    const last = K == 0 ? traj + <usize>T * blkB : seg + <usize>(T & 1) * blkB;
+    const SW = 4 * H + 2 * C;
+    const blkB = G_blkB;
+    const last = K == 0 ? G_traj + <usize>T * blkB : G_seg + <usize>(T & 1) * blkB;
     for (let s = 0; s < S; s++) {
       const dst = fin + ((<usize>(s * SW)) << 3);
       for (let k = 0; k < 4; k++)
         memory.copy(dst + ((<usize>(k * H)) << 3), last + ((<usize>((k * S + s) * H)) << 3), (<usize>H) << 3);
-      memory.copy(dst + ((<usize>(4 * H)) << 3), uo + ((<usize>((T * S + s) * C)) << 3), (<usize>C) << 3);
-      memory.copy(dst + ((<usize>(4 * H + C)) << 3), mo + ((<usize>(s * C)) << 3), (<usize>C) << 3);
+      memory.copy(dst + ((<usize>(4 * H)) << 3), G_uo + ((<usize>((T * S + s) * C)) << 3), (<usize>C) << 3);
+      memory.copy(dst + ((<usize>(4 * H + C)) << 3), G_mo + ((<usize>(s * C)) << 3), (<usize>C) << 3);
     }
   }
-  if (backward == 0) return 0;
+  return 0;
+}
 
-  // ---------------- backward (BPTT) ----------------
-  memory.fill(gWT, 0, (<usize>(IH * H)) << 3);
-  memory.fill(g1, 0, (<usize>(S * H)) << 3);
-  memory.fill(g2, 0, (<usize>(S * H)) << 3);
-  memory.fill(g3, 0, (<usize>(S * H)) << 3);
-  memory.fill(gZn, 0, (<usize>(S * H)) << 3);
-  memory.fill(gO, 0, (<usize>(S * C)) << 3);
+/** BPTT steps t = t1 … t2+1 (T ≥ t1 > t2 ≥ 0), after brfShardForwardEnd; t1 = T starts it. */
+export function brfShardBackward(cb: usize, t1: i32, t2: i32): i32 {
+  bind(cb);
+  const S = G_S;
+  const T = G_T;
+  const I = G_I;
+  const H = G_H;
+  const C = G_C;
+  const K = G_K;
+  const IH = I + H;
+  const x = G_x;
+  const labels = G_labels;
+  const traj = G_traj;
+  const seg = G_seg;
+  const blkB = G_blkB;
+  const uo = G_uo;
+  const dr = G_dr;
+  const WT = G_WT;
+  const gWT = G_gWT;
+  const cur = G_cur;
+  const g1 = G_g1;
+  const g2 = G_g2;
+  const g3 = G_g3;
+  const gZ = G_gZ;
+  const gZn = G_gZn;
+  const nOm = G_nOm;
+  const nB = G_nB;
+  const nP = G_nP;
+  const nDp = G_nDp;
+  const gO = G_gO;
+  const sm = G_sm;
+  const aOut = G_aOut;
+  const t0 = G_t0;
+  const wLoss = G_wLoss;
+  const sgk = G_sgk;
+  const c0 = G_c0;
+  const c1 = G_c1;
+  const c2 = G_c2;
+  const c3 = G_c3;
+  const dt = G_dt;
+  const theta = G_theta;
+  const gamma = G_gamma;
+  const omax = G_omax;
+  const aBeta = G_aBeta;
+  const aB0 = G_aB0;
+  const isBrf = G_isBrf;
+  const isAlif = G_isAlif;
+  const params = G_params;
+  const grad = G_grad;
+  const pP1 = params + ((<usize>(H * IH)) << 3);
+  const pP2 = pP1 + ((<usize>H) << 3);
+  const pWo = pP2 + ((<usize>H) << 3);
+  const pTo = pWo + ((<usize>(C * H)) << 3);
+  const gP1 = grad + ((<usize>(H * IH)) << 3);
+  const gP2 = gP1 + ((<usize>H) << 3);
+  const gWo = gP2 + ((<usize>H) << 3);
+  const gTo = gWo + ((<usize>(C * H)) << 3);
+  if (t1 == T) {
+    memory.fill(gWT, 0, (<usize>(IH * H)) << 3);
+    memory.fill(g1, 0, (<usize>(S * H)) << 3);
+    memory.fill(g2, 0, (<usize>(S * H)) << 3);
+    memory.fill(g3, 0, (<usize>(S * H)) << 3);
+    memory.fill(gZn, 0, (<usize>(S * H)) << 3);
+    memory.fill(gO, 0, (<usize>(S * C)) << 3);
+  }
   const SH = S * H;
-  for (let t = T; t >= 1; t--) {
+  for (let t = t1; t > t2; t--) {
     let segStart = 0;
     if (K > 0) {
       segStart = ((t - 1) / K) * K;
@@ -597,6 +736,16 @@ export function brfShard(
       for (; s < S; s++) st(gZn, s * H + j, dot(row, cur + ((<usize>(s * H)) << 3), H));
     }
   }
+  return 0;
+}
+
+/** After the last backward step: adds the weight gradient (transposed back) into grad. */
+export function brfShardBackwardEnd(cb: usize): i32 {
+  bind(cb);
+  const H = G_H;
+  const IH = G_I + H;
+  const gW = G_grad;
+  const gWT = G_gWT;
   for (let i = 0; i < H; i++) for (let k = 0; k < IH; k++) st(gW, i * IH + k, ld(gW, i * IH + k) + ld(gWT, k * H + i));
   return 0;
 }

@@ -366,11 +366,13 @@ export class BrfShardRunner extends KernelObject {
   #out: Region;
   #st0: Region;
   #st1: Region;
+  #cb: Region;
 
   /** BPTT checkpoint interval K in steps (0 = store every step's state). */
   readonly recomputeEvery: number;
 
-  constructor(options: BrfNetworkOptions, T: number, maxShard: number, recomputeEvery = 0) {
+  readonly precision: 'f32' | 'f64';
+  constructor(options: BrfNetworkOptions, T: number, maxShard: number, recomputeEvery = 0, precision: 'f32' | 'f64' = 'f64') {
     super();
     this.options = resolveBrfOptions(options);
     this.T = checkInteger('T', T, 1, 1 << 20);
@@ -379,15 +381,18 @@ export class BrfShardRunner extends KernelObject {
     const { inputSize: I, hiddenSize: H, outputSize: C } = this.options;
     this.layout = brfParamLayout(I, H, C);
     const k = kernel();
-    this.#ws = this.allocate(k.brfWorkspaceBytes(maxShard, T, I, H, C, this.recomputeEvery), 'brf.workspace');
-    this.#x = this.allocate(maxShard * T * I * 8, 'brf.input');
+    this.precision = precision;
+    const eb = precision === 'f32' ? 4 : 8;
+    this.#ws = this.allocate((precision === 'f32' ? k.brfWorkspaceBytes32 : k.brfWorkspaceBytes)(maxShard, T, I, H, C, this.recomputeEvery), 'brf.workspace');
+    this.#x = this.allocate(maxShard * T * I * eb, 'brf.input');
     this.#lab = this.allocate(maxShard * 4, 'brf.labels');
-    this.#p = this.allocate(this.layout.size * 8, 'brf.params');
-    this.#g = this.allocate(this.layout.size * 8, 'brf.grad');
+    this.#p = this.allocate(this.layout.size * eb, 'brf.params');
+    this.#g = this.allocate(this.layout.size * eb, 'brf.grad');
     this.#c = this.allocate(24 * 8, 'brf.consts');
     this.#out = this.allocate(maxShard * 4 * 8, 'brf.out');
-    this.#st0 = this.allocate(maxShard * brfStateSize(H, C) * 8, 'brf.state0');
-    this.#st1 = this.allocate(maxShard * brfStateSize(H, C) * 8, 'brf.state1');
+    this.#st0 = this.allocate(maxShard * brfStateSize(H, C) * eb, 'brf.state0');
+    this.#st1 = this.allocate(maxShard * brfStateSize(H, C) * eb, 'brf.state1');
+    this.#cb = this.allocate(64, 'brf.call');
   }
 
   /**
@@ -430,31 +435,24 @@ export class BrfShardRunner extends KernelObject {
     for (let s = 0; s < S; s++)
       if (!Number.isInteger(labels[s]) || labels[s] < 0 || labels[s] >= C)
         throw new ValidationError(`labels[${s}]`, `a class in 0..${C - 1}`, labels[s]);
-    this.#x.f64(0, x.length).set(x);
+    const f32 = this.precision === 'f32';
+    const view = (r: Region, n: number) => (f32 ? new Float32Array(kernel().memory.buffer, r.ptr, n) : r.f64(0, n));
+    view(this.#x, x.length).set(x);
     this.#lab.i32(0, S).set(labels);
-    this.#p.f64(0, params.length).set(params);
-    this.#g.f64(0, params.length).fill(0);
+    view(this.#p, params.length).set(params);
+    view(this.#g, params.length).fill(0);
     this.#c.f64(0, 24).set(brfConsts(this.options, T, smooth, Math.min(this.recomputeEvery, T), offset, whole));
-    if (chunk.initialState) this.#st0.f64(0, S * SW).set(chunk.initialState);
+    if (chunk.initialState) view(this.#st0, S * SW).set(chunk.initialState);
     const k = kernel();
-    const code = k.brfShard(
-      KIND_ID[this.options.model],
-      S,
-      T,
-      I,
-      H,
-      C,
-      this.#x.ptr,
-      this.#lab.ptr,
-      this.#p.ptr,
-      this.#g.ptr,
-      this.#c.ptr,
-      this.#ws.ptr,
-      this.#out.ptr,
-      backward ? 1 : 0,
-      chunk.initialState ? this.#st0.ptr : 0,
-      chunk.finalState ? this.#st1.ptr : 0,
-    );
+    const cb = this.#cb.i32(0, 16);
+    cb.set([KIND_ID[this.options.model], S, T, I, H, C, this.#x.ptr, this.#lab.ptr, this.#p.ptr, this.#g.ptr, this.#c.ptr, this.#ws.ptr, this.#out.ptr, chunk.initialState ? this.#st0.ptr : 0, chunk.finalState ? this.#st1.ptr : 0, 0]);
+    const cbp = this.#cb.ptr;
+    const P = f32 ? 'brfShard32' : 'brfShard';
+    let code = k[`${P}Begin`](cbp);
+    if (code === 0) code = k[`${P}Forward`](cbp, 0, T);
+    if (code === 0) code = k[`${P}ForwardEnd`](cbp);
+    if (code === 0 && backward) code = k[`${P}Backward`](cbp, T, 0);
+    if (code === 0 && backward) code = k[`${P}BackwardEnd`](cbp);
     checkStatus(code, 'BrfShardRunner.run');
     const out = this.#out.f64(0, S * 4);
     const loss = new Float64Array(S);
@@ -468,8 +466,8 @@ export class BrfShardRunner extends KernelObject {
       correct += out[4 * s + 3];
     }
     const res: BrfShardResult = { loss, prediction, spikes, correct };
-    if (backward) res.grad = this.#g.f64(0, params.length).slice();
-    if (chunk.finalState) res.state = this.#st1.f64(0, S * SW).slice();
+    if (backward) res.grad = Float64Array.from(view(this.#g, params.length));
+    if (chunk.finalState) res.state = Float64Array.from(view(this.#st1, S * SW));
     return res;
   }
 }
