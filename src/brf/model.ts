@@ -872,6 +872,7 @@ export class BrfShardRunner extends KernelObject {
       const budget = pr.sliceMs / 2;
       const sliced = async (from: number, to: number, dir: 1 | -1, name: 'Forward' | 'Backward', done0: number) => {
         let t = from;
+        chunk = 1;
         while (t !== to) {
           const n = Math.min(chunk, Math.abs(to - t));
           const next = t + dir * n;
@@ -879,7 +880,8 @@ export class BrfShardRunner extends KernelObject {
           this.#phase(w, name, t, next, p.offset);
           const ms = performance.now() - t0;
           t = next;
-          chunk = Math.max(1, Math.min(1 << 16, Math.floor(ms > 0 ? (n * budget) / ms : n * 2)));
+          // grow at most ×2 per call (the first calls measure the cost of a step)
+          chunk = Math.max(1, Math.min(2 * n, 1 << 16, Math.floor(ms > 0 ? (n * budget) / ms : 2 * n)));
           if (report) pr.report(done0 + Math.abs(t - from));
           await pr.maybeYield();
           this.assertLive();
