@@ -940,3 +940,13 @@ export function brfShard32BackwardEnd(cb: usize): i32 {
   }
   return 0;
 }
+
+/**
+ * Bench support: runs the recurrent adjoint gZn = gI · W_rec of a begun f32 shard `reps` times on
+ * whatever gI holds (bench/brf.bench.mjs times it to report the rate of the dominant product).
+ */
+export function brfShard32Adjoint(cb: usize, reps: i32): i32 {
+  bind32(cb);
+  for (let r = 0; r < reps; r++) recurrentAdjoint32();
+  return 0;
+}

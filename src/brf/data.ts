@@ -260,7 +260,11 @@ export function frequencyTask(options: FrequencyTaskOptions = {}): BrfSplit {
     ['testSize', testSize],
   ] as const)
     if (n * T > BRF_MAX_DATASET_VALUES)
-      throw new ValidationError(name, `at most 2^26 / steps = ${Math.floor(BRF_MAX_DATASET_VALUES / T)} sequences of ${T} steps (2^26 values per set)`, n);
+      throw new ValidationError(
+        name,
+        `at most 2^26 / steps = ${Math.floor(BRF_MAX_DATASET_VALUES / T)} sequences of ${T} steps (2^26 values per set)`,
+        n,
+      );
   const C = checkInteger('classes', o.classes ?? 4, 2, 1 << 12);
   const dt = checkRange('dt', o.dt ?? 10, 0, 1e6, { loOpen: true, unit: 'ms' }) / 1000;
   const band = o.band ?? [2, 8];

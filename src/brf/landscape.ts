@@ -141,7 +141,8 @@ export async function brfLossLandscape(trainer: BrfTrainer, data: BrfDataset, op
       }
     }
   } catch (e) {
-    if (e instanceof AbortedError) throw new AbortedError(`brfLossLandscape aborted after ${loss.filter((v) => !Number.isNaN(v)).length} of ${total} points`, partial());
+    if (e instanceof AbortedError)
+      throw new AbortedError(`brfLossLandscape aborted after ${loss.filter((v) => !Number.isNaN(v)).length} of ${total} points`, partial());
     throw e;
   } finally {
     if (!trainer.disposed) trainer.params.set(theta);

@@ -41,7 +41,13 @@ export function brfOptions<T extends object>(where: string, name: string, value:
       const now = RENAMED[k];
       if (now !== undefined && !keys.includes(k) && keys.includes(now)) {
         const path = name === 'options' ? k : `${name}.${k}`;
-        throw new ValidationError(path, `did you mean '${now}'?`, k, `unknown option '${k}' for ${where}; did you mean '${now}'? (renamed; times are in ms)`, now);
+        throw new ValidationError(
+          path,
+          `did you mean '${now}'?`,
+          k,
+          `unknown option '${k}' for ${where}; did you mean '${now}'? (renamed; times are in ms)`,
+          now,
+        );
       }
     }
   return strictOptions<T>(where, name, value, keys);
@@ -282,7 +288,11 @@ function sizesOf(where: string, s: BrfSizes): { I: number; H: number; C: number 
 
 /** Parameter layout for the given sizes (extra network options are ignored). */
 export function brfParamLayout(sizes: BrfSizes): BrfParamLayout {
-  const { I, H, C } = sizesOf('brfParamLayout', { inputSize: sizes?.inputSize, hiddenSize: sizes?.hiddenSize, outputSize: sizes?.outputSize });
+  const { I, H, C } = sizesOf('brfParamLayout', {
+    inputSize: sizes?.inputSize,
+    hiddenSize: sizes?.hiddenSize,
+    outputSize: sizes?.outputSize,
+  });
   return layoutOf(I, H, C);
 }
 
@@ -734,12 +744,14 @@ export class BrfShardRunner extends KernelObject {
     if (s0 !== undefined) {
       if (!(s0 instanceof Float64Array) || s0.length !== S * SW)
         throw new ValidationError('initialState', `a Float64Array of S·(4H + 2C) = ${S * SW} values`, s0?.length ?? s0);
-      for (let i = 0; i < s0.length; i++) if (!Number.isFinite(s0[i])) throw new ValidationError(`initialState[${i}]`, 'a finite number', s0[i]);
+      for (let i = 0; i < s0.length; i++)
+        if (!Number.isFinite(s0[i])) throw new ValidationError(`initialState[${i}]`, 'a finite number', s0[i]);
     }
     for (let s = 0; s < S; s++)
       if (labels[s] < 0 || labels[s] >= C) throw new ValidationError(`labels[${s}]`, `a class in 0..${C - 1}`, labels[s]);
     for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new ValidationError(`x[${i}]`, 'a finite number', x[i]);
-    for (let i = 0; i < params.length; i++) if (!Number.isFinite(params[i])) throw new ValidationError(`params[${i}]`, 'a finite number', params[i]);
+    for (let i = 0; i < params.length; i++)
+      if (!Number.isFinite(params[i])) throw new ValidationError(`params[${i}]`, 'a finite number', params[i]);
     const whole = o.offset === undefined && s0 === undefined && !finalState;
     const consts = brfConsts(this.network, {
       steps: T,
@@ -834,16 +846,38 @@ export class BrfShardRunner extends KernelObject {
   }
 
   /**
+   * @internal Bench support (bench/brf.bench.mjs, f32 only): runs the shard forward and backward,
+   * then the recurrent adjoint gZn = gI·W_rec `reps` more times; returns the wall-clock ms of those
+   * repetitions.
+   */
+  benchAdjoint(params: Float64Array, x: Float64Array, labels: Int32Array, reps: number): number {
+    if (this.precision !== 'f32') throw new ValidationError('precision', "'f32' (the adjoint bench runs the f32 kernel)", this.precision);
+    checkInteger('reps', reps, 1, 1 << 20);
+    this.run(params, x, labels, { backward: true });
+    const t0 = performance.now();
+    kernel().brfShard32Adjoint(this.#cb.ptr, reps);
+    return performance.now() - t0;
+  }
+
+  /**
    * The same computation as {@link BrfShardRunner.run} with the same result bit for bit, in
    * kernel calls of a few steps each, yielding to the event loop every `sliceMs` (default 10 ms)
    * so that an abort fired from a timer stops it within about `sliceMs`. Progress counts steps
    * (forward, then backward: 2T′ with `backward`). Disposing the runner while it runs ends the
    * call with `DisposedError` before the kernel touches freed memory.
    */
-  async runAsync(params: Float64Array, x: Float64Array, labels: Int32Array, options: BrfShardRunAsyncOptions = {}): Promise<BrfShardResult> {
+  async runAsync(
+    params: Float64Array,
+    x: Float64Array,
+    labels: Int32Array,
+    options: BrfShardRunAsyncOptions = {},
+  ): Promise<BrfShardResult> {
     const o = strictOptions<BrfShardRunAsyncOptions>('BrfShardRunner.runAsync', 'options', options, RUN_ASYNC_KEYS);
     const backward = o.backward === true;
-    const steps = x instanceof Float64Array && labels instanceof Int32Array && labels.length > 0 ? x.length / (labels.length * this.network.inputSize) : 0;
+    const steps =
+      x instanceof Float64Array && labels instanceof Int32Array && labels.length > 0
+        ? x.length / (labels.length * this.network.inputSize)
+        : 0;
     const pr = new ProgressTracker('BrfShardRunner.runAsync', (backward ? 2 : 1) * steps, 'step', o);
     return this.runSliced(params, x, labels, o, pr, true);
   }

@@ -109,8 +109,7 @@ export function brfSpectralRadiusGrid(omegas: ArrayLike<number>, bs: ArrayLike<n
   const dt = stepOf('brfSpectralRadiusGrid', options);
   const w = checkFiniteArray('omegas', omegas);
   const b = checkFiniteArray('bs', bs);
-  if (w.length * b.length > 1e6)
-    throw new ValidationError('omegas.length · bs.length', 'at most 10^6 grid points', w.length * b.length);
+  if (w.length * b.length > 1e6) throw new ValidationError('omegas.length · bs.length', 'at most 10^6 grid points', w.length * b.length);
   for (let j = 0; j < b.length; j++) if (b[j] > 0) throw new ValidationError(`bs[${j}]`, 'a damping ≤ 0 (1/s)', b[j]);
   const z = new Float64Array(w.length * b.length);
   for (let j = 0; j < b.length; j++)
@@ -223,7 +222,8 @@ export function simulateResonators(
   const bo = checkFiniteArray('bOffset', bOffset, n);
   const x = checkFiniteArray('input', input);
   if (n === 0) throw new ValidationError('omega.length', 'at least 1 neuron', n);
-  if (x.length === 0 || x.length % n !== 0) throw new ValidationError('input.length', `a positive multiple of omega.length = ${n}`, x.length);
+  if (x.length === 0 || x.length % n !== 0)
+    throw new ValidationError('input.length', `a positive multiple of omega.length = ${n}`, x.length);
   const T = x.length / n;
   if (T * n > 2 ** 26) throw new ValidationError('input.length', 'at most 2^26 neuron-steps', x.length);
   if (model === 'brf')

@@ -62,12 +62,14 @@ export function brfShardReference(
   if (s0 !== undefined) {
     if (!(s0 instanceof Float64Array) || s0.length !== S * SW)
       throw new ValidationError('initialState', `a Float64Array of S·(4H + 2C) = ${S * SW} values`, s0?.length ?? s0);
-    for (let i = 0; i < s0.length; i++) if (!Number.isFinite(s0[i])) throw new ValidationError(`initialState[${i}]`, 'a finite number', s0[i]);
+    for (let i = 0; i < s0.length; i++)
+      if (!Number.isFinite(s0[i])) throw new ValidationError(`initialState[${i}]`, 'a finite number', s0[i]);
   }
   const whole = ro.offset === undefined && s0 === undefined && !ro.finalState;
   const c = brfConsts(o, { steps: T, smooth, offset, wholeSequence: whole });
   const L = brfParamLayout(o);
-  if (!(params instanceof Float64Array) || params.length !== L.size) throw new ValidationError('params', `a Float64Array of ${L.size} values`, params);
+  if (!(params instanceof Float64Array) || params.length !== L.size)
+    throw new ValidationError('params', `a Float64Array of ${L.size} values`, params);
   const IH = I + H;
   const [dt, dbdt, theta, gamma, omax, sgk, c0, c1, c2, c3] = c;
   const lastOnly = c[11] === 0;

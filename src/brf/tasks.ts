@@ -1,6 +1,6 @@
 /** Worker-pool tasks of the brf module (see src/parallel/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
-import { type BrfNetworkOptions, type BrfPrecision, type BrfShardRunOptions, BrfShardRunner } from './model.js';
+import { type BrfNetworkOptions, type BrfPrecision, BrfShardRunner, type BrfShardRunOptions } from './model.js';
 
 /** @internal Input of `'brf.shard'`: one shard of a batch (forward, and BPTT with `run.backward`). */
 export interface BrfShardTaskParams {

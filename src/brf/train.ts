@@ -21,8 +21,8 @@ import {
   type BrfPrecision,
   type BrfResolvedOptions,
   type BrfShardResult,
-  type BrfShardRunOptions,
   BrfShardRunner,
+  type BrfShardRunOptions,
   brfOmegaMax,
   brfOptions,
   brfParamLayout,
@@ -430,10 +430,18 @@ export class BrfTrainer extends KernelObject {
       'brf.history',
       {
         epoch: { data: Int32Array.from(h, (r) => r.epoch), unit: '', description: 'epoch index (0-based)' },
-        loss: { data: col((r) => r.loss), unit: 'nats', description: 'training loss: mean over the batches of the batch-mean cross-entropy' },
+        loss: {
+          data: col((r) => r.loss),
+          unit: 'nats',
+          description: 'training loss: mean over the batches of the batch-mean cross-entropy',
+        },
         accuracy: { data: col((r) => r.accuracy), unit: '1', description: 'fraction of the training samples classified correctly' },
         testLoss: { data: col((r) => r.testLoss), unit: 'nats', description: 'mean test cross-entropy (NaN without a test set)' },
-        testAccuracy: { data: col((r) => r.testAccuracy), unit: '1', description: 'fraction of test samples correct (NaN without a test set)' },
+        testAccuracy: {
+          data: col((r) => r.testAccuracy),
+          unit: '1',
+          description: 'fraction of test samples correct (NaN without a test set)',
+        },
         spikesPerSample: { data: col((r) => r.spikesPerSample), unit: '', description: 'hidden spikes per training sample' },
         wallMs: { data: col((r) => r.wallMs), unit: 'ms', description: 'wall-clock duration of the epoch (not reproducible)' },
       },
@@ -880,13 +888,17 @@ export class BrfTrainer extends KernelObject {
    * failure after that frees what was allocated.
    */
   static fromJSON(checkpoint: BrfCheckpoint, options: Pick<BrfTrainerOptions, 'workers' | 'workerUrl'> = {}): BrfTrainer {
-    const run = brfOptions<Pick<BrfTrainerOptions, 'workers' | 'workerUrl'>>('BrfTrainer.fromJSON', 'options', options, ['workers', 'workerUrl']);
+    const run = brfOptions<Pick<BrfTrainerOptions, 'workers' | 'workerUrl'>>('BrfTrainer.fromJSON', 'options', options, [
+      'workers',
+      'workerUrl',
+    ]);
     const cp = checkpoint;
     if (cp === null || typeof cp !== 'object' || cp.format !== 'neurodyn.brf.checkpoint')
       throw new ValidationError('checkpoint.format', "'neurodyn.brf.checkpoint'", (cp as BrfCheckpoint | null)?.format);
     if (cp.version !== 2)
       throw new ValidationError('checkpoint.version', '2 (version 1 checkpoints used seconds and steps: retrain or convert)', cp.version);
-    if (cp.options === null || typeof cp.options !== 'object') throw new ValidationError('checkpoint.options', 'the trainer options', cp.options);
+    if (cp.options === null || typeof cp.options !== 'object')
+      throw new ValidationError('checkpoint.options', 'the trainer options', cp.options);
     const opts = { ...cp.options, ...run } as BrfTrainerOptions;
     resolveTrainer(opts);
     const n = brfParamLayout(resolveBrfOptions(opts.network, 'network.')).size;

@@ -42,7 +42,9 @@ describe('f32 vs f64 training on an S-MNIST subset', () => {
       testAccuracy: r.h.testAccuracy[1],
     });
     const [A, B, C] = [last(a), last(b), last(c)];
-    console.log(`S-MNIST subset after 2 epochs: f64 ${JSON.stringify(A)}; f32 ${JSON.stringify(B)}; f64 with params × (1 ± 2^-24) ${JSON.stringify(C)}`);
+    console.log(
+      `S-MNIST subset after 2 epochs: f64 ${JSON.stringify(A)}; f32 ${JSON.stringify(B)}; f64 with params × (1 ± 2^-24) ${JSON.stringify(C)}`,
+    );
     // it learned (chance: ln 10 = 2.3026 nats, 10 %)
     expect(A.testLoss).toBeLessThan(2.29);
     expect(A.testAccuracy).toBeGreaterThan(0.15);

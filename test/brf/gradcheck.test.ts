@@ -62,7 +62,9 @@ describe('BPTT gradient vs finite differences (f64, smooth stand-in)', () => {
     for (const loss of ['last', 'sequence'] as const) {
       test(`${model}, loss ${loss}`, () => {
         const { rel, worst, gmax } = check(model, loss);
-        console.log(`gradcheck ${model} ${loss}: rel ${rel.toExponential(2)} worst ${worst.toExponential(2)} gmax ${gmax.toExponential(2)}`);
+        console.log(
+          `gradcheck ${model} ${loss}: rel ${rel.toExponential(2)} worst ${worst.toExponential(2)} gmax ${gmax.toExponential(2)}`,
+        );
         expect(gmax).toBeGreaterThan(1e-3);
         expect(rel).toBeLessThan(1e-6);
         expect(worst).toBeLessThan(1e-6);

@@ -56,7 +56,12 @@ describe('error landscape (Li et al. 2018 filter normalisation)', () => {
       expect(JSON.parse(JSON.stringify(l)).loss).toEqual(Array.from(l.loss));
       // an abort after the third point: AbortedError with the partial grid, θ* restored
       const ac = new AbortController();
-      const run = brfLossLandscape(tr, te, { alphas: [-0.5, 0, 0.5], betas: [-0.5, 0, 0.5], signal: ac.signal, onProgress: (p) => p.done === 3 && ac.abort() });
+      const run = brfLossLandscape(tr, te, {
+        alphas: [-0.5, 0, 0.5],
+        betas: [-0.5, 0, 0.5],
+        signal: ac.signal,
+        onProgress: (p) => p.done === 3 && ac.abort(),
+      });
       const err = await run.then(
         () => null,
         (e) => e,

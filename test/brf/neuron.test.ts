@@ -30,12 +30,15 @@ describe('divergence boundary p(ω) (seed Eq. 8, 19–20)', () => {
     expect(() => brfDivergenceBoundary(-150, { dt: 10 })).toThrow(ValidationError);
     expect(brfDivergenceBoundary(150, { dt: 5 })).toBeCloseTo((-1 + Math.sqrt(1 - 0.75 ** 2)) / 0.005, 12);
     expect(() => brfDivergenceBoundary(10, { dt: 0 })).toThrow(/dt: expected a finite number in \(0, 1000000\] ms, got 0/);
-    expect(() => brfDivergenceBoundary(10, { step: 1 } as never)).toThrow(/unknown option 'step' for brfDivergenceBoundary; did you mean 'dt'\?/);
+    expect(() => brfDivergenceBoundary(10, { step: 1 } as never)).toThrow(
+      /unknown option 'step' for brfDivergenceBoundary; did you mean 'dt'\?/,
+    );
   });
   test('the training clamp ω_max = (1 − 1e−7)/δ; out-of-domain input is rejected (not Infinity)', () => {
     expect(brfOmegaMax()).toBe((1 - 1e-7) / 0.01);
     expect(brfOmegaMax({ boundaryDt: 4 })).toBeCloseTo((1 - 1e-7) / 0.004, 9);
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => brfOmegaMax({ boundaryDt: bad })).toThrow(ValidationError);
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => brfOmegaMax({ boundaryDt: bad })).toThrow(ValidationError);
     expect(() => brfOmegaMax(0 as never)).toThrow(ValidationError);
   });
 });

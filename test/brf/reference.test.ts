@@ -94,7 +94,10 @@ describe('plain-TS reference: bad chunk input', () => {
     const p = initBrfParams(network, { seed: 1 });
     const x = new Float64Array(2 * 5);
     const labels = Int32Array.from([0, 1]);
-    const run = (o: object, xx = x) => () => brfShardReference(p, xx, labels, { network, ...o });
+    const run =
+      (o: object, xx = x) =>
+      () =>
+        brfShardReference(p, xx, labels, { network, ...o });
     expect(run({ initialState: new Float64Array(7) })).toThrow(/initialState.*S·\(4H \+ 2C\) = 40 values.*got 7/);
     const bad = new Float64Array(40);
     bad[3] = Number.NaN;

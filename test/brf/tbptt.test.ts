@@ -228,7 +228,9 @@ describe('TBPTT training', () => {
     expect(kernelMemory().bytes).toBe(before.bytes);
     for (const chunk of [0, 101, 2.5, Number.NaN, -3, '10' as unknown as number])
       expect(() => new BrfTrainer({ network, steps: 100, tbpttSteps: chunk })).toThrow(/tbpttSteps/);
-    expect(() => new BrfTrainer({ network, steps: 100, tbptt: { chunk: 10 } } as never)).toThrow(/unknown option 'tbptt'.*did you mean 'tbpttSteps'/);
+    expect(() => new BrfTrainer({ network, steps: 100, tbptt: { chunk: 10 } } as never)).toThrow(
+      /unknown option 'tbptt'.*did you mean 'tbpttSteps'/,
+    );
     // a 'sequence' loss starting after the last step leaves every chunk without a loss
     expect(() => new BrfTrainer({ network: { ...network, lossStartStep: 101 }, steps: 100, tbpttSteps: 10 })).toThrow(
       /lossStartStep.*no step would carry a loss/,

@@ -129,7 +129,11 @@ describe('BRF-RSNN training', () => {
 
     const a = new BrfTrainer(opts);
     const ac = new AbortController();
-    const p = a.train(data, { epochs: 2, signal: ac.signal, onProgress: (r) => r.metrics?.epoch === 1 && r.metrics?.batch === 1 && ac.abort() });
+    const p = a.train(data, {
+      epochs: 2,
+      signal: ac.signal,
+      onProgress: (r) => r.metrics?.epoch === 1 && r.metrics?.batch === 1 && ac.abort(),
+    });
     const err = await p.then(
       () => null,
       (e) => e,
@@ -152,7 +156,13 @@ describe('BRF-RSNN training', () => {
   for (const tbptt of [false, true]) {
     test(`a timer-fired abort with 0 workers stops train within 50 ms, mid-batch; resuming is bit-identical${tbptt ? ' (TBPTT: the cut batch is rolled back)' : ''}`, async () => {
       const data = frequencyTask({ seed: 4, trainSize: 96, steps: 200, classes: 3 }).train;
-      const opts = { network: { ...network, hiddenSize: 128, outputSize: 3, lossStartStep: 1 }, steps: 200, seed: 2, batchSize: 32, ...(tbptt ? { tbpttSteps: 50 } : {}) };
+      const opts = {
+        network: { ...network, hiddenSize: 128, outputSize: 3, lossStartStep: 1 },
+        steps: 200,
+        seed: 2,
+        batchSize: 32,
+        ...(tbptt ? { tbpttSteps: 50 } : {}),
+      };
       const ref = new BrfTrainer(opts);
       await ref.train(data, { epochs: 1 });
       const fRef = fingerprint(ref.params);
@@ -249,7 +259,9 @@ describe('BRF-RSNN training', () => {
     expect(() => new BrfTrainer({ network: { ...network, hiddenSize: 0 }, steps: 100 })).toThrow(/hiddenSize/);
     expect(() => new BrfTrainer({ network: { ...network, omegaInit: [10, 120] }, steps: 100 })).toThrow(/omegaInit/);
     expect(() => new BrfTrainer({ network, steps: 100, lr: -1 })).toThrow(/lr/);
-    expect(() => new BrfTrainer({ network: { ...network, surrogate: { kind: 'dgauss', sigma: 0 } }, steps: 100 })).toThrow(/surrogate.sigma/);
+    expect(() => new BrfTrainer({ network: { ...network, surrogate: { kind: 'dgauss', sigma: 0 } }, steps: 100 })).toThrow(
+      /surrogate.sigma/,
+    );
     const tr = new BrfTrainer({ network, steps: 50 });
     await expect(tr.train(task.train, { epochs: 1 })).rejects.toThrow(/data.steps/);
     await expect(tr.evaluate({ ...task.test, steps: 50 })).rejects.toThrow(ValidationError);
@@ -299,7 +311,14 @@ describe('BRF-RSNN training', () => {
 describe('divergence is an error, never a silent NaN', () => {
   test('a vanilla RF network far above the boundary raises NumericalError naming the step and the time in ms', () => {
     const { train } = frequencyTask({ seed: 1, trainSize: 2, steps: 300, classes: 2 });
-    const net: BrfNetworkOptions = { model: 'rf', inputSize: 1, hiddenSize: 4, outputSize: 2, omegaInit: [3000, 4000], bOffsetInit: [0, 0.01] };
+    const net: BrfNetworkOptions = {
+      model: 'rf',
+      inputSize: 1,
+      hiddenSize: 4,
+      outputSize: 2,
+      omegaInit: [3000, 4000],
+      bOffsetInit: [0, 0.01],
+    };
     for (const precision of ['f64', 'f32'] as const) {
       const r = new BrfShardRunner({ network: net, steps: 300, shardSize: 2, precision });
       try {
