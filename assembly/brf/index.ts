@@ -101,7 +101,8 @@ export function brfWorkspaceBytes(S: i32, T: i32, I: i32, H: i32, C: i32, K: i32
     <f64>(H * 4) + // per-neuron constants
     <f64>(S * C) * 2.0 + // gO, scratch
     <f64>(S * C) + // mean output for prediction
-    <f64>(H + 16);
+    <f64>(C + 16) + // α_out (C + 8 slots)
+    <f64>(H / 2 + 8); // spike index list (H i32)
   return n * 8.0;
 }
 
@@ -169,6 +170,7 @@ let G_gO: usize = 0;
 let G_sm: usize = 0;
 let G_mo: usize = 0;
 let G_aOut: usize = 0;
+let G_list: usize = 0;
 
 /** Reads the call block and the constant block and lays out the workspace (f64 kernel). */
 function bind(cb: usize): void {
@@ -256,6 +258,22 @@ function bind(cb: usize): void {
   G_mo = o;
   o += (<usize>(S * C)) << 3;
   G_aOut = o; // α_out per output
+  o += (<usize>(C + 8)) << 3;
+  G_list = o; // spike index list, i32 [H]
+}
+
+/** Indices j < n with z[j] ≠ 0, in increasing order, into list (i32); returns their count. */
+// @ts-ignore: decorator
+@inline
+function spikeList64(z: usize, n: i32, list: usize): i32 {
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    if (ld(z, j) != 0.0) {
+      store<i32>(list + ((<usize>m) << 2), j);
+      m++;
+    }
+  }
+  return m;
 }
 
 /**
@@ -442,6 +460,7 @@ export function brfShardForward(cb: usize, t1: i32, t2: i32): i32 {
   const out = G_out;
   const aOut = G_aOut;
   const labels = G_labels;
+  const list = G_list;
   const t0 = G_t0;
   const wLoss = G_wLoss;
   const dt = G_dt;
@@ -461,12 +480,14 @@ export function brfShardForward(cb: usize, t1: i32, t2: i32): i32 {
       const uop = uo + ((<usize>(((t - 1) * S + s) * C)) << 3);
       const uon = uo + ((<usize>((t * S + s) * C)) << 3);
       const drn = dr + ((<usize>((t * S + s) * C)) << 3);
+      // the spiking neurons once, then each output sums over them in increasing index order
+      const m = spikeList64(zc, H, list);
       for (let c = 0; c < C; c++) {
         let d = 0.0;
         const wr = pWo + ((<usize>(c * H)) << 3);
-        for (let j = 0; j < H; j++) {
-          const zj = ld(zc, j);
-          if (zj != 0.0) d += zj * ld(wr, j);
+        for (let q = 0; q < m; q++) {
+          const j = load<i32>(list + ((<usize>q) << 2));
+          d += ld(zc, j) * ld(wr, j);
         }
         const a = ld(aOut, c);
         st(drn, c, d);
@@ -559,6 +580,7 @@ export function brfShardBackward(cb: usize, t1: i32, t2: i32): i32 {
   const gO = G_gO;
   const sm = G_sm;
   const aOut = G_aOut;
+  const list = G_list;
   const t0 = G_t0;
   const wLoss = G_wLoss;
   const sgk = G_sgk;
@@ -640,6 +662,7 @@ export function brfShardBackward(cb: usize, t1: i32, t2: i32): i32 {
       const gzn = gZn + ((<usize>(s * H)) << 3);
       // gz = recurrent adjoint from step t+1 (gZn) + readout adjoint
       for (let j = 0; j < H; j++) st(gz, j, ld(gzn, j));
+      const m = spikeList64(zc, H, list);
       for (let c = 0; c < C; c++) {
         const a = ld(aOut, c);
         const goc = ld(go, c);
@@ -649,9 +672,9 @@ export function brfShardBackward(cb: usize, t1: i32, t2: i32): i32 {
         const wr = pWo + ((<usize>(c * H)) << 3);
         const gwr = gWo + ((<usize>(c * H)) << 3);
         axpy(gz, wr, gd, H);
-        for (let j = 0; j < H; j++) {
-          const zj = ld(zc, j);
-          if (zj != 0.0) st(gwr, j, ld(gwr, j) + gd * zj);
+        for (let q = 0; q < m; q++) {
+          const j = load<i32>(list + ((<usize>q) << 2));
+          st(gwr, j, ld(gwr, j) + gd * ld(zc, j));
         }
       }
       const gIp = cur + ((<usize>(s * H)) << 3);

@@ -6,8 +6,11 @@ Written for this bench from the equations (no code copied).
 
 usage: /usr/bin/python3 bench/peers/brf_torch.py DIGITS_DIR [--hidden 256] [--batch 32]
        [--dtype float32|float64] [--reps 3] [--threads N]
---threads: intra-op threads (default 1; 0 = all cores, os.cpu_count()). Inter-op threads are set
-to the same number.
+--threads: intra-op threads (default 1; 0 = all cores, os.cpu_count()). Inter-op threads, OpenMP
+and the BLAS library's own threads (Debian's torch calls the system BLAS, e.g. OpenBLAS through
+libblas.so.3, which otherwise starts one thread per core) are set to the same number, so the run
+uses exactly that many cores. Install an optimised BLAS (apt-get install libopenblas0-pthread):
+with Debian's reference libblas3 alone the GEMMs are several times slower.
 prints one JSON line: {"samplesPerSecond": ..., "samplesPerCpuSecond": ..., ...} (wall and
 process CPU time; on a shared machine CPU time is the fairer comparison)
 """
@@ -17,8 +20,6 @@ import os
 import sys
 import time
 
-import torch
-
 args = sys.argv[1:]
 
 
@@ -27,6 +28,11 @@ def opt(name, default):
 
 
 threads = int(opt('--threads', 1)) or os.cpu_count()
+for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[var] = str(threads)  # before torch (and its BLAS) is loaded
+
+import torch  # noqa: E402
+
 torch.set_num_threads(threads)
 torch.set_num_interop_threads(threads)
 digits_dir = args[0]
@@ -109,6 +115,7 @@ for _ in range(reps):
     cpu.append(time.process_time() - c0)
 sec = sorted(times)[len(times) // 2]
 csec = sorted(cpu)[len(cpu) // 2]
-print(json.dumps({'peer': 'torch', 'version': torch.__version__, 'threads': torch.get_num_threads(), 'dtype': str(dtype),
+blas = 'openblas' if os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3').find('openblas') >= 0 else 'reference'
+print(json.dumps({'peer': 'torch', 'version': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas, 'dtype': str(dtype),
                   'hidden': H, 'batch': B, 'secondsPerBatch': sec, 'samplesPerSecond': B / sec,
                   'cpuSecondsPerBatch': csec, 'samplesPerCpuSecond': B / csec, 'loss': loss}))
