@@ -17,6 +17,7 @@ import { brfKey, brfNormals, brfUniforms, Streams } from './rng.js';
  * in the last bit (V8 switched implementations between Node 20 and later versions).
  */
 export function brfDeterministicSin(x: number): number {
+  checkFinite('x', x);
   const TWO_PI = 6.283185307179586;
   const r = x - TWO_PI * Math.round(x / TWO_PI);
   const r2 = r * r;

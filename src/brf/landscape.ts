@@ -154,7 +154,12 @@ export async function brfLossLandscape(trainer: BrfTrainer, data: BrfDataset, op
  * Roughness of a landscape grid: mean |discrete Laplacian| over interior points divided by the
  * loss range (0 for a plane; larger for rugged surfaces). A scalar for comparing models.
  */
-export function brfLandscapeRoughness(l: BrfLandscape): number {
+export function brfLandscapeRoughness(landscape: Pick<BrfLandscape, 'alphas' | 'betas' | 'loss'>): number {
+  const l = landscape;
+  if (l === null || typeof l !== 'object') throw new ValidationError('landscape', 'a BrfLandscape { alphas, betas, loss }', l);
+  checkFiniteArray('landscape.alphas', l.alphas);
+  checkFiniteArray('landscape.betas', l.betas);
+  checkFiniteArray('landscape.loss', l.loss, l.alphas.length * l.betas.length);
   const na = l.alphas.length;
   const nb = l.betas.length;
   let s = 0;

@@ -183,10 +183,18 @@ export type BrfResolvedOptions = Required<Omit<BrfNetworkOptions, 'surrogate'>> 
 
 /**
  * Checks network options strictly and fills in the defaults; a bad or unknown option is a
- * {@link ValidationError} naming it (nested names as `network.surrogate.sigma` when `prefix` is
- * `'network.'`).
+ * {@link ValidationError} naming it.
+ * @example
+ * ```ts
+ * resolveBrfOptions({ model: 'alif', inputSize: 1, hiddenSize: 8, outputSize: 2 }).vThreshold; // 0.01
+ * ```
  */
-export function resolveBrfOptions(options: BrfNetworkOptions, prefix = ''): BrfResolvedOptions {
+export function resolveBrfOptions(network: BrfNetworkOptions): BrfResolvedOptions {
+  return resolveNetwork(network);
+}
+
+/** @internal {@link resolveBrfOptions} with argument names prefixed (`network.surrogate.sigma`). */
+export function resolveNetwork(options: BrfNetworkOptions, prefix = ''): BrfResolvedOptions {
   const where = 'the network options';
   const o = brfOptions<BrfNetworkOptions>(where, prefix ? prefix.slice(0, -1) : 'options', options, NETWORK_KEYS);
   if (options === undefined) throw new ValidationError(where, 'network options { inputSize, hiddenSize, outputSize, … }', options);
@@ -331,7 +339,7 @@ export function brfOmegaMax(options: { boundaryDt?: number } = {}): number {
  * ```
  */
 export function initBrfParams(network: BrfNetworkOptions, options: SeedOptions = {}): Float64Array {
-  const o = resolveBrfOptions(network, 'network.');
+  const o = resolveNetwork(network, 'network.');
   const s = strictOptions<SeedOptions>('initBrfParams', 'options', options, SEED_OPTION_KEYS);
   const I = o.inputSize;
   const H = o.hiddenSize;
@@ -430,7 +438,7 @@ export class BrfNetworkParameters extends Result {
  * ```
  */
 export function brfNetworkParameters(params: Float64Array, network: BrfNetworkOptions): BrfNetworkParameters {
-  const o = resolveBrfOptions(network, 'network.');
+  const o = resolveNetwork(network, 'network.');
   const L = layoutOf(o.inputSize, o.hiddenSize, o.outputSize);
   if (!(params instanceof Float64Array) || params.length !== L.size)
     throw new ValidationError('params', `a Float64Array of ${L.size} values (the layout of these sizes)`, params?.length ?? params);
@@ -676,7 +684,7 @@ export class BrfShardRunner extends KernelObject {
   constructor(options: BrfShardRunnerOptions) {
     super();
     const o = brfOptions<BrfShardRunnerOptions>('BrfShardRunner', 'options', options, RUNNER_KEYS);
-    this.network = resolveBrfOptions(o.network, 'network.');
+    this.network = resolveNetwork(o.network, 'network.');
     this.steps = checkInteger('steps', o.steps, 1, 1 << 20);
     this.shardSize = checkInteger('shardSize', o.shardSize ?? 8, 1, 4096);
     this.checkpointSteps = checkInteger('checkpointSteps', o.checkpointSteps ?? 0, 0, this.steps);

@@ -13,7 +13,7 @@ import {
   brfConsts,
   brfOptions,
   brfParamLayout,
-  resolveBrfOptions,
+  resolveNetwork,
 } from './model.js';
 
 /** Options of {@link brfShardReference}: the network and the options of {@link BrfShardRunner.run}. */
@@ -47,13 +47,19 @@ export function brfShardReference(
     'initialState',
     'finalState',
   ]);
-  const o = resolveBrfOptions(ro.network, 'network.');
+  const o = resolveNetwork(ro.network, 'network.');
   const { inputSize: I, hiddenSize: H, outputSize: C } = o;
   if (!(labels instanceof Int32Array) || labels.length === 0) throw new ValidationError('labels', 'a non-empty Int32Array', labels);
   const S = labels.length;
   if (!(x instanceof Float64Array) || x.length === 0 || x.length % (S * I) !== 0)
     throw new ValidationError('x.length', `a positive multiple of S·inputSize = ${S * I}`, x?.length ?? x);
   const T = x.length / (S * I);
+  if ((T + 1) * S * H > 2 ** 26)
+    throw new ValidationError(
+      'x.length',
+      'a shard with (steps + 1)·S·hiddenSize ≤ 2^26 (the reference stores the whole trajectory)',
+      x.length,
+    );
   const backward = checkBoolean('backward', ro.backward ?? false);
   const smooth = checkBoolean('smooth', ro.smooth ?? false);
   const SW = 4 * H + 2 * C;

@@ -27,7 +27,7 @@ import {
   brfOptions,
   brfParamLayout,
   initBrfParams,
-  resolveBrfOptions,
+  resolveNetwork,
 } from './model.js';
 import type { BrfShardTaskParams } from './tasks.js';
 
@@ -244,7 +244,7 @@ interface Resolved {
 function resolveTrainer(options: BrfTrainerOptions): Resolved {
   const o = brfOptions<BrfTrainerOptions>('BrfTrainer', 'options', options, TRAINER_KEYS);
   if (options === undefined) throw new ValidationError('options', 'trainer options { network, steps, … }', options);
-  const network = resolveBrfOptions(o.network, 'network.');
+  const network = resolveNetwork(o.network, 'network.');
   const steps = checkInteger('steps', o.steps, 1, 1 << 20);
   keyOfSeed({ seed: o.seed, trial: o.trial });
   const a = brfOptions<BrfAdamOptions>('adam', 'adam', o.adam, ['beta1', 'beta2', 'epsilon']);
@@ -901,7 +901,7 @@ export class BrfTrainer extends KernelObject {
       throw new ValidationError('checkpoint.options', 'the trainer options', cp.options);
     const opts = { ...cp.options, ...run } as BrfTrainerOptions;
     resolveTrainer(opts);
-    const n = brfParamLayout(resolveBrfOptions(opts.network, 'network.')).size;
+    const n = brfParamLayout(resolveNetwork(opts.network, 'network.')).size;
     for (const [name, a] of [
       ['params', cp.params],
       ['adamM', cp.adamM],
