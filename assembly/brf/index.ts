@@ -9,32 +9,47 @@
 // and return its final state (one chunk of truncated BPTT). Nothing is allocated here.
 
 import { fail, STATUS_DOMAIN, STATUS_NONFINITE } from '../kernel';
-import { BRF_CB_C, BRF_CB_CONSTS, BRF_CB_FIN, BRF_CB_GRAD, BRF_CB_H, BRF_CB_I, BRF_CB_INIT, BRF_CB_KIND, BRF_CB_LABELS, BRF_CB_OUT, BRF_CB_PARAMS, BRF_CB_S, BRF_CB_T, BRF_CB_WS, BRF_CB_X, BRF_KIND_ALIF, BRF_KIND_BRF } from './layout';
+import {
+  BRF_CB_C,
+  BRF_CB_CONSTS,
+  BRF_CB_FIN,
+  BRF_CB_GRAD,
+  BRF_CB_H,
+  BRF_CB_I,
+  BRF_CB_INIT,
+  BRF_CB_KIND,
+  BRF_CB_LABELS,
+  BRF_CB_OUT,
+  BRF_CB_PARAMS,
+  BRF_CB_S,
+  BRF_CB_T,
+  BRF_CB_WS,
+  BRF_CB_X,
+  BRF_KIND_ALIF,
+  BRF_KIND_BRF,
+  C_ABETA,
+  C_AB0,
+  C_DBDT,
+  C_DT,
+  C_GAMMA,
+  C_LOSSMEAN,
+  C_LOSSMODE,
+  C_OMAX,
+  C_RECOMPUTE,
+  C_SG0,
+  C_SG1,
+  C_SG2,
+  C_SG3,
+  C_SGKIND,
+  C_SMOOTH,
+  C_T0,
+  C_THETA,
+} from './layout';
 
-export * from './layout';
+export { BRF_KIND_ALIF, BRF_KIND_BRF, BRF_KIND_RF } from './layout';
 export * from './f32';
 
 export const BRF_KERNEL: i32 = 1;
-
-
-// Constant block (f64 slots), mirrored in src/brf/model.ts.
-const C_DT: i32 = 0;
-const C_DBDT: i32 = 1;
-const C_THETA: i32 = 2;
-const C_GAMMA: i32 = 3;
-const C_OMAX: i32 = 4;
-const C_SGKIND: i32 = 5;
-const C_SG0: i32 = 6;
-const C_SG1: i32 = 7;
-const C_SG2: i32 = 8;
-const C_SG3: i32 = 9;
-const C_SMOOTH: i32 = 10;
-const C_LOSSMODE: i32 = 11;
-const C_T0: i32 = 12;
-const C_LOSSMEAN: i32 = 13;
-const C_ABETA: i32 = 14;
-const C_AB0: i32 = 15;
-const C_RECOMPUTE: i32 = 16;
 
 // @ts-ignore: decorator
 @inline

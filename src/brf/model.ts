@@ -13,6 +13,7 @@ import { KernelObject, type Region } from '../kernel/region.js';
 import { readFailure } from '../kernel/status.js';
 import { checkBoolean, checkChoice, checkFinite, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { SEED_OPTION_KEYS, type SeedOptions } from '../rng/seed.js';
+import { BrfCall, BrfConst, BrfKind } from './layout.js';
 import { brfKey, brfNormals, brfUniforms, Streams } from './rng.js';
 
 /**
@@ -55,7 +56,7 @@ export function brfOptions<T extends object>(where: string, name: string, value:
 
 /** Neuron model of the hidden layer. */
 export type BrfModelKind = 'brf' | 'rf' | 'alif';
-const KIND_ID: Record<BrfModelKind, number> = { brf: 0, rf: 1, alif: 2 };
+const KIND_ID: Record<BrfModelKind, number> = { brf: BrfKind.BRF, rf: BrfKind.RF, alif: BrfKind.ALIF };
 
 /**
  * Arithmetic of the forward and backward passes. `'f64'` (default) is the reference: gradient
@@ -469,40 +470,40 @@ export function brfConsts(o: BrfResolvedOptions, c0: BrfConstsOptions): Float64A
   const T = c0.steps;
   const smooth = c0.smooth ?? false;
   const offset = c0.offset ?? 0;
-  const c = new Float64Array(24);
-  c[0] = o.dt / 1000;
-  c[1] = o.boundaryDt / 1000;
-  c[2] = o.vThreshold;
-  c[3] = o.gamma;
-  c[4] = o.model === 'brf' ? brfOmegaMax({ boundaryDt: o.boundaryDt }) : Number.POSITIVE_INFINITY;
+  const c = new Float64Array(BrfConst.SIZE);
+  c[BrfConst.DT] = o.dt / 1000;
+  c[BrfConst.DBDT] = o.boundaryDt / 1000;
+  c[BrfConst.THETA] = o.vThreshold;
+  c[BrfConst.GAMMA] = o.gamma;
+  c[BrfConst.OMAX] = o.model === 'brf' ? brfOmegaMax({ boundaryDt: o.boundaryDt }) : Number.POSITIVE_INFINITY;
   const s = o.surrogate;
   if (smooth && s.kind !== 'sigmoid') throw new ValidationError('surrogate.kind', "'sigmoid' for the smooth stand-in", s.kind);
   const sq2pi = Math.sqrt(2 * Math.PI);
   if (s.kind === 'dgauss') {
-    c[5] = 0;
-    c[6] = (s.gain * (1 + s.h)) / (s.sigma * sq2pi);
-    c[7] = 1 / (2 * s.sigma * s.sigma);
-    c[8] = (s.gain * 2 * s.h) / (s.k * s.sigma * sq2pi);
-    c[9] = 1 / (2 * s.k * s.k * s.sigma * s.sigma);
+    c[BrfConst.SGKIND] = 0;
+    c[BrfConst.SG0] = (s.gain * (1 + s.h)) / (s.sigma * sq2pi);
+    c[BrfConst.SG1] = 1 / (2 * s.sigma * s.sigma);
+    c[BrfConst.SG2] = (s.gain * 2 * s.h) / (s.k * s.sigma * sq2pi);
+    c[BrfConst.SG3] = 1 / (2 * s.k * s.k * s.sigma * s.sigma);
   } else if (s.kind === 'sigmoid') {
-    c[5] = 1;
-    c[6] = s.gain;
-    c[7] = s.beta;
+    c[BrfConst.SGKIND] = 1;
+    c[BrfConst.SG0] = s.gain;
+    c[BrfConst.SG1] = s.beta;
   } else {
-    c[5] = 2;
-    c[6] = s.gain;
-    c[7] = 1 / s.width;
+    c[BrfConst.SGKIND] = 2;
+    c[BrfConst.SG0] = s.gain;
+    c[BrfConst.SG1] = 1 / s.width;
   }
-  c[10] = smooth ? 1 : 0;
-  c[11] = o.loss === 'last' ? 0 : 1;
+  c[BrfConst.SMOOTH] = smooth ? 1 : 0;
+  c[BrfConst.LOSSMODE] = o.loss === 'last' ? 0 : 1;
   if (o.loss === 'sequence' && (c0.wholeSequence ?? true) && o.lossStartStep > T)
     throw new ValidationError('lossStartStep', `at most the sequence length ${T}`, o.lossStartStep);
   // chunk-local first loss step (the kernel clamps it to ≥ 1; > T means no loss in this chunk)
-  c[12] = Math.min(o.lossStartStep - offset, T + 1);
-  c[13] = o.lossReduction === 'mean' ? 1 : 0;
-  c[14] = o.adaptStrength;
-  c[15] = o.vThreshold;
-  c[16] = c0.checkpointSteps ?? 0;
+  c[BrfConst.T0] = Math.min(o.lossStartStep - offset, T + 1);
+  c[BrfConst.LOSSMEAN] = o.lossReduction === 'mean' ? 1 : 0;
+  c[BrfConst.ABETA] = o.adaptStrength;
+  c[BrfConst.AB0] = o.vThreshold;
+  c[BrfConst.RECOMPUTE] = c0.checkpointSteps ?? 0;
   return c;
 }
 
@@ -519,10 +520,11 @@ export function brfSurrogate(s: number, surrogate: BrfSurrogate = {}): number {
   checkFinite('s', s);
   const o = resolveBrfOptions({ inputSize: 1, hiddenSize: 1, outputSize: 2, surrogate });
   const c = brfConsts(o, { steps: 1 });
-  if (c[5] === 0) return c[6] * Math.exp(-s * s * c[7]) - c[8] * Math.exp(-s * s * c[9]);
-  if (c[5] === 1) return c[6] / (1 + c[7] * Math.abs(s)) ** 2;
-  const t = 1 - Math.abs(s) * c[7];
-  return t > 0 ? c[6] * t : 0;
+  if (c[BrfConst.SGKIND] === 0)
+    return c[BrfConst.SG0] * Math.exp(-s * s * c[BrfConst.SG1]) - c[BrfConst.SG2] * Math.exp(-s * s * c[BrfConst.SG3]);
+  if (c[BrfConst.SGKIND] === 1) return c[BrfConst.SG0] / (1 + c[BrfConst.SG1] * Math.abs(s)) ** 2;
+  const t = 1 - Math.abs(s) * c[BrfConst.SG1];
+  return t > 0 ? c[BrfConst.SG0] * t : 0;
 }
 
 /**
@@ -713,11 +715,11 @@ export class BrfShardRunner extends KernelObject {
       this.#lab = this.allocate(S * 4, 'brf.labels');
       this.#p = this.allocate(this.layout.size * eb, 'brf.params');
       this.#g = this.allocate(this.layout.size * eb, 'brf.grad');
-      this.#c = this.allocate(24 * 8, 'brf.consts');
+      this.#c = this.allocate(BrfConst.SIZE * 8, 'brf.consts');
       this.#out = this.allocate(S * 4 * 8, 'brf.out');
       this.#st0 = this.allocate(S * (4 * H + 2 * C) * eb, 'brf.state0');
       this.#st1 = this.allocate(S * (4 * H + 2 * C) * eb, 'brf.state1');
-      this.#cb = this.allocate(64, 'brf.call');
+      this.#cb = this.allocate(BrfCall.SIZE * 4, 'brf.call');
     } catch (e) {
       this.dispose();
       throw e;
@@ -772,28 +774,24 @@ export class BrfShardRunner extends KernelObject {
     this.#lab.i32(0, S).set(labels);
     this.#view(this.#p, params.length).set(params);
     this.#view(this.#g, params.length).fill(0);
-    this.#c.f64(0, 24).set(consts);
+    this.#c.f64(0, BrfConst.SIZE).set(consts);
     if (s0) this.#view(this.#st0, S * SW).set(s0);
-    this.#cb
-      .i32(0, 16)
-      .set([
-        KIND_ID[this.network.model],
-        S,
-        T,
-        I,
-        H,
-        C,
-        this.#x.ptr,
-        this.#lab.ptr,
-        this.#p.ptr,
-        this.#g.ptr,
-        this.#c.ptr,
-        this.#ws.ptr,
-        this.#out.ptr,
-        s0 ? this.#st0.ptr : 0,
-        finalState ? this.#st1.ptr : 0,
-        0,
-      ]);
+    const cb = this.#cb.i32(0, BrfCall.SIZE);
+    cb[BrfCall.KIND] = KIND_ID[this.network.model];
+    cb[BrfCall.S] = S;
+    cb[BrfCall.T] = T;
+    cb[BrfCall.I] = I;
+    cb[BrfCall.H] = H;
+    cb[BrfCall.C] = C;
+    cb[BrfCall.X] = this.#x.ptr;
+    cb[BrfCall.LABELS] = this.#lab.ptr;
+    cb[BrfCall.PARAMS] = this.#p.ptr;
+    cb[BrfCall.GRAD] = this.#g.ptr;
+    cb[BrfCall.CONSTS] = this.#c.ptr;
+    cb[BrfCall.WS] = this.#ws.ptr;
+    cb[BrfCall.OUT] = this.#out.ptr;
+    cb[BrfCall.INIT] = s0 ? this.#st0.ptr : 0;
+    cb[BrfCall.FIN] = finalState ? this.#st1.ptr : 0;
     return { S, T, backward, finalState, offset };
   }
 
