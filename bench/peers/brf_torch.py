@@ -5,7 +5,7 @@ leaky-integrator readout; label-last cross-entropy; double-Gaussian surrogate).
 Written for this bench from the equations (no code copied).
 
 usage: /usr/bin/python3 bench/peers/brf_torch.py DIGITS_DIR [--hidden 256] [--batch 32]
-       [--dtype float32|float64] [--reps 3] [--threads N]
+       [--dtype float32|float64] [--reps 3] [--threads N] [--passive]
 --threads: intra-op threads (default 1; 0 = all cores, os.cpu_count()). Inter-op threads, OpenMP
 and the BLAS library's own threads (Debian's torch calls the system BLAS, e.g. OpenBLAS through
 libblas.so.3, which otherwise starts one thread per core) are set to the same number, so the run
@@ -30,6 +30,11 @@ def opt(name, default):
 threads = int(opt('--threads', 1)) or os.cpu_count()
 for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
     os.environ[var] = str(threads)  # before torch (and its BLAS) is loaded
+# --passive: OpenMP threads sleep instead of spinning at barriers (much faster when the machine has
+# more runnable threads than cores; slower on an idle machine)
+passive = '--passive' in args
+if passive:
+    os.environ['OMP_WAIT_POLICY'] = 'PASSIVE'
 
 import torch  # noqa: E402
 
@@ -116,6 +121,6 @@ for _ in range(reps):
 sec = sorted(times)[len(times) // 2]
 csec = sorted(cpu)[len(cpu) // 2]
 blas = 'openblas' if os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3').find('openblas') >= 0 else 'reference'
-print(json.dumps({'peer': 'torch', 'version': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas, 'dtype': str(dtype),
+print(json.dumps({'peer': 'torch', 'version': torch.__version__, 'threads': torch.get_num_threads(), 'ompPassive': passive, 'blas': blas, 'dtype': str(dtype),
                   'hidden': H, 'batch': B, 'secondsPerBatch': sec, 'samplesPerSecond': B / sec,
                   'cpuSecondsPerBatch': csec, 'samplesPerCpuSecond': B / csec, 'loss': loss}))
