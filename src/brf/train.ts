@@ -282,7 +282,7 @@ function resolveTrainer(options: BrfTrainerOptions): Resolved {
     tbpttSteps,
     precision: checkChoice('precision', o.precision ?? 'f64', ['f32', 'f64'] as const),
     workers: checkInteger('workers', o.workers ?? 0, 0, 256),
-    workerUrl: o.workerUrl,
+    workerUrl: checkWorkerUrl(o.workerUrl),
   };
 }
 
@@ -958,6 +958,22 @@ export class BrfTrainer extends KernelObject {
     super.dispose();
     this.#disposal.reject(new DisposedError('BrfTrainer'));
   }
+}
+
+/** A worker URL (URL object or absolute URL string) or undefined. */
+function checkWorkerUrl(u: unknown): URL | string | undefined {
+  if (u === undefined) return undefined;
+  const ok = (() => {
+    if (!(u instanceof URL) && typeof u !== 'string') return false;
+    try {
+      new URL(String(u));
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!ok) throw new ValidationError('workerUrl', 'a URL or an absolute URL string (e.g. new URL("./dist/worker.js", import.meta.url))', u);
+  return u as URL | string;
 }
 
 /** A deep copy of plain options data (JSON-like values). */

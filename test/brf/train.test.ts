@@ -250,6 +250,8 @@ describe('BRF-RSNN training', () => {
     expect(msg(() => new BrfTrainer({ network, steps: 100, precision: 'f16' } as never))).toMatch(/precision/);
     expect(msg(() => new BrfTrainer({ network: { ...network, dt: 0.01 / 0 }, steps: 100 }))).toMatch(/network.dt.*ms/);
     expect(msg(() => new BrfTrainer(undefined as never))).toMatch(/options/);
+    expect(msg(() => new BrfTrainer({ network, steps: 100, workers: 1, workerUrl: 5 } as never))).toMatch(/workerUrl/);
+    expect(msg(() => new BrfTrainer({ network, steps: 100, workers: '2' } as never))).toMatch(/workers: expected an integer/);
   });
 
   test('bad input names the argument; no kernel memory leaks, also from failed constructors', async () => {
