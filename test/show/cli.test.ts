@@ -54,7 +54,11 @@ describe('neurodyn CLI: malformed experiment files', () => {
       { ...good, monitors: { rate: { binSize: 0.25 } } },
       /monitors\.rate\.binSize: expected a positive multiple of dt = 0.1 ms, got 0.25/,
     ],
-    ['the old name of the rate bin', { ...good, monitors: { rate: { bin: 5 } } }, /monitors\.rate\.bin: unknown field \(allowed: binSize\)/],
+    [
+      'the old name of the rate bin',
+      { ...good, monitors: { rate: { bin: 5 } } },
+      /monitors\.rate\.bin: unknown field \(allowed: binSize\)/,
+    ],
     ['seed not an integer', { ...good, seed: 1.5 }, /seed: expected an integer in \[0, 2\^53\) or a string, got 1.5/],
   ];
   test.each(cases)('%s → exit 2 naming the field', (name, exp, re) => {
