@@ -20,7 +20,7 @@ export interface LifCubaOptions {
   integrator?: LifIntegratorName;
   /** @default 'grid' (Brian2 tests the threshold on the grid) */
   spikeRule?: LifSpikeRuleName;
-  /** Number of neurons (80 % excitatory). @default 4000 */
+  /** Number of neurons (80 % excitatory, rounded; at least 3). @default 4000 */
   neurons?: number;
   /** Connection probability. @default 0.02 */
   p?: number;
@@ -46,7 +46,7 @@ const CUBA_KEYS = optionKeys<LifCubaOptions>()(['dt', 'seed', 'trial', 'integrat
  */
 export function createLifCuba(options: LifCubaOptions = {}): LifNetwork {
   const o = strictOptions<LifCubaOptions>('createLifCuba', 'options', options, CUBA_KEYS);
-  const n = checkInteger('neurons', o.neurons ?? 4000, 2, 1 << 26);
+  const n = checkInteger('neurons', o.neurons ?? 4000, 3, 1 << 26);
   const ne = Math.round(0.8 * n);
   const p = checkRange('p', o.p ?? 0.02, 0, 1);
   const net = new LifNetwork({
