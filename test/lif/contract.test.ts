@@ -455,22 +455,35 @@ describe('progress and cancellation', () => {
     net.run(0.1);
     t0 = performance.now();
     net.run(1); // 10 steps
-    expect((performance.now() - t0) * 10).toBeGreaterThan(200); // 100 steps take > 200 ms
-    const ac = new AbortController();
-    let firedAt = 0;
-    setTimeout(() => {
-      firedAt = performance.now();
-      ac.abort();
-    }, 150);
-    const before = net.step;
-    const e = await errorOf(() => net.runAsync(1e6, { signal: ac.signal }));
-    const stoppedAt = performance.now();
-    expect(e).toBeInstanceOf(AbortedError);
-    expect(firedAt).toBeGreaterThan(0);
-    expect(stoppedAt - firedAt).toBeLessThan(50);
-    expect(net.step).toBeGreaterThan(before);
-    expect((e as AbortedError).partial).toEqual({ step: net.step, time: net.time });
-    expect(m.count).toBe(net.spikeCount); // everything recorded so far stays readable
+    const per100 = (performance.now() - t0) * 10;
+    expect(per100, `N = ${N}`).toBeGreaterThan(200); // 100 steps take > 200 ms
+    // Up to three attempts on the same network: the latency is wall-clock time on a shared machine,
+    // where the OS may hold the process for tens of ms; a regression (kernel calls of 100 steps,
+    // ≥ 200 ms here) fails every attempt.
+    const latencies: number[] = [];
+    for (let attempt = 0; attempt < 3 && !(Math.min(...latencies) < 50); attempt++) {
+      const ac = new AbortController();
+      let firedAt = 0;
+      // Latency from the time the timer is due: a run that blocks the event loop delays the timer itself.
+      const dueAt = performance.now() + 150;
+      setTimeout(() => {
+        firedAt = performance.now();
+        ac.abort();
+      }, 150);
+      const before = net.step;
+      const e = await errorOf(() => net.runAsync(1e6, { signal: ac.signal }));
+      const stoppedAt = performance.now();
+      expect(e).toBeInstanceOf(AbortedError);
+      expect(firedAt).toBeGreaterThan(0);
+      latencies.push(stoppedAt - dueAt);
+      expect(net.step).toBeGreaterThan(before);
+      expect((e as AbortedError).partial).toEqual({ step: net.step, time: net.time });
+      expect(m.count).toBe(net.spikeCount); // everything recorded so far stays readable
+    }
+    expect(
+      Math.min(...latencies),
+      `N = ${N}, 100 steps ≈ ${per100.toFixed(0)} ms, latencies ${latencies.map((x) => x.toFixed(1))} ms`,
+    ).toBeLessThan(50);
     net.dispose();
   }, 60_000);
 });
