@@ -115,6 +115,12 @@ export const families = [
           'SOA',
           'NR',
           'QS',
+          {
+            name: 'SRC',
+            doc: 'Spike-source population (replays recorded spikes, no dynamics): pointer to its events (f64 times in steps, ascending, then i32 local neurons); 0 for an integrating population.',
+          },
+          { name: 'SRCN', doc: "Number of the source's events." },
+          { name: 'SRCK', doc: "The source's next event (cursor)." },
         ],
       },
       {

@@ -74,10 +74,10 @@ const i32 = (n: number) => new Int32Array(n);
 
 /** Columns of a spike table: one row per spike. */
 export type LifSpikeColumns = {
-  /** Spike time (step + offset)·dt (ms). */
-  time: Float64Array;
   /** Global neuron index. */
   neuron: Int32Array;
+  /** Spike time (step + offset)·dt (ms). */
+  time: Float64Array;
   /** Integer step at whose start the spike time is measured (time = (step + offset)·dt). */
   step: Float64Array;
   /** Offset in [0, 1) within the step. */
@@ -109,9 +109,9 @@ export function spikeTable(
   return makeTable<LifSpikeColumns>(
     'lif.spikes',
     {
-      time: { data: time, unit: 'ms', description: 'spike time (step + offset)·dt' },
       neuron: { data: neuron, unit: '', description: 'global neuron index' },
-      step: { data: step, unit: 'step', description: 'grid step at whose start the spike time is measured' },
+      time: { data: time, unit: 'ms', description: 'spike time (step + offset)·dt' },
+      step: { data: step, unit: '', description: 'grid step at whose start the spike time is measured' },
       offset: { data: offset, unit: '1', description: 'offset in [0, 1) within the step' },
       A: { data: A, unit: 'voltage/ms', description: 'crossing speed dV/dt at the threshold' },
     },
@@ -162,7 +162,7 @@ export class LifSpikeMonitor {
   get count(): number {
     return this.#n.n;
   }
-  /** The records so far (copies) as a {@link LifSpikes} table: `time` (ms), `neuron`, `step`, `offset`, `A`. */
+  /** The records so far (copies) as a {@link LifSpikes} table: `neuron`, `time` (ms), `step`, `offset`, `A`. */
   spikes(): LifSpikes {
     return spikeTable(this.#host.dt, this.#n.copy(), this.#s.copy(), this.#o.copy(), this.#a.copy(), {
       ...this.#host.tableMeta(),
@@ -319,7 +319,7 @@ export class LifStateMonitor {
       'lif.samples',
       {
         time: { data: time, unit: 'ms', description: 'time of the sample step·dt' },
-        step: { data: step, unit: 'step', description: 'grid step of the sample' },
+        step: { data: step, unit: '', description: 'grid step of the sample' },
         neuron: { data: neuron, unit: '', description: 'global neuron index' },
         v: { data: v, unit: 'voltage', description: 'membrane potential V' },
         i: { data: i, unit: 'voltage/ms', description: 'noisy synaptic current I (channel 0)' },

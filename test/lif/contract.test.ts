@@ -407,7 +407,7 @@ describe('units: monitor times and bins in ms', () => {
     const s = m.spikes();
     expect(s.length).toBeGreaterThan(20);
     for (let k = 0; k < s.length; k++) expect(s.time[k]).toBe((s.step[k] + s.offset[k]) * 0.1);
-    expect(s.columnNames()).toEqual(['time', 'neuron', 'step', 'offset', 'A']);
+    expect(s.columnNames()).toEqual(['neuron', 'time', 'step', 'offset', 'A']);
     expect(s.column('time').unit).toBe('ms');
     expect(s.kind).toBe('lif.spikes');
     expect(s.meta.dt).toBe(0.1);
