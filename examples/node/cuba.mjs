@@ -14,7 +14,7 @@ const t0 = performance.now();
 net.run(duration);
 const wallSeconds = (performance.now() - t0) / 1000;
 const mem = net.memory();
-const s = spikes.spikes(); // Table: s.time (ms), s.neuron, s.step, s.offset, s.A
+const s = spikes.spikes(); // Table: s.neuron, s.time (ms), s.step, s.offset, s.A
 mkdirSync('out/lif', { recursive: true });
 const keep = s.neuron.map((n) => (n < 500 ? 1 : 0));
 const times = s.time.filter((_, k) => keep[k]);

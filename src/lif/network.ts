@@ -528,7 +528,7 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * net.addPopulation('L0', 1000, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
  * const spikes = net.addSpikeMonitor();
  * net.run(1000);
- * const s = spikes.spikes();          // Table: s.time (ms), s.neuron, s.step, s.offset, s.A
+ * const s = spikes.spikes();          // Table: s.neuron, s.time (ms), s.step, s.offset, s.A
  * console.log(s.length / 1000, 'Hz per neuron');
  * net.dispose();
  * ```
@@ -937,7 +937,7 @@ export class LifNetwork extends KernelObject {
    * ```ts
    * const m = net.addSpikeMonitor({ population: 'exc' });
    * net.run(100);
-   * const s = m.spikes(); // s.time (ms), s.neuron, s.step, s.offset, s.A
+   * const s = m.spikes(); // s.neuron, s.time (ms), s.step, s.offset, s.A
    * ```
    */
   addSpikeMonitor(options: LifSpikeMonitorOptions = {}): LifSpikeMonitor {
