@@ -83,7 +83,7 @@ tasks.lif = (nd, p, progress) => {
     const binSize = Math.max(1, Math.round(p.binSize / p.dt)) * p.dt;
     const rate = net.addRateMonitor({ binSize });
     net.run(p.duration, { onProgress: (q) => progress(q.fraction) });
-    const s = spikes.spikes(); // Table: s.time (ms), s.neuron, ...
+    const s = spikes.spikes(); // Table: s.neuron, s.time (ms), ...
     const t = Array.from(s.time);
     // uPlot wants ascending x: order the spikes by time (within a step they come by neuron).
     const order = t.map((_, k) => k).sort((a, b) => t[a] - t[b] || s.neuron[a] - s.neuron[b]);
