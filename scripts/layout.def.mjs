@@ -319,6 +319,7 @@ export const families = [
           { name: 'TRACE_DECAY', doc: 'e^{−Δt/τ}' },
           'TAU',
           { name: 'SIGMA_NOW', doc: 'σ(N̄) used in the last step (output)' },
+          { name: 'FAIL_WHERE', doc: 'which sub-step reported the last CFL failure: 1 v-step, 2 w-step (output)' },
           { at: 24 },
           'PTR_P',
           'PTR_N',
