@@ -55,11 +55,13 @@ export type { TrialInput } from './parallel/tasks.js';
 export type { Settled, TaskFn, TaskTable } from './parallel/types.js';
 export * as plot from './plot/svg.js';
 export {
+  type DrawOptions,
   deriveKey,
   type GeneratorState,
   type Key,
   keyOfSeed,
   NormalGenerator,
+  type NormalGeneratorOptions,
   normals,
   reference as rngReference,
   type Seed,
