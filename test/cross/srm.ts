@@ -45,7 +45,16 @@ export const cases: CrossCases = {
     const nQ = 6;
     const u = nd.uniforms('la', 0, nQ * nQ, { stream: nd.Streams.init });
     const wQ = Array.from(u, (x, k) => (k >= 2 * nQ && k < 4 * nQ ? x : 0));
-    const v = new nd.SrmVariational({ n: 4, visible: [1, 1, 0, 0], rho0: 50, eta0: 2, lookaheadSteps: 2, weightsQ: wQ, biasQ: -1, biasM: -1 });
+    const v = new nd.SrmVariational({
+      n: 4,
+      visible: [1, 1, 0, 0],
+      rho0: 50,
+      eta0: 2,
+      lookaheadSteps: 2,
+      weightsQ: wQ,
+      biasQ: -1,
+      biasM: -1,
+    });
     try {
       const f: number[] = [];
       for (let e = 0; e < 10; e++)
@@ -54,6 +63,26 @@ export const cases: CrossCases = {
       return nd.fingerprint(f, [b.elbo, b.importanceWeighted], v.model.weights(), v.recognition.weights(), v.recognition.bias());
     } finally {
       v.dispose();
+    }
+  },
+  'srm: run + runAsync (600 ms, dt 0.5), sample with { trial }, spike-table times (seed "rt")': async (nd) => {
+    const net = new nd.SrmNetwork({
+      n: 4,
+      weights: W.concat(0, 0.7, -0.3, 0.2, 1, 0, 0.4),
+      bias: -0.3,
+      rho0: 80,
+      eta0: 2,
+      dt: 0.5,
+      seed: 'rt',
+    });
+    try {
+      const a = net.run(200);
+      const b = await net.runAsync(400, { sliceMs: 1 });
+      const s = net.sample(300, { trial: 2 });
+      const tab = b.toTable();
+      return nd.fingerprint(a.spikes, b.spikes, s.train.spikes, tab.time, [s.logLik, net.time]);
+    } finally {
+      net.dispose();
     }
   },
 };
