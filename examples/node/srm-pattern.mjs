@@ -8,7 +8,7 @@
 // Learners, same number of updates, one Q sample per update:
 // (1) visible only: batch M rule on the exact log-likelihood;
 // (2) + hidden, causal Q (the seed's scheme: Q sees the visible spikes up to t − 1);
-// (3) + hidden, look-ahead Q (Q sees the visible spikes up to t + 1: lookahead = 2).
+// (3) + hidden, look-ahead Q (Q sees the visible spikes up to t + 1: lookaheadSteps = 2).
 // The hidden learners are scored by the importance-weighted bound with K Q samples, a lower
 // bound on log p(X_V). Curves: out/srm/pattern-loglik.svg, out/srm/pattern-distance.svg (van
 // Rossum distance of trains generated after a cue of the first volley).

@@ -85,6 +85,9 @@ export interface NormalGeneratorOptions {
 }
 
 const DRAW_KEYS = optionKeys<DrawOptions>()(['stream', 'start', 'trial']);
+
+/** Most values one call draws (2^25: a 256 MiB Float64Array, plus as much kernel memory for normals/uniforms). */
+export const MAX_DRAWS = 2 ** 25;
 const GENERATOR_KEYS = optionKeys<NormalGeneratorOptions>()(['stream', 'capacity', 'trial']);
 
 /** Checks the arguments shared by normals/uniforms. */
@@ -92,7 +95,7 @@ function drawArgs(where: string, seed: Seed | Key, step: number, count: number, 
   const o = strictOptions<DrawOptions>(where, 'options', options, DRAW_KEYS);
   const key = keyOf(seed, o.trial, where);
   checkInteger('step', step, 0, 0xffffffff);
-  checkInteger('count', count, 0, 1 << 27);
+  checkInteger('count', count, 0, MAX_DRAWS);
   const stream = checkInteger('options.stream', o.stream ?? 0, 0, 0xffffffff);
   const start = checkInteger('options.start', o.start ?? 0, 0, 0xffffffff);
   if (start + count > 0x100000000)
@@ -104,6 +107,7 @@ function drawArgs(where: string, seed: Seed | Key, step: number, count: number, 
  * Normals for elements `start .. start+count-1` at step `step` of `stream`, computed by the
  * kernel. `seed` is a seed (number or string, with an optional `trial`) or a raw {@link Key}: the
  * draws are a pure function of (key, stream, element, step) — the frozen counter contract.
+ * `count` ≤ 2^25 ({@link MAX_DRAWS}) per call; `start + count` ≤ 2^32.
  * @example
  * ```ts
  * const z = normals(42, 0, 1000, { stream: Streams.noise });
@@ -178,10 +182,10 @@ export class NormalGenerator extends KernelObject {
     this.#buf = this.allocate(this.#capacity * 8, 'rng.buffer');
   }
 
-  /** Draws the next n normals (a copy). */
+  /** Draws the next n normals (a copy), n ≤ 2^25 ({@link MAX_DRAWS}) per call. */
   next(n: number): Float64Array {
     this.assertLive();
-    checkInteger('n', n, 0, 1 << 28);
+    checkInteger('n', n, 0, MAX_DRAWS);
     const out = new Float64Array(n);
     const k = kernel();
     let done = 0;

@@ -17,7 +17,15 @@
  */
 import { optionKeys, strictOptions } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
-import { checkBoolean, checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
+import {
+  checkBoolean,
+  checkFinite,
+  checkFiniteArray,
+  checkInteger,
+  checkNonNegative,
+  checkPositive,
+  checkRange,
+} from '../kernel/validate.js';
 import { type StatsResult, statsResult } from './result.js';
 import { erfcx } from './special.js';
 
@@ -33,6 +41,17 @@ export interface CrossingSpeedRow {
   inverseSquare: number;
   /** Per unit time: (1/duration) Σ_spikes A⁻² 1{A ≥ α}, when `duration` was given. */
   inverseSquarePerTime: number;
+}
+
+/** τ_m (ms) in [1e-9, 1e12]: beyond that g_L·V overflows or underflows for any voltage scale. */
+function checkTauMem(name: string, v: unknown): number {
+  return checkRange(name, v, 1e-9, 1e12, { unit: 'ms' });
+}
+
+/** A statistic computed from finite data that still overflowed (samples of extreme scale). */
+function finiteResult(what: string, value: number, argument: string, received: unknown): number {
+  if (Number.isNaN(value) || Number.isFinite(value)) return value;
+  throw new ValidationError(argument, `samples whose ${what} is finite (it overflowed: the values are too large for f64 sums)`, received);
 }
 
 /** Options of {@link crossingSpeedStatistics}. */
@@ -115,6 +134,12 @@ export function palmDensity(A: ArrayLike<number>, options: PalmDensityOptions = 
   }
   checkPositive('options.max', max, 'voltage units per ms');
   const w = max / bins;
+  if (!(w > 0) || !Number.isFinite(1 / w))
+    throw new ValidationError(
+      'options.max',
+      `a range whose bin width max/bins is a normal number (here ${max}/${bins}; set max explicitly)`,
+      max,
+    );
   const d = new Float64Array(bins);
   for (const x of a) if (x >= 0 && x < max) d[Math.min(bins - 1, Math.floor(x / w))]++;
   const nrm = a.length ? 1 / (a.length * w) : 0;
@@ -168,7 +193,7 @@ export class ThresholdFluxAccumulator {
   /** @param params - τ_m (ms), V_L, V_th, V_r and the strip width; see {@link ThresholdParams} */
   constructor(params: ThresholdParams) {
     const p = strictOptions<ThresholdParams>('ThresholdFluxAccumulator', 'params', params, THRESHOLD_KEYS);
-    this.#gL = 1 / checkPositive('params.tauMem', p.tauMem, 'ms');
+    this.#gL = 1 / checkTauMem('params.tauMem', p.tauMem);
     this.#vL = checkFinite('params.vLeak', p.vLeak ?? 0);
     this.#vTh = checkFinite('params.vThreshold', p.vThreshold);
     this.#w = checkPositive('params.width', p.width);
@@ -257,7 +282,7 @@ function accumulate(V: ArrayLike<number>, I: ArrayLike<number>, p: ThresholdPara
  * {@link ThresholdFluxAccumulator.rate}). At least one sample is required.
  */
 export function riceRate(V: ArrayLike<number>, I: ArrayLike<number>, params: ThresholdParams): number {
-  return accumulate(V, I, params).rate();
+  return finiteResult('threshold flux', accumulate(V, I, params).rate(), 'V', 'the samples V, I');
 }
 
 /** Options of {@link fluxLyapunov}: the neuron (with its reset) and the extrapolation switch. */
@@ -275,7 +300,7 @@ export function fluxLyapunov(V: ArrayLike<number>, I: ArrayLike<number>, params:
   const p = strictOptions<FluxLyapunovParams>('fluxLyapunov', 'params', params, FLUX_KEYS);
   if (p.vReset === undefined) throw new ValidationError('params.vReset', 'a finite number < vThreshold', undefined);
   const { extrapolate, ...neuron } = p;
-  return accumulate(V, I, neuron).lyapunov({ extrapolate });
+  return finiteResult('flux Lyapunov sum', accumulate(V, I, neuron).lyapunov({ extrapolate }), 'V', 'the samples V, I');
 }
 
 /** Options of {@link saltationFactor}. */
@@ -292,11 +317,14 @@ export interface SaltationOptions {
 export function saltationFactor(A: number, options: SaltationOptions): number {
   const o = strictOptions<SaltationOptions>('saltationFactor', 'options', options, SALTATION_KEYS);
   checkPositive('A', A, 'voltage units per ms');
-  const gL = 1 / checkPositive('options.tauMem', o.tauMem, 'ms');
+  const gL = 1 / checkTauMem('options.tauMem', o.tauMem);
   const vTh = checkFinite('options.vThreshold', o.vThreshold);
   const vReset = checkFinite('options.vReset', o.vReset);
   if (!(vReset < vTh)) throw new ValidationError('options.vReset', `a value < vThreshold = ${vTh}`, vReset);
-  return 1 + (gL * (vTh - vReset)) / A;
+  const s = 1 + (gL * (vTh - vReset)) / A;
+  if (!Number.isFinite(s))
+    throw new ValidationError('A', `a crossing speed for which 1 + (vThreshold − vReset)/(tauMem·A) is finite (here it overflows)`, A);
+  return s;
 }
 
 const LYAPUNOV_KEYS = optionKeys<FluxLyapunovOptions>()(['extrapolate']);
@@ -366,7 +394,7 @@ export const NETWORK_KEYS = optionKeys<ColouredLifNetwork>()([
 
 /** Resolved neuron constants of a {@link ColouredLifParams} (argument names prefixed with `name.`). */
 export function checkColouredLif(name: string, p: Omit<ColouredLifParams, 'mu' | 'sigma'>) {
-  const tauM = checkPositive(`${name}.tauMem`, p.tauMem, 'ms');
+  const tauM = checkTauMem(`${name}.tauMem`, p.tauMem);
   const vL = checkFinite(`${name}.vLeak`, p.vLeak ?? 0);
   const vTh = checkFinite(`${name}.vThreshold`, p.vThreshold);
   const vR = checkFinite(`${name}.vReset`, p.vReset);
@@ -376,8 +404,22 @@ export function checkColouredLif(name: string, p: Omit<ColouredLifParams, 'mu' |
   return { tauMem: tauM, vLeak: vL, vThreshold: vTh, vReset: vR, tauSyn: tauS, tRef };
 }
 
-/** The rate formula on checked constants. */
+/**
+ * The rate formula on checked constants. With tRef = 0 the rate diverges as vThreshold − vReset
+ * → 0 (the interspike interval vanishes): an infinite rate is a ValidationError, not a result.
+ */
 function siegertRate(c: ReturnType<typeof checkColouredLif>, mu: number, sigma: number): number {
+  const nu = siegertRaw(c, mu, sigma);
+  if (!Number.isFinite(nu))
+    throw new ValidationError(
+      'vThreshold',
+      `a threshold far enough above vReset = ${c.vReset} (or tRef > 0) for a finite rate; the interspike interval underflows to 0`,
+      c.vThreshold,
+    );
+  return nu;
+}
+
+function siegertRaw(c: ReturnType<typeof checkColouredLif>, mu: number, sigma: number): number {
   const tauM = c.tauMem;
   const gL = 1 / tauM;
   const muV = c.vLeak + mu / gL;

@@ -595,7 +595,8 @@ describe('SrmNetwork: the run / progress / cancel protocol', () => {
   });
 
   test('runAsync: a timer-fired abort stops it within 50 ms, with 0 workers', async () => {
-    const net = new SrmNetwork({ n: 200, ...P, seed: 1 });
+    // 50 neurons: a kernel chunk (100 steps) is well under a millisecond, so the latency is the slice.
+    const net = new SrmNetwork({ n: 50, ...P, seed: 1 });
     const ac = new AbortController();
     const fired: number[] = [];
     setTimeout(() => {
@@ -604,7 +605,7 @@ describe('SrmNetwork: the run / progress / cancel protocol', () => {
     }, 60);
     let err: unknown;
     try {
-      await net.runAsync(300_000, { signal: ac.signal });
+      await net.runAsync(1_000_000, { signal: ac.signal });
     } catch (e) {
       err = e;
     }
@@ -613,7 +614,7 @@ describe('SrmNetwork: the run / progress / cancel protocol', () => {
     expect(fired.length).toBe(1);
     expect(stopped - fired[0]).toBeLessThan(50);
     expect(net.step).toBeGreaterThan(0);
-    expect(net.step).toBeLessThan(300_000);
+    expect(net.step).toBeLessThan(1_000_000);
     net.dispose();
   });
 
