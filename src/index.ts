@@ -46,13 +46,11 @@ export {
   type MapOptions,
   mergeTrials,
   type PoolOptions,
-  runTrials,
   type TrialsOptions,
   type TrialsResult,
   WorkerPool,
 } from './parallel/pool.js';
-export type { TrialInput } from './parallel/tasks.js';
-export type { Settled, TaskFn, TaskTable } from './parallel/types.js';
+export type { Settled, TaskFn, TaskTable, TrialInput } from './parallel/types.js';
 export * as plot from './plot/svg.js';
 export {
   type DrawOptions,
@@ -73,3 +71,4 @@ export {
 } from './rng/index.js';
 export * from './srm/index.js';
 export * from './stats/index.js';
+export { runTrials } from './tasks.js';

@@ -19,7 +19,7 @@ import {
   checkSignal,
 } from '../kernel/validate.js';
 import { checkGrid, type FpGrid, type FpGridInfo, type FpSigma, sigmaCode } from './common.js';
-import { P } from './layout.js';
+import { FpWork, P } from './layout.js';
 
 /** Input current I(w) (static) or I(t, w) (re-evaluated every step, in TypeScript). */
 export type FpInput = number | ArrayLike<number> | ((t: number, w: Float64Array) => ArrayLike<number>);
@@ -272,7 +272,7 @@ export class FokkerPlanckSolver extends KernelObject {
     this.#phi = this.allocate(nw * 8, 'fp.phi');
     this.#trace = this.allocate(nw * 8, 'fp.trace');
     const gR = this.allocate(2 * nv * 8, 'fp.bernoulli'); // G_j = e^{−δ_j}, then δ_j = (j + ½)h²/a
-    const work = this.allocate((24 * nv + 4 * nw + 16) * 8, 'fp.work'); // WORK_V = 24 in the kernel
+    const work = this.allocate((FpWork.V * nv + 4 * nw + 16) * 8, 'fp.work');
 
     this.#p.f64().set(p0);
     this.#in.f64().set(i0);

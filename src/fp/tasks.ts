@@ -1,7 +1,6 @@
-/** Worker-pool tasks of the fp module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the fp module (listed in src/tasks.ts). */
 import { fingerprint } from '../kernel/hash.js';
-import type { TrialInput } from '../parallel/tasks.js';
-import type { TaskTable } from '../parallel/types.js';
+import type { TaskTable, TrialInput } from '../parallel/types.js';
 import type { FpSigma } from './common.js';
 import { FpParticleNetwork } from './particles.js';
 

@@ -1,4 +1,4 @@
-/** Worker-pool tasks of the ltn module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the ltn module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
 import { normals, Streams, trialKey, uniforms } from '../rng/index.js';
 import type { Seed } from '../rng/seed.js';

@@ -15,7 +15,7 @@
 import { ValidationError } from '../kernel/errors.js';
 import { checkFiniteArray, checkInteger, checkOptions, checkPositive } from '../kernel/validate.js';
 import { mergeTrials, runTrials, type TrialsResult, type WorkerPool } from '../parallel/pool.js';
-import type { TrialInput } from '../parallel/tasks.js';
+import type { TrialInput } from '../parallel/types.js';
 import { trialKey } from '../rng/seed.js';
 import { type Estimate, fitOrder, meanConfidence, median } from '../stats/regression.js';
 import { matchSpikeTrains } from '../stats/spikes.js';
@@ -581,6 +581,7 @@ export async function convergenceStudy(options: ConvergenceOptions): Promise<Con
   const params = paramsOf(o);
   const range: [number, number] = o.range ?? [0, checkInteger('options.trials', o.trials, 1, 1e9)];
   const rows = await runTrials<ConvergenceTrialRow, ConvergenceParams>('numerics.convergenceTrial', {
+    tasks: { 'numerics.convergenceTrial': convergenceTrial }, // inline runs (workers: 0); workers run the package's tables
     seed: o.seed,
     range,
     params,

@@ -9,7 +9,7 @@
 import { ValidationError } from '../kernel/errors.js';
 import { checkFinite, checkInteger, checkOptions, checkPositive, checkRange } from '../kernel/validate.js';
 import { runTrials, type WorkerPool } from '../parallel/pool.js';
-import type { TrialInput } from '../parallel/tasks.js';
+import type { TrialInput } from '../parallel/types.js';
 import { type Key, type Seed, Streams, seedToKey, trialKey } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
 import { loopTruncatedCovariance } from '../stats/covariance.js';
@@ -226,6 +226,7 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     sampleEvery: o.sampleEvery,
   };
   const r = await runTrials<RateSynchronyTrial, RateSynchronyParams>('numerics.rateSynchronyTrial', {
+    tasks: { 'numerics.rateSynchronyTrial': rateSynchronyTrial }, // inline runs (workers: 0); workers run the package's tables
     seed: o.seed,
     range: [0, trials],
     params,

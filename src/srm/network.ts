@@ -33,8 +33,8 @@
  *
  * ## Kernel boundary
  * `srmRun` and `srmOnline` read their ~30 scalars and pointers from a parameter block whose
- * layout is generated from one definition (scripts/gen-srm-layout.mjs → ./layout.ts and
- * assembly/srm/layout.ts).
+ * layout has one definition (the `srm` family of scripts/layout.def.mjs → ./layout.ts and the
+ * generated constants of assembly/srm/index.ts).
  * @packageDocumentation
  */
 import {
@@ -81,7 +81,23 @@ import {
   srmSpikeTrain,
   stepsOf,
 } from './common.js';
-import { SRM_BLOCK_BYTES, type SrmBlock, writeSrmBlock, writeSrmBlockU32 } from './layout.js';
+import { B } from './layout.js';
+
+/** Every field of the kernel's parameter block (numbers; pointers are byte addresses, 0 = none). */
+type SrmBlock = Record<Exclude<keyof typeof B, 'SIZE'>, number>;
+const BLOCK_FIELDS = Object.keys(B).filter((k) => k !== 'SIZE') as (keyof SrmBlock)[];
+
+/** Writes every field of `b` into the block at byte address `ptr` of kernel memory. */
+function writeBlock(buffer: ArrayBufferLike, ptr: number, b: SrmBlock): void {
+  const f = new Float64Array(buffer, ptr, B.SIZE);
+  for (const k of BLOCK_FIELDS) f[B[k]] = b[k];
+}
+
+/** Writes some fields (the per-chunk ones: steps, t0, pointers into a train). */
+function writeBlockFields(buffer: ArrayBufferLike, ptr: number, b: Partial<SrmBlock>): void {
+  const f = new Float64Array(buffer, ptr, B.SIZE);
+  for (const k in b) f[B[k as keyof SrmBlock]] = b[k as keyof SrmBlock] as number;
+}
 
 export {
   SRM_DEFAULTS,
@@ -395,8 +411,8 @@ export class SrmNetwork extends KernelObject {
       this.#runState = this.allocate((8 * n + 2) * 8, 'srm.runState');
       this.#spk = this.allocate(n * 4, 'srm.spikeList');
       this.#run = this.allocate(CHUNK * n, 'srm.run');
-      this.#block = this.allocate(SRM_BLOCK_BYTES, 'srm.block');
-      this.#runBlock = this.allocate(SRM_BLOCK_BYTES, 'srm.block');
+      this.#block = this.allocate(B.SIZE * 8, 'srm.block');
+      this.#runBlock = this.allocate(B.SIZE * 8, 'srm.block');
     } catch (e) {
       this.dispose();
       throw e;
@@ -527,38 +543,38 @@ export class SrmNetwork extends KernelObject {
     const c = this.#consts(form);
     const v = stateViews(base, this.n);
     return {
-      kPsp: c.kPsp,
-      kAdapt: c.kAdapt,
-      eta0: c.eta0,
-      invDu: c.invDu,
-      logC: c.logC,
-      kElig: 1,
-      eta: 0,
-      dt: this.params.dt,
-      n: this.n,
-      steps: 0,
-      t0: 0,
-      form: c.form,
-      k0: 0,
-      k1: 0,
-      stream: Streams.spikes,
-      wT: this.#wT.ptr,
-      bias: this.#bias.ptr,
-      phi: v.phi,
-      adapt: v.adapt,
-      usyn: v.usyn,
-      clamp: 0,
-      data: 0,
-      spikes: 0,
-      score: 0,
-      sbuf: v.sbuf,
-      ll: v.ll,
-      gb: 0,
-      elig: 0,
-      mask: 0,
-      spk: this.#spk.ptr,
-      st: v.st,
-      ubuf: v.ubuf,
+      KPSP: c.kPsp,
+      KADAPT: c.kAdapt,
+      ETA0: c.eta0,
+      INVDU: c.invDu,
+      LOGC: c.logC,
+      KELIG: 1,
+      ETA: 0,
+      DT: this.params.dt,
+      N: this.n,
+      STEPS: 0,
+      T0: 0,
+      FORM: c.form,
+      K0: 0,
+      K1: 0,
+      STREAM: Streams.spikes,
+      WT: this.#wT.ptr,
+      BIAS: this.#bias.ptr,
+      PHI: v.phi,
+      ADAPT: v.adapt,
+      USYN: v.usyn,
+      CLAMP: 0,
+      DATA: 0,
+      SPIKES: 0,
+      SCORE: 0,
+      SBUF: v.sbuf,
+      LL: v.ll,
+      GB: 0,
+      ELIG: 0,
+      MASK: 0,
+      SPK: this.#spk.ptr,
+      ST: v.st,
+      UBUF: v.ubuf,
     };
   }
 
@@ -606,22 +622,22 @@ export class SrmNetwork extends KernelObject {
       }
       const v = stateViews(this.#state.ptr, n);
       const b = this.#blockFields(form, this.#state.ptr);
-      b.k0 = key.k0;
-      b.k1 = key.k1;
-      b.gb = v.gb;
-      b.elig = eligPtr;
-      writeSrmBlock(k.memory.buffer, this.#block.ptr, b);
+      b.K0 = key.k0;
+      b.K1 = key.k1;
+      b.GB = v.gb;
+      b.ELIG = eligPtr;
+      writeBlock(k.memory.buffer, this.#block.ptr, b);
       let t = 0;
       while (t < steps) {
         const clamped = clampReg !== null && t < dataSteps;
         const mm = clamped ? Math.min(CHUNK, steps - t, dataSteps - t) : Math.min(CHUNK, steps - t);
-        writeSrmBlockU32(k.memory.buffer, this.#block.ptr, {
-          steps: mm,
-          t0: t,
-          clamp: clamped ? clampReg!.ptr : 0,
-          data: clamped ? dataReg!.ptr + t * n : 0,
-          spikes: spikesPtr + t * n,
-          score: scorePtr ? scorePtr + t * n * 8 : 0,
+        writeBlockFields(k.memory.buffer, this.#block.ptr, {
+          STEPS: mm,
+          T0: t,
+          CLAMP: clamped ? clampReg!.ptr : 0,
+          DATA: clamped ? dataReg!.ptr + t * n : 0,
+          SPIKES: spikesPtr + t * n,
+          SCORE: scorePtr ? scorePtr + t * n * 8 : 0,
         });
         checkStatus(k.srmRun(this.#block.ptr), pr.where);
         t += mm;
@@ -820,16 +836,16 @@ export class SrmNetwork extends KernelObject {
       dat.u8(0, t.steps * n).set(t.spikes);
       this.#state.f64(0, 8 * n + 2).fill(0);
       const b = this.#blockFields(form, this.#state.ptr);
-      b.gb = stateViews(this.#state.ptr, n).gb;
-      b.elig = this.#elig.ptr;
-      b.kElig = kG;
-      b.eta = mu * (1 - kG);
-      b.mask = mask ? this.#mask!.ptr : 0;
-      b.clamp = all.ptr;
-      writeSrmBlock(k.memory.buffer, this.#block.ptr, b);
+      b.GB = stateViews(this.#state.ptr, n).gb;
+      b.ELIG = this.#elig.ptr;
+      b.KELIG = kG;
+      b.ETA = mu * (1 - kG);
+      b.MASK = mask ? this.#mask!.ptr : 0;
+      b.CLAMP = all.ptr;
+      writeBlock(k.memory.buffer, this.#block.ptr, b);
       for (let s = 0; s < t.steps; s += CHUNK) {
         const m = Math.min(CHUNK, t.steps - s);
-        writeSrmBlockU32(k.memory.buffer, this.#block.ptr, { steps: m, t0: s, data: dat.ptr + s * n, spikes: sp.ptr + s * n });
+        writeBlockFields(k.memory.buffer, this.#block.ptr, { STEPS: m, T0: s, DATA: dat.ptr + s * n, SPIKES: sp.ptr + s * n });
         checkStatus(k.srmOnline(this.#block.ptr), 'SrmNetwork.learnOnline');
         this.#afterChunk(pr, s + m, (s + m) * this.params.dt, () => undefined);
       }
@@ -883,10 +899,10 @@ export class SrmNetwork extends KernelObject {
     this.#runState.f64(16 * n, 6 * n + 2).fill(0);
     k.srmSyncInput(n, this.#wT.ptr, base, base + 16 * n);
     const b = this.#blockFields('bernoulli', base);
-    b.k0 = this.#key.k0;
-    b.k1 = this.#key.k1;
-    b.spikes = this.#run.ptr;
-    writeSrmBlock(k.memory.buffer, this.#runBlock.ptr, b);
+    b.K0 = this.#key.k0;
+    b.K1 = this.#key.k1;
+    b.SPIKES = this.#run.ptr;
+    writeBlock(k.memory.buffer, this.#runBlock.ptr, b);
     return { steps, pr, out: new Uint8Array(steps * n), startStep: this.#step };
   }
 
@@ -894,7 +910,7 @@ export class SrmNetwork extends KernelObject {
   #runChunk(where: string, s: number, m: number, out: Uint8Array): void {
     const k = kernel();
     const n = this.n;
-    writeSrmBlockU32(k.memory.buffer, this.#runBlock.ptr, { steps: m, t0: this.#step });
+    writeBlockFields(k.memory.buffer, this.#runBlock.ptr, { STEPS: m, T0: this.#step });
     checkStatus(k.srmRun(this.#runBlock.ptr), where);
     out.set(this.#run.u8(0, m * n), s * n);
     this.#step += m;

@@ -1,6 +1,5 @@
-/** Worker-pool tasks of the srm module (see src/parallel/tasks.ts). */
-import type { TrialInput } from '../parallel/tasks.js';
-import type { TaskTable } from '../parallel/types.js';
+/** Worker-pool tasks of the srm module (listed in src/tasks.ts). */
+import type { TaskTable, TrialInput } from '../parallel/types.js';
 import { SrmNetwork, type SrmParams } from './network.js';
 
 /** Parameters of the `srm.score` task. */

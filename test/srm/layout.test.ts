@@ -1,30 +1,37 @@
-// The SRM kernel's parameter block has one definition (scripts/gen-srm-layout.mjs) written to both
-// sides of the boundary; this fails when a committed copy differs from a fresh generation, and
-// checks the layout against the kernel itself: a block written by the facade's writer drives
+// The SRM kernel's parameter block has one definition (the 'srm' family of scripts/layout.def.mjs)
+// written to both sides of the boundary; this fails when a committed copy differs from a fresh
+// generation, and checks the layout against the kernel itself: a block written slot by slot drives
 // srmRun to the same spikes as the plain-TS reference fed the same values by name.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { Streams, seedToKey, srmReference } from '../../src/index.js';
 import { kernel } from '../../src/kernel/load.js';
 import { Region } from '../../src/kernel/region.js';
-import { SRM_BLOCK, SRM_BLOCK_BYTES, writeSrmBlock } from '../../src/srm/layout.js';
+import { B } from '../../src/srm/layout.js';
 
-test('assembly/srm/layout.ts and src/srm/layout.ts equal a fresh generation', () => {
-  const r = spawnSync('node', ['scripts/gen-srm-layout.mjs', '--check'], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
+test('the SRM block has one definition in scripts/layout.def.mjs; the generated copies are fresh and agree', () => {
+  const r = spawnSync('node', ['scripts/gen-layout.mjs', '--check'], { encoding: 'utf8' });
+  expect(r.stdout).toMatch(/fresh/);
   expect(r.status).toBe(0);
+  const asm = readFileSync('assembly/srm/index.ts', 'utf8');
+  // every facade slot is the kernel's byte offset / 8
+  for (const [name, slot] of Object.entries(B)) {
+    if (name === 'SIZE') continue;
+    expect(asm).toContain(`const SRM_${name}: usize = ${slot * 8};`);
+  }
 });
 
-test('layout: f64 fields 8-aligned, u32 fields after them, no overlap, within the block', () => {
-  const offs = Object.values(SRM_BLOCK).sort((a, b) => a - b);
-  expect(new Set(offs).size).toBe(offs.length);
-  expect(offs[0]).toBe(0);
-  expect(offs.at(-1)! + 4).toBeLessThanOrEqual(SRM_BLOCK_BYTES);
-  expect(SRM_BLOCK_BYTES % 16).toBe(0);
-  for (const f of ['kPsp', 'kAdapt', 'eta0', 'invDu', 'logC', 'kElig', 'eta', 'dt'] as const) expect(SRM_BLOCK[f] % 8).toBe(0);
+test('layout: one f64 slot per field, no overlap, SIZE covers them', () => {
+  const slots = Object.entries(B)
+    .filter(([k]) => k !== 'SIZE')
+    .map(([, v]) => v)
+    .sort((a, b) => a - b);
+  expect(slots).toEqual(Array.from({ length: slots.length }, (_, i) => i));
+  expect(B.SIZE).toBe(slots.length);
 });
 
-test('a block written field by field drives srmRun like the TS reference given the same fields by name', () => {
+test('a block written slot by slot drives srmRun like the TS reference given the same fields by name', () => {
   const k = kernel();
   const n = 5;
   const steps = 300;
@@ -38,41 +45,35 @@ test('a block written field by field drives srmRun like the TS reference given t
   const st = new Region((8 * n + 2) * 8, 'test.state');
   const sp = new Region(steps * n, 'test.spikes');
   const spk = new Region(n * 4, 'test.spk');
-  const blk = new Region(SRM_BLOCK_BYTES, 'test.block');
+  const blk = new Region(B.SIZE * 8, 'test.block');
   try {
     wR.f64().set(wT);
     bR.f64(0, n).fill(-0.3);
     const base = st.ptr;
-    writeSrmBlock(k.memory.buffer, blk.ptr, {
-      ...c,
-      kElig: 1,
-      eta: 0,
-      dt: 1,
-      n,
-      steps,
-      t0: 0,
-      form: 0,
-      k0: key.k0,
-      k1: key.k1,
-      stream: Streams.spikes,
-      wT: wR.ptr,
-      bias: bR.ptr,
-      phi: base,
-      adapt: base + 8 * n,
-      usyn: base + 16 * n,
-      clamp: 0,
-      data: 0,
-      spikes: sp.ptr,
-      score: 0,
-      sbuf: base + 24 * n,
-      ll: base + 32 * n,
-      gb: 0,
-      elig: 0,
-      mask: 0,
-      spk: spk.ptr,
-      st: base + 64 * n,
-      ubuf: base + 56 * n,
-    });
+    const f = blk.f64(0, B.SIZE);
+    f[B.KPSP] = c.kPsp;
+    f[B.KADAPT] = c.kAdapt;
+    f[B.ETA0] = c.eta0;
+    f[B.INVDU] = c.invDu;
+    f[B.LOGC] = c.logC;
+    f[B.KELIG] = 1;
+    f[B.DT] = 1;
+    f[B.N] = n;
+    f[B.STEPS] = steps;
+    f[B.K0] = key.k0;
+    f[B.K1] = key.k1;
+    f[B.STREAM] = Streams.spikes;
+    f[B.WT] = wR.ptr;
+    f[B.BIAS] = bR.ptr;
+    f[B.PHI] = base;
+    f[B.ADAPT] = base + 8 * n;
+    f[B.USYN] = base + 16 * n;
+    f[B.SPIKES] = sp.ptr;
+    f[B.SBUF] = base + 24 * n;
+    f[B.LL] = base + 32 * n;
+    f[B.SPK] = spk.ptr;
+    f[B.ST] = base + 64 * n;
+    f[B.UBUF] = base + 56 * n;
     expect(k.srmRun(blk.ptr)).toBe(0);
     const ref = {
       clamp: null,
