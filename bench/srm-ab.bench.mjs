@@ -55,7 +55,7 @@ for (const [n, fSteps, bSteps] of [
     cases[`${lib} learnOnline`] = { units: fSteps, fn: () => (sink += net.learnOnline(trainF, { learningRate: 0 }).logLik) };
   }
   all[n] = await runSuite(`A/B old vs new build, SRM n = ${n}`, cases, Object.keys(cases)[0], { minSamples: 5, maxTime: 1 });
-  // Second measurement in CPU time (process.cpuUsage), interleaved old/new, median of 9: on a
+  // Second measurement in CPU time (process.cpuUsage), interleaved old/new, median of 15: on a
   // loaded machine far less inflated by waiting for a core than benchmark.js's wall time. run() is
   // measured only here: it is async before #15 (no yield below 50 chunks) and sync after, awaited
   // either way.
@@ -63,7 +63,7 @@ for (const [n, fSteps, bSteps] of [
   for (const lib of ['old', 'new'])
     timed[`${lib} run`] = { units: bSteps, fn: async () => (sink += (await nets[lib].run(bSteps)).spikes[0]) };
   const t = Object.fromEntries(Object.keys(timed).map((name) => [name, []]));
-  for (let rep = 0; rep < 9; rep++) {
+  for (let rep = 0; rep < 15; rep++) {
     for (const [name, c] of Object.entries(timed)) {
       const c0 = process.cpuUsage();
       await c.fn();

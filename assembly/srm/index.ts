@@ -390,36 +390,73 @@ function neuronPass(
  * elig. `mask` and `eta` are not read.
  */
 export function srmRun(p: usize): i32 {
-  const n = <i32>rp(p, SRM_N);
-  const steps = <i32>rp(p, SRM_STEPS);
-  const t0 = <u32>rp(p, SRM_T0);
-  const wT = rp(p, SRM_WT);
-  const bias = rp(p, SRM_BIAS);
-  const phi = rp(p, SRM_PHI);
-  const adapt = rp(p, SRM_ADAPT);
-  const usyn = rp(p, SRM_USYN);
-  const kPsp = rd(p, SRM_KPSP);
-  const kAdapt = rd(p, SRM_KADAPT);
-  const eta0 = rd(p, SRM_ETA0);
-  const invDu = rd(p, SRM_INVDU);
-  const logC = rd(p, SRM_LOGC);
-  const clamp = rp(p, SRM_CLAMP);
-  const data = rp(p, SRM_DATA);
-  const spikes = rp(p, SRM_SPIKES);
-  const score = rp(p, SRM_SCORE);
-  const sbuf = rp(p, SRM_SBUF);
-  const ll = rp(p, SRM_LL);
-  const gb = rp(p, SRM_GB);
-  const elig = rp(p, SRM_ELIG);
-  const kElig = rd(p, SRM_KELIG);
-  const form = <i32>rp(p, SRM_FORM);
-  const k0 = <u32>rp(p, SRM_K0);
-  const k1 = <u32>rp(p, SRM_K1);
-  const stream = <u32>rp(p, SRM_STREAM);
-  const spk = rp(p, SRM_SPK);
-  const st = rp(p, SRM_ST);
-  const dt = rd(p, SRM_DT);
-  const ubuf = rp(p, SRM_UBUF);
+  return runSteps(
+    <i32>rp(p, SRM_N),
+    <i32>rp(p, SRM_STEPS),
+    <u32>rp(p, SRM_T0),
+    rp(p, SRM_WT),
+    rp(p, SRM_BIAS),
+    rp(p, SRM_PHI),
+    rp(p, SRM_ADAPT),
+    rp(p, SRM_USYN),
+    rd(p, SRM_KPSP),
+    rd(p, SRM_KADAPT),
+    rd(p, SRM_ETA0),
+    rd(p, SRM_INVDU),
+    rd(p, SRM_LOGC),
+    rp(p, SRM_CLAMP),
+    rp(p, SRM_DATA),
+    rp(p, SRM_SPIKES),
+    rp(p, SRM_SCORE),
+    rp(p, SRM_SBUF),
+    rp(p, SRM_LL),
+    rp(p, SRM_GB),
+    rp(p, SRM_ELIG),
+    rd(p, SRM_KELIG),
+    <i32>rp(p, SRM_FORM),
+    <u32>rp(p, SRM_K0),
+    <u32>rp(p, SRM_K1),
+    <u32>rp(p, SRM_STREAM),
+    rp(p, SRM_SPK),
+    rp(p, SRM_ST),
+    rd(p, SRM_DT),
+    rp(p, SRM_UBUF),
+  );
+}
+
+/** The body of srmRun on the block's fields as parameters (kept a function of its own so that the hot loops compile as they did with positional arguments). */
+function runSteps(
+  n: i32,
+  steps: i32,
+  t0: u32,
+  wT: usize,
+  bias: usize,
+  phi: usize,
+  adapt: usize,
+  usyn: usize,
+  kPsp: f64,
+  kAdapt: f64,
+  eta0: f64,
+  invDu: f64,
+  logC: f64,
+  clamp: usize,
+  data: usize,
+  spikes: usize,
+  score: usize,
+  sbuf: usize,
+  ll: usize,
+  gb: usize,
+  elig: usize,
+  kElig: f64,
+  form: i32,
+  k0: u32,
+  k1: u32,
+  stream: u32,
+  spk: usize,
+  st: usize,
+  dt: f64,
+  ubuf: usize,
+): i32 {
   const nn = <usize>n;
   for (let t = 0; t < steps; t++) {
     const tg = t0 + <u32>t;
@@ -533,36 +570,73 @@ export function srmBackward(n: i32, steps: i32, spikes: usize, score: usize, kPs
  * score row lives in sbuf).
  */
 export function srmOnline(p: usize): i32 {
-  const n = <i32>rp(p, SRM_N);
-  const steps = <i32>rp(p, SRM_STEPS);
-  const t0 = <u32>rp(p, SRM_T0);
-  const wT = rp(p, SRM_WT);
-  const bias = rp(p, SRM_BIAS);
-  const phi = rp(p, SRM_PHI);
-  const adapt = rp(p, SRM_ADAPT);
-  const usyn = rp(p, SRM_USYN);
-  const kPsp = rd(p, SRM_KPSP);
-  const kAdapt = rd(p, SRM_KADAPT);
-  const eta0 = rd(p, SRM_ETA0);
-  const invDu = rd(p, SRM_INVDU);
-  const logC = rd(p, SRM_LOGC);
-  const clamp = rp(p, SRM_CLAMP);
-  const data = rp(p, SRM_DATA);
-  const spikes = rp(p, SRM_SPIKES);
-  const sbuf = rp(p, SRM_SBUF);
-  const ll = rp(p, SRM_LL);
-  const gb = rp(p, SRM_GB);
-  const elig = rp(p, SRM_ELIG);
-  const kElig = rd(p, SRM_KELIG);
-  const eta = rd(p, SRM_ETA);
-  const mask = rp(p, SRM_MASK);
-  const form = <i32>rp(p, SRM_FORM);
-  const k0 = <u32>rp(p, SRM_K0);
-  const k1 = <u32>rp(p, SRM_K1);
-  const stream = <u32>rp(p, SRM_STREAM);
-  const st = rp(p, SRM_ST);
-  const dt = rd(p, SRM_DT);
-  const ubuf = rp(p, SRM_UBUF);
+  return onlineSteps(
+    <i32>rp(p, SRM_N),
+    <i32>rp(p, SRM_STEPS),
+    <u32>rp(p, SRM_T0),
+    rp(p, SRM_WT),
+    rp(p, SRM_BIAS),
+    rp(p, SRM_PHI),
+    rp(p, SRM_ADAPT),
+    rp(p, SRM_USYN),
+    rd(p, SRM_KPSP),
+    rd(p, SRM_KADAPT),
+    rd(p, SRM_ETA0),
+    rd(p, SRM_INVDU),
+    rd(p, SRM_LOGC),
+    rp(p, SRM_CLAMP),
+    rp(p, SRM_DATA),
+    rp(p, SRM_SPIKES),
+    rp(p, SRM_SBUF),
+    rp(p, SRM_LL),
+    rp(p, SRM_GB),
+    rp(p, SRM_ELIG),
+    rd(p, SRM_KELIG),
+    rd(p, SRM_ETA),
+    rp(p, SRM_MASK),
+    <i32>rp(p, SRM_FORM),
+    <u32>rp(p, SRM_K0),
+    <u32>rp(p, SRM_K1),
+    <u32>rp(p, SRM_STREAM),
+    rp(p, SRM_ST),
+    rd(p, SRM_DT),
+    rp(p, SRM_UBUF),
+  );
+}
+
+/** The body of srmOnline on the block's fields as parameters. */
+function onlineSteps(
+  n: i32,
+  steps: i32,
+  t0: u32,
+  wT: usize,
+  bias: usize,
+  phi: usize,
+  adapt: usize,
+  usyn: usize,
+  kPsp: f64,
+  kAdapt: f64,
+  eta0: f64,
+  invDu: f64,
+  logC: f64,
+  clamp: usize,
+  data: usize,
+  spikes: usize,
+  sbuf: usize,
+  ll: usize,
+  gb: usize,
+  elig: usize,
+  kElig: f64,
+  eta: f64,
+  mask: usize,
+  form: i32,
+  k0: u32,
+  k1: u32,
+  stream: u32,
+  st: usize,
+  dt: f64,
+  ubuf: usize,
+): i32 {
   const nn = <usize>n;
   const kv = f64x2.splat(kElig);
   const ev = f64x2.splat(eta);
