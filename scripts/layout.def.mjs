@@ -115,6 +115,12 @@ export const families = [
           'SOA',
           'NR',
           'QS',
+          {
+            name: 'SRC',
+            doc: 'Spike-source population (replays recorded spikes, no dynamics): pointer to its events (f64 times in steps, ascending, then i32 local neurons); 0 for an integrating population.',
+          },
+          { name: 'SRCN', doc: "Number of the source's events." },
+          { name: 'SRCK', doc: "The source's next event (cursor)." },
         ],
       },
       {
@@ -313,6 +319,7 @@ export const families = [
           { name: 'TRACE_DECAY', doc: 'e^{−Δt/τ}' },
           'TAU',
           { name: 'SIGMA_NOW', doc: 'σ(N̄) used in the last step (output)' },
+          { name: 'FAIL_WHERE', doc: 'which sub-step reported the last CFL failure: 1 v-step, 2 w-step (output)' },
           { at: 24 },
           'PTR_P',
           'PTR_N',

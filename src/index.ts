@@ -24,6 +24,7 @@ export {
   toJSONValue,
 } from './contract/index.js';
 export * from './fp/index.js';
+export * as io from './io/index.js';
 export {
   AbortedError,
   DisposedError,

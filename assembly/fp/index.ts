@@ -39,6 +39,7 @@ const P_TRACE_B = 19; // STDP trace of N̄
 const P_TRACE_DECAY = 20; // e^{−Δt/τ}
 const P_TAU = 21;
 const P_SIGMA_NOW = 22; // σ(N̄) used in the last step (output)
+const P_FAIL_WHERE = 23; // which sub-step reported the last CFL failure: 1 v-step, 2 w-step (output)
 const P_PTR_P = 24;
 const P_PTR_N = 25;
 const P_PTR_I = 26;
@@ -301,7 +302,10 @@ function stepExplicit(par: usize, sigma: f64, step: f64, time: f64): i32 {
       const d = load<f64>(at(hp, i)) + (i > 0 ? load<f64>(at(bp, i - 1)) : 0.0);
       if (d > worst) worst = d;
     }
-    if (dtD * worst > 1.0) return fail(STATUS_CFL, k, step, time, 1.0 / (D * worst));
+    if (dtD * worst > 1.0) {
+      wr(par, P_FAIL_WHERE, 1.0);
+      return fail(STATUS_CFL, k, step, time, 1.0 / (D * worst));
+    }
     // In place: keep the previous node's old value and the flux through its right interface.
     let jl = 0.0; // J_{i−1/2}·h/a
     let pold = load<f64>(at(s, 0));
@@ -369,7 +373,10 @@ function stepW(par: usize, step: f64, time: f64): i32 {
       const x = (k > 0 ? load<f64>(at(be, k - 1)) : 0.0) + (k < nw - 1 ? load<f64>(at(al, k)) : 0.0);
       if (x > worst) worst = x;
     }
-    if (r * worst > 1.0) return fail(STATUS_CFL, -1, step, time, dw / worst);
+    if (r * worst > 1.0) {
+      wr(par, P_FAIL_WHERE, 2.0);
+      return fail(STATUS_CFL, worstCell(al, be, nw, worst), step, time, dw / worst);
+    }
     // p_k += r(F_{k−1/2} − F_{k+1/2}); sweep k upwards, keeping the old row k−1 in place by
     // computing the flux F_{k+1/2} from old rows k, k+1 before row k is overwritten.
     const fl = ptr(par, P_PTR_WORK); // reuse the v scratch (nv) for F_{k−1/2}
@@ -546,6 +553,33 @@ export function fpGaussianProfile(out: usize, n: i32, v0: f64, h: f64, mean: f64
 }
 
 /**
+ * The w-cell that makes N̄ blow up, for the failure report (cold path): the first cell whose
+ * N_k is not finite, otherwise the cell with the largest N_k.
+ */
+function blowUpCell(np: usize, nw: i32): i32 {
+  let best = 0;
+  let mx = -Infinity;
+  for (let k = 0; k < nw; k++) {
+    const x = load<f64>(at(np, k));
+    if (!isFinite(x)) return k;
+    if (x > mx) {
+      mx = x;
+      best = k;
+    }
+  }
+  return best;
+}
+
+/** The w-cell whose explicit CFL sum β_{k−1} + α_k is the largest (`worst`), for the failure report. */
+function worstCell(al: usize, be: usize, nw: i32, worst: f64): i32 {
+  for (let k = 0; k < nw; k++) {
+    const x = (k > 0 ? load<f64>(at(be, k - 1)) : 0.0) + (k < nw - 1 ? load<f64>(at(al, k)) : 0.0);
+    if (x >= worst) return k;
+  }
+  return 0;
+}
+
+/**
  * Advances the (v, w) density by `steps` steps. Per step: (1) N̄ = Σ N_k Δw from the previous
  * step, blow-up check (N̄ > nMax or non-finite ⇒ STATUS_BLOWUP, p left at the last good step);
  * (2) σ = σ(N̄), drift offsets c_k = I_k + w_k σ; (3) v-step (SG) ⇒ p, N_k; (4) when learning is
@@ -564,7 +598,7 @@ export function fpRun(par: usize, steps: i32): i32 {
     const step = rd(par, P_STEP);
     const time = step * dt;
     const nbar = rd(par, P_NBAR);
-    if (!isFinite(nbar) || nbar > nmax) return fail(STATUS_BLOWUP, -1, step, time, nbar);
+    if (!isFinite(nbar) || nbar > nmax) return fail(STATUS_BLOWUP, blowUpCell(np, nw), step, time, nbar);
     const sigma = sigmaOf(kind, smax, nbar);
     wr(par, P_SIGMA_NOW, sigma);
     let code = stepV(par, sigma, step, time);
@@ -646,6 +680,7 @@ export function fpParticleRun(par: usize, steps: i32): i32 {
     const t = <u32>step;
     const sigma = sigmaOf(kind, smax, nbar);
     let fired = 0;
+    let bad = -1; // first neuron whose potential left the finite numbers this step
     let w0: u32 = 0;
     let w1: u32 = 0;
     let w2: u32 = 0;
@@ -667,6 +702,7 @@ export function fpParticleRun(par: usize, steps: i32): i32 {
       if (!spike) {
         const prod = (vf - v) * (vf - vn);
         if (prod < cutoff) spike = uniformAt(k0, k1, sb, <u32>j, t, 0) < Math.exp(-prod * bridgeScale);
+        else if (!(vn > -Infinity) && bad < 0) bad = j; // NaN or −∞ (+∞ is a spike)
       }
       if (spike) {
         store<f64>(at(vp, j), vr);
@@ -678,10 +714,16 @@ export function fpParticleRun(par: usize, steps: i32): i32 {
     }
     const inst = <f64>fired / (<f64>m * dt);
     nbar += filt * (inst - nbar);
-    if (!isFinite(nbar)) return fail(STATUS_NONFINITE, -1, step, step * dt, nbar);
     total += <f64>fired;
     nsum += nbar;
     wr(par, Q_STEP, step + 1.0);
+    if (bad >= 0) {
+      // N̄ is finite by construction (fired ≤ m); a potential is not: report the neuron.
+      wr(par, Q_NBAR, nbar);
+      wr(par, Q_SPIKES, total);
+      wr(par, Q_NBAR_SUM, nsum);
+      return fail(STATUS_NONFINITE, bad, step, step * dt, load<f64>(at(vp, bad)));
+    }
   }
   wr(par, Q_NBAR, nbar);
   wr(par, Q_SPIKES, total);

@@ -70,7 +70,12 @@ const P_PCH = 12;
 const P_SOA = 13;
 const P_NR = 14;
 const P_QS = 15;
-const P_SIZE = 16;
+// Spike-source population (replays recorded spikes, no dynamics): pointer to its events (f64 times
+// in steps, ascending, then i32 local neurons); 0 for an integrating population.
+const P_SRC = 16;
+const P_SRCN = 17; // Number of the source's events.
+const P_SRCK = 18; // The source's next event (cursor).
+const P_SIZE = 19;
 
 // Pair-blocked parameters of a heterogeneous population on the SIMD path (written once by the
 // facade at build). For each neuron pair (2k, 2k+1), counted from the even index at or below the
@@ -1440,6 +1445,10 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
     gCatch = false;
     for (let p = 0; p < nPop; p++) {
       const pe = popT + (<usize>(p * P_SIZE) << 3);
+      if (hp(pe, P_SRC) != 0) {
+        sourceStep(pe, n);
+        continue;
+      }
       const cnt = <i32>hf(pe, P_COUNT);
       const shared = hf(pe, P_SSH) != 0;
       if (hf(pe, P_NOISE) != 0 && shared) {
@@ -1496,6 +1505,33 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   hs(hdr, H_STEP, gStep);
   hs(hdr, H_DONE, <f64>done);
   return st;
+}
+
+/**
+ * A spike-source population in step n: records its events with times (in steps) in [n, n + 1)
+ * as spikes at (n, t − n), which step 3 then delivers like any other spike. The facade allows at
+ * most one event per neuron and step, so a step records at most N spikes.
+ */
+function sourceStep(pe: usize, n: f64): void {
+  const ev = hp(pe, P_SRC);
+  const cnt = <i32>hf(pe, P_SRCN);
+  const start = <i32>hf(pe, P_START);
+  const ids = ev + (<usize>cnt << 3);
+  let k = <i32>hf(pe, P_SRCK);
+  while (k < cnt) {
+    const t = load<f64>(ev + (<usize>k << 3));
+    if (t >= n + 1) break;
+    if (t >= n) {
+      const r = <usize>gCount;
+      store<i32>(gRecN + (r << 2), start + load<i32>(ids + (<usize>k << 2)));
+      store<u32>(gRecS + (r << 2), <u32>n);
+      store<f64>(gRecO + (r << 3), t - n);
+      store<f64>(gRecA + (r << 3), 0.0);
+      gCount++;
+    }
+    k++;
+  }
+  hs(pe, P_SRCK, <f64>k);
 }
 
 /** Delivers one presynaptic spike (row `row` of projection `je`) emitted during the current step. */

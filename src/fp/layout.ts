@@ -40,6 +40,8 @@ export const P = {
   TAU: 21,
   /** σ(N̄) used in the last step (output) */
   SIGMA_NOW: 22,
+  /** which sub-step reported the last CFL failure: 1 v-step, 2 w-step (output) */
+  FAIL_WHERE: 23,
   PTR_P: 24,
   PTR_N: 25,
   PTR_I: 26,

@@ -56,7 +56,13 @@ export const P = {
   SOA: 13,
   NR: 14,
   QS: 15,
-  SIZE: 16,
+  /** Spike-source population (replays recorded spikes, no dynamics): pointer to its events (f64 times in steps, ascending, then i32 local neurons); 0 for an integrating population. */
+  SRC: 16,
+  /** Number of the source's events. */
+  SRCN: 17,
+  /** The source's next event (cursor). */
+  SRCK: 18,
+  SIZE: 19,
 } as const;
 
 /**
