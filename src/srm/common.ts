@@ -4,7 +4,7 @@
  * strict options with the renamed-option hints, and the argument checks.
  * @packageDocumentation
  */
-import { makeTable, optionKeys, Result, strictOptions, type TableOf } from '../contract/index.js';
+import { makeTable, optionKeys, type RenamedOptions, Result, strictOptions, type TableOf } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkChoice, checkFinite, checkInteger, checkPositive, isNumericArray } from '../kernel/validate.js';
 /**
@@ -187,24 +187,17 @@ export function srmResult<K extends string, T extends object>(kind: K, fields: T
 export const WARNING_NAMES: readonly SrmWarningName[] = ['srm.saturation'];
 
 /** Options renamed by the one-contract change whose new name no edit distance finds: old → new. */
-const RENAMED: Readonly<Record<string, string>> = { tauBaseline: 'baselineUpdates', key: 'seed' };
+const RENAMED: RenamedOptions = {
+  tauBaseline: 'baselineUpdates',
+  key: { to: 'seed', note: 'pass seed and trial; the key is keyOfSeed({ seed, trial })' },
+};
 
 /**
- * `strictOptions` plus a suggestion for the few renamed options whose new name is not near the
- * old one (`tauBaseline` → `baselineUpdates`; the removed raw `key` → `seed`/`trial`).
+ * `strictOptions` with the few renamed options whose new name is not near the old one
+ * (`tauBaseline` → `baselineUpdates`; the removed raw `key` → `seed`/`trial`).
  */
 export function srmOptions<T extends object>(where: string, name: string, value: T | undefined, keys: readonly string[]): T {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const k of Object.keys(value)) {
-      const now = RENAMED[k];
-      if (now !== undefined && !keys.includes(k) && keys.includes(now)) {
-        const hint =
-          k === 'key' ? `did you mean '${now}'? (pass seed and trial; the key is keyOfSeed({ seed, trial }))` : `did you mean '${now}'?`;
-        throw new ValidationError(name === 'options' ? k : `${name}.${k}`, hint, k, `unknown option '${k}' for ${where}; ${hint}`, now);
-      }
-    }
-  }
-  return strictOptions<T>(where, name, value, keys);
+  return strictOptions<T>(where, name, value, keys, RENAMED);
 }
 
 /** Resolves and checks SRM parameters (names without prefix, as the constructor options). */
