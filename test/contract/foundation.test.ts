@@ -93,8 +93,17 @@ describe('progress protocol', () => {
     setTimeout(() => {
       ran = true;
     }, 0);
-    for (let i = 0; i < 50 && !ran; i++) await yieldToEventLoop();
+    // A 0 ms timer is due after at least 1 ms (Node clamps it), and a loop of yields can be faster
+    // than that: yield for up to 200 ms of wall time. A yield that never reached the timers phase
+    // (a microtask, say) would spin here until the deadline and fail.
+    const t0 = performance.now();
+    let yields = 0;
+    while (!ran && performance.now() - t0 < 200) {
+      await yieldToEventLoop();
+      yields++;
+    }
     expect(ran).toBe(true);
+    expect(yields).toBeGreaterThan(0);
   });
 });
 

@@ -80,13 +80,14 @@ describe('Slurm back end (one-node cluster)', () => {
     const t0 = performance.now();
     const work = mkdtempSync(join(tmpdir(), 'nd-slurm-'));
     const module = pathToFileURL(join(ROOT, 'examples/node/user-trials-module.mjs')).href;
-    // 2 points × 4 trials = 8 (point, trial) pairs, 2 per shard; each trial holds its worker 1 s
-    // so that shard 2 is still running when it is cancelled.
+    // 2 points × 4 trials = 8 (point, trial) pairs, 2 per shard; each trial holds its worker 2 s
+    // so that shard 2 is still running when it is cancelled (2 × 2 s: a wide window even when squeue
+    // answers slowly on a loaded runner).
     const spec = {
       kind: 'sweep',
       name: 'slurm-test',
       task: { module, task: 'slowNetwork' },
-      params: { mu: [0.05, 0.06], sigma: [0.02], weight: [0.002], neurons: [60], duration: [100], holdMs: [1000] },
+      params: { mu: [0.05, 0.06], sigma: [0.02], weight: [0.002], neurons: [60], duration: [100], holdMs: [2000] },
       trials: 4,
       seed: 'slurm-test',
       units: { rateE: 'Hz', rateI: 'Hz' },
@@ -122,9 +123,11 @@ describe('Slurm back end (one-node cluster)', () => {
       expect(job, stderr).toMatch(/^\d+$/);
       jobs.push(job);
       let cancelled = false;
+      let outputBeforeCancel = false;
       for (let i = 0; i < 1200 && !cancelled; i++) {
         const q = run('squeue', ['-h', '-r', '-j', job, '-o', '%K|%T']);
         if (q.stdout.split('\n').some((l) => l.trim() === '2|RUNNING')) {
+          outputBeforeCancel = existsSync(join(dir, 'shards', 'shard-2.json'));
           expect(run('scancel', [`${job}_2`]).status).toBe(0);
           cancelled = true;
         } else await sleep(100);
@@ -136,7 +139,8 @@ describe('Slurm back end (one-node cluster)', () => {
       // The back end saw the cancellation and resubmitted shard 2 only, as a new array job.
       const record = JSON.parse(readFileSync(join(dir, 'slurm.json'), 'utf8'));
       for (const s of record.submissions) jobs.push(s.job);
-      expect(record.shards['2'].attempts).toBe(2);
+      const why = `output before the cancel: ${outputBeforeCancel}; record ${JSON.stringify(record.shards['2'])}; stderr ${stderr}`;
+      expect(record.shards['2'].attempts, why).toBe(2);
       expect(record.shards['2'].history[0].state).toBe('CANCELLED');
       for (const k of ['0', '1', '3']) expect(record.shards[k].attempts).toBe(1);
       expect(record.submissions.map((s: { shards: number[] }) => s.shards)).toEqual([[0, 1, 2, 3], [2]]);
