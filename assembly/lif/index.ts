@@ -139,6 +139,26 @@ const J_CH = 8;
 const J_DINT = 9;
 const J_DFRAC = 10;
 
+// ---- Analysis block: noise window and tangent pass (numerics; mirrored in src/lif/layout.ts,
+// block "analysis" of H and W). Kept apart from the engine's own layout so both can evolve.
+// Header fields appended after H_RLN.
+const H_ZWIN = 29; // address of a noise-window descriptor (W_* below), or 0: draw every normal here
+const H_TAN = 30; // tangent vectors: K blocks of 3N f64 [dV (N), dI (N), dI2 (N)], or 0
+const H_TANK = 31; // K, the number of tangent vectors
+const H_TANS = 32; // scratch of the tangent pass: K·N f64
+// Noise-window descriptor (f64 fields, written by src/lif/coupling.ts): the normals of the fine
+// steps [T0, T0 + LEN) of streams noise (Z1) and noise2 (Z2, or 0), N per fine step, under key
+// (K0, K1). A step reads them when its fine steps lie inside the window and the key and N match;
+// otherwise it draws its own (the same numbers: the window is a cache, never a different path).
+const W_K0 = 0;
+const W_K1 = 1;
+const W_N = 2;
+const W_T0 = 3;
+const W_LEN = 4;
+const W_Z1 = 5;
+const W_Z2 = 6;
+// ---- end of the analysis block.
+
 // RNG streams (documented in src/lif/layout.ts): noise z1 = Streams.noise, exact integrator's
 // second normal, shared noise, Poisson input = Streams.input.
 const S_NOISE: u32 = 0;
@@ -311,6 +331,16 @@ let gCatch: bool = false;
 // per-neuron refractory test.
 let gRList: usize = 0;
 let gRLn: i32 = 0;
+// Noise window (analysis block): descriptor, and for the current step the rows of its first fine
+// step gZt in the window (streams noise, noise2), or 0 when the step draws its own normals.
+let gZWin: usize = 0;
+let gZw1: usize = 0;
+let gZw2: usize = 0;
+let gZt: u32 = 0;
+// Tangent pass (analysis block): vectors, count, scratch.
+let gTan: usize = 0;
+let gTanK: i32 = 0;
+let gTanS: usize = 0;
 
 
 // Direct-mapped block cache (256 entries per stream, keyed by t & 255): with fineSteps F the even
@@ -329,6 +359,7 @@ function zReset(): void {
 
 /** Normal of the counter contract (key, stream, i, t), reusing the block of the neighbour. */
 function zAt(second: bool, i: u32, t: u32): f64 {
+  if (gZw1 != 0) return load<f64>((second ? gZw2 : gZw1) + ((<usize>(t - gZt) * <usize>gN + <usize>i) << 3));
   const pair = <i64>(i >>> 1);
   const stream = second ? S_NOISE2 : S_NOISE;
   const e = (second ? ZC1 : ZC0) + (<usize>(t & 255) << 5);
@@ -802,6 +833,16 @@ function zigSlow2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
 const ZA: usize = memory.data(64, 16);
 const ZB: usize = memory.data(64, 16);
 
+/** Copies the 8 normals (64 bytes) at `src` to `dst` (noise window -> ZA/ZB). */
+// @ts-ignore: decorator
+@inline
+function copy8(src: usize, dst: usize): void {
+  v128.store(dst, v128.load(src));
+  v128.store(dst, v128.load(src, 16), 16);
+  v128.store(dst, v128.load(src, 32), 32);
+  v128.store(dst, v128.load(src, 48), 48);
+}
+
 // @ts-ignore: decorator
 @inline
 function zig8(px: usize, out: usize, stream: u32, i: u32, t: u32): void {
@@ -880,6 +921,10 @@ function fineNoise8(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: us
   const het = q0 != 0;
   const zero = f64x2.splat(0);
   const sIndv = f64x2.splat(sInd);
+  if (gZw1 != 0) {
+    fineNoise8Window(i, coef, q0, qs, sh, shp, sIndv);
+    return;
+  }
   for (let k = 0; k < 4; k++) {
     v128.store(XI + (<usize>k << 4), zero);
     v128.store(XV + (<usize>k << 4), zero);
@@ -887,11 +932,17 @@ function fineNoise8(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: us
   const p0 = <u32>i >>> 1;
   for (let j = 0; j < F; j++) {
     const t = <u32>(gStep * <f64>F + <f64>j);
-    philox4(p0, t, S_NOISE, gK0, gK1, PX);
-    zig8(PX, ZA, S_NOISE, <u32>i, t);
-    if (exact) {
-      philox4(p0, t, S_NOISE2, gK0, gK1, PXB);
-      zig8(PXB, ZB, S_NOISE2, <u32>i, t);
+    if (gZw1 != 0) {
+      const row = <usize>(j * gN + i) << 3;
+      copy8(gZw1 + row, ZA);
+      if (exact) copy8(gZw2 + row, ZB);
+    } else {
+      philox4(p0, t, S_NOISE, gK0, gK1, PX);
+      zig8(PX, ZA, S_NOISE, <u32>i, t);
+      if (exact) {
+        philox4(p0, t, S_NOISE2, gK0, gK1, PXB);
+        zig8(PXB, ZB, S_NOISE2, <u32>i, t);
+      }
     }
     if (sh) {
       shareZ(ZA, sIndv, f64x2.splat(load<f64>(shp + (<usize>j << 3))));
@@ -925,11 +976,103 @@ function fineNoise8(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: us
   }
 }
 
+/**
+ * fineNoise8 reading a noise window (analysis block): pair by pair, the F fine normals summed
+ * (EM) or composed (exact) in registers straight from the window rows. The same operations in
+ * the same order as fineNoise8's loop (which accumulates through XI/XV), so the same bits.
+ */
+function fineNoise8Window(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: usize, sIndv: v128): void {
+  const F = gF;
+  const exact = gExact;
+  const het = q0 != 0;
+  const stride = <usize>gN << 3;
+  const base = <usize>i << 3;
+  for (let k = 0; k < 4; k++) {
+    const ko = <usize>k << 4;
+    let p1 = gZw1 + base + ko;
+    let xI = f64x2.splat(0);
+    let xV = f64x2.splat(0);
+    if (exact) {
+      let p2 = gZw2 + base + ko;
+      const q = q0 + <usize>k * qs;
+      const eAf = het ? v128.load(q, QX_EAF) : f64x2.splat(hf(coef, C_EAF));
+      const p21f = het ? v128.load(q, QX_P21F) : f64x2.splat(hf(coef, C_P21F));
+      const eBf = het ? v128.load(q, QX_EBF) : f64x2.splat(hf(coef, C_EBF));
+      const cI = het ? v128.load(q, QX_CI) : f64x2.splat(hf(coef, C_CI));
+      const cVI = het ? v128.load(q, QX_CVI) : f64x2.splat(hf(coef, C_CVI));
+      const cVV = het ? v128.load(q, QX_CVV) : f64x2.splat(hf(coef, C_CVV));
+      for (let j = 0; j < F; j++) {
+        let z = v128.load(p1);
+        let y = v128.load(p2);
+        if (sh) {
+          z = f64x2.add(f64x2.mul(sIndv, z), f64x2.splat(load<f64>(shp + (<usize>j << 3))));
+          y = f64x2.add(f64x2.mul(sIndv, y), f64x2.splat(load<f64>(shp + (<usize>(F + j) << 3))));
+        }
+        xV = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(eAf, xV), f64x2.mul(p21f, xI)), f64x2.mul(cVI, z)), f64x2.mul(cVV, y));
+        xI = f64x2.add(f64x2.mul(eBf, xI), f64x2.mul(cI, z));
+        p1 += stride;
+        p2 += stride;
+      }
+    } else {
+      for (let j = 0; j < F; j++) {
+        let z = v128.load(p1);
+        if (sh) z = f64x2.add(f64x2.mul(sIndv, z), f64x2.splat(load<f64>(shp + (<usize>j << 3))));
+        xI = f64x2.add(xI, z);
+        p1 += stride;
+      }
+      xI = f64x2.mul(het ? v128.load(q0 + <usize>k * qs, QE_SEM) : f64x2.splat(hf(coef, C_SEM)), xI);
+    }
+    v128.store(XI + ko, xI);
+    v128.store(XV + ko, xV);
+  }
+}
+
 /** Like fineNoise8 for the single pair (i, i+1) (scalar normals), into XI[0], XV[0]. */
 function fineNoise2(i: i32, coef: usize, q: usize, sh: bool, shp: usize, sInd: f64): void {
   const F = gF;
   const exact = gExact;
   const het = q != 0;
+  if (gZw1 != 0) {
+    // Noise window (analysis block): the pair's normals are adjacent in each row; the same
+    // arithmetic per lane as below (shared mixing included), in registers.
+    const stride = <usize>gN << 3;
+    const sIndv = f64x2.splat(sInd);
+    let p1 = gZw1 + (<usize>i << 3);
+    let p2 = exact ? gZw2 + (<usize>i << 3) : 0;
+    let wI = f64x2.splat(0);
+    let wV = f64x2.splat(0);
+    if (exact) {
+      const eAf = het ? v128.load(q, QX_EAF) : f64x2.splat(hf(coef, C_EAF));
+      const p21f = het ? v128.load(q, QX_P21F) : f64x2.splat(hf(coef, C_P21F));
+      const eBf = het ? v128.load(q, QX_EBF) : f64x2.splat(hf(coef, C_EBF));
+      const cI = het ? v128.load(q, QX_CI) : f64x2.splat(hf(coef, C_CI));
+      const cVI = het ? v128.load(q, QX_CVI) : f64x2.splat(hf(coef, C_CVI));
+      const cVV = het ? v128.load(q, QX_CVV) : f64x2.splat(hf(coef, C_CVV));
+      for (let j = 0; j < F; j++) {
+        let z = v128.load(p1);
+        let y = v128.load(p2);
+        if (sh) {
+          z = f64x2.add(f64x2.mul(sIndv, z), f64x2.splat(load<f64>(shp + (<usize>j << 3))));
+          y = f64x2.add(f64x2.mul(sIndv, y), f64x2.splat(load<f64>(shp + (<usize>(F + j) << 3))));
+        }
+        wV = f64x2.add(f64x2.add(f64x2.add(f64x2.mul(eAf, wV), f64x2.mul(p21f, wI)), f64x2.mul(cVI, z)), f64x2.mul(cVV, y));
+        wI = f64x2.add(f64x2.mul(eBf, wI), f64x2.mul(cI, z));
+        p1 += stride;
+        p2 += stride;
+      }
+    } else {
+      for (let j = 0; j < F; j++) {
+        let z = v128.load(p1);
+        if (sh) z = f64x2.add(f64x2.mul(sIndv, z), f64x2.splat(load<f64>(shp + (<usize>j << 3))));
+        wI = f64x2.add(wI, z);
+        p1 += stride;
+      }
+      wI = f64x2.mul(het ? v128.load(q, QE_SEM) : f64x2.splat(hf(coef, C_SEM)), wI);
+    }
+    v128.store(XI, wI);
+    v128.store(XV, wV);
+    return;
+  }
   let xI = f64x2.splat(0);
   let xV = f64x2.splat(0);
   for (let j = 0; j < F; j++) {
@@ -1063,11 +1206,17 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
     }
   } else if (NOISY) {
     for (; i + 8 <= end; i += 8) {
-      const p0 = <u32>i >>> 1;
-      philox4(p0, nu, S_NOISE, gK0, gK1, PX);
-      if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
-      zig8(PX, ZA, S_NOISE, <u32>i, nu);
-      if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
+      if (gZw1 != 0) {
+        // Noise window: the same normals, drawn once for several networks (analysis block).
+        copy8(gZw1 + (<usize>i << 3), ZA);
+        if (EXACT) copy8(gZw2 + (<usize>i << 3), ZB);
+      } else {
+        const p0 = <u32>i >>> 1;
+        philox4(p0, nu, S_NOISE, gK0, gK1, PX);
+        if (EXACT) philox4(p0, nu, S_NOISE2, gK0, gK1, PXB);
+        zig8(PX, ZA, S_NOISE, <u32>i, nu);
+        if (EXACT) zig8(PXB, ZB, S_NOISE2, <u32>i, nu);
+      }
       if (SH) {
         shareZ(ZA, sIndv, sh1);
         if (EXACT) shareZ(ZB, sIndv, sh2);
@@ -1116,8 +1265,9 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
     const s2 = SH ? load<f64>(shp, 8) : 0.0;
     for (; i + 1 < end; i += 2) {
       const q = HET ? qb + <usize>(i >> 1) * QS : 0;
-      let za = zAt(false, <u32>i, nu);
-      let zb = zAt(false, <u32>i + 1, nu);
+      const wo: usize = <usize>i << 3;
+      let za = gZw1 != 0 ? load<f64>(gZw1 + wo) : zAt(false, <u32>i, nu);
+      let zb = gZw1 != 0 ? load<f64>(gZw1 + wo, 8) : zAt(false, <u32>i + 1, nu);
       if (SH) {
         za = sInd * za + s1;
         zb = sInd * zb + s1;
@@ -1125,8 +1275,8 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
       const z = f64x2.replace_lane(f64x2.splat(za), 1, zb);
       let y = zero;
       if (EXACT) {
-        let ya = zAt(true, <u32>i, nu);
-        let yb = zAt(true, <u32>i + 1, nu);
+        let ya = gZw1 != 0 ? load<f64>(gZw2 + wo) : zAt(true, <u32>i, nu);
+        let yb = gZw1 != 0 ? load<f64>(gZw2 + wo, 8) : zAt(true, <u32>i + 1, nu);
         if (SH) {
           ya = sInd * ya + s2;
           yb = sInd * yb + s2;
@@ -1409,6 +1559,11 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gCatch = hf(hdr, H_CATCH) != 0;
   gRList = hp(hdr, H_RLIST);
   gRLn = <i32>hf(hdr, H_RLN);
+  gZWin = hp(hdr, H_ZWIN);
+  gTan = hp(hdr, H_TAN);
+  gTanK = gTan != 0 ? <i32>hf(hdr, H_TANK) : 0;
+  gTanS = hp(hdr, H_TANS);
+  gZw1 = 0;
   zReset();
   cPu = -1;
   let done = 0;
@@ -1419,6 +1574,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
     const n = gStep;
     const fastStep = fastOk && !gCatch;
     gCatch = false;
+    if (gZWin != 0) zWindowStep(n);
     for (let p = 0; p < nPop; p++) {
       const pe = popT + (<usize>(p * P_SIZE) << 3);
       const cnt = <i32>hf(pe, P_COUNT);
@@ -1459,6 +1615,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
         }
       }
     }
+    if (gTanK > 0) tangentStep(first, popT, nPop, projT, nProj);
     gStep = n + 1;
   }
   hs(hdr, H_CATCH, gCatch ? 1.0 : 0.0);
@@ -1569,6 +1726,248 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
       store<f64>(ringI + off, load<f64>(ringI + off) + dI);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis block (numerics): the noise window shared by several networks, and the tangent pass.
+
+/** Sets gZw1/gZw2/gZt for step n when the window holds its F fine steps under this key and N. */
+function zWindowStep(n: f64): void {
+  gZw1 = 0;
+  gZw2 = 0;
+  const w = gZWin;
+  if (hf(w, W_K0) != <f64>gK0 || hf(w, W_K1) != <f64>gK1 || <i32>hf(w, W_N) != gN) return;
+  const t = n * <f64>gF;
+  const t0 = hf(w, W_T0);
+  if (t < t0 || t + <f64>gF > t0 + hf(w, W_LEN)) return;
+  const z2 = hp(w, W_Z2);
+  if (gExact && z2 == 0) return;
+  const row = <usize>(t - t0) * (<usize>gN << 3);
+  gZw1 = hp(w, W_Z1) + row;
+  gZw2 = gExact ? z2 + row : 0;
+  gZt = <u32>t;
+}
+
+/**
+ * Fills a noise window: out[s·n + i] = normal(key, stream, i, t0 + s) for i < n, s < steps, with
+ * stream `noise` (second = 0) or `noise2` (second = 1): the numbers a network draws for neuron i
+ * at fine step t0 + s (the same Philox blocks and ziggurat as the SIMD path, bit for bit).
+ */
+export function lifFillNoiseWindow(k0: u32, k1: u32, second: i32, t0: u32, steps: i32, n: i32, out: usize): void {
+  // zig8's slow path reads the key from the run context; lifRun sets it again on every call.
+  gK0 = k0;
+  gK1 = k1;
+  const stream = second != 0 ? S_NOISE2 : S_NOISE;
+  for (let s = 0; s < steps; s++) {
+    const t = t0 + <u32>s;
+    const o = out + (<usize>(s * n) << 3);
+    let i = 0;
+    for (; i + 8 <= n; i += 8) {
+      philox4(<u32>i >>> 1, t, stream, k0, k1, PX);
+      zig8(PX, o + (<usize>i << 3), stream, <u32>i, t);
+    }
+    if (i < n) {
+      // Tail: the same block of eight (a pure function of the counter), the first n - i kept.
+      philox4(<u32>i >>> 1, t, stream, k0, k1, PX);
+      zig8(PX, ZA, stream, <u32>i, t);
+      memory.copy(o + (<usize>i << 3), ZA, <usize>(n - i) << 3);
+    }
+  }
+}
+
+/** Population-table entry of global neuron j. */
+function popOf(popT: usize, nPop: i32, j: i32): usize {
+  for (let p = 0; p < nPop; p++) {
+    const pe = popT + (<usize>(p * P_SIZE) << 3);
+    const start = <i32>hf(pe, P_START);
+    if (j >= start && j < start + <i32>hf(pe, P_COUNT)) return pe;
+  }
+  return popT;
+}
+
+/** Coefficient block of global neuron j in population entry pe. */
+// @ts-ignore: decorator
+@inline
+function coefOf(pe: usize, j: i32): usize {
+  return hp(pe, P_COEF) + <usize>(j - <i32>hf(pe, P_START)) * hp(pe, P_STRIDE);
+}
+
+/**
+ * Tangent pass of step n, after its spikes were recorded (records first .. gCount-1) and
+ * delivered. The K tangent vectors (dV, dI, dI2) follow the exact flow of the linear subthreshold
+ * dynamics along the simulated path, with the saltation of each reset at its crossing time
+ * t* = (n + theta) h:
+ *   d_j = dV_j(t*-) = e^{-a theta h} dV_j + G_b(theta h) dI_j + G_b2(theta h) dI2_j  (tangent at t_n);
+ *   propagate every neuron over the step: dV' = e^{-ah} dV + P21 dI + P21b dI2, dI' = e^{-bh} dI, dI2' = e^{-b2 h} dI2;
+ *   firing neuron: dV_j += (s(A) - 1) e^{-a(1-theta)h} d_j, s(A) = 1 + a (V_th - V_r)/A;
+ *   each target of j (weight J, channel c, rates a', b'): the kick J at t* moves with t*, so at
+ *   t_{n+1}: dV += J (e^{-b'r} - a' G_b'(r)) d_j/A, dI_c += -J b' e^{-b'r} d_j/A, r = (1-theta)h.
+ * A catch-up spike (theta = 0: V reached V_th after a kick inside the previous step) is treated as
+ * a crossing at t_n with its recorded speed A (the exact crossing lies in the previous step: an
+ * O(h) shift of where the saltation applies, as for every rule's crossing). A record with A <= 0
+ * (never seen with the linear or hermite rule) has no saltation: its V direction is zeroed and it
+ * adds no kick terms. Zero delays and no refractory period (checked by the facade).
+ */
+function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i32): void {
+  const K = gTanK;
+  const N = gN;
+  const h = gH;
+  const nb = <usize>N << 3;
+  const vs: usize = nb * 3;
+  const nsp = gCount - first;
+  // 1. d_j of every spike from the tangent at t_n.
+  for (let s = 0; s < nsp; s++) {
+    const r = <usize>(first + s);
+    const j = load<i32>(gRecN + (r << 2));
+    const th = load<f64>(gRecO + (r << 3));
+    const coef = coefOf(popOf(popT, nPop, j), j);
+    let e = 1.0;
+    let g1 = 0.0;
+    let g2 = 0.0;
+    if (th > 0) {
+      const a = hf(coef, C_A);
+      const t = th * h;
+      e = Math.exp(-a * t);
+      g1 = gResp(a, hf(coef, C_B), t);
+      g2 = gResp(a, hf(coef, C_B2), t);
+    }
+    const off = <usize>j << 3;
+    for (let k = 0; k < K; k++) {
+      const v = gTan + <usize>k * vs + off;
+      store<f64>(gTanS + (<usize>(s * K + k) << 3), e * load<f64>(v) + g1 * load<f64>(v + nb) + g2 * load<f64>(v + 2 * nb));
+    }
+  }
+  // 2. Exact variational propagator over the step.
+  for (let k = 0; k < K; k++) {
+    const tv = gTan + <usize>k * vs;
+    for (let p = 0; p < nPop; p++) {
+      const pe = popT + (<usize>(p * P_SIZE) << 3);
+      const start = <i32>hf(pe, P_START);
+      const cnt = <i32>hf(pe, P_COUNT);
+      const coef0 = hp(pe, P_COEF);
+      const stride = hp(pe, P_STRIDE);
+      for (let q = 0; q < cnt; q++) {
+        const c = coef0 + <usize>q * stride;
+        const o = tv + (<usize>(start + q) << 3);
+        const dV = load<f64>(o);
+        const dI = load<f64>(o + nb);
+        const dI2 = load<f64>(o + 2 * nb);
+        store<f64>(o, hf(c, C_EA) * dV + hf(c, C_P21) * dI + hf(c, C_P21B) * dI2);
+        store<f64>(o + nb, hf(c, C_EB) * dI);
+        store<f64>(o + 2 * nb, hf(c, C_EB2) * dI2);
+      }
+    }
+  }
+  // 3. Saltation of each reset and the kick terms of its targets.
+  for (let s = 0; s < nsp; s++) {
+    const r = <usize>(first + s);
+    const j = load<i32>(gRecN + (r << 2));
+    const th = load<f64>(gRecO + (r << 3));
+    const A = load<f64>(gRecA + (r << 3));
+    const coef = coefOf(popOf(popT, nPop, j), j);
+    const a = hf(coef, C_A);
+    const rem = (1.0 - th) * h;
+    const timed = A > 0;
+    const fac = timed ? ((a * (hf(coef, C_VTH) - hf(coef, C_VR))) / A) * Math.exp(-a * rem) : -Math.exp(-a * rem);
+    const off = <usize>j << 3;
+    for (let k = 0; k < K; k++) {
+      const v = gTan + <usize>k * vs + off;
+      store<f64>(v, load<f64>(v) + fac * load<f64>(gTanS + (<usize>(s * K + k) << 3)));
+    }
+    if (!timed) continue;
+    for (let pj = 0; pj < nProj; pj++) {
+      const je = projT + (<usize>(pj * J_SIZE) << 3);
+      const pre = <i32>hf(je, J_PRE);
+      if (j < pre || j >= pre + <i32>hf(je, J_NPRE)) continue;
+      tangentKicks(je, j - pre, rem, A, s, popT);
+    }
+  }
+}
+
+/** Kick terms of presynaptic row `row` of projection je (spike s of the step, r = rest of the step). */
+function tangentKicks(je: usize, row: i32, rem: f64, A: f64, s: i32, popT: usize): void {
+  const K = gTanK;
+  const nb = <usize>gN << 3;
+  const vs: usize = nb * 3;
+  const post = <i32>hf(je, J_POST);
+  const pe = popT + (<usize>(<i32>hf(je, J_POP) * P_SIZE) << 3);
+  const coef0 = hp(pe, P_COEF);
+  const stride = hp(pe, P_STRIDE);
+  const rowp = hp(je, J_ROW);
+  const colp = hp(je, J_COL);
+  const wp = hp(je, J_W);
+  const ws = hf(je, J_WS);
+  const ch = <i32>hf(je, J_CH);
+  const chOff: usize = ch == 0 ? nb : 2 * nb;
+  const r0 = load<i32>(rowp + (<usize>row << 2));
+  const r1 = load<i32>(rowp + (<usize>(row + 1) << 2));
+  let gV = 0.0;
+  let gI = 0.0;
+  for (let q = r0; q < r1; q++) {
+    const tgt = load<i32>(colp + (<usize>q << 2)) + post;
+    if (q == r0 || stride != 0) {
+      const c = coef0 + <usize>(tgt - post) * stride;
+      const at = hf(c, C_A);
+      const bt = ch == 0 ? hf(c, C_B) : hf(c, C_B2);
+      const eb = Math.exp(-bt * rem);
+      gV = eb - at * gResp(at, bt, rem);
+      gI = -bt * eb;
+    }
+    const J = wp != 0 ? load<f64>(wp + (<usize>q << 3)) : ws;
+    const cV = (J * gV) / A;
+    const cI = (J * gI) / A;
+    const off = <usize>tgt << 3;
+    for (let k = 0; k < K; k++) {
+      const d = load<f64>(gTanS + (<usize>(s * K + k) << 3));
+      const v = gTan + <usize>k * vs + off;
+      store<f64>(v, load<f64>(v) + cV * d);
+      store<f64>(v + chOff, load<f64>(v + chOff) + cI * d);
+    }
+  }
+}
+
+/**
+ * Modified Gram–Schmidt on the K tangent vectors (length 3N) of the network at `hdr`, in place;
+ * writes ln R_kk (the log of each vector's norm after projecting out the previous ones) to
+ * out[k]. Returns a status code (non-finite or zero norm: the tangent vectors degenerated).
+ */
+export function lifTangentQr(hdr: usize, out: usize): i32 {
+  const tan = hp(hdr, H_TAN);
+  const K = <i32>hf(hdr, H_TANK);
+  const d = 3 * <i32>hf(hdr, H_N);
+  for (let k = 0; k < K; k++) {
+    const vk = tan + (<usize>(k * d) << 3);
+    for (let q = 0; q < k; q++) {
+      const vq = tan + (<usize>(q * d) << 3);
+      let dot = 0.0;
+      for (let c = 0; c < d; c++) dot += load<f64>(vk + (<usize>c << 3)) * load<f64>(vq + (<usize>c << 3));
+      for (let c = 0; c < d; c++) {
+        const o = <usize>c << 3;
+        store<f64>(vk + o, load<f64>(vk + o) - dot * load<f64>(vq + o));
+      }
+    }
+    let nr = 0.0;
+    for (let c = 0; c < d; c++) {
+      const x = load<f64>(vk + (<usize>c << 3));
+      nr += x * x;
+    }
+    nr = Math.sqrt(nr);
+    if (!(nr > 0) || !isFinite(nr)) {
+      const step = hf(hdr, H_STEP);
+      return fail(STATUS_NONFINITE, k, step, step * hf(hdr, H_H), nr);
+    }
+    for (let c = 0; c < d; c++) {
+      const o = <usize>c << 3;
+      store<f64>(vk + o, load<f64>(vk + o) / nr);
+    }
+    store<f64>(out + (<usize>k << 3), Math.log(nr));
+  }
+  return 0;
+}
+
+/** ln x (kernel math, engine-independent; see lifMathExp). */
+export function lifMathLog(x: f64): f64 {
+  return Math.log(x);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ export type {
   LifConnector,
   LifCsr,
 } from './connectors.js';
+export { LifNoiseWindow, type LifNoiseWindowOptions } from './coupling.js';
 export { createLifCuba, type LifCubaOptions } from './cuba.js';
 export { LifStreams } from './layout.js';
 export {
@@ -38,4 +39,5 @@ export {
 export { type LifPropagator, lifCurrentResponse, lifPropagator, lifVoltageAt } from './propagator.js';
 export { type LifReferenceParamArrays, type LifReferenceParams, lifReferenceRun } from './reference.js';
 export { type LifArrays, type LifStepsOptions, lifSteps } from './step.js';
+export { type LifTangentOptions, LifTangents } from './tangent.js';
 export type { LifPopulationTaskParams } from './tasks.js';

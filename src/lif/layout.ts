@@ -35,7 +35,29 @@ export const H = {
   CATCH: 26,
   RLIST: 27,
   RLN: 28,
-  SIZE: 29,
+  // Analysis block (numerics: src/lif/coupling.ts, src/lif/tangent.ts), kept apart from the
+  // engine's own fields: noise-window descriptor address, tangent vectors, their count, scratch.
+  ZWIN: 29,
+  TAN: 30,
+  TANK: 31,
+  TANS: 32,
+  SIZE: 33,
+} as const;
+
+/**
+ * @internal noise-window descriptor (f64 index; analysis block, see src/lif/coupling.ts): key,
+ * neurons per fine step, first fine step and number held, addresses of the `noise` and `noise2`
+ * normals (0 when the second stream is not held).
+ */
+export const W = {
+  K0: 0,
+  K1: 1,
+  N: 2,
+  T0: 3,
+  LEN: 4,
+  Z1: 5,
+  Z2: 6,
+  SIZE: 7,
 } as const;
 
 /** @internal population table entry */
