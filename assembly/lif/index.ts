@@ -146,6 +146,8 @@ const H_ZWIN = 29; // address of a noise-window descriptor (W_* below), or 0: dr
 const H_TAN = 30; // tangent vectors: K blocks of 3N f64 [dV (N), dI (N), dI2 (N)], or 0
 const H_TANK = 31; // K, the number of tangent vectors
 const H_TANS = 32; // scratch of the tangent pass: K·N f64
+const H_TANSEC = 33; // secant slope (V^{n+1} - V^n)/h of each spike record (REC_CAP f64), tangent pass only
+const H_TANLOG = 34; // per neuron, sum of ln s(A) over its resets seen by the tangent pass (N f64)
 // Noise-window descriptor (f64 fields, written by src/lif/coupling.ts): the normals of the fine
 // steps [T0, T0 + LEN) of streams noise (Z1) and noise2 (Z2, or 0), N per fine step, under key
 // (K0, K1). A step reads them when its fine steps lie inside the window and the key and N match;
@@ -341,6 +343,8 @@ let gZt: u32 = 0;
 let gTan: usize = 0;
 let gTanK: i32 = 0;
 let gTanS: usize = 0;
+let gTanSec: usize = 0;
+let gTanLog: usize = 0;
 
 
 // Direct-mapped block cache (256 entries per stream, keyed by t & 255): with fineSteps F the even
@@ -424,6 +428,8 @@ function finishNeuron(i: i32, coef: usize, v: f64, c: f64, c2: f64, vN: f64, cN:
       vN = Vr;
     } else {
       theta = (Vth - v0) / (vN - v0);
+      // Tangent pass (analysis block): the step's secant slope, for records whose A is <= 0.
+      if (gTanK > 0) store<f64>(gTanSec + (<usize>gCount << 3), (vN - v0) / h);
       if (gRule == 2) {
         const d0 = h * (-a * (v0 - VL) + c + c2);
         const d1 = h * (-a * (vN - VL) + cN + c2N);
@@ -1563,6 +1569,8 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gTan = hp(hdr, H_TAN);
   gTanK = gTan != 0 ? <i32>hf(hdr, H_TANK) : 0;
   gTanS = hp(hdr, H_TANS);
+  gTanSec = hp(hdr, H_TANSEC);
+  gTanLog = hp(hdr, H_TANLOG);
   gZw1 = 0;
   zReset();
   cPu = -1;
@@ -1799,14 +1807,18 @@ function coefOf(pe: usize, j: i32): usize {
  * t* = (n + theta) h:
  *   d_j = dV_j(t*-) = e^{-a theta h} dV_j + G_b(theta h) dI_j + G_b2(theta h) dI2_j  (tangent at t_n);
  *   propagate every neuron over the step: dV' = e^{-ah} dV + P21 dI + P21b dI2, dI' = e^{-bh} dI, dI2' = e^{-b2 h} dI2;
- *   firing neuron: dV_j += (s(A) - 1) e^{-a(1-theta)h} d_j, s(A) = 1 + a (V_th - V_r)/A;
+ *   firing neuron: dV_j += (s(A) - 1) e^{-a(1-theta)h} d_j, s(A) = 1 + a (V_th - V_r)/A (and
+ *   ln s(A) is added to the neuron's saltation sum, the diagonal of a feedforward cocycle);
  *   each target of j (weight J, channel c, rates a', b'): the kick J at t* moves with t*, so at
  *   t_{n+1}: dV += J (e^{-b'r} - a' G_b'(r)) d_j/A, dI_c += -J b' e^{-b'r} d_j/A, r = (1-theta)h.
  * A catch-up spike (theta = 0: V reached V_th after a kick inside the previous step) is treated as
  * a crossing at t_n with its recorded speed A (the exact crossing lies in the previous step: an
- * O(h) shift of where the saltation applies, as for every rule's crossing). A record with A <= 0
- * (never seen with the linear or hermite rule) has no saltation: its V direction is zeroed and it
- * adds no kick terms. Zero delays and no refractory period (checked by the facade).
+ * O(h) shift of where the saltation applies, as for every rule's crossing). A crossing whose
+ * recorded A is <= 0 (the linear rule's field at threshold with the interpolated current dips
+ * below 0 when the current falls inside the step: about 1 spike in 5000 at h = 0.02 ms) uses the
+ * step's secant slope (V^{n+1} - V^n)/h > 0, the speed the rule itself crossed with. A catch-up
+ * with A <= 0 zeroes the V direction and adds no kick terms. Zero delays and no refractory period
+ * (checked by the facade).
  */
 function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i32): void {
   const K = gTanK;
@@ -1863,13 +1875,16 @@ function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i3
     const r = <usize>(first + s);
     const j = load<i32>(gRecN + (r << 2));
     const th = load<f64>(gRecO + (r << 3));
-    const A = load<f64>(gRecA + (r << 3));
+    let A = load<f64>(gRecA + (r << 3));
+    if (!(A > 0) && th > 0) A = load<f64>(gTanSec + (r << 3));
     const coef = coefOf(popOf(popT, nPop, j), j);
     const a = hf(coef, C_A);
     const rem = (1.0 - th) * h;
     const timed = A > 0;
-    const fac = timed ? ((a * (hf(coef, C_VTH) - hf(coef, C_VR))) / A) * Math.exp(-a * rem) : -Math.exp(-a * rem);
+    const sm1 = timed ? (a * (hf(coef, C_VTH) - hf(coef, C_VR))) / A : -1.0;
+    const fac = sm1 * Math.exp(-a * rem);
     const off = <usize>j << 3;
+    if (timed) store<f64>(gTanLog + off, load<f64>(gTanLog + off) + Math.log1p(sm1));
     for (let k = 0; k < K; k++) {
       const v = gTan + <usize>k * vs + off;
       store<f64>(v, load<f64>(v) + fac * load<f64>(gTanS + (<usize>(s * K + k) << 3)));

@@ -36,12 +36,15 @@ export const H = {
   RLIST: 27,
   RLN: 28,
   // Analysis block (numerics: src/lif/coupling.ts, src/lif/tangent.ts), kept apart from the
-  // engine's own fields: noise-window descriptor address, tangent vectors, their count, scratch.
+  // engine's own fields: noise-window descriptor address, tangent vectors, their count, scratch,
+  // secant slope per spike record, saltation log-sum per neuron.
   ZWIN: 29,
   TAN: 30,
   TANK: 31,
   TANS: 32,
-  SIZE: 33,
+  TANSEC: 33,
+  TANLOG: 34,
+  SIZE: 35,
 } as const;
 
 /**

@@ -1311,11 +1311,15 @@ export class LifNetwork extends KernelObject {
     const vec = this.allocate(K * 3 * N * 8, 'lif.tangent');
     const scratch = this.allocate(K * N * 8, 'lif.tangent');
     const log = this.allocate(K * 8, 'lif.tangent');
+    const secant = this.allocate(this.#cap * 8, 'lif.tangent');
+    const saltation = this.allocate(N * 8, 'lif.tangent');
     const hd = this.#hdr.f64(0, H.SIZE);
     hd[H.TAN] = vec.ptr;
     hd[H.TANK] = K;
     hd[H.TANS] = scratch.ptr;
-    this.#tangents = new LifTangents(this.#hdr, vec, log, K, N, this.key, () => this.assertLive());
+    hd[H.TANSEC] = secant.ptr;
+    hd[H.TANLOG] = saltation.ptr;
+    this.#tangents = new LifTangents(this.#hdr, vec, log, saltation, K, N, this.key, () => this.assertLive());
     return this.#tangents;
   }
 

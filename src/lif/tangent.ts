@@ -27,9 +27,11 @@ export interface LifTangentOptions {
  * δV_j gains (s(A) − 1)·δV_j(t*⁻) with s(A) = 1 + g_L(V_th − V_r)/A, and each target i of j gains
  * the shift of the kick J_ij with t*: δV_i += J_ij·Ġ(t_{n+1} − t*)·δV_j(t*⁻)/A,
  * δI_i += −J_ij/τ·e^{−(t_{n+1} − t*)/τ}·δV_j(t*⁻)/A (G the voltage response to a unit current jump).
- * A catch-up spike (offset 0) is a crossing at t_n with its recorded A; a record with A ≤ 0 (not
- * produced by `linear`/`hermite` in our tests) zeroes δV_j instead. Memory belongs to the network
- * (freed by its `dispose`).
+ * A catch-up spike (offset 0) is a crossing at t_n with its recorded A. A crossing whose recorded
+ * A ≤ 0 (the `linear` rule's field at threshold with the interpolated current dips below 0 when the
+ * current falls inside the step: about 1 spike in 5000 at dt = 0.02 ms) uses the step's secant
+ * slope (V^{n+1} − V^n)/dt > 0 instead, the speed the rule crossed with. Memory belongs to the
+ * network (freed by its `dispose`).
  */
 export class LifTangents {
   /** Number K of tangent vectors. */
@@ -39,13 +41,15 @@ export class LifTangents {
   readonly #hdr: Region;
   readonly #vec: Region;
   readonly #log: Region;
+  readonly #salt: Region;
   readonly #live: () => void;
 
   /** @internal Created by {@link LifNetwork.addTangents}. */
-  constructor(hdr: Region, vec: Region, log: Region, count: number, neurons: number, key: Key, live: () => void) {
+  constructor(hdr: Region, vec: Region, log: Region, salt: Region, count: number, neurons: number, key: Key, live: () => void) {
     this.#hdr = hdr;
     this.#vec = vec;
     this.#log = log;
+    this.#salt = salt;
     this.#live = live;
     this.count = count;
     this.dimension = 3 * neurons;
@@ -66,6 +70,23 @@ export class LifTangents {
   setVectors(vectors: ArrayLike<number>): void {
     this.#live();
     this.#vec.f64(0, this.count * this.dimension).set(checkFiniteArray('vectors', vectors, this.count * this.dimension));
+  }
+
+  /**
+   * Per neuron, Σ_k ln s(A_k) over the resets the tangent pass has seen since the tangents were
+   * added or since {@link LifTangents.clearSaltation} (copy, length N), with the A the pass used. In
+   * a feedforward network −g_L + (this sum)/T is neuron i's V-direction exponent (the diagonal of
+   * the block-triangular cocycle).
+   */
+  saltation(): Float64Array {
+    this.#live();
+    return this.#salt.f64(0, this.dimension / 3).slice();
+  }
+
+  /** Restarts the sums of {@link LifTangents.saltation} (e.g. after a burn-in). */
+  clearSaltation(): void {
+    this.#live();
+    this.#salt.f64(0, this.dimension / 3).fill(0);
   }
 
   /**

@@ -38,7 +38,6 @@ import {
 
 /** ln x with the kernel's own log (the same bits in every runtime). */
 const klog = (x: number): number => kernel().lifMathLog(x) as number;
-const klog1p = (x: number): number => kernel().lifMathLog1p(x) as number;
 
 /** The parameters of a Lyapunov trial (everything but seed, trial and the run options). */
 export interface LyapunovParams {
@@ -95,7 +94,7 @@ export interface LyapunovTrialRow {
   populations: string[];
   /** Top K exponents from the tangent dynamics (QR), descending (1/ms). */
   spectrum: number[];
-  /** Per neuron λ_V,i = −g_L + (1/T) Σ ln s(A_k) over its timed resets in the window (1/ms). */
+  /** Per neuron λ_V,i = −g_L + (1/T) Σ ln s(A_k) over its resets in the window, as the tangent pass applied them (1/ms). */
   vExponent: number[];
   /** Per population, mean λ_V over its neurons (1/ms). */
   vExponentPopulation: number[];
@@ -234,6 +233,7 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
       yield done;
     }
     monA.clear();
+    tan.clearSaltation();
     const countsAt = a.spikeCounts();
     // Finite-difference replica ε away (per neuron when there are no projections).
     const sa = a.getState();
@@ -293,18 +293,10 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
       growthTime += sinceQr * c.dt;
     }
     const sp = monA.spikes();
-    const lnS = new Float64Array(n);
-    const crossingSpeed: number[] = [];
-    const crossingPopulation: number[] = [];
-    for (let q = 0; q < sp.neuron.length; q++) {
-      const j = sp.neuron[q];
-      const A = sp.A[q];
-      const k = consts[popOf[j]];
-      crossingSpeed.push(A);
-      crossingPopulation.push(popOf[j]);
-      // Every reset with a crossing speed (A ≤ 0 never occurs with linear/hermite; see LifTangents).
-      if (A > 0) lnS[j] += klog1p((k.gL * (k.vThreshold - k.vReset)) / A);
-    }
+    // Σ ln s(A_k) per neuron, as the tangent pass applied it (LifTangents.saltation).
+    const lnS = tan.saltation();
+    const crossingSpeed = Array.from(sp.A);
+    const crossingPopulation = Array.from(sp.neuron, (j) => popOf[j]);
     const counts = a.spikeCounts();
     const T = c.steps * c.dt;
     const vExponent = Array.from(lnS, (x, i) => -consts[popOf[i]].gL + x / T);

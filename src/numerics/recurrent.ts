@@ -196,7 +196,7 @@ export class RateSynchronyResult extends Result {
     /** Why it is not valid (empty when valid). */
     reason: string;
   };
-  /** Population-mean loop-truncated rate (Hz) at orders 0 … order (order 0 = no recurrence). */
+  /** Population-mean loop-truncated rate (Hz) at orders 0 … order (order 0 = no recurrence); empty when the network has no estimate (see `synchronyEstimate.reason`). */
   readonly loopTruncatedRate: number[];
   /** Per-neuron simulated rate averaged over trials (Hz). */
   readonly neuronRate: number[];
@@ -222,7 +222,8 @@ export class RateSynchronyResult extends Result {
  * `workers: 0`; identical for any worker count) and compares the population rate with the
  * loop-truncated mean-field estimate; reports Golomb's χ and the mean pairwise spike-count
  * correlation with CIs. The estimate needs scalar membrane constants shared by every population,
- * zero delays and channel-0 projections. Progress unit: `trial`.
+ * zero delays and channel-0 projections; for other networks it is left out (empty rates,
+ * `synchronyEstimate.valid = false` with the reason). Progress unit: `trial`.
  * @example
  * ```ts
  * const r = await rateSynchronyStudy({ network: randomNetwork({ size: 60, p: 0.1, weight: 0.004, mu: 0.045, sigma: 0.02 }),
@@ -240,41 +241,50 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
   const sOrder = checkInteger('options.synchronyOrder', synchronyOrder ?? 2, 0, 100);
   // Mean-field inputs: scalar membrane constants shared by every population, per-neuron μ, σ
   // (an external Poisson drive enters as shot noise: mean τ_s J ν, variance τ_s J² ν/2), the
-  // dense jump matrix of the wiring the trials use (built once, from the seed).
-  const consts = populationConstants(params.network, 'options.network');
-  const c0 = consts[0];
-  consts.forEach((k, q) => {
-    for (const f of ['gL', 'vLeak', 'vThreshold', 'vReset', 'tauSyn'] as const)
-      if (k[f] !== c0[f])
-        throw new ValidationError(
-          `options.network.populations[${q}].params`,
-          `the same ${f} as population 0 (the mean-field estimate)`,
-          k[f],
-        );
-  });
+  // dense jump matrix of the wiring the trials use (built once, from the seed). A network outside
+  // that frame is still simulated; its estimate says why it is missing.
   const n = shape.size;
-  const mu = new Float64Array(n);
-  const sigma = new Float64Array(n);
-  params.network.populations.forEach((p, q) => {
-    const { start, size } = shape.populations[q];
-    const pp = p.params ?? {};
-    for (let k = 0; k < size; k++) {
-      const at = (v: number | ArrayLike<number> | undefined) => (v === undefined ? 0 : typeof v === 'number' ? v : v[k]);
-      mu[start + k] = at(pp.mu);
-      sigma[start + k] = at(pp.sigma);
-      if (pp.poisson && pp.poisson.rate > 0 && (pp.poisson.channel ?? 0) === 0) {
-        const r = pp.poisson.rate / 1000;
-        mu[start + k] += c0.tauSyn * pp.poisson.weight * r;
-        sigma[start + k] = Math.sqrt(sigma[start + k] ** 2 + (c0.tauSyn * pp.poisson.weight ** 2 * r) / 2);
-      }
-    }
-  });
-  const wiring = buildLifNetwork(params.network, { dt: checkParams(params, 'options').dt, seed: seed ?? 0 });
-  let J: Float64Array;
+  let estimate: {
+    base: { gL: number; vL: number; vTh: number; vReset: number; tauSyn: number };
+    mu: Float64Array;
+    sigma: Float64Array;
+    J: Float64Array;
+  } | null = null;
+  let why = '';
   try {
-    J = denseJumps(wiring, n);
-  } finally {
-    wiring.dispose();
+    const consts = populationConstants(params.network, 'options.network');
+    const c0 = consts[0];
+    consts.forEach((k, q) => {
+      for (const f of ['gL', 'vLeak', 'vThreshold', 'vReset', 'tauSyn'] as const)
+        if (k[f] !== c0[f])
+          throw new ValidationError(`options.network.populations[${q}].params.${f}`, `${c0[f]}, the value of population 0`, k[f]);
+    });
+    const mu = new Float64Array(n);
+    const sigma = new Float64Array(n);
+    params.network.populations.forEach((p, q) => {
+      const { start, size } = shape.populations[q];
+      const pp = p.params ?? {};
+      for (let k = 0; k < size; k++) {
+        const at = (v: number | ArrayLike<number> | undefined) => (v === undefined ? 0 : typeof v === 'number' ? v : v[k]);
+        mu[start + k] = at(pp.mu);
+        sigma[start + k] = at(pp.sigma);
+        if (pp.poisson && pp.poisson.rate > 0 && (pp.poisson.channel ?? 0) === 0) {
+          const r = pp.poisson.rate / 1000;
+          mu[start + k] += c0.tauSyn * pp.poisson.weight * r;
+          sigma[start + k] = Math.sqrt(sigma[start + k] ** 2 + (c0.tauSyn * pp.poisson.weight ** 2 * r) / 2);
+        }
+      }
+    });
+    const wiring = buildLifNetwork(params.network, { dt: checkParams(params, 'options').dt, seed: seed ?? 0 });
+    try {
+      const J = denseJumps(wiring, n);
+      estimate = { base: { gL: c0.gL, vL: c0.vLeak, vTh: c0.vThreshold, vReset: c0.vReset, tauSyn: c0.tauSyn }, mu, sigma, J };
+    } finally {
+      wiring.dispose();
+    }
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    why = `no mean-field estimate for this network: ${e.message}`;
   }
   const res = await runStudy<RateSynchronyTrial, RateSynchronyParams>(
     'rateSynchronyStudy',
@@ -296,9 +306,10 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     if (!x.ok) throw new ValidationError(`trial ${x.index}`, 'a successful trial', x.error.message);
     return x.value;
   });
-  const base = { gL: c0.gL, vL: c0.vLeak, vTh: c0.vThreshold, vReset: c0.vReset, tauSyn: c0.tauSyn };
-  const lt = loopTruncatedRates(base, mu, sigma, J, order);
-  const sync = loopTruncatedCovariance(base, mu, sigma, J, { order: sOrder });
+  const lt = estimate ? loopTruncatedRates(estimate.base, estimate.mu, estimate.sigma, estimate.J, order) : [];
+  const sync = estimate
+    ? loopTruncatedCovariance(estimate.base, estimate.mu, estimate.sigma, estimate.J, { order: sOrder })
+    : { meanCorrelation: Number.NaN, countChi: Number.NaN, loopGain: Number.NaN, jumpOverSigma: Number.NaN, valid: false, reason: why };
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
   return new RateSynchronyResult({
     rate: meanConfidence(rows.map((x) => x.meanRate)),
@@ -315,6 +326,6 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     },
     loopTruncatedRate: lt.map(mean),
     neuronRate: Array.from({ length: n }, (_, i) => mean(rows.map((x) => x.rate[i]))),
-    neuronLoopTruncatedRate: Array.from(lt[lt.length - 1]),
+    neuronLoopTruncatedRate: lt.length ? Array.from(lt[lt.length - 1]) : [],
   });
 }
