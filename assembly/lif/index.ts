@@ -143,11 +143,12 @@ const J_DFRAC = 10;
 // block "analysis" of H and W). Kept apart from the engine's own layout so both can evolve.
 // Header fields appended after H_RLN.
 const H_ZWIN = 29; // address of a noise-window descriptor (W_* below), or 0: draw every normal here
-const H_TAN = 30; // tangent vectors: K blocks of 3N f64 [dV (N), dI (N), dI2 (N)], or 0
+const H_TAN = 30; // tangent vectors: K blocks of C·N f64 [dV (N), dI (N), dI2 (N, when C = 3)], or 0
 const H_TANK = 31; // K, the number of tangent vectors
 const H_TANS = 32; // scratch of the tangent pass: K·N f64
 const H_TANSEC = 33; // secant slope (V^{n+1} - V^n)/h of each spike record (REC_CAP f64), tangent pass only
 const H_TANLOG = 34; // per neuron, sum of ln s(A) over its resets seen by the tangent pass (N f64)
+const H_TANC = 35; // components per neuron of a tangent vector: 3 (dV, dI, dI2), or 2 when no projection targets I2
 // Noise-window descriptor (f64 fields, written by src/lif/coupling.ts): the normals of the fine
 // steps [T0, T0 + LEN) of streams noise (Z1) and noise2 (Z2, or 0), N per fine step, under key
 // (K0, K1). A step reads them when its fine steps lie inside the window and the key and N match;
@@ -345,6 +346,7 @@ let gTanK: i32 = 0;
 let gTanS: usize = 0;
 let gTanSec: usize = 0;
 let gTanLog: usize = 0;
+let gTanC: i32 = 3;
 
 
 // Direct-mapped block cache (256 entries per stream, keyed by t & 255): with fineSteps F the even
@@ -1571,6 +1573,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gTanS = hp(hdr, H_TANS);
   gTanSec = hp(hdr, H_TANSEC);
   gTanLog = hp(hdr, H_TANLOG);
+  gTanC = gTanK > 0 ? <i32>hf(hdr, H_TANC) : 3;
   gZw1 = 0;
   zReset();
   cPu = -1;
@@ -1824,8 +1827,9 @@ function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i3
   const K = gTanK;
   const N = gN;
   const h = gH;
+  const C3 = gTanC == 3;
   const nb = <usize>N << 3;
-  const vs: usize = nb * 3;
+  const vs: usize = nb * <usize>gTanC;
   const nsp = gCount - first;
   // 1. d_j of every spike from the tangent at t_n.
   for (let s = 0; s < nsp; s++) {
@@ -1841,15 +1845,17 @@ function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i3
       const t = th * h;
       e = Math.exp(-a * t);
       g1 = gResp(a, hf(coef, C_B), t);
-      g2 = gResp(a, hf(coef, C_B2), t);
+      if (C3) g2 = gResp(a, hf(coef, C_B2), t);
     }
     const off = <usize>j << 3;
     for (let k = 0; k < K; k++) {
       const v = gTan + <usize>k * vs + off;
-      store<f64>(gTanS + (<usize>(s * K + k) << 3), e * load<f64>(v) + g1 * load<f64>(v + nb) + g2 * load<f64>(v + 2 * nb));
+      let d = e * load<f64>(v) + g1 * load<f64>(v + nb);
+      if (C3) d += g2 * load<f64>(v + 2 * nb);
+      store<f64>(gTanS + (<usize>(s * K + k) << 3), d);
     }
   }
-  // 2. Exact variational propagator over the step.
+  // 2. Exact variational propagator over the step (two neurons per f64x2 in homogeneous populations).
   for (let k = 0; k < K; k++) {
     const tv = gTan + <usize>k * vs;
     for (let p = 0; p < nPop; p++) {
@@ -1858,15 +1864,40 @@ function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i3
       const cnt = <i32>hf(pe, P_COUNT);
       const coef0 = hp(pe, P_COEF);
       const stride = hp(pe, P_STRIDE);
-      for (let q = 0; q < cnt; q++) {
+      let q = 0;
+      if (stride == 0) {
+        const eA = f64x2.splat(hf(coef0, C_EA));
+        const p21 = f64x2.splat(hf(coef0, C_P21));
+        const p21b = f64x2.splat(hf(coef0, C_P21B));
+        const eB = f64x2.splat(hf(coef0, C_EB));
+        const eB2 = f64x2.splat(hf(coef0, C_EB2));
+        for (; q + 1 < cnt; q += 2) {
+          const o = tv + (<usize>(start + q) << 3);
+          const dV = v128.load(o);
+          const dI = v128.load(o + nb);
+          let nV = f64x2.add(f64x2.mul(eA, dV), f64x2.mul(p21, dI));
+          if (C3) {
+            const dI2 = v128.load(o + 2 * nb);
+            nV = f64x2.add(nV, f64x2.mul(p21b, dI2));
+            v128.store(o + 2 * nb, f64x2.mul(eB2, dI2));
+          }
+          v128.store(o, nV);
+          v128.store(o + nb, f64x2.mul(eB, dI));
+        }
+      }
+      for (; q < cnt; q++) {
         const c = coef0 + <usize>q * stride;
         const o = tv + (<usize>(start + q) << 3);
         const dV = load<f64>(o);
         const dI = load<f64>(o + nb);
-        const dI2 = load<f64>(o + 2 * nb);
-        store<f64>(o, hf(c, C_EA) * dV + hf(c, C_P21) * dI + hf(c, C_P21B) * dI2);
+        let nV = hf(c, C_EA) * dV + hf(c, C_P21) * dI;
+        if (C3) {
+          const dI2 = load<f64>(o + 2 * nb);
+          nV += hf(c, C_P21B) * dI2;
+          store<f64>(o + 2 * nb, hf(c, C_EB2) * dI2);
+        }
+        store<f64>(o, nV);
         store<f64>(o + nb, hf(c, C_EB) * dI);
-        store<f64>(o + 2 * nb, hf(c, C_EB2) * dI2);
       }
     }
   }
@@ -1903,7 +1934,7 @@ function tangentStep(first: i32, popT: usize, nPop: i32, projT: usize, nProj: i3
 function tangentKicks(je: usize, row: i32, rem: f64, A: f64, s: i32, popT: usize): void {
   const K = gTanK;
   const nb = <usize>gN << 3;
-  const vs: usize = nb * 3;
+  const vs: usize = nb * <usize>gTanC;
   const post = <i32>hf(je, J_POST);
   const pe = popT + (<usize>(<i32>hf(je, J_POP) * P_SIZE) << 3);
   const coef0 = hp(pe, P_COEF);
@@ -1942,42 +1973,58 @@ function tangentKicks(je: usize, row: i32, rem: f64, A: f64, s: i32, popT: usize
 }
 
 /**
- * Modified Gram–Schmidt on the K tangent vectors (length 3N) of the network at `hdr`, in place;
+ * Modified Gram–Schmidt on the K tangent vectors (length C·N) of the network at `hdr`, in place;
  * writes ln R_kk (the log of each vector's norm after projecting out the previous ones) to
  * out[k]. Returns a status code (non-finite or zero norm: the tangent vectors degenerated).
  */
 export function lifTangentQr(hdr: usize, out: usize): i32 {
   const tan = hp(hdr, H_TAN);
   const K = <i32>hf(hdr, H_TANK);
-  const d = 3 * <i32>hf(hdr, H_N);
+  const d = <i32>hf(hdr, H_TANC) * <i32>hf(hdr, H_N);
   for (let k = 0; k < K; k++) {
     const vk = tan + (<usize>(k * d) << 3);
     for (let q = 0; q < k; q++) {
+      const dot = dotTan(vk, tan + (<usize>(q * d) << 3), d);
       const vq = tan + (<usize>(q * d) << 3);
-      let dot = 0.0;
-      for (let c = 0; c < d; c++) dot += load<f64>(vk + (<usize>c << 3)) * load<f64>(vq + (<usize>c << 3));
-      for (let c = 0; c < d; c++) {
+      const dv = f64x2.splat(dot);
+      let c = 0;
+      for (; c + 1 < d; c += 2) {
+        const o = <usize>c << 3;
+        v128.store(vk + o, f64x2.sub(v128.load(vk + o), f64x2.mul(dv, v128.load(vq + o))));
+      }
+      if (c < d) {
         const o = <usize>c << 3;
         store<f64>(vk + o, load<f64>(vk + o) - dot * load<f64>(vq + o));
       }
     }
-    let nr = 0.0;
-    for (let c = 0; c < d; c++) {
-      const x = load<f64>(vk + (<usize>c << 3));
-      nr += x * x;
-    }
-    nr = Math.sqrt(nr);
+    const nr = Math.sqrt(dotTan(vk, vk, d));
     if (!(nr > 0) || !isFinite(nr)) {
       const step = hf(hdr, H_STEP);
       return fail(STATUS_NONFINITE, k, step, step * hf(hdr, H_H), nr);
     }
-    for (let c = 0; c < d; c++) {
+    const nv = f64x2.splat(nr);
+    let c = 0;
+    for (; c + 1 < d; c += 2) {
       const o = <usize>c << 3;
-      store<f64>(vk + o, load<f64>(vk + o) / nr);
+      v128.store(vk + o, f64x2.div(v128.load(vk + o), nv));
     }
+    if (c < d) store<f64>(vk + (<usize>c << 3), load<f64>(vk + (<usize>c << 3)) / nr);
     store<f64>(out + (<usize>k << 3), Math.log(nr));
   }
   return 0;
+}
+
+/** Σ_c a[c] b[c] over d components, two at a time (lane sums added at the end, then the odd one). */
+function dotTan(a: usize, b: usize, d: i32): f64 {
+  let acc = f64x2.splat(0);
+  let c = 0;
+  for (; c + 1 < d; c += 2) {
+    const o = <usize>c << 3;
+    acc = f64x2.add(acc, f64x2.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (c < d) s += load<f64>(a + (<usize>c << 3)) * load<f64>(b + (<usize>c << 3));
+  return s;
 }
 
 /** ln x (kernel math, engine-independent; see lifMathExp). */

@@ -37,14 +37,15 @@ export const H = {
   RLN: 28,
   // Analysis block (numerics: src/lif/coupling.ts, src/lif/tangent.ts), kept apart from the
   // engine's own fields: noise-window descriptor address, tangent vectors, their count, scratch,
-  // secant slope per spike record, saltation log-sum per neuron.
+  // secant slope per spike record, saltation log-sum per neuron, components per neuron (2 or 3).
   ZWIN: 29,
   TAN: 30,
   TANK: 31,
   TANS: 32,
   TANSEC: 33,
   TANLOG: 34,
-  SIZE: 35,
+  TANC: 35,
+  SIZE: 36,
 } as const;
 
 /**

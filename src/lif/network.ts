@@ -1290,7 +1290,7 @@ export class LifNetwork extends KernelObject {
   }
 
   /**
-   * Adds K tangent vectors of the state (V, I, I₂) that the kernel carries along every later step:
+   * Adds K tangent vectors of the state (V, I, and I₂ when a projection targets it) that the kernel carries along every later step:
    * the exact variational flow between events and the saltation of each reset at its crossing
    * time (see {@link LifTangents}). For Lyapunov exponents. Needs the `linear` or `hermite` rule,
    * zero delays and no refractory period. Once per network.
@@ -1307,8 +1307,11 @@ export class LifNetwork extends KernelObject {
     });
     if (refusal) throw refusal;
     const N = this.#n;
-    const K = checkInteger('options.count', o.count, 1, 3 * N);
-    const vec = this.allocate(K * 3 * N * 8, 'lif.tangent');
+    // δI₂ is carried only when a projection kicks I₂: otherwise {δI₂ = 0} is invariant and its
+    // exponents are −1/τ₂, outside the spectrum's top (the kernel then skips those components).
+    const C = this.#projs.some((p) => p.channel === 1) ? 3 : 2;
+    const K = checkInteger('options.count', o.count, 1, C * N);
+    const vec = this.allocate(K * C * N * 8, 'lif.tangent');
     const scratch = this.allocate(K * N * 8, 'lif.tangent');
     const log = this.allocate(K * 8, 'lif.tangent');
     const secant = this.allocate(this.#cap * 8, 'lif.tangent');
@@ -1319,7 +1322,8 @@ export class LifNetwork extends KernelObject {
     hd[H.TANS] = scratch.ptr;
     hd[H.TANSEC] = secant.ptr;
     hd[H.TANLOG] = saltation.ptr;
-    this.#tangents = new LifTangents(this.#hdr, vec, log, saltation, K, N, this.key, () => this.assertLive());
+    hd[H.TANC] = C;
+    this.#tangents = new LifTangents(this.#hdr, vec, log, saltation, K, N, C, this.key, () => this.assertLive());
     return this.#tangents;
   }
 

@@ -15,13 +15,15 @@ import type { Key } from '../rng/seed.js';
 
 /** Options of {@link LifNetwork.addTangents}. */
 export interface LifTangentOptions {
-  /** Number K of tangent vectors, in [1, 3N] (the top K exponents of the spectrum). */
+  /** Number K of tangent vectors, in [1, D] with D = 2N, or 3N when a projection targets I₂ (the top K exponents of the spectrum). */
   count: number;
 }
 
 /**
  * K tangent vectors of a network's state, δx = (δV, δI, δI₂) ∈ ℝ^{3N} each, stored vector-major
- * (`vectors()[k·3N + c]`, c < N: δV of neuron c, then δI, then δI₂). After each step the kernel
+ * (`vectors()[k·D + c]`, c < N: δV of neuron c, then δI, then δI₂; D = `dimension`). When no
+ * projection targets I₂ the subspace δI₂ = 0 is invariant (its exponents are −1/τ₂) and the
+ * vectors are (δV, δI) ∈ ℝ^{2N}, D = 2N. After each step the kernel
  * has applied the exact variational flow of the linear subthreshold dynamics over the step and,
  * for each spike of neuron j at t* = (n + θ)h with crossing speed A, the saltation of the reset:
  * δV_j gains (s(A) − 1)·δV_j(t*⁻) with s(A) = 1 + g_L(V_th − V_r)/A, and each target i of j gains
@@ -36,7 +38,9 @@ export interface LifTangentOptions {
 export class LifTangents {
   /** Number K of tangent vectors. */
   readonly count: number;
-  /** Length 3N of each vector (δV, δI, δI₂ per neuron). */
+  /** Number N of neurons. */
+  readonly neurons: number;
+  /** Length of each vector: 3N (δV, δI, δI₂ per neuron) when a projection targets I₂, else 2N (δV, δI). */
   readonly dimension: number;
   readonly #hdr: Region;
   readonly #vec: Region;
@@ -45,14 +49,25 @@ export class LifTangents {
   readonly #live: () => void;
 
   /** @internal Created by {@link LifNetwork.addTangents}. */
-  constructor(hdr: Region, vec: Region, log: Region, salt: Region, count: number, neurons: number, key: Key, live: () => void) {
+  constructor(
+    hdr: Region,
+    vec: Region,
+    log: Region,
+    salt: Region,
+    count: number,
+    neurons: number,
+    components: 2 | 3,
+    key: Key,
+    live: () => void,
+  ) {
     this.#hdr = hdr;
     this.#vec = vec;
     this.#log = log;
     this.#salt = salt;
     this.#live = live;
     this.count = count;
-    this.dimension = 3 * neurons;
+    this.neurons = neurons;
+    this.dimension = components * neurons;
     // Random initial directions: normal(key, init, c, 2 + k), then orthonormalised.
     const v = new Float64Array(count * this.dimension);
     for (let k = 0; k < count; k++) v.set(normals(key, 2 + k, this.dimension, { stream: Streams.init }), k * this.dimension);
@@ -80,13 +95,13 @@ export class LifTangents {
    */
   saltation(): Float64Array {
     this.#live();
-    return this.#salt.f64(0, this.dimension / 3).slice();
+    return this.#salt.f64(0, this.neurons).slice();
   }
 
   /** Restarts the sums of {@link LifTangents.saltation} (e.g. after a burn-in). */
   clearSaltation(): void {
     this.#live();
-    this.#salt.f64(0, this.dimension / 3).fill(0);
+    this.#salt.f64(0, this.neurons).fill(0);
   }
 
   /**

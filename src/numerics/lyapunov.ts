@@ -53,7 +53,7 @@ export interface LyapunovParams {
   duration: number;
   /** Burn-in (ms). @default 200 */
   burnIn?: number;
-  /** Tangent vectors K (the top K exponents; each vector has 3N components δV, δI, δI₂). @default N (the V directions of a feedforward net) */
+  /** Tangent vectors K (the top K exponents; see {@link LifTangents} for their components). @default N (the V directions of a feedforward net) */
   tangents?: number;
   /** Initial separation of the finite-difference replica (in V, voltage units). @default 1e-8 */
   fdEpsilon?: number;
@@ -185,7 +185,7 @@ function checkParams(p: LyapunovParams, n: number, name = 'options'): Checked {
     qrEvery: checkInteger(`${name}.qrEverySteps`, p.qrEverySteps ?? 50, 1, 1_000_000),
     eps: checkPositive(`${name}.fdEpsilon`, p.fdEpsilon ?? 1e-8),
     width: checkPositive(`${name}.stripWidth`, p.stripWidth ?? 0.02),
-    K: checkInteger(`${name}.tangents`, p.tangents ?? n, 1, 3 * n),
+    K: checkInteger(`${name}.tangents`, p.tangents ?? n, 1, ((p.network.projections ?? []).some((q) => q?.channel === 1) ? 3 : 2) * n),
   };
 }
 

@@ -106,13 +106,14 @@ function* rateSynchronyWork(input: TrialInput<RateSynchronyParams>): Work<RateSy
     mon.clear();
     const counts0 = net.spikeCounts();
     const t0 = net.time;
-    const samples: number[] = [];
+    const samples = new Float64Array(n * Math.ceil(c.steps / c.every));
+    let ns = 0;
     for (let done = 0; done < c.steps; ) {
       const m = Math.min(c.every, c.steps - done);
       net.run(m * c.dt);
       done += m;
-      const V = net.getState().v;
-      for (let i = 0; i < n; i++) samples.push(V[i]);
+      samples.set(net.getState().v, ns);
+      ns += n;
       if (done % (100 * c.every) < c.every) yield c.burn + done;
     }
     const T = c.steps * c.dt;
