@@ -940,17 +940,11 @@ function fineNoise8(i: i32, coef: usize, q0: usize, qs: usize, sh: bool, shp: us
   const p0 = <u32>i >>> 1;
   for (let j = 0; j < F; j++) {
     const t = <u32>(gStep * <f64>F + <f64>j);
-    if (gZw1 != 0) {
-      const row = <usize>(j * gN + i) << 3;
-      copy8(gZw1 + row, ZA);
-      if (exact) copy8(gZw2 + row, ZB);
-    } else {
-      philox4(p0, t, S_NOISE, gK0, gK1, PX);
-      zig8(PX, ZA, S_NOISE, <u32>i, t);
-      if (exact) {
-        philox4(p0, t, S_NOISE2, gK0, gK1, PXB);
-        zig8(PXB, ZB, S_NOISE2, <u32>i, t);
-      }
+    philox4(p0, t, S_NOISE, gK0, gK1, PX);
+    zig8(PX, ZA, S_NOISE, <u32>i, t);
+    if (exact) {
+      philox4(p0, t, S_NOISE2, gK0, gK1, PXB);
+      zig8(PXB, ZB, S_NOISE2, <u32>i, t);
     }
     if (sh) {
       shareZ(ZA, sIndv, f64x2.splat(load<f64>(shp + (<usize>j << 3))));
