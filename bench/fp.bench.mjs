@@ -15,15 +15,24 @@ import { runSuite } from './util.mjs';
 await nd.init();
 const NV = 400;
 const NW = 200;
-const grid = { vMin: -6, vR: 1, vF: 2, nv: NV, wMin: -1, wMax: 0, nw: NW };
+const grid = { vMin: -6, vReset: 1, vThreshold: 2, nv: NV, wMin: -1, wMax: 0, nw: NW };
 const a = 1;
 const dt = 0.01;
 const eps = 0.1;
 const nu = 1e-4;
 const K = (w) => (w <= 0 ? -1 : 1);
-const p0 = nd.fpGaussianDensity(grid, 1, 0, 0.5);
-const fp = new nd.FokkerPlanckSolver({ grid, a, dt, input: 0.5, initial: p0 });
-const fpL = new nd.FokkerPlanckSolver({ grid, a, dt, input: 0.5, initial: p0, learning: { rule: 'hebbian', epsilon: eps, nu, K } });
+const p0 = nd.fpGaussianDensity(grid, { mean: 0, sd: 0.5 });
+const CHUNK = 10; // steps per run call, also recordEverySteps: one kernel call per run
+const fp = new nd.FokkerPlanckSolver({ grid, a, dt, input: 0.5, initial: p0, recordEverySteps: CHUNK });
+const fpL = new nd.FokkerPlanckSolver({
+  grid,
+  a,
+  dt,
+  input: 0.5,
+  initial: p0,
+  learning: { rule: 'hebbian', epsilon: eps, nu, K },
+  recordEverySteps: CHUNK,
+});
 fp.run(0.5); // warm-up (V8 tiers WASM up between calls, not inside one)
 fpL.run(0.5);
 const g = fp.grid;
@@ -34,7 +43,13 @@ function tsState() {
   const p = p0.slice();
   const rates = new Float64Array(NW);
   for (let k = 0; k < NW; k++) rates[k] = (a * p[k * NV + NV - 1]) / g.h;
-  return { p, rates, c: new Float64Array(NW), work: nd.fpReferenceWork(NV, g.h, a), workW: nd.fpReferenceWorkW(NV, NW) };
+  return {
+    p,
+    rates,
+    c: new Float64Array(NW),
+    work: nd.fpReferenceWork({ nv: NV, h: g.h, a }),
+    workW: nd.fpReferenceWorkW({ nv: NV, nw: NW }),
+  };
 }
 const nbarOf = (rates) => {
   let s = 0;
@@ -44,8 +59,8 @@ const nbarOf = (rates) => {
 const tsStep = (st, learn) => {
   const nbar = nbarOf(st.rates);
   for (let k = 0; k < NW; k++) st.c[k] = 0.5 + g.w[k] * nbar;
-  nd.fpReferenceStep(st.p, st.rates, st.c, g, a, dt, st.work);
-  if (learn) nd.fpReferenceStepW(st.p, st.rates, nbarOf(st.rates), Kw, g, eps, nu, dt, st.workW);
+  nd.fpReferenceStep(st.p, st.rates, st.c, { grid: g, a, dt, work: st.work });
+  if (learn) nd.fpReferenceStepW(st.p, st.rates, Kw, { nbar: nbarOf(st.rates), grid: g, epsilon: eps, nu, dt, work: st.workW });
 };
 const sV = tsState();
 const sL = tsState();
@@ -53,14 +68,13 @@ for (let i = 0; i < 50; i++) {
   tsStep(sV, false);
   tsStep(sL, true);
 }
-const CHUNK = 10;
 const cells = NV * NW;
 const W1 = 'wasm (FokkerPlanckSolver, 10 steps/call)';
 const T1 = 'plain TS (fpReferenceStep)';
 const rowsV = await runSuite(
   `semi-implicit SG v-step, ${NV} × ${NW} cells`,
   {
-    [W1]: { units: cells * CHUNK, fn: () => fp.run(CHUNK * dt, { recordEvery: CHUNK }) },
+    [W1]: { units: cells * CHUNK, fn: () => fp.run(CHUNK * dt) },
     [T1]: { units: cells, fn: () => tsStep(sV, false) },
   },
   T1,
@@ -71,7 +85,7 @@ const T2 = 'plain TS (fpReferenceStep + StepW)';
 const rowsL = await runSuite(
   `full step with Hebbian learning (ε = ${eps}, ν = ${nu}), ${NV} × ${NW} cells`,
   {
-    [W2]: { units: cells * CHUNK, fn: () => fpL.run(CHUNK * dt, { recordEvery: CHUNK }) },
+    [W2]: { units: cells * CHUNK, fn: () => fpL.run(CHUNK * dt) },
     [T2]: { units: cells, fn: () => tsStep(sL, true) },
   },
   T2,

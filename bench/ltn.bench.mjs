@@ -39,7 +39,7 @@ const rows = await runSuite(
     'plain TS (same loop)': {
       units: m * steps,
       fn: () => {
-        nd.ltnReference.ltnBatchRunReference(n, m, dF, wF, uF, 0, gF, xF, dt, steps, 1);
+        nd.ltnReference.ltnBatchRunReference({ n, m, d: dF, w: wF, u: uF, gammas: gF, x: xF, dt, steps, method: 'rk4' });
         sink += xF[0];
       },
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // neurodyn command-line interface: run an experiment described by a JSON file.
 //
-//   neurodyn run <experiment.json> [--out DIR] [--quiet]
+//   neurodyn run <experiment.json> [--out DIR] [--format csv|npy|sonata|nwb[,...]] [--quiet]
 //   neurodyn validate <experiment.json>
 //   neurodyn kinds            list experiment kinds, their fields and an example file
 //   neurodyn example <kind>   print an example experiment file
@@ -13,13 +13,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as nd from 'neurodyn';
-import { writeResults } from './lib/output.mjs';
+import { FORMATS, writeResults } from './lib/output.mjs';
 import { RunProgress } from './lib/progress.mjs';
 import { describe, ExperimentError, validate } from './lib/schema.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USAGE = `usage:
-  neurodyn run <experiment.json> [--out DIR] [--quiet]
+  neurodyn run <experiment.json> [--out DIR] [--format csv,npy,sonata,nwb] [--quiet]
   neurodyn validate <experiment.json>
   neurodyn kinds
   neurodyn example <kind>`;
@@ -75,7 +75,7 @@ function readExperiment(file, kinds, needModel = true) {
   return { kind, experiment };
 }
 
-async function run(file, outDir, quiet, kinds) {
+async function run(file, outDir, quiet, kinds, formats) {
   const { kind, experiment } = readExperiment(file, kinds);
   const dir = resolve(outDir ?? join('out', experiment.name));
   await nd.init();
@@ -138,7 +138,7 @@ async function run(file, outDir, quiet, kinds) {
     wallSeconds,
     node: process.versions.node,
   };
-  const files = writeResults(dir, { experiment, status, results, nd });
+  const files = await writeResults(dir, { experiment, status, results, nd, formats });
   sim.dispose?.();
   const summary = JSON.stringify({ out: dir, ...status, summary: results.summary });
   if (stop) {
@@ -191,11 +191,15 @@ const flag = (name) => {
 };
 
 const out = opt('--out');
+const formatArg = opt('--format');
+const formats = (formatArg ?? 'csv').split(',').filter((f) => f !== '');
+for (const f of formats)
+  if (!FORMATS.includes(f)) fail(2, `--format: expected a comma-separated list of ${FORMATS.join(', ')}, got ${JSON.stringify(f)}`);
 const quiet = flag('--quiet');
 const [cmd, arg] = argv;
 const kinds = await loadKinds();
 try {
-  if (cmd === 'run' && arg) await run(arg, out, quiet, kinds);
+  if (cmd === 'run' && arg) await run(arg, out, quiet, kinds, formats);
   else if (cmd === 'validate' && arg) {
     const { experiment } = readExperiment(arg, kinds, false);
     console.log(JSON.stringify(experiment, null, 1));

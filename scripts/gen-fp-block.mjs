@@ -10,15 +10,16 @@
 // are re-read from memory every row (one load each, or a two-lane gather), which frees enough
 // registers for V = 4 independent chains (measured 1.08× over V = 2 with carried values).
 //
-// Usage: node scripts/gen-fp-block.mjs [V]   (default 4; env FP_V), then `npx biome format --write`.
+// Usage: node scripts/gen-fp-block.mjs [V] [--check]   (default 4; env FP_V). --check writes nothing and
+// exits 1 if the committed file differs from a fresh generation.
 // The scalar path of stepV in assembly/fp/index.ts performs exactly these operations and agrees
 // bit for bit; fpReferenceStep in src/fp/reference.ts does too, with JS Math.exp, and agrees to 1e-13.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // V = 4 measured fastest (bench fp, 2026-11-25): V = 2 is bound by the pivot chain (a division in
 // every row's recurrence), V = 3 ran no faster than 2.
-const V = Number(process.argv[2] ?? process.env.FP_V ?? 4);
+const V = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? process.env.FP_V ?? 4);
 if (!(V >= 1 && V <= 4)) throw new Error('V must be 1..4');
 const vs = [...Array(V).keys()];
 
@@ -225,5 +226,16 @@ export function fpBlockAt(
 }
 `;
 const out = fileURLToPath(new URL('../assembly/fp/block.ts', import.meta.url));
-writeFileSync(out, src);
-if (process.argv.includes('--verbose')) console.log(`wrote ${out} (V = ${V})`);
+if (process.argv.includes('--check')) {
+  // CI: the committed file must equal a fresh generation (scripts/check-generated.mjs).
+  const fresh = readFileSync(out, 'utf8') === src;
+  console.log(
+    fresh
+      ? 'gen-fp-block: assembly/fp/block.ts is fresh'
+      : 'gen-fp-block: assembly/fp/block.ts is stale (run `node scripts/gen-fp-block.mjs`)',
+  );
+  if (!fresh) process.exit(1);
+} else {
+  writeFileSync(out, src);
+  if (process.argv.includes('--verbose')) console.log(`wrote ${out} (V = ${V})`);
+}

@@ -35,6 +35,8 @@ function check(label, cmd, cmdArgs) {
 }
 
 mkdirSync('build', { recursive: true });
+// Before the build, which regenerates them: committed generated files equal a fresh generation.
+if (only.includes('checks')) check('generated files are fresh', 'node', ['scripts/check-generated.mjs']);
 if (!args.includes('--no-build')) {
   if (!check('build', 'npm', ['run', 'build', '--silent'])) {
     console.log(`\n${passed} passed, ${failed} failed`);
@@ -45,7 +47,9 @@ if (!args.includes('--no-build')) {
 if (only.includes('checks')) {
   check('typecheck src', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   check('typecheck assembly', 'npx', ['tsc', '--noEmit', '-p', 'assembly/tsconfig.json']);
+  check('typecheck kernel boundary (test/types)', 'npx', ['tsc', '-p', 'test/types']);
   check('lint (biome)', 'npx', ['biome', 'check', '.']);
+  check('import cycles (src)', 'node', ['scripts/check-cycles.mjs']);
 }
 
 function vitest(label, extra, jsonFile) {

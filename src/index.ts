@@ -24,6 +24,7 @@ export {
   toJSONValue,
 } from './contract/index.js';
 export * from './fp/index.js';
+export * as io from './io/index.js';
 export {
   AbortedError,
   DisposedError,
@@ -46,13 +47,11 @@ export {
   type MapOptions,
   mergeTrials,
   type PoolOptions,
-  runTrials,
   type TrialsOptions,
   type TrialsResult,
   WorkerPool,
 } from './parallel/pool.js';
-export type { TrialInput } from './parallel/tasks.js';
-export type { Settled, TaskFn, TaskTable } from './parallel/types.js';
+export type { Settled, TaskFn, TaskTable, TrialInput } from './parallel/types.js';
 export * as plot from './plot/svg.js';
 export {
   deriveKey,
@@ -71,3 +70,4 @@ export {
 } from './rng/index.js';
 export * from './srm/index.js';
 export * from './stats/index.js';
+export { runTrials } from './tasks.js';

@@ -5,10 +5,18 @@
  */
 import { init } from './kernel/load.js';
 import { isNode } from './parallel/pool.js';
-import { TASKS } from './parallel/tasks.js';
-import type { ResultMessage, TaskMessage } from './parallel/types.js';
+import type { ReadyMessage, ResultMessage, TaskMessage } from './parallel/types.js';
+import { TASKS } from './tasks.js';
 
 const ready = init();
+
+/** Tells the pool, once the kernel is loaded, which tasks this worker runs (or why it cannot). */
+function announce(post: (r: ReadyMessage) => void): void {
+  ready.then(
+    () => post({ ready: true, tasks: Object.keys(TASKS) }),
+    (e) => post({ ready: true, tasks: [], error: (e as Error).message ?? String(e) }),
+  );
+}
 
 async function handle(m: TaskMessage, post: (r: ResultMessage) => void): Promise<void> {
   try {
@@ -26,9 +34,11 @@ if (isNode()) {
   void import('node:worker_threads').then(({ parentPort }) => {
     if (!parentPort) throw new Error('neurodyn worker: not started as a worker');
     parentPort.on('message', (m: TaskMessage) => handle(m, (r) => parentPort.postMessage(r)));
+    announce((r) => parentPort.postMessage(r));
   });
 } else {
   // Attach synchronously so no message posted during start-up is lost.
   const scope = globalThis as unknown as { postMessage(m: unknown): void; addEventListener(t: string, f: (e: MessageEvent) => void): void };
   scope.addEventListener('message', (e) => handle(e.data as TaskMessage, (r) => scope.postMessage(r)));
+  announce((r) => scope.postMessage(r));
 }

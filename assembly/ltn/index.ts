@@ -329,23 +329,37 @@ function ltnMinEig(a: usize, v: usize, n: i32, vec: usize): f64 {
 
 /**
  * Exponentiated-gradient ascent of φ(p) = λ_min(PM + MᵀP) on the simplex (lif-ltn.md §2.4 [R]):
- * p ← p∘exp(η_k g/‖g‖_∞)/Σ with η_k = eta0/√k and supergradient g_i = 2 v_i (Mv)_i. p: start on
- * entry, best iterate on exit. xbar (n×n): weighted mean of the eigenprojectors v vᵀ (weights
- * η_k/‖g_k‖_∞), the dual iterate. scratch: 2n² + 3n f64. Returns the best φ.
+ * p ← p∘exp(η_k g/‖g‖_∞)/Σ with η_k = eta0/√k and supergradient g_i = 2 v_i (Mv)_i, for the
+ * iterations k = kFrom … kTo (resumable: the caller runs 1 … K in chunks, so a long ascent can be
+ * cancelled between chunks; the chunking does not change a bit of the result).
+ * State kept between chunks: cur (n, the current iterate; = the start on the first call), p (n,
+ * the best iterate so far), xbar (n×n, the running Σ (η_k/‖g_k‖_∞) v vᵀ; zero on the first call),
+ * state (2 f64: best φ, initially −∞, and Σ η_k/‖g_k‖_∞, initially 0). The caller divides xbar by
+ * that sum at the end (the dual iterate). scratch: 2n² + 2n f64.
+ * Returns 1 when the ascent stopped early (zero supergradient), else 0.
  */
-export function ltnLdsAscent(n: i32, mat: usize, iters: i32, eta0: f64, p: usize, xbar: usize, scratch: usize): f64 {
+export function ltnLdsAscent(
+  n: i32,
+  mat: usize,
+  kFrom: i32,
+  kTo: i32,
+  eta0: f64,
+  p: usize,
+  cur: usize,
+  xbar: usize,
+  scratch: usize,
+  state: usize,
+): i32 {
   const nn = (<usize>(n * n)) << 3;
   const nb = (<usize>n) << 3;
   const s = scratch;
   const v = scratch + nn;
   const vec = scratch + 2 * nn;
   const g = vec + nb;
-  const cur = g + nb;
-  memory.copy(cur, p, nb);
-  memory.fill(xbar, 0, nn);
-  let best = -Infinity;
-  let wsum = 0.0;
-  for (let k = 1; k <= iters; k++) {
+  let best = load<f64>(state);
+  let wsum = load<f64>(state + 8);
+  let stopped = 0;
+  for (let k = kFrom; k <= kTo; k++) {
     for (let i = 0; i < n; i++) {
       const ci = load<f64>(cur + ((<usize>i) << 3));
       for (let j = 0; j < n; j++) {
@@ -367,7 +381,10 @@ export function ltnLdsAscent(n: i32, mat: usize, iters: i32, eta0: f64, p: usize
       store<f64>(g + ((<usize>i) << 3), gi);
       if (Math.abs(gi) > gmax) gmax = Math.abs(gi);
     }
-    if (gmax == 0.0) break;
+    if (gmax == 0.0) {
+      stopped = 1;
+      break;
+    }
     const eta = eta0 / Math.sqrt(<f64>k);
     const wk = eta / gmax;
     wsum += wk;
@@ -390,11 +407,7 @@ export function ltnLdsAscent(n: i32, mat: usize, iters: i32, eta0: f64, p: usize
       store<f64>(pc, load<f64>(pc) / z);
     }
   }
-  if (wsum > 0.0) {
-    for (let i = 0; i < n * n; i++) {
-      const px = xbar + ((<usize>i) << 3);
-      store<f64>(px, load<f64>(px) / wsum);
-    }
-  }
-  return best;
+  store<f64>(state, best);
+  store<f64>(state + 8, wsum);
+  return stopped;
 }

@@ -1,43 +1,120 @@
-// Writing a run's results: result.json, CSV files (spikes as neuron,time columns; rate; state)
-// and SVG plots (neurodyn's plot module).
+// Writing a run's results: data files through the library's exporters (nd.io: CSV with units in
+// the header, NPZ, SONATA, NWB), SVG plots (nd.plot) and result.json, which names the data files
+// instead of repeating their arrays.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// 15 significant digits: drops grid round-off (12 × 0.1 = 1.2000000000000002) and keeps f64 spike offsets.
-const num = (v) => (Number.isFinite(v) ? String(Number(v.toPrecision(15))) : '');
+/** Data formats of `--format` (comma-separated). */
+export const FORMATS = ['csv', 'npy', 'sonata', 'nwb'];
 
-/** Writes everything; returns the list of files written (relative to `dir`). */
-export function writeResults(dir, { experiment, status, results, nd }) {
+const num = (v) => (Number.isFinite(v) ? String(v) : '');
+
+/**
+ * Writes everything; returns the list of files written (relative to `dir`). `formats`: data
+ * formats for spikes (csv → spikes.csv, npy → spikes.npz, sonata → spikes.sonata.h5,
+ * nwb → session.nwb with the state as a TimeSeries), rate and state (csv → rate.csv, state.csv;
+ * npy → rate.npz, state.npz).
+ */
+export async function writeResults(dir, { experiment, status, results, nd, formats = ['csv'] }) {
   mkdirSync(dir, { recursive: true });
   const files = [];
-  const put = (name, text) => {
-    writeFileSync(join(dir, name), text);
+  const put = (name, data) => {
+    writeFileSync(join(dir, name), data);
     files.push(name);
   };
   const { spikes, rate, state, summary, extra } = results;
   const out = experiment.output ?? {};
+  const fmt = new Set(formats.filter((f) => f !== 'csv' || out.csv !== false));
+  const populations = extra?.populations;
+  const table = (kind, cols, meta) => nd.makeTable(kind, cols, meta);
+  const refs = {};
 
-  if (out.csv !== false) {
-    if (spikes) {
-      const lines = ['neuron,time'];
-      for (let k = 0; k < spikes.neuron.length; k++) lines.push(`${spikes.neuron[k]},${num(spikes.time[k])}`);
-      put('spikes.csv', `${lines.join('\n')}\n`);
-    }
-    if (rate) put('rate.csv', `time,rateHz\n${rate.t.map((t, i) => `${num(t)},${num(rate.hz[i])}`).join('\n')}\n`);
-    if (state) {
-      const vars = Object.keys(state.values);
-      const lines = [`time,neuron,${vars.join(',')}`];
-      for (let s = 0; s < state.t.length; s++) {
-        for (let j = 0; j < state.neurons.length; j++) {
-          lines.push(`${num(state.t[s])},${state.neurons[j]},${vars.map((v) => num(state.values[v][j][s])).join(',')}`);
-        }
+  if (spikes) {
+    const t = table(
+      'spikes',
+      {
+        neuron: { data: Int32Array.from(spikes.neuron), unit: '', description: 'global neuron index' },
+        time: { data: Float64Array.from(spikes.time), unit: 'ms', description: 'spike time' },
+      },
+      { dt: experiment.dt },
+    );
+    const pops = populations ? { populations } : {};
+    const names = [];
+    const add = (name, data) => {
+      put(name, data);
+      names.push(name);
+    };
+    if (fmt.has('csv')) add('spikes.csv', nd.io.toCSV(t));
+    if (fmt.has('npy')) add('spikes.npz', nd.io.toNPZ(t));
+    if (fmt.has('sonata')) add('spikes.sonata.h5', await nd.io.writeSonata(t, undefined, pops));
+    if (fmt.has('nwb')) {
+      const series = [];
+      if (state && state.t.length > 0) {
+        const m = state.neurons.length;
+        const v = new Float64Array(state.t.length * m);
+        for (let s = 0; s < state.t.length; s++) for (let j = 0; j < m; j++) v[s * m + j] = state.values.v[j][s];
+        series.push({ name: 'membrane_potential', data: v, columns: m, unit: 'model voltage unit', times: state.t });
       }
-      put('state.csv', `${lines.join('\n')}\n`);
+      const bytes = await nd.io.writeNwb(t, undefined, {
+        ...pops,
+        identifier: `${experiment.name}-seed-${experiment.seed}`,
+        sessionDescription: experiment.description ?? `neurodyn ${experiment.kind} experiment ${experiment.name}`,
+        timeSeries: series,
+      });
+      add('session.nwb', bytes);
     }
-    for (const [name, table] of Object.entries(results.tables ?? {})) {
+    if (names.length) refs.spikes = { count: t.length, files: names };
+  }
+  if (rate) {
+    const t = table('rate', {
+      time: { data: Float64Array.from(rate.t), unit: 'ms', description: 'bin centre' },
+      rateHz: { data: Float64Array.from(rate.hz), unit: 'Hz', description: 'population rate' },
+    });
+    const names = [];
+    if (fmt.has('csv')) {
+      put('rate.csv', nd.io.toCSV(t));
+      names.push('rate.csv');
+    }
+    if (fmt.has('npy')) {
+      put('rate.npz', nd.io.toNPZ(t));
+      names.push('rate.npz');
+    }
+    if (names.length) refs.rate = { bins: t.length, files: names };
+  }
+  if (state) {
+    const vars = Object.keys(state.values);
+    const rows = state.t.length * state.neurons.length;
+    const cols = {
+      time: { data: new Float64Array(rows), unit: 'ms', description: 'sample time' },
+      neuron: { data: new Int32Array(rows), unit: '', description: 'global neuron index' },
+    };
+    for (const v of vars) cols[v] = { data: new Float64Array(rows), unit: '', description: `state variable ${v}` };
+    let r = 0;
+    for (let s = 0; s < state.t.length; s++) {
+      for (let j = 0; j < state.neurons.length; j++, r++) {
+        cols.time.data[r] = state.t[s];
+        cols.neuron.data[r] = state.neurons[j];
+        for (const v of vars) cols[v].data[r] = state.values[v][j][s];
+      }
+    }
+    const t = table('state', cols);
+    const names = [];
+    if (fmt.has('csv')) {
+      put('state.csv', nd.io.toCSV(t));
+      names.push('state.csv');
+    }
+    if (fmt.has('npy')) {
+      put('state.npz', nd.io.toNPZ(t));
+      names.push('state.npz');
+    }
+    if (fmt.has('nwb') && spikes) names.push('session.nwb');
+    if (names.length) refs.state = { neurons: state.neurons, samples: state.t.length, files: names };
+  }
+  if (fmt.has('csv')) {
+    for (const [name, tab] of Object.entries(results.tables ?? {})) {
       put(
         `${name}.csv`,
-        `${table.columns.join(',')}\n${table.rows.map((r) => r.map((c) => (typeof c === 'number' ? num(c) : c)).join(',')).join('\n')}\n`,
+        `${tab.columns.join(',')}\n${tab.rows.map((r) => r.map((c) => (typeof c === 'number' ? num(c) : c)).join(',')).join('\n')}\n`,
       );
     }
   }
@@ -74,19 +151,22 @@ export function writeResults(dir, { experiment, status, results, nd }) {
     for (const f of results.figures ?? []) put(`${f.name}.svg`, f.svg);
   }
 
+  // Arrays that went to data files are named, not repeated.
   const limit = out.jsonSpikesLimit ?? 100_000;
   const json = {
     experiment,
     status,
     summary,
     ...(extra ?? {}),
-    rate,
-    state,
-    spikes: spikes
-      ? spikes.neuron.length <= limit
-        ? { neuron: Array.from(spikes.neuron), time: Array.from(spikes.time) }
-        : { count: spikes.neuron.length, note: `more than output.jsonSpikesLimit = ${limit} spikes: see spikes.csv` }
-      : undefined,
+    rate: refs.rate ?? rate,
+    state: refs.state ?? state,
+    spikes:
+      refs.spikes ??
+      (spikes
+        ? spikes.neuron.length <= limit
+          ? { neuron: Array.from(spikes.neuron), time: Array.from(spikes.time) }
+          : { count: spikes.neuron.length, note: `more than output.jsonSpikesLimit = ${limit} spikes and no data file (see --format)` }
+        : undefined),
     files: [...files, 'result.json'],
   };
   put('result.json', `${JSON.stringify(json, null, 1)}\n`);

@@ -172,7 +172,7 @@ tasks.ltn = (nd, p, progress) => {
       const tr = nd.ltnSimulate(spec, x0, opts);
       const x1 = [];
       const x2 = [];
-      for (let s = 0; s < tr.t.length; s++) {
+      for (let s = 0; s < tr.time.length; s++) {
         x1.push(tr.x[2 * s]);
         x2.push(tr.x[2 * s + 1]);
       }
@@ -186,11 +186,11 @@ tasks.ltn = (nd, p, progress) => {
   const pds = nd.pdsSimulate(spec, x0, { duration: p.duration, sampleInterval: p.duration / 150 });
   const ltn = nd.ltnSimulate(spec, x0, opts);
   let gap = 0;
-  const m = Math.min(pds.t.length, ltn.t.length);
+  const m = Math.min(pds.time.length, ltn.time.length);
   for (let s = 0; s < m; s++) gap = Math.max(gap, Math.hypot(pds.x[2 * s] - ltn.x[2 * s], pds.x[2 * s + 1] - ltn.x[2 * s + 1]));
   const pick = (tr) => ({
-    x1: Array.from({ length: tr.t.length }, (_, s) => tr.x[2 * s]),
-    x2: Array.from({ length: tr.t.length }, (_, s) => tr.x[2 * s + 1]),
+    x1: Array.from({ length: tr.time.length }, (_, s) => tr.x[2 * s]),
+    x2: Array.from({ length: tr.time.length }, (_, s) => tr.x[2 * s + 1]),
   });
   const eq = nd.ltnEquilibria(spec);
   const M = [
@@ -211,12 +211,14 @@ tasks.ltn = (nd, p, progress) => {
 /**
  * The weight-structured Fokker–Planck equation under Hebbian learning (seed 001): p(v, w, t) on a
  * coarse grid, with frames of the density and of the weight distribution H(w) sent while it runs.
+ * `wScheme` chooses the w-step: 'implicit' (the default, no step-size limit) or 'explicit'
+ * (CFL-limited: Δt·max(α + β)/Δw ≤ 1, checked every step; the error names the largest Δt).
  */
 tasks.fp = (nd, p, progress) => {
   need(nd, ['FokkerPlanckSolver', 'fpGaussianDensity'], 'The Fokker–Planck solver');
-  const grid = { vMin: -4, vR: 0, vF: 1, nv: p.nv, wMin: -1.2, wMax: 0.1, nw: p.nw };
+  const grid = { vMin: -4, vReset: 0, vThreshold: 1, nv: p.nv, wMin: -1.2, wMax: 0.1, nw: p.nw };
   const input = (w) => p.amplitude * Math.exp(-((w - p.center) ** 2) / 0.01);
-  const p0 = nd.fpGaussianDensity(grid, (w) => (w > -1 && w < 0 ? 1 : 0), 0, 0.5);
+  const p0 = nd.fpGaussianDensity(grid, { H: (w) => (w > -1 && w < 0 ? 1 : 0), mean: 0, sd: 0.5 });
   const fp = new nd.FokkerPlanckSolver({
     grid,
     a: 1,
@@ -224,6 +226,8 @@ tasks.fp = (nd, p, progress) => {
     input: (_t, w) => w.map(input),
     initial: p0,
     learning: { rule: 'hebbian', epsilon: p.epsilon },
+    wScheme: p.wScheme ?? 'implicit',
+    recordEverySteps: 10,
   });
   try {
     const frames = p.frames;
@@ -232,7 +236,7 @@ tasks.fp = (nd, p, progress) => {
     let maxMassError = 0;
     const snapshot = () => ({ t: fp.time, density: Array.from(fp.density()), H: Array.from(fp.weightDistribution()), nbar: fp.nbar });
     for (let f = 1; f <= frames; f++) {
-      fp.run(p.duration / frames, { recordEvery: 10 });
+      fp.run(p.duration / frames);
       minDensity = Math.min(minDensity, fp.minDensity());
       maxMassError = Math.max(maxMassError, Math.abs(fp.mass() - 1));
       progress(f / frames, snapshot());
@@ -245,7 +249,7 @@ tasks.fp = (nd, p, progress) => {
       nw: w.length,
       final: snapshot(),
       N: Array.from(fp.rates()),
-      trace: { t: Array.from(tr.t), nbar: Array.from(tr.nbar) },
+      trace: { t: Array.from(tr.time), nbar: Array.from(tr.nbar) },
       mass: fp.mass(),
       maxMassError,
       minDensity,

@@ -17,10 +17,10 @@ await nd.init();
 
 const I = (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01);
 const J = (w) => 0.5 * Math.exp(-((w + 0.2) ** 2) / 0.01) + 0.5 * Math.exp(-((w + 0.6) ** 2) / 0.01);
-const model = { a: 1, vR: 0, vF: 1 };
+const model = { a: 1, vReset: 0, vThreshold: 1 };
 const grid = quick
-  ? { vMin: -4, vR: 0, vF: 1, nv: 100, wMin: -1.2, wMax: 0, nw: 48 }
-  : { vMin: -4, vR: 0, vF: 1, nv: 200, wMin: -1.2, wMax: 0, nw: 96 };
+  ? { vMin: -4, vReset: 0, vThreshold: 1, nv: 100, wMin: -1.2, wMax: 0, nw: 48 }
+  : { vMin: -4, vReset: 0, vThreshold: 1, nv: 200, wMin: -1.2, wMax: 0, nw: 96 };
 const dt = quick ? 0.02 : 0.01;
 const epsilon = 0.5;
 const tLearn = quick ? 50 : 80;
@@ -28,7 +28,7 @@ const tTest = quick ? 15 : 25;
 const RESIDUAL_THRESHOLD = 0.25; // recognised ⇔ relative L¹ distance to the shape −w·1_supp below this (measured: ~0.05–0.16 same signal, ~0.4–0.5 other)
 
 // Initial data: weights uniform on [−1, 0] (inhibitory, as in Section 8), v ~ N(0, 0.5²).
-const p0 = nd.fpGaussianDensity(grid, (w) => (w > -1 && w < 0 ? 1 : 0), 0, 0.5);
+const p0 = nd.fpGaussianDensity(grid, { H: (w) => (w > -1 && w < 0 ? 1 : 0), mean: 0, sd: 0.5 });
 
 function learn(input) {
   const fp = new nd.FokkerPlanckSolver({
@@ -39,15 +39,16 @@ function learn(input) {
     initial: p0,
     learning: { rule: 'hebbian', epsilon },
     wScheme: 'implicit', // no CFL restriction on dt from the fast initial transient
+    recordEverySteps: 50,
   });
-  fp.run(tLearn, { recordEvery: 50 });
+  fp.run(tLearn);
   return fp;
 }
 
 /** Test phase: learning off, the given input, run to equilibrium; returns N(w) and N̄. */
 function test(fp, input) {
   const fresh = new nd.FokkerPlanckSolver({ grid, a: model.a, dt, input: fp.grid.w.map(input), initial: fp.density() });
-  fresh.run(tTest, { recordEvery: 50 });
+  fresh.run(tTest);
   const out = { N: fresh.rates(), nbar: fresh.nbar, mass: fresh.mass() };
   fresh.dispose();
   return out;
@@ -102,7 +103,10 @@ let discrimination = 0;
 for (let k = 0; k < grid.nw; k++) discrimination += Math.abs(outs['I→I'].N[k] - outs['I→J'].N[k]) * dw;
 
 // Theory (Proposition 6.2) for comparison.
-const theory = { I: nd.fpLearningEquilibrium({ ...model, input: I })[0], J: nd.fpLearningEquilibrium({ ...model, input: J })[0] };
+const theory = {
+  I: nd.fpLearningEquilibrium({ ...model, input: I }).equilibria[0],
+  J: nd.fpLearningEquilibrium({ ...model, input: J }).equilibria[0],
+};
 const supportPde = supportOf(H.I);
 
 // Figures 1–4 (and the density after learning I).
@@ -175,8 +179,8 @@ writeFileSync(
   'out/fp/nbar-learning.svg',
   P.lineChart(
     [
-      { x: tr.t, y: tr.nbar, label: 'N̄(t), learning I' },
-      { x: learned.J.trace().t, y: learned.J.trace().nbar, label: 'N̄(t), learning J' },
+      { x: tr.time, y: tr.nbar, label: 'N̄(t), learning I' },
+      { x: learned.J.trace().time, y: learned.J.trace().nbar, label: 'N̄(t), learning J' },
     ],
     { title: 'Total activity during learning', xlabel: 't', ylabel: 'N̄' },
   ),

@@ -5,6 +5,7 @@
 // pool, one γ per trial). Writes a phase portrait with LTN_γ trajectories for several γ, the PDS
 // and the slow-limit complementarity system to out/ltn/ltn-timescales.svg.
 // LTN_γ, the PDS and the slow limit are our reconstruction (lif-ltn.md §2.3), not the paper's text.
+// The model is dimensionless: durations and sample intervals are in units of 1/d, not ms.
 //   node examples/node/ltn-timescales.mjs [--quick]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as nd from 'neurodyn';
@@ -48,7 +49,12 @@ const starts = [x0, [2.4, 2.2], [0, 2.6]];
 const portrait = [0.1, 1, 10, 100];
 for (const [si, s] of starts.entries()) {
   for (const [gi, g] of portrait.entries()) {
-    const tr = nd.ltnSimulate(net, s, { gamma: g, method: 'exact', duration: 12 / Math.min(g, 1), sampleInterval: 0.01 / Math.min(g, 1) });
+    const tr = nd.ltnSimulate(net, s, {
+      gamma: g,
+      method: 'event-driven',
+      duration: 12 / Math.min(g, 1),
+      sampleInterval: 0.01 / Math.min(g, 1),
+    });
     series.push({
       x: tr.x.filter((_, k) => k % 2 === 0),
       y: tr.x.filter((_, k) => k % 2 === 1),
@@ -56,7 +62,7 @@ for (const [si, s] of starts.entries()) {
       color: nd.plot.PALETTE[gi],
     });
   }
-  const pds = nd.pdsSimulate(net, s, { method: 'exact', duration: 12, sampleInterval: 0.01 });
+  const pds = nd.pdsSimulate(net, s, { method: 'event-driven', duration: 12, sampleInterval: 0.01 });
   series.push({
     x: pds.x.filter((_, k) => k % 2 === 0),
     y: pds.x.filter((_, k) => k % 2 === 1),

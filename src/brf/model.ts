@@ -11,10 +11,11 @@ import { checkStatus } from '../kernel/status.js';
 import { checkChoice, checkFinite, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { normals, Streams, uniforms } from '../rng/index.js';
 import { deriveKey, type Seed, seedToKey } from '../rng/seed.js';
+import { BrfConst, BrfKind } from './layout.js';
 
 /** Neuron model of the hidden layer. */
 export type BrfModelKind = 'brf' | 'rf' | 'alif';
-const KIND_ID: Record<BrfModelKind, number> = { brf: 0, rf: 1, alif: 2 };
+const KIND_ID: Record<BrfModelKind, number> = { brf: BrfKind.BRF, rf: BrfKind.RF, alif: BrfKind.ALIF };
 
 /**
  * Surrogate derivative of the Heaviside spike function used in the backward pass.
@@ -232,40 +233,40 @@ export function brfConsts(
   offset = 0,
   wholeSequence = true,
 ): Float64Array {
-  const c = new Float64Array(24);
-  c[0] = o.dt;
-  c[1] = o.boundaryDt;
-  c[2] = o.thetaC;
-  c[3] = o.gamma;
-  c[4] = o.model === 'brf' ? brfOmegaMax(o.boundaryDt) : Number.POSITIVE_INFINITY;
+  const c = new Float64Array(BrfConst.SIZE);
+  c[BrfConst.DT] = o.dt;
+  c[BrfConst.DBDT] = o.boundaryDt;
+  c[BrfConst.THETA] = o.thetaC;
+  c[BrfConst.GAMMA] = o.gamma;
+  c[BrfConst.OMAX] = o.model === 'brf' ? brfOmegaMax(o.boundaryDt) : Number.POSITIVE_INFINITY;
   const s = o.surrogate;
   if (smooth && s.kind !== 'sigmoid') throw new ValidationError('surrogate.kind', "'sigmoid' for the smooth stand-in", s.kind);
   const sq2pi = Math.sqrt(2 * Math.PI);
   if (s.kind === 'dgauss') {
-    c[5] = 0;
-    c[6] = (s.gain * (1 + s.h)) / (s.sigma * sq2pi);
-    c[7] = 1 / (2 * s.sigma * s.sigma);
-    c[8] = (s.gain * 2 * s.h) / (s.k * s.sigma * sq2pi);
-    c[9] = 1 / (2 * s.k * s.k * s.sigma * s.sigma);
+    c[BrfConst.SGKIND] = 0;
+    c[BrfConst.SG0] = (s.gain * (1 + s.h)) / (s.sigma * sq2pi);
+    c[BrfConst.SG1] = 1 / (2 * s.sigma * s.sigma);
+    c[BrfConst.SG2] = (s.gain * 2 * s.h) / (s.k * s.sigma * sq2pi);
+    c[BrfConst.SG3] = 1 / (2 * s.k * s.k * s.sigma * s.sigma);
   } else if (s.kind === 'sigmoid') {
-    c[5] = 1;
-    c[6] = s.gain;
-    c[7] = s.beta;
+    c[BrfConst.SGKIND] = 1;
+    c[BrfConst.SG0] = s.gain;
+    c[BrfConst.SG1] = s.beta;
   } else {
-    c[5] = 2;
-    c[6] = s.gain;
-    c[7] = 1 / s.width;
+    c[BrfConst.SGKIND] = 2;
+    c[BrfConst.SG0] = s.gain;
+    c[BrfConst.SG1] = 1 / s.width;
   }
-  c[10] = smooth ? 1 : 0;
-  c[11] = o.loss === 'last' ? 0 : 1;
+  c[BrfConst.SMOOTH] = smooth ? 1 : 0;
+  c[BrfConst.LOSSMODE] = o.loss === 'last' ? 0 : 1;
   if (o.loss === 'sequence' && wholeSequence && o.lossStart > T)
     throw new ValidationError('lossStart', `at most the sequence length ${T}`, o.lossStart);
   // chunk-local first loss step (the kernel clamps it to ≥ 1; > T means no loss in this chunk)
-  c[12] = Math.min(o.lossStart - offset, T + 1);
-  c[13] = o.lossReduction === 'mean' ? 1 : 0;
-  c[14] = o.alifBeta;
-  c[15] = o.alifB0;
-  c[16] = recomputeEvery;
+  c[BrfConst.T0] = Math.min(o.lossStart - offset, T + 1);
+  c[BrfConst.LOSSMEAN] = o.lossReduction === 'mean' ? 1 : 0;
+  c[BrfConst.ABETA] = o.alifBeta;
+  c[BrfConst.AB0] = o.alifB0;
+  c[BrfConst.RECOMPUTE] = recomputeEvery;
   return c;
 }
 
@@ -273,10 +274,11 @@ export function brfConsts(
 export function brfSurrogate(s: number, sg: BrfSurrogate = { kind: 'dgauss' }): number {
   const o = resolveBrfOptions({ inputSize: 1, hiddenSize: 1, outputSize: 2, surrogate: sg }).surrogate;
   const c = brfConsts({ ...resolveBrfOptions({ inputSize: 1, hiddenSize: 1, outputSize: 2 }), surrogate: o }, 1);
-  if (c[5] === 0) return c[6] * Math.exp(-s * s * c[7]) - c[8] * Math.exp(-s * s * c[9]);
-  if (c[5] === 1) return c[6] / (1 + c[7] * Math.abs(s)) ** 2;
-  const t = 1 - Math.abs(s) * c[7];
-  return t > 0 ? c[6] * t : 0;
+  if (c[BrfConst.SGKIND] === 0)
+    return c[BrfConst.SG0] * Math.exp(-s * s * c[BrfConst.SG1]) - c[BrfConst.SG2] * Math.exp(-s * s * c[BrfConst.SG3]);
+  if (c[BrfConst.SGKIND] === 1) return c[BrfConst.SG0] / (1 + c[BrfConst.SG1] * Math.abs(s)) ** 2;
+  const t = 1 - Math.abs(s) * c[BrfConst.SG1];
+  return t > 0 ? c[BrfConst.SG0] * t : 0;
 }
 
 /** Result of one shard: per-sample loss, prediction, spike count, correctness; summed gradient. */
@@ -384,7 +386,7 @@ export class BrfShardRunner extends KernelObject {
     this.#lab = this.allocate(maxShard * 4, 'brf.labels');
     this.#p = this.allocate(this.layout.size * 8, 'brf.params');
     this.#g = this.allocate(this.layout.size * 8, 'brf.grad');
-    this.#c = this.allocate(24 * 8, 'brf.consts');
+    this.#c = this.allocate(BrfConst.SIZE * 8, 'brf.consts');
     this.#out = this.allocate(maxShard * 4 * 8, 'brf.out');
     this.#st0 = this.allocate(maxShard * brfStateSize(H, C) * 8, 'brf.state0');
     this.#st1 = this.allocate(maxShard * brfStateSize(H, C) * 8, 'brf.state1');
@@ -434,7 +436,7 @@ export class BrfShardRunner extends KernelObject {
     this.#lab.i32(0, S).set(labels);
     this.#p.f64(0, params.length).set(params);
     this.#g.f64(0, params.length).fill(0);
-    this.#c.f64(0, 24).set(brfConsts(this.options, T, smooth, Math.min(this.recomputeEvery, T), offset, whole));
+    this.#c.f64(0, BrfConst.SIZE).set(brfConsts(this.options, T, smooth, Math.min(this.recomputeEvery, T), offset, whole));
     if (chunk.initialState) this.#st0.f64(0, S * SW).set(chunk.initialState);
     const k = kernel();
     const code = k.brfShard(

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../kernel/errors.js';
 import { checkInteger } from '../kernel/validate.js';
+import { BrfConst } from './layout.js';
 import {
   type BrfChunkOptions,
   type BrfNetworkOptions,
@@ -51,11 +52,11 @@ export function brfShardReference(
   const IH = I + H;
   const L = brfParamLayout(I, H, C);
   const [dt, dbdt, theta, gamma, omax, sgk, c0, c1, c2, c3] = c;
-  const lastOnly = c[11] === 0;
-  const t0 = lastOnly ? T : Math.max(1, c[12]);
-  const wLoss = c[13] !== 0 ? 1 / (T - t0 + 1) : 1;
-  const aBeta = c[14];
-  const aB0 = c[15];
+  const lastOnly = c[BrfConst.LOSSMODE] === 0;
+  const t0 = lastOnly ? T : Math.max(1, c[BrfConst.T0]);
+  const wLoss = c[BrfConst.LOSSMEAN] !== 0 ? 1 / (T - t0 + 1) : 1;
+  const aBeta = c[BrfConst.ABETA];
+  const aB0 = c[BrfConst.AB0];
   const isBrf = o.model === 'brf';
   const isAlif = o.model === 'alif';
   const sg = (s: number) => {

@@ -1,4 +1,4 @@
-/** Worker-pool tasks of the brf module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the brf module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
 import { type BrfChunkOptions, type BrfNetworkOptions, BrfShardRunner } from './model.js';
 

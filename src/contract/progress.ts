@@ -30,8 +30,9 @@ export interface Progress {
   /** Estimated wall-clock time left (ms): elapsedMs · (total − done) / done; undefined before the first unit is done. */
   etaMs: number | undefined;
   /**
-   * Model time reached (ms) for calls that advance a model clock (networks, solvers); undefined
-   * otherwise.
+   * Model time reached, for calls that advance a model clock (networks, solvers): ms, or the
+   * model's own time unit for models written in dimensionless form (the Fokker–Planck solver
+   * reports membrane time constants); undefined otherwise.
    */
   time?: number;
   /** Named running figures where the call has them (training loss, accuracy...), each documented by the call. */

@@ -4,6 +4,7 @@
  * TS agreement) and by the benchmark (WASM vs plain TS speed).
  * @packageDocumentation
  */
+import { strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkFinite, checkFiniteArray, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
 
@@ -28,11 +29,16 @@ export interface FpReferenceWork {
   G: Float64Array;
 }
 
-/** Allocates scratch for a grid of `nv` v-unknowns with the tables δ_j = (j + ½)h²/a, G_j = e^{−δ_j}. */
-export function fpReferenceWork(nv: number, h: number, a: number): FpReferenceWork {
-  checkInteger('nv', nv, 3);
-  checkPositive('h', h);
-  checkPositive('a', a);
+/**
+ * Allocates scratch for a grid of `nv` v-unknowns (v-step `h`, noise `a`) with the tables
+ * δ_j = (j + ½)h²/a, G_j = e^{−δ_j}.
+ */
+export function fpReferenceWork(options: { nv: number; h: number; a: number }): FpReferenceWork {
+  if (options === undefined) throw new ValidationError('options', 'an options object { nv, h, a }', options);
+  const o = strictOptions('fpReferenceWork', 'options', options, ['nv', 'h', 'a']);
+  const nv = checkInteger('nv', o.nv, 3, 1 << 20);
+  const h = checkPositive('h', o.h);
+  const a = checkPositive('a', o.a);
   const delta = new Float64Array(nv);
   const G = new Float64Array(nv);
   for (let j = 0; j < nv; j++) {
@@ -50,15 +56,11 @@ export function fpReferenceWork(nv: number, h: number, a: number): FpReferenceWo
  * the reinjection of the outflow ĥ_{nv−1}p_{nv−1} at row iR. Plain TypeScript, no validation in
  * the loop: a reference, not a production path (use {@link FokkerPlanckSolver}).
  */
-export function fpReferenceStep(
-  p: Float64Array,
-  rates: Float64Array,
-  c: ArrayLike<number>,
-  grid: { nv: number; nw: number; iR: number; vMin: number; h: number },
-  a: number,
-  dt: number,
-  work: FpReferenceWork,
-): void {
+export function fpReferenceStep(p: Float64Array, rates: Float64Array, c: ArrayLike<number>, options: FpReferenceStepOptions): void {
+  if (options === undefined) throw new ValidationError('options', 'an options object { grid, a, dt, work }', options);
+  const { grid, a, dt, work } = strictOptions<FpReferenceStepOptions>('fpReferenceStep', 'options', options, ['grid', 'a', 'dt', 'work']);
+  if (typeof grid !== 'object' || grid === null) throw new ValidationError('grid', 'a grid { nv, nw, iR, vMin, h }', grid);
+  if (typeof work !== 'object' || work === null) throw new ValidationError('work', 'scratch from fpReferenceWork', work);
   const { nv, nw, iR, vMin: vmin, h } = grid;
   checkFiniteArray('c', c, nw);
   checkF64('p', p, nv * nw);
@@ -131,6 +133,34 @@ export function fpReferenceStep(
   }
 }
 
+/** Options of {@link fpReferenceStep}. */
+export interface FpReferenceStepOptions {
+  /** The grid's sizes and steps (a solver's `grid` works). */
+  grid: { nv: number; nw: number; iR: number; vMin: number; h: number };
+  /** Noise intensity a > 0. */
+  a: number;
+  /** Time step Δt > 0 (τ_m). */
+  dt: number;
+  /** Scratch from {@link fpReferenceWork} for the same nv, h and a. */
+  work: FpReferenceWork;
+}
+
+/** Options of {@link fpReferenceStepW}. */
+export interface FpReferenceStepWOptions {
+  /** Total activity N̄ entering Φ = N̄·N·K (spikes per τ_m). */
+  nbar: number;
+  /** The grid's sizes, cell centres and cell width (a solver's `grid` works). */
+  grid: { nv: number; nw: number; w: ArrayLike<number>; dw: number };
+  /** Learning time scale ε > 0. */
+  epsilon: number;
+  /** Weight diffusion ν ≥ 0. */
+  nu: number;
+  /** Time step Δt > 0 (τ_m). */
+  dt: number;
+  /** Scratch from {@link fpReferenceWorkW}. */
+  work: FpReferenceWorkW;
+}
+
 /** Scratch of {@link fpReferenceStepW} (reuse across steps). */
 export interface FpReferenceWorkW {
   /** Rusanov flux coefficients α_k (outflow from cell k), length nw. */
@@ -141,10 +171,12 @@ export interface FpReferenceWorkW {
   flux: Float64Array;
 }
 
-/** Allocates scratch for {@link fpReferenceStepW}. */
-export function fpReferenceWorkW(nv: number, nw: number): FpReferenceWorkW {
-  checkInteger('nv', nv, 3);
-  checkInteger('nw', nw, 1);
+/** Allocates scratch for {@link fpReferenceStepW} on a grid of `nv` × `nw` cells. */
+export function fpReferenceWorkW(options: { nv: number; nw: number }): FpReferenceWorkW {
+  if (options === undefined) throw new ValidationError('options', 'an options object { nv, nw }', options);
+  const o = strictOptions('fpReferenceWorkW', 'options', options, ['nv', 'nw']);
+  const nv = checkInteger('nv', o.nv, 3, 1 << 20);
+  const nw = checkInteger('nw', o.nw, 1, 1 << 20);
   return { alpha: new Float64Array(nw), beta: new Float64Array(nw), flux: new Float64Array(nv) };
 }
 
@@ -157,17 +189,18 @@ export function fpReferenceWorkW(nv: number, nw: number): FpReferenceWorkW {
  * ValidationError naming `dt` when Δt·max(β_{k−1} + α_k)/Δw > 1 (the positivity bound the
  * kernel enforces), and for wrong lengths or non-finite inputs.
  */
-export function fpReferenceStepW(
-  p: Float64Array,
-  rates: Float64Array,
-  nbar: number,
-  K: ArrayLike<number>,
-  grid: { nv: number; nw: number; w: ArrayLike<number>; dw: number },
-  epsilon: number,
-  nu: number,
-  dt: number,
-  work: FpReferenceWorkW,
-): void {
+export function fpReferenceStepW(p: Float64Array, rates: Float64Array, K: ArrayLike<number>, options: FpReferenceStepWOptions): void {
+  if (options === undefined) throw new ValidationError('options', 'an options object { nbar, grid, epsilon, nu, dt, work }', options);
+  const { nbar, grid, epsilon, nu, dt, work } = strictOptions<FpReferenceStepWOptions>('fpReferenceStepW', 'options', options, [
+    'nbar',
+    'grid',
+    'epsilon',
+    'nu',
+    'dt',
+    'work',
+  ]);
+  if (typeof grid !== 'object' || grid === null) throw new ValidationError('grid', 'a grid { nv, nw, w, dw }', grid);
+  if (typeof work !== 'object' || work === null) throw new ValidationError('work', 'scratch from fpReferenceWorkW', work);
   const { nv, nw, w, dw } = grid;
   checkF64('p', p, nv * nw);
   checkFiniteArray('rates', rates, nw);

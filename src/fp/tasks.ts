@@ -1,8 +1,7 @@
-/** Worker-pool tasks of the fp module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the fp module (listed in src/tasks.ts). */
 import { fingerprint } from '../kernel/hash.js';
-import type { TrialInput } from '../parallel/tasks.js';
-import type { TaskTable } from '../parallel/types.js';
-import type { FpSigma } from './common.js';
+import type { TaskTable, TrialInput } from '../parallel/types.js';
+import type { FpResponse } from './common.js';
 import { FpParticleNetwork } from './particles.js';
 
 /** Parameters of the `'fp.particles'` task: one independent replica of a particle network. */
@@ -11,14 +10,19 @@ export interface FpParticleTrialParams {
   weights: number[];
   /** Input per neuron (or one value). */
   input: number | number[];
+  /** Noise intensity a > 0. */
   a: number;
-  vR: number;
-  vF: number;
+  /** Reset potential V_R. */
+  vReset: number;
+  /** Firing threshold V_F. */
+  vThreshold: number;
+  /** Time step (τ_m). */
   dt: number;
-  sigma?: FpSigma;
-  /** Burn-in before counting. */
+  /** Response σ(N̄). @default 'identity' */
+  response?: FpResponse;
+  /** Burn-in before counting (τ_m). */
   burnIn: number;
-  /** Counting window. */
+  /** Counting window (τ_m). */
   duration: number;
   /** Group size: rates are averaged over consecutive blocks of this many neurons. @default 1 */
   group?: number;
@@ -32,7 +36,18 @@ export const tasks: TaskTable = {
    */
   'fp.particles': (input: TrialInput<FpParticleTrialParams>) => {
     const p = input.params;
-    const net = new FpParticleNetwork({ ...p, seed: input.seed, trial: input.trial });
+    const { a, vReset, vThreshold, dt, response, weights } = p;
+    const net = new FpParticleNetwork({
+      weights,
+      input: p.input,
+      a,
+      vReset,
+      vThreshold,
+      dt,
+      response,
+      seed: input.seed,
+      trial: input.trial,
+    });
     try {
       net.run(p.burnIn);
       net.resetCounters();

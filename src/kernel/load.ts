@@ -4,12 +4,16 @@
  * @packageDocumentation
  */
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import type { KernelExports } from '../generated/kernel.js';
 import { WASM_BASE64 } from '../generated/wasm-bytes.js';
 import { KernelAbortError, NeurodynError } from './errors.js';
 
-/** Raw kernel exports (flat functions on numbers and pointers). Internal: use the model APIs. */
-// biome-ignore lint/suspicious/noExplicitAny: flat WASM exports are typed at each call site
-export type KernelExports = Record<string, any> & { memory: WebAssembly.Memory };
+/**
+ * Raw kernel exports (flat functions on numbers and pointers), typed from the build: the build
+ * writes src/generated/kernel.ts from the declaration asc emits (scripts/gen-kernel-types.mjs),
+ * so a call with a wrong argument count or type fails `tsc`. Internal: use the model APIs.
+ */
+export type { KernelExports };
 
 /** Where to get the kernel from. */
 export interface InitOptions {

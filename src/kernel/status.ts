@@ -5,19 +5,7 @@
 import { NumericalError, type NumericalFailure } from './errors.js';
 import { kernel } from './load.js';
 
-/** Status codes returned by kernels (mirrors assembly/kernel.ts). */
-export const Status = {
-  /** Success. */
-  OK: 0,
-  /** A state became NaN or ±∞ (NumericalError kind 'non-finite'). */
-  NONFINITE: 1,
-  /** A quantity exceeded its blow-up threshold (kind 'blow-up'). */
-  BLOWUP: 2,
-  /** A step-size (CFL / positivity) bound was violated (kind 'cfl'). */
-  CFL: 3,
-  /** An argument left the model's domain (kind 'domain'). */
-  DOMAIN: 4,
-} as const;
+export { Status } from './layout.js';
 
 const KINDS: Record<number, NumericalFailure['kind']> = {
   1: 'non-finite',

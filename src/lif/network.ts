@@ -12,6 +12,7 @@ import {
   checkBoolean,
   checkChoice,
   checkFinite,
+  checkFiniteArray,
   checkInteger,
   checkNonNegative,
   checkOptions,
@@ -298,6 +299,8 @@ interface PopDef {
   v0: Float64Array;
   i0: Float64Array;
   i20: Float64Array;
+  /** A spike-source population's events (times in steps, ascending; local neurons), or null. */
+  source: { steps: Float64Array; ids: Int32Array } | null;
 }
 
 interface ProjDef {
@@ -526,6 +529,7 @@ export class LifNetwork extends KernelObject {
   #ring: Region | null = null;
   #R = 0;
   #rec!: Region;
+  #popT!: Region;
   #cap = 0;
   #step = 0;
   #spikeTotal = 0;
@@ -661,9 +665,69 @@ export class LifNetwork extends KernelObject {
     }
     const pv: Record<string, Float64Array> = { gL, vLeak, vTh, vR, tauSyn, tauSyn2, mu, sigma, tRef };
     const homo = Object.values(pv).every((a) => a.every((x) => x === a[0]));
-    this.#pops.push({ name, start, size, homo, params: pv, shared, poisson, v0, i0, i20 });
+    this.#pops.push({ name, start, size, homo, params: pv, shared, poisson, v0, i0, i20, source: null });
     this.#n += size;
     return { start, size };
+  }
+
+  /**
+   * Adds a spike-source population of `size` neurons that replays recorded spikes (a SONATA file
+   * read with `io.readSonata`, another run's records): neuron `spikes.neuron[k]` (index within
+   * the population) spikes at `spikes.time[k]` ms, and its projections deliver the spike like any
+   * other, at its exact time. Source neurons have no dynamics; they cannot be the target of a
+   * projection. Spikes before the current time are ignored; at most one spike per neuron and step.
+   * @example
+   * ```ts
+   * const input = (await io.readSonata('lgn.h5')).lgn;
+   * net.addSpikeSource('lgn', 100, { neuron: input.node_id, time: input.time });
+   * net.connect('lgn', 'exc', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.5 });
+   * ```
+   */
+  addSpikeSource(
+    name: string,
+    size: number,
+    spikes: {
+      /** Neuron of each spike (index within the population, 0 … size − 1). */
+      neuron: ArrayLike<number>;
+      /** Time of each spike (ms, ≥ 0). */
+      time: ArrayLike<number>;
+    },
+  ): {
+    /** Global index of the population's first neuron. */
+    start: number;
+    /** Number of neurons. */
+    size: number;
+  } {
+    this.#assertOpen('addSpikeSource');
+    const o = checkOptions('spikes', spikes);
+    checkInteger('size', size, 1, 1 << 26);
+    const time = checkFiniteArray('spikes.time', o.time, undefined, (nm, x) => checkNonNegative(nm, x, 'ms'));
+    if (!o.neuron || o.neuron.length !== time.length)
+      throw new ValidationError('spikes.neuron', `an array of ${time.length} neuron indices (as spikes.time)`, o.neuron);
+    const ids = new Int32Array(time.length);
+    for (let k = 0; k < ids.length; k++) ids[k] = checkInteger(`spikes.neuron[${k}]`, o.neuron[k], 0, size - 1);
+    // Step by step, in neuron order within a step: the order in which the kernel records (and
+    // so delivers) the spikes of a simulated population.
+    const st = Float64Array.from(time, (t) => t / this.dt);
+    const order = Array.from(ids.keys()).sort((a, b) => Math.floor(st[a]) - Math.floor(st[b]) || ids[a] - ids[b] || st[a] - st[b]);
+    const steps = Float64Array.from(order, (k) => st[k]);
+    const sortedIds = Int32Array.from(order, (k) => ids[k]);
+    const lastStep = new Float64Array(size).fill(-1);
+    for (let k = 0; k < steps.length; k++) {
+      const n = Math.floor(steps[k]);
+      const j = sortedIds[k];
+      if (lastStep[j] === n)
+        throw new ValidationError(
+          `spikes.time[${order[k]}]`,
+          `at most one spike of neuron ${j} per step of dt = ${this.dt} ms (use a smaller dt)`,
+          time[order[k]],
+        );
+      lastStep[j] = n;
+    }
+    const r = this.addPopulation(name, size, { mu: 0, sigma: 0 });
+    const p = this.#pops[this.#pops.length - 1];
+    p.source = { steps, ids: sortedIds };
+    return r;
   }
 
   /**
@@ -695,6 +759,7 @@ export class LifNetwork extends KernelObject {
     this.#assertOpen('connect');
     const pre = this.#pop(from, 'from');
     const post = this.#pop(to, 'to');
+    if (post.source) throw new ValidationError('to', 'a population that integrates its input (not a spike source)', to);
     const o = checkOptions('options', options);
     const channel = o.channel === undefined ? 0 : o.channel === 1 ? 1 : o.channel === 0 ? 0 : -1;
     if (channel < 0) throw new ValidationError('options.channel', '0 or 1', o.channel);
@@ -795,6 +860,8 @@ export class LifNetwork extends KernelObject {
     this.#cap = Math.max(this.#bufferOpt ?? 4096, N);
     this.#rec = this.allocate(this.#cap * 24, 'lif.spikes');
     const popT = this.allocate(this.#pops.length * P.SIZE * 8, 'lif.tables');
+    this.#popT = popT;
+    const srcR = this.#pops.map((p) => (p.source ? this.allocate(Math.max(1, p.source.steps.length) * 12, 'lif.source') : null));
     const projT = this.allocate(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
     const coefR = this.#pops.map((p) => this.allocate((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
     const shR = this.#pops.map((p) => (p.shared > 0 ? this.allocate(2 * F * 8, 'lif.scratch') : null));
@@ -903,6 +970,16 @@ export class LifNetwork extends KernelObject {
       pt[o + P.INDEX] = pi;
       pt[o + P.SOA] = soaR[pi]?.ptr ?? 0;
       pt[o + P.QS] = qSize * 8;
+      const src = p.source;
+      const sr = srcR[pi];
+      if (src && sr) {
+        const m = src.steps.length;
+        sr.f64(0, m).set(src.steps);
+        sr.i32(8 * m, m).set(src.ids);
+        pt[o + P.SRC] = sr.ptr;
+        pt[o + P.SRCN] = m;
+        pt[o + P.SRCK] = 0;
+      }
       // No per-lane refractory test on the SIMD path when every refractory period ends on a grid
       // point (no tRef, or the grid rule with a whole number of steps).
       const grid = this.spikeRule === 'grid';
@@ -1163,6 +1240,14 @@ export class LifNetwork extends KernelObject {
     hd[H.STEP] = s.step;
     hd[H.REC_COUNT] = 0;
     hd[H.CATCH] = 1;
+    // Spike sources continue from their first event at or after the restored step.
+    const pt = this.#popT.f64(0, this.#pops.length * P.SIZE);
+    this.#pops.forEach((p, pi) => {
+      if (!p.source) return;
+      let k = 0;
+      while (k < p.source.steps.length && p.source.steps[k] < s.step) k++;
+      pt[pi * P.SIZE + P.SRCK] = k;
+    });
   }
 
   /**
@@ -1256,6 +1341,63 @@ export class LifNetwork extends KernelObject {
     size: number;
   }[] {
     return this.#pops.map((p) => ({ name: p.name, start: p.start, size: p.size }));
+  }
+
+  /**
+   * Parameters of a population as built (copies, one value per neuron; `gL` = 1/τ_m in ms⁻¹),
+   * for exporters (NIR) and inspection.
+   */
+  populationParams(name: string): {
+    /** Leak conductance g_L = 1/τ_m (ms⁻¹) per neuron. */
+    gL: Float64Array;
+    /** V_L, V_th, V_r per neuron (voltage units). */
+    vLeak: Float64Array;
+    vThreshold: Float64Array;
+    vReset: Float64Array;
+    /** τ_s and τ₂ (ms) per neuron. */
+    tauSyn: Float64Array;
+    tauSyn2: Float64Array;
+    /** μ, σ per neuron (voltage units per ms). */
+    mu: Float64Array;
+    sigma: Float64Array;
+    /** Refractory period (ms) per neuron. */
+    tRef: Float64Array;
+    /** Shared-noise fraction c. */
+    sharedNoise: number;
+    /** Poisson drive, or null. */
+    poisson: { rate: number; weight: number; channel: 0 | 1 } | null;
+    /** Initial V, I, I₂ per neuron. */
+    v0: Float64Array;
+    i0: Float64Array;
+    i20: Float64Array;
+    /** Number of replayed spikes of a spike-source population ({@link LifNetwork.addSpikeSource}), or null. */
+    sourceSpikes: number | null;
+  } {
+    this.assertLive();
+    const p = this.#pop(name, 'name');
+    const q = p.params;
+    return {
+      gL: q.gL.slice(),
+      vLeak: q.vLeak.slice(),
+      vThreshold: q.vTh.slice(),
+      vReset: q.vR.slice(),
+      tauSyn: q.tauSyn.slice(),
+      tauSyn2: q.tauSyn2.slice(),
+      mu: q.mu.slice(),
+      sigma: q.sigma.slice(),
+      tRef: q.tRef.slice(),
+      sharedNoise: p.shared,
+      poisson: p.poisson ? { ...p.poisson } : null,
+      v0: p.v0.slice(),
+      i0: p.i0.slice(),
+      i20: p.i20.slice(),
+      sourceSpikes: p.source ? p.source.steps.length : null,
+    };
+  }
+
+  /** Number of projections (the `k` of {@link LifNetwork.getProjection}). */
+  get projectionCount(): number {
+    return this.#projs.length;
   }
 
   // ---- Analysis hooks (numerics; issue 14): a noise window shared with other networks and the

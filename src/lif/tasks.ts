@@ -1,7 +1,6 @@
-/** Worker-pool tasks of the lif module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the lif module (listed in src/tasks.ts). */
 
-import type { TrialInput } from '../parallel/tasks.js';
-import type { TaskTable } from '../parallel/types.js';
+import type { TaskTable, TrialInput } from '../parallel/types.js';
 import { type LifIntegratorName, LifNetwork, type LifPopulationParams, type LifSpikeRuleName } from './network.js';
 
 /** Parameters of the `lif.population` task. */

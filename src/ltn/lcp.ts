@@ -99,13 +99,24 @@ export function lcpPrincipalPivoting(m: Float64Array, q: Float64Array, n: number
   let scale = 1;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(q[i]));
   const tol = 1e-12 * scale;
+  let last = -1; // the unit toggled last: the one whose move led to a singular block or ran out of pivots
   for (let it = 0; it <= maxIter; it++) {
     const s: number[] = [];
     for (let i = 0; i < n; i++) if (inS[i]) s.push(i);
     const z = new Float64Array(n);
     if (s.length) {
       const f = luFactor(principal(m, n, s), s.length);
-      if (!f) throw new NumericalError('lcpPrincipalPivoting', { kind: 'domain', step: it, index: -1, time: 0, value: 0 });
+      if (!f)
+        throw new NumericalError(
+          'lcpPrincipalPivoting (singular principal block; index = the unit toggled last, value = the block determinant)',
+          {
+            kind: 'domain',
+            step: it,
+            index: last,
+            time: 0,
+            value: 0,
+          },
+        );
       const zs = luSolve(
         f,
         s.map((i) => -q[i]),
@@ -133,8 +144,15 @@ export function lcpPrincipalPivoting(m: Float64Array, q: Float64Array, n: number
       return { z, w, iterations: it, residual: lcpResidual(z, lcpW(m, q, z, n)) };
     }
     inS[viol] ^= 1;
+    last = viol;
   }
-  throw new NumericalError('lcpPrincipalPivoting', { kind: 'domain', step: maxIter, index: -1, time: 0, value: Number.NaN });
+  throw new NumericalError(`lcpPrincipalPivoting (no solution after ${maxIter} pivots; index = the unit toggled last)`, {
+    kind: 'domain',
+    step: maxIter,
+    index: last,
+    time: 0,
+    value: maxIter,
+  });
 }
 
 /**
@@ -188,11 +206,24 @@ export function lcpLemke(m: Float64Array, q: Float64Array, n: number, maxIter = 
       }
     }
     if (r < 0)
-      throw new NumericalError('lcpLemke (secondary ray)', { kind: 'domain', step: it, index: entering, time: 0, value: Number.NaN });
+      throw new NumericalError('lcpLemke (secondary ray; index = the unit whose variable would enter)', {
+        kind: 'domain',
+        step: it,
+        index: entering % n,
+        time: 0,
+        value: Number.NaN,
+      });
     leaving = pivot(r, entering);
     if (leaving === z0) break;
   }
-  if (leaving !== z0) throw new NumericalError('lcpLemke', { kind: 'domain', step: it, index: -1, time: 0, value: Number.NaN });
+  if (leaving !== z0)
+    throw new NumericalError(`lcpLemke (no solution after ${maxIter} pivots; index = the unit whose variable left last)`, {
+      kind: 'domain',
+      step: it,
+      index: leaving % n,
+      time: 0,
+      value: maxIter,
+    });
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) if (basis[i] >= n && basis[i] < 2 * n) z[basis[i] - n] = Math.max(0, T[i * cols + rhs]);
   const w = lcpW(m, q, z, n);
@@ -209,13 +240,17 @@ export function lcpProjected(m: Float64Array, q: Float64Array, n: number, h: num
   let nz = new Float64Array(n);
   let scale = 1;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(q[i]));
+  let worst = -1;
+  let change = 0;
   for (let it = 1; it <= maxIter; it++) {
-    let change = 0;
+    change = 0;
     for (let i = 0; i < n; i++) {
       let s = q[i];
       for (let j = 0; j < n; j++) s += m[i * n + j] * z[j];
       const v = Math.max(0, z[i] - h * s);
-      change = Math.max(change, Math.abs(v - z[i]));
+      const dv = Math.abs(v - z[i]);
+      if (dv > change) worst = i;
+      change = Math.max(change, dv);
       nz[i] = v;
     }
     [z, nz] = [nz, z];
@@ -224,5 +259,11 @@ export function lcpProjected(m: Float64Array, q: Float64Array, n: number, h: num
       return { z, w, iterations: it, residual: lcpResidual(z, w) };
     }
   }
-  throw new NumericalError('lcpProjected (no convergence)', { kind: 'domain', step: maxIter, index: -1, time: 0, value: Number.NaN });
+  throw new NumericalError(`lcpProjected (no convergence in ${maxIter} sweeps; index = the unit that moved most in the last one)`, {
+    kind: 'domain',
+    step: maxIter,
+    index: worst,
+    time: 0,
+    value: change,
+  });
 }

@@ -6,6 +6,8 @@
  * 1/time); x, u and W x are in the same (rate) unit.
  * @packageDocumentation
  */
+
+import { unknownOptionError } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkFiniteArray, isNumericArray } from '../kernel/validate.js';
 
@@ -71,16 +73,30 @@ export function checkSquare(name: string, v: unknown, n?: number): { a: Float64A
   return { a: checkFiniteArray(name, arr, m * m), n: m };
 }
 
-/** @internal Validates a network spec; `context` prefixes argument names (e.g. "net."). */
-export function checkNetwork(spec: unknown, context = ''): LtnNet {
-  if (spec === null || typeof spec !== 'object') throw new ValidationError(context || 'net', 'a network { d, W, u }', spec);
+const SPEC_KEYS = ['d', 'W', 'u'] as const;
+
+/**
+ * @internal Validates a network spec for entry point `where`: a plain object with exactly the
+ * keys d, W, u (an unknown key such as `D` or `input` is a ValidationError with a suggestion, so
+ * a typo cannot silently leave u at 0); `prefix` prefixes argument names (e.g. "net.").
+ */
+export function checkNetwork(spec: unknown, where = 'ltn', prefix = ''): LtnNet {
+  const name = prefix ? prefix.replace(/\.$/, '') : 'net';
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    throw new ValidationError(name, `a network { d, W, u } for ${where}`, spec);
+  const proto = Object.getPrototypeOf(spec);
+  if (proto !== Object.prototype && proto !== null)
+    throw new ValidationError(name, `a plain network object { d, W, u } for ${where}`, spec);
+  for (const k of Object.keys(spec)) {
+    if (!(SPEC_KEYS as readonly string[]).includes(k)) throw unknownOptionError(where, k, SPEC_KEYS, `${name}.${k}`);
+  }
   const s = spec as LtnNetworkSpec;
-  const d = checkFiniteArray(`${context}d`, s.d, undefined, (nm, x) => {
+  const d = checkFiniteArray(`${prefix}d`, s.d, undefined, (nm, x) => {
     if (!(x > 0)) throw new ValidationError(nm, 'a finite number > 0 (1/time; D = diag(d) must be positive)', x);
   });
   const n = d.length;
-  if (n === 0) throw new ValidationError(`${context}d.length`, 'at least 1', 0);
-  const { a: W } = checkSquare(`${context}W`, s.W, n);
+  if (n === 0) throw new ValidationError(`${prefix}d.length`, 'at least 1', 0);
+  const { a: W } = checkSquare(`${prefix}W`, s.W, n);
   const M = new Float64Array(n * n);
   for (let i = 0; i < n * n; i++) M[i] = -W[i];
   for (let i = 0; i < n; i++) M[i * n + i] += d[i];
@@ -88,7 +104,7 @@ export function checkNetwork(spec: unknown, context = ''): LtnNet {
   let uFn: LtnInputFn | null = null;
   if (s.u === undefined) u = new Float64Array(n);
   else if (typeof s.u === 'function') uFn = s.u;
-  else u = checkFiniteArray(`${context}u`, s.u, n);
+  else u = checkFiniteArray(`${prefix}u`, s.u, n);
   return { n, d, W, M, u, uFn };
 }
 

@@ -1,7 +1,7 @@
-/** Worker-pool tasks of the ltn module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the ltn module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
-import { normals, Streams, trialKey, uniforms } from '../rng/index.js';
-import type { Seed } from '../rng/seed.js';
+import { normals, Streams, uniforms } from '../rng/index.js';
+import { keyOfSeed, type Seed } from '../rng/seed.js';
 import { ltnGammaGap } from './analysis.js';
 import { ltnSimulate } from './dynamics.js';
 import { isPMatrix, ldsTest } from './matrix.js';
@@ -15,11 +15,11 @@ interface Input<P> {
 
 /**
  * Random network of trial `trial`: d_i ~ U[0.5, 2], W_ij ~ N(0, scale²/n) (W_ii included),
- * u_i ~ U[0, 1]; drawn from trialKey(seed, trial), streams `connectivity` (W) and `init` (d, u).
+ * u_i ~ U[0, 1]; drawn from keyOfSeed({ seed, trial }) = trialKey(seed, trial), streams `connectivity` (W) and `init` (d, u).
  * @internal
  */
 export function ltnRandomNetwork(seed: Seed, trial: number, n: number, scale: number): { d: number[]; W: number[][]; u: number[] } {
-  const key = trialKey(seed, trial);
+  const key = keyOfSeed({ seed, trial });
   const z = normals(key, 0, n * n, { stream: Streams.connectivity });
   const r = uniforms(key, 0, 2 * n, { stream: Streams.init });
   const d = Array.from({ length: n }, (_, i) => 0.5 + 1.5 * r[i]);
@@ -30,7 +30,7 @@ export function ltnRandomNetwork(seed: Seed, trial: number, n: number, scale: nu
 
 /** @internal */
 export const tasks: TaskTable = {
-  /** Gap sup_t ‖x_γ − x_PDS‖_∞ for γ = params.gammas[trial] (exact integration). */
+  /** Gap sup_t ‖x_γ − x_PDS‖_∞ for γ = params.gammas[trial] (event-driven integration). */
   'ltn.gammaSweep': (input: Input<{ net: LtnNetworkSpec; x0: number[]; gammas: number[]; duration?: number }>) => {
     const g = input.params.gammas[input.trial];
     const r = ltnGammaGap(input.params.net, input.params.x0, [g], { duration: input.params.duration ?? 10 });
@@ -55,7 +55,8 @@ export const tasks: TaskTable = {
       atol: 1e-10,
     });
     let spread = 0;
-    for (let s = 90; s < tr.t.length; s++) for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(tr.x[s * n + i] - tr.final[i]));
+    for (let s = 90; s < tr.time.length; s++)
+      for (let i = 0; i < n; i++) spread = Math.max(spread, Math.abs(tr.x[s * n + i] - tr.final[i]));
     return {
       isP: p.isP,
       verdict: lds.verdict,

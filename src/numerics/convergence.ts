@@ -29,7 +29,7 @@ import { checkChoice, checkFiniteArray, checkInteger, checkPositive } from '../k
 import { LifNoiseWindow } from '../lif/coupling.js';
 import { type LifIntegratorName, type LifNetwork, type LifSpikeRuleName, lifIntegrators, lifSpikeRules } from '../lif/network.js';
 import { mergeTrials, type TrialsResult } from '../parallel/pool.js';
-import type { TrialInput } from '../parallel/tasks.js';
+import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { type Estimate, fitOrder, meanConfidence, median } from '../stats/regression.js';
 import { matchSpikeTrains } from '../stats/spikes.js';

@@ -19,7 +19,7 @@ import { kernel } from '../kernel/load.js';
 import { checkChoice, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { LifNoiseWindow } from '../lif/coupling.js';
 import { type LifIntegratorName, type LifNetwork, lifIntegrators } from '../lif/network.js';
-import type { TrialInput } from '../parallel/tasks.js';
+import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { ThresholdFluxAccumulator } from '../stats/crossing.js';
 import { type Estimate, meanConfidence } from '../stats/regression.js';

@@ -19,8 +19,7 @@ import {
   type PerNeuron,
 } from '../lif/network.js';
 import { defaultWorkers, runTrials, type TrialsResult, type WorkerPool } from '../parallel/pool.js';
-import type { TrialInput } from '../parallel/tasks.js';
-import type { Settled } from '../parallel/types.js';
+import type { Settled, TrialInput } from '../parallel/types.js';
 import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
 import { keyOfSeed, type Seed } from '../rng/seed.js';

@@ -10,7 +10,7 @@ import { optionKeys, Result, strictOptions } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkChoice, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { type LifIntegratorName, type LifSpikeRuleName, lifIntegrators, lifSpikeRules } from '../lif/network.js';
-import type { TrialInput } from '../parallel/tasks.js';
+import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { loopTruncatedCovariance } from '../stats/covariance.js';
 import { loopTruncatedRates } from '../stats/crossing.js';

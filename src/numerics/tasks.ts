@@ -1,4 +1,4 @@
-/** Worker-pool tasks of the numerics module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the numerics module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
 import { convergenceTrial } from './convergence.js';
 import { type LyapunovParams, lyapunovTask } from './lyapunov.js';

@@ -8,13 +8,18 @@
  * scheduler (Slurm array, Kubernetes Job, GitHub matrix) with the same seed and parameters, write
  * each shard's `TrialsResult.rows` as JSON, and concatenate the shards in trial order:
  * {@link mergeTrials} checks that the shards tile the range and merges them exactly.
+ *
+ * ## Which tasks run
+ * The pool imports no model. A worker runs the tables its entry module lists (`neurodyn/worker`:
+ * every family's table) and reports their names when it is ready; an inline pool (`workers: 0`)
+ * runs the table it is given (`PoolOptions.tasks`, `MapOptions.tasks`). The package entry's
+ * `runTrials` passes the package's tables; a family that runs its own trials passes its own.
  * @packageDocumentation
  */
 import { AbortedError, NeurodynError, ValidationError } from '../kernel/errors.js';
 import { checkInteger, checkSignal } from '../kernel/validate.js';
 import { seedToKey } from '../rng/seed.js';
-import { TASKS, type TrialInput } from './tasks.js';
-import type { ResultMessage, Settled, TaskMessage } from './types.js';
+import type { ReadyMessage, ResultMessage, Settled, TaskMessage, TaskTable, TrialInput } from './types.js';
 
 declare const Deno: unknown;
 
@@ -30,30 +35,56 @@ export function defaultWorkers(): number {
 }
 
 interface Port {
+  /** Task names the worker reported when it was ready. */
+  tasks: string[];
   post(m: TaskMessage): void;
   onMessage(f: (m: ResultMessage) => void): void;
   onError(f: (e: unknown) => void): void;
   terminate(): void;
 }
 
+/** Starts a worker and waits for its {@link ReadyMessage} (kernel loaded, task names known). */
 async function spawn(url: URL): Promise<Port> {
+  let port: Omit<Port, 'tasks'>;
+  let first: Promise<ReadyMessage>;
   if (isNode()) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(url);
-    return {
+    first = new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    port = {
       post: (m) => w.postMessage(m),
       onMessage: (f) => w.on('message', f),
       onError: (f) => w.on('error', f),
       terminate: () => void w.terminate(),
     };
+  } else {
+    const w = new Worker(url, { type: 'module' });
+    first = new Promise((resolve, reject) => {
+      w.addEventListener('message', (e) => resolve((e as MessageEvent).data), { once: true });
+      w.addEventListener('error', reject, { once: true });
+    });
+    port = {
+      post: (m) => w.postMessage(m),
+      onMessage: (f) => w.addEventListener('message', (e) => f((e as MessageEvent).data)),
+      onError: (f) => w.addEventListener('error', (e) => f(e)),
+      terminate: () => w.terminate(),
+    };
   }
-  const w = new Worker(url, { type: 'module' });
-  return {
-    post: (m) => w.postMessage(m),
-    onMessage: (f) => w.addEventListener('message', (e) => f((e as MessageEvent).data)),
-    onError: (f) => w.addEventListener('error', (e) => f(e)),
-    terminate: () => w.terminate(),
-  };
+  let ready: ReadyMessage;
+  try {
+    ready = await first;
+  } catch (e) {
+    port.terminate();
+    throw new NeurodynError(`worker failed to start from ${url.href}: ${(e as Error).message ?? String(e)}`);
+  }
+  if (!ready?.ready || ready.error) {
+    port.terminate();
+    throw new NeurodynError(`worker failed to start from ${url.href}: ${ready?.error ?? 'no ready message'}`);
+  }
+  return { ...port, tasks: ready.tasks };
 }
 
 /** Options of {@link WorkerPool.create}. */
@@ -65,6 +96,12 @@ export interface PoolOptions {
    * @default `new URL('./worker.js', import.meta.url)` (next to the bundle)
    */
   workerUrl?: URL | string;
+  /**
+   * Tasks an inline pool (`workers: 0`) can run; workers run the tables of their entry module
+   * instead. The package's `runTrials` supplies every family's table.
+   * @default no tasks
+   */
+  tasks?: TaskTable;
 }
 
 /** Options of {@link WorkerPool.map}. */
@@ -76,6 +113,11 @@ export interface MapOptions {
   signal?: AbortSignal;
   /** Called after each task settles with (completed, total). */
   onProgress?: (completed: number, total: number) => void;
+  /**
+   * Tasks for this call when it runs inline (`workers: 0`), looked up before the pool's own
+   * `tasks`; ignored by workers (they run their entry module's tables).
+   */
+  tasks?: TaskTable;
 }
 
 /** A fixed set of workers running named tasks. Close it with `close()` (or `using`). */
@@ -83,28 +125,38 @@ export class WorkerPool {
   /** Number of workers (0 = tasks run inline in the calling thread). */
   readonly size: number;
   #ports: Port[];
+  #tasks: TaskTable;
   #closed = false;
   // One permanent listener per worker routes its messages to the call in progress; calls are
   // queued, so listeners never accumulate and concurrent map() calls cannot interleave.
   #current: { message(p: Port, m: ResultMessage): void; error(e: unknown): void } | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(ports: Port[], size: number) {
+  private constructor(ports: Port[], size: number, tasks: TaskTable) {
     this.#ports = ports;
     this.size = size;
+    this.#tasks = tasks;
     for (const p of ports) {
       p.onMessage((m) => this.#current?.message(p, m));
       p.onError((e) => this.#current?.error(e));
     }
   }
 
-  /** Starts the workers (they load the kernel once each). */
+  /** Starts the workers (they load the kernel once each) and waits until they are ready. */
   static async create(options: PoolOptions = {}): Promise<WorkerPool> {
     const n = checkInteger('options.workers', options.workers ?? defaultWorkers(), 0, 256);
-    if (n === 0) return new WorkerPool([], 0);
+    const tasks = options.tasks ?? {};
+    if (tasks === null || typeof tasks !== 'object') throw new ValidationError('options.tasks', 'a table of task functions', tasks);
+    if (n === 0) return new WorkerPool([], 0, tasks);
     const url = options.workerUrl === undefined ? new URL('./worker.js', import.meta.url) : new URL(String(options.workerUrl));
-    const ports = await Promise.all(Array.from({ length: n }, () => spawn(url)));
-    return new WorkerPool(ports, n);
+    const started = await Promise.allSettled(Array.from({ length: n }, () => spawn(url)));
+    const ports = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) {
+      for (const p of ports) p.terminate();
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    return new WorkerPool(ports, n, tasks);
   }
 
   /**
@@ -121,7 +173,10 @@ export class WorkerPool {
   async #map<T>(task: string, inputs: unknown[], options: MapOptions): Promise<Settled<T>[]> {
     if (this.#closed) throw new NeurodynError('WorkerPool.map: the pool is closed');
     if (!Array.isArray(inputs)) throw new ValidationError('inputs', 'an array of task inputs', inputs);
-    if (!(task in TASKS)) throw new ValidationError('task', `a registered task (${Object.keys(TASKS).join(', ')})`, task);
+    const table = this.size === 0 ? { ...this.#tasks, ...options.tasks } : null;
+    const names = table ? Object.keys(table) : this.#ports[0].tasks;
+    if (typeof task !== 'string' || !names.includes(task))
+      throw new ValidationError('task', `a task of the ${table ? 'inline table' : 'workers'} (${names.join(', ') || 'none'})`, task);
     const signal = checkSignal('options.signal', options.signal);
     const out: Settled<T>[] = new Array(inputs.length);
     let completed = 0;
@@ -133,11 +188,11 @@ export class WorkerPool {
     const partial = () => out.filter((x) => x !== undefined);
     if (signal?.aborted) throw new AbortedError('WorkerPool.map: aborted before start', []);
 
-    if (this.size === 0) {
+    if (table) {
       for (let i = 0; i < inputs.length; i++) {
         if (signal?.aborted) throw new AbortedError(`WorkerPool.map: aborted after ${completed} of ${inputs.length}`, partial());
         try {
-          settle({ index: i, ok: true, value: (await TASKS[task](inputs[i])) as T });
+          settle({ index: i, ok: true, value: (await table[task](inputs[i])) as T });
         } catch (e) {
           settle({ index: i, ok: false, error: { name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) } });
         }

@@ -2,8 +2,21 @@
 // biome-ignore lint/suspicious/noExplicitAny: inputs are structured-clone data checked by each task
 export type TaskFn = (input: any) => unknown | Promise<unknown>;
 
-/** Named tasks. */
+/**
+ * Named tasks. The pool itself knows no task: the worker entry (`neurodyn/worker`) runs the
+ * package's tables, and inline runs (`workers: 0`) use the table they are given.
+ */
 export type TaskTable = Record<string, TaskFn>;
+
+/** Input every trial task receives. */
+export interface TrialInput<P = unknown> {
+  /** Study seed; the trial's key is `trialKey(seed, trial)`. */
+  seed: number | string;
+  /** Trial index (absolute, independent of sharding and worker count). */
+  trial: number;
+  /** Task parameters, the same for every trial of a study (structured-clone data). */
+  params: P;
+}
 
 /** Outcome of one trial: its value, or the error it threw (the others are kept). */
 export type Settled<T> =
@@ -34,6 +47,16 @@ export interface TaskMessage {
   id: number;
   task: string;
   input: unknown;
+}
+
+/**
+ * @internal first message of a worker, once its kernel is loaded: the names of the tasks it can
+ * run (so the pool checks a task name before posting it), or why it cannot run any.
+ */
+export interface ReadyMessage {
+  ready: true;
+  tasks: string[];
+  error?: string;
 }
 
 /** @internal message from a worker */

@@ -1,8 +1,7 @@
-/** Worker-pool tasks of the srm module (see src/parallel/tasks.ts). */
-import type { TrialInput } from '../parallel/tasks.js';
-import type { TaskTable } from '../parallel/types.js';
+/** Worker-pool tasks of the srm module (listed in src/tasks.ts). */
+import type { TaskTable, TrialInput } from '../parallel/types.js';
 import { trialKey } from '../rng/seed.js';
-import { SrmNetwork, type SrmParams } from './index.js';
+import { SrmNetwork, type SrmParams } from './network.js';
 
 /** Parameters of the `srm.score` task. */
 export interface SrmScoreTaskParams extends SrmParams {

@@ -23,7 +23,7 @@ import { ValidationError } from '../kernel/errors.js';
 import { KernelObject } from '../kernel/region.js';
 import { checkInteger, checkNonNegative, checkOptions, checkPositive } from '../kernel/validate.js';
 import type { Key, Seed } from '../rng/seed.js';
-import { checkSrmMask, checkSrmTrain, SrmNetwork, type SrmParams, type SrmSpikeTrain, type SrmWarningName } from './index.js';
+import { checkSrmMask, checkSrmTrain, SrmNetwork, type SrmParams, type SrmSpikeTrain, type SrmWarningName } from './network.js';
 
 /** Options of {@link SrmVariational}. */
 export interface SrmVariationalOptions extends SrmParams {

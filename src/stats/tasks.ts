@@ -1,4 +1,4 @@
-/** Worker-pool tasks of the stats module (see src/parallel/tasks.ts). */
+/** Worker-pool tasks of the stats module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
 
 /** @internal */

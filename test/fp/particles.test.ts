@@ -12,15 +12,21 @@ describe('FpParticleNetwork', () => {
   test('stationary rates match the PDE within Monte-Carlo error', () => {
     const weights = new Float64Array(G * PER);
     for (let g = 0; g < G; g++) weights.fill(-1 + (g + 0.5) / G, g * PER, (g + 1) * PER);
-    const net = new FpParticleNetwork({ weights, input: I, a: 1, vR: 0, vF: 1, dt: 0.004, seed: 2017, rateFilter: 0.1 });
+    const net = new FpParticleNetwork({ weights, input: I, a: 1, vReset: 0, vThreshold: 1, dt: 0.004, seed: 2017, tauRate: 0.1 });
     net.run(4);
     net.resetCounters();
     const T = 24;
     net.run(T);
     const counts = net.counts();
 
-    const grid = { vMin: -5, vR: 0, vF: 1, nv: 480, wMin: -1, wMax: 0, nw: G };
-    const fp = new FokkerPlanckSolver({ grid, a: 1, dt: 0.02, input: (_t, w) => w.map(I), initial: fpGaussianDensity(grid, 1, 0, 0.5) });
+    const grid = { vMin: -5, vReset: 0, vThreshold: 1, nv: 480, wMin: -1, wMax: 0, nw: G };
+    const fp = new FokkerPlanckSolver({
+      grid,
+      a: 1,
+      dt: 0.02,
+      input: (_t, w) => w.map(I),
+      initial: fpGaussianDensity(grid, { mean: 0, sd: 0.5 }),
+    });
     fp.run(30);
     const N = fp.rates();
     const H = fp.weightDistribution();
@@ -45,23 +51,23 @@ describe('FpParticleNetwork', () => {
 
   test('results depend on the seed only, not on chunking', () => {
     const weights = Float64Array.from({ length: 101 }, (_, j) => -j / 100);
-    const make = () => new FpParticleNetwork({ weights, input: 0.8, a: 1, vR: 0, vF: 1, dt: 0.01, seed: 'x', trial: 3 });
+    const make = () => new FpParticleNetwork({ weights, input: 0.8, a: 1, vReset: 0, vThreshold: 1, dt: 0.01, seed: 'x', trial: 3 });
     const a = make();
     a.run(3);
     const b = make();
     for (let j = 0; j < 30; j++) b.run(0.1);
     expect(fingerprint(a.potentials(), a.counts())).toBe(fingerprint(b.potentials(), b.counts()));
-    const c = new FpParticleNetwork({ weights, input: 0.8, a: 1, vR: 0, vF: 1, dt: 0.01, seed: 'x', trial: 4 });
+    const c = new FpParticleNetwork({ weights, input: 0.8, a: 1, vReset: 0, vThreshold: 1, dt: 0.01, seed: 'x', trial: 4 });
     c.run(3);
     expect(fingerprint(c.potentials())).not.toBe(fingerprint(a.potentials()));
     for (const n of [a, b, c]) n.dispose();
   });
 
   test('validation and memory', () => {
-    const base = { weights: [0, -1], input: 0, a: 1, vR: 0, vF: 1, dt: 0.01, seed: 1 };
+    const base = { weights: [0, -1], input: 0, a: 1, vReset: 0, vThreshold: 1, dt: 0.01, seed: 1 };
     const bad: [string, Record<string, unknown>][] = [
       ['a', { a: 0 }],
-      ['vR', { vR: 2 }],
+      ['vReset', { vReset: 2 }],
       ['dt', { dt: -1 }],
       ['weights[1]', { weights: [0, Number.NaN] }],
       ['v0[0]', { v0: [1.5, 0] }],
@@ -90,8 +96,8 @@ describe("worker task 'fp.particles'", () => {
       weights: Array.from({ length: 40 }, (_, j) => -j / 40),
       input: 1,
       a: 1,
-      vR: 0,
-      vF: 1,
+      vReset: 0,
+      vThreshold: 1,
       dt: 0.01,
       burnIn: 1,
       duration: 2,

@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from '../../src/index.js';
 
-const M = { a: 1, vR: 1, vF: 2 };
+const M = { a: 1, vReset: 1, vThreshold: 2 };
 const I = (w: number) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01);
 
 describe('Z and N = a/Z (eqs. (18)–(20))', () => {
@@ -26,9 +26,9 @@ describe('Z and N = a/Z (eqs. (18)–(20))', () => {
   });
   test('Laplace and erfcx evaluations agree; no overflow for large |w|', () => {
     for (const mu of [-60, -20, -3, -0.5, 0, 0.7, 1.5, 2, 3, 10, 100]) {
-      for (const m of [M, { a: 0.3, vR: 0, vF: 1 }]) {
+      for (const m of [M, { a: 0.3, vReset: 0, vThreshold: 1 }]) {
         const a = fpLogZ(mu, m);
-        const b = fpLogZ(mu, m, 'erfcx');
+        const b = fpLogZ(mu, { ...m, method: 'erfcx' });
         expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.max(1, Math.abs(a)));
       }
     }
@@ -43,7 +43,7 @@ describe('Z and N = a/Z (eqs. (18)–(20))', () => {
     const n = 40000;
     const lo = -8;
     const v = Float64Array.from({ length: n + 1 }, (_, j) => lo + ((2 - lo) * j) / n);
-    const q = fpStationaryProfile(mu, M, v);
+    const q = fpStationaryProfile(mu, v, M);
     const h = (2 - lo) / n;
     let s = 0.5 * (q[0] + q[n]);
     for (let j = 1; j < n; j++) s += q[j];
@@ -57,18 +57,22 @@ describe('Z and N = a/Z (eqs. (18)–(20))', () => {
 describe('fixed point ψ(N̄) = N̄ (eq. (28))', () => {
   const one = (b: number) => fpStationaryStates({ ...M, w: [b], dw: 1, H: [1], input: 0 });
   test('one excitatory weight: 1, 2, 0 steady states for b = 0.5, 1.5, 2.5', () => {
-    expect(one(0.5)).toHaveLength(1);
-    expect(one(1.5)).toHaveLength(2);
-    expect(one(2.5)).toHaveLength(0);
-    for (const s of one(1.5)) expect(Math.abs(fpStationaryRate(1.5 * s.nbar, M) - s.nbar)).toBeLessThan(1e-12);
+    expect(one(0.5).states).toHaveLength(1);
+    expect(one(1.5).states).toHaveLength(2);
+    expect(one(2.5).states).toHaveLength(0);
+    for (const r of [one(0.5), one(1.5), one(2.5)]) expect(r.complete).toBe(true);
+    for (const s of one(1.5).states) expect(Math.abs(fpStationaryRate(1.5 * s.nbar, M) - s.nbar)).toBeLessThan(1e-12);
   });
   test('inhibitory network: unique root, self-consistent', () => {
     const w = Float64Array.from({ length: 40 }, (_, k) => -2 + (k + 0.5) * 0.05);
-    const s = fpStationaryStates({ ...M, w, dw: 0.05, H: w.map(() => 1), input: w.map(I) });
-    expect(s).toHaveLength(1);
+    const r = fpStationaryStates({ ...M, w, dw: 0.05, H: w.map(() => 1), input: w.map(I) });
+    expect(r.states).toHaveLength(1);
+    expect(r.complete).toBe(true);
+    const s = r.states[0];
+    expect(s.slope).toBeLessThan(0); // ψ decreasing: crosses the diagonal from above
     let sum = 0;
-    for (let k = 0; k < 40; k++) sum += s[0].N[k] * 0.05;
-    expect(Math.abs(sum - s[0].nbar)).toBeLessThan(1e-12);
+    for (let k = 0; k < 40; k++) sum += s.N[k] * 0.05;
+    expect(Math.abs(sum - s.nbar)).toBeLessThan(1e-12);
   });
 });
 
@@ -79,18 +83,20 @@ describe('inverse problem (Theorem 4.1)', () => {
     let m = 0;
     for (const x of H) m += x * 0.025;
     const Hn = H.map((x) => x / m);
-    const s = fpStationaryStates({ ...M, w, dw: 0.025, H: Hn, input: w.map(I) })[0];
+    const s = fpStationaryStates({ ...M, w, dw: 0.025, H: Hn, input: w.map(I) }).states[0];
     const S = s.N.map((x) => x / s.nbar);
     const inv = fpInverseProblem({ ...M, w, dw: 0.025, S, input: w.map(I) });
-    expect(inv).toHaveLength(1);
-    expect(Math.abs(inv[0].nbar - s.nbar) / s.nbar).toBeLessThan(1e-10);
-    for (let k = 0; k < 60; k++) expect(Math.abs(inv[0].H[k] - Hn[k])).toBeLessThan(1e-9 * Math.max(1, Hn[k]));
+    expect(inv.solutions).toHaveLength(1);
+    expect(inv.complete).toBe(true);
+    const sol = inv.solutions[0];
+    expect(Math.abs(sol.nbar - s.nbar) / s.nbar).toBeLessThan(1e-10);
+    for (let k = 0; k < 60; k++) expect(Math.abs(sol.H[k] - Hn[k])).toBeLessThan(1e-9 * Math.max(1, Hn[k]));
   });
 });
 
 describe('learning equilibria (Proposition 6.2) and noise selection (Theorem 7.1)', () => {
-  const model = { a: 1, vR: 0, vF: 1 };
-  const e = fpLearningEquilibrium({ ...model, input: I });
+  const model = { a: 1, vReset: 0, vThreshold: 1 };
+  const e = fpLearningEquilibrium({ ...model, input: I }).equilibria;
   test('K = −1: one equilibrium, support [−√2 N̄, 0], ∫H = 1, N̄ = ∫H·N_{N̄,I}', () => {
     expect(e).toHaveLength(1);
     const { nbar, support, H } = e[0];
@@ -110,8 +116,8 @@ describe('learning equilibria (Proposition 6.2) and noise selection (Theorem 7.1
     expect(H(support[0] - 1e-9)).toBe(0);
   });
   test('a K given as a function gives the same equilibrium as the constant', () => {
-    const a = fpLearningEquilibrium({ ...model, input: I, K: -2 })[0];
-    const b = fpLearningEquilibrium({ ...model, input: I, K: () => -2 })[0];
+    const a = fpLearningEquilibrium({ ...model, input: I, K: -2 }).equilibria[0];
+    const b = fpLearningEquilibrium({ ...model, input: I, K: () => -2 }).equilibria[0];
     expect(Math.abs(a.nbar - b.nbar)).toBeLessThan(1e-9);
     expect(Math.abs(a.support[0] + 2 * a.nbar)).toBeLessThan(1e-12); // φ² = −2K N̄²
   });
@@ -158,13 +164,13 @@ describe('discrimination (Section 5, bound (30))', () => {
   test('bad inputs name the argument', () => {
     expect(() => fpDiscrimination({ ...M, a: 0, w, dw: 0.025, H, I: Iw, J: Jw })).toThrow(ValidationError);
     expect(() => fpStationaryRate(Number.NaN, M)).toThrow(/mu/);
-    expect(() => fpStationaryStates({ ...M, vR: 3, w, dw: 0.025, H, input: 0 })).toThrow(/options.vR/);
+    expect(() => fpStationaryStates({ ...M, vReset: 3, w, dw: 0.025, H, input: 0 })).toThrow(/vReset/);
   });
 });
 
 describe('reduced slow equation (43)–(45) in time', () => {
   test('converges to the Bernoulli steady state of (46); mass conserved', () => {
-    const model = { a: 1, vR: 0, vF: 1 };
+    const model = { a: 1, vReset: 0, vThreshold: 1 };
     const nw = 300;
     const H0 = Array.from({ length: nw }, (_, k) => (-1.5 + (k + 0.5) * (1.5 / nw) > -1 ? 1 : 0));
     const ev = fpReducedSlowEvolve({ ...model, input: I, nu: 0.01, H0, wMin: -1.5, dt: 0.01, duration: 30 });

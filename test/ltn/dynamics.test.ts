@@ -9,6 +9,7 @@ import {
   ltnReference,
   ltnSimulate,
   NumericalError,
+  type Progress,
   pdsSimulate,
   ValidationError,
 } from '../../src/index.js';
@@ -19,7 +20,7 @@ const ONE = { d: [2], W: [[0.5]], u: [3] };
 const exact1 = (t: number) => 2 * (1 - Math.exp(-1.5 * t));
 
 describe('integrators against closed forms', () => {
-  test('Euler is order 1, RK4 order 4, dopri5 and exact meet their tolerances', () => {
+  test('Euler is order 1, RK4 order 4, dopri5 and event-driven meet their tolerances', () => {
     const err = (method: 'euler' | 'rk4', dt: number) => Math.abs(ltnSimulate(ONE, [0], { duration: 2, dt, method }).final[0] - exact1(2));
     const e1 = err('euler', 0.01);
     const e2 = err('euler', 0.005);
@@ -30,9 +31,9 @@ describe('integrators against closed forms', () => {
     expect(Math.log2(r1 / r2)).toBeGreaterThan(3.8);
     expect(Math.log2(r1 / r2)).toBeLessThan(4.2);
     const dp = ltnSimulate(ONE, [0], { duration: 2, method: 'dopri5', rtol: 1e-10, atol: 1e-12, sampleInterval: 0.25 });
-    for (let k = 0; k < dp.t.length; k++) expect(Math.abs(dp.x[k] - exact1(dp.t[k]))).toBeLessThan(1e-9);
-    const ex = ltnSimulate(ONE, [0], { duration: 2, method: 'exact', sampleInterval: 0.25 });
-    for (let k = 0; k < ex.t.length; k++) expect(Math.abs(ex.x[k] - exact1(ex.t[k]))).toBeLessThan(1e-14);
+    for (let k = 0; k < dp.time.length; k++) expect(Math.abs(dp.x[k] - exact1(dp.time[k]))).toBeLessThan(1e-9);
+    const ex = ltnSimulate(ONE, [0], { duration: 2, method: 'event-driven', sampleInterval: 0.25 });
+    for (let k = 0; k < ex.time.length; k++) expect(Math.abs(ex.x[k] - exact1(ex.time[k]))).toBeLessThan(1e-14);
   });
 
   test('time-varying input u(t) = 2 + sin t (closed form of the linear ODE)', () => {
@@ -45,7 +46,7 @@ describe('integrators against closed forms', () => {
     const dp = ltnSimulate(net, [0], { duration: 5, method: 'dopri5', rtol: 1e-10, atol: 1e-12 });
     expect(Math.abs(rk.final[0] - xt(5))).toBeLessThan(1e-11);
     expect(Math.abs(dp.final[0] - xt(5))).toBeLessThan(1e-8);
-    expect(() => ltnSimulate(net, [0], { duration: 1, method: 'exact' })).toThrow(ValidationError);
+    expect(() => ltnSimulate(net, [0], { duration: 1, method: 'event-driven' })).toThrow(ValidationError);
     // the PDS (x stays > 0, so Π is the identity) and the LCS accept u(t) too
     const pe = pdsSimulate(net, [0.5], { duration: 5, dt: 1e-4 });
     expect(pe.method).toBe('projected-euler');
@@ -55,7 +56,7 @@ describe('integrators against closed forms', () => {
     expect(lc1.final).toEqual(lc2.final);
   });
 
-  test('exact piecewise-linear integration agrees with dopri5 through switching events', () => {
+  test('event-driven piecewise-linear integration agrees with dopri5 through switching events', () => {
     const net = {
       d: [1, 1.5, 0.7],
       W: [
@@ -65,7 +66,7 @@ describe('integrators against closed forms', () => {
       ],
       u: [1, -0.2, 0.3],
     };
-    const ex = ltnSimulate(net, [0, 2, 0.1], { duration: 15, method: 'exact', sampleInterval: 0.05 });
+    const ex = ltnSimulate(net, [0, 2, 0.1], { duration: 15, method: 'event-driven', sampleInterval: 0.05 });
     const dp = ltnSimulate(net, [0, 2, 0.1], { duration: 15, method: 'dopri5', sampleInterval: 0.05, rtol: 1e-11, atol: 1e-13 });
     expect(ex.events).toBeGreaterThan(0);
     expect(maxDiff(ex.x, dp.x)).toBeLessThan(1e-8);
@@ -102,7 +103,7 @@ describe('integrators against closed forms', () => {
     const spread = (tr: typeof bad) => {
       let lo = Infinity;
       let hi = -Infinity;
-      for (let k = tr.t.length - 50; k < tr.t.length; k++) {
+      for (let k = tr.time.length - 50; k < tr.time.length; k++) {
         lo = Math.min(lo, tr.x[2 * k]);
         hi = Math.max(hi, tr.x[2 * k]);
       }
@@ -112,8 +113,8 @@ describe('integrators against closed forms', () => {
     expect(spread(good)).toBeLessThan(1e-6);
   });
 
-  test('PDS: projected Euler converges at order 1 to the exact piecewise-linear PDS', () => {
-    const ex = pdsSimulate(LDS_NET, [0.2, 1.5], { duration: 3, method: 'exact', sampleInterval: 0.5 });
+  test('PDS: projected Euler converges at order 1 to the event-driven piecewise-linear PDS', () => {
+    const ex = pdsSimulate(LDS_NET, [0.2, 1.5], { duration: 3, method: 'event-driven', sampleInterval: 0.5 });
     expect(ex.events).toBeGreaterThan(0);
     const e = (dt: number) =>
       maxDiff(pdsSimulate(LDS_NET, [0.2, 1.5], { duration: 3, method: 'projected-euler', dt, sampleInterval: 0.5 }).x, ex.x);
@@ -129,7 +130,7 @@ describe('integrators against closed forms', () => {
     const dur = 3;
     const lcs = lcsSimulate(LDS_NET, [0.2, 1.5], { duration: dur, dt: 2e-4, sampleInterval: 0.1 });
     const gap = (g: number) =>
-      maxDiff(ltnSimulate(LDS_NET, [0.2, 1.5], { duration: dur / g, gamma: g, method: 'exact', sampleInterval: 0.1 / g }).x, lcs.x);
+      maxDiff(ltnSimulate(LDS_NET, [0.2, 1.5], { duration: dur / g, gamma: g, method: 'event-driven', sampleInterval: 0.1 / g }).x, lcs.x);
     const g1 = gap(0.1);
     const g2 = gap(0.01);
     const g3 = gap(0.001);
@@ -139,11 +140,14 @@ describe('integrators against closed forms', () => {
   });
 });
 
-test('onProgress reaches 1; an aborted signal stops ltnSimulate and LtnBatch.run with AbortedError', () => {
-  const seen: number[] = [];
-  ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, onProgress: (f) => seen.push(f) });
+test('onProgress gets the one Progress type and reaches done = total; an aborted signal stops ltnSimulate and LtnBatch.run', () => {
+  const seen: Progress[] = [];
+  ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, onProgress: (p) => seen.push(p) });
   expect(seen.length).toBeGreaterThan(2);
-  expect(seen[seen.length - 1]).toBe(1);
+  const last = seen[seen.length - 1];
+  // 50 / 1e-3 steps, counted as steps, model time reported (dimensionless)
+  expect(last).toMatchObject({ done: 50_000, total: 50_000, unit: 'step', fraction: 1, time: 50 });
+  for (let k = 1; k < seen.length; k++) expect(seen[k].done).toBeGreaterThanOrEqual(seen[k - 1].done);
   const ac = new AbortController();
   ac.abort();
   expect(() => ltnSimulate(ONE, [0], { duration: 50, dt: 1e-3, method: 'rk4', sampleInterval: 0.01, signal: ac.signal })).toThrow(
@@ -167,27 +171,27 @@ describe('WASM batch integration', () => {
       ['rk4', 1],
       ['pds', 2],
     ] as const) {
+      expect(ltnReference.LtnBatchMethod[method === 'pds' ? 'pdsProjectedEuler' : method]).toBe(code);
       const xs = method === 'pds' ? starts.map((r) => r.map((v) => Math.max(0, v))) : starts;
       const b = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       b.run(3);
       const ref = Float64Array.from(xs.flat());
-      ltnReference.ltnBatchRunReference(
-        2,
-        5,
-        Float64Array.from(LDS_NET.d),
-        Float64Array.from(LDS_NET.W.flat()),
-        Float64Array.from(LDS_NET.u),
-        0,
-        Float64Array.from([1, 2, 10, 0.5, 3]),
-        ref,
-        0.01,
-        300,
-        code,
-      );
-      expect(b.states()).toEqual(ref);
+      ltnReference.ltnBatchRunReference({
+        n: 2,
+        m: 5,
+        d: Float64Array.from(LDS_NET.d),
+        w: Float64Array.from(LDS_NET.W.flat()),
+        u: Float64Array.from(LDS_NET.u),
+        gammas: Float64Array.from([1, 2, 10, 0.5, 3]),
+        x: ref,
+        dt: 0.01,
+        steps: 300,
+        method,
+      });
+      expect(b.stateArray()).toEqual(ref);
       const c = new LtnBatch(LDS_NET, xs, { dt: 0.01, method, gamma: [1, 2, 10, 0.5, 3] });
       c.run(1).run(0.5).run(1.5);
-      expect(c.states()).toEqual(b.states());
+      expect(c.stateArray()).toEqual(b.stateArray());
       b.dispose();
       c.dispose();
     }
@@ -203,7 +207,7 @@ describe('WASM batch integration', () => {
     for (let k = 0; k < 20; k++) {
       using b = new LtnBatch(ONE, [[0], [0]], { dt: 0.01, method: 'rk4', inputs: [[3], [6]] });
       b.run(20);
-      const s = b.states();
+      const s = b.stateArray();
       expect(s[0]).toBeCloseTo(2, 12);
       expect(s[1]).toBeCloseTo(4, 12);
     }
@@ -218,7 +222,7 @@ describe('WASM batch integration', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(NumericalError);
       expect((e as NumericalError).index).toBe(1);
-      expect(pair.states()[0]).toBe(1); // lane 0 sits at its fixed point
+      expect(pair.stateArray()[0]).toBe(1); // lane 0 sits at its fixed point
     }
     pair.dispose();
     const after = kernelMemory();

@@ -34,7 +34,7 @@ describe('vector-field identities (lif-ltn.md §2.2–2.3)', () => {
       const g = Math.exp(r(-3, 3));
       const x = Array.from({ length: n }, () => r(0, 2));
       const a = ltnVectorField(spec, x, { gamma: g });
-      const b = ltnVectorField(ltnFamilyMember(spec, g), x);
+      const b = ltnVectorField(ltnFamilyMember(spec, { gamma: g }), x);
       expect(maxDiff(a, b)).toBeLessThan(1e-12 * Math.max(1, g));
     }
   });

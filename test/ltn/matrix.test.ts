@@ -200,12 +200,13 @@ describe('Lyapunov diagonal stability', () => {
   test('LDS margin of D_γ − W_γ is γ-independent', () => {
     const base = ldsTest(ltnMatrix(LDS_NET));
     for (const g of [1e-3, 0.1, 7, 1e3]) {
-      const t = ldsTest(ltnMatrix(ltnFamilyMember(LDS_NET, g)));
+      const t = ldsTest(ltnMatrix(ltnFamilyMember(LDS_NET, { gamma: g })));
       expect(t.verdict).toBe('lds');
       expect(Math.abs(t.margin - base.margin)).toBeLessThan(1e-9);
     }
     const c = ldsTest(ltnMatrix(CYCLIC_NET));
-    for (const g of [0.01, 100]) expect(Math.abs(ldsTest(ltnMatrix(ltnFamilyMember(CYCLIC_NET, g))).margin - c.margin)).toBeLessThan(1e-9);
+    for (const g of [0.01, 100])
+      expect(Math.abs(ldsTest(ltnMatrix(ltnFamilyMember(CYCLIC_NET, { gamma: g }))).margin - c.margin)).toBeLessThan(1e-9);
   });
 
   test('WASM ascent equals the plain-TS reference', () => {
@@ -213,7 +214,19 @@ describe('Lyapunov diagonal stability', () => {
     const b = ldsTest(CYCLIC_M, { iterations: 500, backend: 'ts' });
     expect(Math.abs(a.margin - b.margin)).toBeLessThan(1e-12);
     expect(Array.from(a.p).map((v, i) => Math.abs(v - b.p[i]))).toSatisfy((d: number[]) => d.every((v) => v < 1e-12));
-    expect(typeof ltnReference.ltnLdsAscentReference).toBe('function');
+    // the public twin with its parameter object gives the same ascent
+    const p = new Float64Array(3).fill(1 / 3);
+    const margin = ltnReference.ltnLdsAscentReference({
+      n: 3,
+      matrix: Float64Array.from(CYCLIC_M.flat()),
+      iterations: 500,
+      eta0: 0.5,
+      p,
+      xbar: new Float64Array(9),
+    });
+    expect(margin).toBe(b.margin);
+    expect(p).toEqual(b.p);
+    expect(() => ltnReference.ltnLdsAscentReference({ n: 3, matrix: new Float64Array(8) } as never)).toThrow(/params/);
   });
 
   test('κ = λ_min(PM+MᵀP)/max p: closed form for diagonal M', () => {

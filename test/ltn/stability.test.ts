@@ -95,13 +95,13 @@ describe('equilibria (LCP)', () => {
       const net = randomLdsNet(r, 5);
       const base = ltnEquilibria(net).equilibria;
       for (const g of [1e-3, 0.3, 30, 1e4]) {
-        const eg = ltnEquilibria(ltnFamilyMember(net, g)).equilibria;
+        const eg = ltnEquilibria(ltnFamilyMember(net, { gamma: g })).equilibria;
         expect(eg.length).toBe(base.length);
         expect(maxDiff(eg[0], base[0])).toBeLessThan(1e-9);
       }
     }
     const cyc = ltnEquilibria(CYCLIC_NET).equilibria;
-    expect(maxDiff(ltnEquilibria(ltnFamilyMember(CYCLIC_NET, 50)).equilibria[0], cyc[0])).toBeLessThan(1e-10);
+    expect(maxDiff(ltnEquilibria(ltnFamilyMember(CYCLIC_NET, { gamma: 50 })).equilibria[0], cyc[0])).toBeLessThan(1e-10);
   });
 });
 
@@ -111,18 +111,18 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
     const starts = Array.from({ length: 16 }, () => [r(0, 4), r(0, 4)]);
     const T = 40; // slowest rate 0.8 ⇒ e^{−32}
     for (const x0 of starts) {
-      for (const method of ['euler', 'rk4', 'dopri5', 'exact'] as const) {
+      for (const method of ['euler', 'rk4', 'dopri5', 'event-driven'] as const) {
         expect(maxDiff(ltnSimulate(LDS_NET, x0, { duration: T, method, dt: 5e-3 }).final, LDS_EQ)).toBeLessThan(1e-8);
       }
-      expect(maxDiff(ltnSimulate(LDS_NET, x0, { duration: T, method: 'exact', gamma: 20 }).final, LDS_EQ)).toBeLessThan(1e-8);
-      for (const method of ['projected-euler', 'exact'] as const) {
+      expect(maxDiff(ltnSimulate(LDS_NET, x0, { duration: T, method: 'event-driven', gamma: 20 }).final, LDS_EQ)).toBeLessThan(1e-8);
+      for (const method of ['projected-euler', 'event-driven'] as const) {
         expect(maxDiff(pdsSimulate(LDS_NET, x0, { duration: T, method, dt: 5e-3 }).final, LDS_EQ)).toBeLessThan(1e-8);
       }
       expect(maxDiff(lcsSimulate(LDS_NET, x0, { duration: T, dt: 5e-3 }).final, LDS_EQ)).toBeLessThan(1e-8);
     }
     for (const method of ['rk4', 'pds'] as const) {
       using b = new LtnBatch(LDS_NET, starts, { dt: 5e-3, method, gamma: 1 });
-      const s = b.run(T).states();
+      const s = b.run(T).stateArray();
       for (let k = 0; k < starts.length; k++) expect(maxDiff(s.subarray(2 * k, 2 * k + 2), LDS_EQ)).toBeLessThan(1e-8);
     }
   });
@@ -140,12 +140,12 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
       ['pds', pos],
     ] as const) {
       using b = new LtnBatch(net, init, { dt: 5e-3, method });
-      const s = b.run(T).states();
+      const s = b.run(T).stateArray();
       for (let k = 0; k < init.length; k++) expect(maxDiff(s.subarray(5 * k, 5 * k + 5), xs)).toBeLessThan(1e-7);
     }
     for (let k = 0; k < 4; k++) {
       expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'dopri5' }).final, xs)).toBeLessThan(1e-7);
-      expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'exact' }).final, xs)).toBeLessThan(1e-7);
+      expect(maxDiff(ltnSimulate(net, starts[k], { duration: T, method: 'event-driven' }).final, xs)).toBeLessThan(1e-7);
       expect(maxDiff(lcsSimulate(net, starts[k], { duration: T, dt: 1e-2 }).final, xs)).toBeLessThan(1e-7);
     }
   });
@@ -157,10 +157,11 @@ describe('LDS network: every method reaches the LCP solution; the PDS obeys V(t)
     expect(kappa).toBeGreaterThan(0);
     const r = rng(9);
     for (let k = 0; k < 10; k++) {
-      const tr = pdsSimulate(LDS_NET, [r(0, 4), r(0, 4)], { duration: 10, method: 'exact', sampleInterval: 0.01 });
+      const tr = pdsSimulate(LDS_NET, [r(0, 4), r(0, 4)], { duration: 10, method: 'event-driven', sampleInterval: 0.01 });
       const V = (s: number) => p[0] * (tr.x[2 * s] - LDS_EQ[0]) ** 2 + p[1] * (tr.x[2 * s + 1] - LDS_EQ[1]) ** 2;
       const v0 = V(0);
-      for (let s = 1; s < tr.t.length; s++) expect(V(s)).toBeLessThanOrEqual(v0 * Math.exp(-kappa * tr.t[s]) * (1 + 1e-9) + 1e-15 * v0);
+      for (let s = 1; s < tr.time.length; s++)
+        expect(V(s)).toBeLessThanOrEqual(v0 * Math.exp(-kappa * tr.time[s]) * (1 + 1e-9) + 1e-15 * v0);
     }
   });
 
@@ -200,8 +201,8 @@ describe('P-matrix, not LDS: oscillates', () => {
     const eq = ltnEquilibria(CYCLIC_NET).equilibria;
     expect(eq.length).toBe(1);
     expect(maxDiff(eq[0], [0.25, 0.25, 0.25])).toBeLessThan(1e-12);
-    const tr = ltnSimulate(CYCLIC_NET, [0.3, 0.2, 0.25], { duration: 150, method: 'exact', sampleInterval: 0.1 });
-    const n = tr.t.length;
+    const tr = ltnSimulate(CYCLIC_NET, [0.3, 0.2, 0.25], { duration: 150, method: 'event-driven', sampleInterval: 0.1 });
+    const n = tr.time.length;
     let lo = Infinity;
     let hi = -Infinity;
     let minDist = Infinity;

@@ -1,6 +1,6 @@
 // The CLI (bin/neurodyn.mjs) on the BUILT package: malformed files get messages naming the field and
 // the allowed range (exit 2); a run interrupted with SIGINT writes its partial results and exits
-// non-zero; a complete run writes JSON, CSV (neuron,time) and SVG whose numbers agree.
+// non-zero; a complete run writes JSON, CSV (neuron,time (ms)) and SVG whose numbers agree.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,7 +107,7 @@ describe('neurodyn CLI: malformed experiment files', () => {
 });
 
 describe('neurodyn CLI: runs', () => {
-  test('a complete run writes result.json, spikes.csv (neuron,time), rate.csv and SVG plots that agree', () => {
+  test('a complete run writes result.json, spikes.csv (neuron,time (ms)), rate.csv and SVG plots that agree', () => {
     const out = join(tmp, 'good');
     const r = runCli(['run', writeExp('good', good), '--out', out]);
     expect(r.status, r.stderr).toBe(0);
@@ -115,9 +115,9 @@ describe('neurodyn CLI: runs', () => {
     expect(res.status.complete).toBe(true);
     expect(res.status.simulatedMs).toBeCloseTo(200, 9);
     const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('neuron,time');
+    expect(csv[0]).toBe('neuron,time (ms)');
     expect(csv.length - 1).toBe(res.summary.spikes);
-    expect(res.spikes.neuron.length).toBe(res.summary.spikes);
+    expect(res.spikes).toEqual({ count: res.summary.spikes, files: ['spikes.csv'] });
     // Bernoulli(p) per step, p = 1 - exp(-rate dt): 50 neurons × 2000 steps, mean count 398.
     const p = 1 - Math.exp(-40 * 1e-4);
     const mean = 50 * 2000 * p;
@@ -127,7 +127,7 @@ describe('neurodyn CLI: runs', () => {
       expect(Number.isInteger(n) && n >= 0 && n < 50 && t >= 0 && t < 200).toBe(true);
     }
     expect(readFileSync(join(out, 'raster.svg'), 'utf8')).toMatch(/^<svg/);
-    expect(readFileSync(join(out, 'rate.csv'), 'utf8').split('\n')[0]).toBe('time,rateHz');
+    expect(readFileSync(join(out, 'rate.csv'), 'utf8').split('\n')[0]).toBe('time (ms),rateHz (Hz)');
     // Same seed ⇒ the same spikes.
     const again = join(tmp, 'good2');
     expect(runCli(['run', writeExp('good', good), '--out', again, '--quiet']).status).toBe(0);
@@ -162,7 +162,7 @@ describe('neurodyn CLI: runs', () => {
     expect(res.status.simulatedMs).toBeGreaterThan(0);
     expect(res.status.simulatedMs).toBeLessThan(1e6);
     const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('neuron,time');
+    expect(csv[0]).toBe('neuron,time (ms)');
     expect(csv.length - 1).toBe(res.summary.spikes);
     // Every spike lies in the simulated part, and the partial run is a prefix of the full one.
     const last = Number(csv[csv.length - 1].split(',')[1]);
@@ -190,16 +190,16 @@ describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
     net.dispose();
     expect(res.summary.spikes).toBe(s.neuron.length);
     const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('neuron,time');
+    expect(csv[0]).toBe('neuron,time (ms)');
     expect(csv.length - 1).toBe(s.neuron.length);
-    // Spike times in the CSV carry the interpolated offsets (15 significant digits).
+    // Spike times in the CSV are the library's f64 times, written in their shortest exact form.
     for (let k = 0; k < Math.min(50, s.neuron.length); k++) {
       const [n, t] = csv[k + 1].split(',').map(Number);
       expect(n).toBe(s.neuron[k]);
-      expect(t).toBeCloseTo(times[k], 10);
+      expect(t).toBe(times[k]);
     }
     expect(res.state.neurons).toEqual([0, 1, 2]);
-    expect(readFileSync(join(out, 'state.csv'), 'utf8').split('\n')[0]).toBe('time,neuron,v,i,i2');
+    expect(readFileSync(join(out, 'state.csv'), 'utf8').split('\n')[0]).toBe('time (ms),neuron,v,i,i2');
   });
 
   test('examples/cli/cuba.json is the CUBA network of the library: same spikes as createLifCuba', async () => {

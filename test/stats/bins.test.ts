@@ -17,7 +17,7 @@ test('spikeCountCorrelations needs two whole bins inside [t0, t1)', () => {
 test('fpReducedSlowEvolve rejects a negative duration by name', async () => {
   const { fpReducedSlowEvolve } = await import('../../src/index.js');
   const H0 = new Array(10).fill(1);
-  expect(() => fpReducedSlowEvolve({ a: 1, vR: 0, vF: 1, input: () => 1, nu: 0.01, H0, wMin: -1.5, dt: 0.01, duration: -1 })).toThrow(
-    /duration/,
-  );
+  expect(() =>
+    fpReducedSlowEvolve({ a: 1, vReset: 0, vThreshold: 1, input: () => 1, nu: 0.01, H0, wMin: -1.5, dt: 0.01, duration: -1 }),
+  ).toThrow(/duration/);
 });

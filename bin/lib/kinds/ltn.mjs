@@ -34,8 +34,8 @@ export default {
     ),
     system: str({ enum: ['ltn', 'pds'], default: 'ltn' }),
     gamma: num({ gt: 0, max: 1e9, default: 1 }),
-    method: str({ enum: ['euler', 'rk4', 'dopri5', 'exact'], default: 'dopri5' }),
-    duration: num({ gt: 0, max: 1e9, unit: 'time' }),
+    method: str({ enum: ['euler', 'rk4', 'dopri5', 'event-driven', 'projected-euler'], default: 'dopri5' }),
+    duration: num({ gt: 0, max: 1e9, unit: '1/d (dimensionless)' }),
     samples: int({ min: 2, max: 1e6, default: 200 }),
     initial: arr(arr(finite), { minItems: 1, maxItems: 1e5 }),
     output: obj({ plots: { type: 'boolean', default: true }, csv: { type: 'boolean', default: true } }, { default: {} }),
@@ -64,6 +64,11 @@ export default {
   },
   create(exp, nd) {
     const k = exp.network.d.length;
+    const pdsMethods = ['event-driven', 'projected-euler'];
+    if (exp.system === 'pds' && !pdsMethods.includes(exp.method) && exp.method !== 'dopri5')
+      throw new ExperimentError('method', `expected one of ${pdsMethods.join(', ')} for system "pds", got "${exp.method}"`);
+    if (exp.system === 'ltn' && exp.method === 'projected-euler')
+      throw new ExperimentError('method', 'expected one of euler, rk4, dopri5, event-driven for system "ltn", got "projected-euler"');
     exp.initial.forEach((x, i) => {
       if (x.length !== k) throw new ExperimentError(`initial[${i}]`, `expected ${k} numbers (the length of d), got ${x.length}`);
       if (exp.system === 'pds')
@@ -89,7 +94,8 @@ export default {
               ? nd.pdsSimulate(spec, x0, {
                   duration: exp.duration,
                   sampleInterval,
-                  method: exp.method === 'exact' ? 'exact' : 'projected-euler',
+                  // the PDS has no dopri5: the schema's default means the PDS default (event-driven)
+                  method: exp.method === 'dopri5' ? undefined : exp.method,
                 })
               : nd.ltnSimulate(spec, x0, { duration: exp.duration, sampleInterval, gamma: exp.gamma, method: exp.method });
           trajectories.push(tr);
@@ -101,14 +107,14 @@ export default {
         const finals = trajectories.map((t) => Array.from(t.final));
         const rows = [];
         trajectories.forEach((t, i) => {
-          for (let s = 0; s < t.t.length; s++) rows.push([i, t.t[s], ...Array.from(t.x.subarray(s * k, s * k + k))]);
+          for (let s = 0; s < t.time.length; s++) rows.push([i, t.time[s], ...Array.from(t.x.subarray(s * k, s * k + k))]);
         });
         const tables = { trajectories: { columns: ['initial', 'time', ...Array.from({ length: k }, (_, j) => `x${j + 1}`)], rows } };
         const figures = [];
         if (k === 2 && trajectories.length > 0) {
           const series = trajectories.map((t, i) => ({
-            x: Array.from({ length: t.t.length }, (_, s) => t.x[2 * s]),
-            y: Array.from({ length: t.t.length }, (_, s) => t.x[2 * s + 1]),
+            x: Array.from({ length: t.time.length }, (_, s) => t.x[2 * s]),
+            y: Array.from({ length: t.time.length }, (_, s) => t.x[2 * s + 1]),
             label: i < 6 ? `x0 = (${exp.initial[i].join(', ')})` : undefined,
           }));
           series.push({
