@@ -51,6 +51,7 @@ export {
   type TrialsResult,
   WorkerPool,
 } from './parallel/pool.js';
+export type { StudyRunOptions } from './parallel/study.js';
 export type { Settled, TaskFn, TaskTable, TrialInput } from './parallel/types.js';
 export * as plot from './plot/svg.js';
 export {

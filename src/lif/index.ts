@@ -38,6 +38,15 @@ export {
 } from './network.js';
 export { type LifPropagator, lifCurrentResponse, lifPropagator, lifVoltageAt } from './propagator.js';
 export { type LifReferenceParamArrays, type LifReferenceParams, lifReferenceRun } from './reference.js';
+export {
+  type BuildLifNetworkOptions,
+  buildLifNetwork,
+  type LifNetworkSpec,
+  type LifPopulationSpec,
+  type LifProjectionSpec,
+  type PopulationConstants,
+  populationConstants,
+} from './spec.js';
 export { type LifArrays, type LifStepsOptions, lifSteps } from './step.js';
 export { type LifTangentOptions, LifTangents } from './tangent.js';
 export type { LifPopulationTaskParams } from './tasks.js';

@@ -1,16 +1,10 @@
 /**
  * Convergence studies of the LIF engine's schemes on coupled paths (seed 000_a5327dcba9ecafc1:
  * strong bound ~h^{1/2} up to logs via the good-set / bad-set "pruning" split, weak order 1;
- * research/lif-ltn.md §1.4–1.5). Every run is a {@link LifNetwork}: the analysis only chooses
- * step sizes, schemes and seeds, and reads spikes and states.
- *
- * A trial builds, for every scheme, one network per step size h = 2^k h_ref (with
- * `noise.fineSteps: 2^k`) and one at h_ref, all with the trial's key: they share one Brownian
- * path on the grid h_ref (and one set of Poisson events). A {@link LifNoiseWindow} draws the
- * normals of each window of fine steps once for all of them. Per trial it records matched-spike
- * errors (greedy pairing within a window, per neuron), unmatched spikes, the terminal-state error,
- * coupled differences of spike counts and of smooth functions of the terminal state.
- * {@link summariseConvergence} turns the rows (in trial order) into errors, confidence intervals
+ * research/lif-ltn.md §1.4–1.5). Every run is a {@link LifNetwork}; a trial runs every scheme at
+ * every h = 2^k h_ref (`noise.fineSteps: 2^k`) and at h_ref on one Brownian path, reading one
+ * {@link LifNoiseWindow}, and records matched-spike errors, unmatched spikes, terminal-state errors
+ * and coupled differences of counts. {@link summariseConvergence} turns the rows into errors, CIs
  * and fitted orders; it is a pure function of the rows, so shards of trials merge exactly.
  * @packageDocumentation
  */
@@ -28,21 +22,13 @@ import { ValidationError } from '../kernel/errors.js';
 import { checkChoice, checkFiniteArray, checkInteger, checkPositive } from '../kernel/validate.js';
 import { LifNoiseWindow } from '../lif/coupling.js';
 import { type LifIntegratorName, type LifNetwork, type LifSpikeRuleName, lifIntegrators, lifSpikeRules } from '../lif/network.js';
+import { buildLifNetwork, checkSpec, type LifNetworkSpec } from '../lif/spec.js';
 import { mergeTrials, type TrialsResult } from '../parallel/pool.js';
+import { FieldsResult, finish, runStudy, STUDY_RUN_KEYS, type StudyRunOptions, trialRange, type Work } from '../parallel/study.js';
 import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { type Estimate, fitOrder, meanConfidence, median } from '../stats/regression.js';
 import { matchSpikeTrains } from '../stats/spikes.js';
-import {
-  buildLifNetwork,
-  checkSpec,
-  finish,
-  type LifNetworkSpec,
-  runStudy,
-  STUDY_RUN_KEYS,
-  type StudyRunOptions,
-  type Work,
-} from './network.js';
 
 const INTEGRATORS = Object.keys(lifIntegrators) as LifIntegratorName[];
 const RULES = Object.keys(lifSpikeRules) as LifSpikeRuleName[];
@@ -108,30 +94,28 @@ function* coupledWork(network: LifNetworkSpec, seed: Seed, trial: number, durati
   const total = Math.round(duration / fine);
   const maxRatio = Math.max(...runs.map((r) => r.ratio));
   const n = checkSpec('network', network).size;
-  const W = maxRatio * Math.max(1, Math.floor(Math.min(1024, (1 << 19) / n) / maxRatio));
+  const W = maxRatio * Math.max(1, Math.floor(Math.min(4096, (1 << 19) / n) / maxRatio));
   const exact = runs.some((r) => r.scheme.integrator === 'exact');
   const nets: { net: LifNetwork; mon: ReturnType<LifNetwork['addSpikeMonitor']>; def: RunDef }[] = [];
   let window: LifNoiseWindow | null = null;
   try {
     window = new LifNoiseWindow({ neurons: n, capacitySteps: W, integrator: exact ? 'exact' : 'euler-maruyama', seed, trial });
     for (const def of runs) {
-      const net = buildLifNetwork(network, {
-        dt: def.dt,
-        integrator: def.scheme.integrator,
-        spikeRule: def.scheme.spikeRule,
-        seed,
-        trial,
-        fineSteps: def.ratio,
-      });
+      const net = buildLifNetwork(network, { dt: def.dt, ...def.scheme, seed, trial, fineSteps: def.ratio });
       nets.push({ net, mon: net.addSpikeMonitor(), def });
       net.useNoiseWindow(window);
     }
     for (let t0 = 0; t0 < total; t0 += W) {
       const w = Math.min(W, total - t0);
       window.fill({ start: t0, steps: w });
+      // Each network through the window in pieces of ≤ 512 fine steps, yielding in between (the
+      // abort latency of a study on the calling thread).
       for (const x of nets) {
-        x.net.run((w / x.def.ratio) * x.def.dt);
-        yield t0 + w;
+        const piece = Math.max(x.def.ratio, 512);
+        for (let d = 0; d < w; d += piece) {
+          x.net.run((Math.min(piece, w - d) / x.def.ratio) * x.def.dt);
+          yield t0 + w;
+        }
       }
     }
     return nets.map(({ net, mon }) => {
@@ -174,24 +158,15 @@ export interface CoupledRun {
   v: Float64Array;
 }
 
-/** Result of {@link coupledPaths}: every scheme at every step size on one path. */
-export class CoupledPathsResult extends Result {
-  /** Result type. */
-  readonly kind = 'numerics.coupledPaths';
+/** Result of {@link coupledPaths}: every scheme at every step size on one path, with `toJSON()`. */
+export type CoupledPathsResult = FieldsResult<'numerics.coupledPaths'> & {
   /** Step sizes (ms), as given. */
-  readonly dts: number[];
+  dts: number[];
   /** Simulated time (ms). */
-  readonly duration: number;
+  duration: number;
   /** Runs, scheme-major (every dt of scheme 0, then scheme 1, …). */
-  readonly runs: CoupledRun[];
-  /** @internal */
-  constructor(dts: number[], duration: number, runs: CoupledRun[]) {
-    super();
-    this.dts = dts;
-    this.duration = duration;
-    this.runs = runs;
-  }
-}
+  runs: CoupledRun[];
+};
 
 function spikeTable(r: RunOut, dt: number, scheme: string): Table {
   return makeTable(
@@ -232,34 +207,10 @@ export function coupledPaths(options: CoupledPathsOptions): CoupledPathsResult {
     signal: o.signal,
     onProgress: o.onProgress as ProgressCallback | undefined,
   });
-  const g = coupledWork(o.network, o.seed ?? 0, trial, duration, fine, runs);
-  let ok = false;
-  try {
-    let k = 0;
-    for (;;) {
-      const r = g.next();
-      if (r.done) {
-        ok = true;
-        return new CoupledPathsResult(
-          dts,
-          duration,
-          r.value.map((x, q) => ({
-            scheme: schemeName(runs[q].scheme),
-            dt: runs[q].dt,
-            spikes: spikeTable(x, runs[q].dt, schemeName(runs[q].scheme)),
-            v: x.v,
-          })),
-        );
-      }
-      // One yield per network per window: after the last network of a window, report the fine
-      // steps of the path done.
-      k++;
-      pr.throwIfAborted();
-      if (k % runs.length === 0) pr.report(r.value ?? 0);
-    }
-  } finally {
-    if (!ok) g.return(undefined as never);
-  }
+  const out = finish(coupledWork(o.network, o.seed ?? 0, trial, duration, fine, runs), pr);
+  const named = runs.map((r) => ({ scheme: schemeName(r.scheme), dt: r.dt }));
+  const result = { dts, duration, runs: out.map((x, q) => ({ ...named[q], spikes: spikeTable(x, named[q].dt, named[q].scheme), v: x.v })) };
+  return new FieldsResult('numerics.coupledPaths', result) as CoupledPathsResult;
 }
 
 function checkDuration(name: string, duration: unknown, fine: number, maxRatio: number): number {
@@ -527,38 +478,26 @@ export class ConvergenceResult extends Result {
   /** Result type. */
   readonly kind = 'numerics.convergence';
   /** Step sizes (ms), descending. */
-  readonly dts: number[];
+  readonly dts!: number[];
   /** Reference step (ms). */
-  readonly referenceDt: number;
+  readonly referenceDt!: number;
   /** Simulated time per trial (ms). */
-  readonly duration: number;
+  readonly duration!: number;
   /** Population names (the order of every per-population array). */
-  readonly populations: string[];
+  readonly populations!: string[];
   /** Trials that succeeded. */
-  readonly trials: number;
+  readonly trials!: number;
   /** Trials that threw (e.g. a `NumericalError`), with their message. */
-  readonly failed: {
-    /** Trial index. */
-    trial: number;
-    /** The error's message. */
-    message: string;
-  }[];
+  readonly failed!: { trial: number; message: string }[];
   /** Per scheme, keyed by {@link schemeName}. */
-  readonly schemes: Record<string, ConvergenceSchemeResult>;
+  readonly schemes!: Record<string, ConvergenceSchemeResult>;
   /** The raw rows (merge shards with {@link mergeConvergenceShards}). */
-  readonly rows: TrialsResult<ConvergenceTrialRow>;
+  readonly rows!: TrialsResult<ConvergenceTrialRow>;
 
   /** @internal */
   constructor(f: Omit<ConvergenceResult, 'kind' | 'toJSON' | 'levelsTable' | 'ordersTable'>) {
     super();
-    this.dts = f.dts;
-    this.referenceDt = f.referenceDt;
-    this.duration = f.duration;
-    this.populations = f.populations;
-    this.trials = f.trials;
-    this.failed = f.failed;
-    this.schemes = f.schemes;
-    this.rows = f.rows;
+    Object.assign(this, f);
   }
 
   /** One row per (scheme, dt): `scheme` indexes `meta.schemes`. */
@@ -692,41 +631,18 @@ export function summariseConvergence(rows: TrialsResult<ConvergenceTrialRow>, op
         goodBad,
       };
     });
-    const dts = p.dts;
-    const dw = dts.map((h) => h - p.referenceDt);
+    const dw = p.dts.map((h) => h - p.referenceDt);
+    const fitBy = (x: number[], f: (l: ConvergenceLevel) => number) => safeOrder(x, levels.map(f));
+    const byPop = (x: number[], f: (l: ConvergenceLevel, q: number) => number) =>
+      Array.from({ length: L }, (_, q) => fitBy(x, (l) => f(l, q)));
     const orders: ConvergenceOrders = {
-      strong: safeOrder(
-        dts,
-        levels.map((l) => l.rmsError),
-      ),
-      median: safeOrder(
-        dts,
-        levels.map((l) => l.medianError),
-      ),
-      strongByPopulation: Array.from({ length: L }, (_, l) =>
-        safeOrder(
-          dts,
-          levels.map((x) => x.populations[l].rmsError),
-        ),
-      ),
-      weakCount: safeOrder(
-        dw,
-        levels.map((l) => Math.abs(l.weakCount.value)),
-      ),
-      weakCountByPopulation: Array.from({ length: L }, (_, l) =>
-        safeOrder(
-          dw,
-          levels.map((x) => Math.abs(x.populations[l].weakCount.value)),
-        ),
-      ),
-      terminal: safeOrder(
-        dts,
-        levels.map((l) => l.terminalMse.value),
-      ),
-      unmatched: safeOrder(
-        dts,
-        levels.map((l) => l.unmatched),
-      ),
+      strong: fitBy(p.dts, (l) => l.rmsError),
+      median: fitBy(p.dts, (l) => l.medianError),
+      strongByPopulation: byPop(p.dts, (l, q) => l.populations[q].rmsError),
+      weakCount: fitBy(dw, (l) => Math.abs(l.weakCount.value)),
+      weakCountByPopulation: byPop(dw, (l, q) => Math.abs(l.populations[q].weakCount.value)),
+      terminal: fitBy(p.dts, (l) => l.terminalMse.value),
+      unmatched: fitBy(p.dts, (l) => l.unmatched),
     };
     const refCount = new Array(L).fill(0);
     for (const t of ok) {
@@ -826,15 +742,6 @@ function paramsOf(where: string, options: ConvergenceOptions): ConvergenceParams
   return params;
 }
 
-function rangeOf(o: ConvergenceOptions | { trials?: number; range?: [number, number] }): [number, number] {
-  if (o.range !== undefined) {
-    if (!Array.isArray(o.range) || o.range.length !== 2) throw new ValidationError('options.range', 'a trial range [a, b)', o.range);
-    const a = checkInteger('options.range[0]', o.range[0], 0, 0xffffffff);
-    return [a, checkInteger('options.range[1]', o.range[1], a, 0xffffffff)];
-  }
-  return [0, checkInteger('options.trials', o.trials, 1, 1e9)];
-}
-
 /**
  * Runs a convergence study: strong errors (matched spike times, unmatched fraction, terminal
  * MSE, good/bad split), weak errors with Monte-Carlo CIs, and fitted orders per scheme and per
@@ -851,17 +758,9 @@ function rangeOf(o: ConvergenceOptions | { trials?: number; range?: [number, num
 export async function convergenceStudy(options: ConvergenceOptions): Promise<ConvergenceResult> {
   const params = paramsOf('convergenceStudy', options);
   const o = options;
-  const rows = await runStudy<ConvergenceTrialRow, ConvergenceParams>('convergenceStudy', 'numerics.convergenceTrial', convergenceWork, {
-    seed: o.seed ?? 0,
-    range: rangeOf(o),
-    params,
-    workers: o.workers,
-    workerUrl: o.workerUrl,
-    pool: o.pool,
-    signal: o.signal,
-    onProgress: o.onProgress,
-    sliceMs: o.sliceMs,
-  });
+  const { workers, workerUrl, pool, signal, onProgress, sliceMs } = o;
+  const run = { seed: o.seed ?? 0, range: trialRange(o), params, workers, workerUrl, pool, signal, onProgress, sliceMs };
+  const rows = await runStudy('convergenceStudy', 'numerics.convergenceTrial', convergenceWork, run);
   return summariseConvergence(rows, { params, alphas: o.alphas });
 }
 

@@ -20,7 +20,7 @@ export {
   type ConvergenceSchemeResult,
   type ConvergenceTrialRow,
   type CoupledPathsOptions,
-  CoupledPathsResult,
+  type CoupledPathsResult,
   type CoupledRun,
   convergenceStudy,
   coupledPaths,
@@ -34,29 +34,20 @@ export {
 export {
   type LyapunovOptions,
   type LyapunovParams,
+  type LyapunovStudyFields,
   type LyapunovStudyOptions,
-  LyapunovStudyResult,
-  LyapunovTrialResult,
+  type LyapunovStudyResult,
+  type LyapunovTrialResult,
   type LyapunovTrialRow,
   lyapunovStudy,
   lyapunovTrial,
 } from './lyapunov.js';
+export { type FeedforwardNetworkOptions, feedforwardNetwork, type RandomNetworkOptions, randomNetwork } from './network.js';
 export {
-  type BuildLifNetworkOptions,
-  buildLifNetwork,
-  type FeedforwardNetworkOptions,
-  feedforwardNetwork,
-  type LifNetworkSpec,
-  type LifPopulationSpec,
-  type LifProjectionSpec,
-  type RandomNetworkOptions,
-  randomNetwork,
-  type StudyRunOptions,
-} from './network.js';
-export {
+  type RateSynchronyFields,
   type RateSynchronyOptions,
   type RateSynchronyParams,
-  RateSynchronyResult,
+  type RateSynchronyResult,
   type RateSynchronyTrial,
   rateSynchronyStudy,
 } from './recurrent.js';

@@ -13,28 +13,18 @@
  *    state samples in a strip below V_th (independent of the spike records).
  * @packageDocumentation
  */
-import { optionKeys, type ProgressCallback, ProgressTracker, Result, type RunOptions, strictOptions } from '../contract/index.js';
+import { optionKeys, type ProgressCallback, ProgressTracker, type RunOptions, strictOptions } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
 import { checkChoice, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { LifNoiseWindow } from '../lif/coupling.js';
 import { type LifIntegratorName, type LifNetwork, lifIntegrators } from '../lif/network.js';
+import { buildLifNetwork, checkSpec, type LifNetworkSpec, populationConstants, projectionCount } from '../lif/spec.js';
+import { FieldsResult, finish, runStudy, STUDY_RUN_KEYS, type StudyRunOptions, trialRange, type Work } from '../parallel/study.js';
 import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { ThresholdFluxAccumulator } from '../stats/crossing.js';
 import { type Estimate, meanConfidence } from '../stats/regression.js';
-import {
-  buildLifNetwork,
-  checkSpec,
-  finish,
-  type LifNetworkSpec,
-  populationConstants,
-  projectionCount,
-  runStudy,
-  STUDY_RUN_KEYS,
-  type StudyRunOptions,
-  type Work,
-} from './network.js';
 
 /** ln x with the kernel's own log (the same bits in every runtime). */
 const klog = (x: number): number => kernel().lifMathLog(x) as number;
@@ -115,36 +105,7 @@ export interface LyapunovTrialRow {
 }
 
 /** Result of {@link lyapunovTrial}: the fields of {@link LyapunovTrialRow}, with `toJSON()`. */
-export class LyapunovTrialResult extends Result implements LyapunovTrialRow {
-  /** Result type. */
-  readonly kind = 'numerics.lyapunovTrial';
-  readonly populations: string[];
-  readonly spectrum: number[];
-  readonly vExponent: number[];
-  readonly vExponentPopulation: number[];
-  readonly fluxFormula: number[];
-  readonly fluxRate: number[];
-  readonly fdTop: number;
-  readonly fdNeuron: number[];
-  readonly rate: number[];
-  readonly crossingSpeed: number[];
-  readonly crossingPopulation: number[];
-  /** @internal */
-  constructor(r: LyapunovTrialRow) {
-    super();
-    this.populations = r.populations;
-    this.spectrum = r.spectrum;
-    this.vExponent = r.vExponent;
-    this.vExponentPopulation = r.vExponentPopulation;
-    this.fluxFormula = r.fluxFormula;
-    this.fluxRate = r.fluxRate;
-    this.fdTop = r.fdTop;
-    this.fdNeuron = r.fdNeuron;
-    this.rate = r.rate;
-    this.crossingSpeed = r.crossingSpeed;
-    this.crossingPopulation = r.crossingPopulation;
-  }
-}
+export type LyapunovTrialResult = FieldsResult<'numerics.lyapunovTrial'> & LyapunovTrialRow;
 
 interface Checked {
   dt: number;
@@ -161,17 +122,11 @@ interface Checked {
 
 function checkParams(p: LyapunovParams, n: number, name = 'options'): Checked {
   const dt = checkPositive(`${name}.dt`, p.dt ?? 0.05, 'ms');
-  const integrator = checkChoice(
-    `${name}.integrator`,
-    p.integrator ?? 'euler-maruyama',
-    Object.keys(lifIntegrators) as LifIntegratorName[],
-  );
+  const integrators = Object.keys(lifIntegrators) as LifIntegratorName[];
+  const integrator = checkChoice(`${name}.integrator`, p.integrator ?? 'euler-maruyama', integrators);
+  // The grid rule sets V = V_r at a spike whatever V was: its tangent (and finite difference) through every reset is 0.
   if ((p.spikeRule as string) === 'grid')
-    throw new ValidationError(
-      `${name}.spikeRule`,
-      "'linear' or 'hermite': the grid rule sets V = V_r at a spike whatever V was, so its tangent (and finite difference) through every reset is 0 and λ cannot be computed from it",
-      'grid',
-    );
+    throw new ValidationError(`${name}.spikeRule`, "'linear' or 'hermite' (the grid rule's tangent through a reset is 0)", 'grid');
   const spikeRule = checkChoice(`${name}.spikeRule`, p.spikeRule ?? 'linear', ['linear', 'hermite'] as const);
   const duration = checkPositive(`${name}.duration`, p.duration, 'ms');
   const burnIn = checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' });
@@ -351,21 +306,8 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrialResult {
     signal,
     onProgress: onProgress as ProgressCallback | undefined,
   });
-  const g = lyapunovWork({ seed: seed ?? 0, trial: checkInteger('options.trial', trial ?? 0, 0, 0xffffffff), params });
-  let ok = false;
-  try {
-    for (;;) {
-      const r = g.next();
-      if (r.done) {
-        ok = true;
-        return new LyapunovTrialResult(r.value);
-      }
-      pr.throwIfAborted();
-      pr.report(r.value ?? 0);
-    }
-  } finally {
-    if (!ok) g.return(undefined as never);
-  }
+  const row = finish(lyapunovWork({ seed: seed ?? 0, trial: checkInteger('options.trial', trial ?? 0, 0, 0xffffffff), params }), pr);
+  return new FieldsResult('numerics.lyapunovTrial', row) as LyapunovTrialResult;
 }
 
 /** Options of {@link lyapunovStudy}. */
@@ -380,48 +322,26 @@ export interface LyapunovStudyOptions extends LyapunovParams, StudyRunOptions {
 
 const STUDY_KEYS = optionKeys<LyapunovStudyOptions>()([...PARAM_KEYS, 'trials', 'range', 'seed', ...STUDY_RUN_KEYS]);
 
-/** Result of {@link lyapunovStudy}: per-trial rows and estimates over trials (1/ms, Student-t 95 % CIs). */
-export class LyapunovStudyResult extends Result {
-  /** Result type. */
-  readonly kind = 'numerics.lyapunov';
+/** Fields of a {@link LyapunovStudyResult}: per-trial rows and estimates over trials (1/ms, Student-t 95 % CIs). */
+export interface LyapunovStudyFields {
   /** Successful trials, in trial order. */
-  readonly rows: LyapunovTrialRow[];
+  rows: LyapunovTrialRow[];
   /** Trials that threw, with their message. */
-  readonly failed: {
-    /** Trial index. */
-    trial: number;
-    /** The error's message. */
-    message: string;
-  }[];
+  failed: { trial: number; message: string }[];
   /** Mean of the top-K tangent exponents (with K = N in a feedforward net: the mean V-direction exponent). */
-  readonly tangent: Estimate;
+  tangent: Estimate;
   /** Flux formula, averaged over neurons (populations weighted by size). */
-  readonly fluxFormula: Estimate;
+  fluxFormula: Estimate;
   /** Per-neuron identity −g_L + (1/T)Σ ln s(A_k), averaged over neurons. */
-  readonly identity: Estimate;
+  identity: Estimate;
   /** Top tangent (QR) exponent. */
-  readonly tangentTop: Estimate;
+  tangentTop: Estimate;
   /** Top exponent by finite differences. */
-  readonly finiteDifferenceTop: Estimate;
-
-  /** @internal */
-  constructor(rows: LyapunovTrialRow[], failed: { trial: number; message: string }[], sizes: number[]) {
-    super();
-    this.rows = rows;
-    this.failed = failed;
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    const N = sizes.reduce((a, b) => a + b, 0);
-    const est = (v: number[]) =>
-      v.length >= 2
-        ? meanConfidence(v)
-        : { value: v[0] ?? Number.NaN, se: Number.NaN, ci: [Number.NaN, Number.NaN] as [number, number], level: 0.95, n: v.length };
-    this.tangent = est(rows.map((r) => mean(r.spectrum)));
-    this.fluxFormula = est(rows.map((r) => r.fluxFormula.reduce((a, f, k) => a + (f * sizes[k]) / N, 0)));
-    this.identity = est(rows.map((r) => mean(r.vExponent)));
-    this.tangentTop = est(rows.map((r) => r.spectrum[0]));
-    this.finiteDifferenceTop = est(rows.map((r) => r.fdTop));
-  }
+  finiteDifferenceTop: Estimate;
 }
+
+/** Result of {@link lyapunovStudy}, with `toJSON()`. */
+export type LyapunovStudyResult = FieldsResult<'numerics.lyapunov'> & LyapunovStudyFields;
 
 /**
  * Runs {@link lyapunovTrial} over trials (worker pool, or the calling thread with `workers: 0`,
@@ -438,35 +358,32 @@ export async function lyapunovStudy(options: LyapunovStudyOptions): Promise<Lyap
   const { trials, range, seed, workers, workerUrl, pool, signal, onProgress, sliceMs, ...params } = o;
   const shape = checkSpec('options.network', params.network);
   checkParams(params, shape.size);
-  let r: [number, number];
-  if (range !== undefined) {
-    if (!Array.isArray(range) || range.length !== 2) throw new ValidationError('options.range', 'a trial range [a, b)', range);
-    const a = checkInteger('options.range[0]', range[0], 0, 0xffffffff);
-    r = [a, checkInteger('options.range[1]', range[1], a, 0xffffffff)];
-  } else r = [0, checkInteger('options.trials', trials, 1, 1e9)];
-  const res = await runStudy<LyapunovTrialRow, LyapunovParams>(
+  const run = { seed: seed ?? 0, range: trialRange({ trials, range }), params, workers, workerUrl, pool, signal, onProgress, sliceMs };
+  const res = await runStudy(
     'lyapunovStudy',
     'numerics.lyapunovTrial',
-    (input) => lyapunovWork(input, 'params'),
-    {
-      seed: seed ?? 0,
-      range: r,
-      params,
-      workers,
-      workerUrl,
-      pool,
-      signal,
-      onProgress,
-      sliceMs,
-    },
+    (input: TrialInput<LyapunovParams>) => lyapunovWork(input, 'params'),
+    run,
   );
-  const ok = res.rows.filter((x) => x.ok).map((x) => (x as { value: LyapunovTrialRow }).value);
+  const rows = res.rows.filter((x) => x.ok).map((x) => (x as { value: LyapunovTrialRow }).value);
   const failed = res.rows
     .filter((x) => !x.ok)
     .map((x) => ({ trial: x.index, message: (x as { error: { message: string } }).error.message }));
-  return new LyapunovStudyResult(
-    ok,
+  const sizes = shape.populations.map((q) => q.size);
+  const N = sizes.reduce((a, b) => a + b, 0);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const est = (v: number[]): Estimate =>
+    v.length >= 2
+      ? meanConfidence(v)
+      : { value: v[0] ?? Number.NaN, se: Number.NaN, ci: [Number.NaN, Number.NaN], level: 0.95, n: v.length };
+  const fields: LyapunovStudyFields = {
+    rows,
     failed,
-    shape.populations.map((q) => q.size),
-  );
+    tangent: est(rows.map((r) => mean(r.spectrum))),
+    fluxFormula: est(rows.map((r) => r.fluxFormula.reduce((a, f, k) => a + (f * sizes[k]) / N, 0))),
+    identity: est(rows.map((r) => mean(r.vExponent))),
+    tangentTop: est(rows.map((r) => r.spectrum[0])),
+    finiteDifferenceTop: est(rows.map((r) => r.fdTop)),
+  };
+  return new FieldsResult('numerics.lyapunov', fields) as LyapunovStudyResult;
 }

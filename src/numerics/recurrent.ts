@@ -6,28 +6,18 @@
  * estimates"; our reconstruction: {@link loopTruncatedRates}).
  * @packageDocumentation
  */
-import { optionKeys, Result, strictOptions } from '../contract/index.js';
+import { optionKeys, strictOptions } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkChoice, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { type LifIntegratorName, type LifSpikeRuleName, lifIntegrators, lifSpikeRules } from '../lif/network.js';
+import { buildLifNetwork, checkSpec, denseJumps, type LifNetworkSpec, populationConstants } from '../lif/spec.js';
+import { FieldsResult, finish, runStudy, STUDY_RUN_KEYS, type StudyRunOptions, type Work } from '../parallel/study.js';
 import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { loopTruncatedCovariance } from '../stats/covariance.js';
 import { loopTruncatedRates } from '../stats/crossing.js';
 import { type Estimate, meanConfidence } from '../stats/regression.js';
 import { golombChi, spikeCountCorrelations } from '../stats/spikes.js';
-import {
-  buildLifNetwork,
-  checkSpec,
-  denseJumps,
-  finish,
-  type LifNetworkSpec,
-  populationConstants,
-  runStudy,
-  STUDY_RUN_KEYS,
-  type StudyRunOptions,
-  type Work,
-} from './network.js';
 
 /** Parameters of one rate/synchrony trial (the worker task's `params`). */
 export interface RateSynchronyParams {
@@ -133,6 +123,9 @@ function* rateSynchronyWork(input: TrialInput<RateSynchronyParams>): Work<RateSy
   }
 }
 
+/** The named fields of an object. */
+const pick = <T, K extends keyof T>(o: T, keys: K[]) => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+
 /** One trial (worker task `numerics.rateSynchronyTrial`). @internal */
 export function rateSynchronyTrial(input: TrialInput<RateSynchronyParams>): RateSynchronyTrial {
   return finish(rateSynchronyWork(input));
@@ -150,40 +143,25 @@ export interface RateSynchronyOptions extends RateSynchronyParams, StudyRunOptio
   synchronyOrder?: number;
 }
 
-const KEYS = optionKeys<RateSynchronyOptions>()([
-  'network',
-  'dt',
-  'integrator',
-  'spikeRule',
-  'duration',
-  'burnIn',
-  'binSize',
-  'sampleEverySteps',
-  'trials',
-  'seed',
-  'order',
-  'synchronyOrder',
-  ...STUDY_RUN_KEYS,
-]);
+const PARAM_KEYS = ['network', 'dt', 'integrator', 'spikeRule', 'duration', 'burnIn', 'binSize', 'sampleEverySteps'] as const;
+const KEYS = optionKeys<RateSynchronyOptions>()([...PARAM_KEYS, 'trials', 'seed', 'order', 'synchronyOrder', ...STUDY_RUN_KEYS]);
 
-/** Result of {@link rateSynchronyStudy} (rates in Hz; estimates with Student-t 95 % CIs over trials). */
-export class RateSynchronyResult extends Result {
-  /** Result type. */
-  readonly kind = 'numerics.rateSynchrony';
+/** Fields of a {@link RateSynchronyResult} (rates in Hz; estimates with Student-t 95 % CIs over trials). */
+export interface RateSynchronyFields {
   /** Population rate (Hz) over trials. */
-  readonly rate: Estimate;
+  rate: Estimate;
   /** Golomb's χ from voltage samples (0 = asynchronous, 1 = fully synchronous), over trials. */
-  readonly chi: Estimate;
+  chi: Estimate;
   /** Mean pairwise spike-count correlation (bins of `binSize` ms), over trials. */
-  readonly meanCorrelation: Estimate;
+  meanCorrelation: Estimate;
   /** Count-based Golomb χ, χ² = Var(Σ N_i)/(n Σ Var N_i), over trials. */
-  readonly countChi: Estimate;
+  countChi: Estimate;
   /**
    * Loop-truncated synchrony estimate ({@link loopTruncatedCovariance}): long-window limit of the
    * mean pairwise count correlation and of the count χ, with its validity verdict. Compare with
    * the measured values only for bins much longer than τ_s, τ_m and the ISI (e.g. 250 ms).
    */
-  readonly synchronyEstimate: {
+  synchronyEstimate: {
     /** Predicted mean pairwise count correlation (long-window limit). */
     meanCorrelation: number;
     /** Predicted count χ. */
@@ -198,25 +176,15 @@ export class RateSynchronyResult extends Result {
     reason: string;
   };
   /** Population-mean loop-truncated rate (Hz) at orders 0 … order (order 0 = no recurrence); empty when the network has no estimate (see `synchronyEstimate.reason`). */
-  readonly loopTruncatedRate: number[];
+  loopTruncatedRate: number[];
   /** Per-neuron simulated rate averaged over trials (Hz). */
-  readonly neuronRate: number[];
+  neuronRate: number[];
   /** Per-neuron loop-truncated rate at the highest order (Hz). */
-  readonly neuronLoopTruncatedRate: number[];
-
-  /** @internal */
-  constructor(f: Omit<RateSynchronyResult, 'kind' | 'toJSON'>) {
-    super();
-    this.rate = f.rate;
-    this.chi = f.chi;
-    this.meanCorrelation = f.meanCorrelation;
-    this.countChi = f.countChi;
-    this.synchronyEstimate = f.synchronyEstimate;
-    this.loopTruncatedRate = f.loopTruncatedRate;
-    this.neuronRate = f.neuronRate;
-    this.neuronLoopTruncatedRate = f.neuronLoopTruncatedRate;
-  }
+  neuronLoopTruncatedRate: number[];
 }
+
+/** Result of {@link rateSynchronyStudy}, with `toJSON()`. */
+export type RateSynchronyResult = FieldsResult<'numerics.rateSynchrony'> & RateSynchronyFields;
 
 /**
  * Simulates a recurrent network over trials (worker pool, or the calling thread with
@@ -245,12 +213,8 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
   // dense jump matrix of the wiring the trials use (built once, from the seed). A network outside
   // that frame is still simulated; its estimate says why it is missing.
   const n = shape.size;
-  let estimate: {
-    base: { gL: number; vL: number; vTh: number; vReset: number; tauSyn: number };
-    mu: Float64Array;
-    sigma: Float64Array;
-    J: Float64Array;
-  } | null = null;
+  type Base = Parameters<typeof loopTruncatedRates>[0];
+  let estimate: { base: Base; mu: Float64Array; sigma: Float64Array; J: Float64Array } | null = null;
   let why = '';
   try {
     const consts = populationConstants(params.network, 'options.network');
@@ -287,22 +251,8 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     if (!(e instanceof ValidationError)) throw e;
     why = `no mean-field estimate for this network: ${e.message}`;
   }
-  const res = await runStudy<RateSynchronyTrial, RateSynchronyParams>(
-    'rateSynchronyStudy',
-    'numerics.rateSynchronyTrial',
-    rateSynchronyWork,
-    {
-      seed: seed ?? 0,
-      range: [0, nTrials],
-      params,
-      workers,
-      workerUrl,
-      pool,
-      signal,
-      onProgress,
-      sliceMs,
-    },
-  );
+  const run = { seed: seed ?? 0, range: [0, nTrials] as [number, number], params, workers, workerUrl, pool, signal, onProgress, sliceMs };
+  const res = await runStudy('rateSynchronyStudy', 'numerics.rateSynchronyTrial', rateSynchronyWork, run);
   const rows = res.rows.map((x) => {
     if (!x.ok) throw new ValidationError(`trial ${x.index}`, 'a successful trial', x.error.message);
     return x.value;
@@ -312,21 +262,15 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     ? loopTruncatedCovariance(estimate.base, estimate.mu, estimate.sigma, estimate.J, { order: sOrder })
     : { meanCorrelation: Number.NaN, countChi: Number.NaN, loopGain: Number.NaN, jumpOverSigma: Number.NaN, valid: false, reason: why };
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
-  return new RateSynchronyResult({
+  const fields: RateSynchronyFields = {
     rate: meanConfidence(rows.map((x) => x.meanRate)),
     chi: meanConfidence(rows.map((x) => x.chi)),
     meanCorrelation: meanConfidence(rows.map((x) => x.meanCorrelation)),
     countChi: meanConfidence(rows.map((x) => x.countChi)),
-    synchronyEstimate: {
-      meanCorrelation: sync.meanCorrelation,
-      countChi: sync.countChi,
-      loopGain: sync.loopGain,
-      jumpOverSigma: sync.jumpOverSigma,
-      valid: sync.valid,
-      reason: sync.reason,
-    },
+    synchronyEstimate: { ...pick(sync, ['meanCorrelation', 'countChi', 'loopGain', 'jumpOverSigma', 'valid', 'reason']) },
     loopTruncatedRate: lt.map(mean),
     neuronRate: Array.from({ length: n }, (_, i) => mean(rows.map((x) => x.rate[i]))),
     neuronLoopTruncatedRate: lt.length ? Array.from(lt[lt.length - 1]) : [],
-  });
+  };
+  return new FieldsResult('numerics.rateSynchrony', fields) as RateSynchronyResult;
 }
