@@ -32,7 +32,7 @@ async function reducedStudy(nd, progress) {
       trials: 2,
       seed: 'lyapunov-example',
       pool,
-      onProgress: ({ done, total }) => progress(0.5 + 0.5 * (done / total), `Lyapunov trials ${done}/${total}`),
+      onProgress: (p) => progress(0.5 + 0.5 * p.fraction, `Lyapunov trials ${p.done}/${p.total}`),
     });
     const summary = {
       scheme: Object.fromEntries(

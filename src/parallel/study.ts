@@ -9,7 +9,7 @@ import { type AsyncRunOptions, type ProgressCallback, ProgressTracker } from '..
 import { Result } from '../contract/results.js';
 import { AbortedError, ValidationError } from '../kernel/errors.js';
 import { checkInteger } from '../kernel/validate.js';
-import { defaultWorkers, runTrials, type TrialsResult, type WorkerPool } from './pool.js';
+import { defaultWorkers, runTrials, TrialsResult, type WorkerPool } from './pool.js';
 import type { Settled, TrialInput } from './types.js';
 
 /**
@@ -121,7 +121,7 @@ export async function runStudy<T, P>(
         workerUrl: o.workerUrl,
         pool: o.pool,
         signal: pr.signal,
-        onProgress: (done) => pr.report(done),
+        onProgress: (p) => pr.report(p.done),
       });
     } catch (e) {
       if (e instanceof AbortedError) throw new AbortedError(`${where} aborted`, e.partial);
@@ -140,5 +140,5 @@ export async function runStudy<T, P>(
     }
     pr.report(t - a + 1);
   }
-  return { range: [a, b], rows };
+  return new TrialsResult<T>([a, b], rows);
 }
