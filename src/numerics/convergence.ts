@@ -61,21 +61,10 @@ function checkScheme(name: string, s: ConvergenceScheme): ConvergenceScheme {
 
 // ---- Coupled paths ---------------------------------------------------------------------------
 
-/** One run of a coupled-path trial: a scheme at one step size. */
-interface RunDef {
-  scheme: ConvergenceScheme;
-  dt: number;
-  /** dt / fine dt (a power of 2). */
-  ratio: number;
-}
-
+/** One run of a coupled-path trial: a scheme at one step size, `ratio` = dt / fine dt (a power of 2). */
+type RunDef = { scheme: ConvergenceScheme; dt: number; ratio: number };
 /** Spikes and terminal voltages of one run. */
-interface RunOut {
-  neuron: Int32Array;
-  time: Float64Array;
-  A: Float64Array;
-  v: Float64Array;
-}
+type RunOut = { neuron: Int32Array; time: Float64Array; A: Float64Array; v: Float64Array };
 
 /** Power-of-two ratio of dt to the fine step, or a ValidationError naming `name`. */
 function ratioOf(name: string, dt: number, fine: number): number {
@@ -90,7 +79,15 @@ function ratioOf(name: string, dt: number, fine: number): number {
  * `fine` (each run has `noise.fineSteps = dt/fine`), one noise window for all. Yields after each
  * network advanced through a window.
  */
-function* coupledWork(network: LifNetworkSpec, seed: Seed, trial: number, duration: number, fine: number, runs: RunDef[]): Work<RunOut[]> {
+function* coupledWork(
+  network: LifNetworkSpec,
+  seed: Seed,
+  trial: number,
+  duration: number,
+  fine: number,
+  runs: RunDef[],
+  inline: boolean,
+): Work<RunOut[]> {
   const total = Math.round(duration / fine);
   const maxRatio = Math.max(...runs.map((r) => r.ratio));
   const n = checkSpec('network', network).size;
@@ -108,10 +105,10 @@ function* coupledWork(network: LifNetworkSpec, seed: Seed, trial: number, durati
     for (let t0 = 0; t0 < total; t0 += W) {
       const w = Math.min(W, total - t0);
       window.fill({ start: t0, steps: w });
-      // Each network through the window in pieces of ≤ 512 fine steps, yielding in between (the
-      // abort latency of a study on the calling thread).
+      // On the calling thread, each network goes through the window in pieces of ≤ 512 fine steps
+      // with a yield in between (the abort latency); in a worker, in one piece.
       for (const x of nets) {
-        const piece = Math.max(x.def.ratio, 512);
+        const piece = inline ? Math.max(x.def.ratio, 512) : w;
         for (let d = 0; d < w; d += piece) {
           x.net.run((Math.min(piece, w - d) / x.def.ratio) * x.def.dt);
           yield t0 + w;
@@ -207,7 +204,7 @@ export function coupledPaths(options: CoupledPathsOptions): CoupledPathsResult {
     signal: o.signal,
     onProgress: o.onProgress as ProgressCallback | undefined,
   });
-  const out = finish(coupledWork(o.network, o.seed ?? 0, trial, duration, fine, runs), pr);
+  const out = finish(coupledWork(o.network, o.seed ?? 0, trial, duration, fine, runs, true), pr);
   const named = runs.map((r) => ({ scheme: schemeName(r.scheme), dt: r.dt }));
   const result = { dts, duration, runs: out.map((x, q) => ({ ...named[q], spikes: spikeTable(x, named[q].dt, named[q].scheme), v: x.v })) };
   return new FieldsResult('numerics.coupledPaths', result) as CoupledPathsResult;
@@ -326,7 +323,7 @@ function byNeuron(r: RunOut, n: number): { t: Float64Array; A: Float64Array }[] 
 }
 
 /** A convergence trial as work: coupled runs, then the metrics. */
-function* convergenceWork(input: TrialInput<ConvergenceParams>): Work<ConvergenceTrialRow> {
+function* convergenceWork(input: TrialInput<ConvergenceParams>, inline = false): Work<ConvergenceTrialRow> {
   const p = input.params;
   const c = checkParams(p);
   const n = c.n;
@@ -339,7 +336,7 @@ function* convergenceWork(input: TrialInput<ConvergenceParams>): Work<Convergenc
     const levels = p.dts.map((dt, k) => runs.push({ scheme, dt, ratio: c.ratios[k] }) - 1);
     return { ref, levels };
   });
-  const out: RunOut[] = yield* coupledWork(p.network, input.seed, input.trial, p.duration, p.referenceDt, runs);
+  const out: RunOut[] = yield* coupledWork(p.network, input.seed, input.trial, p.duration, p.referenceDt, runs, inline);
   const phi = (V: Float64Array) => {
     let a = 0;
     let b = 0;

@@ -101,7 +101,7 @@ export const STUDY_RUN_KEYS = ['workers', 'workerUrl', 'pool', 'signal', 'onProg
 export async function runStudy<T, P>(
   where: string,
   task: string,
-  work: (input: TrialInput<P>) => Work<T>,
+  work: (input: TrialInput<P>, inline: boolean) => Work<T>,
   o: StudyRunOptions & { seed: number | string; range: [number, number]; params: P },
 ): Promise<TrialsResult<T>> {
   const [a, b] = o.range;
@@ -133,7 +133,7 @@ export async function runStudy<T, P>(
   for (let t = a; t < b; t++) {
     pr.throwIfAborted(partial());
     try {
-      rows.push({ index: t, ok: true, value: await finishAsync(work({ seed: o.seed, trial: t, params: o.params }), pr, partial) });
+      rows.push({ index: t, ok: true, value: await finishAsync(work({ seed: o.seed, trial: t, params: o.params }, true), pr, partial) });
     } catch (e) {
       if (e instanceof AbortedError) throw e;
       rows.push({ index: t, ok: false, error: { name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) } });
