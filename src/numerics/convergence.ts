@@ -101,6 +101,7 @@ function* coupledWork(
       const net = buildLifNetwork(network, { dt: def.dt, ...def.scheme, seed, trial, fineSteps: def.ratio });
       nets.push({ net, mon: net.addSpikeMonitor(), def });
       net.useNoiseWindow(window);
+      yield 0;
     }
     for (let t0 = 0; t0 < total; t0 += W) {
       const w = Math.min(W, total - t0);
@@ -117,7 +118,7 @@ function* coupledWork(
     }
     return nets.map(({ net, mon }) => {
       const s = mon.spikes();
-      return { neuron: s.neuron, time: mon.times(), A: s.A, v: net.getState().v };
+      return { neuron: s.neuron, time: s.time, A: s.A, v: net.state().v };
     });
   } finally {
     for (const x of nets) x.net.dispose();
@@ -348,6 +349,7 @@ function* convergenceWork(input: TrialInput<ConvergenceParams>, inline = false):
   };
   const row: ConvergenceTrialRow = { schemes: [] };
   for (const { ref, levels } of index) {
+    yield;
     const refRun = out[ref];
     const refTrains = byNeuron(refRun, n);
     const refCount = new Array(L).fill(0);

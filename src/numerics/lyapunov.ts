@@ -191,7 +191,7 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
     tan.clearSaltation();
     const countsAt = a.spikeCounts();
     // Finite-difference replica ε away (per neuron when there are no projections).
-    const sa = a.getState();
+    const sa = a.state();
     const perNeuron = uncoupled ? c.eps : c.eps / Math.sqrt(n);
     b.setState({ v: sa.v.map((v) => v + perNeuron), i: sa.i, i2: sa.i2 });
     const e0 = uncoupled ? c.eps * Math.sqrt(n) : c.eps;
@@ -215,7 +215,7 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
         growthTime += sinceQr * c.dt;
         sinceQr = 0;
       }
-      const s = a.getState();
+      const s = a.state();
       for (let i = 0; i < n; i++) flux[popOf[i]].add(s.v[i], s.i[i]);
       // Finite differences: renormalise once both replicas have fired the same spikes.
       const ca = a.spikeCounts();
@@ -223,7 +223,7 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
       let same = true;
       for (let i = 0; i < n; i++) if (ca[i] !== cb[i]) same = false;
       if (same) {
-        const t = b.getState();
+        const t = b.state();
         let d2 = 0;
         for (let i = 0; i < n; i++) d2 += (t.v[i] - s.v[i]) ** 2 + (t.i[i] - s.i[i]) ** 2 + (t.i2[i] - s.i2[i]) ** 2;
         const d = Math.sqrt(d2);

@@ -102,7 +102,7 @@ function* rateSynchronyWork(input: TrialInput<RateSynchronyParams>): Work<RateSy
       const m = Math.min(c.every, c.steps - done);
       net.run(m * c.dt);
       done += m;
-      samples.set(net.getState().v, ns);
+      samples.set(net.state().v, ns);
       ns += n;
       if (done % (100 * c.every) < c.every) yield c.burn + done;
     }
@@ -110,7 +110,7 @@ function* rateSynchronyWork(input: TrialInput<RateSynchronyParams>): Work<RateSy
     const counts = net.spikeCounts();
     const rate = Array.from(counts, (cnt, i) => (1000 * (cnt - counts0[i])) / T);
     const sp = mon.spikes();
-    const corr = spikeCountCorrelations({ neuron: sp.neuron, time: mon.times() }, n, t0, t0 + T, c.bin);
+    const corr = spikeCountCorrelations({ neuron: sp.neuron, time: sp.time }, n, t0, t0 + T, c.bin);
     return {
       rate,
       meanRate: rate.reduce((a, b) => a + b, 0) / n,

@@ -34,7 +34,7 @@ function runWindowed(
     net.run((256 / F) * 0.05 * F);
   }
   const s = mon.spikes();
-  const st = net.getState();
+  const st = net.state();
   expect(s.neuron.length).toBeGreaterThan(20);
   const r = fingerprint(s.neuron, s.step, s.offset, s.A, st.v, st.i, st.i2);
   net.dispose();
@@ -110,7 +110,7 @@ describe('tangent pass with reset saltation', () => {
         net.run(0.01);
         if (mon.count > seen) {
           seen = mon.count;
-          const t = mon.times();
+          const t = mon.spikes().time;
           const ts = t[t.length - 1];
           // ln|δV| at the spike: accumulated growth + ln|δV(t_{n+1})| + g_L (t_{n+1} − t*).
           at.push({ t: ts, ln: acc + Math.log(Math.abs(tan.vectors()[0])) + gL * (net.time - ts) });
@@ -172,8 +172,8 @@ describe('tangent pass with reset saltation', () => {
     expect(ma.count).toBeGreaterThan(3);
     expect(mb.count).toBe(ma.count);
     const v = tan.vectors();
-    const sa = a.getState();
-    const sb = b.getState();
+    const sa = a.state();
+    const sb = b.state();
     const fdV = (sb.v[1] - sa.v[1]) / eps;
     const fdI = (sb.i[1] - sa.i[1]) / eps;
     // Measured: δV_i −0.0055924172 (tangent) vs −0.0055924076 (finite difference), δI_i −7.034954e-4

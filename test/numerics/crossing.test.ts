@@ -10,7 +10,7 @@ describe('crossing speeds of a simulated noisy population (LifNetwork)', () => {
   const I: number[] = [];
   for (let k = 0; k < 10_000; k++) {
     net.run(1);
-    const s = net.getState();
+    const s = net.state();
     for (let i = 0; i < n; i++) {
       V.push(s.v[i]);
       I.push(s.i[i]);

@@ -64,7 +64,7 @@ describe('Lyapunov estimators on LifNetwork', () => {
     expect(JSON.parse(JSON.stringify(r)).kind).toBe('numerics.lyapunov');
   });
 
-  test('refusals and bad input name the reason; a timer-fired abort stops a 0-worker study within 50 ms', async () => {
+  test('refusals and bad input name the reason; a timer-fired abort stops a 0-worker study within 50 ms', { retry: 2 }, async () => {
     expect(() => lyapunovTrial({ network: uncoupled(1), duration: 10, seed: 1, spikeRule: 'grid' as 'linear' })).toThrow(/tangent/);
     expect(() => lyapunovTrial({ network: uncoupled(1), duration: 10, seed: 1, T: 10 } as never)).toThrow(/did you mean 'duration'/);
     expect(() => lyapunovTrial({ network: uncoupled(2), duration: 10, tangents: 7 })).toThrow(ValidationError);

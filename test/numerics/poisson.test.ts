@@ -48,7 +48,7 @@ describe('Poisson input coupled across step sizes', () => {
     const tau = 5;
     const K = (t: number) => (Math.exp(-t / tau) - Math.exp(-gL * t)) / (gL - 1 / tau);
     const init = buildLifNetwork(network, { dt: hf, seed: 31, trial: 0 });
-    const s0 = init.getState();
+    const s0 = init.state();
     init.dispose();
     let total = 0;
     for (let i = 0; i < rates.length; i++) {

@@ -20,7 +20,7 @@ describe('loop-truncated synchrony estimate', () => {
     net.addPopulation('p', n, { tauMem: 20, tauSyn: p.tauSyn, mu: p.mu, sigma: p.sigma, v0: { uniform: [0, 1] } });
     const mon = net.addSpikeMonitor();
     net.run(1500);
-    const sp = { neuron: mon.spikes().neuron, time: mon.times() };
+    const sp = mon.spikes();
     net.dispose();
     let cv = 0;
     for (const t of spikeTrainsByNeuron(sp, n).times) cv += isiStatistics(t.slice(3)).cv / n;
