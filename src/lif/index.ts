@@ -68,7 +68,6 @@ export {
   type LifReferenceParams,
   lifReferenceRun,
 } from './reference.js';
-export { type LifArrays, type LifStepsOptions, type LifStepsParams, LifStepsResult, lifSteps } from './step.js';
 export {
   type BuildLifNetworkOptions,
   buildLifNetwork,
@@ -78,5 +77,6 @@ export {
   type PopulationConstants,
   populationConstants,
 } from './spec.js';
+export { type LifArrays, type LifStepsOptions, type LifStepsParams, LifStepsResult, lifSteps } from './step.js';
 export { type LifTangentOptions, LifTangents } from './tangent.js';
 export type { LifPopulationTaskParams } from './tasks.js';

@@ -80,6 +80,8 @@ const POP_KEYS = optionKeys<LifPopulationSpec>()(['name', 'size', 'params']);
 export interface PopulationConstants {
   /** Leak conductance g_L = 1/τ_m (1/ms). */
   gL: number;
+  /** Membrane time constant τ_m (ms), as given (or 1/g_L). */
+  tauMem: number;
   /** Leak potential V_L. */
   vLeak: number;
   /** Threshold V_th. */
@@ -205,8 +207,16 @@ export function populationConstants(spec: LifNetworkSpec, name = 'network'): Pop
         );
       return v;
     };
-    const gL = q.gL !== undefined ? scalar('gL', 0.05) : 1 / scalar('tauMem', 20);
-    return { gL, vLeak: scalar('vLeak', 0), vThreshold: scalar('vThreshold', 1), vReset: scalar('vReset', 0), tauSyn: scalar('tauSyn', 5) };
+    const tauMem = q.gL !== undefined ? 1 / scalar('gL', 0.05) : scalar('tauMem', 20);
+    const gL = q.gL !== undefined ? scalar('gL', 0.05) : 1 / tauMem;
+    return {
+      gL,
+      tauMem,
+      vLeak: scalar('vLeak', 0),
+      vThreshold: scalar('vThreshold', 1),
+      vReset: scalar('vReset', 0),
+      tauSyn: scalar('tauSyn', 5),
+    };
   });
 }
 

@@ -202,7 +202,7 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
     let growthTime = 0;
     let sinceQr = 0;
     const flux = consts.map(
-      (k) => new ThresholdFluxAccumulator({ gL: k.gL, vL: k.vLeak, vTh: k.vThreshold, vReset: k.vReset, width: c.width }),
+      (k) => new ThresholdFluxAccumulator({ tauMem: k.tauMem, vLeak: k.vLeak, vThreshold: k.vThreshold, vReset: k.vReset, width: c.width }),
     );
     for (let done = 0; done < c.steps; ) {
       const m = Math.min(c.every, c.steps - done);
@@ -267,7 +267,7 @@ function* lyapunovWork(input: TrialInput<LyapunovParams>, name = 'options'): Wor
       vExponent,
       vExponentPopulation: popMean(vExponent),
       fluxFormula: flux.map((f) => f.lyapunov()),
-      fluxRate: flux.map((f) => 1000 * f.rate()),
+      fluxRate: flux.map((f) => f.rate()),
       fdTop: fdLog / fdTime,
       fdNeuron: uncoupled ? Array.from(fdN, (x) => x / fdTime) : [],
       rate: popMean(Array.from(counts, (cnt, i) => (1000 * (cnt - countsAt[i])) / T)),

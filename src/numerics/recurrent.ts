@@ -110,11 +110,11 @@ function* rateSynchronyWork(input: TrialInput<RateSynchronyParams>): Work<RateSy
     const counts = net.spikeCounts();
     const rate = Array.from(counts, (cnt, i) => (1000 * (cnt - counts0[i])) / T);
     const sp = mon.spikes();
-    const corr = spikeCountCorrelations({ neuron: sp.neuron, time: sp.time }, n, t0, t0 + T, c.bin);
+    const corr = spikeCountCorrelations({ neuron: sp.neuron, time: sp.time }, { n, tStart: t0, tStop: t0 + T, binSize: c.bin });
     return {
       rate,
       meanRate: rate.reduce((a, b) => a + b, 0) / n,
-      chi: golombChi(samples, n),
+      chi: golombChi(samples, { n }),
       meanCorrelation: corr.meanPairwise,
       countChi: corr.countChi,
     };
@@ -213,8 +213,7 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
   // dense jump matrix of the wiring the trials use (built once, from the seed). A network outside
   // that frame is still simulated; its estimate says why it is missing.
   const n = shape.size;
-  type Base = Parameters<typeof loopTruncatedRates>[0];
-  let estimate: { base: Base; mu: Float64Array; sigma: Float64Array; J: Float64Array } | null = null;
+  let estimate: Parameters<typeof loopTruncatedRates>[0] | null = null;
   let why = '';
   try {
     const consts = populationConstants(params.network, 'options.network');
@@ -243,7 +242,7 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     const wiring = buildLifNetwork(params.network, { dt: checkParams(params, 'options').dt, seed: seed ?? 0 });
     try {
       const J = denseJumps(wiring, n);
-      estimate = { base: { gL: c0.gL, vL: c0.vLeak, vTh: c0.vThreshold, vReset: c0.vReset, tauSyn: c0.tauSyn }, mu, sigma, J };
+      estimate = { tauMem: c0.tauMem, vLeak: c0.vLeak, vThreshold: c0.vThreshold, vReset: c0.vReset, tauSyn: c0.tauSyn, mu, sigma, J };
     } finally {
       wiring.dispose();
     }
@@ -257,9 +256,9 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     if (!x.ok) throw new ValidationError(`trial ${x.index}`, 'a successful trial', x.error.message);
     return x.value;
   });
-  const lt = estimate ? loopTruncatedRates(estimate.base, estimate.mu, estimate.sigma, estimate.J, order) : [];
+  const lt = estimate ? loopTruncatedRates(estimate, { order }).iterates : [];
   const sync = estimate
-    ? loopTruncatedCovariance(estimate.base, estimate.mu, estimate.sigma, estimate.J, { order: sOrder })
+    ? loopTruncatedCovariance(estimate, { order: sOrder })
     : { meanCorrelation: Number.NaN, countChi: Number.NaN, loopGain: Number.NaN, jumpOverSigma: Number.NaN, valid: false, reason: why };
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
   const fields: RateSynchronyFields = {
