@@ -4,7 +4,6 @@ export { alloc, free, statusPtr } from './kernel';
 export { philox4x32 } from './rng/philox';
 export { fillNormals, fillNormalSteps, fillUniforms, normalAt, uniformAt } from './rng/normal';
 export * from './lif/index';
-export * from './numerics/index';
 export * from './fp/index';
 export * from './brf/index';
 export * from './srm/index';

@@ -90,7 +90,27 @@ export const families = [
           'CATCH',
           'RLIST',
           'RLN',
+          { comment: 'Analysis block (numerics; src/lif/coupling.ts, src/lif/tangent.ts): the noise window and the tangent pass.' },
+          { name: 'ZWIN', doc: 'Address of a noise-window descriptor (W), or 0: every normal is drawn here.' },
+          { name: 'TAN', doc: 'Tangent vectors: K blocks of C·N f64 [dV (N), dI (N), dI2 (N, when C = 3)], or 0.' },
+          { name: 'TANK', doc: 'K, the number of tangent vectors.' },
+          { name: 'TANS', doc: 'Scratch of the tangent pass: K·N f64.' },
+          { name: 'TANSEC', doc: 'Secant slope (V^{n+1} - V^n)/h of each spike record (REC_CAP f64), tangent pass only.' },
+          { name: 'TANLOG', doc: 'Per neuron, the sum of ln s(A) over the resets the tangent pass applied (N f64).' },
+          { name: 'TANC', doc: 'Components C per neuron of a tangent vector: 3, or 2 when no projection targets I2.' },
         ],
+      },
+      {
+        id: 'noiseWindow',
+        ts: 'W',
+        asPrefix: 'W_',
+        doc:
+          'Noise-window descriptor (f64 index; src/lif/coupling.ts): the normals of the fine steps [T0, T0 + LEN) ' +
+          'of streams noise (Z1) and noise2 (Z2, or 0), N per fine step, under key (K0, K1). A step reads them when ' +
+          'its fine steps lie inside the window and the key and N match; otherwise it draws its own (the same ' +
+          'numbers: the window is a cache, never a different path).',
+        size: { name: 'SIZE' },
+        fields: ['K0', 'K1', 'N', 'T0', 'LEN', 'Z1', 'Z2'],
       },
       {
         id: 'population',

@@ -54,6 +54,7 @@ export {
   TrialsResult,
   WorkerPool,
 } from './parallel/pool.js';
+export type { StudyRunOptions } from './parallel/study.js';
 export { type SweepGrid, type SweepList, type SweepOptions, type SweepValues, sweepPoints, sweepTable } from './parallel/sweep.js';
 export type { Settled, TaskFn, TaskRef, TaskTable, TrialFn, TrialInput, TrialModule } from './parallel/types.js';
 export * as plot from './plot/svg.js';

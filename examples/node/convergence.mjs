@@ -1,7 +1,7 @@
-// Numerical-analysis lab on a 3-layer feedforward LIF network (seed 000_a5327dcba9ecafc1):
-// strong and weak convergence of Euler–Maruyama with the grid / linear / hermite spike-time rules
-// on coupled Brownian paths, and the Lyapunov exponent by tangent dynamics with reset saltation
-// next to the "threshold flux × log saltation" formula.
+// Numerical analysis of the LIF engine (LifNetwork) on a 3-layer feedforward network (seed
+// 000_a5327dcba9ecafc1): strong and weak convergence of Euler–Maruyama with the grid / linear /
+// hermite spike-time rules on coupled Brownian paths, and the Lyapunov exponent by the engine's
+// tangent pass with reset saltation next to the "threshold flux × log saltation" formula.
 //   node examples/node/convergence.mjs [--quick] [--workers=N]
 // Writes out/numerics/convergence-error.svg, out/numerics/palm-density.svg and
 // out/numerics/convergence.json; prints the summary JSON as the last line.
@@ -15,24 +15,24 @@ await nd.init();
 const t0 = performance.now();
 
 // 3 layers × 20 neurons, all-to-all between consecutive layers, noise in every layer (S1, ≈ 20 Hz).
-const network = nd.feedforwardLabNetwork({ sizes: [20, 20, 20] });
+const network = nd.feedforwardNetwork({ sizes: [20, 20, 20] });
 const rules = ['grid', 'linear', 'hermite'];
-const schemes = rules.map((rule) => ({ integrator: 'euler-maruyama', rule }));
-if (!quick) schemes.push(...rules.map((rule) => ({ integrator: 'exact', rule })));
-const hs = [0.4, 0.2, 0.1, 0.05];
+const schemes = rules.map((spikeRule) => ({ integrator: 'euler-maruyama', spikeRule }));
+if (!quick) schemes.push(...rules.map((spikeRule) => ({ integrator: 'exact', spikeRule })));
+const dts = [0.4, 0.2, 0.1, 0.05];
 const trials = quick ? 32 : 200;
 const pool = await nd.WorkerPool.create({ workers });
 try {
   let last = 0;
   const study = await nd.convergenceStudy({
     network,
-    T: 200,
-    hs,
+    duration: 200,
+    dts,
     trials,
     seed: 'convergence-example',
     schemes,
     pool,
-    onProgress: (done, total) => {
+    onProgress: ({ done, total }) => {
       if (done - last >= total / 4 || done === total) {
         last = done;
         console.log(`convergence trials ${done}/${total}`);
@@ -48,28 +48,26 @@ try {
   writeFileSync(
     'out/numerics/convergence-study.json',
     JSON.stringify({
-      hs,
+      dts,
       trials: study.trials,
       schemes: Object.fromEntries(Object.entries(study.schemes).map(([k, s]) => [k, { orders: s.orders, levels: s.levels }])),
     }),
   );
   const lyTrials = quick ? 4 : 8;
-  const ly = await nd.runTrials('numerics.lyapunovTrial', {
+  const ly = await nd.lyapunovStudy({
+    network,
+    dt: 0.05,
+    duration: quick ? 2000 : 5000,
+    burnIn: 200,
+    spikeRule: 'linear',
+    trials: lyTrials,
     seed: 'lyapunov-example',
-    range: [0, lyTrials],
-    params: { network, h: 0.05, T: quick ? 2000 : 5000, burnIn: 200, rule: 'linear' },
     pool,
   });
-  const lyRows = ly.rows.filter((r) => r.ok).map((r) => r.value);
-  const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+  const lyRows = ly.rows;
   console.log(`lyapunov: ${lyRows.length} trials in ${((performance.now() - t0) / 1000 - tStudy).toFixed(1)} s`);
-  const tangentPerTrial = lyRows.map((r) => mean(r.spectrum));
-  const formulaPerTrial = lyRows.map((r) => mean(r.fluxFormula));
-  const identityPerTrial = lyRows.map((r) => mean(r.vExponent));
-  const fdTopPerTrial = lyRows.map((r) => r.fdTop);
-  const topPerTrial = lyRows.map((r) => r.spectrum[0]);
-  const tangent = nd.meanConfidence(tangentPerTrial);
-  const formula = nd.meanConfidence(formulaPerTrial);
+  const tangent = ly.tangent;
+  const formula = ly.fluxFormula;
 
   // Plots: error vs h with fitted slopes; Palm density of A (reference spikes, EM/linear).
   mkdirSync('out/numerics', { recursive: true });
@@ -79,13 +77,13 @@ try {
     const p = s.orders.strong.value;
     const c = Math.exp(
       nd.linearFit(
-        hs.map(Math.log),
-        s.levels.map((l) => Math.log(l.rmsErr)),
+        dts.map(Math.log),
+        s.levels.map((l) => Math.log(l.rmsError)),
       ).intercept.value,
     );
-    series.push({ x: hs, y: s.levels.map((l) => l.rmsErr), mode: 'markers', color, label: `${name} RMS (slope ${p.toFixed(2)})` });
-    series.push({ x: hs, y: hs.map((h) => c * h ** p), color, dash: '4 3' });
-    series.push({ x: hs, y: s.levels.map((l) => l.medianErr), mode: 'both', color, dash: '1 2' });
+    series.push({ x: dts, y: s.levels.map((l) => l.rmsError), mode: 'markers', color, label: `${name} RMS (slope ${p.toFixed(2)})` });
+    series.push({ x: dts, y: dts.map((h) => c * h ** p), color, dash: '4 3' });
+    series.push({ x: dts, y: s.levels.map((l) => l.medianError), mode: 'both', color, dash: '1 2' });
   });
   writeFileSync(
     'out/numerics/convergence-error.svg',
@@ -109,44 +107,45 @@ try {
     }),
   );
 
-  const palm = nd.crossingSpeedStatistics(A, { alphas: [0.016, 0.008, 0.004, 0.002], duration: network.n * 200 * study.trials });
+  const neurons = network.populations.reduce((a, p) => a + p.size, 0);
+  const palm = nd.crossingSpeedStatistics(A, { alphas: [0.016, 0.008, 0.004, 0.002], duration: neurons * 200 * study.trials });
   const summary = {
     scheme: Object.fromEntries(
       rules.map((rule) => {
         const s = study.schemes[`euler-maruyama/${rule}`];
-        return [rule, { strongOrder: s.orders.strong.value, weakOrder: s.orders.weakCount.value, medianErr: s.levels[0].medianErr }];
+        return [rule, { strongOrder: s.orders.strong.value, weakOrder: s.orders.weakCount.value, medianErr: s.levels[0].medianError }];
       }),
     ),
     lyapunov: { tangent: tangent.value, formula: formula.value },
   };
   const details = {
-    hs,
+    dts,
     trials: study.trials,
     schemes: Object.fromEntries(
       Object.entries(study.schemes).map(([name, s]) => [
         name,
         {
           orders: s.orders,
-          rmsErr: s.levels.map((l) => l.rmsErr),
-          medianErr: s.levels.map((l) => l.medianErr),
+          rmsError: s.levels.map((l) => l.rmsError),
+          medianError: s.levels.map((l) => l.medianError),
           unmatched: s.levels.map((l) => l.unmatched),
           weakCount: s.levels.map((l) => l.weakCount),
           terminalMse: s.levels.map((l) => l.terminalMse.value),
-          layerMedian: s.levels.map((l) => l.layers.map((x) => x.medianErr)),
+          populationMedian: s.levels.map((l) => l.populations.map((x) => x.medianError)),
           goodBad: s.levels.map((l) => l.goodBad),
-          referenceRateHz: s.referenceRateHz,
+          referenceRate: s.referenceRate,
         },
       ]),
     ),
     lyapunov: {
       tangent,
       formula,
-      identity: nd.meanConfidence(identityPerTrial),
-      finiteDifferenceTop: nd.meanConfidence(fdTopPerTrial),
-      tangentTop: nd.meanConfidence(topPerTrial),
-      perLayerFormula: lyRows.map((r) => r.fluxFormula),
-      perLayerIdentity: lyRows.map((r) => r.vExponentLayer),
-      rateHz: lyRows.map((r) => r.rateHz),
+      identity: ly.identity,
+      finiteDifferenceTop: ly.finiteDifferenceTop,
+      tangentTop: ly.tangentTop,
+      perPopulationFormula: lyRows.map((r) => r.fluxFormula),
+      perPopulationIdentity: lyRows.map((r) => r.vExponentPopulation),
+      rate: lyRows.map((r) => r.rate),
     },
     palm,
     wallSeconds: (performance.now() - t0) / 1000,
@@ -156,7 +155,7 @@ try {
     const o = s.orders;
     const f = (e) => `${e.value.toFixed(2)} [${e.ci[0].toFixed(2)}, ${e.ci[1].toFixed(2)}]`;
     console.log(
-      `${name.padEnd(24)} strong ${f(o.strong)}  median ${f(o.median)}  weak ${f(o.weakCount)}  by layer ${o.strongByLayer.map((e) => e.value.toFixed(2)).join('/')}`,
+      `${name.padEnd(24)} strong ${f(o.strong)}  median ${f(o.median)}  weak ${f(o.weakCount)}  by layer ${o.strongByPopulation.map((e) => e.value.toFixed(2)).join('/')}`,
     );
   }
   console.log(

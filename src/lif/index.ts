@@ -14,6 +14,7 @@ export type {
   LifConnector,
   LifCsr,
 } from './connectors.js';
+export { LifNoiseWindow, type LifNoiseWindowOptions } from './coupling.js';
 export { createLifCuba, type LifCubaOptions } from './cuba.js';
 export { LifStreams } from './layout.js';
 export {
@@ -67,5 +68,15 @@ export {
   type LifReferenceParams,
   lifReferenceRun,
 } from './reference.js';
+export {
+  type BuildLifNetworkOptions,
+  buildLifNetwork,
+  type LifNetworkSpec,
+  type LifPopulationSpec,
+  type LifProjectionSpec,
+  type PopulationConstants,
+  populationConstants,
+} from './spec.js';
 export { type LifArrays, type LifStepsOptions, type LifStepsParams, LifStepsResult, lifSteps } from './step.js';
+export { type LifTangentOptions, LifTangents } from './tangent.js';
 export type { LifPopulationTaskParams } from './tasks.js';

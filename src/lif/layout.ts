@@ -35,7 +35,40 @@ export const H = {
   CATCH: 26,
   RLIST: 27,
   RLN: 28,
-  SIZE: 29,
+  // Analysis block (numerics; src/lif/coupling.ts, src/lif/tangent.ts): the noise window and the
+  // tangent pass.
+  /** Address of a noise-window descriptor (W), or 0: every normal is drawn here. */
+  ZWIN: 29,
+  /** Tangent vectors: K blocks of C·N f64 [dV (N), dI (N), dI2 (N, when C = 3)], or 0. */
+  TAN: 30,
+  /** K, the number of tangent vectors. */
+  TANK: 31,
+  /** Scratch of the tangent pass: K·N f64. */
+  TANS: 32,
+  /** Secant slope (V^{n+1} - V^n)/h of each spike record (REC_CAP f64), tangent pass only. */
+  TANSEC: 33,
+  /** Per neuron, the sum of ln s(A) over the resets the tangent pass applied (N f64). */
+  TANLOG: 34,
+  /** Components C per neuron of a tangent vector: 3, or 2 when no projection targets I2. */
+  TANC: 35,
+  SIZE: 36,
+} as const;
+
+/**
+ * @internal Noise-window descriptor (f64 index; src/lif/coupling.ts): the normals of the fine steps
+ * [T0, T0 + LEN) of streams noise (Z1) and noise2 (Z2, or 0), N per fine step, under key (K0, K1).
+ * A step reads them when its fine steps lie inside the window and the key and N match; otherwise it
+ * draws its own (the same numbers: the window is a cache, never a different path).
+ */
+export const W = {
+  K0: 0,
+  K1: 1,
+  N: 2,
+  T0: 3,
+  LEN: 4,
+  Z1: 5,
+  Z2: 6,
+  SIZE: 7,
 } as const;
 
 /** @internal Population table entry (f64 index within an entry of P_SIZE fields). */

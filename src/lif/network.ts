@@ -26,6 +26,7 @@ import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
 import { deriveKey, type Key, keyOfSeed, type Seed } from '../rng/seed.js';
 import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
+import { LifNoiseWindow } from './coupling.js';
 import { C, H, J, LifStreams, P, Q } from './layout.js';
 import {
   type LifMonitorHost,
@@ -36,6 +37,9 @@ import {
   type LifStateSample,
 } from './monitors.js';
 import { kexp, phi1, propagatorOf } from './propagator.js';
+import { type LifTangentOptions, LifTangents, tangentRefusal } from './tangent.js';
+
+const TANGENT_KEYS = optionKeys<LifTangentOptions>()(['count']);
 
 /**
  * Subthreshold integrators, selected by name (`LifNetworkOptions.integrator`).
@@ -1608,4 +1612,75 @@ export class LifNetwork extends KernelObject {
   get projectionCount(): number {
     return this.#projs.length;
   }
+
+  // ---- Analysis hooks (numerics; issue 14): a noise window shared with other networks and the
+  // tangent pass. Self-contained: the engine above does not depend on them, and a network that
+  // uses neither runs exactly as before (header fields of the analysis block stay 0).
+
+  /**
+   * Reads the noise normals from `window` whenever the window holds the fine steps of a step
+   * (and matches this network's key and size), instead of drawing them: several networks on one
+   * Brownian path (a convergence study's step sizes) then draw each normal once. Results are
+   * bit-identical with and without a window. `null` detaches. The window must hold the second
+   * normal stream for the `exact` integrator.
+   */
+  useNoiseWindow(window: LifNoiseWindow | null): void {
+    this.assertLive();
+    this.build();
+    if (window === null) {
+      this.#hdr.f64(0, H.SIZE)[H.ZWIN] = 0;
+      return;
+    }
+    if (!(window instanceof LifNoiseWindow) || window.disposed)
+      throw new ValidationError('window', 'a live LifNoiseWindow or null', window);
+    if (window.neurons !== this.#n) throw new ValidationError('window.neurons', `${this.#n} (the network's size)`, window.neurons);
+    if (window.key.k0 !== this.key.k0 || window.key.k1 !== this.key.k1)
+      throw new ValidationError('window.key', "the network's key (the same seed and trial)", window.key);
+    if (this.integrator === 'exact' && window.integrator !== 'exact')
+      throw new ValidationError('window.integrator', "'exact' (the exact integrator reads two normal streams)", window.integrator);
+    const hdr = this.#hdr;
+    this.#hdr.f64(0, H.SIZE)[H.ZWIN] = window.attach(() => {
+      if (!this.disposed) hdr.f64(0, H.SIZE)[H.ZWIN] = 0;
+    });
+  }
+
+  /**
+   * Adds K tangent vectors of the state (V, I, and I₂ when a projection targets it) that the kernel carries along every later step:
+   * the exact variational flow between events and the saltation of each reset at its crossing
+   * time (see {@link LifTangents}). For Lyapunov exponents. Needs the `linear` or `hermite` rule,
+   * zero delays and no refractory period. Once per network.
+   */
+  addTangents(options: LifTangentOptions): LifTangents {
+    this.assertLive();
+    const o = strictOptions('addTangents', 'options', options, TANGENT_KEYS);
+    this.build();
+    if (this.#tangents) throw new ValidationError('addTangents', 'one call per network', 'a second call');
+    const refusal = tangentRefusal({
+      spikeRule: this.spikeRule,
+      delays: this.#projs.some((p) => p.dInt > 0 || p.dFrac > 0),
+      refractory: this.#pops.some((p) => p.params.tRef.some((t) => t > 0)),
+    });
+    if (refusal) throw refusal;
+    const N = this.#n;
+    // δI₂ is carried only when a projection kicks I₂: otherwise {δI₂ = 0} is invariant and its
+    // exponents are −1/τ₂, outside the spectrum's top (the kernel then skips those components).
+    const C = this.#projs.some((p) => p.channel === 1) ? 3 : 2;
+    const K = checkInteger('options.count', o.count, 1, C * N);
+    const vec = this.allocate(K * C * N * 8, 'lif.tangent');
+    const scratch = this.allocate(K * N * 8, 'lif.tangent');
+    const log = this.allocate(K * 8, 'lif.tangent');
+    const secant = this.allocate(this.#cap * 8, 'lif.tangent');
+    const saltation = this.allocate(N * 8, 'lif.tangent');
+    const hd = this.#hdr.f64(0, H.SIZE);
+    hd[H.TAN] = vec.ptr;
+    hd[H.TANK] = K;
+    hd[H.TANS] = scratch.ptr;
+    hd[H.TANSEC] = secant.ptr;
+    hd[H.TANLOG] = saltation.ptr;
+    hd[H.TANC] = C;
+    this.#tangents = new LifTangents(this.#hdr, vec, log, saltation, K, N, C, this.key, () => this.assertLive());
+    return this.#tangents;
+  }
+
+  #tangents: LifTangents | null = null;
 }

@@ -1,9 +1,11 @@
 /**
- * numerics: the numerical-analysis lab for stochastic LIF networks (seed 000_a5327dcba9ecafc1):
- * coupled paths across step sizes ({@link LifLabSimulation}, {@link CoupledNoise}), convergence
- * studies with strong and weak errors and fitted orders, crossing-speed statistics, Lyapunov
- * exponents by tangent dynamics with reset saltation, finite differences and the flux formula,
- * and rates / synchrony of recurrent networks. See docs/numerics.md.
+ * numerics: numerical analysis of the LIF engine (seed 000_a5327dcba9ecafc1), all on
+ * {@link LifNetwork}: coupled paths across step sizes ({@link coupledPaths}), convergence studies
+ * with strong and weak errors and fitted orders ({@link convergenceStudy}), crossing-speed
+ * statistics, Lyapunov exponents by the engine's tangent pass with reset saltation, finite
+ * differences and the flux formula ({@link lyapunovTrial}, {@link lyapunovStudy}), and rates /
+ * synchrony of recurrent networks ({@link rateSynchronyStudy}). Networks are data
+ * ({@link LifNetworkSpec}). See docs/numerics.md.
  * @packageDocumentation
  */
 
@@ -13,42 +15,39 @@ export {
   type ConvergenceOptions,
   type ConvergenceOrders,
   type ConvergenceParams,
-  type ConvergenceResult,
+  ConvergenceResult,
+  type ConvergenceScheme,
+  type ConvergenceSchemeResult,
   type ConvergenceTrialRow,
+  type CoupledPathsOptions,
+  type CoupledPathsResult,
+  type CoupledRun,
   convergenceStudy,
-  convergenceTrial,
+  coupledPaths,
   DEFAULT_SCHEMES,
-  type LabScheme,
   mergeConvergenceShards,
+  type PopulationCounts,
+  type SummariseConvergenceOptions,
   schemeName,
   summariseConvergence,
 } from './convergence.js';
-export { type LyapunovOptions, type LyapunovTrial, lyapunovTrial } from './lyapunov.js';
 export {
-  type RandomLabOptions,
+  type LyapunovOptions,
+  type LyapunovParams,
+  type LyapunovStudyFields,
+  type LyapunovStudyOptions,
+  type LyapunovStudyResult,
+  type LyapunovTrialResult,
+  type LyapunovTrialRow,
+  lyapunovStudy,
+  lyapunovTrial,
+} from './lyapunov.js';
+export { type FeedforwardNetworkOptions, feedforwardNetwork, type RandomNetworkOptions, randomNetwork } from './network.js';
+export {
+  type RateSynchronyFields,
   type RateSynchronyOptions,
   type RateSynchronyParams,
   type RateSynchronyResult,
   type RateSynchronyTrial,
-  randomLabNetwork,
   rateSynchronyStudy,
-  rateSynchronyTrial,
 } from './recurrent.js';
-export { type LabReferenceRun, labRunReference } from './reference.js';
-export {
-  CoupledNoise,
-  CoupledPoisson,
-  type FeedforwardLabOptions,
-  type FinePoissonEvents,
-  feedforwardLabNetwork,
-  LAB_INTEGRATORS,
-  LAB_RULES,
-  type LabIntegrator,
-  type LabRule,
-  type LabSimulationOptions,
-  type LabSpikes,
-  type LifLabNetwork,
-  LifLabSimulation,
-  type ResolvedLabNetwork,
-  resolveLabNetwork,
-} from './sim.js';

@@ -8,20 +8,28 @@ test('examples/node/convergence.mjs --quick: orders, median errors and Lyapunov 
   expect(r.status, r.stderr).toBe(0);
   const lines = r.stdout.trim().split('\n');
   const out = JSON.parse(lines[lines.length - 1]);
+  expect(Object.keys(out)).toEqual(['scheme', 'lyapunov']);
+  expect(Object.keys(out.scheme)).toEqual(['grid', 'linear', 'hermite']);
   for (const rule of ['grid', 'linear', 'hermite']) {
     const s = out.scheme[rule];
-    // The proven strong rate is 1/2 (seed abstract); weak order 1.
-    expect(s.strongOrder).toBeGreaterThanOrEqual(0.5);
-    expect(s.weakOrder).toBeGreaterThan(0.6);
-    expect(s.weakOrder).toBeLessThan(1.6);
+    expect(Object.keys(s)).toEqual(['strongOrder', 'weakOrder', 'medianErr']);
     expect(s.medianErr).toBeGreaterThan(0);
     expect(s.medianErr).toBeLessThan(0.4);
   }
+  // Issue 14, on LifNetwork: the proven strong rate 1/2 (seed abstract) for the interpolating
+  // rules, weak order 1 (measured 0.54/0.54 strong, 1.03/1.04 weak).
+  for (const rule of ['linear', 'hermite']) {
+    expect(out.scheme[rule].strongOrder).toBeGreaterThanOrEqual(0.4);
+    expect(out.scheme[rule].strongOrder).toBeLessThanOrEqual(0.7);
+    expect(out.scheme[rule].weakOrder).toBeGreaterThanOrEqual(0.8);
+    expect(out.scheme[rule].weakOrder).toBeLessThanOrEqual(1.2);
+  }
+  expect(out.scheme.grid.strongOrder).toBeGreaterThanOrEqual(0.5);
   // Grid snapping costs ~h/2 at the coarsest h = 0.4 ms; interpolation removes it.
   expect(out.scheme.linear.medianErr).toBeLessThan(out.scheme.grid.medianErr);
-  // Noise-driven LIF layers are stable (λ < 0); tangent and flux formula agree to a few 1e-4 /ms.
+  // Noise-driven LIF layers are stable (λ < 0); the tangent pass and the flux formula agree within 2 %.
   expect(out.lyapunov.tangent).toBeLessThan(0);
-  expect(Math.abs(out.lyapunov.tangent - out.lyapunov.formula)).toBeLessThan(1.5e-3);
+  expect(Math.abs(out.lyapunov.tangent / out.lyapunov.formula - 1)).toBeLessThan(0.02);
   expect(existsSync('out/numerics/convergence-error.svg')).toBe(true);
   expect(existsSync('out/numerics/palm-density.svg')).toBe(true);
 });

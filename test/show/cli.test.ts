@@ -331,10 +331,10 @@ describe.skipIf(!('convergenceStudy' in nd))('neurodyn CLI: convergence studies'
     kind: 'convergence',
     seed: 'cli-study',
     network: { sizes: [6, 6] },
-    T: 40,
-    hs: [0.4, 0.2],
+    duration: 40,
+    dts: [0.4, 0.2],
     trials: 4,
-    schemes: [{ integrator: 'euler-maruyama', rule: 'linear' }],
+    schemes: [{ integrator: 'euler-maruyama', spikeRule: 'linear' }],
     workers: 0,
     shardTrials: 1,
   };
@@ -345,9 +345,9 @@ describe.skipIf(!('convergenceStudy' in nd))('neurodyn CLI: convergence studies'
     const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     await nd.init();
     const direct = await nd.convergenceStudy({
-      network: nd.feedforwardLabNetwork(study.network),
-      T: study.T,
-      hs: study.hs,
+      network: nd.feedforwardNetwork(study.network),
+      duration: study.duration,
+      dts: study.dts,
       trials: 4,
       seed: study.seed,
       schemes: study.schemes as never,
@@ -361,14 +361,14 @@ describe.skipIf(!('convergenceStudy' in nd))('neurodyn CLI: convergence studies'
       'scheme,strong,strong_lo,strong_hi,median,weak_count,weak_lo,weak_hi',
     );
   });
-  test('a bad study field is named (hs[1] <= 0)', () => {
-    const r = runCli(['validate', writeExp('bad-study', { ...study, hs: [0.4, -0.2] })]);
+  test('a bad study field is named (dts[1] <= 0)', () => {
+    const r = runCli(['validate', writeExp('bad-study', { ...study, dts: [0.4, -0.2] })]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/hs\[1\]: expected a finite number in \(0, 100\] ms, got -0.2/);
+    expect(r.stderr).toMatch(/dts\[1\]: expected a finite number in \(0, 100\] ms, got -0.2/);
   });
   test('SIGINT during a study: the trials done so far are written, exit 130', async () => {
     const out = join(tmp, 'study-int');
-    const long = { ...study, trials: 100_000, T: 100 };
+    const long = { ...study, trials: 100_000, duration: 100 };
     const child = spawn(process.execPath, [BIN, 'run', writeExp('study-long', long), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
