@@ -1,0 +1,617 @@
+// The export registry: one description per public export of the built package (dist/index.js),
+// used by the contract test (test/contract/exports.test.ts), the fuzz suite (test/fuzz/) and the
+// memory soak. A new export that is not described here fails the contract test.
+//
+// Every top-level export (and every member of an exported namespace object) is one of:
+// - a callable entry: a function or a constructible class, with a valid call (small sizes, fixed
+//   seed); a class also describes each public method;
+// - a result class (`result`): constructed by the library; its instances are checked as the
+//   results of the calls that return them, and `instance()` gives one for its methods;
+// - an error class (`error`), an abstract base (`abstract`), or a constant (`constant`: a
+//   non-callable value), each with a one-line reason.
+//
+// Fields of a callable spec (a function, a constructor, or a method under `methods`):
+//   args()       a valid argument list, fresh values on every call
+//   options      index of the strict options argument (unknown keys → ValidationError)
+//   typo         [misspelt key, expected suggestion] (default: derived from a key of the valid call)
+//   long         'sync' | 'async': a long-running call taking { signal, onProgress } (async also sliceMs)
+//   runOptions   index of the argument that carries signal/onProgress (default: `options`)
+//   unit         the Progress unit the call reports
+//   longArgs()   arguments for a call that runs for seconds: the timer-abort check of async calls
+//                and the dispose-during-run check of methods (default: args)
+//   longSetup()  methods: the object for that long call (default: setup)
+//   progressArgs() arguments for a call that reports progress at least twice (default: args)
+//   anyType      positional arguments that accept any value (e.g. toJSONValue's)
+//   setup()      methods: the object the method is called on (default: a new instance from the class's args)
+//   noFuzz       reason not to fuzz this call (it is still enumerated and contract-checked)
+//   maxMs        wall-clock bound of one call in the fuzz suite (default DEFAULT_MAX_MS)
+//   nonFinite    reason when a documented result may hold non-finite numbers
+//   soak(k)      one create/run/dispose cycle for the memory soak (classes holding kernel memory)
+//   seedless     the call ignores `seed` (no seed convention to check)
+//   fixed        positional arguments the fuzz suite leaves alone, e.g. the caller's own argument
+//                name given to the validate helpers (named in their messages)
+import * as nd from '../../dist/index.js';
+
+/** Default bound on one fuzzed call (ms): the registry's valid calls take milliseconds. */
+export const DEFAULT_MAX_MS = 20_000;
+
+/** The families, in the order the fuzz suite runs them. */
+export const FAMILIES = ['core', 'fp', 'ltn', 'io', 'lif', 'numerics', 'brf', 'srm', 'stats', 'rng', 'parallel'];
+
+// ---------------------------------------------------------------------------------------------
+// fp: small valid inputs
+const fpGrid = () => ({ vMin: -4, vReset: 0, vThreshold: 1, nv: 60, wMin: -1, wMax: 0, nw: 8 });
+const fpSolverOptions = () => {
+  const grid = fpGrid();
+  return { grid, a: 1, dt: 0.01, input: 0.8, initial: nd.fpGaussianDensity(grid, { mean: 0, sd: 0.5 }) };
+};
+const fpBigSolver = () => {
+  const grid = { ...fpGrid(), nv: 400, nw: 64 };
+  return new nd.FokkerPlanckSolver({ grid, a: 1, dt: 0.01, input: 0.8, initial: nd.fpGaussianDensity(grid, { mean: 0, sd: 0.5 }) });
+};
+const fpParticleOptions = () => ({ weights: [-0.5, -0.2, 0, 0.1], input: 1.2, a: 1, vReset: 0, vThreshold: 1, dt: 0.01, seed: 3 });
+const fpModel = () => ({ a: 1, vReset: 1, vThreshold: 2 });
+const fpRefGrid = () => ({ nv: 10, nw: 3, iR: 5, vMin: -3, h: 0.4, w: new Float64Array([-0.5, -0.3, -0.1]), dw: 0.2 });
+
+// ltn: the LDS example of the docs
+const ltnNet = () => ({
+  d: [1, 3],
+  W: [
+    [0.2, -1.5],
+    [1, 0.5],
+  ],
+  u: [1, -2],
+});
+const ltnM = () => nd.ltnMatrix(ltnNet());
+const ltnCyclic = () => ({
+  d: [1, 1.2, 0.9],
+  W: [
+    [0, 0, -3],
+    [-3, 0.2, 0],
+    [0, -3, -0.1],
+  ],
+  u: [1, 1, 1],
+});
+const ltnBig = (n) => ({
+  d: Array(n).fill(1),
+  W: Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0 : Math.sin(i * 7 + j * 3) / n))),
+  u: Array(n).fill(1),
+});
+const x2 = () => [0.2, 1.5];
+
+/** `f(obj)` on a fresh kernel object, disposed afterwards (results are copies and outlive it). */
+const withObj = (make, f) => {
+  const o = make();
+  try {
+    return f(o);
+  } finally {
+    o.dispose();
+  }
+};
+
+/** One cycle of the lifetime test and the soak: make, run a little, dispose. */
+const cycle = (make, run) => (k) => {
+  const o = make(k);
+  try {
+    run(o, k);
+  } finally {
+    o.dispose();
+  }
+};
+
+/** @type {Record<string, any>} */
+export const registry = {
+  // ------------------------------------------------------------------------------- core
+  init: { family: 'core', args: () => [{}], options: 0, seedless: true },
+  initSync: { family: 'core', args: () => [], seedless: true },
+  isInitialised: { family: 'core', args: () => [] },
+  kernelMemory: { family: 'core', args: () => [] },
+  checkAllocations: { family: 'core', args: () => [[{ bytes: 64, label: 'x' }], 'test'] },
+  MAX_REGION_BYTES: { family: 'core', constant: 'the largest single kernel region (bytes)' },
+  MAX_KERNEL_BYTES: { family: 'core', constant: 'the size of a 32-bit WebAssembly memory (bytes)' },
+  Region: {
+    family: 'core',
+    args: () => [64, 'fuzz'],
+    dispose: (r) => r.free(),
+    methods: {
+      f64: { args: () => [0, 2] },
+      i32: { args: () => [0, 2] },
+      u32: { args: () => [0, 2] },
+      u8: { args: () => [0, 2] },
+      free: { args: () => [] },
+    },
+    soak: (k) => {
+      const r = new nd.Region(64 + (k % 7) * 16, 'soak');
+      r.f64().fill(k);
+      r.free();
+    },
+  },
+  KernelObject: { family: 'core', abstract: 'base class of kernel-backed objects (its subclasses are checked)' },
+  Result: { family: 'core', abstract: 'base class of result objects (its subclasses are checked)' },
+  Table: {
+    family: 'core',
+    nonFinite: "a container: its columns hold the caller's numbers unchanged",
+    args: () => ['fuzz.table', { x: { data: new Float64Array([1, 2]), unit: 'ms', description: 'x' } }, { dt: 0.1 }],
+    methods: {
+      columnNames: { args: () => [] },
+      column: { args: () => ['x'], nonFinite: "returns the caller's column" },
+      rows: { args: () => [] },
+    },
+  },
+  makeTable: {
+    family: 'core',
+    nonFinite: "a container: its columns hold the caller's numbers unchanged",
+    args: () => [
+      'fuzz.table',
+      { t: { data: new Float64Array([0.5, 1]), unit: 'ms', description: 't' }, n: { data: new Int32Array([1, 2]), unit: '', description: 'n' } },
+      { dt: 0.1 },
+    ],
+  },
+  toJSONValue: { family: 'core', anyType: [0], args: () => [{ a: new Float64Array([1, 2]), b: 3 }], nonFinite: 'returns the caller\'s values (non-finite numbers become null only where JSON needs it)' },
+  fingerprint: { family: 'core', args: () => [new Float64Array([1, 2, 3])] },
+  checkStatus: { family: 'core', args: () => [0, 'fuzz'] },
+  Status: { family: 'core', constant: 'kernel status codes' },
+  NeurodynError: { family: 'core', error: 'base error class' },
+  ValidationError: { family: 'core', error: 'bad input' },
+  NumericalError: { family: 'core', error: 'numerical failure' },
+  AbortedError: { family: 'core', error: 'cancelled' },
+  DisposedError: { family: 'core', error: 'used after dispose' },
+  KernelAbortError: { family: 'core', error: 'kernel invariant (a bug)' },
+  OutOfMemoryError: { family: 'core', error: 'kernel memory exhausted' },
+  validate: {
+    family: 'core',
+    namespace: 'the argument checks every family uses, public for user task modules',
+    members: {
+      checkFinite: { fixed: [0, 2], args: () => ['x', 1, 'ms'] },
+      checkPositive: { fixed: [0, 2], args: () => ['x', 1, 'ms'] },
+      checkNonNegative: { fixed: [0, 2], args: () => ['x', 0, 'ms'] },
+      checkRange: { fixed: [0, 2, 3, 4], args: () => ['x', 0.5, 0, 1, {}] },
+      checkInteger: { fixed: [0, 2, 3], args: () => ['x', 3, 0, 10] },
+      checkBoolean: { fixed: [0], args: () => ['x', true] },
+      checkChoice: { fixed: [0, 2], args: () => ['x', 'a', ['a', 'b']] },
+      isNumericArray: { args: () => [[1, 2]] },
+      checkFiniteArray: { fixed: [0, 2], args: () => ['x', [1, 2], 2] },
+      scalarOrArray: { fixed: [0, 2], args: () => ['x', 1, 3] },
+      checkOptions: { fixed: [0], args: () => ['options', {}] },
+      checkSignal: { fixed: [0], args: () => ['signal', new AbortController().signal] },
+    },
+  },
+
+  // ------------------------------------------------------------------------------- fp
+  FP_LIMITS: { family: 'fp', constant: 'documented work and size limits of the fp family' },
+  FP_UNITS: { family: 'fp', constant: 'units of the dimensionless fp model' },
+  fpResponse: { family: 'fp', args: () => [{ kind: 'tanh', max: 2 }, 1] },
+  fpGaussianDensity: { family: 'fp', args: () => [fpGrid(), { mean: 0, sd: 0.5 }], options: 1 },
+  FokkerPlanckSolver: {
+    family: 'fp',
+    args: () => [fpSolverOptions()],
+    options: 0,
+    typo: ['dT', 'dt'],
+    methods: {
+      setLearning: {
+        args: () => [false],
+        setup: () => new nd.FokkerPlanckSolver({ ...fpSolverOptions(), learning: { rule: 'hebbian', epsilon: 0.5 } }),
+      },
+      setInput: { args: () => [0.5] },
+      run: { args: () => [0.05], options: 1, long: 'sync', unit: 'step', longSetup: fpBigSolver, longArgs: () => [1000] },
+      runAsync: { args: () => [0.05], options: 1, long: 'async', unit: 'step', longSetup: fpBigSolver, longArgs: () => [1000] },
+      density: { args: () => [] },
+      rates: { args: () => [] },
+      learningField: { args: () => [] },
+      weightDistribution: { args: () => [] },
+      mass: { args: () => [] },
+      minDensity: { args: () => [] },
+      state: { args: () => [] },
+      trace: { args: () => [] },
+    },
+    soak: cycle(
+      () => new nd.FokkerPlanckSolver(fpSolverOptions()),
+      (s) => s.run(0.02),
+    ),
+  },
+  FpParticleNetwork: {
+    family: 'fp',
+    args: () => [fpParticleOptions()],
+    options: 0,
+    typo: ['sed', 'seed'],
+    methods: {
+      run: {
+        args: () => [0.05],
+        options: 1,
+        long: 'sync',
+        unit: 'step',
+        longSetup: () => new nd.FpParticleNetwork({ ...fpParticleOptions(), weights: new Float64Array(20000).fill(-0.1) }),
+        longArgs: () => [1000],
+      },
+      runAsync: {
+        args: () => [0.05],
+        options: 1,
+        long: 'async',
+        unit: 'step',
+        longSetup: () => new nd.FpParticleNetwork({ ...fpParticleOptions(), weights: new Float64Array(20000).fill(-0.1) }),
+        longArgs: () => [1000],
+      },
+      resetCounters: { args: () => [] },
+      counts: { args: () => [] },
+      rates: { args: () => [] },
+      meanNbar: { args: () => [], nonFinite: 'NaN before any step (no time has passed)' },
+      potentials: { args: () => [] },
+      neurons: { args: () => [] },
+    },
+    soak: cycle(
+      (k) => new nd.FpParticleNetwork({ ...fpParticleOptions(), seed: k }),
+      (n) => n.run(0.05),
+    ),
+  },
+  fpReferenceWork: { family: 'fp', args: () => [{ nv: 10, h: 0.4, a: 1 }], options: 0 },
+  fpReferenceWorkW: { family: 'fp', args: () => [{ nv: 10, nw: 3 }], options: 0 },
+  fpReferenceStep: {
+    family: 'fp',
+    args: () => [
+      new Float64Array(30).fill(0.1),
+      new Float64Array(3).fill(0.2),
+      [0, 0, 0],
+      { grid: fpRefGrid(), a: 1, dt: 0.01, work: nd.fpReferenceWork({ nv: 10, h: 0.4, a: 1 }) },
+    ],
+    options: 3,
+  },
+  fpReferenceStepW: {
+    family: 'fp',
+    args: () => [
+      new Float64Array(30).fill(0.1),
+      new Float64Array(3).fill(0.2),
+      [-1, -1, -1],
+      { nbar: 0.1, grid: fpRefGrid(), epsilon: 0.5, nu: 0, dt: 0.01, work: nd.fpReferenceWorkW({ nv: 10, nw: 3 }) },
+    ],
+    options: 3,
+  },
+  fpLogZ: { family: 'fp', args: () => [0.5, fpModel()], options: 1 },
+  fpStationaryRate: { family: 'fp', args: () => [0.5, fpModel()], options: 1 },
+  fpStationaryProfile: { family: 'fp', args: () => [1.5, [0, 0.5, 1, 1.5], fpModel()], options: 2 },
+  fpStationaryStates: {
+    family: 'fp',
+    args: () => [{ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, H: [1, 1] }],
+    progressArgs: () => [{ ...fpModel(), w: [1], dw: 1, H: [1], nbarMax: 1e6, maxEvaluations: 2000 }],
+    options: 0,
+    long: 'sync',
+    unit: 'iteration',
+  },
+  fpInverseProblem: {
+    family: 'fp',
+    args: () => [{ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, S: [1, 1] }],
+    options: 0,
+    long: 'sync',
+    unit: 'iteration',
+  },
+  fpDiscrimination: {
+    family: 'fp',
+    args: () => [{ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, H: [1, 1], I: [0, 0], J: [1, 1] }],
+    progressArgs: () => [{ ...fpModel(), w: [1], dw: 1, H: [1], I: [0], J: [0.5], nbarMax: 1e6, maxEvaluations: 2000 }],
+    options: 0,
+    long: 'sync',
+    unit: 'iteration',
+  },
+  fpLearningEquilibrium: {
+    family: 'fp',
+    args: () => [{ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01) }],
+    options: 0,
+    long: 'sync',
+    unit: 'iteration',
+  },
+  fpReducedSlowStationary: {
+    family: 'fp',
+    args: () => [{ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01), nu: 0.05, points: 101, wMin: -1.5 }],
+    options: 0,
+    long: 'sync',
+    unit: 'iteration',
+  },
+  fpReducedSlowEvolve: {
+    family: 'fp',
+    args: () => [{ ...fpModel(), input: () => 0.5, nu: 0.01, H0: [1, 1, 1], wMin: -1, dt: 0.01, duration: 0.1 }],
+    options: 0,
+    long: 'sync',
+    unit: 'step',
+  },
+  FpRunResult: { family: 'fp', result: () => withObj(() => new nd.FokkerPlanckSolver(fpSolverOptions()), (s) => s.run(0.01)) },
+  FpState: { family: 'fp', result: () => withObj(() => new nd.FokkerPlanckSolver(fpSolverOptions()), (s) => s.state()) },
+  FpParticleRunResult: { family: 'fp', result: () => withObj(() => new nd.FpParticleNetwork(fpParticleOptions()), (n) => n.run(0.01)) },
+  FpStationaryResult: { family: 'fp', result: () => nd.fpStationaryStates({ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, H: [1, 1] }) },
+  FpStationaryState: {
+    family: 'fp',
+    result: () => nd.fpStationaryStates({ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, H: [1, 1] }).states[0],
+    methods: { table: { args: () => [] } },
+  },
+  FpInverseResult: { family: 'fp', result: () => nd.fpInverseProblem({ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, S: [1, 1] }) },
+  FpDiscriminationResult: {
+    family: 'fp',
+    result: () => nd.fpDiscrimination({ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, H: [1, 1], I: [0, 0], J: [1, 1] }),
+  },
+  FpLearningEquilibriumResult: {
+    family: 'fp',
+    result: () => nd.fpLearningEquilibrium({ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01) }),
+  },
+  FpReducedSlowResult: {
+    family: 'fp',
+    result: () =>
+      nd.fpReducedSlowStationary({ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01), nu: 0.05, points: 101, wMin: -1.5 }),
+  },
+  FpReducedSlowEvolution: {
+    family: 'fp',
+    result: () => nd.fpReducedSlowEvolve({ ...fpModel(), input: () => 0.5, nu: 0.01, H0: [1, 1, 1], wMin: -1, dt: 0.01, duration: 0.1 }),
+  },
+
+  // ------------------------------------------------------------------------------- ltn
+  LTN_BATCH_MAX_BYTES: { family: 'ltn', constant: 'documented memory limit of LtnBatch' },
+  LTN_MAX_SAMPLE_VALUES: { family: 'ltn', constant: 'documented limit on stored samples' },
+  LTN_MAX_WORK: { family: 'ltn', constant: 'documented work limit' },
+  ltnReference: {
+    family: 'ltn',
+    namespace: 'plain TypeScript twins of the ltn kernels',
+    members: {
+      LtnBatchMethod: { constant: 'method codes of the batch kernel' },
+      ltnBatchRunReference: {
+        args: () => [
+          {
+            n: 2,
+            m: 1,
+            d: new Float64Array([1, 3]),
+            w: new Float64Array([0.2, -1.5, 1, 0.5]),
+            u: new Float64Array([1, -2]),
+            gammas: new Float64Array([1]),
+            x: new Float64Array([0.2, 1.5]),
+            dt: 0.01,
+            steps: 10,
+            method: 'rk4',
+          },
+        ],
+        options: 0,
+      },
+      ltnLdsAscentReference: {
+        args: () => [
+          {
+            n: 2,
+            matrix: new Float64Array(ltnM().flat()),
+            iterations: 20,
+            eta0: 0.5,
+            p: new Float64Array([1, 1]),
+            xbar: new Float64Array(4),
+          },
+        ],
+        options: 0,
+      },
+    },
+  },
+  ltnMatrix: { family: 'ltn', args: () => [ltnNet(), {}], options: 1, typo: ['zz', undefined] },
+  ltnFamilyMember: { family: 'ltn', args: () => [ltnNet(), { gamma: 2 }], options: 1 },
+  ltnVectorField: { family: 'ltn', args: () => [ltnNet(), x2(), { gamma: 2 }], options: 2 },
+  ltnMinForm: { family: 'ltn', args: () => [ltnNet(), x2(), { time: 0 }], options: 2 },
+  pdsVectorField: { family: 'ltn', args: () => [ltnNet(), x2(), { time: 0 }], options: 2 },
+  ltnMaxStableStep: { family: 'ltn', args: () => [ltnNet(), { method: 'rk4' }], options: 1 },
+  ltnMaxEvents: { family: 'ltn', args: () => [2, {}], options: 1, typo: ['zz', undefined] },
+  ltnEquilibria: { family: 'ltn', args: () => [ltnNet(), {}], options: 1, typo: ['methd', 'method'] },
+  ltnSimulate: { family: 'ltn', args: () => [ltnNet(), x2(), { duration: 1 }], options: 2, long: 'sync', unit: 'sample' },
+  ltnSimulateAsync: {
+    family: 'ltn',
+    args: () => [ltnNet(), x2(), { duration: 1 }],
+    options: 2,
+    long: 'async',
+    unit: 'sample',
+    longArgs: () => [ltnNet(), x2(), { duration: 2e5, dt: 1e-3, method: 'rk4' }],
+  },
+  pdsSimulate: { family: 'ltn', args: () => [ltnNet(), x2(), { duration: 1 }], options: 2, long: 'sync', unit: 'sample' },
+  pdsSimulateAsync: {
+    family: 'ltn',
+    args: () => [ltnNet(), x2(), { duration: 1 }],
+    options: 2,
+    long: 'async',
+    unit: 'sample',
+    longArgs: () => [ltnCyclic(), [0.3, 0.2, 0.25], { duration: 2e5 }],
+  },
+  lcsSimulate: { family: 'ltn', args: () => [ltnNet(), x2(), { duration: 1 }], options: 2, long: 'sync', unit: 'step' },
+  lcsSimulateAsync: {
+    family: 'ltn',
+    args: () => [ltnNet(), x2(), { duration: 1 }],
+    options: 2,
+    long: 'async',
+    unit: 'step',
+    longArgs: () => [ltnNet(), x2(), { duration: 1e4, dt: 1e-3 }],
+  },
+  LtnBatch: {
+    family: 'ltn',
+    args: () => [ltnNet(), [x2(), [1, 1]], { dt: 0.01 }],
+    options: 2,
+    typo: ['gama', 'gamma'],
+    methods: {
+      run: {
+        args: () => [0.1],
+        options: 1,
+        long: 'sync',
+        unit: 'step',
+        longSetup: () => new nd.LtnBatch(ltnNet(), Array.from({ length: 64 }, x2), { dt: 1e-3 }),
+        longArgs: () => [3000],
+      },
+      runAsync: {
+        args: () => [0.1],
+        options: 1,
+        long: 'async',
+        unit: 'step',
+        longSetup: () => new nd.LtnBatch(ltnNet(), Array.from({ length: 64 }, x2), { dt: 1e-3 }),
+        longArgs: () => [3000],
+      },
+      stateArray: { args: () => [] },
+      states: { args: () => [] },
+    },
+    soak: cycle(
+      (k) => new nd.LtnBatch(ltnNet(), [x2(), [k % 3, 1]], { dt: 0.01, method: k % 2 ? 'rk4' : 'pds' }),
+      (b) => b.run(0.1),
+    ),
+  },
+  ltnGammaGap: { family: 'ltn', args: () => [ltnNet(), x2(), [10], {}], options: 3, long: 'sync', typo: ['duraton', 'duration'] },
+  ltnGammaGapAsync: {
+    family: 'ltn',
+    args: () => [ltnNet(), x2(), [10], {}],
+    options: 3,
+    long: 'async',
+    typo: ['duraton', 'duration'],
+    longArgs: () => [ltnNet(), x2(), [10, 300], { duration: 100 }],
+  },
+  ltnStabilityReport: { family: 'ltn', args: () => [ltnNet(), { trials: 4 }], options: 1, long: 'sync' },
+  ltnStabilityReportAsync: {
+    family: 'ltn',
+    args: () => [ltnNet(), { trials: 4 }],
+    options: 1,
+    long: 'async',
+    longArgs: () => [ltnCyclic(), { trials: 400, duration: 200 }],
+  },
+  isPMatrix: { family: 'ltn', args: () => [ltnM(), {}], options: 1, typo: ['zz', undefined] },
+  isMMatrix: { family: 'ltn', args: () => [ltnM(), {}], options: 1, typo: ['zz', undefined] },
+  isHMatrix: { family: 'ltn', args: () => [ltnM(), {}], options: 1, typo: ['zz', undefined] },
+  ldsTwoByTwo: { family: 'ltn', args: () => [ltnM(), {}], options: 1, typo: ['zz', undefined] },
+  ldsTest: { family: 'ltn', args: () => [ltnM(), { iterations: 50 }], options: 1, long: 'sync', unit: 'iteration' },
+  ldsTestAsync: {
+    family: 'ltn',
+    args: () => [ltnM(), { iterations: 50 }],
+    options: 1,
+    long: 'async',
+    unit: 'iteration',
+    longArgs: () => [nd.ltnMatrix(ltnBig(24)), { iterations: 100_000 }],
+  },
+  pdsRateBound: { family: 'ltn', args: () => [ltnM(), [1, 1], {}], options: 2, typo: ['zz', undefined] },
+  pdsBestRate: { family: 'ltn', args: () => [ltnM(), {}], options: 1, long: 'sync', typo: ['strat', 'start'] },
+  pdsBestRateAsync: {
+    family: 'ltn',
+    args: () => [ltnM(), {}],
+    options: 1,
+    long: 'async',
+    typo: ['strat', 'start'],
+    longArgs: () => [nd.ltnMatrix(ltnBig(24)), { iterations: 100_000, start: Array(24).fill(1) }],
+  },
+  LtnTrajectory: { family: 'ltn', result: () => nd.ltnSimulate(ltnNet(), x2(), { duration: 1 }), methods: { table: { args: () => [] } } },
+  LtnEquilibria: { family: 'ltn', result: () => nd.ltnEquilibria(ltnNet()) },
+  LtnGammaGap: { family: 'ltn', result: () => nd.ltnGammaGap(ltnNet(), x2(), [10]) },
+  LtnStabilityReport: { family: 'ltn', result: () => nd.ltnStabilityReport(ltnNet(), { trials: 4 }) },
+  PMatrixResult: { family: 'ltn', result: () => nd.isPMatrix(ltnM()) },
+  MMatrixResult: { family: 'ltn', result: () => nd.isMMatrix(ltnM()) },
+  HMatrixResult: { family: 'ltn', result: () => nd.isHMatrix(ltnM()) },
+  Lds2x2Result: { family: 'ltn', result: () => nd.ldsTwoByTwo(ltnM()) },
+  LdsTestResult: { family: 'ltn', result: () => nd.ldsTest(ltnM(), { iterations: 50 }) },
+  PdsBestRate: { family: 'ltn', result: () => nd.pdsBestRate(ltnM()) },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Expansion into flat callable entries.
+
+/** Methods every kernel object, result and error has, checked generally (not per class). */
+const INHERITED = new Set(['constructor', 'dispose', 'toJSON', 'toString', 'allocate', 'planAllocations', 'adopt', 'assertLive']);
+
+/** The value of an export path (`'io.toCSV'`). */
+export function resolve(name) {
+  let v = nd;
+  for (const k of name.split('.')) v = v?.[k];
+  return v;
+}
+
+/** Whether `f` is a class (constructible, not a plain function). */
+export function isClass(f) {
+  return typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
+}
+
+/** Public method names of a class (own and inherited, without the general ones). */
+export function methodNames(C) {
+  const names = new Set();
+  for (let p = C.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const n of Object.getOwnPropertyNames(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, n);
+      if (typeof d?.value === 'function' && !INHERITED.has(n) && !n.startsWith('#')) names.add(n);
+    }
+  }
+  return [...names];
+}
+
+/** Every export path of the package: top-level names and members of namespace objects. */
+export function exportPaths() {
+  const out = [];
+  for (const [k, v] of Object.entries(nd)) {
+    out.push(k);
+    const spec = registry[k];
+    if (spec?.namespace && v && typeof v === 'object') for (const m of Object.keys(v)) out.push(`${k}.${m}`);
+  }
+  return out;
+}
+
+/** The spec of an export path, or undefined. */
+export function specOf(path) {
+  const [top, member] = path.split('.');
+  const s = registry[top];
+  if (!member) return s;
+  return s?.members?.[member] ? { family: s.family, ...s.members[member] } : undefined;
+}
+
+/**
+ * Flat list of callable entries: `{ name, family, kind, spec, call(obj, args), setup?, dispose? }`
+ * for functions (`kind 'function'`), constructors (`'constructor'`) and methods (`'method'`,
+ * name `Class#method`).
+ */
+export function entries(family) {
+  const out = [];
+  for (const path of exportPaths()) {
+    const spec = specOf(path);
+    if (!spec || (family && spec.family !== family)) continue;
+    if (spec.constant || spec.error || spec.abstract || spec.namespace) continue;
+    const value = resolve(path);
+    if (spec.result) {
+      for (const [m, ms] of Object.entries(spec.methods ?? {}))
+        out.push({ name: `${path}#${m}`, family: spec.family, kind: 'method', spec: ms, setup: ms.setup ?? spec.result, method: m });
+      continue;
+    }
+    if (isClass(value)) {
+      out.push({ name: path, family: spec.family, kind: 'constructor', spec, ctor: value, dispose: spec.dispose });
+      for (const [m, ms] of Object.entries(spec.methods ?? {})) {
+        out.push({
+          name: `${path}#${m}`,
+          family: spec.family,
+          kind: 'method',
+          spec: ms,
+          method: m,
+          setup: ms.setup ?? (() => new value(...spec.args())),
+          dispose: spec.dispose,
+        });
+      }
+    } else if (typeof value === 'function') out.push({ name: path, family: spec.family, kind: 'function', spec, fn: value });
+  }
+  return out;
+}
+
+/** Calls an entry: `obj` is the set-up object for methods. May return a promise. */
+export function invoke(entry, obj, args) {
+  if (entry.kind === 'function') return entry.fn(...args);
+  if (entry.kind === 'constructor') return new entry.ctor(...args);
+  return obj[entry.method](...args);
+}
+
+/** Frees whatever kernel memory a value holds (kernel objects, regions), ignoring errors. */
+export function release(v, custom) {
+  if (v === null || typeof v !== 'object') return;
+  try {
+    if (custom) custom(v);
+    else if (typeof v.dispose === 'function') v.dispose();
+    else if (v instanceof nd.Region) v.free();
+  } catch {}
+}
+
+/**
+ * A computation through the kernel whose bits are known: the fuzz suite runs it after every call
+ * to check that the kernel is still usable (a trap or a corrupted heap changes it or throws).
+ */
+export function canary() {
+  const r = new nd.Region(256, 'fuzz.canary');
+  try {
+    const v = r.f64();
+    for (let i = 0; i < v.length; i++) v[i] = i * 0.5;
+    let s = 0;
+    for (const x of r.f64()) s += x;
+    return `${s}:${nd.fingerprint(nd.normals(11, 0, 16))}`;
+  } finally {
+    r.free();
+  }
+}

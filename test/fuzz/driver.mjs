@@ -1,0 +1,160 @@
+// The fuzz driver: runs the cases of one family in this process and reports each on stdout, so that
+// the parent (test/fuzz/run.mjs) can time every call, kill this process when a call hangs, and
+// restart after a process abort (a V8 out-of-memory trap kills the process).
+//
+//   node test/fuzz/driver.mjs --family fp [--from K] [--runs R] [--systematic all|N] [--seed S]
+//
+// Protocol, one line each: `B k ms name` before case k (ms: its time bound), `E k outcome` after
+// it, `S {json}` a sample worth reporting, `D` when the family is done. Outcomes: `ok` (finite
+// result), `typed:<ErrorClass>`, `raw:<ErrorClass>`, `nonfinite`, `leak`, `broken` (the kernel
+// canary changed), `badtyped` (a ValidationError without argument/expected), `baseline` (the
+// registry's valid call failed), `setup` (the object for a method could not be made).
+import { writeSync } from 'node:fs';
+import * as nd from '../../dist/index.js';
+import { canary, DEFAULT_MAX_MS, entries, invoke, release } from '../contract/registry.mjs';
+import { randomCases, setPath, show, systematicCases } from './hostile.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const family = opt('family');
+const from = Number(opt('from', '0'));
+const runs = Number(opt('runs', '4'));
+const systematic = opt('systematic', '3');
+const seed = Number(opt('seed', '16'));
+const only = opt('entry');
+
+const out = (s) => writeSync(1, `${s}\n`);
+
+/** All cases of the family, in a fixed order: [entry, mutations | null (the valid call)]. */
+function cases() {
+  const list = [];
+  let e = 0;
+  for (const entry of entries(family)) {
+    e++;
+    if (only && entry.name !== only) continue;
+    list.push([entry, null]);
+    if (entry.spec.noFuzz) continue;
+    const args = entry.spec.args();
+    let sys = systematicCases(args, entry.spec.fixed);
+    // In-suite budget: every N-th systematic case, rotating with the entry so that all are covered across entries.
+    if (systematic !== 'all') {
+      const n = Number(systematic);
+      sys = sys.filter((_, i) => (i + e) % n === 0);
+    }
+    for (const m of sys) list.push([entry, m]);
+    for (const m of randomCases(args, runs, seed * 7919 + e, entry.spec.fixed)) list.push([entry, m]);
+    for (const a of args) release(a);
+  }
+  return list;
+}
+
+/** Every number reachable in a result (typed arrays, arrays, objects, tables), up to a budget. */
+function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0) {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : `${path} = ${v}`;
+  if (v === null || typeof v !== 'object' || seen.has(v) || depth > 6) return null;
+  seen.add(v);
+  if (ArrayBuffer.isView(v)) {
+    if (v instanceof Float64Array || v instanceof Float32Array) {
+      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return `${path}[${i}] = ${v[i]}`;
+    }
+    return null;
+  }
+  if (v instanceof nd.Table) {
+    for (const c of v.columnNames()) {
+      const r = nonFinitePath(v.column(c).data, `${path}.${c}`, seen, depth + 1);
+      if (r) return r;
+    }
+    return null;
+  }
+  if (v instanceof nd.KernelObject || v instanceof nd.Region || v instanceof nd.WorkerPool) return null;
+  const items = Array.isArray(v) ? v.entries() : Object.entries(v);
+  let n = 0;
+  for (const [k, x] of items) {
+    if (n++ > 10_000) break;
+    const r = nonFinitePath(x, `${path}.${k}`, seen, depth + 1);
+    if (r) return r;
+  }
+  return null;
+}
+
+/** Whether a documented `nonFinite` applies: the entry says results may hold non-finite numbers. */
+const mayBeNonFinite = (entry) => Boolean(entry.spec.nonFinite);
+
+const expectedCanary = canary();
+const list = cases();
+out(`N ${list.length}`);
+for (let k = from; k < list.length; k++) {
+  const [entry, muts] = list[k];
+  const bound = entry.spec.maxMs ?? DEFAULT_MAX_MS;
+  out(`B ${k} ${bound} ${entry.name}`);
+  const before = nd.kernelMemory();
+  let obj;
+  let args;
+  let outcome;
+  let sample;
+  const what = () => (muts ? muts.map((m) => `${m.path.join('.')}=${show(m.value)}`).join(' ') : 'valid call');
+  try {
+    obj = entry.setup?.();
+  } catch (e) {
+    outcome = 'setup';
+    sample = { entry: entry.name, error: `${e?.constructor?.name}: ${e?.message}` };
+  }
+  if (!outcome) {
+    let result;
+    try {
+      args = entry.spec.args();
+      if (muts) for (const m of muts) setPath(args, m.path, m.value);
+      result = invoke(entry, obj, args);
+      if (result && typeof result.then === 'function') result = await result;
+      const nf = nonFinitePath(result);
+      if (nf && !mayBeNonFinite(entry)) {
+        outcome = muts ? 'nonfinite' : 'baseline';
+        sample = { entry: entry.name, case: what(), found: nf };
+      } else outcome = 'ok';
+    } catch (e) {
+      const cls = e?.constructor?.name ?? typeof e;
+      if (!muts) {
+        outcome = 'baseline';
+        sample = { entry: entry.name, error: `${cls}: ${e?.message}` };
+      } else if (e instanceof nd.NeurodynError && !(e instanceof nd.KernelAbortError)) {
+        outcome = `typed:${cls}`;
+        if (e instanceof nd.ValidationError && (!e.argument || !e.expected || !('received' in e))) {
+          outcome = 'badtyped';
+          sample = { entry: entry.name, case: what(), error: e.message };
+        }
+      } else {
+        outcome = `raw:${cls}`;
+        sample = { entry: entry.name, case: what(), error: `${cls}: ${String(e?.message ?? e).slice(0, 300)}`, stack: String(e?.stack ?? '').split('\n').slice(1, 4).join(' | ') };
+      }
+    }
+    if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : undefined);
+  }
+  release(obj, entry.dispose);
+  if (args) for (const a of args) release(a);
+  const after = nd.kernelMemory();
+  if ((outcome === 'ok' || outcome.startsWith('typed')) && (after.regions !== before.regions || after.bytes !== before.bytes)) {
+    outcome = 'leak';
+    const grew = {};
+    for (const [l, b] of Object.entries(after.byLabel)) if ((before.byLabel[l] ?? 0) !== b) grew[l] = b - (before.byLabel[l] ?? 0);
+    sample = { entry: entry.name, case: what(), regions: after.regions - before.regions, bytes: after.bytes - before.bytes, byLabel: grew };
+  }
+  let c;
+  try {
+    c = canary();
+  } catch (e) {
+    c = `threw ${e?.constructor?.name}: ${e?.message}`;
+  }
+  if (c !== expectedCanary) {
+    outcome = 'broken';
+    sample = { entry: entry.name, case: what(), canary: c };
+  }
+  if (sample) out(`S ${JSON.stringify({ k, outcome, ...sample })}`);
+  out(`E ${k} ${outcome}`);
+  // A broken kernel makes every later case meaningless: let the parent restart the process.
+  if (outcome === 'broken') process.exit(3);
+}
+out('D');
+process.exit(0);
