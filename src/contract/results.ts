@@ -74,8 +74,13 @@ export class Table {
       const c = columns[name];
       if (!isPlainObject(c)) throw new ValidationError(`columns.${name}`, 'a column { data, unit, description }', c);
       if (!COLUMN_TYPES.some((T) => c.data instanceof T))
-        throw new ValidationError(`columns.${name}.data`, 'a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array or Uint8Array)', c.data);
-      if (typeof c.unit !== 'string') throw new ValidationError(`columns.${name}.unit`, "a string ('ms', 'Hz', '1', '' for an index)", c.unit);
+        throw new ValidationError(
+          `columns.${name}.data`,
+          'a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array or Uint8Array)',
+          c.data,
+        );
+      if (typeof c.unit !== 'string')
+        throw new ValidationError(`columns.${name}.unit`, "a string ('ms', 'Hz', '1', '' for an index)", c.unit);
       if (typeof c.description !== 'string') throw new ValidationError(`columns.${name}.description`, 'a string', c.description);
       if (i === 0) length = c.data.length;
       else if (c.data.length !== length)

@@ -212,7 +212,11 @@ export class Region {
   #view(offset: number, length: number, size: number): void {
     this.#check();
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > this.bytes || offset % size !== 0)
-      throw new ValidationError('offset', `an integer multiple of ${size} in [0, ${this.bytes}] (bytes into region "${this.label}")`, offset);
+      throw new ValidationError(
+        'offset',
+        `an integer multiple of ${size} in [0, ${this.bytes}] (bytes into region "${this.label}")`,
+        offset,
+      );
     const max = Math.floor((this.bytes - offset) / size);
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > max)
       throw new ValidationError('length', `an integer in [0, ${max}] (elements that fit after offset ${offset})`, length);

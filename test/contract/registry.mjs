@@ -143,11 +143,19 @@ export const registry = {
     nonFinite: "a container: its columns hold the caller's numbers unchanged",
     args: () => [
       'fuzz.table',
-      { t: { data: new Float64Array([0.5, 1]), unit: 'ms', description: 't' }, n: { data: new Int32Array([1, 2]), unit: '', description: 'n' } },
+      {
+        t: { data: new Float64Array([0.5, 1]), unit: 'ms', description: 't' },
+        n: { data: new Int32Array([1, 2]), unit: '', description: 'n' },
+      },
       { dt: 0.1 },
     ],
   },
-  toJSONValue: { family: 'core', anyType: [0], args: () => [{ a: new Float64Array([1, 2]), b: 3 }], nonFinite: 'returns the caller\'s values (non-finite numbers become null only where JSON needs it)' },
+  toJSONValue: {
+    family: 'core',
+    anyType: [0],
+    args: () => [{ a: new Float64Array([1, 2]), b: 3 }],
+    nonFinite: "returns the caller's values (non-finite numbers become null only where JSON needs it)",
+  },
   fingerprint: { family: 'core', args: () => [new Float64Array([1, 2, 3])] },
   checkStatus: { family: 'core', args: () => [0, 'fuzz'] },
   Status: { family: 'core', constant: 'kernel status codes' },
@@ -169,7 +177,7 @@ export const registry = {
       checkInteger: { fixed: [0, 2, 3], args: () => ['x', 3, 0, 10] },
       checkBoolean: { fixed: [0], args: () => ['x', true] },
       checkChoice: { fixed: [0, 2], args: () => ['x', 'a', ['a', 'b']] },
-      isNumericArray: { args: () => [[1, 2]] },
+      isNumericArray: { anyType: [0], args: () => [[1, 2]] },
       checkFiniteArray: { fixed: [0, 2], args: () => ['x', [1, 2], 2] },
       scalarOrArray: { fixed: [0, 2], args: () => ['x', 1, 3] },
       checkOptions: { fixed: [0], args: () => ['options', {}] },
@@ -300,7 +308,9 @@ export const registry = {
   },
   fpReducedSlowStationary: {
     family: 'fp',
-    args: () => [{ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01), nu: 0.05, points: 101, wMin: -1.5 }],
+    args: () => [
+      { a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01), nu: 0.05, points: 101, wMin: -1.5 },
+    ],
     options: 0,
     long: 'sync',
     unit: 'iteration',
@@ -312,9 +322,30 @@ export const registry = {
     long: 'sync',
     unit: 'step',
   },
-  FpRunResult: { family: 'fp', result: () => withObj(() => new nd.FokkerPlanckSolver(fpSolverOptions()), (s) => s.run(0.01)) },
-  FpState: { family: 'fp', result: () => withObj(() => new nd.FokkerPlanckSolver(fpSolverOptions()), (s) => s.state()) },
-  FpParticleRunResult: { family: 'fp', result: () => withObj(() => new nd.FpParticleNetwork(fpParticleOptions()), (n) => n.run(0.01)) },
+  FpRunResult: {
+    family: 'fp',
+    result: () =>
+      withObj(
+        () => new nd.FokkerPlanckSolver(fpSolverOptions()),
+        (s) => s.run(0.01),
+      ),
+  },
+  FpState: {
+    family: 'fp',
+    result: () =>
+      withObj(
+        () => new nd.FokkerPlanckSolver(fpSolverOptions()),
+        (s) => s.state(),
+      ),
+  },
+  FpParticleRunResult: {
+    family: 'fp',
+    result: () =>
+      withObj(
+        () => new nd.FpParticleNetwork(fpParticleOptions()),
+        (n) => n.run(0.01),
+      ),
+  },
   FpStationaryResult: { family: 'fp', result: () => nd.fpStationaryStates({ ...fpModel(), w: [-0.75, -0.25], dw: 0.5, H: [1, 1] }) },
   FpStationaryState: {
     family: 'fp',
@@ -333,7 +364,15 @@ export const registry = {
   FpReducedSlowResult: {
     family: 'fp',
     result: () =>
-      nd.fpReducedSlowStationary({ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01), nu: 0.05, points: 101, wMin: -1.5 }),
+      nd.fpReducedSlowStationary({
+        a: 1,
+        vReset: 0,
+        vThreshold: 1,
+        input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01),
+        nu: 0.05,
+        points: 101,
+        wMin: -1.5,
+      }),
   },
   FpReducedSlowEvolution: {
     family: 'fp',

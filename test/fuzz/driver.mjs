@@ -2,7 +2,7 @@
 // the parent (test/fuzz/run.mjs) can time every call, kill this process when a call hangs, and
 // restart after a process abort (a V8 out-of-memory trap kills the process).
 //
-//   node test/fuzz/driver.mjs --family fp [--from K] [--runs R] [--systematic all|N] [--seed S]
+//   node test/fuzz/driver.mjs --family fp [--from K | --case K] [--runs R] [--systematic all|N] [--seed S]
 //
 // Protocol, one line each: `B k ms name` before case k (ms: its time bound), `E k outcome` after
 // it, `S {json}` a sample worth reporting, `D` when the family is done. Outcomes: `ok` (finite
@@ -25,6 +25,7 @@ const runs = Number(opt('runs', '4'));
 const systematic = opt('systematic', '3');
 const seed = Number(opt('seed', '16'));
 const only = opt('entry');
+const single = opt('case'); // run only this case index (to reproduce one)
 
 const out = (s) => writeSync(1, `${s}\n`);
 
@@ -80,16 +81,43 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0) {
   return null;
 }
 
+/**
+ * Long-running calls accept work up to documented limits (steps × size, events, iterations) that
+ * can take a minute; the fuzz suite does not wait for that. Unless the case itself replaces the
+ * run options, a watchdog in `onProgress` aborts the call after WATCH_MS: a call that accepted
+ * big work must report progress and stop on the abort (a typed AbortedError); one that does
+ * neither runs into the parent's time bound and counts as a hang.
+ */
+const WATCH_MS = Number(process.env.NEURODYN_FUZZ_WATCH_MS ?? 1500);
+function watch(entry, args, muts) {
+  if (!entry.spec.long) return;
+  const i = entry.spec.runOptions ?? entry.spec.options;
+  const o = args[i];
+  if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) return;
+  if (muts?.some((m) => m.path[0] === i && (m.path.length === 1 || m.path[1] === 'signal' || m.path[1] === 'onProgress'))) return;
+  const ac = new AbortController();
+  const t0 = performance.now();
+  const user = o?.onProgress;
+  args[i] = {
+    ...o,
+    signal: ac.signal,
+    onProgress: (p) => {
+      user?.(p);
+      if (performance.now() - t0 > WATCH_MS) ac.abort();
+    },
+  };
+}
+
 /** Whether a documented `nonFinite` applies: the entry says results may hold non-finite numbers. */
 const mayBeNonFinite = (entry) => Boolean(entry.spec.nonFinite);
 
 const expectedCanary = canary();
 const list = cases();
 out(`N ${list.length}`);
-for (let k = from; k < list.length; k++) {
+for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : list.length); k++) {
   const [entry, muts] = list[k];
   const bound = entry.spec.maxMs ?? DEFAULT_MAX_MS;
-  out(`B ${k} ${bound} ${entry.name}`);
+  out(`B ${k} ${bound} ${entry.name} ${muts ? muts.map((m) => `${m.path.join('.')}=${show(m.value)}`).join(' ') : 'valid call'}`);
   const before = nd.kernelMemory();
   let obj;
   let args;
@@ -107,6 +135,7 @@ for (let k = from; k < list.length; k++) {
     try {
       args = entry.spec.args();
       if (muts) for (const m of muts) setPath(args, m.path, m.value);
+      watch(entry, args, muts);
       result = invoke(entry, obj, args);
       if (result && typeof result.then === 'function') result = await result;
       const nf = nonFinitePath(result);
@@ -127,7 +156,15 @@ for (let k = from; k < list.length; k++) {
         }
       } else {
         outcome = `raw:${cls}`;
-        sample = { entry: entry.name, case: what(), error: `${cls}: ${String(e?.message ?? e).slice(0, 300)}`, stack: String(e?.stack ?? '').split('\n').slice(1, 4).join(' | ') };
+        sample = {
+          entry: entry.name,
+          case: what(),
+          error: `${cls}: ${String(e?.message ?? e).slice(0, 300)}`,
+          stack: String(e?.stack ?? '')
+            .split('\n')
+            .slice(1, 4)
+            .join(' | '),
+        };
       }
     }
     if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : undefined);

@@ -189,7 +189,9 @@ function randomValue(v) {
 export function randomCases(args, count, seed, fixed = []) {
   const ls = leaves(args, fixed);
   if (ls.length === 0 || count <= 0) return [];
-  const one = fc.integer({ min: 0, max: ls.length - 1 }).chain((i) => randomValue(getPath(args, ls[i])).map((value) => ({ path: ls[i], value })));
+  const one = fc
+    .integer({ min: 0, max: ls.length - 1 })
+    .chain((i) => randomValue(getPath(args, ls[i])).map((value) => ({ path: ls[i], value })));
   return fc.sample(fc.array(one, { minLength: 1, maxLength: Math.min(3, ls.length) }), { seed, numRuns: count });
 }
 

@@ -60,13 +60,13 @@ export async function fuzzFamily(family, { runs, systematic, seed = 16, maxSampl
       f.samples.push({ outcome: 'driver', family, stderr: r.stderr.slice(-2000) });
       break;
     }
-    const [k, name] = r.current;
+    const [k, name, what] = r.current;
     if (r.hung) {
       f.hangs++;
-      f.samples.push({ k, outcome: 'hang', entry: name, boundMs: r.bound });
+      f.samples.push({ k, outcome: 'hang', entry: name, case: what, boundMs: r.bound });
     } else if (r.exitCode !== 3) {
       f.aborts++;
-      f.samples.push({ k, outcome: 'abort', entry: name, exit: r.exitCode, signal: r.signal, stderr: r.stderr.slice(-600) });
+      f.samples.push({ k, outcome: 'abort', entry: name, case: what, exit: r.exitCode, signal: r.signal, stderr: r.stderr.slice(-600) });
     }
     f.calls++;
     from = k + 1;
@@ -122,8 +122,8 @@ function runChild(family, from, { runs, systematic, seed, entry }, f, maxSamples
         i = buf.indexOf('\n');
         const tag = line[0];
         if (tag === 'B') {
-          const [, k, ms, name] = line.split(' ');
-          current = [Number(k), name];
+          const [, k, ms, name, ...what] = line.split(' ');
+          current = [Number(k), name, what.join(' ')];
           bound = Number(ms);
           started = Date.now();
           arm(bound);
@@ -171,7 +171,21 @@ export function summaryLine(f) {
 export function total(list) {
   const t = figures('total');
   for (const f of list) {
-    for (const k of ['calls', 'typed', 'raw', 'nonFinite', 'hangs', 'aborts', 'leaks', 'broken', 'badTyped', 'baseline', 'setup', 'ok', 'ms'])
+    for (const k of [
+      'calls',
+      'typed',
+      'raw',
+      'nonFinite',
+      'hangs',
+      'aborts',
+      'leaks',
+      'broken',
+      'badTyped',
+      'baseline',
+      'setup',
+      'ok',
+      'ms',
+    ])
       t[k] += f[k];
     for (const [c, n] of Object.entries(f.typedByClass)) t.typedByClass[c] = (t.typedByClass[c] ?? 0) + n;
   }
