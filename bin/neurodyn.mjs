@@ -5,6 +5,7 @@
 //   neurodyn validate <experiment.json>
 //   neurodyn kinds            list experiment kinds, their fields and an example file
 //   neurodyn example <kind>   print an example experiment file
+//   neurodyn sweep <spec.json> [--slurm …]; neurodyn shard|status|merge <DIR>   (bin/lib/sweep.mjs)
 //
 // Exit codes: 0 done; 2 malformed experiment file (the message names the field and the allowed
 // range); 130 interrupted by SIGINT/SIGTERM (partial results written); 1 any other error (a
@@ -16,13 +17,15 @@ import * as nd from 'neurodyn';
 import { FORMATS, writeResults } from './lib/output.mjs';
 import { RunProgress } from './lib/progress.mjs';
 import { describe, ExperimentError, validate } from './lib/schema.mjs';
+import { SWEEP_USAGE, sweepMain, UsageError } from './lib/sweep.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const USAGE = `usage:
   neurodyn run <experiment.json> [--out DIR] [--format csv,npy,sonata,nwb] [--quiet]
   neurodyn validate <experiment.json>
   neurodyn kinds
-  neurodyn example <kind>`;
+  neurodyn example <kind>
+${SWEEP_USAGE}`;
 
 async function loadKinds() {
   const dir = join(HERE, 'lib/kinds');
@@ -177,6 +180,17 @@ function listKinds(kinds) {
 }
 
 const argv = process.argv.slice(2);
+if (['sweep', 'shard', 'status', 'merge'].includes(argv[0])) {
+  // These commands parse their flags strictly with node:util parseArgs (unknown flag: exit 2).
+  try {
+    if (argv[0] === 'sweep' || argv[0] === 'shard') await nd.init();
+    process.exit(await sweepMain(argv, nd));
+  } catch (e) {
+    if (e instanceof UsageError) fail(2, `${argv[0]}: ${e.message}\n${USAGE}`);
+    if (e instanceof ExperimentError) fail(2, `invalid sweep spec ${argv[1]}: ${e.message}`);
+    fail(1, `${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+  }
+}
 const opt = (name) => {
   const i = argv.indexOf(name);
   if (i < 0) return undefined;

@@ -54,14 +54,18 @@ export * from './ltn/index.js';
 export * from './numerics/index.js';
 export {
   defaultWorkers,
+  type IterateTrialsOptions,
   type MapOptions,
   mergeTrials,
   type PoolOptions,
+  type TrialsJSON,
+  type TrialsLike,
   type TrialsOptions,
-  type TrialsResult,
+  TrialsResult,
   WorkerPool,
 } from './parallel/pool.js';
-export type { Settled, TaskFn, TaskTable, TrialInput } from './parallel/types.js';
+export { type SweepGrid, type SweepList, type SweepOptions, type SweepValues, sweepPoints, sweepTable } from './parallel/sweep.js';
+export type { Settled, TaskFn, TaskRef, TaskTable, TrialFn, TrialInput, TrialModule } from './parallel/types.js';
 export * as plot from './plot/svg.js';
 export {
   deriveKey,
@@ -80,4 +84,4 @@ export {
 } from './rng/index.js';
 export * from './srm/index.js';
 export * from './stats/index.js';
-export { runTrials } from './tasks.js';
+export { iterateTrials, runTrials, sweep, sweepTrials } from './tasks.js';

@@ -28,7 +28,7 @@ async function reducedStudy(nd, progress) {
       range: [0, 2],
       params: { network, h: 0.05, T: 400, burnIn: 100, rule: 'linear' },
       pool,
-      onProgress: (d, t) => progress(0.5 + 0.5 * (d / t), `Lyapunov trials ${d}/${t}`),
+      onProgress: (p) => progress(0.5 + 0.5 * p.fraction, `Lyapunov trials ${p.done}/${p.total}`),
     });
     const rows = ly.rows.filter((r) => r.ok).map((r) => r.value);
     const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;

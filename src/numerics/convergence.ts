@@ -588,7 +588,7 @@ export async function convergenceStudy(options: ConvergenceOptions): Promise<Con
     workers: o.workers,
     workerUrl: o.workerUrl,
     pool: o.pool,
-    onProgress: o.onProgress,
+    onProgress: o.onProgress && ((p) => o.onProgress?.(p.done, p.total)),
     signal: o.signal,
   });
   return summariseConvergence(rows, { params, alphas: o.alphas });

@@ -233,7 +233,7 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     workers: o.workers,
     workerUrl: o.workerUrl,
     pool: o.pool,
-    onProgress: o.onProgress,
+    onProgress: o.onProgress && ((p) => o.onProgress?.(p.done, p.total)),
     signal: o.signal,
   });
   const rows = r.rows.map((x) => {

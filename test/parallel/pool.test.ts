@@ -24,7 +24,7 @@ describe('worker pool (Node worker_threads)', () => {
     const s2 = await runTrials('core.normals', { seed: 11, range: [2, 6], params, workers: 0 });
     expect(mergeTrials([s2, s1])).toEqual(full);
     expect(() => mergeTrials([s2])).not.toThrow();
-    expect(() => mergeTrials([s1, { range: [3, 6], rows: [] }])).toThrow(ValidationError);
+    expect(() => mergeTrials([s1, { range: [3, 6], rows: s2.rows.slice(1) }])).toThrow(ValidationError);
   });
 
   test('an error in one trial is reported with its index; the others are kept', async () => {
@@ -45,9 +45,11 @@ describe('worker pool (Node worker_threads)', () => {
       workers: 2,
       workerUrl,
       signal: ac.signal,
-      onProgress: (done) => {
-        seen = done;
-        if (done === 4) ac.abort();
+      onProgress: (p) => {
+        seen = p.done;
+        expect(p.unit).toBe('trial');
+        expect(p.total).toBe(40);
+        if (p.done === 4) ac.abort();
       },
     });
     await expect(p).rejects.toBeInstanceOf(AbortedError);
