@@ -55,6 +55,7 @@ export * from './numerics/index.js';
 export {
   defaultWorkers,
   type IterateTrialsOptions,
+  MAX_COLLECTED_TRIALS,
   type MapOptions,
   mergeTrials,
   type PoolOptions,

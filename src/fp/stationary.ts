@@ -1420,7 +1420,11 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
   const pr = new ProgressTracker('fpReducedSlowEvolve', steps, 'step', { signal: o.signal, onProgress: o.onProgress });
   const dw = -wMin / n;
   if (!((dt * nu) / (dw * dw) <= 1e200))
-    throw new ValidationError('nu', `a diffusion with dt·ν/Δw² <= 1e200 (ν <= ${((1e200 * dw * dw) / dt).toPrecision(3)} at dt = ${dt}, Δw = ${dw})`, nu);
+    throw new ValidationError(
+      'nu',
+      `a diffusion with dt·ν/Δw² <= 1e200 (ν <= ${((1e200 * dw * dw) / dt).toPrecision(3)} at dt = ${dt}, Δw = ${dw})`,
+      nu,
+    );
   const w = new Float64Array(n);
   for (let k = 0; k < n; k++) w[k] = wMin + (k + 0.5) * dw;
   let m = 0;

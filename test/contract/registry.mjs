@@ -10,6 +10,10 @@
 // - an error class (`error`), an abstract base (`abstract`), or a constant (`constant`: a
 //   non-callable value), each with a one-line reason.
 //
+// A class spec may also carry `statics` (static methods, e.g. WorkerPool.create, described like
+// functions), `noConstructor` (reason: the constructor is private), and per method `internal`
+// (reason: a method public only for the library's own modules; enumerated, not fuzzed).
+//
 // Fields of a callable spec (a function, a constructor, or a method under `methods`):
 //   args()       a valid argument list, fresh values on every call
 //   options      index of the strict options argument (unknown keys → ValidationError)
@@ -22,7 +26,8 @@
 //   longSetup()  methods: the object for that long call (default: setup)
 //   progressArgs() arguments for a call that reports progress at least twice (default: args)
 //   anyType      positional arguments that accept any value (e.g. toJSONValue's)
-//   setup()      methods: the object the method is called on (default: a new instance from the class's args)
+//   setup()      methods: the object the method is called on (default: a new instance from the class's args;
+//                may return a promise)
 //   noFuzz       reason not to fuzz this call (it is still enumerated and contract-checked)
 //   maxMs        wall-clock bound of one call in the fuzz suite (default DEFAULT_MAX_MS)
 //   nonFinite    reason when a documented result may hold non-finite numbers
@@ -301,16 +306,14 @@ export const registry = {
   },
   fpLearningEquilibrium: {
     family: 'fp',
-    args: () => [{ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01) }],
+    args: () => [{ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1 + w, nbarMax: 5 }],
     options: 0,
     long: 'sync',
     unit: 'iteration',
   },
   fpReducedSlowStationary: {
     family: 'fp',
-    args: () => [
-      { a: 1, vReset: 0, vThreshold: 1, input: (w) => 1.5 * Math.exp(-((w + 0.5) ** 2) / 0.01), nu: 0.05, points: 101, wMin: -1.5 },
-    ],
+    args: () => [{ a: 1, vReset: 0, vThreshold: 1, input: (w) => 1 + w, nu: 0.05, points: 21, wMin: -1.5 }],
     options: 0,
     long: 'sync',
     unit: 'iteration',
@@ -485,19 +488,25 @@ export const registry = {
       (b) => b.run(0.1),
     ),
   },
-  ltnGammaGap: { family: 'ltn', args: () => [ltnNet(), x2(), [10], {}], options: 3, long: 'sync', typo: ['duraton', 'duration'] },
+  ltnGammaGap: {
+    family: 'ltn',
+    args: () => [ltnNet(), x2(), [10], { duration: 1 }],
+    options: 3,
+    long: 'sync',
+    typo: ['duraton', 'duration'],
+  },
   ltnGammaGapAsync: {
     family: 'ltn',
-    args: () => [ltnNet(), x2(), [10], {}],
+    args: () => [ltnNet(), x2(), [10], { duration: 1 }],
     options: 3,
     long: 'async',
     typo: ['duraton', 'duration'],
     longArgs: () => [ltnNet(), x2(), [10, 300], { duration: 100 }],
   },
-  ltnStabilityReport: { family: 'ltn', args: () => [ltnNet(), { trials: 4 }], options: 1, long: 'sync' },
+  ltnStabilityReport: { family: 'ltn', args: () => [ltnNet(), { trials: 1, duration: 2 }], options: 1, long: 'sync' },
   ltnStabilityReportAsync: {
     family: 'ltn',
-    args: () => [ltnNet(), { trials: 4 }],
+    args: () => [ltnNet(), { trials: 1, duration: 2 }],
     options: 1,
     long: 'async',
     longArgs: () => [ltnCyclic(), { trials: 400, duration: 200 }],
@@ -537,6 +546,114 @@ export const registry = {
   PdsBestRate: { family: 'ltn', result: () => nd.pdsBestRate(ltnM()) },
 };
 
+const trialsOptions = () => ({ range: [0, 3], workers: 0, params: { n: 4 }, seed: 5 });
+const sweepOptions = () => ({ task: 'core.sleep', params: { ms: [0, 1] }, workers: 0, seed: 5 });
+const inlinePool = () => nd.WorkerPool.create({ workers: 0, tasks: { double: (x) => 2 * x } });
+
+Object.assign(registry, {
+  // ------------------------------------------------------------------------------- parallel
+  defaultWorkers: { family: 'parallel', args: () => [] },
+  MAX_COLLECTED_TRIALS: { family: 'parallel', constant: 'most trials one runTrials/sweepTrials call collects' },
+  runTrials: {
+    family: 'parallel',
+    args: () => ['core.normals', trialsOptions()],
+    options: 1,
+    long: 'async',
+    unit: 'trial',
+    nonFinite: 'rows hold what the task returned',
+    longArgs: () => ['core.normals', { range: [0, 4e6], workers: 0, params: { n: 64 } }],
+    typo: ['rnage', 'range'],
+  },
+  iterateTrials: {
+    family: 'parallel',
+    args: () => ['core.normals', trialsOptions()],
+    options: 1,
+    call: async (gen) => {
+      const rows = [];
+      for await (const r of gen) rows.push(r);
+      return rows;
+    },
+    typo: ['lookahed', 'lookahead'],
+    nonFinite: 'rows hold what the task returned',
+  },
+  mergeTrials: {
+    family: 'parallel',
+    nonFinite: 'rows hold what the tasks returned',
+    args: () => [
+      [
+        {
+          range: [0, 2],
+          rows: [
+            { index: 0, ok: true, value: 1 },
+            { index: 1, ok: true, value: 2 },
+          ],
+        },
+        { range: [2, 3], rows: [{ index: 2, ok: true, value: 3 }] },
+      ],
+    ],
+  },
+  sweepPoints: { family: 'parallel', nonFinite: "the caller's parameter values, expanded", args: () => [{ a: [1, 2], b: [0.5] }] },
+  sweepTrials: {
+    family: 'parallel',
+    args: () => [sweepOptions()],
+    options: 0,
+    long: 'async',
+    unit: 'trial',
+    typo: ['trails', 'trials'],
+    longArgs: () => [{ task: 'core.normals', params: { n: [64] }, trials: 1e6, workers: 0 }],
+  },
+  sweep: {
+    family: 'parallel',
+    args: () => [sweepOptions()],
+    options: 0,
+    long: 'async',
+    unit: 'trial',
+    typo: ['trails', 'trials'],
+    nonFinite: 'a value a trial did not return is NaN in its column (documented)',
+    longArgs: () => [{ task: 'core.normals', params: { n: [64] }, trials: 1e6, workers: 0 }],
+  },
+  sweepTable: {
+    family: 'parallel',
+    args: () => [
+      {
+        range: [0, 2],
+        rows: [
+          { index: 0, ok: true, value: { x: 1 } },
+          { index: 1, ok: true, value: { x: 2 } },
+        ],
+      },
+      { task: 'core.sleep', params: { ms: [0, 1] } },
+    ],
+    options: 1,
+    nonFinite: 'a value a trial did not return is NaN in its column (documented)',
+  },
+  WorkerPool: {
+    family: 'parallel',
+    noConstructor: 'private: pools are made by WorkerPool.create (workers start asynchronously)',
+    statics: { create: { args: () => [{ workers: 0 }], options: 0, typo: ['worker', 'workers'] } },
+    dispose: (p) => p.close(),
+    methods: {
+      map: {
+        setup: inlinePool,
+        args: () => ['double', [1, 2, 3], {}],
+        options: 2,
+        long: 'async',
+        unit: 'trial',
+        nonFinite: 'rows hold what the task returned',
+        longArgs: () => ['double', Array.from({ length: 3e6 }, (_, i) => i), {}],
+      },
+      close: { setup: inlinePool, args: () => [] },
+      stream: { internal: 'the row stream behind runTrials, iterateTrials and sweep (checked through them)' },
+    },
+  },
+  TrialsResult: {
+    family: 'parallel',
+    result: () => nd.mergeTrials([{ range: [0, 1], rows: [{ index: 0, ok: true, value: 1 }] }]),
+    nonFinite: 'rows hold what the tasks returned',
+    methods: { values: { args: () => [] }, errors: { args: () => [] } },
+  },
+});
+
 // ---------------------------------------------------------------------------------------------
 // Expansion into flat callable entries.
 
@@ -555,9 +672,10 @@ export function isClass(f) {
   return typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
 }
 
-/** Public method names of a class (own and inherited, without the general ones). */
+/** Public method names of a class (own and inherited, without the general ones), and its static methods as `.name`. */
 export function methodNames(C) {
   const names = new Set();
+  for (const n of Object.getOwnPropertyNames(C)) if (typeof C[n] === 'function' && n !== 'prototype') names.add(`.${n}`);
   for (let p = C.prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     for (const n of Object.getOwnPropertyNames(p)) {
       const d = Object.getOwnPropertyDescriptor(p, n);
@@ -604,8 +722,18 @@ export function entries(family) {
       continue;
     }
     if (isClass(value)) {
-      out.push({ name: path, family: spec.family, kind: 'constructor', spec, ctor: value, dispose: spec.dispose });
+      if (!spec.noConstructor) out.push({ name: path, family: spec.family, kind: 'constructor', spec, ctor: value, dispose: spec.dispose });
+      for (const [m, ms] of Object.entries(spec.statics ?? {}))
+        out.push({
+          name: `${path}.${m}`,
+          family: spec.family,
+          kind: 'function',
+          spec: ms,
+          fn: (...a) => value[m](...a),
+          dispose: spec.dispose,
+        });
       for (const [m, ms] of Object.entries(spec.methods ?? {})) {
+        if (ms.internal) continue;
         out.push({
           name: `${path}#${m}`,
           family: spec.family,
@@ -621,11 +749,16 @@ export function entries(family) {
   return out;
 }
 
-/** Calls an entry: `obj` is the set-up object for methods. May return a promise. */
+/**
+ * Calls an entry: `obj` is the set-up object for methods. May return a promise. A spec's `call`
+ * turns what the export returns into the result (e.g. drains an async iterator).
+ */
 export function invoke(entry, obj, args) {
-  if (entry.kind === 'function') return entry.fn(...args);
-  if (entry.kind === 'constructor') return new entry.ctor(...args);
-  return obj[entry.method](...args);
+  let r;
+  if (entry.kind === 'function') r = entry.fn(...args);
+  else if (entry.kind === 'constructor') r = new entry.ctor(...args);
+  else r = obj[entry.method](...args);
+  return entry.spec.call ? entry.spec.call(r) : r;
 }
 
 /** Frees whatever kernel memory a value holds (kernel objects, regions), ignoring errors. */
@@ -635,6 +768,7 @@ export function release(v, custom) {
     if (custom) custom(v);
     else if (typeof v.dispose === 'function') v.dispose();
     else if (v instanceof nd.Region) v.free();
+    else if (v instanceof nd.WorkerPool) v.close();
   } catch {}
 }
 

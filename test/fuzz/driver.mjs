@@ -88,7 +88,7 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0) {
  * big work must report progress and stop on the abort (a typed AbortedError); one that does
  * neither runs into the parent's time bound and counts as a hang.
  */
-const WATCH_MS = Number(process.env.NEURODYN_FUZZ_WATCH_MS ?? 1500);
+const WATCH_MS = Number(process.env.NEURODYN_FUZZ_WATCH_MS ?? (process.env.NEURODYN_FUZZ_RUNS ? 2000 : 500));
 function watch(entry, args, muts) {
   if (!entry.spec.long) return;
   const i = entry.spec.runOptions ?? entry.spec.options;
@@ -125,7 +125,7 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
   let sample;
   const what = () => (muts ? muts.map((m) => `${m.path.join('.')}=${show(m.value)}`).join(' ') : 'valid call');
   try {
-    obj = entry.setup?.();
+    obj = await entry.setup?.();
   } catch (e) {
     outcome = 'setup';
     sample = { entry: entry.name, error: `${e?.constructor?.name}: ${e?.message}` };
