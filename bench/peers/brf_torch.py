@@ -5,18 +5,21 @@ leaky-integrator readout; label-last cross-entropy; double-Gaussian surrogate).
 Written for this bench from the equations (no code copied).
 
 usage: /usr/bin/python3 bench/peers/brf_torch.py DIGITS_DIR [--hidden 256] [--batch 32]
-       [--dtype float32|float64] [--reps 3]
+       [--dtype float32|float64] [--reps 3] [--threads N] [--passive]
+--threads: intra-op threads (default 1; 0 = all cores, os.cpu_count()). Inter-op threads, OpenMP
+and the BLAS library's own threads (Debian's torch calls the system BLAS, e.g. OpenBLAS through
+libblas.so.3, which otherwise starts one thread per core) are set to the same number, so the run
+uses exactly that many cores. Install an optimised BLAS (apt-get install libopenblas0-pthread):
+with Debian's reference libblas3 alone the GEMMs are several times slower.
 prints one JSON line: {"samplesPerSecond": ..., "samplesPerCpuSecond": ..., ...} (wall and
 process CPU time; on a shared machine CPU time is the fairer comparison)
 """
 import json
 import math
+import os
 import sys
 import time
 
-import torch
-
-torch.set_num_threads(1)
 args = sys.argv[1:]
 
 
@@ -24,12 +27,25 @@ def opt(name, default):
     return args[args.index(name) + 1] if name in args else default
 
 
+threads = int(opt('--threads', 1)) or os.cpu_count()
+for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[var] = str(threads)  # before torch (and its BLAS) is loaded
+# --passive: OpenMP threads sleep instead of spinning at barriers (much faster when the machine has
+# more runnable threads than cores; slower on an idle machine)
+passive = '--passive' in args
+if passive:
+    os.environ['OMP_WAIT_POLICY'] = 'PASSIVE'
+
+import torch  # noqa: E402
+
+torch.set_num_threads(threads)
+torch.set_num_interop_threads(threads)
 digits_dir = args[0]
 H = int(opt('--hidden', 256))
 B = int(opt('--batch', 32))
 reps = int(opt('--reps', 3))
 dtype = {'float32': torch.float32, 'float64': torch.float64}[opt('--dtype', 'float32')]
-T, C, DT = 784, 10, 0.01
+T, C, DT = 784, 10, 0.01  # DT: the Euler step in s (10 ms)
 
 xs, ys = [], []
 for d in range(10):
@@ -104,6 +120,7 @@ for _ in range(reps):
     cpu.append(time.process_time() - c0)
 sec = sorted(times)[len(times) // 2]
 csec = sorted(cpu)[len(cpu) // 2]
-print(json.dumps({'peer': 'torch', 'version': torch.__version__, 'threads': torch.get_num_threads(), 'dtype': str(dtype),
+blas = 'openblas' if os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3').find('openblas') >= 0 else 'reference'
+print(json.dumps({'peer': 'torch', 'version': torch.__version__, 'threads': torch.get_num_threads(), 'ompPassive': passive, 'blas': blas, 'dtype': str(dtype),
                   'hidden': H, 'batch': B, 'secondsPerBatch': sec, 'samplesPerSecond': B / sec,
                   'cpuSecondsPerBatch': csec, 'samplesPerCpuSecond': B / csec, 'loss': loss}))

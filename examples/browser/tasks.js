@@ -105,17 +105,19 @@ tasks.lif = (nd, p, progress) => {
  */
 tasks.brf = (nd, p, progress) => {
   need(nd, ['simulateResonators', 'brfDivergenceBoundary', 'brfTransitionMatrix', 'spectralRadius2x2'], 'The BRF neuron');
-  const dt = p.dt;
-  const omegaMax = 1 / dt;
+  const dt = p.dt; // ms
+  const step = { dt };
+  const omegaMax = 1000 / dt; // rad/s: |ω| < 1/δ with δ in s
   // Resonance curve: one uncoupled neuron per input frequency, same ω and b′.
   const nf = 60;
-  const T = Math.round(p.seconds / dt);
+  const T = Math.round(p.duration / dt);
   const freqs = Array.from({ length: nf }, (_, k) => (0.02 + (0.96 * k) / (nf - 1)) * omegaMax);
   const input = new Float64Array(T * nf);
-  for (let t = 0; t < T; t++) for (let k = 0; k < nf; k++) input[t * nf + k] = p.amplitude * Math.sin(freqs[k] * t * dt);
+  // input ω in rad/s, time in s
+  for (let t = 0; t < T; t++) for (let k = 0; k < nf; k++) input[t * nf + k] = p.amplitude * Math.sin((freqs[k] * t * dt) / 1000);
   const quiet = nd.simulateResonators(new Float64Array(nf).fill(p.omega), new Float64Array(nf).fill(p.bOffset), input, {
     dt,
-    thetaC: 1e12,
+    vThreshold: 1e12,
   });
   progress(0.5);
   const gain = freqs.map((_, k) => {
@@ -127,18 +129,18 @@ tasks.brf = (nd, p, progress) => {
   for (let k = 1; k < nf; k++) if (gain[k] > gain[peak]) peak = k;
   // Driven trace with the real threshold.
   const drive = new Float64Array(T);
-  for (let t = 0; t < T; t++) drive[t] = p.amplitude * Math.sin(p.drive * t * dt);
-  const tr = nd.simulateResonators([p.omega], [p.bOffset], drive, { dt, thetaC: p.thetaC });
+  for (let t = 0; t < T; t++) drive[t] = p.amplitude * Math.sin((p.drive * t * dt) / 1000);
+  const tr = nd.simulateResonators([p.omega], [p.bOffset], drive, { dt, vThreshold: p.vThreshold });
   const time = Array.from({ length: T }, (_, t) => t * dt);
   const spikeTimes = [];
   for (let t = 0; t < T; t++) if (tr.spikes[t] > 0) spikeTimes.push(t * dt);
-  // Divergence boundary p(ω) on (−1/δ, 1/δ) and this neuron's damping b = p(ω) − b′.
+  // Divergence boundary p(ω) on (−1/δ, 1/δ) and this neuron's damping b = p(ω) − b′ (1/s).
   const ws = Array.from({ length: 201 }, (_, k) => (-0.999 + (1.998 * k) / 200) * omegaMax);
   if (!ws.includes(p.omega)) ws.push(p.omega);
   ws.sort((x, y) => x - y);
-  const boundary = ws.map((w) => nd.brfDivergenceBoundary(w, dt));
-  const b = nd.brfDivergenceBoundary(p.omega, dt) - p.bOffset;
-  const radius = nd.spectralRadius2x2(nd.brfTransitionMatrix(p.omega, b, dt));
+  const boundary = ws.map((w) => nd.brfDivergenceBoundary(w, step));
+  const b = nd.brfDivergenceBoundary(p.omega, step) - p.bOffset;
+  const radius = nd.spectralRadius2x2(nd.brfTransitionMatrix(p.omega, b, step));
   return {
     resonance: { freqs, gain, peakFrequency: freqs[peak] },
     trace: { time, u: Array.from(tr.u), v: Array.from(tr.v), spikeTimes },

@@ -42,7 +42,7 @@ const netOptions = (model) => ({
   inputSize: 1,
   hiddenSize: hidden,
   outputSize: 10,
-  ...(lossStart ? { loss: 'sequence', lossStart: Number(lossStart), lossReduction: 'mean' } : {}),
+  ...(lossStart ? { loss: 'sequence', lossStartStep: Number(lossStart), lossReduction: 'mean' } : {}),
   ...(model === 'alif' && alifSigma ? { surrogate: { kind: 'dgauss', sigma: Number(alifSigma), gain: Number(alifSigma) } } : {}),
 });
 mkdirSync('out/brf', { recursive: true });
@@ -57,18 +57,18 @@ const alphas = Array.from({ length: grid }, (_, k) => -1 + (2 * k) / (grid - 1))
 const result = { hidden, trainN, evalN, grid, models: {}, files: [] };
 const curves = [];
 for (const model of models) {
-  const tr = new BrfTrainer(netOptions(model), 784, { seed: 1, batchSize: 16 });
+  const tr = new BrfTrainer({ network: netOptions(model), steps: 784, seed: 1, batchSize: 16 });
   try {
     for (let e = 1; e <= maxEpochs; e++) {
-      await tr.train(train, { epochs: e, test });
-      if (tr.history[e - 1].testAccuracy >= target) break;
+      const h = await tr.train(train, { epochs: e, test });
+      if (h.testAccuracy[e - 1] >= target) break;
     }
     const h = tr.history;
-    curves.push({ label: model.toUpperCase(), x: h.map((r) => r.epoch + 1), y: h.map((r) => r.testAccuracy) });
+    curves.push({ label: model.toUpperCase(), x: Array.from(h.epoch, (e) => e + 1), y: Array.from(h.testAccuracy) });
     writeFileSync(`out/brf/landscape-${model}-checkpoint.json`, JSON.stringify(tr.toJSON()));
     const l = await brfLossLandscape(tr, test, { alphas, seed: 3 });
     const svg = plot.heatmap(l.loss, grid, grid, [-1, 1], [-1, 1], {
-      title: `${model.toUpperCase()} error landscape f(α, β), S-MNIST (H=${hidden}, test acc ${(100 * h[h.length - 1].testAccuracy).toFixed(0)}%)`,
+      title: `${model.toUpperCase()} error landscape f(α, β), S-MNIST (H=${hidden}, test acc ${(100 * h.testAccuracy[h.length - 1]).toFixed(0)}%)`,
       xlabel: 'α',
       ylabel: 'β',
     });
@@ -78,7 +78,7 @@ for (const model of models) {
     const c = l.loss[(grid * grid - 1) / 2];
     result.models[model] = {
       epochs: h.length,
-      testAccuracy: h[h.length - 1].testAccuracy,
+      testAccuracy: h.testAccuracy[h.length - 1],
       centerLoss: c,
       minLoss: Math.min(...l.loss),
       maxLoss: Math.max(...l.loss),
@@ -95,16 +95,17 @@ writeFileSync(
 );
 result.files.push('out/brf/learning-curves.svg');
 
-// spectral radius of the one-step state transition over (ω, b), δ = 0.01
+// spectral radius of the one-step state transition over (ω, b), δ = 10 ms
+const dt = { dt: 10 };
 const omegas = Array.from({ length: 60 }, (_, i) => (i + 0.5) * (100 / 60));
 const bs = Array.from({ length: 60 }, (_, j) => -100 + (j + 0.5) * (100 / 60));
-const rho = brfSpectralRadiusGrid(omegas, bs, 0.01);
+const rho = brfSpectralRadiusGrid(omegas, bs, dt);
 writeFileSync(
   'out/brf/spectral-radius.svg',
   plot.heatmap(rho, omegas.length, bs.length, [0, 100], [-100, 0], {
-    title: 'spectral radius of ∂s^t/∂s^{t−1} (δ = 0.01); colour range 0.8–1.2, 1 = middle',
+    title: 'spectral radius of ∂s^t/∂s^{t−1} (δ = 10 ms); colour range 0.8–1.2, 1 = middle',
     xlabel: 'ω (rad/s)',
-    ylabel: 'b',
+    ylabel: 'b (1/s)',
     zrange: [0.8, 1.2],
   }),
 );
@@ -114,12 +115,12 @@ const contour = omegas.map((w) => {
   let hi = 0;
   for (let k = 0; k < 60; k++) {
     const m = (lo + hi) / 2;
-    if (spectralRadius2x2(brfTransitionMatrix(w, m, 0.01)) < 1) lo = m;
+    if (spectralRadius2x2(brfTransitionMatrix(w, m, dt)) < 1) lo = m;
     else hi = m;
   }
   return (lo + hi) / 2;
 });
-const pw = omegas.map((w) => brfDivergenceBoundary(w, 0.01));
+const pw = omegas.map((w) => brfDivergenceBoundary(w, dt));
 writeFileSync(
   'out/brf/divergence-boundary.svg',
   plot.lineChart(
@@ -127,7 +128,7 @@ writeFileSync(
       { label: 'radius-1 contour (bisection)', x: omegas, y: contour },
       { label: 'p(ω) (Eq. 8)', x: omegas, y: pw },
     ],
-    { title: 'divergence boundary', xlabel: 'ω (rad/s)', ylabel: 'b' },
+    { title: 'divergence boundary', xlabel: 'ω (rad/s)', ylabel: 'b (1/s)' },
   ),
 );
 result.files.push('out/brf/spectral-radius.svg', 'out/brf/divergence-boundary.svg');

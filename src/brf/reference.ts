@@ -1,56 +1,83 @@
 /**
- * Plain-TypeScript reference of the shard kernel (`brfShard` in assembly/brf/index.ts): the same
+ * Plain-TypeScript reference of the shard kernel (`brfShard*` in assembly/brf/index.ts): the same
  * forward pass and BPTT, written for clarity. Used by tests (kernel vs reference) and by the
  * bench (WASM vs plain TS). Not a production path.
  * @packageDocumentation
  */
 import { ValidationError } from '../kernel/errors.js';
-import { checkInteger } from '../kernel/validate.js';
+import { checkBoolean, checkInteger } from '../kernel/validate.js';
 import { BrfConst } from './layout.js';
 import {
-  type BrfChunkOptions,
   type BrfNetworkOptions,
-  type BrfShardResult,
+  BrfShardResult,
+  type BrfShardRunOptions,
   brfConsts,
+  brfOptions,
   brfParamLayout,
-  brfStateSize,
-  resolveBrfOptions,
+  resolveNetwork,
 } from './model.js';
 
+/** Options of {@link brfShardReference}: the network and the options of {@link BrfShardRunner.run}. */
+export interface BrfShardReferenceOptions extends BrfShardRunOptions {
+  /** The network. */
+  network: BrfNetworkOptions;
+}
+
 /**
- * Forward (+ BPTT when `backward`) for samples x [S][T][I]; same contract as
- * {@link BrfShardRunner.run}, including `chunk` (one truncated-BPTT chunk of T steps: `offset`,
- * `initialState` f64 [S][4H + 2C], `finalState`; `chunk.steps`, if given, must equal T). The
- * initial state fills the trajectory's t = 0 slots, so BPTT treats it as a constant exactly as
- * the kernel does. O(S·T·H) memory (whole trajectory stored).
+ * Forward (+ BPTT with `backward: true`) for samples x [S][T][I] (T read from x.length); the
+ * same contract as {@link BrfShardRunner.run} in f64, including one truncated-BPTT chunk
+ * (`offset`, `initialState` f64 [S][4H + 2C], `finalState`). The initial state fills the
+ * trajectory's t = 0 slots, so BPTT treats it as a constant exactly as the kernel does.
+ * O(S·T·H) memory (whole trajectory stored).
+ * @example
+ * ```ts
+ * const ref = brfShardReference(params, x, labels, { network, backward: true });
+ * ```
  */
 export function brfShardReference(
-  options: BrfNetworkOptions,
-  T: number,
   params: Float64Array,
   x: Float64Array,
   labels: Int32Array,
-  backward: boolean,
-  smooth = false,
-  chunk?: BrfChunkOptions,
+  options: BrfShardReferenceOptions,
 ): BrfShardResult {
-  const o = resolveBrfOptions(options);
+  const ro = brfOptions<BrfShardReferenceOptions>('brfShardReference', 'options', options, [
+    'network',
+    'backward',
+    'smooth',
+    'offset',
+    'initialState',
+    'finalState',
+  ]);
+  const o = resolveNetwork(ro.network, 'network.');
   const { inputSize: I, hiddenSize: H, outputSize: C } = o;
+  if (!(labels instanceof Int32Array) || labels.length === 0) throw new ValidationError('labels', 'a non-empty Int32Array', labels);
   const S = labels.length;
-  const SW = brfStateSize(H, C);
-  const offset = checkInteger('chunk.offset', chunk?.offset ?? 0, 0);
-  if (chunk?.steps !== undefined && chunk.steps !== T)
-    throw new ValidationError('chunk.steps', `T = ${T} (the reference's chunk length)`, chunk.steps);
-  const s0 = chunk?.initialState;
+  if (!(x instanceof Float64Array) || x.length === 0 || x.length % (S * I) !== 0)
+    throw new ValidationError('x.length', `a positive multiple of S·inputSize = ${S * I}`, x?.length ?? x);
+  const T = x.length / (S * I);
+  if ((T + 1) * S * H > 2 ** 26)
+    throw new ValidationError(
+      'x.length',
+      'a shard with (steps + 1)·S·hiddenSize ≤ 2^26 (the reference stores the whole trajectory)',
+      x.length,
+    );
+  const backward = checkBoolean('backward', ro.backward ?? false);
+  const smooth = checkBoolean('smooth', ro.smooth ?? false);
+  const SW = 4 * H + 2 * C;
+  const offset = checkInteger('offset', ro.offset ?? 0, 0);
+  const s0 = ro.initialState;
   if (s0 !== undefined) {
     if (!(s0 instanceof Float64Array) || s0.length !== S * SW)
-      throw new ValidationError('chunk.initialState', `a Float64Array of S·(4H + 2C) = ${S * SW} values`, s0?.length ?? s0);
+      throw new ValidationError('initialState', `a Float64Array of S·(4H + 2C) = ${S * SW} values`, s0?.length ?? s0);
     for (let i = 0; i < s0.length; i++)
-      if (!Number.isFinite(s0[i])) throw new ValidationError(`chunk.initialState[${i}]`, 'a finite number', s0[i]);
+      if (!Number.isFinite(s0[i])) throw new ValidationError(`initialState[${i}]`, 'a finite number', s0[i]);
   }
-  const c = brfConsts(o, T, smooth, 0, offset, chunk === undefined);
+  const whole = ro.offset === undefined && s0 === undefined && !ro.finalState;
+  const c = brfConsts(o, { steps: T, smooth, offset, wholeSequence: whole });
+  const L = brfParamLayout(o);
+  if (!(params instanceof Float64Array) || params.length !== L.size)
+    throw new ValidationError('params', `a Float64Array of ${L.size} values`, params);
   const IH = I + H;
-  const L = brfParamLayout(I, H, C);
   const [dt, dbdt, theta, gamma, omax, sgk, c0, c1, c2, c3] = c;
   const lastOnly = c[BrfConst.LOSSMODE] === 0;
   const t0 = lastOnly ? T : Math.max(1, c[BrfConst.T0]);
@@ -179,8 +206,8 @@ export function brfShardReference(
     prediction[s] = best;
     if (best === labels[s]) correct++;
   }
-  const res: BrfShardResult = { loss, prediction, spikes, correct };
-  if (chunk?.finalState) {
+  const res = new BrfShardResult(loss, prediction, spikes, correct);
+  if (ro.finalState) {
     const st = new Float64Array(S * SW);
     for (let s = 0; s < S; s++) {
       const b = s * SW;

@@ -2,68 +2,63 @@
  * Training of recurrent BRF / RF / ALIF networks by BPTT or truncated BPTT: mini-batches split
  * into fixed shards (data-parallel on the worker pool, gradients summed in shard order so results
  * do not depend on the number of workers), gradient-norm clipping, Adam, a linear learning-rate
- * schedule, progress, cancellation and JSON checkpoints.
+ * schedule, the one progress/cancel protocol, and JSON checkpoints.
  * @packageDocumentation
  */
-import { AbortedError, NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
+import { optionKeys } from '../contract/options.js';
+import { type AsyncRunOptions, ProgressTracker } from '../contract/progress.js';
+import { makeTable, Result, type TableOf } from '../contract/results.js';
+import { AbortedError, DisposedError, NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
 import { KernelObject } from '../kernel/region.js';
-import { checkInteger, checkNonNegative, checkPositive, checkSignal } from '../kernel/validate.js';
+import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { Settled } from '../parallel/types.js';
-import type { Seed } from '../rng/seed.js';
-import type { BrfDataset } from './data.js';
-import { brfPermutation } from './data.js';
+import type { Seed, SeedOptions } from '../rng/seed.js';
+import { keyOfSeed } from '../rng/seed.js';
+import { type BrfDataset, brfPermutation, checkBrfDataset } from './data.js';
 import {
   type BrfNetworkOptions,
+  type BrfPrecision,
   type BrfResolvedOptions,
   type BrfShardResult,
   BrfShardRunner,
+  type BrfShardRunOptions,
   brfOmegaMax,
+  brfOptions,
+  brfParamLayout,
   initBrfParams,
-  resolveBrfOptions,
+  resolveNetwork,
 } from './model.js';
 import type { BrfShardTaskParams } from './tasks.js';
 
-/**
- * Truncated BPTT (TBPTT) with intermediate supervision, as the BRF reference trains ALIF on
- * S-MNIST (`SimpleALIFRNNTbptt`, truncation 50).
- *
- * Each sequence of T steps is cut into chunks of K = `chunk` steps (the last one shorter when K
- * does not divide T): chunk c covers steps cK+1 … min((c+1)K, T). Within a mini-batch, chunk c
- * starts from the state s^{cK} in which chunk c − 1 ended (every neuron variable: BRF/RF u, v, q;
- * ALIF u′, a; the last spikes z; the readout u_out; carried forward, detached: no gradient
- * crosses a cut), runs forward and BPTT over its K steps with its own loss
- *
- * - `loss: 'sequence'`: L_c = Σ (or mean, `lossReduction`) over its steps t with t ≥ `lossStart`
- *   of CE(softmax(u_out^t), y), the sequence label y at every step (a chunk ending before
- *   `lossStart` has no loss: forward only, no optimiser step);
- * - `loss: 'last'`: L_c = CE(softmax(u_out^{t_c}), y) at the chunk's last step t_c (the
- *   reference's `label_last` TBPTT: the label at every cut, i.e. at steps K, 2K, …, T);
- *
- * and the optimiser steps after every chunk with a loss (gradient of the batch mean of L_c,
- * clipping, Adam, ω projection), so the next chunk runs with the updated parameters:
- * ⌈T/K⌉ Adam steps per batch. The forward trajectory is not truncated (chaining chunks with
- * unchanged parameters reproduces the uninterrupted run bit for bit); only the gradient is.
- * Evaluation (test metrics) is the ordinary forward pass over T steps with the full-sequence loss.
- * With K = T it is ordinary full BPTT, bit for bit.
- */
-export interface BrfTbpttOptions {
-  /** Chunk length K in steps, an integer in [1, T]. */
-  chunk: number;
+/** Adam's constants. */
+export interface BrfAdamOptions {
+  /** Decay of the first-moment estimate. @default 0.9 */
+  beta1?: number;
+  /** Decay of the second-moment estimate. @default 0.999 */
+  beta2?: number;
+  /** ε added to √v̂. @default 1e-8 */
+  epsilon?: number;
 }
 
-/** Optimiser and batching options. */
-export interface BrfTrainOptions {
-  /** Seed of the initial parameters and of the per-epoch shuffles. @default 0 */
-  seed?: Seed;
+/**
+ * Options of {@link BrfTrainer}: the network, the sequence length, the optimiser, batching, BPTT
+ * memory, truncated BPTT, precision and threads. Every time is in ms (inside `network`); step
+ * counts end in `Steps`.
+ */
+export interface BrfTrainerOptions extends SeedOptions {
+  /** The network ({@link BrfNetworkOptions}). */
+  network: BrfNetworkOptions;
+  /** Sequence length T (steps of `network.dt`) of the data this trainer trains on. */
+  steps: number;
   /**
-   * Adam learning rate. @default 0.1 for every model (the BRF reference value). ALIF used 0.01
-   * before: at 0.01 and 0.03 an ALIF network stays at or near chance on the synthetic frequency
-   * task for 8–10 epochs, at 0.1 it learns (docs/brf.md, "ALIF set-up").
+   * Adam learning rate. @default 0.1 for every model (the BRF reference value). At 0.01 and 0.03
+   * an ALIF network stays at or near chance on the synthetic frequency task for 8–10 epochs, at
+   * 0.1 it learns (docs/brf.md, "ALIF set-up").
    */
   lr?: number;
-  /** Adam β1, β2, ε. @default [0.9, 0.999, 1e-8] */
-  adam?: [number, number, number];
+  /** Adam's constants. @default { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } */
+  adam?: BrfAdamOptions;
   /** Samples per mini-batch (the loss is the batch mean). @default 32 */
   batchSize?: number;
   /**
@@ -78,47 +73,52 @@ export interface BrfTrainOptions {
   scheduleEpochs?: number;
   /**
    * BPTT memory: 0 stores every step's state; K > 0 keeps every K-th state and recomputes each
-   * segment in the backward pass (≈ √T is optimal; bit-identical gradients for one extra neuron
-   * forward pass: S-MNIST H = 256, shard of 8: 54 → 6 MB workspace, CPU time +1 %).
-   * Per chunk under `tbptt` (at most the chunk length).
-   * @default ⌈√T⌉ (⌈√K⌉ with `tbptt`)
+   * segment in the backward pass (bit-identical gradients for one extra neuron forward pass:
+   * S-MNIST H = 256, shard of 8: 54 → 6 MB workspace in f64, CPU time +1 %). Per chunk under
+   * `tbpttSteps` (at most the chunk length).
+   * @default ⌈√steps⌉ (⌈√tbpttSteps⌉ with truncated BPTT)
    */
-  recomputeEvery?: number;
-  /** Truncated BPTT with a loss and an Adam step per chunk ({@link BrfTbpttOptions}). @default off (full BPTT) */
-  tbptt?: BrfTbpttOptions;
+  checkpointSteps?: number;
+  /**
+   * Truncated BPTT: chunk length K in steps (an integer in [1, steps]), with a loss and an Adam
+   * step per chunk (see {@link BrfTrainer}). @default undefined (full BPTT)
+   */
+  tbpttSteps?: number;
+  /** Arithmetic of the forward and backward passes ({@link BrfPrecision}). @default 'f64' */
+  precision?: BrfPrecision;
   /** Worker threads for the data-parallel shards; 0 = run in this thread. @default 0 */
   workers?: number;
   /** URL of the bundled worker (`dist/worker.js`). @default next to the bundle */
   workerUrl?: URL | string;
 }
+const TRAINER_KEYS = optionKeys<BrfTrainerOptions>()([
+  'network',
+  'steps',
+  'seed',
+  'trial',
+  'lr',
+  'adam',
+  'batchSize',
+  'shardSize',
+  'clipNorm',
+  'scheduleEpochs',
+  'checkpointSteps',
+  'tbpttSteps',
+  'precision',
+  'workers',
+  'workerUrl',
+]);
 
-/** A progress report (per batch and per epoch). */
-export interface BrfProgress {
-  /** `'batch'` after each optimiser step, `'epoch'` at the end of an epoch. */
-  phase: 'batch' | 'epoch';
-  /** Epoch (0-based) the report belongs to. */
-  epoch: number;
-  /** Batch index within the epoch (batch reports). */
-  batch: number;
-  /** Batches per epoch. */
-  batches: number;
-  /** Mean loss (batch, or epoch mean over batches). */
-  loss: number;
-  /** Accuracy on the batch / epoch's training samples. */
-  accuracy: number;
-  /** Test metrics (epoch reports when a test set was given). */
-  testLoss?: number;
-  /** Test accuracy (fraction correct; epoch reports when a test set was given). */
-  testAccuracy?: number;
-  /** Hidden spikes per sample (epoch mean). */
-  spikesPerSample: number;
-  /** Learning rate used. */
-  lr: number;
-  /** Global gradient norm before clipping (batch reports; under TBPTT the largest over the batch's chunks). */
-  gradNorm?: number;
-  /** Wall-clock seconds of the epoch (epoch reports). */
-  seconds?: number;
+/** Options of {@link BrfTrainer.train}. */
+export interface BrfTrainOptions extends AsyncRunOptions {
+  /** Train until this many epochs are complete in total (a restored checkpoint resumes mid-epoch). */
+  epochs: number;
+  /** Evaluated after every epoch (test loss and accuracy in the history). */
+  test?: BrfDataset;
+  /** Called after every epoch with its history row. */
+  onEpoch?: (record: BrfEpochRecord) => void;
 }
+const TRAIN_KEYS = optionKeys<BrfTrainOptions>()(['epochs', 'test', 'onEpoch', 'signal', 'onProgress', 'sliceMs']);
 
 /** One row of {@link BrfTrainer.history}. */
 export interface BrfEpochRecord {
@@ -128,28 +128,35 @@ export interface BrfEpochRecord {
   loss: number;
   /** Training accuracy (fraction of the epoch's samples classified correctly). */
   accuracy: number;
-  /** Mean test loss (when a test set was given). */
-  testLoss?: number;
-  /** Test accuracy (fraction correct, when a test set was given). */
-  testAccuracy?: number;
+  /** Mean test loss (nats; NaN without a test set). */
+  testLoss: number;
+  /** Test accuracy (fraction correct; NaN without a test set). */
+  testAccuracy: number;
   /** Hidden-layer spikes per training sample (whole sequence, all hidden neurons). */
   spikesPerSample: number;
-  /** Wall-clock duration of the epoch (s; not reproducible). */
-  seconds: number;
+  /** Wall-clock duration of the epoch (ms; not reproducible). */
+  wallMs: number;
 }
+
+/** Columns of the history table ({@link BrfTrainer.history}). */
+export type BrfHistoryColumns = {
+  epoch: Int32Array;
+  loss: Float64Array;
+  accuracy: Float64Array;
+  testLoss: Float64Array;
+  testAccuracy: Float64Array;
+  spikesPerSample: Float64Array;
+  wallMs: Float64Array;
+};
 
 /** A JSON checkpoint of a trainer (see {@link BrfTrainer.toJSON}). */
 export interface BrfCheckpoint {
   /** Format tag. */
   format: 'neurodyn.brf.checkpoint';
-  /** Format version. */
-  version: 1;
-  /** Network options as given to the trainer. */
-  network: BrfNetworkOptions;
-  /** Training options (without the thread settings). */
-  train: Omit<BrfTrainOptions, 'workers' | 'workerUrl'>;
-  /** Sequence length (steps). */
-  T: number;
+  /** Format version (2: times in ms, one options object). */
+  version: 2;
+  /** The trainer's options (without `workers` and `workerUrl`). */
+  options: Omit<BrfTrainerOptions, 'workers' | 'workerUrl'>;
   /** Raw parameters (layout {@link brfParamLayout}). */
   params: number[];
   /** Adam first-moment estimates m, one per parameter. */
@@ -168,53 +175,172 @@ export interface BrfCheckpoint {
   history: BrfEpochRecord[];
 }
 
-/** Evaluation result. */
-export interface BrfEvaluation {
+/** Result of {@link BrfTrainer.evaluate}. */
+export class BrfEvaluation extends Result {
+  readonly kind = 'brf.evaluation';
+  /** Samples evaluated. */
+  readonly n: number;
   /** Mean per-sample loss (cross-entropy, nats). */
-  loss: number;
+  readonly loss: number;
   /** Fraction of samples classified correctly. */
-  accuracy: number;
+  readonly accuracy: number;
   /** Mean hidden-layer spikes per sample. */
-  spikesPerSample: number;
+  readonly spikesPerSample: number;
   /** Predicted class of each sample. */
-  predictions: Int32Array;
+  readonly predictions: Int32Array;
+  /** @internal */
+  constructor(n: number, loss: number, accuracy: number, spikesPerSample: number, predictions: Int32Array) {
+    super();
+    this.n = n;
+    this.loss = loss;
+    this.accuracy = accuracy;
+    this.spikesPerSample = spikesPerSample;
+    this.predictions = predictions;
+  }
+}
+
+/** Result of {@link BrfTrainer.gradient}. */
+export class BrfGradient extends Result {
+  readonly kind = 'brf.gradient';
+  /** Mean loss over the samples (cross-entropy, nats). */
+  readonly loss: number;
+  /** Number of samples classified correctly (a count). */
+  readonly correct: number;
+  /** Total hidden spikes over the samples (a count). */
+  readonly spikes: number;
+  /** Gradient of the mean loss w.r.t. the raw parameters (layout {@link brfParamLayout}). */
+  readonly grad: Float64Array;
+  /** @internal */
+  constructor(loss: number, correct: number, spikes: number, grad: Float64Array) {
+    super();
+    this.loss = loss;
+    this.correct = correct;
+    this.spikes = spikes;
+    this.grad = grad;
+  }
+}
+
+/** A shard's result as it comes back from the kernel or a worker (plain data). */
+type ShardOut = Pick<BrfShardResult, 'loss' | 'prediction' | 'spikes' | 'correct' | 'grad' | 'state'>;
+
+interface Resolved {
+  network: BrfResolvedOptions;
+  steps: number;
+  seed: Seed;
+  trial: number | undefined;
+  lr: number;
+  adam: Required<BrfAdamOptions>;
+  batchSize: number;
+  shardSize: number;
+  clipNorm: number;
+  scheduleEpochs: number;
+  checkpointSteps: number;
+  tbpttSteps: number | undefined;
+  precision: BrfPrecision;
+  workers: number;
+  workerUrl: URL | string | undefined;
+}
+
+function resolveTrainer(options: BrfTrainerOptions): Resolved {
+  const o = brfOptions<BrfTrainerOptions>('BrfTrainer', 'options', options, TRAINER_KEYS);
+  if (options === undefined) throw new ValidationError('options', 'trainer options { network, steps, … }', options);
+  const network = resolveNetwork(o.network, 'network.');
+  const steps = checkInteger('steps', o.steps, 1, 1 << 20);
+  keyOfSeed({ seed: o.seed, trial: o.trial });
+  const a = brfOptions<BrfAdamOptions>('adam', 'adam', o.adam, ['beta1', 'beta2', 'epsilon']);
+  const adam = {
+    beta1: checkRange('adam.beta1', a.beta1 ?? 0.9, 0, 1, { hiOpen: true }),
+    beta2: checkRange('adam.beta2', a.beta2 ?? 0.999, 0, 1, { hiOpen: true }),
+    epsilon: checkPositive('adam.epsilon', a.epsilon ?? 1e-8),
+  };
+  if (network.loss === 'sequence' && network.lossStartStep > steps)
+    throw new ValidationError(
+      'network.lossStartStep',
+      `at most the sequence length steps = ${steps} (with loss 'sequence' no step would carry a loss: nothing to train)`,
+      network.lossStartStep,
+    );
+  const tbpttSteps = o.tbpttSteps === undefined ? undefined : checkInteger('tbpttSteps', o.tbpttSteps, 1, steps);
+  const K = tbpttSteps ?? steps;
+  if (tbpttSteps !== undefined && typeof o.checkpointSteps === 'number' && o.checkpointSteps > K)
+    throw new ValidationError(
+      'checkpointSteps',
+      `at most tbpttSteps = ${K} (BPTT checkpoints are taken within a chunk; a longer interval is a chunk stored whole, checkpointSteps: 0)`,
+      o.checkpointSteps,
+    );
+  return {
+    network,
+    steps,
+    seed: o.seed ?? 0,
+    trial: o.trial,
+    lr: checkPositive('lr', o.lr ?? 0.1),
+    adam,
+    batchSize: checkInteger('batchSize', o.batchSize ?? 32, 1, 1 << 20),
+    shardSize: checkInteger('shardSize', o.shardSize ?? 8, 1, 4096),
+    clipNorm: checkNonNegative('clipNorm', o.clipNorm ?? 1),
+    scheduleEpochs: checkInteger('scheduleEpochs', o.scheduleEpochs ?? 0, 0, 1 << 30),
+    checkpointSteps: checkInteger('checkpointSteps', o.checkpointSteps ?? Math.ceil(Math.sqrt(K)), 0, K),
+    tbpttSteps,
+    precision: checkChoice('precision', o.precision ?? 'f64', ['f32', 'f64'] as const),
+    workers: checkInteger('workers', o.workers ?? 0, 0, 256),
+    workerUrl: checkWorkerUrl(o.workerUrl),
+  };
 }
 
 /**
  * Trains a one-layer recurrent spiking network (BRF, RF or ALIF hidden neurons, leaky-integrator
- * readout) on sequence classification by BPTT over whole sequences, or by truncated BPTT in
- * chunks of K steps with a loss and an optimiser step per chunk (`tbptt: { chunk: K }`, see
- * {@link BrfTbpttOptions}).
+ * readout) on sequence classification by BPTT over whole sequences, or by truncated BPTT.
  *
- * Per batch: shards of `shardSize` samples → kernel forward + BPTT (in this thread or on the
- * pool) → gradients summed in shard order and divided by the batch size → global-norm clip →
- * Adam → projection of BRF frequencies onto |ω| ≤ (1 − 1e−7)/δ (divergence-boundary clamp).
- * Under TBPTT this runs once per chunk, each shard carrying its state to the next chunk.
+ * Per batch: shards of `shardSize` samples → kernel forward + BPTT (in this thread, in slices
+ * that yield to the event loop every `sliceMs`, or on the worker pool) → gradients summed in
+ * shard order (f64) and divided by the batch size → global-norm clip → Adam → projection of BRF
+ * frequencies onto |ω| ≤ (1 − 1e−7)/δ_b (divergence-boundary clamp). Because the shards and the
+ * order of the sum do not depend on the worker count, 0, 1, 2, … workers give bit-identical
+ * trajectories, in f64 and in f32.
+ *
+ * **Truncated BPTT** (`tbpttSteps: K`), as the BRF reference trains ALIF on S-MNIST
+ * (`SimpleALIFRNNTbptt`, truncation 50): each sequence of T steps is cut into chunks of K steps
+ * (the last one shorter when K does not divide T). Within a mini-batch, chunk c starts from the
+ * state in which chunk c − 1 ended (carried forward, detached: no gradient crosses a cut), runs
+ * forward and BPTT over its steps with its own loss (`'sequence'`: Σ or mean over its steps
+ * t ≥ `lossStartStep`, a chunk ending before it has no loss and takes no optimiser step;
+ * `'last'`: the label at the chunk's last step), and the optimiser steps after every chunk with
+ * a loss: ⌈T/K⌉ Adam steps per batch. The forward trajectory is not truncated; only the gradient
+ * is. Evaluation is the ordinary forward pass over T steps. With K = T it is full BPTT, bit for bit.
+ *
+ * **Lifecycle.** `train`, `evaluate` and `gradient` are async, honour `signal` (also a timer's
+ * abort with 0 workers: the kernel runs in slices of about `sliceMs / 2`), report one
+ * {@link Progress} type, and leave the trainer at a batch boundary when aborted (checkpointable;
+ * a TBPTT batch cut short is rolled back). `dispose()` during a call (e.g. from `onProgress`)
+ * ends the call with `DisposedError` before any kernel memory is touched again.
  *
  * @example
  * ```ts
  * const { train, test } = frequencyTask({ seed: 1 });
- * const tr = new BrfTrainer({ inputSize: 1, hiddenSize: 32, outputSize: 4, loss: 'sequence', lossStart: 50 }, train.T, { seed: 1 });
- * await tr.train(train, { epochs: 3, test });
+ * const network = { inputSize: 1, hiddenSize: 32, outputSize: 4, loss: 'sequence', lossStartStep: 50 } as const;
+ * const tr = new BrfTrainer({ network, steps: train.steps, seed: 1 });
+ * const history = await tr.train(train, { epochs: 3, test, onProgress: (p) => console.log(p.metrics?.loss) });
+ * history.testAccuracy; // per epoch
  * const json = JSON.stringify(tr.toJSON()); // later: BrfTrainer.fromJSON(JSON.parse(json))
  * tr.dispose();
- * // truncated BPTT: chunks of 20 steps, the second-half loss of each chunk's steps ≥ 50
- * const tb = new BrfTrainer({ model: 'alif', inputSize: 1, hiddenSize: 32, outputSize: 4, loss: 'sequence', lossStart: 50 }, train.T, { tbptt: { chunk: 20 } });
- * await tb.train(train, { epochs: 3, test });
- * tb.dispose();
+ * // f32 on two workers, truncated BPTT in chunks of 20 steps
+ * const fast = new BrfTrainer({ network: { ...network, model: 'alif' }, steps: 100, precision: 'f32', workers: 2, tbpttSteps: 20 });
+ * await fast.train(train, { epochs: 3, test });
+ * fast.dispose();
  * ```
  */
 export class BrfTrainer extends KernelObject {
   /** Network options with every default filled in. */
   readonly network: BrfResolvedOptions;
   /** Sequence length (steps). */
-  readonly T: number;
+  readonly steps: number;
   /** Seed of the initial parameters and of the per-epoch shuffles. */
   readonly seed: Seed;
+  /** Trial index of the seed (undefined: the seed's own key). */
+  readonly trial: number | undefined;
   /** Base Adam learning rate (before the schedule, see {@link BrfTrainer.lrAt}). */
   readonly lr: number;
-  /** Adam [β1, β2, ε]. */
-  readonly adam: [number, number, number];
+  /** Adam's constants. */
+  readonly adam: Readonly<Required<BrfAdamOptions>>;
   /** Samples per mini-batch. */
   readonly batchSize: number;
   /** Samples per shard (unit of work and of the fixed reduction order). */
@@ -223,10 +349,12 @@ export class BrfTrainer extends KernelObject {
   readonly clipNorm: number;
   /** Epochs E of the linear decay lr·(1 − epoch/E) (0 = constant). */
   readonly scheduleEpochs: number;
-  /** BPTT checkpoint interval K in steps (0 = store every step). */
-  readonly recomputeEvery: number;
-  /** TBPTT chunk length in steps (T = full BPTT). */
-  readonly tbpttChunk: number;
+  /** BPTT checkpoint interval in steps (0 = store every step). */
+  readonly checkpointSteps: number;
+  /** TBPTT chunk length in steps (undefined = full BPTT). */
+  readonly tbpttSteps: number | undefined;
+  /** Arithmetic of the kernel. */
+  readonly precision: BrfPrecision;
   /** Raw parameters (layout {@link brfParamLayout}); live, updated in place by training. */
   params: Float64Array;
   /** Completed epochs. */
@@ -235,75 +363,130 @@ export class BrfTrainer extends KernelObject {
   batch = 0;
   /** Adam steps taken. */
   step = 0;
-  /** Per-epoch records. */
-  history: BrfEpochRecord[] = [];
+  #records: BrfEpochRecord[] = [];
   #m: Float64Array;
   #v: Float64Array;
-  #runner: BrfShardRunner;
+  #runner!: BrfShardRunner;
   #chunkRunner: BrfShardRunner | null = null;
   #workers: number;
   #workerUrl?: URL | string;
   #pool: WorkerPool | null = null;
   #networkIn: BrfNetworkOptions;
+  #busy: string | null = null;
+  #disposal: { promise: Promise<never>; reject: (e: unknown) => void };
   // running sums of the current epoch: loss, correct, spikes, samples, batches
   #ep = [0, 0, 0, 0, 0];
 
-  constructor(network: BrfNetworkOptions, T: number, train: BrfTrainOptions = {}) {
+  constructor(options: BrfTrainerOptions) {
     super();
-    this.network = resolveBrfOptions(network);
-    this.#networkIn = { ...network };
-    this.T = checkInteger('T', T, 1, 1 << 20);
-    this.seed = train.seed ?? 0;
-    this.lr = checkPositive('lr', train.lr ?? 0.1);
-    const adam = train.adam ?? [0.9, 0.999, 1e-8];
-    this.adam = [checkNonNegative('adam[0]', adam[0]), checkNonNegative('adam[1]', adam[1]), checkPositive('adam[2]', adam[2])];
-    this.batchSize = checkInteger('batchSize', train.batchSize ?? 32, 1, 1 << 20);
-    this.shardSize = checkInteger('shardSize', train.shardSize ?? 8, 1, 4096);
-    this.clipNorm = checkNonNegative('clipNorm', train.clipNorm ?? 1);
-    this.scheduleEpochs = checkInteger('scheduleEpochs', train.scheduleEpochs ?? 0, 0);
-    if (this.network.loss === 'sequence' && this.network.lossStart > this.T)
-      throw new ValidationError(
-        'lossStart',
-        `at most the sequence length T = ${this.T} (with loss 'sequence' no step would carry a loss: nothing to train)`,
-        this.network.lossStart,
-      );
-    if (train.tbptt !== undefined && (train.tbptt === null || typeof train.tbptt !== 'object'))
-      throw new ValidationError('tbptt', 'an object { chunk }', train.tbptt);
-    this.tbpttChunk = train.tbptt ? checkInteger('tbptt.chunk', train.tbptt.chunk, 1, this.T) : this.T;
-    const K = this.tbpttChunk;
-    if (train.tbptt && train.recomputeEvery !== undefined && train.recomputeEvery > K)
-      throw new ValidationError(
-        'recomputeEvery',
-        `at most tbptt.chunk = ${K} (BPTT checkpoints are taken within a chunk; a longer interval is a chunk stored whole, recomputeEvery: 0)`,
-        train.recomputeEvery,
-      );
-    this.recomputeEvery = checkInteger('recomputeEvery', train.recomputeEvery ?? Math.ceil(Math.sqrt(K)), 0, K);
-    this.#workers = checkInteger('workers', train.workers ?? 0, 0, 256);
-    this.#workerUrl = train.workerUrl;
-    this.params = initBrfParams(network, this.seed);
+    const r = resolveTrainer(options);
+    this.network = r.network;
+    this.#networkIn = structuredCloneOptions(options.network);
+    this.steps = r.steps;
+    this.seed = r.seed;
+    this.trial = r.trial;
+    this.lr = r.lr;
+    this.adam = r.adam;
+    this.batchSize = r.batchSize;
+    this.shardSize = r.shardSize;
+    this.clipNorm = r.clipNorm;
+    this.scheduleEpochs = r.scheduleEpochs;
+    this.checkpointSteps = r.checkpointSteps;
+    this.tbpttSteps = r.tbpttSteps;
+    this.precision = r.precision;
+    this.#workers = r.workers;
+    this.#workerUrl = r.workerUrl;
+    this.params = initBrfParams(this.#networkIn, { seed: this.seed, trial: this.trial });
     this.#m = new Float64Array(this.params.length);
     this.#v = new Float64Array(this.params.length);
-    this.#runner = this.adopt(new BrfShardRunner(network, this.T, this.shardSize, this.recomputeEvery));
-    if (train.tbptt) this.#chunkRunner = this.adopt(new BrfShardRunner(network, K, this.shardSize, this.recomputeEvery));
+    let reject: (e: unknown) => void = () => {};
+    const promise = new Promise<never>((_, rej) => {
+      reject = rej;
+    });
+    promise.catch(() => {});
+    this.#disposal = { promise, reject };
+    const runner = (steps: number) =>
+      new BrfShardRunner({
+        network: this.#networkIn,
+        steps,
+        shardSize: this.shardSize,
+        checkpointSteps: this.checkpointSteps,
+        precision: this.precision,
+      });
+    try {
+      this.#runner = this.adopt(runner(this.steps));
+      if (this.tbpttSteps !== undefined) this.#chunkRunner = this.adopt(runner(this.tbpttSteps));
+    } catch (e) {
+      super.dispose();
+      throw e;
+    }
   }
 
-  /** Learning rate of epoch `e` (linear schedule or constant). */
-  lrAt(e: number): number {
-    return this.scheduleEpochs > 0 ? this.lr * Math.max(0, 1 - e / this.scheduleEpochs) : this.lr;
+  /** Per-epoch records as a table (columns with units; one row per completed epoch). */
+  get history(): TableOf<BrfHistoryColumns> {
+    const h = this.#records;
+    const col = (f: (r: BrfEpochRecord) => number) => Float64Array.from(h, f);
+    return makeTable<BrfHistoryColumns>(
+      'brf.history',
+      {
+        epoch: { data: Int32Array.from(h, (r) => r.epoch), unit: '', description: 'epoch index (0-based)' },
+        loss: {
+          data: col((r) => r.loss),
+          unit: 'nats',
+          description: 'training loss: mean over the batches of the batch-mean cross-entropy',
+        },
+        accuracy: { data: col((r) => r.accuracy), unit: '1', description: 'fraction of the training samples classified correctly' },
+        testLoss: { data: col((r) => r.testLoss), unit: 'nats', description: 'mean test cross-entropy (NaN without a test set)' },
+        testAccuracy: {
+          data: col((r) => r.testAccuracy),
+          unit: '1',
+          description: 'fraction of test samples correct (NaN without a test set)',
+        },
+        spikesPerSample: { data: col((r) => r.spikesPerSample), unit: '', description: 'hidden spikes per training sample' },
+        wallMs: { data: col((r) => r.wallMs), unit: 'ms', description: 'wall-clock duration of the epoch (not reproducible)' },
+      },
+      { model: this.network.model, hiddenSize: this.network.hiddenSize, precision: this.precision, seed: this.seed },
+    );
+  }
+
+  /** Learning rate of epoch `epoch` (linear schedule or constant). */
+  lrAt(epoch: number): number {
+    checkInteger('epoch', epoch, 0);
+    return this.scheduleEpochs > 0 ? this.lr * Math.max(0, 1 - epoch / this.scheduleEpochs) : this.lr;
   }
 
   async #pooled(): Promise<WorkerPool | null> {
     if (this.#workers === 0) return null;
-    if (!this.#pool) this.#pool = await WorkerPool.create({ workers: this.#workers, workerUrl: this.#workerUrl });
+    if (!this.#pool) {
+      const pool = await this.#race(WorkerPool.create({ workers: this.#workers, workerUrl: this.#workerUrl }));
+      if (this.disposed) {
+        pool.close();
+        throw new DisposedError('BrfTrainer');
+      }
+      this.#pool = pool;
+    }
     return this.#pool;
   }
 
+  /** Settles with `p`, or rejects with DisposedError as soon as the trainer is disposed. */
+  #race<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.#disposal.promise]);
+  }
+
+  #enter(where: string): void {
+    this.assertLive();
+    if (this.#busy) throw new NeurodynError(`${where}: ${this.#busy} is in progress on this trainer (await it first)`);
+    this.#busy = where;
+  }
+
   #check(d: BrfDataset, name: string): void {
-    if (!d || !(d.x instanceof Float64Array) || !(d.labels instanceof Int32Array))
-      throw new ValidationError(name, 'a BrfDataset { x: Float64Array, labels: Int32Array, ... }', d);
-    if (d.T !== this.T) throw new ValidationError(`${name}.T`, `${this.T}`, d.T);
-    if (d.inputSize !== this.network.inputSize) throw new ValidationError(`${name}.inputSize`, `${this.network.inputSize}`, d.inputSize);
-    if (d.x.length !== d.n * d.T * d.inputSize) throw new ValidationError(`${name}.x.length`, 'n·T·inputSize', d.x.length);
+    checkBrfDataset(name, d);
+    if (d.steps !== this.steps) throw new ValidationError(`${name}.steps`, `${this.steps} (the trainer's steps)`, d.steps);
+    if (d.inputSize !== this.network.inputSize)
+      throw new ValidationError(`${name}.inputSize`, `${this.network.inputSize} (the network's inputSize)`, d.inputSize);
+    const C = this.network.outputSize;
+    for (let i = 0; i < d.n; i++)
+      if (d.labels[i] < 0 || d.labels[i] >= C) throw new ValidationError(`${name}.labels[${i}]`, `a class in 0..${C - 1}`, d.labels[i]);
   }
 
   /**
@@ -315,10 +498,11 @@ export class BrfTrainer extends KernelObject {
     d: BrfDataset,
     shards: number[][],
     backward: boolean,
+    pr: ProgressTracker,
     chunk?: { offset: number; steps: number; states: (Float64Array | undefined)[] },
-  ): Promise<BrfShardResult[]> {
+  ): Promise<ShardOut[]> {
     const I = d.inputSize;
-    const L = d.T * I;
+    const L = d.steps * I;
     const a = chunk ? chunk.offset * I : 0;
     const n = chunk ? chunk.steps * I : L;
     const slice = (idx: number[]) => {
@@ -331,89 +515,121 @@ export class BrfTrainer extends KernelObject {
       return { x, labels };
     };
     const runner = chunk ? (this.#chunkRunner as BrfShardRunner) : this.#runner;
-    const spec = (k: number) =>
-      chunk ? { steps: chunk.steps, offset: chunk.offset, initialState: chunk.states[k], finalState: true } : undefined;
+    const spec = (k: number): BrfShardRunOptions =>
+      chunk ? { backward, offset: chunk.offset, initialState: chunk.states[k], finalState: true } : { backward };
     const pool = await this.#pooled();
+    this.assertLive();
     if (!pool) {
-      return shards.map((idx, k) => {
-        const { x, labels } = slice(idx);
-        return runner.run(this.params, x, labels, backward, false, spec(k));
-      });
+      const out: ShardOut[] = [];
+      for (let k = 0; k < shards.length; k++) {
+        const { x, labels } = slice(shards[k]);
+        out.push(await runner.runSliced(this.params, x, labels, spec(k), pr));
+        this.assertLive();
+      }
+      return out;
     }
     const inputs = shards.map((idx, k) => {
       const { x, labels } = slice(idx);
       const params: BrfShardTaskParams = {
-        options: this.#networkIn,
-        T: runner.T,
-        maxShard: this.shardSize,
+        network: this.#networkIn,
+        steps: runner.steps,
+        shardSize: this.shardSize,
+        checkpointSteps: this.checkpointSteps,
+        precision: this.precision,
         params: this.params,
         x,
         labels,
-        backward,
-        recomputeEvery: this.recomputeEvery,
-        chunk: spec(k),
+        run: spec(k),
       };
       return { seed: 0, trial: k, params };
     });
-    const rows: Settled<BrfShardResult>[] = await pool.map<BrfShardResult>('brf.shard', inputs);
-    const values = rows.map((r) => {
-      if (!r.ok) throw new NeurodynError(`BrfTrainer: shard ${r.index} failed in a worker: ${r.error.name}: ${r.error.message}`);
+    let rows: Settled<ShardOut>[];
+    try {
+      rows = await this.#race(pool.map<ShardOut>('brf.shard', inputs, { signal: pr.signal }));
+    } catch (e) {
+      if (e instanceof AbortedError) {
+        // an aborted map terminates the pool's workers: start a new pool next time
+        this.#pool = null;
+        throw new AbortedError(`${pr.where} aborted`, this.history);
+      }
+      throw e;
+    }
+    this.assertLive();
+    return rows.map((r) => {
+      if (!r.ok) throw new NeurodynError(`${pr.where}: shard ${r.index} failed in a worker: ${r.error.name}: ${r.error.message}`);
       return r.value;
     });
-    // WorkerPool.map (foundation) leaves its per-call listeners attached, and they keep the
-    // returned array alive; emptying it lets the shard gradients be collected.
-    rows.length = 0;
-    return values;
   }
 
-  /** Forward pass over a dataset (forward only, in shards). */
-  async evaluate(d: BrfDataset): Promise<BrfEvaluation> {
-    this.assertLive();
-    this.#check(d, 'data');
+  async #evaluate(d: BrfDataset, pr: ProgressTracker, report: boolean): Promise<BrfEvaluation> {
     const shards: number[][] = [];
     for (let a = 0; a < d.n; a += this.shardSize) shards.push(Array.from({ length: Math.min(this.shardSize, d.n - a) }, (_, k) => a + k));
-    const res = await this.#shards(d, shards, false);
     let loss = 0;
     let correct = 0;
     let spikes = 0;
     const predictions = new Int32Array(d.n);
     let k = 0;
-    for (const r of res) {
-      for (let s = 0; s < r.loss.length; s++, k++) {
-        loss += r.loss[s];
-        spikes += r.spikes[s];
-        predictions[k] = r.prediction[s];
+    // one shard per call into #shards so progress can be reported per shard
+    const group = this.#workers > 0 ? shards.length : 1;
+    for (let g = 0; g < shards.length; g += group) {
+      const res = await this.#shards(d, shards.slice(g, g + group), false, pr);
+      for (const r of res) {
+        for (let s = 0; s < r.loss.length; s++, k++) {
+          loss += r.loss[s];
+          spikes += r.spikes[s];
+          predictions[k] = r.prediction[s];
+        }
+        correct += r.correct;
       }
-      correct += r.correct;
+      if (report) pr.report(k);
+      this.assertLive();
     }
-    return { loss: loss / d.n, accuracy: correct / d.n, spikesPerSample: spikes / d.n, predictions };
+    return new BrfEvaluation(d.n, loss / d.n, correct / d.n, spikes / d.n, predictions);
   }
 
-  /** Mean loss and raw-parameter gradient over the given samples of `d` (shards in order). */
-  async gradient(
-    d: BrfDataset,
-    idx: number[],
-  ): Promise<{
-    /** Mean loss over the samples (cross-entropy, nats). */
-    loss: number;
-    /** Number of samples classified correctly (a count, not a fraction). */
-    correct: number;
-    /** Total hidden spikes over the samples (a sum, not per sample). */
-    spikes: number;
-    /** Gradient of the mean loss w.r.t. the raw parameters (layout {@link brfParamLayout}). */
-    grad: Float64Array;
-  }> {
-    this.assertLive();
-    this.#check(d, 'data');
-    if (!Array.isArray(idx) || idx.length === 0) throw new ValidationError('idx', 'a non-empty array of sample indices', idx);
-    for (let k = 0; k < idx.length; k++) checkInteger(`idx[${k}]`, idx[k], 0, d.n - 1);
+  /**
+   * Forward pass over a dataset (forward only, in shards): mean loss, accuracy, spikes per sample
+   * and the predictions. Progress counts samples.
+   */
+  async evaluate(data: BrfDataset, options: AsyncRunOptions = {}): Promise<BrfEvaluation> {
+    const o = brfOptions<AsyncRunOptions>('BrfTrainer.evaluate', 'options', options, ['signal', 'onProgress', 'sliceMs']);
+    this.#enter('evaluate');
+    try {
+      this.#check(data, 'data');
+      const pr = new ProgressTracker('BrfTrainer.evaluate', data.n, 'sample', o);
+      return await this.#evaluate(data, pr, true);
+    } finally {
+      this.#busy = null;
+    }
+  }
+
+  /** Mean loss and raw-parameter gradient over the samples `indices` of `data` (shards in order). */
+  async gradient(data: BrfDataset, indices: ArrayLike<number>, options: AsyncRunOptions = {}): Promise<BrfGradient> {
+    const o = brfOptions<AsyncRunOptions>('BrfTrainer.gradient', 'options', options, ['signal', 'onProgress', 'sliceMs']);
+    this.#enter('gradient');
+    try {
+      this.#check(data, 'data');
+      if (!indices || typeof indices.length !== 'number' || indices.length === 0)
+        throw new ValidationError('indices', 'a non-empty array of sample indices', indices);
+      const idx = Array.from(indices, (v, k) => checkInteger(`indices[${k}]`, v, 0, data.n - 1));
+      const pr = new ProgressTracker('BrfTrainer.gradient', idx.length, 'sample', o);
+      const g = await this.#gradient(data, idx, pr);
+      pr.report(idx.length);
+      return g;
+    } finally {
+      this.#busy = null;
+    }
+  }
+
+  async #gradient(d: BrfDataset, idx: number[], pr: ProgressTracker): Promise<BrfGradient> {
     const shards: number[][] = [];
     for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
-    const res = await this.#shards(d, shards, true);
+    const res = await this.#shards(d, shards, true, pr);
     const grad = new Float64Array(this.params.length);
     let loss = 0;
     let correct = 0;
     let spikes = 0;
+    // gradients summed in shard order (independent of the worker count), then the batch mean
     for (const r of res) {
       const g = r.grad as Float64Array;
       for (let i = 0; i < grad.length; i++) grad[i] += g[i];
@@ -425,73 +641,116 @@ export class BrfTrainer extends KernelObject {
     }
     const inv = 1 / idx.length;
     for (let i = 0; i < grad.length; i++) grad[i] *= inv;
-    return { loss: loss * inv, correct, spikes, grad };
+    return new BrfGradient(loss * inv, correct, spikes, grad);
   }
 
   /**
-   * Trains until `epochs` epochs are complete in total (a restored checkpoint resumes mid-epoch).
-   * The shuffle of epoch e is a seeded permutation of (seed, e). Checks `signal` between batches:
-   * on abort the trainer is left at a batch boundary (checkpointable) and AbortedError is thrown.
+   * Trains until `epochs` epochs are complete in total (a restored checkpoint resumes mid-epoch)
+   * and returns the history table. The shuffle of epoch e is a seeded permutation of
+   * (seed, trial, e). Progress counts this call's batches (`unit: 'batch'`) with running figures
+   * in `metrics`: `epoch`, `batch`, `loss` and `accuracy` (this batch), `runningLoss` and
+   * `runningAccuracy` (the epoch so far), `spikesPerSample`, `lr`, `gradNorm` (pre-clip; under
+   * TBPTT the largest over the batch's chunks). On abort the trainer is at a batch boundary and
+   * `AbortedError.partial` is the history so far.
    */
-  async train(
-    data: BrfDataset,
-    o: { epochs: number; test?: BrfDataset; onProgress?: (p: BrfProgress) => void; signal?: AbortSignal },
-  ): Promise<BrfEpochRecord[]> {
-    this.assertLive();
-    this.#check(data, 'data');
-    if (o.test) this.#check(o.test, 'test');
-    const epochs = checkInteger('epochs', o.epochs, 0);
-    const signal = checkSignal('signal', o.signal);
-    const batches = Math.ceil(data.n / this.batchSize);
-    while (this.epoch < epochs) {
-      const t0 = Date.now();
-      const order = brfPermutation(this.seed, data.n, 0x1000 + this.epoch);
-      const lr = this.lrAt(this.epoch);
-      while (this.batch < batches) {
-        if (signal?.aborted) throw new AbortedError(`BrfTrainer.train: aborted at epoch ${this.epoch}, batch ${this.batch}`, this.history);
-        const idx = Array.from(order.subarray(this.batch * this.batchSize, Math.min(data.n, (this.batch + 1) * this.batchSize)));
-        const { loss, correct, spikes, norm } = this.#chunkRunner
-          ? await this.#tbpttBatch(data, idx, lr)
-          : await this.gradient(data, idx).then((g) => ({ ...g, norm: this.#optimise(g.grad, lr) }));
+  async train(data: BrfDataset, options: BrfTrainOptions): Promise<TableOf<BrfHistoryColumns>> {
+    const o = brfOptions<BrfTrainOptions>('BrfTrainer.train', 'options', options, TRAIN_KEYS);
+    if (options === undefined) throw new ValidationError('options', '{ epochs, … }', options);
+    this.#enter('train');
+    try {
+      this.#check(data, 'data');
+      if (o.test !== undefined) this.#check(o.test, 'test');
+      const epochs = checkInteger('epochs', o.epochs, 0, 1 << 30);
+      const onEpoch = o.onEpoch;
+      if (onEpoch !== undefined && typeof onEpoch !== 'function') throw new ValidationError('onEpoch', 'a function', onEpoch);
+      const batches = Math.ceil(data.n / this.batchSize);
+      const total = this.epoch >= epochs ? 0 : (epochs - this.epoch) * batches - this.batch;
+      const pr = new ProgressTracker('BrfTrainer.train', total, 'batch', o);
+      let done = 0;
+      while (this.epoch < epochs) {
+        const t0 = performance.now();
+        const order = brfPermutation(data.n, { seed: this.seed, trial: this.trial, tag: 0x1000 + this.epoch });
+        const lr = this.lrAt(this.epoch);
+        while (this.batch < batches) {
+          await pr.maybeYield(this.history);
+          this.assertLive();
+          const idx = Array.from(order.subarray(this.batch * this.batchSize, Math.min(data.n, (this.batch + 1) * this.batchSize)));
+          const { loss, correct, spikes, norm } = await this.#batch(data, idx, lr, pr);
+          const e = this.#ep;
+          e[0] += loss;
+          e[1] += correct;
+          e[2] += spikes;
+          e[3] += idx.length;
+          e[4] += 1;
+          this.batch++;
+          done++;
+          if (pr.wantsProgress)
+            pr.report(done, {
+              metrics: {
+                epoch: this.epoch,
+                batch: this.batch - 1,
+                loss,
+                accuracy: correct / idx.length,
+                runningLoss: e[0] / e[4],
+                runningAccuracy: e[1] / e[3],
+                spikesPerSample: spikes / idx.length,
+                lr,
+                gradNorm: norm,
+              },
+            });
+          this.assertLive();
+        }
         const e = this.#ep;
-        e[0] += loss;
-        e[1] += correct;
-        e[2] += spikes;
-        e[3] += idx.length;
-        e[4] += 1;
-        this.batch++;
-        o.onProgress?.({
-          phase: 'batch',
+        const rec: BrfEpochRecord = {
           epoch: this.epoch,
-          batch: this.batch - 1,
-          batches,
-          loss,
-          accuracy: correct / idx.length,
-          spikesPerSample: spikes / idx.length,
-          lr,
-          gradNorm: norm,
-        });
+          loss: e[0] / e[4],
+          accuracy: e[1] / e[3],
+          testLoss: Number.NaN,
+          testAccuracy: Number.NaN,
+          spikesPerSample: e[2] / e[3],
+          wallMs: 0,
+        };
+        if (o.test) {
+          const ev = await this.#evaluate(o.test, pr, false);
+          rec.testLoss = ev.loss;
+          rec.testAccuracy = ev.accuracy;
+        }
+        rec.wallMs = performance.now() - t0;
+        this.#records.push(rec);
+        this.#ep = [0, 0, 0, 0, 0];
+        this.batch = 0;
+        this.epoch++;
+        onEpoch?.({ ...rec });
+        this.assertLive();
       }
-      const e = this.#ep;
-      const rec: BrfEpochRecord = {
-        epoch: this.epoch,
-        loss: e[0] / e[4],
-        accuracy: e[1] / e[3],
-        spikesPerSample: e[2] / e[3],
-        seconds: (Date.now() - t0) / 1000,
-      };
-      if (o.test) {
-        const ev = await this.evaluate(o.test);
-        rec.testLoss = ev.loss;
-        rec.testAccuracy = ev.accuracy;
-      }
-      this.history.push(rec);
-      this.#ep = [0, 0, 0, 0, 0];
-      this.batch = 0;
-      this.epoch++;
-      o.onProgress?.({ phase: 'epoch', batch: batches - 1, batches, lr, ...rec });
+      return this.history;
+    } catch (e) {
+      if (e instanceof AbortedError && !this.disposed)
+        throw new AbortedError(`BrfTrainer.train aborted at epoch ${this.epoch}, batch ${this.batch}`, this.history);
+      throw e;
+    } finally {
+      this.#busy = null;
     }
-    return this.history;
+  }
+
+  /** One mini-batch: full BPTT (one optimiser step) or TBPTT (one per chunk with a loss, rolled back if cut short). */
+  async #batch(d: BrfDataset, idx: number[], lr: number, pr: ProgressTracker) {
+    if (!this.#chunkRunner) {
+      const g = await this.#gradient(d, idx, pr);
+      return { loss: g.loss, correct: g.correct, spikes: g.spikes, norm: this.#optimise(g.grad, lr) };
+    }
+    const snapshot = { p: this.params.slice(), m: this.#m.slice(), v: this.#v.slice(), step: this.step };
+    try {
+      return await this.#tbpttBatch(d, idx, lr, pr);
+    } catch (e) {
+      if (!this.disposed) {
+        this.params.set(snapshot.p);
+        this.#m.set(snapshot.m);
+        this.#v.set(snapshot.v);
+        this.step = snapshot.step;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -499,7 +758,7 @@ export class BrfTrainer extends KernelObject {
    * BRF ω projection. Returns the norm before clipping; a non-finite norm is a NumericalError.
    */
   #optimise(grad: Float64Array, lr: number): number {
-    const [b1, b2, eps] = this.adam;
+    const { beta1: b1, beta2: b2, epsilon: eps } = this.adam;
     let norm = 0;
     for (let i = 0; i < grad.length; i++) norm += grad[i] * grad[i];
     norm = Math.sqrt(norm);
@@ -508,7 +767,7 @@ export class BrfTrainer extends KernelObject {
         kind: 'non-finite',
         step: this.step,
         index: -1,
-        time: this.epoch,
+        time: Number.NaN,
         value: norm,
       });
     if (this.clipNorm > 0 && norm > this.clipNorm) {
@@ -534,22 +793,22 @@ export class BrfTrainer extends KernelObject {
       p[i] -= (lr * (m[i] / bc1)) / (Math.sqrt(v[i] / bc2) + eps);
     }
     if (this.network.model === 'brf') {
-      // divergence-boundary clamp in training: |ω| ≤ (1 − 1e−7)/δ
-      const L = brfParamLayoutOf(this);
-      const omax = brfOmegaMax(this.network.boundaryDt);
+      // divergence-boundary clamp in training: |ω| ≤ (1 − 1e−7)/δ_b
+      const L = brfParamLayout(this.network);
+      const omax = brfOmegaMax({ boundaryDt: this.network.boundaryDt });
       for (let i = L.p1; i < L.p2; i++) p[i] = Math.max(-omax, Math.min(omax, p[i]));
     }
     return norm;
   }
 
   /**
-   * One mini-batch by truncated BPTT ({@link BrfTbpttOptions}): chunk by chunk, shards carry their
-   * state across the cuts; one optimiser step per chunk with a loss. Returns the mean over those
-   * chunks of the batch-mean chunk loss, the final chunk's correct count (the sequence's
-   * prediction), the spikes of the whole sequence and the largest pre-clip gradient norm.
+   * One mini-batch by truncated BPTT: chunk by chunk, shards carry their state across the cuts;
+   * one optimiser step per chunk with a loss. Returns the mean over those chunks of the
+   * batch-mean chunk loss, the final chunk's correct count (the sequence's prediction), the
+   * spikes of the whole sequence and the largest pre-clip gradient norm.
    */
-  async #tbpttBatch(d: BrfDataset, idx: number[], lr: number): Promise<{ loss: number; correct: number; spikes: number; norm: number }> {
-    const K = this.tbpttChunk;
+  async #tbpttBatch(d: BrfDataset, idx: number[], lr: number, pr: ProgressTracker) {
+    const K = this.tbpttSteps as number;
     const shards: number[][] = [];
     for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
     let states: (Float64Array | undefined)[] = shards.map(() => undefined);
@@ -559,10 +818,10 @@ export class BrfTrainer extends KernelObject {
     let correct = 0;
     let spikes = 0;
     let norm = 0;
-    for (let offset = 0; offset < this.T; offset += K) {
-      const steps = Math.min(K, this.T - offset);
-      const hasLoss = o.loss === 'last' || offset + steps >= o.lossStart;
-      const res = await this.#shards(d, shards, hasLoss, { offset, steps, states });
+    for (let offset = 0; offset < this.steps; offset += K) {
+      const steps = Math.min(K, this.steps - offset);
+      const hasLoss = o.loss === 'last' || offset + steps >= o.lossStartStep;
+      const res = await this.#shards(d, shards, hasLoss, pr, { offset, steps, states });
       states = res.map((r) => r.state);
       let loss = 0;
       correct = 0;
@@ -574,7 +833,6 @@ export class BrfTrainer extends KernelObject {
         correct += r.correct;
       }
       if (!hasLoss) continue;
-      // gradients summed in shard order (independent of the worker count), then the batch mean
       const grad = new Float64Array(this.params.length);
       for (const r of res) {
         const g = r.grad as Float64Array;
@@ -592,25 +850,27 @@ export class BrfTrainer extends KernelObject {
   /**
    * A JSON-serialisable checkpoint: options, parameters, Adam moments, counters and history.
    * `BrfTrainer.fromJSON(JSON.parse(JSON.stringify(cp)))` continues bit-identically (numbers
-   * round-trip exactly through JSON).
+   * round-trip exactly through JSON; NaN test figures become null and are restored as NaN).
    */
   toJSON(): BrfCheckpoint {
     return {
       format: 'neurodyn.brf.checkpoint',
-      version: 1,
-      network: this.#networkIn,
-      train: {
+      version: 2,
+      options: {
+        network: structuredCloneOptions(this.#networkIn),
+        steps: this.steps,
         seed: this.seed,
+        ...(this.trial !== undefined ? { trial: this.trial } : {}),
         lr: this.lr,
-        adam: this.adam,
+        adam: { ...this.adam },
         batchSize: this.batchSize,
         shardSize: this.shardSize,
         clipNorm: this.clipNorm,
         scheduleEpochs: this.scheduleEpochs,
-        recomputeEvery: this.recomputeEvery,
-        ...(this.#chunkRunner ? { tbptt: { chunk: this.tbpttChunk } } : {}),
+        checkpointSteps: this.checkpointSteps,
+        ...(this.tbpttSteps !== undefined ? { tbpttSteps: this.tbpttSteps } : {}),
+        precision: this.precision,
       },
-      T: this.T,
       params: Array.from(this.params),
       adamM: Array.from(this.#m),
       adamV: Array.from(this.#v),
@@ -618,45 +878,105 @@ export class BrfTrainer extends KernelObject {
       epoch: this.epoch,
       batch: this.batch,
       epochStats: [...this.#ep],
-      history: this.history.map((h) => ({ ...h })),
+      history: this.#records.map((h) => ({ ...h })),
     };
   }
 
-  /** Restores a trainer from {@link BrfTrainer.toJSON} output; `run` sets workers / workerUrl. */
-  static fromJSON(cp: BrfCheckpoint, run: Pick<BrfTrainOptions, 'workers' | 'workerUrl'> = {}): BrfTrainer {
-    if (cp?.format !== 'neurodyn.brf.checkpoint' || cp.version !== 1)
-      throw new ValidationError('checkpoint', 'a neurodyn.brf.checkpoint version 1', cp?.format);
-    const t = new BrfTrainer(cp.network, cp.T, { ...cp.train, ...run });
-    const n = t.params.length;
+  /**
+   * Restores a trainer from {@link BrfTrainer.toJSON} output; `options` sets the thread settings
+   * (`workers`, `workerUrl`). Everything is checked before any kernel memory is allocated, and a
+   * failure after that frees what was allocated.
+   */
+  static fromJSON(checkpoint: BrfCheckpoint, options: Pick<BrfTrainerOptions, 'workers' | 'workerUrl'> = {}): BrfTrainer {
+    const run = brfOptions<Pick<BrfTrainerOptions, 'workers' | 'workerUrl'>>('BrfTrainer.fromJSON', 'options', options, [
+      'workers',
+      'workerUrl',
+    ]);
+    const cp = checkpoint;
+    if (cp === null || typeof cp !== 'object' || cp.format !== 'neurodyn.brf.checkpoint')
+      throw new ValidationError('checkpoint.format', "'neurodyn.brf.checkpoint'", (cp as BrfCheckpoint | null)?.format);
+    if (cp.version !== 2)
+      throw new ValidationError('checkpoint.version', '2 (version 1 checkpoints used seconds and steps: retrain or convert)', cp.version);
+    if (cp.options === null || typeof cp.options !== 'object')
+      throw new ValidationError('checkpoint.options', 'the trainer options', cp.options);
+    const opts = { ...cp.options, ...run } as BrfTrainerOptions;
+    resolveTrainer(opts);
+    const n = brfParamLayout(resolveNetwork(opts.network, 'network.')).size;
     for (const [name, a] of [
       ['params', cp.params],
       ['adamM', cp.adamM],
       ['adamV', cp.adamV],
     ] as const) {
-      if (!Array.isArray(a) || a.length !== n || !a.every(Number.isFinite))
-        throw new ValidationError(`checkpoint.${name}`, `${n} finite numbers`, a);
+      if (!Array.isArray(a) || a.length !== n || !a.every((x) => typeof x === 'number' && Number.isFinite(x)))
+        throw new ValidationError(`checkpoint.${name}`, `${n} finite numbers`, Array.isArray(a) ? `${a.length} values` : a);
     }
-    t.params.set(cp.params);
-    t.#m.set(cp.adamM);
-    t.#v.set(cp.adamV);
-    t.step = checkInteger('checkpoint.step', cp.step, 0);
-    t.epoch = checkInteger('checkpoint.epoch', cp.epoch, 0);
-    t.batch = checkInteger('checkpoint.batch', cp.batch, 0);
-    t.#ep = [...cp.epochStats];
-    t.history = cp.history.map((h) => ({ ...h }));
-    return t;
+    const step = checkInteger('checkpoint.step', cp.step, 0, Number.MAX_SAFE_INTEGER);
+    const epoch = checkInteger('checkpoint.epoch', cp.epoch, 0, 1 << 30);
+    const batch = checkInteger('checkpoint.batch', cp.batch, 0, 1 << 30);
+    if (!Array.isArray(cp.epochStats) || cp.epochStats.length !== 5)
+      throw new ValidationError('checkpoint.epochStats', '5 finite numbers [loss, correct, spikes, samples, batches]', cp.epochStats);
+    const epochStats = cp.epochStats.map((x, i) => checkFinite(`checkpoint.epochStats[${i}]`, x));
+    if (!Array.isArray(cp.history)) throw new ValidationError('checkpoint.history', 'an array of epoch records', cp.history);
+    const num = (v: unknown, name: string) => (v === null ? Number.NaN : checkFinite(name, v));
+    const history: BrfEpochRecord[] = cp.history.map((h, i) => {
+      if (h === null || typeof h !== 'object') throw new ValidationError(`checkpoint.history[${i}]`, 'an epoch record', h);
+      return {
+        epoch: checkInteger(`checkpoint.history[${i}].epoch`, h.epoch, 0),
+        loss: num(h.loss, `checkpoint.history[${i}].loss`),
+        accuracy: num(h.accuracy, `checkpoint.history[${i}].accuracy`),
+        testLoss: num(h.testLoss ?? null, `checkpoint.history[${i}].testLoss`),
+        testAccuracy: num(h.testAccuracy ?? null, `checkpoint.history[${i}].testAccuracy`),
+        spikesPerSample: num(h.spikesPerSample, `checkpoint.history[${i}].spikesPerSample`),
+        wallMs: num(h.wallMs, `checkpoint.history[${i}].wallMs`),
+      };
+    });
+    const t = new BrfTrainer(opts);
+    try {
+      t.params.set(cp.params);
+      t.#m.set(cp.adamM);
+      t.#v.set(cp.adamV);
+      t.step = step;
+      t.epoch = epoch;
+      t.batch = batch;
+      t.#ep = epochStats;
+      t.#records = history;
+      return t;
+    } catch (e) {
+      t.dispose();
+      throw e;
+    }
   }
 
-  /** Closes the worker pool (if any) and frees kernel memory. */
+  /**
+   * Closes the worker pool (if any) and frees kernel memory. Safe during a call (e.g. from
+   * `onProgress`): the call ends with `DisposedError` without touching the freed memory.
+   */
   override dispose(): void {
+    if (this.disposed) return;
     this.#pool?.close();
     this.#pool = null;
     super.dispose();
+    this.#disposal.reject(new DisposedError('BrfTrainer'));
   }
 }
 
-function brfParamLayoutOf(t: BrfTrainer) {
-  const H = t.network.hiddenSize;
-  const I = t.network.inputSize;
-  return { p1: H * (I + H), p2: H * (I + H) + H };
+/** A worker URL (URL object or absolute URL string) or undefined. */
+function checkWorkerUrl(u: unknown): URL | string | undefined {
+  if (u === undefined) return undefined;
+  const ok = (() => {
+    if (!(u instanceof URL) && typeof u !== 'string') return false;
+    try {
+      new URL(String(u));
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!ok) throw new ValidationError('workerUrl', 'a URL or an absolute URL string (e.g. new URL("./dist/worker.js", import.meta.url))', u);
+  return u as URL | string;
+}
+
+/** A deep copy of plain options data (JSON-like values). */
+function structuredCloneOptions<T>(o: T): T {
+  return o === undefined ? o : (JSON.parse(JSON.stringify(o)) as T);
 }

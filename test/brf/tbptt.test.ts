@@ -25,14 +25,14 @@ describe('TBPTT with chunk = T is full BPTT', () => {
   for (const model of models) {
     for (const loss of ['last', 'sequence'] as const) {
       test(`${model}, loss ${loss}: same weights and history after an epoch`, async () => {
-        const net: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 12, outputSize: 3, loss, lossStart: 50 };
+        const network: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 12, outputSize: 3, loss, lossStartStep: 50 };
         const run = async (tbptt: boolean) => {
-          const tr = new BrfTrainer(net, 100, { seed: 4, batchSize: 16, ...(tbptt ? { tbptt: { chunk: 100 } } : {}) });
+          const tr = new BrfTrainer({ network, steps: 100, seed: 4, batchSize: 16, ...(tbptt ? { tbpttSteps: 100 } : {}) });
           const norms: number[] = [];
           try {
-            const h = await tr.train(task.train, { epochs: 1, onProgress: (p) => p.phase === 'batch' && norms.push(p.gradNorm ?? -1) });
+            const h = await tr.train(task.train, { epochs: 1, onProgress: (p) => norms.push(p.metrics?.gradNorm ?? -1) });
             return {
-              f: fingerprint(tr.params, norms, [h[0].loss, h[0].accuracy, h[0].spikesPerSample]),
+              f: fingerprint(tr.params, norms, [h.loss[0], h.accuracy[0], h.spikesPerSample[0]]),
               step: tr.step,
               p: tr.params.slice(),
             };
@@ -45,7 +45,7 @@ describe('TBPTT with chunk = T is full BPTT', () => {
         expect(tb.step).toBe(3);
         expect(tb.f).toBe(full.f);
         // and training moved the weights (the comparison is not between two initial states)
-        expect(full.p).not.toEqual(initBrfParams(net, 4));
+        expect(full.p).not.toEqual(initBrfParams(network, { seed: 4 }));
       });
     }
   }
@@ -54,24 +54,24 @@ describe('TBPTT with chunk = T is full BPTT', () => {
 // The chunk's BPTT gradient with its initial state held fixed vs a 4th-order central finite
 // difference of the chunk's loss (smooth stand-in spike z = gain·s/(1+β|s|), as gradcheck.test.ts).
 function chunkCheck(model: BrfModelKind, loss: 'last' | 'sequence', reduction: 'sum' | 'mean') {
-  const opts: BrfNetworkOptions = {
+  const network: BrfNetworkOptions = {
     model,
     inputSize: 2,
     hiddenSize: 5,
     outputSize: 3,
     surrogate: { kind: 'sigmoid', gain: 1, beta: 2 },
     loss,
-    lossStart: 40, // the second chunk covers steps 31…60: loss on its local steps 10…30
+    lossStartStep: 40, // the second chunk covers steps 31…60: loss on its local steps 10…30
     lossReduction: reduction,
-    tauMemInit: [5, 1],
-    tauAdpInit: [20, 5],
-    tauOutInit: [5, 1],
+    tauMemInit: { mean: 50, sd: 10 },
+    tauAdaptInit: { mean: 200, sd: 50 },
+    tauOutInit: { mean: 50, sd: 10 },
   };
   const K = 30;
   const S = 2;
-  const r = new BrfShardRunner(opts, K, S, 7);
+  const r = new BrfShardRunner({ network, steps: K, shardSize: S, checkpointSteps: 7 });
   try {
-    const p = initBrfParams(opts, 7);
+    const p = initBrfParams(network, { seed: 7 });
     for (let i = 0; i < r.layout.p1; i++) p[i] *= 20;
     const xAll = new Float64Array(S * 2 * K * 2);
     for (let i = 0; i < xAll.length; i++) xAll[i] = Math.sin(0.37 * i) * 2 + Math.cos(1.3 * i);
@@ -82,12 +82,12 @@ function chunkCheck(model: BrfModelKind, loss: 'last' | 'sequence', reduction: '
     };
     const labels = Int32Array.from([1, 2]);
     // initial state of the second chunk: the end of the first (a generic non-zero state)
-    const s0 = r.run(p, part(0), labels, false, true, { finalState: true }).state as Float64Array;
+    const s0 = r.run(p, part(0), labels, { smooth: true, finalState: true }).state as Float64Array;
     const x1 = part(1);
-    const chunk = { offset: K, initialState: s0 };
-    const g = r.run(p, x1, labels, true, true, chunk).grad as Float64Array;
-    const gZero = r.run(p, x1, labels, true, true, { offset: K }).grad as Float64Array;
-    const L = (q: Float64Array) => r.run(q, x1, labels, false, true, chunk).loss.reduce((a, b) => a + b, 0);
+    const chunk = { smooth: true, offset: K, initialState: s0 };
+    const g = r.run(p, x1, labels, { ...chunk, backward: true }).grad as Float64Array;
+    const gZero = r.run(p, x1, labels, { smooth: true, backward: true, offset: K }).grad as Float64Array;
+    const L = (q: Float64Array) => r.run(q, x1, labels, chunk).loss.reduce((a, b) => a + b, 0);
     let num = 0;
     let den = 0;
     let dz = 0;
@@ -134,14 +134,14 @@ describe('the carried state is the uninterrupted trajectory (forward is not trun
     test(`${model}: chunks of 25, 25, 10 steps = one run of 60 steps`, () => {
       const T = 60;
       const S = 3;
-      const opts: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 16, outputSize: 3, loss: 'sequence', lossStart: 20 };
-      const { train } = frequencyTask({ seed: 8, trainSize: S, T, classes: 3 });
-      const p = initBrfParams(opts, 3);
+      const network: BrfNetworkOptions = { model, inputSize: 1, hiddenSize: 16, outputSize: 3, loss: 'sequence', lossStartStep: 20 };
+      const { train } = frequencyTask({ seed: 8, trainSize: S, steps: T, classes: 3 });
+      const p = initBrfParams(network, { seed: 3 });
       for (let i = 0; i < 16 * 17; i++) p[i] *= 100; // make the network spike
-      const full = new BrfShardRunner(opts, T, S, 0); // stores every step
-      const part = new BrfShardRunner(opts, 25, S, 5); // recomputes from checkpoints
+      const full = new BrfShardRunner({ network, steps: T, shardSize: S, checkpointSteps: 0 }); // stores every step
+      const part = new BrfShardRunner({ network, steps: 25, shardSize: S, checkpointSteps: 5 }); // recomputes from checkpoints
       try {
-        const ref = full.run(p, train.x, train.labels, true, false, { finalState: true });
+        const ref = full.run(p, train.x, train.labels, { backward: true, finalState: true });
         let state: Float64Array | undefined;
         let loss = 0;
         let spikes = 0;
@@ -153,14 +153,14 @@ describe('the carried state is the uninterrupted trajectory (forward is not trun
         ]) {
           const x = new Float64Array(S * steps);
           for (let s = 0; s < S; s++) x.set(train.x.subarray(s * T + offset, s * T + offset + steps), s * steps);
-          res = part.run(p, x, train.labels, true, false, { steps, offset, initialState: state, finalState: true });
+          res = part.run(p, x, train.labels, { backward: true, offset, initialState: state, finalState: true });
           state = res.state as Float64Array;
           loss += res.loss.reduce((a, b) => a + b, 0);
           spikes += res.spikes.reduce((a, b) => a + b, 0);
         }
         expect(spikes).toBeGreaterThan(10 * S);
         expect(spikes).toBe(ref.spikes.reduce((a, b) => a + b, 0));
-        expect(state?.length).toBe(S * brfStateSize(16, 3));
+        expect(state?.length).toBe(S * brfStateSize({ hiddenSize: 16, outputSize: 3 }));
         // neuron state, readout and prediction accumulator bit for bit
         expect(fingerprint(state as Float64Array)).toBe(fingerprint(ref.state as Float64Array));
         expect(Array.from(res.prediction)).toEqual(Array.from(ref.prediction));
@@ -177,16 +177,16 @@ describe('the carried state is the uninterrupted trajectory (forward is not trun
 
 describe('TBPTT training', () => {
   test('0, 1 and 2 workers give identical trajectories (chunks 30, 30, 30, 10; loss from step 50)', async () => {
-    const net: BrfNetworkOptions = { model: 'alif', inputSize: 1, hiddenSize: 12, outputSize: 3, loss: 'sequence', lossStart: 50 };
+    const network: BrfNetworkOptions = { model: 'alif', inputSize: 1, hiddenSize: 12, outputSize: 3, loss: 'sequence', lossStartStep: 50 };
     const run = async (workers: number) => {
-      const tr = new BrfTrainer(net, 100, { seed: 5, batchSize: 24, shardSize: 4, workers, workerUrl, tbptt: { chunk: 30 } });
+      const tr = new BrfTrainer({ network, steps: 100, seed: 5, batchSize: 24, shardSize: 4, workers, workerUrl, tbpttSteps: 30 });
       const losses: number[] = [];
       try {
-        await tr.train(task.train, { epochs: 2, test: task.test, onProgress: (p) => p.phase === 'batch' && losses.push(p.loss) });
+        await tr.train(task.train, { epochs: 2, test: task.test, onProgress: (p) => losses.push(p.metrics?.loss as number) });
         // the first chunk (steps 1…30) has no loss step: 3 optimiser steps per batch, 2 batches, 2 epochs
         expect(tr.step).toBe(12);
-        expect(tr.toJSON().train.tbptt).toEqual({ chunk: 30 });
-        return fingerprint(tr.params, losses, [tr.history[1].testAccuracy as number]);
+        expect(tr.toJSON().options.tbpttSteps).toBe(30);
+        return fingerprint(tr.params, losses, [tr.history.testAccuracy[1]]);
       } finally {
         tr.dispose();
       }
@@ -197,23 +197,23 @@ describe('TBPTT training', () => {
   });
 
   test('abort at a batch boundary, JSON checkpoint, restore: TBPTT continues identically', async () => {
-    const net: BrfNetworkOptions = { model: 'brf', inputSize: 1, hiddenSize: 12, outputSize: 3, loss: 'last' };
-    const train = { seed: 6, batchSize: 16, tbptt: { chunk: 40 } };
-    const ref = new BrfTrainer(net, 100, train);
+    const network: BrfNetworkOptions = { model: 'brf', inputSize: 1, hiddenSize: 12, outputSize: 3, loss: 'last' };
+    const train = { network, steps: 100, seed: 6, batchSize: 16, tbpttSteps: 40 };
+    const ref = new BrfTrainer(train);
     await ref.train(task.train, { epochs: 2 });
     const fRef = fingerprint(ref.params);
     ref.dispose();
-    const a = new BrfTrainer(net, 100, train);
+    const a = new BrfTrainer(train);
     const ac = new AbortController();
     const run = a.train(task.train, {
       epochs: 2,
       signal: ac.signal,
-      onProgress: (p) => p.phase === 'batch' && p.epoch === 1 && p.batch === 0 && ac.abort(),
+      onProgress: (p) => p.metrics?.epoch === 1 && p.metrics?.batch === 0 && ac.abort(),
     });
     await expect(run).rejects.toThrow(/aborted/);
     const b = BrfTrainer.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
     a.dispose();
-    expect(b.tbpttChunk).toBe(40);
+    expect(b.tbpttSteps).toBe(40);
     await b.train(task.train, { epochs: 2 });
     expect(fingerprint(b.params)).toBe(fRef);
     // chunks 40, 40, 20 with the label at every chunk end: 3 Adam steps per batch
@@ -222,32 +222,36 @@ describe('TBPTT training', () => {
   });
 
   test('bad input names the argument and says why', () => {
-    const net: BrfNetworkOptions = { inputSize: 1, hiddenSize: 4, outputSize: 3, loss: 'sequence' };
+    const network: BrfNetworkOptions = { inputSize: 1, hiddenSize: 4, outputSize: 3, loss: 'sequence' };
     const before = kernelMemory();
-    for (let i = 0; i < 3; i++) new BrfTrainer(net, 100, { tbptt: { chunk: 10 } }).dispose();
+    for (let i = 0; i < 3; i++) new BrfTrainer({ network, steps: 100, tbpttSteps: 10 }).dispose();
     expect(kernelMemory().bytes).toBe(before.bytes);
     for (const chunk of [0, 101, 2.5, Number.NaN, -3, '10' as unknown as number])
-      expect(() => new BrfTrainer(net, 100, { tbptt: { chunk } })).toThrow(/tbptt\.chunk/);
-    expect(() => new BrfTrainer(net, 100, { tbptt: null as never })).toThrow(/tbptt/);
+      expect(() => new BrfTrainer({ network, steps: 100, tbpttSteps: chunk })).toThrow(/tbpttSteps/);
+    expect(() => new BrfTrainer({ network, steps: 100, tbptt: { chunk: 10 } } as never)).toThrow(
+      /unknown option 'tbptt'.*did you mean 'tbpttSteps'/,
+    );
     // a 'sequence' loss starting after the last step leaves every chunk without a loss
-    expect(() => new BrfTrainer({ ...net, lossStart: 101 }, 100, { tbptt: { chunk: 10 } })).toThrow(
-      /lossStart.*no step would carry a loss/,
+    expect(() => new BrfTrainer({ network: { ...network, lossStartStep: 101 }, steps: 100, tbpttSteps: 10 })).toThrow(
+      /lossStartStep.*no step would carry a loss/,
     );
-    expect(() => new BrfTrainer(net, 100, { tbptt: { chunk: 10 }, recomputeEvery: 20 })).toThrow(
-      /recomputeEvery.*at most tbptt\.chunk = 10/,
+    expect(() => new BrfTrainer({ network, steps: 100, tbpttSteps: 10, checkpointSteps: 20 })).toThrow(
+      /checkpointSteps.*at most tbpttSteps = 10/,
     );
-    expect(() => new BrfTrainer(net, 100, { tbptt: { chunk: 10 }, recomputeEvery: 10 }).dispose()).not.toThrow();
-    const r = new BrfShardRunner(net, 10, 2);
+    expect(() => new BrfTrainer({ network, steps: 100, tbpttSteps: 10, checkpointSteps: 10 }).dispose()).not.toThrow();
+    expect(kernelMemory().bytes).toBe(before.bytes);
+    const r = new BrfShardRunner({ network, steps: 10, shardSize: 2 });
     try {
-      const p = initBrfParams(net, 1);
+      const p = initBrfParams(network, { seed: 1 });
       const lab = Int32Array.from([0, 1]);
-      expect(() => r.run(p, new Float64Array(24), lab, false, false, { steps: 12 })).toThrow(/chunk\.steps/);
-      expect(() => r.run(p, new Float64Array(10), lab, false, false, { steps: 5, offset: -1 })).toThrow(/chunk\.offset/);
-      expect(() => r.run(p, new Float64Array(20), lab, false, false, { initialState: new Float64Array(3) })).toThrow(/chunk\.initialState/);
-      const bad = new Float64Array(2 * brfStateSize(4, 3));
+      expect(() => r.run(p, new Float64Array(24), lab)).toThrow(/x\.length.*at most S·steps·inputSize = 20/);
+      expect(() => r.run(p, new Float64Array(10), lab, { offset: -1 })).toThrow(/offset/);
+      expect(() => r.run(p, new Float64Array(20), lab, { initialState: new Float64Array(3) })).toThrow(/initialState/);
+      const bad = new Float64Array(2 * brfStateSize({ hiddenSize: 4, outputSize: 3 }));
       bad[5] = Number.NaN;
-      expect(() => r.run(p, new Float64Array(20), lab, false, false, { initialState: bad })).toThrow(ValidationError);
-      expect(() => r.run(p, new Float64Array(20), lab, false, false, { steps: 5 })).toThrow(/x\.length/);
+      expect(() => r.run(p, new Float64Array(20), lab, { initialState: bad })).toThrow(ValidationError);
+      expect(() => r.run(p, new Float64Array(9), lab)).toThrow(/x\.length/);
+      expect(() => r.run(p, new Float64Array(20), lab, { steps: 5 } as never)).toThrow(/unknown option 'steps' for BrfShardRunner.run/);
     } finally {
       r.dispose();
     }

@@ -44,6 +44,15 @@ describe('brf examples', () => {
     expect(h.tbptt).toBe(200);
     expect(h.history.length).toBe(1);
   });
+  test('brf-smnist.mjs --precision f32 --workers 2 trains with the f32 kernel on two workers', () => {
+    const args = ['--quick', '--train', '32', '--test', '16', '--epochs', '1', '--hidden', '8', '--precision', 'f32', '--workers', '2'];
+    const j = run(['examples/node/brf-smnist.mjs', ...args]);
+    expect(j.model).toBe('brf');
+    const h = JSON.parse(readFileSync('out/brf/smnist-brf-f32-history.json', 'utf8'));
+    expect(h.precision).toBe('f32');
+    expect(h.history.kind).toBe('brf.history');
+    expect(h.history.units.wallMs).toBe('ms');
+  });
   test('brf-landscape.mjs writes the SVGs; the radius-1 contour is p(ω)', () => {
     const j = run([
       'examples/node/brf-landscape.mjs',
