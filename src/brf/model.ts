@@ -295,8 +295,9 @@ function sizesOf(where: string, s: BrfSizes): { I: number; H: number; C: number 
   };
 }
 
-/** Parameter layout for the given sizes (extra network options are ignored). */
+/** Parameter layout for the given sizes (a whole network options object works: its other options are ignored). */
 export function brfParamLayout(sizes: BrfSizes): BrfParamLayout {
+  strictOptions('brfParamLayout', 'sizes', sizes, NETWORK_KEYS);
   const { I, H, C } = sizesOf('brfParamLayout', {
     inputSize: sizes?.inputSize,
     hiddenSize: sizes?.hiddenSize,
@@ -324,7 +325,8 @@ function layoutOf(I: number, H: number, C: number): BrfParamLayout {
  */
 export function brfOmegaMax(options: { boundaryDt?: number } = {}): number {
   const o = strictOptions<{ boundaryDt?: number }>('brfOmegaMax', 'options', options, ['boundaryDt']);
-  const d = checkRange('boundaryDt', o.boundaryDt ?? 10, 0, 1e6, { loOpen: true, unit: 'ms' });
+  // ω_max = (1 − 1e-7)/Δt must be a number: Δt ≥ 1e-300 ms (a subnormal step would give ∞)
+  const d = checkRange('boundaryDt', o.boundaryDt ?? 10, 1e-300, 1e6, { unit: 'ms' });
   return (1 - 1e-7) / (d / 1000);
 }
 
@@ -443,6 +445,8 @@ export function brfNetworkParameters(params: Float64Array, network: BrfNetworkOp
   const L = layoutOf(o.inputSize, o.hiddenSize, o.outputSize);
   if (!(params instanceof Float64Array) || params.length !== L.size)
     throw new ValidationError('params', `a Float64Array of ${L.size} values (the layout of these sizes)`, params?.length ?? params);
+  for (let i = 0; i < params.length; i++)
+    if (!Number.isFinite(params[i])) throw new ValidationError(`params[${i}]`, 'a finite number', params[i]);
   return new BrfNetworkParameters(o, params);
 }
 

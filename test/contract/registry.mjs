@@ -654,6 +654,208 @@ Object.assign(registry, {
   },
 });
 
+// brf: a tiny network and task
+const brfNet = () => ({ inputSize: 1, hiddenSize: 6, outputSize: 2, loss: 'sequence', lossStartStep: 5 });
+const brfTask = () => nd.frequencyTask({ seed: 1, trainSize: 4, testSize: 2, steps: 10, classes: 2 });
+const brfParams = () => nd.initBrfParams(brfNet(), { seed: 1 });
+const brfShard = () => {
+  const { train } = brfTask();
+  return [brfParams(), train.x.slice(0, 20), train.labels.slice(0, 2)];
+};
+const brfRunner = () => new nd.BrfShardRunner({ network: brfNet(), steps: 10, shardSize: 2 });
+const brfTrainer = () => new nd.BrfTrainer({ network: brfNet(), steps: 10, batchSize: 4, seed: 1 });
+const brfBigTrainer = () => new nd.BrfTrainer({ network: { ...brfNet(), hiddenSize: 64 }, steps: 100, batchSize: 64, seed: 1 });
+const brfBigTask = () => nd.frequencyTask({ seed: 1, trainSize: 4096, testSize: 2, steps: 100, classes: 2 });
+
+Object.assign(registry, {
+  // ------------------------------------------------------------------------------- brf
+  BRF_MAX_DATASET_VALUES: { family: 'brf', constant: 'documented size limit of a dataset' },
+  BRF_MAX_WORKSPACE_BYTES: { family: 'brf', constant: 'documented kernel workspace limit' },
+  brfDeterministicSin: { family: 'brf', args: () => [0.5] },
+  brfPermutation: { family: 'brf', args: () => [10, { seed: 1 }], options: 1 },
+  brfSubset: { family: 'brf', args: () => [brfTask().train, [0, 2]] },
+  smnistDataset: {
+    family: 'brf',
+    args: () => [Array.from({ length: 10 }, (_, k) => Array.from({ length: 784 }, (_, i) => ((i * 7 + k * 13) % 256) / 255)), { seed: 1 }],
+    options: 1,
+    typo: ['sed', 'seed'],
+  },
+  frequencyTask: { family: 'brf', args: () => [{ seed: 1, trainSize: 4, testSize: 2, steps: 10, classes: 2 }], options: 0 },
+  brfFilterNormalizedDirection: {
+    family: 'brf',
+    args: () => [brfParams(), { inputSize: 1, hiddenSize: 6, outputSize: 2, seed: 7 }],
+    options: 1,
+    typo: ['sed', 'seed'],
+  },
+  brfLossLandscape: {
+    family: 'brf',
+    args: () => [brfTrainer(), brfTask().test, { alphas: [-0.5, 0.5], betas: [0] }],
+    options: 2,
+    long: 'async',
+    longArgs: () => [brfBigTrainer(), brfBigTask().train, { alphas: Array.from({ length: 20 }, (_, i) => i / 20), betas: [0, 1] }],
+  },
+  brfLandscapeRoughness: {
+    family: 'brf',
+    args: () => [
+      { alphas: new Float64Array([0, 1, 2]), betas: new Float64Array([0, 1, 2]), loss: new Float64Array([1, 2, 1, 2, 3, 2, 1, 2, 1]) },
+    ],
+  },
+  resolveBrfOptions: { family: 'brf', args: () => [brfNet()], options: 0, typo: ['hiddenSze', 'hiddenSize'] },
+  brfParamLayout: {
+    family: 'brf',
+    args: () => [{ inputSize: 1, hiddenSize: 6, outputSize: 2 }],
+    options: 0,
+    typo: ['hiddenSze', 'hiddenSize'],
+  },
+  brfOmegaMax: { family: 'brf', args: () => [{ boundaryDt: 4 }], options: 0 },
+  initBrfParams: { family: 'brf', args: () => [brfNet(), { seed: 1 }], options: 1 },
+  brfNetworkParameters: { family: 'brf', args: () => [brfParams(), brfNet()], options: 1, typo: ['hiddenSze', 'hiddenSize'] },
+  brfSurrogate: { family: 'brf', args: () => [0.5] },
+  brfStateSize: { family: 'brf', args: () => [{ hiddenSize: 4, outputSize: 3 }], options: 0, typo: ['hiddenSze', 'hiddenSize'] },
+  brfDivergenceBoundary: { family: 'brf', args: () => [30, { dt: 1 }], options: 1 },
+  brfTransitionMatrix: { family: 'brf', args: () => [30, -2, { dt: 10 }], options: 2 },
+  spectralRadius2x2: { family: 'brf', args: () => [[0.5, 0.1, -0.1, 0.5]] },
+  brfSpectralRadiusGrid: { family: 'brf', args: () => [[10, 50], [-20, -1], { dt: 10 }], options: 2 },
+  simulateResonators: { family: 'brf', args: () => [[10], [0.5], new Float64Array(20).fill(1), {}], options: 3, typo: ['modl', 'model'] },
+  brfShardReference: { family: 'brf', args: () => [...brfShard(), { network: brfNet(), backward: true }], options: 3 },
+  BrfShardRunner: {
+    family: 'brf',
+    args: () => [{ network: brfNet(), steps: 10, shardSize: 2 }],
+    options: 0,
+    typo: ['shardSze', 'shardSize'],
+    methods: {
+      run: { setup: brfRunner, args: () => [...brfShard(), { backward: true }], options: 3 },
+      runAsync: {
+        setup: brfRunner,
+        args: () => [...brfShard(), { backward: true }],
+        options: 3,
+        long: 'async',
+        longSetup: () => new nd.BrfShardRunner({ network: { ...brfNet(), hiddenSize: 256 }, steps: 400, shardSize: 64 }),
+        longArgs: () => {
+          const net = { ...brfNet(), hiddenSize: 256 };
+          const { train } = nd.frequencyTask({ seed: 1, trainSize: 64, testSize: 1, steps: 400, classes: 2 });
+          return [nd.initBrfParams(net, { seed: 1 }), train.x, train.labels, { backward: true }];
+        },
+      },
+      benchAdjoint: { internal: 'bench support (bench/brf.bench.mjs)' },
+      runSliced: { internal: "the trainer's sliced run under its own ProgressTracker (checked through BrfTrainer)" },
+    },
+    soak: async (k) => {
+      const r = new nd.BrfShardRunner({
+        network: brfNet(),
+        steps: 10,
+        shardSize: 2,
+        checkpointSteps: k % 4,
+        precision: k % 2 ? 'f32' : 'f64',
+      });
+      try {
+        const [p, x, l] = brfShard();
+        if (k % 8 === 0) await r.runAsync(p, x, l, { backward: true });
+        else r.run(p, x, l, { backward: true });
+      } finally {
+        r.dispose();
+      }
+    },
+  },
+  BrfTrainer: {
+    family: 'brf',
+    args: () => [{ network: brfNet(), steps: 10, batchSize: 4, seed: 1 }],
+    options: 0,
+    typo: ['batchSze', 'batchSize'],
+    statics: {
+      fromJSON: {
+        args: () => {
+          const t = brfTrainer();
+          const j = t.toJSON();
+          t.dispose();
+          return [j, {}];
+        },
+        options: 1,
+        typo: ['worker', 'workers'],
+      },
+    },
+    methods: {
+      lrAt: { setup: brfTrainer, args: () => [2] },
+      evaluate: {
+        setup: brfTrainer,
+        args: () => [brfTask().test, {}],
+        options: 1,
+        long: 'async',
+        longSetup: brfBigTrainer,
+        longArgs: () => [brfBigTask().train, {}],
+      },
+      gradient: {
+        setup: brfTrainer,
+        args: () => [brfTask().train, [0, 1], {}],
+        options: 2,
+        long: 'async',
+        longSetup: brfBigTrainer,
+        longArgs: () => [brfBigTask().train, Array.from({ length: 512 }, (_, i) => i), {}],
+      },
+      train: {
+        setup: brfTrainer,
+        nonFinite: 'the history table has testLoss/testAccuracy NaN without a test set (documented in its column)',
+        args: () => [brfTask().train, { epochs: 1 }],
+        options: 1,
+        long: 'async',
+        longSetup: brfBigTrainer,
+        longArgs: () => [brfBigTask().train, { epochs: 50 }],
+      },
+    },
+    soak: async (k) => {
+      if (k % 10 !== 0) return;
+      const t = new nd.BrfTrainer({ network: brfNet(), steps: 10, batchSize: 4, seed: k, precision: k % 20 ? 'f64' : 'f32' });
+      try {
+        await t.train(brfTask().train, { epochs: 1 });
+      } finally {
+        t.dispose();
+      }
+    },
+  },
+  BrfData: { family: 'brf', result: () => brfTask().train },
+  BrfSplit: { family: 'brf', result: brfTask },
+  BrfLandscape: {
+    family: 'brf',
+    result: async () => {
+      const t = brfTrainer();
+      try {
+        return await nd.brfLossLandscape(t, brfTask().test, { alphas: [0], betas: [0] });
+      } finally {
+        t.dispose();
+      }
+    },
+  },
+  BrfNetworkParameters: { family: 'brf', result: () => nd.brfNetworkParameters(brfParams(), brfNet()) },
+  BrfShardResult: { family: 'brf', result: () => nd.brfShardReference(...brfShard(), { network: brfNet() }) },
+  ResonatorTrace: {
+    family: 'brf',
+    result: () => nd.simulateResonators([10], [0.5], new Float64Array(20).fill(1)),
+    methods: { spikeTable: { args: () => [] } },
+  },
+  BrfEvaluation: {
+    family: 'brf',
+    result: async () => {
+      const t = brfTrainer();
+      try {
+        return await t.evaluate(brfTask().test);
+      } finally {
+        t.dispose();
+      }
+    },
+  },
+  BrfGradient: {
+    family: 'brf',
+    result: async () => {
+      const t = brfTrainer();
+      try {
+        return await t.gradient(brfTask().train, [0, 1]);
+      } finally {
+        t.dispose();
+      }
+    },
+  },
+});
+
 // ---------------------------------------------------------------------------------------------
 // Expansion into flat callable entries.
 

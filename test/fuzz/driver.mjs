@@ -121,6 +121,7 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
   const before = nd.kernelMemory();
   let obj;
   let args;
+  let original = [];
   let outcome;
   let sample;
   const what = () => (muts ? muts.map((m) => `${m.path.join('.')}=${show(m.value)}`).join(' ') : 'valid call');
@@ -134,6 +135,7 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
     let result;
     try {
       args = entry.spec.args();
+      original = [...args]; // kernel objects a mutation replaces are released too
       if (muts) for (const m of muts) setPath(args, m.path, m.value);
       watch(entry, args, muts);
       result = invoke(entry, obj, args);
@@ -170,7 +172,7 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
     if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : undefined);
   }
   release(obj, entry.dispose);
-  if (args) for (const a of args) release(a);
+  if (args) for (const a of new Set([...args, ...original])) release(a);
   const after = nd.kernelMemory();
   if ((outcome === 'ok' || outcome.startsWith('typed')) && (after.regions !== before.regions || after.bytes !== before.bytes)) {
     outcome = 'leak';

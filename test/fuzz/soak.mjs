@@ -23,13 +23,13 @@ const soaks = Object.entries(registry)
 const gc = () => {
   for (let i = 0; i < 3; i++) globalThis.gc?.();
 };
-const cycle = (k) => {
-  for (const [, f] of soaks) f(k);
+const cycle = async (k) => {
+  for (const [, f] of soaks) await f(k);
 };
 
 const start = nd.kernelMemory();
 for (let k = 0; k < warmup; k++) {
-  cycle(k);
+  await cycle(k);
   if ((k + 1) % 500 === 0) gc();
 }
 // The resident set after the warm-up, sampled 11 times (after a full GC) across the measured
@@ -48,7 +48,7 @@ const sample = (k) => {
 const t0 = performance.now();
 sample(0);
 for (let k = 0; k < cycles; k++) {
-  cycle(warmup + k);
+  await cycle(warmup + k);
   if ((k + 1) % Math.max(1, Math.floor(cycles / 10)) === 0) sample(k + 1);
 }
 const ms = performance.now() - t0;
