@@ -9,7 +9,7 @@ import { type AsyncRunOptions, ProgressTracker } from '../contract/progress.js';
 import { Result } from '../contract/results.js';
 import { NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
-import { KernelObject, type Region } from '../kernel/region.js';
+import { KernelObject, MAX_REGION_BYTES, type Region } from '../kernel/region.js';
 import { readFailure } from '../kernel/status.js';
 import { checkBoolean, checkChoice, checkFinite, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { SEED_OPTION_KEYS, type SeedOptions } from '../rng/seed.js';
@@ -613,8 +613,8 @@ const RUN_KEYS = optionKeys<BrfShardRunOptions>()(['backward', 'smooth', 'offset
 export interface BrfShardRunAsyncOptions extends BrfShardRunOptions, AsyncRunOptions {}
 const RUN_ASYNC_KEYS = [...RUN_KEYS, 'signal', 'onProgress', 'sliceMs'] as const;
 
-/** Largest kernel workspace of one runner (bytes): regions above 1 GiB are refused up front. */
-export const BRF_MAX_WORKSPACE_BYTES = 2 ** 30;
+/** Largest kernel workspace of one runner (bytes): the kernel's region limit, 992 MiB ({@link MAX_REGION_BYTES}); larger ones are refused up front. */
+export const BRF_MAX_WORKSPACE_BYTES = MAX_REGION_BYTES;
 
 /** A prepared shard call: checked inputs copied into kernel memory. */
 interface Prepared {
@@ -696,7 +696,7 @@ export class BrfShardRunner extends KernelObject {
       if (!(bytes <= BRF_MAX_WORKSPACE_BYTES))
         throw new ValidationError(
           'shardSize',
-          `a shard whose ${name} fits in 1 GiB (needs ${(bytes / 2 ** 20).toFixed(0)} MiB for ${S} samples × ${T} steps × H = ${H}; use a smaller shardSize or checkpointSteps ≈ √steps)`,
+          `a shard whose ${name} fits in 992 MiB (needs ${(bytes / 2 ** 20).toFixed(0)} MiB for ${S} samples × ${T} steps × H = ${H}; use a smaller shardSize or checkpointSteps ≈ √steps)`,
           S,
         );
     try {

@@ -86,7 +86,7 @@ export class KernelAbortError extends NeurodynError {
 
 /**
  * Kernel memory cannot hold what a call asked for: a single region larger than the allocator's
- * limit ({@link MAX_REGION_BYTES}, 1 GiB), a total beyond the 4 GiB of a WebAssembly memory, or a
+ * limit ({@link MAX_REGION_BYTES}, 992 MiB), a total beyond the 4 GiB of a WebAssembly memory, or a
  * memory the host refused to grow. Thrown before anything was allocated or changed; the message
  * says what to change (fewer neurons, a shorter delay, dispose other objects…).
  */

@@ -7,10 +7,29 @@ import { DisposedError, OutOfMemoryError, ValidationError } from './errors.js';
 import { kernel } from './load.js';
 
 /**
- * Largest single region (bytes): the kernel's allocator (AssemblyScript's TLSF) keeps blocks
- * under 1 GiB. A larger request is refused up front with an {@link OutOfMemoryError}.
+ * Largest single region (bytes): 992 MiB. The kernel's allocator (AssemblyScript's TLSF) keeps
+ * blocks under 1 GiB, and from 512 MiB up a request is rounded up to its 32 MiB size class (see
+ * `tlsfRequest`), which leaves 31 classes of 32 MiB. A larger request is refused up front with an
+ * {@link OutOfMemoryError}.
  */
-export const MAX_REGION_BYTES = 2 ** 30 - 16;
+export const MAX_REGION_BYTES = 31 * 2 ** 25;
+
+/** Size classes of the allocator's top level: 2^29 bytes in 16 classes of 2^25. */
+const TLSF_HALF = 2 ** 29 - 16;
+const TLSF_CLASS = 2 ** 25;
+
+/**
+ * The request passed to the allocator for a region of `size` bytes. AssemblyScript's TLSF does not
+ * round requests of 512 MiB and more up to their size class (`roundSize` stops at half the largest
+ * block), so its search can return a smaller free block of the same class; release builds then
+ * write past that block and corrupt the heap ('memory access out of bounds' on a later
+ * allocation: two networks with 0.9 GB delay rings). Asking for the class boundary instead — a
+ * payload of k·2^25 + 12 bytes, the smallest payload any block of class k can have — makes every
+ * block the search can return large enough.
+ */
+function tlsfRequest(size: number): number {
+  return size >= TLSF_HALF ? Math.ceil((size - 12) / TLSF_CLASS) * TLSF_CLASS + 12 : size;
+}
 
 /** Size of a 32-bit WebAssembly memory (65536 pages of 64 KiB): the most all live regions can hold together. */
 export const MAX_KERNEL_BYTES = 2 ** 32;
@@ -81,14 +100,14 @@ export function checkAllocations(requests: readonly AllocationRequest[], what: s
       throw new ValidationError('requests[]', 'an object { bytes, label } with a string label', r);
     if (typeof r.bytes !== 'number' || !Number.isFinite(r.bytes) || r.bytes < 0)
       throw new ValidationError(`bytes (${r.label})`, 'a finite number of bytes >= 0', r.bytes);
-    const size = sizeOf(r.bytes);
-    if (size > MAX_REGION_BYTES)
+    const size = tlsfRequest(sizeOf(r.bytes));
+    if (sizeOf(r.bytes) > MAX_REGION_BYTES)
       throw new OutOfMemoryError(
         r.label === what ? what : `${what} (${r.label})`,
         size,
         liveBytes,
         MAX_REGION_BYTES,
-        'one kernel region holds at most 1 GiB',
+        'one kernel region holds at most 992 MiB',
         hint ?? 'Make the object smaller.',
       );
     total += size;
@@ -117,6 +136,8 @@ export class Region {
   #freed = false;
 
   readonly #ptr: number;
+  /** Bytes held in kernel memory (the allocator's request: `bytes`, rounded up to a size class from 512 MiB). */
+  readonly #held: number;
   readonly #owner: string | undefined;
 
   /**
@@ -134,19 +155,20 @@ export class Region {
     checkAllocations([{ bytes, label }], label, hint);
     const k = kernel();
     const size = sizeOf(bytes);
+    const held = tlsfRequest(size);
     let p: number;
     try {
-      p = k.alloc(size) >>> 0;
+      p = k.alloc(held) >>> 0;
     } catch (e) {
       // The allocator traps ('unreachable') when memory.grow fails: the host would not give more.
       if (e instanceof WebAssembly.RuntimeError) {
         const have = k.memory.buffer.byteLength;
         throw new OutOfMemoryError(
           label,
-          size,
+          held,
           liveBytes,
           have,
-          `the WebAssembly memory could not grow beyond its ${have} bytes`,
+          `the WebAssembly memory could not grow beyond its ${have} bytes (${(e as Error).message})`,
           hint ?? 'Dispose objects you no longer need, or make this one smaller.',
         );
       }
@@ -154,10 +176,11 @@ export class Region {
     }
     this.#ptr = p;
     this.bytes = size;
+    this.#held = held;
     this.label = label;
     this.#owner = owner;
-    live.set(p, { label, bytes: size });
-    liveBytes += size;
+    live.set(p, { label, bytes: held });
+    liveBytes += held;
   }
 
   /**
@@ -205,7 +228,7 @@ export class Region {
     this.#freed = true;
     kernel().free(this.#ptr);
     live.delete(this.#ptr);
-    liveBytes -= this.bytes;
+    liveBytes -= this.#held;
   }
 
   /** A view must lie inside the region: `offset` a multiple of the element size, `length` elements from there. */

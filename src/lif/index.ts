@@ -29,6 +29,7 @@ export {
   type LifStateSamples,
 } from './monitors.js';
 export {
+  LIF_MAX_NEURONS,
   type LifIntegratorName,
   type LifLayersOptions,
   LifNetwork,

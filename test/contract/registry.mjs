@@ -856,6 +856,144 @@ Object.assign(registry, {
   },
 });
 
+// lif: a small network
+const lifPopParams = () => ({ mu: 1.2, sigma: 0.5, tauMem: 20, tauSyn: 5 });
+const lifNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 1 });
+  n.addPopulation('p', 8, lifPopParams());
+  n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.05 });
+  return n;
+};
+const lifBigNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 1 });
+  n.addPopulation('p', 2000, lifPopParams());
+  n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.01 });
+  return n;
+};
+const lifRan = () => {
+  const n = lifNet();
+  n.run(5);
+  return n;
+};
+/** A monitor of a network that ran 5 ms; the network is disposed (monitors keep their records). */
+const lifMonitor = (add) => () => {
+  const n = lifNet();
+  try {
+    const m = add(n);
+    n.run(5);
+    return m;
+  } finally {
+    n.dispose();
+  }
+};
+const lifRef = () => ({ tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.06, sigma: 0 });
+
+Object.assign(registry, {
+  // ------------------------------------------------------------------------------- lif
+  LifStreams: { family: 'lif', constant: 'the random streams of the LIF kernel' },
+  lifIntegrators: { family: 'lif', constant: 'the integrator names and their descriptions' },
+  lifSpikeRules: { family: 'lif', constant: 'the spike-rule names and their descriptions' },
+  LifNetwork: {
+    family: 'lif',
+    args: () => [{ dt: 0.1, seed: 1 }],
+    options: 0,
+    typo: ['sead', 'seed'],
+    methods: {
+      addPopulation: { setup: () => new nd.LifNetwork({ dt: 0.1 }), args: () => ['p', 4, lifPopParams()], options: 2 },
+      addSpikeSource: { setup: () => new nd.LifNetwork({ dt: 0.1 }), args: () => ['s', 3, { neuron: [0, 1], time: [1, 2] }] },
+      addLayers: {
+        setup: () => new nd.LifNetwork({ dt: 0.1 }),
+        args: () => [[3, 2], { params: lifPopParams(), projection: { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.05 } }],
+        options: 1,
+      },
+      connect: {
+        setup: () => {
+          const n = new nd.LifNetwork({ dt: 0.1 });
+          n.addPopulation('p', 4, lifPopParams());
+          return n;
+        },
+        args: () => ['p', 'p', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.05, delay: 1 }],
+        options: 2,
+        typo: ['weigth', 'weight'],
+      },
+      addSpikeMonitor: { setup: lifNet, args: () => [{ population: 'p' }], options: 0 },
+      addStateMonitor: { setup: lifNet, args: () => [{ neurons: [0, 1], interval: 1 }], options: 0 },
+      addRateMonitor: { setup: lifNet, args: () => [{ binSize: 1 }], options: 0 },
+      build: { setup: lifNet, args: () => [] },
+      run: { setup: lifNet, args: () => [2, {}], options: 1, long: 'sync', unit: 'step', longSetup: lifBigNet, longArgs: () => [1e4, {}] },
+      runAsync: { setup: lifNet, args: () => [2, {}], options: 1, long: 'async', unit: 'step', longSetup: lifBigNet, longArgs: () => [1e4, {}] },
+      spikeCounts: { setup: lifRan, args: () => [] },
+      state: { setup: lifRan, args: () => [] },
+      setState: { setup: lifNet, args: () => [{ v: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] }], options: 0, typo: ['V', 'v'] },
+      snapshot: { setup: lifRan, args: () => [] },
+      restore: {
+        setup: lifRan,
+        args: () => {
+          const n = lifRan();
+          try {
+            return [n.snapshot().toJSON()];
+          } finally {
+            n.dispose();
+          }
+        },
+        options: 0,
+        typo: ['stepp', 'step'],
+      },
+      memory: { setup: lifNet, args: () => [] },
+      getProjection: { setup: lifNet, args: () => [0] },
+      populations: { setup: lifNet, args: () => [] },
+      populationParams: { setup: lifNet, args: () => ['p'] },
+    },
+    soak: cycle(
+      (k) => {
+        const n = new nd.LifNetwork({ dt: 0.1, seed: k });
+        n.addPopulation('p', 8, lifPopParams());
+        n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.05, delay: k % 3 });
+        n.addSpikeMonitor();
+        return n;
+      },
+      (n) => n.run(2),
+    ),
+  },
+  createLifCuba: { family: 'lif', args: () => [{ neurons: 40, p: 0.1, seed: 5 }], options: 0, dispose: (n) => n.dispose() },
+  lifPropagator: { family: 'lif', args: () => [{ tauMem: 10, tauSyn: 5, sigma: 0.2, dt: 0.5 }], options: 0 },
+  lifVoltageAt: { family: 'lif', args: () => [1, { tauMem: 20, tauSyn: 5, mu: 0.06, v0: 0.5, i0: 0.1 }], options: 1 },
+  lifCurrentResponse: { family: 'lif', args: () => [1, { tauMem: 20, tauSyn: 5 }], options: 1 },
+  lifReferenceRun: {
+    family: 'lif',
+    args: () => [{ v: new Float64Array([0.2, 0.9]), i: new Float64Array([0.06, 0.07]) }, lifRef(), { dt: 0.1, duration: 5, seed: 9 }],
+    options: 2,
+  },
+  lifSteps: { family: 'lif', args: () => [{ v: [0.9, 0.95], i: [0.06, 0.07] }, { mu: 0.06 }, { dt: 0.1, duration: 10 }], options: 2 },
+  LifSpikeMonitor: {
+    family: 'lif',
+    result: lifMonitor((n) => n.addSpikeMonitor()),
+    methods: {
+      spikes: { args: () => [] },
+      timesOf: { args: () => [0] },
+      clear: { args: () => [] },
+      receive: { internal: 'fed by LifNetwork.run with the chunk records' },
+    },
+  },
+  LifRateMonitor: {
+    family: 'lif',
+    result: lifMonitor((n) => n.addRateMonitor({ binSize: 1 })),
+    methods: { rates: { args: () => [] }, receive: { internal: 'fed by LifNetwork.run with the chunk records' } },
+  },
+  LifStateMonitor: {
+    family: 'lif',
+    result: lifMonitor((n) => n.addStateMonitor({ neurons: [0, 1], interval: 1 })),
+    methods: {
+      samples: { args: () => [] },
+      clear: { args: () => [] },
+      sample: { internal: 'fed by LifNetwork.run from the state arrays' },
+    },
+  },
+  LifProjection: { family: 'lif', result: () => withObj(lifNet, (n) => n.getProjection(0)) },
+  LifSnapshot: { family: 'lif', result: () => withObj(lifRan, (n) => n.snapshot()) },
+  LifStepsResult: { family: 'lif', result: () => nd.lifSteps({ v: [0.9, 0.95], i: [0.06, 0.07] }, { mu: 0.06 }, { dt: 0.1, duration: 10 }) },
+});
+
 // ---------------------------------------------------------------------------------------------
 // Expansion into flat callable entries.
 
@@ -920,7 +1058,7 @@ export function entries(family) {
     const value = resolve(path);
     if (spec.result) {
       for (const [m, ms] of Object.entries(spec.methods ?? {}))
-        out.push({ name: `${path}#${m}`, family: spec.family, kind: 'method', spec: ms, setup: ms.setup ?? spec.result, method: m });
+        if (!ms.internal) out.push({ name: `${path}#${m}`, family: spec.family, kind: 'method', spec: ms, setup: ms.setup ?? spec.result, method: m });
       continue;
     }
     if (isClass(value)) {
