@@ -30,7 +30,8 @@
 //                may return a promise)
 //   noFuzz       reason not to fuzz this call (it is still enumerated and contract-checked)
 //   maxMs        wall-clock bound of one call in the fuzz suite (default DEFAULT_MAX_MS)
-//   nonFinite    reason when a documented result may hold non-finite numbers
+//   nonFinite    reason when a documented result may hold NaN (no data); ±∞ still fails
+//   anyValue     reason when the result holds the caller's own values (containers, task results)
 //   soak(k)      one create/run/dispose cycle for the memory soak (classes holding kernel memory)
 //   seedless     the call ignores `seed` (no seed convention to check)
 //   fixed        positional arguments the fuzz suite leaves alone, e.g. the caller's own argument
@@ -135,17 +136,17 @@ export const registry = {
   Result: { family: 'core', abstract: 'base class of result objects (its subclasses are checked)' },
   Table: {
     family: 'core',
-    nonFinite: "a container: its columns hold the caller's numbers unchanged",
+    anyValue: "a container: its columns hold the caller's numbers unchanged",
     args: () => ['fuzz.table', { x: { data: new Float64Array([1, 2]), unit: 'ms', description: 'x' } }, { dt: 0.1 }],
     methods: {
       columnNames: { args: () => [] },
-      column: { args: () => ['x'], nonFinite: "returns the caller's column" },
+      column: { args: () => ['x'], anyValue: "returns the caller's column" },
       rows: { args: () => [] },
     },
   },
   makeTable: {
     family: 'core',
-    nonFinite: "a container: its columns hold the caller's numbers unchanged",
+    anyValue: "a container: its columns hold the caller's numbers unchanged",
     args: () => [
       'fuzz.table',
       {
@@ -159,7 +160,7 @@ export const registry = {
     family: 'core',
     anyType: [0],
     args: () => [{ a: new Float64Array([1, 2]), b: 3 }],
-    nonFinite: "returns the caller's values (non-finite numbers become null only where JSON needs it)",
+    anyValue: "returns the caller's values (non-finite numbers become null only where JSON needs it)",
   },
   fingerprint: { family: 'core', args: () => [new Float64Array([1, 2, 3])] },
   checkStatus: { family: 'core', args: () => [0, 'fuzz'] },
@@ -560,7 +561,7 @@ Object.assign(registry, {
     options: 1,
     long: 'async',
     unit: 'trial',
-    nonFinite: 'rows hold what the task returned',
+    anyValue: 'rows hold what the task returned',
     longArgs: () => ['core.normals', { range: [0, 4e6], workers: 0, params: { n: 64 } }],
     typo: ['rnage', 'range'],
   },
@@ -574,11 +575,11 @@ Object.assign(registry, {
       return rows;
     },
     typo: ['lookahed', 'lookahead'],
-    nonFinite: 'rows hold what the task returned',
+    anyValue: 'rows hold what the task returned',
   },
   mergeTrials: {
     family: 'parallel',
-    nonFinite: 'rows hold what the tasks returned',
+    anyValue: 'rows hold what the tasks returned',
     args: () => [
       [
         {
@@ -592,7 +593,7 @@ Object.assign(registry, {
       ],
     ],
   },
-  sweepPoints: { family: 'parallel', nonFinite: "the caller's parameter values, expanded", args: () => [{ a: [1, 2], b: [0.5] }] },
+  sweepPoints: { family: 'parallel', anyValue: "the caller's parameter values, expanded", args: () => [{ a: [1, 2], b: [0.5] }] },
   sweepTrials: {
     family: 'parallel',
     args: () => [sweepOptions()],
@@ -609,7 +610,7 @@ Object.assign(registry, {
     long: 'async',
     unit: 'trial',
     typo: ['trails', 'trials'],
-    nonFinite: 'a value a trial did not return is NaN in its column (documented)',
+    anyValue: 'a value a trial did not return is NaN in its column (documented)',
     longArgs: () => [{ task: 'core.normals', params: { n: [64] }, trials: 1e6, workers: 0 }],
   },
   sweepTable: {
@@ -625,7 +626,7 @@ Object.assign(registry, {
       { task: 'core.sleep', params: { ms: [0, 1] } },
     ],
     options: 1,
-    nonFinite: 'a value a trial did not return is NaN in its column (documented)',
+    anyValue: 'a value a trial did not return is NaN in its column (documented)',
   },
   WorkerPool: {
     family: 'parallel',
@@ -639,7 +640,7 @@ Object.assign(registry, {
         options: 2,
         long: 'async',
         unit: 'trial',
-        nonFinite: 'rows hold what the task returned',
+        anyValue: 'rows hold what the task returned',
         longArgs: () => ['double', Array.from({ length: 3e6 }, (_, i) => i), {}],
       },
       close: { setup: inlinePool, args: () => [] },
@@ -649,7 +650,7 @@ Object.assign(registry, {
   TrialsResult: {
     family: 'parallel',
     result: () => nd.mergeTrials([{ range: [0, 1], rows: [{ index: 0, ok: true, value: 1 }] }]),
-    nonFinite: 'rows hold what the tasks returned',
+    anyValue: 'rows hold what the tasks returned',
     methods: { values: { args: () => [] }, errors: { args: () => [] } },
   },
 });
@@ -891,6 +892,7 @@ const lifRef = () => ({ tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 
 Object.assign(registry, {
   // ------------------------------------------------------------------------------- lif
   LifStreams: { family: 'lif', constant: 'the random streams of the LIF kernel' },
+  LIF_MAX_NEURONS: { family: 'lif', constant: 'the most neurons one LifNetwork holds (its state fits one kernel region)' },
   lifIntegrators: { family: 'lif', constant: 'the integrator names and their descriptions' },
   lifSpikeRules: { family: 'lif', constant: 'the spike-rule names and their descriptions' },
   LifNetwork: {
@@ -921,7 +923,15 @@ Object.assign(registry, {
       addRateMonitor: { setup: lifNet, args: () => [{ binSize: 1 }], options: 0 },
       build: { setup: lifNet, args: () => [] },
       run: { setup: lifNet, args: () => [2, {}], options: 1, long: 'sync', unit: 'step', longSetup: lifBigNet, longArgs: () => [1e4, {}] },
-      runAsync: { setup: lifNet, args: () => [2, {}], options: 1, long: 'async', unit: 'step', longSetup: lifBigNet, longArgs: () => [1e4, {}] },
+      runAsync: {
+        setup: lifNet,
+        args: () => [2, {}],
+        options: 1,
+        long: 'async',
+        unit: 'step',
+        longSetup: lifBigNet,
+        longArgs: () => [1e4, {}],
+      },
       spikeCounts: { setup: lifRan, args: () => [] },
       state: { setup: lifRan, args: () => [] },
       setState: { setup: lifNet, args: () => [{ v: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] }], options: 0, typo: ['V', 'v'] },
@@ -991,7 +1001,304 @@ Object.assign(registry, {
   },
   LifProjection: { family: 'lif', result: () => withObj(lifNet, (n) => n.getProjection(0)) },
   LifSnapshot: { family: 'lif', result: () => withObj(lifRan, (n) => n.snapshot()) },
-  LifStepsResult: { family: 'lif', result: () => nd.lifSteps({ v: [0.9, 0.95], i: [0.06, 0.07] }, { mu: 0.06 }, { dt: 0.1, duration: 10 }) },
+  LifStepsResult: {
+    family: 'lif',
+    result: () => nd.lifSteps({ v: [0.9, 0.95], i: [0.06, 0.07] }, { mu: 0.06 }, { dt: 0.1, duration: 10 }),
+  },
+});
+
+// srm / stats / rng
+const srmNet = () => new nd.SrmNetwork({ n: 3, weights: [0, 1, -1, 0.5, 0, 0.3, 0, 1, 0], rho0: 50, seed: 3 });
+const srmTrain = () => withObj(srmNet, (n) => n.sample(20).train);
+const srmVar = () => new nd.SrmVariational({ n: 3, visible: [1, 1, 0], rho0: 50 });
+const srmData = () => ({ n: 2, steps: 30, spikes: new Uint8Array(60).map((_, k) => (k % 7 === 0 ? 1 : 0)) });
+const srmRefCase = (n = 3, steps = 20) => {
+  const p = {
+    n,
+    kPsp: Math.exp(-0.05),
+    kAdapt: Math.exp(-0.01),
+    eta0: 0.5,
+    invDu: 2,
+    logC: Math.log(0.05) - 2,
+    form: 0,
+    k0: 1,
+    k1: 2,
+    stream: 4,
+  };
+  const st = {
+    wT: new Float64Array(n * n).fill(0.2),
+    bias: new Float64Array(n).fill(-0.5),
+    phi: new Float64Array(n),
+    adapt: new Float64Array(n),
+    usyn: new Float64Array(n),
+  };
+  const b = {
+    clamp: null,
+    data: null,
+    spikes: new Uint8Array(steps * n),
+    score: new Float64Array(steps * n),
+    sbuf: new Float64Array(n),
+    ll: new Float64Array(n),
+    gb: new Float64Array(n),
+    elig: null,
+    kElig: 0,
+  };
+  return { p, st, b, steps };
+};
+const lifColoured = () => ({ tauMem: 20, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.05, sigma: 0.02 });
+const lifColouredNet = () => ({
+  tauMem: 20,
+  vThreshold: 1,
+  vReset: 0,
+  tauSyn: 5,
+  mu: [0.05, 0.045],
+  sigma: [0.02, 0.02],
+  J: [0, 0.01, 0.01, 0],
+});
+const thresholdParams = () => ({ tauMem: 20, vThreshold: 1, width: 0.02 });
+const crossingSeries = () => Float64Array.from({ length: 200 }, (_, k) => 0.9 + 0.2 * Math.sin(k / 7) + 0.01 * Math.cos(k));
+
+Object.assign(registry, {
+  // ------------------------------------------------------------------------------- srm
+  SRM_DEFAULTS: { family: 'srm', constant: 'documented default parameters of the SRM' },
+  SRM_LIMITS: { family: 'srm', constant: 'documented size and work limits of the srm family' },
+  srmReference: {
+    family: 'srm',
+    namespace: 'plain TypeScript twins of the srm kernels (tests, benchmarks)',
+    members: {
+      srmRunRef: {
+        args: () => {
+          const c = srmRefCase();
+          return [c.p, c.st, c.b, c.steps, 0];
+        },
+      },
+      srmSyncInputRef: { args: () => [3, srmRefCase().st] },
+      srmBackwardRef: {
+        args: () => {
+          const c = srmRefCase();
+          return [3, c.steps, c.b.spikes.fill(1, 0, 5), c.b.score.fill(0.1), 0.9, new Float64Array(3), new Float64Array(9)];
+        },
+      },
+      srmOnlineRef: {
+        args: () => {
+          const c = srmRefCase();
+          return [c.p, c.st, { ...c.b, score: null, gb: null, elig: new Float64Array(9), kElig: 0.9 }, c.steps, 0, 0.01, null];
+        },
+      },
+    },
+  },
+  checkSrmMask: { family: 'srm', fixed: [0], args: () => ['mask', [1, 0, 1, 1], 4] },
+  checkSrmTrain: { family: 'srm', fixed: [0], args: () => ['train', srmData(), 2, 0.5] },
+  vanRossumDistance: { family: 'srm', args: () => [srmData(), srmData(), {}], options: 2, typo: ['tauu', 'tau'] },
+  SrmNetwork: {
+    family: 'srm',
+    args: () => [{ n: 3, weights: [0, 1, -1, 0.5, 0, 0.3, 0, 1, 0], rho0: 50, seed: 3 }],
+    options: 0,
+    typo: ['sed', 'seed'],
+    methods: {
+      weights: { setup: srmNet, args: () => [] },
+      setWeights: { setup: srmNet, args: () => [[0, 0.5, 0, 0, 0, 0.5, 0.5, 0, 0]] },
+      bias: { setup: srmNet, args: () => [] },
+      setBias: { setup: srmNet, args: () => [[-0.5, -0.4, -0.3]] },
+      addToParameters: {
+        setup: srmNet,
+        args: () => [{ dW: new Float64Array(9).fill(0.01), dBias: new Float64Array(3).fill(0.01) }, { scale: 0.1 }],
+        options: 1,
+      },
+      sample: { setup: srmNet, args: () => [10, {}], options: 1 },
+      logLikelihood: { setup: srmNet, args: () => [srmTrain(), {}], options: 1 },
+      gradient: { setup: srmNet, args: () => [srmTrain(), {}], options: 1 },
+      learnOnline: { setup: srmNet, args: () => [srmTrain(), { learningRate: 0.01 }], options: 1 },
+      reset: { setup: srmNet, args: () => [] },
+      run: {
+        setup: srmNet,
+        args: () => [10, {}],
+        options: 1,
+        long: 'sync',
+        unit: 'step',
+        longSetup: () => new nd.SrmNetwork({ n: 200, rho0: 20, seed: 1 }),
+        longArgs: () => [2e5, {}],
+      },
+      runAsync: {
+        setup: srmNet,
+        args: () => [10, {}],
+        options: 1,
+        long: 'async',
+        unit: 'step',
+        longSetup: () => new nd.SrmNetwork({ n: 200, rho0: 20, seed: 1 }),
+        longArgs: () => [2e5, {}],
+      },
+    },
+    soak: cycle(
+      (k) => new nd.SrmNetwork({ n: 3, rho0: 50, seed: k }),
+      (n) => n.gradient(n.sample(20).train),
+    ),
+  },
+  SrmVariational: {
+    family: 'srm',
+    args: () => [{ n: 3, visible: [1, 1, 0], rho0: 50 }],
+    options: 0,
+    typo: ['visibel', 'visible'],
+    methods: {
+      expand: { setup: srmVar, args: () => [srmData()] },
+      expandQ: { setup: srmVar, args: () => [srmData()] },
+      visiblePart: { setup: srmVar, args: () => [{ n: 3, steps: 4, spikes: new Uint8Array(12).fill(1) }] },
+      estimate: { setup: srmVar, args: () => [srmData(), { seed: 1 }], options: 1 },
+      learnStep: { setup: srmVar, args: () => [srmData(), { learningRateM: 0.005, learningRateQ: 1e-3, seed: 's' }], options: 1 },
+      bound: { setup: srmVar, args: () => [srmData(), { seed: 1 }], options: 1, typo: ['sed', 'seed'] },
+    },
+    soak: cycle(
+      () => new nd.SrmVariational({ n: 3, visible: [1, 1, 0], rho0: 50 }),
+      (v, k) => v.learnStep(srmData(), { learningRateM: 0.005, learningRateQ: 1e-3, seed: k }),
+    ),
+  },
+  // ------------------------------------------------------------------------------- stats
+  STATS_MAX_BINS: { family: 'stats', constant: 'documented limit on bins of one call' },
+  studentTCdf: { family: 'stats', args: () => [1.5, 4] },
+  studentTQuantile: { family: 'stats', args: () => [0.975, 4] },
+  meanConfidence: {
+    family: 'stats',
+    nonFinite: 'se and ci are NaN with one sample (documented: no spread to estimate)',
+    args: () => [[1, 2, 3, 4], { level: 0.95 }],
+    options: 1,
+  },
+  linearFit: {
+    family: 'stats',
+    nonFinite: 'se and ci are NaN with exactly 2 points (documented: the fit is exact)',
+    args: () => [[1, 2, 3, 4], [2.1, 3.9, 6.2, 7.8], {}],
+    options: 2,
+    typo: ['levle', 'level'],
+  },
+  fitOrder: {
+    family: 'stats',
+    nonFinite: 'se and ci are NaN with exactly 2 usable points (documented: the fit is exact)',
+    args: () => [[0.1, 0.05, 0.025, 0.0125], [0.01, 0.0026, 0.00062, 0.00016], {}],
+    options: 2,
+    typo: ['levle', 'level'],
+  },
+  median: { family: 'stats', nonFinite: 'NaN when no value is finite (documented, as NumPy nanmedian)', args: () => [[3, 1, 2]] },
+  quantile: { family: 'stats', nonFinite: 'NaN when no value is finite (documented)', args: () => [[1, 2, 3, 4], 0.25] },
+  matchSpikeTrains: { family: 'stats', args: () => [[1, 5, 9], [1.1, 9.2, 20], { window: 1 }], options: 2 },
+  spikeTrainsByNeuron: { family: 'stats', args: () => [{ neuron: [0, 1, 0], time: [1, 2, 3] }, { n: 2 }], options: 1 },
+  isiStatistics: {
+    family: 'stats',
+    nonFinite: 'meanIsi NaN with fewer than 2 spikes, cv NaN with at most ddof intervals (documented)',
+    args: () => [[0, 4, 11, 15, 22], {}],
+    options: 1,
+    typo: ['ddfo', 'ddof'],
+  },
+  populationRate: { family: 'stats', args: () => [[1, 12, 19, 24, 27], { n: 2, tStart: 0, tStop: 25, binSize: 10 }], options: 1 },
+  spikeCountCorrelations: {
+    family: 'stats',
+    args: () => [
+      { neuron: [0, 1, 0, 1, 0, 1], time: [1, 2, 15, 16, 31, 35] },
+      { n: 2, tStop: 40, binSize: 10 },
+    ],
+    options: 1,
+  },
+  golombChi: { family: 'stats', args: () => [[1, 2, 1.5, 2.5, 1.2, 2.2], { n: 2 }], options: 1 },
+  lifRateColouredNoise: { family: 'stats', args: () => [lifColoured()], options: 0, typo: ['vTh', 'vThreshold'] },
+  lifCvColouredNoise: {
+    family: 'stats',
+    nonFinite: 'NaN for a silent neuron (documented: no ISI distribution)',
+    args: () => [lifColoured()],
+    options: 0,
+    typo: ['vTh', 'vThreshold'],
+  },
+  loopTruncatedRates: { family: 'stats', args: () => [lifColouredNet(), { order: 2 }], options: 1 },
+  loopTruncatedCovariance: {
+    family: 'stats',
+    nonFinite: 'cv is NaN for a silent neuron, meanCorrelation/countChi NaN without firing pairs (documented)',
+    args: () => [lifColouredNet(), { order: 1 }],
+    options: 1,
+  },
+  crossingSpeedStatistics: {
+    family: 'stats',
+    nonFinite: 'per-spike figures NaN with no spikes, inverseSquarePerTime NaN without duration (documented)',
+    args: () => [crossingSeries(), { alphas: [0.4, 0.2, 0.1], duration: 100 }],
+    options: 1,
+  },
+  palmDensity: { family: 'stats', args: () => [crossingSeries(), { bins: 10 }], options: 1 },
+  riceRate: { family: 'stats', args: () => [[0.99, 0.995, 0.98], [0.05, 0.06, 0.04], thresholdParams()], options: 2 },
+  fluxLyapunov: {
+    family: 'stats',
+    nonFinite: 'NaN when no sample lies in the strip (documented: no data)',
+    args: () => [[0.99, 0.995, 0.98], [0.05, 0.06, 0.04], { ...thresholdParams(), vReset: 0 }],
+    options: 2,
+  },
+  saltationFactor: { family: 'stats', args: () => [0.05, { tauMem: 20, vThreshold: 1, vReset: 0 }], options: 1 },
+  ThresholdFluxAccumulator: {
+    family: 'stats',
+    args: () => [thresholdParams()],
+    options: 0,
+    typo: ['widht', 'width'],
+    methods: {
+      add: { setup: () => new nd.ThresholdFluxAccumulator(thresholdParams()), args: () => [0.99, 0.05] },
+      merge: {
+        setup: () => new nd.ThresholdFluxAccumulator(thresholdParams()),
+        args: () => [new nd.ThresholdFluxAccumulator(thresholdParams())],
+      },
+      rate: {
+        nonFinite: 'NaN before the first sample (documented: no data)',
+        setup: () => {
+          const a = new nd.ThresholdFluxAccumulator(thresholdParams());
+          a.add(0.99, 0.05);
+          return a;
+        },
+        args: () => [],
+      },
+      lyapunov: {
+        nonFinite: 'NaN while no sample lies in the strip (documented: no data)',
+        setup: () => {
+          const a = new nd.ThresholdFluxAccumulator({ ...thresholdParams(), vReset: 0 });
+          a.add(0.99, 0.05);
+          return a;
+        },
+        args: () => [{}],
+        options: 0,
+      },
+    },
+  },
+  // ------------------------------------------------------------------------------- rng
+  Streams: { family: 'rng', constant: 'the random stream ids' },
+  seedToKey: { family: 'rng', args: () => [7] },
+  trialKey: { family: 'rng', args: () => [7, 2] },
+  deriveKey: { family: 'rng', args: () => [{ k0: 1, k1: 2 }, 3, 4] },
+  keyOfSeed: { family: 'rng', args: () => [{ seed: 7, trial: 1 }], options: 0, typo: ['sed', 'seed'] },
+  normals: { family: 'rng', args: () => [7, 0, 8, { stream: 1 }], options: 3 },
+  uniforms: { family: 'rng', args: () => [7, 0, 8, { stream: 1 }], options: 3 },
+  NormalGenerator: {
+    family: 'rng',
+    args: () => [7, {}],
+    options: 1,
+    typo: ['strem', 'stream'],
+    methods: {
+      next: { setup: () => new nd.NormalGenerator(7), args: () => [5] },
+      state: { setup: () => new nd.NormalGenerator(7), args: () => [] },
+      restore: {
+        setup: () => new nd.NormalGenerator(7),
+        args: () =>
+          withObj(
+            () => new nd.NormalGenerator(7),
+            (g) => [g.state()],
+          ),
+      },
+    },
+    soak: cycle(
+      (k) => new nd.NormalGenerator(k),
+      (g) => g.next(64),
+    ),
+  },
+  rngReference: {
+    family: 'rng',
+    namespace: 'plain TypeScript reference of the counter-based generator',
+    members: {
+      philox4x32: { args: () => [1, 2, 3, 4, 5, 6] },
+      uniformAt: { args: () => [1, 2, 3, 4, 5] },
+      normalAt: { args: () => [1, 2, 3, 4, 5] },
+      isFastPath: { args: () => [1, 2, 3, 4, 5] },
+    },
+  },
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -1058,7 +1365,8 @@ export function entries(family) {
     const value = resolve(path);
     if (spec.result) {
       for (const [m, ms] of Object.entries(spec.methods ?? {}))
-        if (!ms.internal) out.push({ name: `${path}#${m}`, family: spec.family, kind: 'method', spec: ms, setup: ms.setup ?? spec.result, method: m });
+        if (!ms.internal)
+          out.push({ name: `${path}#${m}`, family: spec.family, kind: 'method', spec: ms, setup: ms.setup ?? spec.result, method: m });
       continue;
     }
     if (isClass(value)) {
