@@ -32,11 +32,21 @@ export {
   NeurodynError,
   NumericalError,
   type NumericalFailure,
+  OutOfMemoryError,
   ValidationError,
 } from './kernel/errors.js';
 export { fingerprint } from './kernel/hash.js';
 export { type InitOptions, init, initSync, isInitialised } from './kernel/load.js';
-export { type KernelMemoryReport, KernelObject, kernelMemory, Region } from './kernel/region.js';
+export {
+  type AllocationRequest,
+  checkAllocations,
+  type KernelMemoryReport,
+  KernelObject,
+  kernelMemory,
+  MAX_KERNEL_BYTES,
+  MAX_REGION_BYTES,
+  Region,
+} from './kernel/region.js';
 export { checkStatus, Status } from './kernel/status.js';
 export * as validate from './kernel/validate.js';
 export * from './lif/index.js';
@@ -45,6 +55,7 @@ export * from './numerics/index.js';
 export {
   defaultWorkers,
   type IterateTrialsOptions,
+  MAX_COLLECTED_TRIALS,
   type MapOptions,
   mergeTrials,
   type PoolOptions,

@@ -12,7 +12,7 @@ import { SEED_OPTION_KEYS, type SeedOptions } from '../rng/seed.js';
 import type { BrfDataset } from './data.js';
 import { type BrfSizes, brfOptions, brfParamLayout } from './model.js';
 import { brfKey, brfNormals, Streams } from './rng.js';
-import type { BrfTrainer } from './train.js';
+import { BrfTrainer } from './train.js';
 
 /** Options of {@link brfFilterNormalizedDirection}: the network sizes and the seed of the direction. */
 export interface BrfDirectionOptions extends BrfSizes, SeedOptions {
@@ -37,11 +37,13 @@ export function brfFilterNormalizedDirection(params: Float64Array, options: BrfD
     ...SEED_OPTION_KEYS,
     'tag',
   ]);
-  const L = brfParamLayout(o);
+  const L = brfParamLayout({ inputSize: o.inputSize, hiddenSize: o.hiddenSize, outputSize: o.outputSize });
   const I = o.inputSize;
   const H = o.hiddenSize;
   if (!(params instanceof Float64Array) || params.length !== L.size)
     throw new ValidationError('params', `a Float64Array of ${L.size} values`, params?.length ?? params);
+  for (let i = 0; i < params.length; i++)
+    if (!Number.isFinite(params[i])) throw new ValidationError(`params[${i}]`, 'a finite number', params[i]);
   const tag = checkInteger('tag', o.tag ?? 0, 0, 0xffffffff);
   const IH = I + H;
   const z = brfNormals(brfKey(o, 0x62726c64, tag), 0, H * IH, Streams.sequence);
@@ -106,6 +108,7 @@ export class BrfLandscape extends Result {
  * ```
  */
 export async function brfLossLandscape(trainer: BrfTrainer, data: BrfDataset, options: BrfLandscapeOptions = {}): Promise<BrfLandscape> {
+  if (!(trainer instanceof BrfTrainer)) throw new ValidationError('trainer', 'a BrfTrainer', trainer);
   const o = brfOptions<BrfLandscapeOptions>('brfLossLandscape', 'options', options, [
     'alphas',
     'betas',

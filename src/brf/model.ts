@@ -9,7 +9,7 @@ import { type AsyncRunOptions, ProgressTracker } from '../contract/progress.js';
 import { Result } from '../contract/results.js';
 import { NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
-import { KernelObject, type Region } from '../kernel/region.js';
+import { KernelObject, MAX_REGION_BYTES, type Region } from '../kernel/region.js';
 import { readFailure } from '../kernel/status.js';
 import { checkBoolean, checkChoice, checkFinite, checkInteger, checkPositive, checkRange } from '../kernel/validate.js';
 import { SEED_OPTION_KEYS, type SeedOptions } from '../rng/seed.js';
@@ -281,8 +281,9 @@ function sizesOf(where: string, s: BrfSizes): { I: number; H: number; C: number 
   };
 }
 
-/** Parameter layout for the given sizes (extra network options are ignored). */
+/** Parameter layout for the given sizes (a whole network options object works: its other options are ignored). */
 export function brfParamLayout(sizes: BrfSizes): BrfParamLayout {
+  strictOptions('brfParamLayout', 'sizes', sizes, NETWORK_KEYS);
   const { I, H, C } = sizesOf('brfParamLayout', {
     inputSize: sizes?.inputSize,
     hiddenSize: sizes?.hiddenSize,
@@ -310,7 +311,8 @@ function layoutOf(I: number, H: number, C: number): BrfParamLayout {
  */
 export function brfOmegaMax(options: { boundaryDt?: number } = {}): number {
   const o = strictOptions<{ boundaryDt?: number }>('brfOmegaMax', 'options', options, ['boundaryDt']);
-  const d = checkRange('boundaryDt', o.boundaryDt ?? 10, 0, 1e6, { loOpen: true, unit: 'ms' });
+  // ω_max = (1 − 1e-7)/Δt must be a number: Δt ≥ 1e-300 ms (a subnormal step would give ∞)
+  const d = checkRange('boundaryDt', o.boundaryDt ?? 10, 1e-300, 1e6, { unit: 'ms' });
   return (1 - 1e-7) / (d / 1000);
 }
 
@@ -429,6 +431,8 @@ export function brfNetworkParameters(params: Float64Array, network: BrfNetworkOp
   const L = layoutOf(o.inputSize, o.hiddenSize, o.outputSize);
   if (!(params instanceof Float64Array) || params.length !== L.size)
     throw new ValidationError('params', `a Float64Array of ${L.size} values (the layout of these sizes)`, params?.length ?? params);
+  for (let i = 0; i < params.length; i++)
+    if (!Number.isFinite(params[i])) throw new ValidationError(`params[${i}]`, 'a finite number', params[i]);
   return new BrfNetworkParameters(o, params);
 }
 
@@ -609,8 +613,8 @@ const RUN_KEYS = optionKeys<BrfShardRunOptions>()(['backward', 'smooth', 'offset
 export interface BrfShardRunAsyncOptions extends BrfShardRunOptions, AsyncRunOptions {}
 const RUN_ASYNC_KEYS = [...RUN_KEYS, 'signal', 'onProgress', 'sliceMs'] as const;
 
-/** Largest kernel workspace of one runner (bytes): regions above 1 GiB are refused up front. */
-export const BRF_MAX_WORKSPACE_BYTES = 2 ** 30;
+/** Largest kernel workspace of one runner (bytes): the kernel's region limit, 992 MiB ({@link MAX_REGION_BYTES}); larger ones are refused up front. */
+export const BRF_MAX_WORKSPACE_BYTES = MAX_REGION_BYTES;
 
 /** A prepared shard call: checked inputs copied into kernel memory. */
 interface Prepared {
@@ -692,7 +696,7 @@ export class BrfShardRunner extends KernelObject {
       if (!(bytes <= BRF_MAX_WORKSPACE_BYTES))
         throw new ValidationError(
           'shardSize',
-          `a shard whose ${name} fits in 1 GiB (needs ${(bytes / 2 ** 20).toFixed(0)} MiB for ${S} samples × ${T} steps × H = ${H}; use a smaller shardSize or checkpointSteps ≈ √steps)`,
+          `a shard whose ${name} fits in 992 MiB (needs ${(bytes / 2 ** 20).toFixed(0)} MiB for ${S} samples × ${T} steps × H = ${H}; use a smaller shardSize or checkpointSteps ≈ √steps)`,
           S,
         );
     try {

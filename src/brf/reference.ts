@@ -74,9 +74,15 @@ export function brfShardReference(
   }
   const whole = ro.offset === undefined && s0 === undefined && !ro.finalState;
   const c = brfConsts(o, { steps: T, smooth, offset, wholeSequence: whole });
-  const L = brfParamLayout(o);
+  const L = brfParamLayout({ inputSize: o.inputSize, hiddenSize: o.hiddenSize, outputSize: o.outputSize });
   if (!(params instanceof Float64Array) || params.length !== L.size)
     throw new ValidationError('params', `a Float64Array of ${L.size} values`, params);
+  // the same checks as BrfShardRunner.run: non-finite data or a label outside the classes gives no result
+  for (let s = 0; s < S; s++)
+    if (!(labels[s] >= 0 && labels[s] < C)) throw new ValidationError(`labels[${s}]`, `a class in 0..${C - 1}`, labels[s]);
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new ValidationError(`x[${i}]`, 'a finite number', x[i]);
+  for (let i = 0; i < params.length; i++)
+    if (!Number.isFinite(params[i])) throw new ValidationError(`params[${i}]`, 'a finite number', params[i]);
   const IH = I + H;
   const [dt, dbdt, theta, gamma, omax, sgk, c0, c1, c2, c3] = c;
   const lastOnly = c[BrfConst.LOSSMODE] === 0;

@@ -10,7 +10,7 @@ import { type AsyncRunOptions, ProgressTracker } from '../contract/progress.js';
 import { makeTable, Result, type TableOf } from '../contract/results.js';
 import { AbortedError, DisposedError, NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
 import { KernelObject } from '../kernel/region.js';
-import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
+import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive, checkRange, isNumericArray } from '../kernel/validate.js';
 import { WorkerPool } from '../parallel/pool.js';
 import type { Settled } from '../parallel/types.js';
 import type { Seed, SeedOptions } from '../rng/seed.js';
@@ -609,11 +609,11 @@ export class BrfTrainer extends KernelObject {
     this.#enter('gradient');
     try {
       this.#check(data, 'data');
-      if (!indices || typeof indices.length !== 'number' || indices.length === 0)
+      if (!isNumericArray(indices) || indices.length === 0)
         throw new ValidationError('indices', 'a non-empty array of sample indices', indices);
       const idx = Array.from(indices, (v, k) => checkInteger(`indices[${k}]`, v, 0, data.n - 1));
       const pr = new ProgressTracker('BrfTrainer.gradient', idx.length, 'sample', o);
-      const g = await this.#gradient(data, idx, pr);
+      const g = await this.#gradient(data, idx, pr, true);
       pr.report(idx.length);
       return g;
     } finally {
@@ -621,10 +621,21 @@ export class BrfTrainer extends KernelObject {
     }
   }
 
-  async #gradient(d: BrfDataset, idx: number[], pr: ProgressTracker): Promise<BrfGradient> {
+  async #gradient(d: BrfDataset, idx: number[], pr: ProgressTracker, report = false): Promise<BrfGradient> {
     const shards: number[][] = [];
     for (let a = 0; a < idx.length; a += this.shardSize) shards.push(idx.slice(a, a + this.shardSize));
-    const res = await this.#shards(d, shards, true, pr);
+    // inline, one shard per call into #shards so progress is reported (and a dispose seen) per shard
+    const group = this.#workers > 0 ? shards.length : 1;
+    const res: ShardOut[] = [];
+    let done = 0;
+    for (let g = 0; g < shards.length; g += group) {
+      for (const r of await this.#shards(d, shards.slice(g, g + group), true, pr)) {
+        res.push(r);
+        done += r.loss.length;
+      }
+      if (report && done < idx.length) pr.report(done);
+      this.assertLive();
+    }
     const grad = new Float64Array(this.params.length);
     let loss = 0;
     let correct = 0;
@@ -794,7 +805,11 @@ export class BrfTrainer extends KernelObject {
     }
     if (this.network.model === 'brf') {
       // divergence-boundary clamp in training: |ω| ≤ (1 − 1e−7)/δ_b
-      const L = brfParamLayout(this.network);
+      const L = brfParamLayout({
+        inputSize: this.network.inputSize,
+        hiddenSize: this.network.hiddenSize,
+        outputSize: this.network.outputSize,
+      });
       const omax = brfOmegaMax({ boundaryDt: this.network.boundaryDt });
       for (let i = L.p1; i < L.p2; i++) p[i] = Math.max(-omax, Math.min(omax, p[i]));
     }
@@ -901,7 +916,8 @@ export class BrfTrainer extends KernelObject {
       throw new ValidationError('checkpoint.options', 'the trainer options', cp.options);
     const opts = { ...cp.options, ...run } as BrfTrainerOptions;
     resolveTrainer(opts);
-    const n = brfParamLayout(resolveNetwork(opts.network, 'network.')).size;
+    const net = resolveNetwork(opts.network, 'network.');
+    const n = brfParamLayout({ inputSize: net.inputSize, hiddenSize: net.hiddenSize, outputSize: net.outputSize }).size;
     for (const [name, a] of [
       ['params', cp.params],
       ['adamM', cp.adamM],

@@ -35,6 +35,14 @@ export interface TableJSON {
   meta: Record<string, unknown>;
 }
 
+const COLUMN_TYPES = [Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array];
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
 const RESERVED = new Set(['kind', 'length', 'meta', 'columnNames', 'column', 'toJSON', 'rows', 'constructor']);
 
 /**
@@ -56,11 +64,24 @@ export class Table {
    * @param meta - metadata (JSON-serialisable)
    */
   constructor(kind: string, columns: Record<string, Column>, meta: Record<string, unknown> = {}) {
+    if (typeof kind !== 'string') throw new ValidationError('kind', "a string naming the result type (e.g. 'lif.spikes')", kind);
+    if (!isPlainObject(columns)) throw new ValidationError('columns', 'an object of columns { data, unit, description }', columns);
+    if (!isPlainObject(meta)) throw new ValidationError('meta', 'a plain object of metadata', meta);
     const names = Object.keys(columns);
     let length = 0;
     names.forEach((name, i) => {
       if (RESERVED.has(name)) throw new ValidationError(`columns.${name}`, 'a column name that is not a Table member', name);
       const c = columns[name];
+      if (!isPlainObject(c)) throw new ValidationError(`columns.${name}`, 'a column { data, unit, description }', c);
+      if (!COLUMN_TYPES.some((T) => c.data instanceof T))
+        throw new ValidationError(
+          `columns.${name}.data`,
+          'a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array or Uint8Array)',
+          c.data,
+        );
+      if (typeof c.unit !== 'string')
+        throw new ValidationError(`columns.${name}.unit`, "a string ('ms', 'Hz', '1', '' for an index)", c.unit);
+      if (typeof c.description !== 'string') throw new ValidationError(`columns.${name}.description`, 'a string', c.description);
       if (i === 0) length = c.data.length;
       else if (c.data.length !== length)
         throw new ValidationError(`columns.${name}.length`, `${length} (the first column's length)`, c.data.length);

@@ -39,6 +39,8 @@ export function fpReferenceWork(options: { nv: number; h: number; a: number }): 
   const nv = checkInteger('nv', o.nv, 3, 1 << 20);
   const h = checkPositive('h', o.h);
   const a = checkPositive('a', o.a);
+  if (!Number.isFinite((nv * h * h) / a))
+    throw new ValidationError('a', `a noise large enough that δ = nv·h²/a stays finite (nv = ${nv}, h = ${h})`, o.a);
   const delta = new Float64Array(nv);
   const G = new Float64Array(nv);
   for (let j = 0; j < nv; j++) {
@@ -61,14 +63,17 @@ export function fpReferenceStep(p: Float64Array, rates: Float64Array, c: ArrayLi
   const { grid, a, dt, work } = strictOptions<FpReferenceStepOptions>('fpReferenceStep', 'options', options, ['grid', 'a', 'dt', 'work']);
   if (typeof grid !== 'object' || grid === null) throw new ValidationError('grid', 'a grid { nv, nw, iR, vMin, h }', grid);
   if (typeof work !== 'object' || work === null) throw new ValidationError('work', 'scratch from fpReferenceWork', work);
-  const { nv, nw, iR, vMin: vmin, h } = grid;
+  const nv = checkInteger('grid.nv', grid.nv, 3, 1 << 20);
+  const nw = checkInteger('grid.nw', grid.nw, 1, 1 << 20);
+  const iR = checkInteger('grid.iR', grid.iR, 0, nv - 1);
+  const vmin = checkFinite('grid.vMin', grid.vMin);
+  const h = checkPositive('grid.h', grid.h);
   checkFiniteArray('c', c, nw);
   checkF64('p', p, nv * nw);
   checkF64('rates', rates, nw);
   checkPositive('a', a);
   checkPositive('dt', dt);
-  checkF64('work.g', work.g, nv);
-  checkF64('work.delta', work.delta, nv);
+  for (const k of ['g', 'd', 'e', 'delta', 'G'] as const) checkF64(`work.${k}`, work[k], nv);
   const { g: gg, d: dd, e: ee, delta, G } = work;
   const hoa = h / a;
   const dtD = dt * (a / (h * h));
@@ -201,7 +206,10 @@ export function fpReferenceStepW(p: Float64Array, rates: Float64Array, K: ArrayL
   ]);
   if (typeof grid !== 'object' || grid === null) throw new ValidationError('grid', 'a grid { nv, nw, w, dw }', grid);
   if (typeof work !== 'object' || work === null) throw new ValidationError('work', 'scratch from fpReferenceWorkW', work);
-  const { nv, nw, w, dw } = grid;
+  const nv = checkInteger('grid.nv', grid.nv, 3, 1 << 20);
+  const nw = checkInteger('grid.nw', grid.nw, 1, 1 << 20);
+  const w = checkFiniteArray('grid.w', grid.w, nw);
+  const dw = checkPositive('grid.dw', grid.dw);
   checkF64('p', p, nv * nw);
   checkFiniteArray('rates', rates, nw);
   checkFinite('nbar', nbar);
@@ -210,6 +218,7 @@ export function fpReferenceStepW(p: Float64Array, rates: Float64Array, K: ArrayL
   checkNonNegative('nu', nu);
   checkPositive('dt', dt);
   checkF64('work.alpha', work.alpha, nw);
+  checkF64('work.beta', work.beta, nw);
   checkF64('work.flux', work.flux, nv);
   const { alpha: al, beta: be, flux: fl } = work;
   const d = (epsilon * nu) / dw;

@@ -93,6 +93,22 @@ function moderateArray(name: string, v: unknown, n?: number): Float64Array {
   return checkFiniteArray(name, v, n, (nm, x) => moderate(nm, x));
 }
 
+/**
+ * The computed arrays of a stationary-theory result must be finite numbers: constants at the far
+ * ends of the accepted ranges (a tiny noise, a huge threshold) can drive exponents beyond the
+ * doubles, and then no honest result exists. Throws a {@link NumericalError} of kind 'domain'
+ * naming the first non-finite element (index k of the weight grid).
+ */
+function finiteOutput(where: string, what: string, v: ArrayLike<number>): void {
+  for (let k = 0; k < v.length; k++) {
+    if (!Number.isFinite(v[k]))
+      throw new NumericalError(
+        `${where}: ${what}[${k}] is not a finite number; the constants are outside the range where the stationary theory is representable in doubles (make a, |vThreshold|, |vReset|, nu moderate)`,
+        { kind: 'domain', step: 0, index: k, time: 0, value: v[k] },
+      );
+  }
+}
+
 function checkConstants(c: FpModelConstants): Constants {
   const a = checkRange('a', c.a, 1 / BIG, BIG);
   const vR = moderate('vReset', c.vReset);
@@ -860,6 +876,7 @@ export function fpInverseProblem(options: FpInverseOptions): FpInverseResult {
     const sx = responseOf(sg.code, sg.max, nbar);
     const H = new Float64Array(n);
     for (let k = 0; k < n; k++) H[k] = Sn[k] > 0 ? Math.exp(Math.log(nbar * Sn[k]) + logZ(I[k] + w[k] * sx, a, vR, vF) - la) : 0;
+    finiteOutput('fpInverseProblem', 'H', H);
     return { nbar, H };
   });
   return new FpInverseResult(solutions, searchInfo(iso, [0, hi], bound));
@@ -1148,7 +1165,9 @@ export function fpReducedSlowStationary(options: FpReducedSlowOptions): FpReduce
   const roots = scanRoots(F, scanGrid(nbarMax, REDUCED_SCAN).slice(1));
   if (roots.length === 0) throw new ValidationError('nbarMax', 'a range containing the self-consistent N̄', nbarMax);
   const nbar = roots[0];
-  return new FpReducedSlowResult(nbar, w, build(nbar).H);
+  const H = build(nbar).H;
+  finiteOutput('fpReducedSlowStationary', 'H', H);
+  return new FpReducedSlowResult(nbar, w, H);
 }
 
 /** All roots of f on a scan grid (sign changes), each refined by bracketing. */
@@ -1227,8 +1246,11 @@ export class FpDiscriminationResult extends Result {
   readonly distance: number;
   /** ∫L(w)H(w)|I − J| dw of bound (30), H normalised to ∫H dw = 1. */
   readonly boundIntegral: number;
-  /** distance / boundIntegral: an estimate of the constant C of (30) for this pair. */
-  readonly ratio: number;
+  /**
+   * distance / boundIntegral: an estimate of the constant C of (30) for this pair; `null` when
+   * boundIntegral underflows to 0 (inputs or weights so large that L(w) < 1e-308 everywhere).
+   */
+  readonly ratio: number | null;
   /** @internal */
   constructor(f: Omit<FpDiscriminationResult, 'kind' | 'toJSON'>) {
     super();
@@ -1304,7 +1326,7 @@ export function fpDiscrimination(options: FpDiscriminationOptions): FpDiscrimina
     NJ: B.N,
     distance: dist,
     boundIntegral: bound,
-    ratio: dist / bound,
+    ratio: bound > 0 ? dist / bound : null,
   });
 }
 
@@ -1397,6 +1419,12 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
     );
   const pr = new ProgressTracker('fpReducedSlowEvolve', steps, 'step', { signal: o.signal, onProgress: o.onProgress });
   const dw = -wMin / n;
+  if (!((dt * nu) / (dw * dw) <= 1e200))
+    throw new ValidationError(
+      'nu',
+      `a diffusion with dt·ν/Δw² <= 1e200 (ν <= ${((1e200 * dw * dw) / dt).toPrecision(3)} at dt = ${dt}, Δw = ${dw})`,
+      nu,
+    );
   const w = new Float64Array(n);
   for (let k = 0; k < n; k++) w[k] = wMin + (k + 0.5) * dw;
   let m = 0;

@@ -84,6 +84,56 @@ export class KernelAbortError extends NeurodynError {
   }
 }
 
+/**
+ * Kernel memory cannot hold what a call asked for: a single region larger than the allocator's
+ * limit ({@link MAX_REGION_BYTES}, 992 MiB), a total beyond the 4 GiB of a WebAssembly memory, or a
+ * memory the host refused to grow. Thrown before anything was allocated or changed; the message
+ * says what to change (fewer neurons, a shorter delay, dispose other objects…).
+ */
+export class OutOfMemoryError extends NeurodynError {
+  /** Bytes the failed request asked for (the sum when several regions were sized together). */
+  readonly requestedBytes: number;
+  /** Bytes held by live kernel regions when the request was refused. */
+  readonly liveBytes: number;
+  /** The limit that was hit, in bytes (per region, total, or what the host granted). */
+  readonly limitBytes: number;
+  /** What the memory was for (region label or entry point), e.g. `"lif.ring"`. */
+  readonly what: string;
+  /** What to change so that it fits. */
+  readonly hint: string;
+  /**
+   * @param what - what the memory was for
+   * @param requestedBytes - bytes asked for
+   * @param liveBytes - bytes live in kernel regions
+   * @param limitBytes - the limit hit
+   * @param reason - which limit, in words
+   * @param hint - what to change
+   */
+  constructor(what: string, requestedBytes: number, liveBytes: number, limitBytes: number, reason: string, hint: string) {
+    super(
+      `out of kernel memory for ${what}: ${formatBytes(requestedBytes)} requested with ${formatBytes(liveBytes)} live; ${reason} (${formatBytes(limitBytes)}). ${hint}`,
+    );
+    this.requestedBytes = requestedBytes;
+    this.liveBytes = liveBytes;
+    this.limitBytes = limitBytes;
+    this.what = what;
+    this.hint = hint;
+  }
+}
+
+/** `1.5 GiB (1610612736 bytes)`. */
+export function formatBytes(b: number): string {
+  if (!Number.isFinite(b)) return `${b} bytes`;
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let x = b;
+  let u = 0;
+  while (x >= 1024 && u < units.length - 1) {
+    x /= 1024;
+    u++;
+  }
+  return u === 0 ? `${b} bytes` : `${x.toFixed(x < 10 ? 2 : x < 100 ? 1 : 0)} ${units[u]} (${b} bytes)`;
+}
+
 /** The operation was cancelled through an `AbortSignal`. Partial results are attached when any. */
 export class AbortedError extends NeurodynError {
   /** Whatever had been computed before the abort (shape documented by the caller). */

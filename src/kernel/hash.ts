@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import { ValidationError } from './errors.js';
+
 /**
  * 64-bit FNV-1a over the IEEE-754 bytes of the given arrays (little-endian), as 16 hex digits.
  * Two results have the same fingerprint only if they are bit-identical (up to hash collisions).
@@ -14,6 +16,10 @@ export function fingerprint(...arrays: ArrayLike<number>[]): string {
   let h1 = 0xcbf29ce4;
   const f = new Float64Array(1);
   const b = new Uint8Array(f.buffer);
+  arrays.forEach((a, j) => {
+    if (!(Array.isArray(a) || (ArrayBuffer.isView(a) && !(a instanceof DataView))))
+      throw new ValidationError(`arrays[${j}]`, 'an array or typed array of numbers', a);
+  });
   for (const a of arrays) {
     const bytes =
       a instanceof Float64Array ||

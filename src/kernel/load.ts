@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import { strictOptions } from '../contract/options.js';
 import type { KernelExports } from '../generated/kernel.js';
 import { WASM_BASE64 } from '../generated/wasm-bytes.js';
-import { KernelAbortError, NeurodynError } from './errors.js';
+import { KernelAbortError, NeurodynError, ValidationError } from './errors.js';
 
 /**
  * Raw kernel exports (flat functions on numbers and pointers), typed from the build: the build
@@ -76,6 +77,18 @@ function adopt(exports: KernelExports): KernelExports {
  * ```
  */
 export async function init(options: InitOptions = {}): Promise<void> {
+  const w0 = strictOptions<InitOptions>('init', 'options', options, ['wasm']).wasm;
+  if (
+    w0 !== undefined &&
+    !(
+      typeof w0 === 'string' ||
+      w0 instanceof URL ||
+      w0 instanceof ArrayBuffer ||
+      ArrayBuffer.isView(w0) ||
+      w0 instanceof WebAssembly.Module
+    )
+  )
+    throw new ValidationError('options.wasm', 'the kernel as bytes (ArrayBuffer, typed array), a URL or a WebAssembly.Module', w0);
   if (kernelExports) return;
   if (!pending) {
     pending = (async () => {

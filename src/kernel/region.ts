@@ -3,8 +3,46 @@
  * regions when it is built, never during a step, and frees them in `dispose()`.
  * @packageDocumentation
  */
-import { DisposedError } from './errors.js';
+import { DisposedError, OutOfMemoryError, ValidationError } from './errors.js';
 import { kernel } from './load.js';
+
+/**
+ * Largest single region (bytes): 992 MiB. The kernel's allocator (AssemblyScript's TLSF) keeps
+ * blocks under 1 GiB, and from 512 MiB up a request is rounded up to its 32 MiB size class (see
+ * `tlsfRequest`), which leaves 31 classes of 32 MiB. A larger request is refused up front with an
+ * {@link OutOfMemoryError}.
+ */
+export const MAX_REGION_BYTES = 31 * 2 ** 25;
+
+/** Size classes of the allocator's top level: 2^29 bytes in 16 classes of 2^25. */
+const TLSF_HALF = 2 ** 29 - 16;
+const TLSF_CLASS = 2 ** 25;
+
+/**
+ * The request passed to the allocator for a region of `size` bytes. AssemblyScript's TLSF does not
+ * round requests of 512 MiB and more up to their size class (`roundSize` stops at half the largest
+ * block), so its search can return a smaller free block of the same class; release builds then
+ * write past that block and corrupt the heap ('memory access out of bounds' on a later
+ * allocation: two networks with 0.9 GB delay rings). Asking for the class boundary instead — a
+ * payload of k·2^25 + 12 bytes, the smallest payload any block of class k can have — makes every
+ * block the search can return large enough.
+ */
+function tlsfRequest(size: number): number {
+  return size >= TLSF_HALF ? Math.ceil((size - 12) / TLSF_CLASS) * TLSF_CLASS + 12 : size;
+}
+
+/** Size of a 32-bit WebAssembly memory (65536 pages of 64 KiB): the most all live regions can hold together. */
+export const MAX_KERNEL_BYTES = 2 ** 32;
+
+/** One planned allocation, for {@link checkAllocations}. */
+export interface AllocationRequest {
+  /** Bytes asked for. */
+  bytes: number;
+  /** What the region holds (e.g. `"lif.ring"`). */
+  label: string;
+}
+
+const sizeOf = (bytes: number): number => Math.max(16, Math.ceil(bytes / 16) * 16);
 
 interface LiveRegion {
   label: string;
@@ -42,27 +80,117 @@ export function kernelMemory(): KernelMemoryReport {
 }
 
 /**
+ * Sizes planned allocations before any is made: each must be a finite number of bytes ≥ 0, no
+ * more than {@link MAX_REGION_BYTES}, and together with the live regions no more than the 4 GiB of
+ * a 32-bit WebAssembly memory. Builders call it with everything they will allocate, so a model
+ * too large for the kernel is refused at once, before any work or allocation.
+ *
+ * @param requests - the regions to be allocated
+ * @param what - the object or entry point, for the message
+ * @param hint - what the user can change (`"use fewer neurons or a shorter maxDelay"`)
+ * @throws {@link ValidationError} for a size that is not a finite number ≥ 0;
+ * {@link OutOfMemoryError} when it cannot fit.
+ */
+export function checkAllocations(requests: readonly AllocationRequest[], what: string, hint?: string): void {
+  if (!Array.isArray(requests)) throw new ValidationError('requests', 'an array of { bytes, label }', requests);
+  if (typeof what !== 'string') throw new ValidationError('what', 'a string naming the object or entry point', what);
+  let total = 0;
+  for (const r of requests) {
+    if (r === null || typeof r !== 'object' || typeof r.label !== 'string')
+      throw new ValidationError('requests[]', 'an object { bytes, label } with a string label', r);
+    if (typeof r.bytes !== 'number' || !Number.isFinite(r.bytes) || r.bytes < 0)
+      throw new ValidationError(`bytes (${r.label})`, 'a finite number of bytes >= 0', r.bytes);
+    const size = tlsfRequest(sizeOf(r.bytes));
+    if (sizeOf(r.bytes) > MAX_REGION_BYTES)
+      throw new OutOfMemoryError(
+        r.label === what ? what : `${what} (${r.label})`,
+        size,
+        liveBytes,
+        MAX_REGION_BYTES,
+        'one kernel region holds at most 992 MiB',
+        hint ?? 'Make the object smaller.',
+      );
+    total += size;
+  }
+  if (liveBytes + total > MAX_KERNEL_BYTES)
+    throw new OutOfMemoryError(
+      what,
+      total,
+      liveBytes,
+      MAX_KERNEL_BYTES,
+      'all live kernel regions together hold at most 4 GiB (a 32-bit WebAssembly memory)',
+      hint ?? 'Dispose objects you no longer need, or make this one smaller.',
+    );
+}
+
+/**
  * One contiguous allocation in kernel memory. Views are re-created whenever `memory.buffer`
  * changes identity (after `memory.grow`), so a view taken from `f64()` is valid until the next
  * kernel call that may allocate.
  */
 export class Region {
-  /** Byte address in kernel memory. */
-  readonly ptr: number;
   /** Size in bytes. */
   readonly bytes: number;
   /** Label reported by {@link kernelMemory}. */
   readonly label: string;
   #freed = false;
 
-  constructor(bytes: number, label: string) {
+  readonly #ptr: number;
+  /** Bytes held in kernel memory (the allocator's request: `bytes`, rounded up to a size class from 512 MiB). */
+  readonly #held: number;
+  readonly #owner: string | undefined;
+
+  /**
+   * Allocates `bytes` (rounded up to a multiple of 16, at least 16), zero-filled.
+   * @param bytes - a finite number ≥ 0
+   * @param label - reported by {@link kernelMemory}
+   * @param hint - what the caller can change when the region does not fit (named in the {@link OutOfMemoryError})
+   * @param owner - the object the region belongs to (named in a {@link DisposedError})
+   * @throws {@link ValidationError} when `bytes` is not a finite number ≥ 0; {@link OutOfMemoryError}
+   * when it exceeds {@link MAX_REGION_BYTES}, when all live regions would exceed 4 GiB, or when
+   * the host refuses to grow the memory.
+   */
+  constructor(bytes: number, label: string, hint?: string, owner?: string) {
+    if (typeof label !== 'string') throw new ValidationError('label', 'a string', label);
+    checkAllocations([{ bytes, label }], label, hint);
     const k = kernel();
-    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-    this.ptr = k.alloc(size) >>> 0;
+    const size = sizeOf(bytes);
+    const held = tlsfRequest(size);
+    let p: number;
+    try {
+      p = k.alloc(held) >>> 0;
+    } catch (e) {
+      // The allocator traps ('unreachable') when memory.grow fails: the host would not give more.
+      if (e instanceof WebAssembly.RuntimeError) {
+        const have = k.memory.buffer.byteLength;
+        throw new OutOfMemoryError(
+          label,
+          held,
+          liveBytes,
+          have,
+          `the WebAssembly memory could not grow beyond its ${have} bytes (${(e as Error).message})`,
+          hint ?? 'Dispose objects you no longer need, or make this one smaller.',
+        );
+      }
+      throw e;
+    }
+    this.#ptr = p;
     this.bytes = size;
+    this.#held = held;
     this.label = label;
-    live.set(this.ptr, { label, bytes: size });
-    liveBytes += size;
+    this.#owner = owner;
+    live.set(p, { label, bytes: held });
+    liveBytes += held;
+  }
+
+  /**
+   * Byte address in kernel memory. Reading it after {@link Region.free} throws
+   * {@link DisposedError}: a kernel call made with a freed region's address (for example by a run
+   * whose object was disposed from its own `onProgress`) stops before it touches the memory.
+   */
+  get ptr(): number {
+    this.#check();
+    return this.#ptr;
   }
 
   /** Whether `free()` was called. */
@@ -72,39 +200,53 @@ export class Region {
 
   /** Float64 view of `length` elements starting `offset` bytes into the region (short-lived). */
   f64(offset = 0, length = (this.bytes - offset) >> 3): Float64Array {
-    this.#check();
-    return new Float64Array(kernel().memory.buffer, this.ptr + offset, length);
+    this.#view(offset, length, 8);
+    return new Float64Array(kernel().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Int32 view (short-lived). */
   i32(offset = 0, length = (this.bytes - offset) >> 2): Int32Array {
-    this.#check();
-    return new Int32Array(kernel().memory.buffer, this.ptr + offset, length);
+    this.#view(offset, length, 4);
+    return new Int32Array(kernel().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Uint32 view (short-lived). */
   u32(offset = 0, length = (this.bytes - offset) >> 2): Uint32Array {
-    this.#check();
-    return new Uint32Array(kernel().memory.buffer, this.ptr + offset, length);
+    this.#view(offset, length, 4);
+    return new Uint32Array(kernel().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Uint8 view (short-lived). */
   u8(offset = 0, length = this.bytes - offset): Uint8Array {
-    this.#check();
-    return new Uint8Array(kernel().memory.buffer, this.ptr + offset, length);
+    this.#view(offset, length, 1);
+    return new Uint8Array(kernel().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Releases the memory. Idempotent. */
   free(): void {
     if (this.#freed) return;
     this.#freed = true;
-    kernel().free(this.ptr);
-    live.delete(this.ptr);
-    liveBytes -= this.bytes;
+    kernel().free(this.#ptr);
+    live.delete(this.#ptr);
+    liveBytes -= this.#held;
+  }
+
+  /** A view must lie inside the region: `offset` a multiple of the element size, `length` elements from there. */
+  #view(offset: number, length: number, size: number): void {
+    this.#check();
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > this.bytes || offset % size !== 0)
+      throw new ValidationError(
+        'offset',
+        `an integer multiple of ${size} in [0, ${this.bytes}] (bytes into region "${this.label}")`,
+        offset,
+      );
+    const max = Math.floor((this.bytes - offset) / size);
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > max)
+      throw new ValidationError('length', `an integer in [0, ${max}] (elements that fit after offset ${offset})`, length);
   }
 
   #check(): void {
-    if (this.#freed) throw new DisposedError(`region "${this.label}"`);
+    if (this.#freed) throw new DisposedError(this.#owner ? `${this.#owner} (region "${this.label}")` : `region "${this.label}"`);
   }
 }
 
@@ -118,11 +260,19 @@ export abstract class KernelObject {
   #disposed = false;
 
   /** Allocates a region owned by this object. */
-  protected allocate(bytes: number, label: string): Region {
+  protected allocate(bytes: number, label: string, hint?: string): Region {
     this.assertLive();
-    const r = new Region(bytes, label);
+    const r = new Region(bytes, label, hint, this.constructor.name);
     this.#regions.push(r);
     return r;
+  }
+
+  /**
+   * Sizes everything a builder is about to allocate (see {@link checkAllocations}), so that a
+   * model too large for kernel memory is refused before any work or allocation.
+   */
+  protected planAllocations(requests: readonly AllocationRequest[], hint?: string): void {
+    checkAllocations(requests, this.constructor.name, hint);
   }
 
   /** Registers a child object that is disposed together with this one. */

@@ -2,7 +2,7 @@
  * Kernel status codes -> typed errors.
  * @packageDocumentation
  */
-import { NumericalError, type NumericalFailure } from './errors.js';
+import { NumericalError, type NumericalFailure, ValidationError } from './errors.js';
 import { kernel } from './load.js';
 
 export { Status } from './layout.js';
@@ -26,5 +26,8 @@ export function readFailure(code: number): NumericalFailure {
 
 /** Throws a {@link NumericalError} for a non-zero kernel status; `context` names the operation. */
 export function checkStatus(code: number, context: string): void {
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 0 || code > 4)
+    throw new ValidationError('code', 'a kernel status code: an integer in [0, 4] (see Status)', code);
+  if (typeof context !== 'string') throw new ValidationError('context', 'a string naming the operation', context);
   if (code !== 0) throw new NumericalError(context, readFailure(code));
 }

@@ -61,6 +61,7 @@ export function checkBoolean(name: string, v: unknown): boolean {
 
 /** One of the given string choices. */
 export function checkChoice<T extends string>(name: string, v: unknown, choices: readonly T[]): T {
+  if (!Array.isArray(choices)) throw new ValidationError('choices', 'an array of strings', choices);
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
     throw new ValidationError(name, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, v);
   }
@@ -100,6 +101,7 @@ export function scalarOrArray(
   n: number,
   check: (name: string, x: unknown) => unknown = checkFinite,
 ): Float64Array {
+  checkInteger('n', n, 0, 2 ** 28);
   if (typeof v === 'number') {
     check(name, v);
     return new Float64Array(n).fill(v);

@@ -8,6 +8,7 @@
  */
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
+import { checkAllocations } from '../kernel/region.js';
 import { checkBoolean, checkFiniteArray, checkInteger, checkRange, isNumericArray } from '../kernel/validate.js';
 import { uniformAt } from '../rng/reference.js';
 import type { Key } from '../rng/seed.js';
@@ -87,6 +88,42 @@ export interface LifCsr {
  * target are the same population (autapse rules). `key` is the projection's connectivity key.
  * @internal
  */
+/**
+ * Sizes a projection's synapses before they are built: their column indices (4 bytes each) become
+ * one kernel region, which must fit (at most 992 MiB, and 4 GiB of kernel memory in all), so a
+ * projection too large is refused at once with an OutOfMemoryError instead of after minutes of
+ * building (an all-to-all projection on 11,600 neurons has 134.6 million synapses).
+ */
+function checkSynapses(where: string, name: string, count: number): void {
+  checkAllocations(
+    [{ bytes: count * 4, label: 'lif.synapses' }],
+    `${where} (${name}: ${count} synapses)`,
+    'Use a sparser connector (fixedProbability, fixedInDegree) or smaller populations.',
+  );
+}
+
+/** Column indices collected row by row into a typed array that grows (no JS array of numbers). */
+class ColumnBuffer {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  push(i: number, where: string, name: string): void {
+    if (this.length === this.data.length) {
+      const next = Math.ceil(this.data.length * 1.5);
+      checkSynapses(where, name, next);
+      const d = new Int32Array(next);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = i;
+  }
+  take(): Int32Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
 export function buildConnector(
   where: string,
   name: string,
@@ -105,19 +142,24 @@ export function buildConnector(
   switch (c.type) {
     case 'allToAll': {
       const aut = c.autapses === undefined ? false : checkBoolean(`${name}.autapses`, c.autapses);
+      checkSynapses(where, name, nPre * nPost - (same && !aut ? Math.min(nPre, nPost) : 0));
       const rowPtr = new Int32Array(nPre + 1);
-      const cols: number[] = [];
+      const cols = new Int32Array(nPre * nPost - (same && !aut ? Math.min(nPre, nPost) : 0));
+      let n = 0;
       for (let j = 0; j < nPre; j++) {
-        for (let i = 0; i < nPost; i++) if (aut || !same || i !== j) cols.push(i);
-        rowPtr[j + 1] = cols.length;
+        for (let i = 0; i < nPost; i++) if (aut || !same || i !== j) cols[n++] = i;
+        rowPtr[j + 1] = n;
       }
-      return { rowPtr, cols: Int32Array.from(cols), weights: null };
+      return { rowPtr, cols, weights: null };
     }
     case 'fixedProbability': {
       const p = checkRange(`${name}.p`, c.p, 0, 1);
       const aut = c.autapses === undefined ? true : checkBoolean(`${name}.autapses`, c.autapses);
+      // the expected count must fit before anything is drawn; the buffer checks the actual one as it grows
+      const expected = p * nPre * nPost;
+      checkSynapses(where, name, Math.ceil(expected));
       const rowPtr = new Int32Array(nPre + 1);
-      const cols: number[] = [];
+      const cols = new ColumnBuffer(Math.ceil(expected + 6 * Math.sqrt(expected)) + 16);
       // Geometric skipping: the gap to the next synapse of row j is floor(log U / log(1 − p)),
       // U = uniform(key, connectivity, element j, step m) for the m-th gap of the row.
       // log1p from the kernel: engines' Math.log1p differ in the last bit, which could move a gap
@@ -133,17 +175,18 @@ export function buildConnector(
               i += 1 + Math.floor(klog1p(-u) / lq);
             }
             if (i >= nPost) break;
-            if (aut || !same || i !== j) cols.push(i);
+            if (aut || !same || i !== j) cols.push(i, where, name);
           }
         }
         rowPtr[j + 1] = cols.length;
       }
-      return { rowPtr, cols: Int32Array.from(cols), weights: null };
+      return { rowPtr, cols: cols.take(), weights: null };
     }
     case 'fixedInDegree': {
       const aut = c.autapses === undefined ? false : checkBoolean(`${name}.autapses`, c.autapses);
       const avail = same && !aut ? nPre - 1 : nPre;
       const k = checkInteger(`${name}.k`, c.k, 0, Math.max(0, avail));
+      checkSynapses(where, name, k * nPost);
       // Per target i: Floyd's sampling of k distinct sources, uniforms (element i, step m).
       const perPost: number[][] = [];
       const counts = new Int32Array(nPre);
@@ -169,20 +212,24 @@ export function buildConnector(
     }
     case 'dense': {
       const m = checkFiniteArray(`${name}.matrix`, c.matrix, nPre * nPost);
+      let nnz = 0;
+      for (let s = 0; s < m.length; s++) if (m[s] !== 0) nnz++;
+      checkSynapses(where, name, nnz);
       const rowPtr = new Int32Array(nPre + 1);
-      const cols: number[] = [];
-      const w: number[] = [];
+      const cols = new Int32Array(nnz);
+      const w = new Float64Array(nnz);
+      let n = 0;
       for (let j = 0; j < nPre; j++) {
         for (let i = 0; i < nPost; i++) {
           const x = m[i * nPre + j];
           if (x !== 0) {
-            cols.push(i);
-            w.push(x);
+            cols[n] = i;
+            w[n++] = x;
           }
         }
-        rowPtr[j + 1] = cols.length;
+        rowPtr[j + 1] = n;
       }
-      return { rowPtr, cols: Int32Array.from(cols), weights: Float64Array.from(w) };
+      return { rowPtr, cols, weights: w };
     }
     case 'csr': {
       if (!isNumericArray(c.rowPtr) || c.rowPtr.length !== nPre + 1)
@@ -194,6 +241,7 @@ export function buildConnector(
           throw new ValidationError(`${name}.rowPtr[${j + 1}]`, `a non-decreasing integer >= ${rowPtr[j]}`, c.rowPtr[j + 1]);
       }
       const nnz = rowPtr[nPre];
+      checkSynapses(where, name, nnz);
       if (!isNumericArray(c.cols) || c.cols.length !== nnz) throw new ValidationError(`${name}.cols`, `an array of length ${nnz}`, c.cols);
       const cols = new Int32Array(nnz);
       for (let s = 0; s < nnz; s++) {

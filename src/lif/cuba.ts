@@ -6,7 +6,7 @@
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { checkInteger, checkRange } from '../kernel/validate.js';
 import type { Seed } from '../rng/seed.js';
-import { type LifIntegratorName, LifNetwork, type LifSpikeRuleName } from './network.js';
+import { LIF_MAX_NEURONS, type LifIntegratorName, LifNetwork, type LifSpikeRuleName } from './network.js';
 
 /** Options of {@link createLifCuba}. */
 export interface LifCubaOptions {
@@ -46,7 +46,7 @@ const CUBA_KEYS = optionKeys<LifCubaOptions>()(['dt', 'seed', 'trial', 'integrat
  */
 export function createLifCuba(options: LifCubaOptions = {}): LifNetwork {
   const o = strictOptions<LifCubaOptions>('createLifCuba', 'options', options, CUBA_KEYS);
-  const n = checkInteger('neurons', o.neurons ?? 4000, 3, 1 << 26);
+  const n = checkInteger('neurons', o.neurons ?? 4000, 3, LIF_MAX_NEURONS);
   const ne = Math.round(0.8 * n);
   const p = checkRange('p', o.p ?? 0.02, 0, 1);
   const net = new LifNetwork({

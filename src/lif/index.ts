@@ -30,6 +30,7 @@ export {
   type LifStateSamples,
 } from './monitors.js';
 export {
+  LIF_MAX_NEURONS,
   type LifIntegratorName,
   type LifLayersOptions,
   LifNetwork,

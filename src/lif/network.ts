@@ -6,9 +6,9 @@
 import { checkCallback, optionKeys, strictOptions } from '../contract/options.js';
 import { ASYNC_RUN_OPTION_KEYS, type AsyncRunOptions, ProgressTracker, RUN_OPTION_KEYS, type RunOptions } from '../contract/progress.js';
 import { makeTable, Result, Table, type TableOf } from '../contract/results.js';
-import { ValidationError } from '../kernel/errors.js';
+import { type OutOfMemoryError, ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
-import { KernelObject, type Region } from '../kernel/region.js';
+import { checkAllocations, KernelObject, MAX_REGION_BYTES, type Region } from '../kernel/region.js';
 import { checkStatus } from '../kernel/status.js';
 import {
   checkBoolean,
@@ -257,6 +257,14 @@ export interface LifNoiseOptions {
 }
 
 const NOISE_KEYS = optionKeys<LifNoiseOptions>()(['fineSteps']);
+
+/**
+ * Most neurons one {@link LifNetwork} holds (28,894,094): its state (36 bytes per neuron) is one
+ * kernel region, and a region holds at most 992 MiB ({@link MAX_REGION_BYTES}). Heterogeneous
+ * populations, delays and synapses take more memory per neuron; `build()` sizes every region
+ * first and refuses what does not fit with an {@link OutOfMemoryError}.
+ */
+export const LIF_MAX_NEURONS = Math.floor(MAX_REGION_BYTES / 36);
 
 /** Options of {@link LifNetwork}. */
 export interface LifNetworkOptions {
@@ -703,7 +711,8 @@ export class LifNetwork extends KernelObject {
     this.#assertOpen(where);
     if (typeof name !== 'string' || name === '') throw new ValidationError('name', 'a non-empty string', name);
     if (this.#pops.some((p) => p.name === name)) throw new ValidationError('name', 'a new population name', name);
-    checkInteger('size', size, 1, 1 << 26);
+    checkInteger('size', size, 1, LIF_MAX_NEURONS);
+    this.#checkNeurons(where, size);
     const o = strictOptions<LifPopulationParams>(where, pre, params, POPULATION_KEYS);
     const arg = (k: string) => `${pre}.${k}`;
     const arr = (k: string, v: unknown, def: number, check: (nm: string, x: unknown) => unknown) =>
@@ -822,7 +831,8 @@ export class LifNetwork extends KernelObject {
       spikes instanceof Table
         ? { neuron: spikes.column('neuron').data, time: spikes.column('time').data }
         : strictOptions<{ neuron: ArrayLike<number>; time: ArrayLike<number> }>('addSpikeSource', 'spikes', spikes, ['neuron', 'time']);
-    checkInteger('size', size, 1, 1 << 26);
+    checkInteger('size', size, 1, LIF_MAX_NEURONS);
+    this.#checkNeurons('addSpikeSource', size);
     const time = checkFiniteArray('spikes.time', o.time, undefined, (nm, x) => checkNonNegative(nm, x, 'ms'));
     if (!o.neuron || o.neuron.length !== time.length)
       throw new ValidationError('spikes.neuron', `an array of ${time.length} neuron indices (as spikes.time)`, o.neuron);
@@ -920,6 +930,12 @@ export class LifNetwork extends KernelObject {
       if (csr.weights) for (let s = 0; s < csr.weights.length; s++) csr.weights[s] *= f;
       else weight *= f;
     } else {
+      if (!csr.weights)
+        checkAllocations(
+          [{ bytes: csr.cols.length * 8, label: 'lif.synapses' }],
+          `${where} (per-synapse weights of ${csr.cols.length} synapses)`,
+          'Use a sparser connector, or give the target population homogeneous time constants (one weight factor for all).',
+        );
       const w = csr.weights ?? new Float64Array(csr.cols.length).fill(weight);
       for (let s = 0; s < w.length; s++) w[s] *= factor(csr.cols[s]);
       csr.weights = w;
@@ -1014,6 +1030,7 @@ export class LifNetwork extends KernelObject {
     const F = this.fineSteps;
     const hf = h / F;
     const exact = this.integrator === 'exact';
+    this.#planRegions();
     // Regions first (allocation may grow memory and detach views), then fill.
     this.#hdr = this.allocate(H.SIZE * 8, 'lif.header');
     this.#state = this.allocate(N * 36, 'lif.state');
@@ -1221,6 +1238,53 @@ export class LifNetwork extends KernelObject {
   }
 
   /** f64 per neuron pair in the SIMD path's parameter blocks of a heterogeneous population. */
+  /** The network's neurons with `size` more must fit the per-neuron regions (state 36 B, spike records 24 B). */
+  #checkNeurons(where: string, size: number): void {
+    const n = this.#n + size;
+    checkAllocations(
+      [
+        { bytes: n * 36, label: 'lif.state' },
+        { bytes: Math.max(this.#bufferOpt ?? 4096, n) * 24, label: 'lif.spikes' },
+      ],
+      `${where}: a network of ${n} neurons`,
+      `A network holds at most ${LIF_MAX_NEURONS} neurons (its state is one kernel region of at most 992 MiB).`,
+    );
+  }
+
+  /**
+   * Every region build() will allocate, sized before the first one is made, so a network that
+   * does not fit kernel memory is refused at once with an OutOfMemoryError that names the region.
+   */
+  #planRegions(): void {
+    const N = this.#n;
+    let maxD = -1;
+    for (const p of this.#projs) if (p.dInt > 0 || p.dFrac > 0) maxD = Math.max(maxD, p.dInt);
+    const R = maxD < 0 ? 0 : maxD + 2;
+    const qSize = this.#pairBlockSize();
+    const plan = [
+      { bytes: H.SIZE * 8, label: 'lif.header' },
+      { bytes: N * 36, label: 'lif.state' },
+      { bytes: R * N * 24, label: 'lif.ring' },
+      { bytes: Math.max(this.#bufferOpt ?? 4096, N) * 24, label: 'lif.spikes' },
+      { bytes: this.#pops.length * P.SIZE * 8, label: 'lif.tables' },
+      { bytes: Math.max(1, this.#projs.length) * J.SIZE * 8, label: 'lif.tables' },
+    ];
+    for (const p of this.#pops) {
+      if (p.source) plan.push({ bytes: Math.max(1, p.source.steps.length) * 12, label: 'lif.source' });
+      plan.push({ bytes: (p.homo ? 1 : p.size) * C.SIZE * 8, label: 'lif.params' });
+      if (p.shared > 0) plan.push({ bytes: 2 * this.fineSteps * 8, label: 'lif.scratch' });
+      if (this.#fast && !p.homo) plan.push({ bytes: ((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, label: 'lif.params' });
+    }
+    for (const pj of this.#projs) {
+      plan.push({ bytes: pj.csr.rowPtr.length * 4, label: 'lif.synapses' }, { bytes: pj.csr.cols.length * 4, label: 'lif.synapses' });
+      if (pj.csr.weights) plan.push({ bytes: pj.csr.weights.length * 8, label: 'lif.synapses' });
+    }
+    this.planAllocations(
+      plan,
+      `A delay ring holds (max delay/dt + 2) steps × neurons × 24 bytes (${R} × ${N} here): shorten the longest delay or use fewer neurons; a heterogeneous population keeps ${C.SIZE * 8} bytes of coefficients per neuron.`,
+    );
+  }
+
   #pairBlockSize(): number {
     if (this.integrator !== 'exact') return Q.SIZE_EM;
     return this.fineSteps > 1 ? Q.SIZE_EXACT_FINE : Q.SIZE_EXACT;

@@ -15,6 +15,7 @@
  * @packageDocumentation
  */
 import { optionKeys, strictOptions } from '../contract/options.js';
+import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
 import { checkFinite, checkNonNegative, checkPositive } from '../kernel/validate.js';
 
@@ -56,7 +57,7 @@ function rates(o: LifTimeConstants): [a: number, b: number] {
  * G(t) = (e^{−t/τ_s} − e^{−t/τ_m})/(1/τ_m − 1/τ_s): V at time t (ms) after a unit jump of a
  * current that decays with τ_s, for a membrane with time constant τ_m, starting from V = 0
  * (= t e^{−t/τ_m} when τ_m = τ_s). Units: ms per (voltage unit per ms of current) = ms.
- * @param t - time since the jump (ms)
+ * @param t - time since the jump (ms, ≥ 0)
  * @param options - `tauMem`, `tauSyn` (ms)
  * @example
  * ```ts
@@ -65,14 +66,18 @@ function rates(o: LifTimeConstants): [a: number, b: number] {
  */
 export function lifCurrentResponse(t: number, options: LifTimeConstants): number {
   const o = strictOptions<LifTimeConstants>('lifCurrentResponse', 'options', options, TIME_CONSTANT_KEYS);
-  checkFinite('t', t, 'ms');
+  checkNonNegative('t', t, 'ms');
   const [a, b] = rates(o);
   return currentResponseOf(a, b, t);
 }
 
 /** G_b(t) for leak rate a and synaptic rate b (ms⁻¹). @internal */
 export function currentResponseOf(a: number, b: number, t: number): number {
-  return kexp(-b * t) * t * phi1((b - a) * t);
+  const g = kexp(-b * t) * t * phi1((b - a) * t);
+  if (Number.isFinite(g)) return g;
+  // far beyond both time constants e^{−bt} underflows while φ₁((b − a)t) overflows (0·∞):
+  // the same G_b(t) = (e^{−at} − e^{−bt})/(b − a) (t·e^{−at} when a = b), written without the product
+  return a === b ? t * kexp(-a * t) : (kexp(-a * t) - kexp(-b * t)) / (b - a);
 }
 
 /** The exact one-step propagator of (V, I) and the covariance of its Gaussian increment. */
@@ -101,7 +106,7 @@ export interface LifPropagator {
 export interface LifPropagatorOptions extends LifTimeConstants {
   /** Stationary standard deviation σ of I (voltage units per ms; diffusion σ√(2/τ_s)). @default 0 */
   sigma?: number;
-  /** Step h (ms). */
+  /** Step h (ms), at most 10·min(τ_m, τ_s) (the range where the covariance quadrature is accurate). */
   dt: number;
 }
 
@@ -128,12 +133,28 @@ export function lifPropagator(options: LifPropagatorOptions): LifPropagator {
   return propagatorOf(a, b, sigma, h);
 }
 
+/** Longest step of the exact propagator, in units of the shorter time constant. */
+const PROPAGATOR_MAX_STEPS = 10;
+
 /** {@link lifPropagator} from the rates a = g_L, b = 1/τ_s (ms⁻¹), unchecked. @internal */
 export function propagatorOf(a: number, b: number, sigma: number, h: number): LifPropagator {
+  // The noise covariances are Gauss–Legendre quadratures over [0, h] (8 panels): accurate to
+  // ~1e-10 up to ten time constants (2.6e-10 at h = 10τ_s, 4 % at 200τ_s); a longer step is refused.
+  const limit = PROPAGATOR_MAX_STEPS / Math.max(a, b);
+  if (!(h <= limit))
+    throw new ValidationError(
+      'dt',
+      `a step <= 10·min(tauMem, tauSyn) = ${limit} ms (the exact propagator's noise covariances are quadratures accurate up to ten time constants)`,
+      h,
+    );
   const k = kernel();
   const ptr = k.lifPropagatorInto(a, b, sigma, h) as number;
   const o = new Float64Array((k.memory as WebAssembly.Memory).buffer, ptr, 9);
-  return { eA: o[0], eB: o[1], p21: o[2], varI: o[3], covVI: o[4], varV: o[5], cI: o[6], cVI: o[7], cVV: o[8] };
+  // a step far beyond both time constants: the kernel's product form of G_b(h) is 0·∞ there
+  const p21 = Number.isFinite(o[2]) ? o[2] : currentResponseOf(a, b, h);
+  if (!Number.isFinite(o[3]) || !Number.isFinite(o[4]) || !Number.isFinite(o[5]))
+    throw new ValidationError('sigma', 'a noise intensity whose variances over one step are finite numbers', sigma);
+  return { eA: o[0], eB: o[1], p21, varI: o[3], covVI: o[4], varV: o[5], cI: o[6], cVI: o[7], cVV: o[8] };
 }
 
 /** Options of {@link lifVoltageAt}: the population's parameters and the initial state. */
@@ -154,7 +175,7 @@ const VOLTAGE_KEYS = optionKeys<LifVoltageOptions>()(['tauMem', 'tauSyn', 'vLeak
  * Noise-free closed form of V(t) from (V₀, I₀) with the synaptic current relaxing to its mean,
  * I(t) = μ + (I₀ − μ) e^{−t/τ_s}, no spikes (research note §1.7 item 5):
  * V(t) = V∞ + (V₀ − V∞) e^{−t/τ_m} + (I₀ − μ) G(t), V∞ = V_L + μ τ_m.
- * @param t - time (ms)
+ * @param t - time since the initial state (ms, ≥ 0)
  * @example
  * ```ts
  * lifVoltageAt(10, { tauMem: 20, tauSyn: 5, mu: 0.055 }); // V(10 ms) from rest with μ = 0.055
@@ -162,12 +183,13 @@ const VOLTAGE_KEYS = optionKeys<LifVoltageOptions>()(['tauMem', 'tauSyn', 'vLeak
  */
 export function lifVoltageAt(t: number, options: LifVoltageOptions): number {
   const o = strictOptions<LifVoltageOptions>('lifVoltageAt', 'options', options, VOLTAGE_KEYS);
-  checkFinite('t', t, 'ms');
+  checkNonNegative('t', t, 'ms');
   const [a, b] = rates(o);
   const vLeak = checkFinite('options.vLeak', o.vLeak ?? 0);
   const mu = checkFinite('options.mu', o.mu ?? 0, 'voltage/ms');
   const v0 = checkFinite('options.v0', o.v0 ?? 0);
   const i0 = checkFinite('options.i0', o.i0 ?? mu, 'voltage/ms');
   const vinf = vLeak + mu / a;
+  if (!Number.isFinite(vinf)) throw new ValidationError('options.mu', 'a drive whose V∞ = vLeak + mu·tauMem is a finite number', mu);
   return vinf + (v0 - vinf) * kexp(-a * t) + (i0 - mu) * currentResponseOf(a, b, t);
 }

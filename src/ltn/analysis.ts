@@ -30,7 +30,7 @@ import {
   type PMatrixResult,
   pdsRateBound,
 } from './matrix.js';
-import { checkNetwork, checkState, type LtnNet, type LtnNetworkSpec } from './network.js';
+import { checkGamma, checkNetwork, checkState, type LtnNet, type LtnNetworkSpec } from './network.js';
 import {
   checkSamples,
   checkWork,
@@ -76,7 +76,7 @@ export function ltnFamilyMember(
   if (typeof options === 'number')
     throw new ValidationError('options', 'an options object { gamma } for ltnFamilyMember (write { gamma: γ })', options);
   const o = strictOptions('ltnFamilyMember', 'options', options, optionKeys<LtnFamilyMemberOptions>()(['gamma']));
-  const g = checkPositive('options.gamma', o.gamma);
+  const g = checkGamma('options.gamma', o.gamma, net);
   const { n, d, W } = net;
   const Wg: number[][] = [];
   for (let i = 0; i < n; i++) {
@@ -244,8 +244,11 @@ export class LtnGammaGap extends Result {
   declare readonly gammas: number[];
   /** sup over the grid of ‖x_γ(t) − x_PDS(t)‖_∞, per γ (in the unit of x). */
   declare readonly gaps: number[];
-  /** Least-squares slope of log gap vs log γ (≈ −1 for an O(1/γ) gap). */
-  declare readonly slope: number;
+  /**
+   * Least-squares slope of log gap vs log γ (≈ −1 for an O(1/γ) gap), over the γ whose gap is
+   * positive; `null` when fewer than two distinct such γ were given (one γ, or repeated ones).
+   */
+  declare readonly slope: number | null;
   /** @internal */
   constructor(f: Fields<LtnGammaGap>) {
     super();
@@ -265,7 +268,7 @@ function prepareGap(
   const x = checkState('x0', x0, net.n);
   for (let i = 0; i < net.n; i++)
     if (x[i] < 0) throw new ValidationError(`x0[${i}]`, 'a finite number >= 0 (the PDS lives on the orthant)', x[i]);
-  const gs = Array.from(checkFiniteArray('gammas', gammas, undefined, (nm, v) => checkPositive(nm, v)));
+  const gs = Array.from(checkFiniteArray('gammas', gammas, undefined, (nm, v) => checkGamma(nm, v, net)));
   if (gs.length === 0) throw new ValidationError('gammas.length', 'at least 1', 0);
   const o = strictOptions(where, 'options', options as LtnGammaGapOptions & AsyncRunOptions, keys);
   const duration = checkPositive('options.duration', o.duration ?? 10);
@@ -351,10 +354,12 @@ export async function ltnGammaGapAsync(
   return runWorkAsync(p.work, p.pr);
 }
 
-/** @internal Least-squares slope of log y against log x. */
-export function logSlope(x: number[], y: number[]): number {
-  const lx = x.map(Math.log);
-  const ly = y.map(Math.log);
+/** @internal Least-squares slope of log y against log x over the points with y > 0; null without two distinct x. */
+export function logSlope(x: number[], y: number[]): number | null {
+  const keep = x.map((_, i) => i).filter((i) => y[i] > 0 && Number.isFinite(Math.log(y[i])));
+  const lx = keep.map((i) => Math.log(x[i]));
+  const ly = keep.map((i) => Math.log(y[i]));
+  if (new Set(lx).size < 2) return null;
   const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
   const my = ly.reduce((a, b) => a + b, 0) / ly.length;
   let sxy = 0;

@@ -9,7 +9,7 @@ import { type AsyncRunOptions, ProgressTracker, type RunOptions } from '../contr
 import { makeTable, type Table } from '../contract/results.js';
 import { DisposedError, NumericalError, ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
-import { KernelObject, type Region } from '../kernel/region.js';
+import { KernelObject, MAX_REGION_BYTES, type Region } from '../kernel/region.js';
 import { readFailure } from '../kernel/status.js';
 import { checkBoolean, checkChoice, checkFiniteArray, checkPositive, isNumericArray } from '../kernel/validate.js';
 import { assertStableStep } from './dynamics.js';
@@ -37,8 +37,8 @@ const BATCH_KEYS = optionKeys<LtnBatchOptions>()(['dt', 'method', 'gamma', 'inpu
 const RUN_KEYS = optionKeys<RunOptions>()(['signal', 'onProgress']);
 const ASYNC_RUN_KEYS = optionKeys<AsyncRunOptions>()(['signal', 'onProgress', 'sliceMs']);
 
-/** Largest kernel region of one batch (bytes): 1 GiB. */
-export const LTN_BATCH_MAX_BYTES = 2 ** 30;
+/** Largest kernel region of one batch (bytes): the kernel's region limit, 992 MiB ({@link MAX_REGION_BYTES}). */
+export const LTN_BATCH_MAX_BYTES = MAX_REGION_BYTES;
 
 /**
  * m trajectories of LTN_γ (or of the PDS) held in kernel memory and advanced by the WASM kernel
@@ -90,7 +90,7 @@ export class LtnBatch extends KernelObject {
     if (!(bytes <= LTN_BATCH_MAX_BYTES))
       throw new ValidationError(
         'initial.length',
-        `at most ${Math.floor((LTN_BATCH_MAX_BYTES / 8 - n - n * n - 14 * n) / (1 + n + (uRows > 1 ? n : 0)))} trajectories of ${n} units (one batch holds at most 1 GiB of kernel memory, ${fmt(bytes)} bytes asked for)`,
+        `at most ${Math.floor((LTN_BATCH_MAX_BYTES / 8 - n - n * n - 14 * n) / (1 + n + (uRows > 1 ? n : 0)))} trajectories of ${n} units (one batch holds at most 992 MiB of kernel memory, ${fmt(bytes)} bytes asked for)`,
         m,
       );
     const x = new Float64Array(m * n);

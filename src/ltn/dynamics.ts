@@ -22,7 +22,7 @@ import { checkBoolean, checkChoice, checkFinite, checkInteger, checkPositive } f
 import { lcpLemke, lcpPrincipalPivoting } from './lcp.js';
 import { expm, matvec, principal, spectralRadiusBound } from './linalg.js';
 import { noOptions } from './matrix.js';
-import { checkNetwork, checkState, inputAt, type LtnNet, type LtnNetworkSpec } from './network.js';
+import { checkGamma, checkNetwork, checkState, inputAt, type LtnNet, type LtnNetworkSpec } from './network.js';
 import { checkSamples, checkWork, fmt, LTN_MAX_SAMPLE_VALUES, LTN_MAX_WORK, runWork, runWorkAsync, type Tick, type Work } from './work.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -267,9 +267,26 @@ export function ltnVectorField(spec: LtnNetworkSpec, x: ArrayLike<number>, optio
   const net = checkNetwork(spec, 'ltnVectorField');
   const xv = checkState('x', x, net.n);
   const o = strictOptions('ltnVectorField', 'options', options, FIELD_KEYS);
-  const g = checkPositive('options.gamma', o.gamma ?? 1);
+  const g = checkGamma('options.gamma', o.gamma ?? 1, net);
   const t = checkFinite('options.time', o.time ?? 0);
-  return ltnField(net, g, xv, inputAt(net, t, new Float64Array(net.n)), new Float64Array(net.n));
+  return finiteField('ltnVectorField', ltnField(net, g, xv, inputAt(net, t, new Float64Array(net.n)), new Float64Array(net.n)));
+}
+
+/**
+ * A field evaluated at states or inputs so large that it overflows is not a result: a
+ * {@link NumericalError} naming the unit (kind 'non-finite', step 0, time = the evaluation time).
+ */
+function finiteField(where: string, f: Float64Array, time = 0): Float64Array {
+  for (let i = 0; i < f.length; i++)
+    if (!Number.isFinite(f[i]))
+      throw new NumericalError(`${where}: the field of unit ${i} overflows the doubles at this state`, {
+        kind: 'non-finite',
+        step: 0,
+        index: i,
+        time,
+        value: f[i],
+      });
+  return f;
 }
 
 /**
@@ -284,7 +301,7 @@ export function ltnMinForm(spec: LtnNetworkSpec, x: ArrayLike<number>, options?:
   const net = checkNetwork(spec, 'ltnMinForm');
   const xv = checkState('x', x, net.n);
   const o = strictOptions('ltnMinForm', 'options', options, FIELD_KEYS);
-  const g = checkPositive('options.gamma', o.gamma ?? 1);
+  const g = checkGamma('options.gamma', o.gamma ?? 1, net);
   const u = inputAt(net, checkFinite('options.time', o.time ?? 0), new Float64Array(net.n));
   const out = new Float64Array(net.n);
   const { n, d, M } = net;
@@ -293,7 +310,7 @@ export function ltnMinForm(spec: LtnNetworkSpec, x: ArrayLike<number>, options?:
     for (let j = 0; j < n; j++) f += M[i * n + j] * xv[j];
     out[i] = -Math.min(g * d[i] * xv[i], f);
   }
-  return out;
+  return finiteField('ltnMinForm', out);
 }
 
 /** Options of {@link pdsVectorField}. */
@@ -313,7 +330,10 @@ export function pdsVectorField(spec: LtnNetworkSpec, x: ArrayLike<number>, optio
   const net = checkNetwork(spec, 'pdsVectorField');
   const xv = checkOrthant('x', x, net.n);
   const o = strictOptions('pdsVectorField', 'options', options, optionKeys<PdsFieldOptions>()(['time']));
-  return pdsField(net, xv, inputAt(net, checkFinite('options.time', o.time ?? 0), new Float64Array(net.n)), new Float64Array(net.n));
+  return finiteField(
+    'pdsVectorField',
+    pdsField(net, xv, inputAt(net, checkFinite('options.time', o.time ?? 0), new Float64Array(net.n)), new Float64Array(net.n)),
+  );
 }
 
 function checkOrthant(name: string, x: unknown, n: number): Float64Array {
@@ -425,7 +445,7 @@ export function ltnMaxStableStep(spec: LtnNetworkSpec, options?: LtnMaxStableSte
   const net = checkNetwork(spec, 'ltnMaxStableStep');
   const o = strictOptions('ltnMaxStableStep', 'options', options, optionKeys<LtnMaxStableStepOptions>()(['method', 'gamma']));
   const method = checkChoice('options.method', o.method ?? 'rk4', ['euler', 'rk4']);
-  const g = checkPositive('options.gamma', o.gamma ?? 1);
+  const g = checkGamma('options.gamma', o.gamma ?? 1, net);
   if (net.n > MAX_STABILITY_N) throw new ValidationError('d.length', `at most ${MAX_STABILITY_N} units (ltnMaxStableStep)`, net.n);
   return maxStableStep(net, g, method);
 }
@@ -656,7 +676,7 @@ function prepareLtn(
   const x = checkState('x0', x0, net.n);
   const o = strictOptions(where, 'options', options as LtnSimulateOptions & AsyncRunOptions, keys);
   const c = runCommon(o);
-  const g = checkPositive('options.gamma', o.gamma ?? 1);
+  const g = checkGamma('options.gamma', o.gamma ?? 1, net);
   const method = checkMethod('options.method', o.method ?? 'dopri5', ['euler', 'rk4', 'dopri5', 'event-driven'] as const);
   const n = net.n;
   // every option given is checked, also those the chosen method does not use

@@ -41,9 +41,28 @@ export interface LtnNet {
   uFn: LtnInputFn | null;
 }
 
+/** Largest |γ·d_i|, |γ·w_ij| accepted: LTN_γ's coefficients, with headroom for the sums of the field. */
+const GAMMA_SCALE_MAX = 1e150;
+
+/**
+ * @internal γ > 0 small enough that γD and γW stay well inside the doubles
+ * (γ·max(|d_i|, |w_ij|) ≤ 1e150); beyond, LTN_γ's coefficients overflow and nothing computed
+ * from them is a number.
+ */
+export function checkGamma(name: string, v: unknown, net: LtnNet): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ValidationError(name, 'a finite number > 0', v);
+  let s = 0;
+  for (const x of net.d) s = Math.max(s, Math.abs(x));
+  for (const x of net.W) s = Math.max(s, Math.abs(x));
+  if (v * s > GAMMA_SCALE_MAX)
+    throw new ValidationError(name, `a number in (0, ${(GAMMA_SCALE_MAX / s).toPrecision(3)}] (γ·max(|d|, |W|) <= 1e150)`, v);
+  return v;
+}
+
 /** @internal Validates a matrix given as rows or row-major; returns row-major n×n. */
 export function checkSquare(name: string, v: unknown, n?: number): { a: Float64Array; n: number } {
   if (!isNumericArray(v) && !Array.isArray(v)) throw new ValidationError(name, 'a square matrix (array of rows)', v);
+  if ((v as ArrayLike<unknown>).length === 0) throw new ValidationError(name, 'a non-empty square matrix (at least 1×1)', v);
   const arr = v as ArrayLike<unknown>;
   if (arr.length > 0 && isNumericArray(arr[0] as unknown)) {
     const rows = arr as ArrayLike<ArrayLike<number>>;

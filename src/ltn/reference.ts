@@ -224,6 +224,7 @@ export interface LtnBatchRunParams {
 function f64(name: string, v: unknown, length: number): Float64Array {
   if (!(v instanceof Float64Array)) throw new ValidationError(name, `a Float64Array of length ${length}`, v);
   if (v.length !== length) throw new ValidationError(`${name}.length`, `${length}`, v.length);
+  for (let i = 0; i < length; i++) if (!Number.isFinite(v[i])) throw new ValidationError(`${name}[${i}]`, 'a finite number', v[i]);
   return v;
 }
 

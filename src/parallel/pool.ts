@@ -660,6 +660,24 @@ async function createAbortable(options: PoolOptions, signal: AbortSignal | undef
   }
 }
 
+/**
+ * Most trials one {@link runTrials} or `sweepTrials` call collects (2^22 = 4,194,304): their rows
+ * are kept in memory until the call returns, so a larger range is refused before anything runs.
+ * Split the range into shards (and merge them with {@link mergeTrials}), or stream the rows with
+ * `iterateTrials`, which holds only about `lookahead` rows at a time (any range up to 2^32 − 1).
+ */
+export const MAX_COLLECTED_TRIALS = 2 ** 22;
+
+/** @internal refuses a collected range longer than {@link MAX_COLLECTED_TRIALS}. */
+export function checkCollected(where: string, a: number, b: number): void {
+  if (b - a > MAX_COLLECTED_TRIALS)
+    throw new ValidationError(
+      'options.range',
+      `a range of at most ${MAX_COLLECTED_TRIALS} trials per ${where} call (MAX_COLLECTED_TRIALS: the rows are kept in memory); split it into shards and merge them with mergeTrials, or stream the rows with iterateTrials`,
+      [a, b],
+    );
+}
+
 /** @internal the rows of a trial plan as a stream (shared by runTrials, iterateTrials and sweep) */
 export async function* streamTrials<T>(
   where: string,
@@ -702,6 +720,7 @@ export async function* streamTrials<T>(
 export async function runTrials<T, P = unknown>(task: TaskRef, options: TrialsOptions<P>): Promise<TrialsResult<T>> {
   const t = resolveTaskRef('task', task);
   const { o, seed, a, b, params } = trialsPlan('runTrials', options, TRIALS_KEYS);
+  checkCollected('runTrials', a, b);
   const rows: Settled<T>[] = [];
   try {
     for await (const row of streamTrials<T>('runTrials', t, o, {

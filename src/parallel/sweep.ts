@@ -16,7 +16,7 @@ import { AbortedError, ValidationError } from '../kernel/errors.js';
 import { checkInteger } from '../kernel/validate.js';
 import { seedToKey } from '../rng/seed.js';
 import { resolveTaskRef } from './modules.js';
-import { type MapOptions, type PoolOptions, streamTrials, type TrialsLike, TrialsResult, type WorkerPool } from './pool.js';
+import { checkCollected, type MapOptions, type PoolOptions, streamTrials, type TrialsLike, TrialsResult, type WorkerPool } from './pool.js';
 import type { Settled, TaskRef, TrialInput } from './types.js';
 
 /**
@@ -233,6 +233,7 @@ function checkSweep(where: string, options: SweepOptions) {
 export async function sweepTrials(options: SweepOptions): Promise<TrialsResult<SweepValues>> {
   const { o, task, plan, seed, range } = checkSweep('sweepTrials', options);
   const [a, b] = range;
+  checkCollected('sweepTrials', a, b);
   const rows: Settled<SweepValues>[] = [];
   const input = (i: number): TrialInput => {
     const point = Math.floor(i / plan.trials);
@@ -308,6 +309,10 @@ export function sweepTable(trials: TrialsLike<SweepValues>, options: SweepOption
   for (let r = 0; r < n; r++) {
     const i = a + r;
     if (rows[r]?.index !== i) throw new ValidationError(`trials.rows[${r}].index`, `${i}`, rows[r]?.index);
+    const row = rows[r] as { ok?: unknown; value?: unknown; error?: unknown };
+    if (row.ok !== true && row.ok !== false) throw new ValidationError(`trials.rows[${r}].ok`, 'true or false (a settled row)', row.ok);
+    if (!row.ok && (row.error === null || typeof row.error !== 'object'))
+      throw new ValidationError(`trials.rows[${r}].error`, 'an error record { name, message } (a failed row)', row.error);
     index[r] = i;
     point[r] = Math.floor(i / plan.trials);
     trial[r] = i - point[r] * plan.trials;

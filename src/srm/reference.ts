@@ -5,7 +5,11 @@
  * kernel's own in the last ulp, so agreement is to ~1e-13 relative, not bitwise.
  * @packageDocumentation
  */
+import { strictOptions } from '../contract/options.js';
+import { NumericalError, ValidationError } from '../kernel/errors.js';
+import { checkFinite, checkInteger, checkRange } from '../kernel/validate.js';
 import { philox4x32 } from '../rng/reference.js';
+import { SRM_LIMITS } from './common.js';
 
 const TWO21 = 2097152;
 const TWO_M53 = 1.1102230246251565e-16;
@@ -72,12 +76,82 @@ export interface SrmRefBuffers {
 
 const blk = new Uint32Array(4);
 
+// ---- argument checks (the twins run on caller buffers: every length and value is checked first)
+
+function typed<T extends Float64Array | Uint8Array>(
+  name: string,
+  v: unknown,
+  type: { new (n: number): T; name: string },
+  length: number,
+  nullable: boolean,
+): T | null {
+  if (v === null && nullable) return null;
+  if (!(v instanceof type)) throw new ValidationError(name, `a ${type.name} of length ${length}${nullable ? ' or null' : ''}`, v);
+  if (v.length !== length) throw new ValidationError(`${name}.length`, `${length}`, v.length);
+  if (v instanceof Float64Array)
+    for (let i = 0; i < length; i++) if (!Number.isFinite(v[i])) throw new ValidationError(`${name}[${i}]`, 'a finite number', v[i]);
+  return v;
+}
+
+const PARAM_KEYS = ['n', 'kPsp', 'kAdapt', 'eta0', 'invDu', 'logC', 'form', 'k0', 'k1', 'stream'];
+const STATE_KEYS = ['wT', 'bias', 'phi', 'adapt', 'usyn'];
+const BUFFER_KEYS = ['clamp', 'data', 'spikes', 'score', 'sbuf', 'll', 'gb', 'elig', 'kElig'];
+
+function checkParams(where: string, p: SrmRefParams): void {
+  const o = strictOptions<SrmRefParams>(where, 'p', p, PARAM_KEYS);
+  if (p === undefined) throw new ValidationError('p', 'the network constants { n, kPsp, … }', p);
+  checkInteger('p.n', o.n, 1, SRM_LIMITS.maxNeurons);
+  checkRange('p.kPsp', o.kPsp, 0, 1);
+  checkRange('p.kAdapt', o.kAdapt, 0, 1);
+  checkFinite('p.eta0', o.eta0);
+  checkRange('p.invDu', o.invDu, 0, 1e300, { loOpen: true });
+  checkFinite('p.logC', o.logC);
+  if (o.form !== 0 && o.form !== 1) throw new ValidationError('p.form', '0 (Bernoulli) or 1 (Poisson)', o.form);
+  for (const k of ['k0', 'k1', 'stream'] as const) checkInteger(`p.${k}`, o[k], 0, 0xffffffff);
+}
+
+function checkState(where: string, n: number, s: SrmRefState): void {
+  strictOptions<SrmRefState>(where, 's', s, STATE_KEYS);
+  if (s === undefined) throw new ValidationError('s', 'the network state { wT, bias, phi, adapt, usyn }', s);
+  typed('s.wT', s.wT, Float64Array, n * n, false);
+  for (const k of ['bias', 'phi', 'adapt', 'usyn'] as const) typed(`s.${k}`, s[k], Float64Array, n, false);
+}
+
+function checkBuffers(where: string, n: number, steps: number, b: SrmRefBuffers, needElig: boolean): void {
+  strictOptions<SrmRefBuffers>(where, 'b', b, BUFFER_KEYS);
+  if (b === undefined) throw new ValidationError('b', 'the run buffers { spikes, sbuf, ll, … }', b);
+  const clamp = typed('b.clamp', b.clamp, Uint8Array, n, true);
+  const data = typed('b.data', b.data, Uint8Array, steps * n, true);
+  if (clamp?.some((c) => c !== 0) && !data)
+    throw new ValidationError('b.data', `a Uint8Array of length ${steps * n} (clamped neurons read it)`, b.data);
+  typed('b.spikes', b.spikes, Uint8Array, steps * n, false);
+  typed('b.score', b.score, Float64Array, steps * n, true);
+  typed('b.sbuf', b.sbuf, Float64Array, n, false);
+  typed('b.ll', b.ll, Float64Array, n, false);
+  typed('b.gb', b.gb, Float64Array, n, true);
+  typed('b.elig', b.elig, Float64Array, n * n, !needElig);
+  checkRange('b.kElig', b.kElig, 0, 1);
+}
+
+function checkSteps(steps: unknown, t0: unknown, n: number): number {
+  const st = checkInteger('steps', steps, 0, Math.floor(SRM_LIMITS.maxNeuronSteps / n));
+  checkInteger('t0', t0, 0, SRM_LIMITS.maxStep - st);
+  return st;
+}
+
 function neuronPass(p: SrmRefParams, s: SrmRefState, b: SrmRefBuffers, tg: number, row: number, sOff: number, sArr: Float64Array): void {
   const { n, eta0, invDu, logC, form } = p;
   for (let i = 0; i < n; i++) {
     const u = s.usyn[i] + s.bias[i] - eta0 * s.adapt[i];
     const logLam = u * invDu + logC;
-    if (!(logLam < 700)) throw new Error(`non-finite rate at neuron ${i}, step ${tg}`);
+    if (!(logLam < 700))
+      throw new NumericalError(`srmReference: the rate of neuron ${i} overflows at step ${tg} (log λ = ${logLam})`, {
+        kind: 'non-finite',
+        step: tg,
+        index: i,
+        time: tg,
+        value: logLam,
+      });
     const lam = Math.exp(logLam);
     let x: number;
     if (b.clamp?.[i]) x = b.data![row + i] ? 1 : 0;
@@ -110,6 +184,8 @@ function neuronPass(p: SrmRefParams, s: SrmRefState, b: SrmRefBuffers, tg: numbe
 
 /** usyn = W phi. */
 export function srmSyncInputRef(n: number, s: SrmRefState): void {
+  checkInteger('n', n, 1, SRM_LIMITS.maxNeurons);
+  checkState('srmReference.srmSyncInputRef', n, s);
   s.usyn.fill(0);
   for (let j = 0; j < n; j++) {
     const pj = s.phi[j];
@@ -119,6 +195,11 @@ export function srmSyncInputRef(n: number, s: SrmRefState): void {
 
 /** Same as the kernel's `srmRun` (steps from global step t0). */
 export function srmRunRef(p: SrmRefParams, s: SrmRefState, b: SrmRefBuffers, steps: number, t0: number): void {
+  const where = 'srmReference.srmRunRef';
+  checkParams(where, p);
+  checkState(where, p.n, s);
+  checkSteps(steps, t0, p.n);
+  checkBuffers(where, p.n, steps, b, false);
   const { n, kPsp, kAdapt } = p;
   const spk = new Int32Array(n);
   for (let t = 0; t < steps; t++) {
@@ -166,6 +247,13 @@ export function srmBackwardRef(
   r: Float64Array,
   gT: Float64Array,
 ): void {
+  checkInteger('n', n, 1, SRM_LIMITS.maxNeurons);
+  checkSteps(steps, 0, n);
+  typed('spikes', spikes, Uint8Array, steps * n, false);
+  typed('score', score, Float64Array, steps * n, false);
+  checkRange('kPsp', kPsp, 0, 1);
+  typed('r', r, Float64Array, n, false);
+  typed('gT', gT, Float64Array, n * n, false);
   for (let t = steps - 1; t >= 0; t--) {
     const row = t * n;
     for (let j = 0; j < n; j++) if (spikes[row + j]) for (let i = 0, c = j * n; i < n; i++) gT[c + i] += r[i];
@@ -183,6 +271,13 @@ export function srmOnlineRef(
   eta: number,
   mask: Float64Array | null,
 ): void {
+  const where = 'srmReference.srmOnlineRef';
+  checkParams(where, p);
+  checkState(where, p.n, s);
+  checkSteps(steps, t0, p.n);
+  checkBuffers(where, p.n, steps, b, true);
+  checkFinite('eta', eta);
+  typed('mask', mask, Float64Array, p.n * p.n, true);
   const { n, kPsp, kAdapt } = p;
   const e = b.elig;
   const kE = b.kElig;

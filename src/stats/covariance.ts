@@ -105,7 +105,7 @@ export interface LoopCovarianceFields {
   sigmaEff: Float64Array;
   /** Rate gain ∂ν_i/∂μ (Hz per unit current). */
   gainHz: Float64Array;
-  /** ISI CV of each neuron (white-noise formula, shifted bounds). */
+  /** ISI CV of each neuron (white-noise formula, shifted bounds); NaN for a silent neuron, as {@link lifCvColouredNoise}. */
   cv: Float64Array;
   /** Linear propagator K (n×n, row-major): extra spikes of i per spike of j. */
   K: Float64Array;

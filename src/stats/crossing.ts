@@ -91,9 +91,9 @@ export function crossingSpeedStatistics(A: ArrayLike<number>, options: CrossingS
     return {
       alpha,
       nearTangential: p,
-      nearTangentialOverAlpha2: p / (alpha * alpha),
-      inverseSquare: n ? inv / n : Number.NaN,
-      inverseSquarePerTime: inv / dur,
+      nearTangentialOverAlpha2: finiteResult('P(A < α)/α²', p / (alpha * alpha), 'options.alphas', alpha),
+      inverseSquare: finiteResult('E[A⁻² 1{A ≥ α}]', n ? inv / n : Number.NaN, 'A', 'the crossing speeds'),
+      inverseSquarePerTime: finiteResult('Σ A⁻² per unit time', inv / dur, 'options.duration', o.duration),
     };
   });
 }
@@ -254,6 +254,7 @@ export class ThresholdFluxAccumulator {
    * λ_V = −g_L + ν E_Palm[ln s(A)], with ν from {@link ThresholdFluxAccumulator.rate} and the Palm
    * law of A taken as the A⁺-weighted law of I − I_th in the strip (its bias is O(w); removed to
    * first order by Richardson extrapolation over the strips w and w/2 unless `extrapolate` is false).
+   * NaN while no sample has fallen in the strip (documented: no data, as {@link ThresholdFluxAccumulator.rate}).
    */
   lyapunov(options: FluxLyapunovOptions = {}): number {
     const o = strictOptions<FluxLyapunovOptions>('ThresholdFluxAccumulator.lyapunov', 'options', options, LYAPUNOV_KEYS);
@@ -294,7 +295,8 @@ export interface FluxLyapunovParams extends ThresholdParams, FluxLyapunovOptions
 /**
  * The "threshold flux × log saltation" Lyapunov formula from state samples:
  * λ_V = −1/τ_m + ν E_Palm[ln(1 + Δ/(τ_m A))], Δ = V_th − V_r (1/ms); see
- * {@link ThresholdFluxAccumulator.lyapunov}. At least one sample is required.
+ * {@link ThresholdFluxAccumulator.lyapunov}. At least one sample is required; NaN when none lies
+ * in the strip below the threshold (documented: no data).
  */
 export function fluxLyapunov(V: ArrayLike<number>, I: ArrayLike<number>, params: FluxLyapunovParams): number {
   const p = strictOptions<FluxLyapunovParams>('fluxLyapunov', 'params', params, FLUX_KEYS);

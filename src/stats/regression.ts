@@ -157,12 +157,27 @@ export function meanConfidence(values: ArrayLike<number>, options: LevelOptions 
   let m = 0;
   for (let i = 0; i < n; i++) m += x[i];
   m /= n;
+  if (!Number.isFinite(m)) {
+    // the sum overflowed (values near 1e308): the mean of the values divided by n first
+    m = 0;
+    for (let i = 0; i < n; i++) m += x[i] / n;
+  }
   if (n === 1) return estimate(m, Number.NaN, [Number.NaN, Number.NaN], level, n);
+  // deviations scaled by the largest one, so that values near 1e200 do not overflow the squares
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(x[i] - m));
   let ss = 0;
-  for (let i = 0; i < n; i++) ss += (x[i] - m) ** 2;
-  const se = Math.sqrt(ss / (n - 1) / n);
+  if (scale > 0) for (let i = 0; i < n; i++) ss += ((x[i] - m) / scale) ** 2;
+  const se = scale * Math.sqrt(ss / (n - 1) / n);
   const q = studentTQuantile(0.5 + level / 2, n - 1);
-  return estimate(m, se, [m - q * se, m + q * se], level, n);
+  const ci: [number, number] = [m - q * se, m + q * se];
+  if (!Number.isFinite(se) || !Number.isFinite(ci[0]) || !Number.isFinite(ci[1]))
+    throw new ValidationError(
+      'values',
+      'values whose standard error and confidence interval are finite doubles (they overflow here)',
+      values,
+    );
+  return estimate(m, se, ci, level, n);
 }
 
 /** Result of {@link linearFit}. */
