@@ -109,7 +109,8 @@ export function parseCommand(cmd, args) {
 
 function parseErrorMessage(e, cmd) {
   const msg = String(e?.message ?? e);
-  const flag = /'(-{1,2}[^' <]+)/.exec(msg)?.[1] ?? '';
+  // parseArgs quotes the flag as '--name', '-x' or '-x, --name' (then the long form is meant).
+  const flag = /'(?:-\w, )?(-{1,2}[^' <,]+)/.exec(msg)?.[1] ?? '';
   if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const bare = flag.replace(/^-+/, '').replace(/=.*$/, '');
     const longs = Object.keys(cmd.options);
