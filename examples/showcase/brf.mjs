@@ -13,7 +13,7 @@ export const section = {
   order: 40,
   title: 'Balanced resonate-and-fire neurons: divergence boundary and BRF vs ALIF learning',
   paper:
-    'Higuchi & Bohté, Understanding the convergence in balanced resonate-and-fire neurons (2024); the BRF neuron of Higuchi, Kairat, Bohté & Otte, Balanced resonate-and-fire neurons (ICML 2024)',
+    'Higuchi & Bohté, Understanding the convergence in balanced resonate-and-fire neurons; the BRF neuron of Higuchi et al., Balanced resonate-and-fire neurons (2024)',
   description:
     'The spectral radius of the BRF step over (ω, b) with the divergence boundary p(ω) = (−1 + √(1 − (δω)²))/δ as its radius-1 contour; learning curves of BRF, RF and ALIF recurrent networks trained by BPTT on a synthetic frequency-discrimination task with the same budget; and (full mode) BRF vs ALIF on sequential MNIST (the mnist package digits) with the same hidden size, data and epochs.',
   requires: ['BrfTrainer', 'frequencyTask', 'brfSpectralRadiusGrid', 'brfDivergenceBoundary'],
@@ -160,7 +160,7 @@ export const section = {
         op: '<=',
         limit: 1e-12,
         reference: '0 (≤ 1e-12)',
-        source: 'definition of the divergence boundary: spectral radius of the Euler step exactly 1 (Higuchi et al. 2024, Eq. 8)',
+        source: 'definition of the divergence boundary: spectral radius of the Euler step exactly 1 (the paper, Eq. 8)',
       }),
       holds({
         quantity: `grid points (${nw} × ${nb}) whose spectral radius is < 1 exactly when b lies below p(ω)`,
@@ -177,7 +177,7 @@ export const section = {
         ci: acc.brf.ci,
         n: `${nTest} test sequences`,
         reference: 'above chance (0.2)',
-        source: 'the BRF network learns within a few epochs (Higuchi et al. 2024, Section 3)',
+        source: 'the BRF network learns within a few epochs (the paper, Section 3)',
         strict: 'ci',
       }),
       holds({
