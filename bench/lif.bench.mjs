@@ -17,7 +17,7 @@ import * as nd from '../dist/index.js';
 import { runSuite } from './util.mjs';
 
 await nd.init();
-const S1 = { gL: 0.05, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 };
+const S1 = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 };
 const h = 0.1;
 let sink = 0;
 const out = { noisy: {}, cuba: {}, memory: {}, heterogeneous: {} };
@@ -32,11 +32,10 @@ for (const [N, steps, tsSteps] of hetOnly
   const nets = {};
   for (const integrator of ['euler-maruyama', 'exact']) {
     const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1 });
-    net.addPopulation('p', N, { tauMem: 1 / S1.gL, mu: S1.mu, sigma: S1.sigma, v0: { uniform: [0, 1] } });
+    net.addPopulation('p', N, { tauMem: S1.tauMem, mu: S1.mu, sigma: S1.sigma, v0: { uniform: [0, 1] } });
     net.run(h * 20); // warm-up: V8 tiers WASM up between calls, not within one
     nets[integrator] = net;
   }
-  const key = nd.seedToKey(1);
   const v = Float64Array.from({ length: N }, (_, k) => (k % 997) / 997);
   const i = new Float64Array(N).fill(S1.mu);
   let tsStep = 0;
@@ -48,7 +47,7 @@ for (const [N, steps, tsSteps] of hetOnly
       'plain TS euler-maruyama + linear': {
         units: N * tsSteps,
         fn: () => {
-          sink += nd.lifReferenceRun(v, i, S1, h, key, tsStep, tsSteps);
+          sink += nd.lifReferenceRun({ v, i }, S1, { dt: h, duration: h * tsSteps, startStep: tsStep, seed: 1 });
           tsStep += tsSteps;
         },
       },
@@ -107,7 +106,7 @@ if (!hetOnly) {
     mu: Float64Array.from({ length: N }, (_, k) => spread(k + 4, 0.05, 0.06)),
     sigma: Float64Array.from({ length: N }, (_, k) => spread(k + 5, 0.015, 0.025)),
   };
-  const homo = { tauMem: 1 / S1.gL, mu: S1.mu, sigma: S1.sigma };
+  const homo = { tauMem: S1.tauMem, mu: S1.mu, sigma: S1.sigma };
   const make = (integrator, params, fastPath) => {
     const t0 = performance.now();
     const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1, fastPath });
@@ -132,9 +131,7 @@ if (!hetOnly) {
       cases[name] = { units: N * steps, fn: () => (sink += net.run(h * steps)) };
     }
   }
-  const hetRef = { ...het, gL: het.tauMem.map((t) => 1 / t) };
-  delete hetRef.tauMem;
-  const key = nd.seedToKey(1);
+  const hetRef = { ...het };
   const v = Float64Array.from({ length: N }, (_, k) => (k % 997) / 997);
   const i = het.mu.slice();
   const tsSteps = 5;
@@ -142,7 +139,7 @@ if (!hetOnly) {
   cases['plain TS heterogeneous EM'] = {
     units: N * tsSteps,
     fn: () => {
-      sink += nd.lifReferenceRun(v, i, hetRef, h, key, tsStep, tsSteps);
+      sink += nd.lifReferenceRun({ v, i }, hetRef, { dt: h, duration: h * tsSteps, startStep: tsStep, seed: 1 });
       tsStep += tsSteps;
     },
   };

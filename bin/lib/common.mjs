@@ -22,15 +22,18 @@ export function commonFields(kind, { maxDuration = 1e7, dtDefault = 0.1 } = {}) 
   };
 }
 
-/** Monitors every spiking kind understands. */
+/**
+ * Monitors every spiking kind understands. `rate.binSize` is the library's name and unit
+ * (LifNetwork.addRateMonitor): ms, a multiple of dt.
+ */
 export function spikeMonitors(extra = {}) {
   return obj(
     {
       spikes: bool({ default: true }),
-      rate: obj({ bin: num({ gt: 0, max: 1e6, unit: 'ms', default: 5 }) }, { optional: true }),
+      rate: obj({ binSize: num({ gt: 0, max: 1e6, unit: 'ms', default: 5 }) }, { optional: true }),
       ...extra,
     },
-    { default: { spikes: true, rate: { bin: 5 } } },
+    { default: { spikes: true, rate: { binSize: 5 } } },
   );
 }
 

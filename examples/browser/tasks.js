@@ -79,18 +79,20 @@ tasks.lif = (nd, p, progress) => {
     if (p.weight !== 0 && p.p > 0)
       net.connect('pop', 'pop', { connector: { type: 'fixedProbability', p: p.p, autapses: false }, weight: p.weight, delay: p.delay });
     const spikes = net.addSpikeMonitor();
-    const binSteps = Math.max(1, Math.round(p.bin / p.dt));
-    const rate = net.addRateMonitor({ binSteps });
+    // The bin is in ms and must be a whole number of steps: round it to one.
+    const binSize = Math.max(1, Math.round(p.binSize / p.dt)) * p.dt;
+    const rate = net.addRateMonitor({ binSize });
     net.run(p.duration, { onProgress: (q) => progress(q.fraction) });
-    const s = spikes.spikes();
-    const t = Array.from(s.step, (x, k) => (x + s.offset[k]) * p.dt);
+    const s = spikes.spikes(); // Table: s.neuron, s.time (ms), ...
+    const t = Array.from(s.time);
     // uPlot wants ascending x: order the spikes by time (within a step they come by neuron).
     const order = t.map((_, k) => k).sort((a, b) => t[a] - t[b] || s.neuron[a] - s.neuron[b]);
     const times = order.map((k) => t[k]);
-    const hz = Array.from(rate.rates());
+    const r = rate.rates(); // Table: r.time (bin start, ms), r.count, r.rate (Hz)
+    const hz = Array.from(r.rate);
     return {
       raster: { times, neurons: order.map((k) => s.neuron[k]) },
-      rate: { t: hz.map((_, b) => (b + 0.5) * binSteps * p.dt), hz },
+      rate: { t: Array.from(r.time, (x) => x + binSize / 2), hz },
       spikes: times.length,
       meanRateHz: (times.length / p.neurons / p.duration) * 1000,
     };

@@ -14,10 +14,10 @@ const t0 = performance.now();
 net.run(duration);
 const wallSeconds = (performance.now() - t0) / 1000;
 const mem = net.memory();
-const s = spikes.spikes();
+const s = spikes.spikes(); // Table: s.neuron, s.time (ms), s.step, s.offset, s.A
 mkdirSync('out/lif', { recursive: true });
 const keep = s.neuron.map((n) => (n < 500 ? 1 : 0));
-const times = spikes.times().filter((_, k) => keep[k]);
+const times = s.time.filter((_, k) => keep[k]);
 const neurons = Array.from(s.neuron).filter((_, k) => keep[k]);
 writeFileSync(
   'out/lif/cuba-raster.svg',

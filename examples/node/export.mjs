@@ -27,7 +27,7 @@ net.connect('I', 'E', { connector: { type: 'fixedProbability', p: 0.2 }, weight:
 net.connect('I', 'I', { connector: { type: 'fixedProbability', p: 0.2 }, weight: -0.02 });
 const monitor = net.addSpikeMonitor();
 const recorded = [0, 1, 80, 81];
-const state = net.addStateMonitor({ neurons: recorded, every: 10 });
+const state = net.addStateMonitor({ neurons: recorded, interval: 1 }); // ms
 net.run(duration);
 
 const populations = net.populations();
@@ -42,17 +42,15 @@ const files = {
 await nd.io.writeTable(spikes, files.csv);
 writeFileSync(files.npz, nd.io.toNPZ(spikes));
 await nd.io.writeSonata(spikes, files.sonata, { populations });
-const samples = state.data();
-const v = new Float64Array(samples.steps.length * recorded.length);
-for (const [k, row] of samples.v.entries()) v.set(row, k * recorded.length);
+const samples = state.samples(); // long format, sample-major: row k·m + j is sample k of neuron j
+const v = samples.v;
+const times = Array.from({ length: samples.length / recorded.length }, (_, k) => samples.time[k * recorded.length]);
 await nd.io.writeNwb(spikes, files.nwb, {
   populations,
   identifier: 'neurodyn-export-example-seed-7',
   sessionDescription: 'neurodyn examples/node/export.mjs: recurrent noisy LIF network, 80 E + 20 I, seed 7',
   sessionStartTime: '2026-01-01T00:00:00Z',
-  timeSeries: [
-    { name: 'membrane_potential', data: v, columns: recorded.length, unit: 'dimensionless', times: samples.steps.map((s) => s * net.dt) },
-  ],
+  timeSeries: [{ name: 'membrane_potential', data: v, columns: recorded.length, unit: 'dimensionless', times }],
 });
 await nd.io.exportNir(net, files.nir, { unsupported: 'metadata' });
 net.dispose();

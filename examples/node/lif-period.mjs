@@ -20,7 +20,7 @@ function reference() {
   let v = 0;
   let c = i0;
   while (out.length < K) {
-    const f = (s) => nd.lifVoltageAt(gL, 0, 1 / tauSyn, mu, v, c, s) - 1;
+    const f = (s) => nd.lifVoltageAt(s, { tauMem: 1 / gL, tauSyn, mu, v0: v, i0: c }) - 1;
     let s = 0;
     while (f(s + 0.01) < 0) s += 0.01;
     let lo = s;

@@ -4,7 +4,7 @@
  * WASM kernels (`assembly/brf/index.ts` in f64, `assembly/brf/f32.ts` in f32 with f32x4 SIMD).
  * @packageDocumentation
  */
-import { optionKeys, strictOptions } from '../contract/options.js';
+import { optionKeys, type RenamedOptions, strictOptions } from '../contract/options.js';
 import { type AsyncRunOptions, ProgressTracker } from '../contract/progress.js';
 import { Result } from '../contract/results.js';
 import { NeurodynError, NumericalError, ValidationError } from '../kernel/errors.js';
@@ -20,16 +20,16 @@ import { brfKey, brfNormals, brfUniforms, Streams } from './rng.js';
  * Option names of earlier versions of the brf module and their names now (the units changed
  * with some of them: time constants were steps and δ was seconds; now both are ms).
  */
-const RENAMED: Record<string, string> = {
-  thetaC: 'vThreshold',
-  alifB0: 'vThreshold',
-  alifBeta: 'adaptStrength',
-  tauAdpInit: 'tauAdaptInit',
-  lossStart: 'lossStartStep',
-  recomputeEvery: 'checkpointSteps',
-  tbptt: 'tbpttSteps',
-  T: 'steps',
-  maxShard: 'shardSize',
+const RENAMED: RenamedOptions = {
+  thetaC: { to: 'vThreshold', note: 'times are in ms' },
+  alifB0: { to: 'vThreshold', note: 'times are in ms' },
+  alifBeta: { to: 'adaptStrength', note: 'times are in ms' },
+  tauAdpInit: { to: 'tauAdaptInit', note: 'times are in ms' },
+  lossStart: { to: 'lossStartStep', note: 'times are in ms' },
+  recomputeEvery: { to: 'checkpointSteps', note: 'times are in ms' },
+  tbptt: { to: 'tbpttSteps', note: 'times are in ms' },
+  T: { to: 'steps', note: 'times are in ms' },
+  maxShard: { to: 'shardSize', note: 'times are in ms' },
 };
 
 /**
@@ -37,21 +37,7 @@ const RENAMED: Record<string, string> = {
  * version (`thetaC` → `vThreshold`).
  */
 export function brfOptions<T extends object>(where: string, name: string, value: T | undefined | null, keys: readonly string[]): T {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    for (const k of Object.keys(value)) {
-      const now = RENAMED[k];
-      if (now !== undefined && !keys.includes(k) && keys.includes(now)) {
-        const path = name === 'options' ? k : `${name}.${k}`;
-        throw new ValidationError(
-          path,
-          `did you mean '${now}'?`,
-          k,
-          `unknown option '${k}' for ${where}; did you mean '${now}'? (renamed; times are in ms)`,
-          now,
-        );
-      }
-    }
-  return strictOptions<T>(where, name, value, keys);
+  return strictOptions<T>(where, name, value, keys, RENAMED);
 }
 
 /** Neuron model of the hidden layer. */

@@ -3,7 +3,7 @@
  * protocol, and the result convention. The prose is docs/guides/conventions.md.
  * @packageDocumentation
  */
-export { checkCallback, optionKeys, strictOptions, suggestName, unknownOptionError } from './options.js';
+export { checkCallback, optionKeys, type RenamedOptions, strictOptions, suggestName, unknownOptionError } from './options.js';
 export {
   ASYNC_RUN_OPTION_KEYS,
   type AsyncRunOptions,

@@ -37,9 +37,14 @@ const ALIASES: Record<string, readonly string[]> = {
   refractory: ['tRef'],
   tref: ['tRef'],
   trefractory: ['tRef'],
-  bin: ['binMs', 'bin'],
-  binsize: ['binMs'],
-  binwidth: ['binMs'],
+  bin: ['binSize', 'bin'],
+  binms: ['binSize'],
+  binsize: ['binSize'],
+  binwidth: ['binSize'],
+  binsteps: ['binSize'],
+  every: ['interval'],
+  everysteps: ['interval'],
+  sampleevery: ['interval'],
   progress: ['onProgress'],
   callback: ['onProgress'],
   abort: ['signal'],
@@ -135,6 +140,13 @@ export function optionKeys<T extends object>() {
 }
 
 /**
+ * Options renamed in an earlier version of an entry point: old name → the name now, or
+ * `{ to, note }` where `note` says what else changed (`'times are in ms'`) or where the option
+ * moved when `to` is not an option of this call.
+ */
+export type RenamedOptions = Readonly<Record<string, string | { readonly to: string; readonly note?: string }>>;
+
+/**
  * Checks an options object strictly and returns it typed: `undefined` becomes `{}`; anything that
  * is not a plain object (an array, a number, `null`, a class instance other than a plain object)
  * is a {@link ValidationError} naming `name`; a key not in `keys` is a {@link ValidationError}
@@ -145,15 +157,32 @@ export function optionKeys<T extends object>() {
  * @param name - the argument's name in messages (`'options'`, `'params'`)
  * @param value - what the user passed
  * @param keys - every valid key (use {@link optionKeys} to keep it in step with the type)
+ * @param renamed - names of earlier versions, answered with the name now
  */
-export function strictOptions<T extends object>(where: string, name: string, value: T | undefined | null, keys: readonly string[]): T {
+export function strictOptions<T extends object>(
+  where: string,
+  name: string,
+  value: T | undefined | null,
+  keys: readonly string[],
+  renamed?: RenamedOptions,
+): T {
   if (value === undefined) return {} as T;
   if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value))
     throw new ValidationError(name, `an options object for ${where}`, value);
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) throw new ValidationError(name, `a plain options object for ${where}`, value);
   for (const k of Object.keys(value)) {
-    if (!keys.includes(k)) throw unknownOptionError(where, k, keys, name === 'options' ? k : `${name}.${k}`);
+    if (keys.includes(k)) continue;
+    const path = name === 'options' ? k : `${name}.${k}`;
+    const r = renamed?.[k];
+    const to = r === undefined ? undefined : typeof r === 'string' ? r : r.to;
+    const note = r === undefined || typeof r === 'string' ? undefined : r.note;
+    if (to !== undefined && (keys.includes(to) || note !== undefined)) {
+      const here = keys.includes(to);
+      const hint = here ? `did you mean '${to}'? (renamed${note ? `; ${note}` : ''})` : `it is now ${note}`;
+      throw new ValidationError(path, hint, k, `unknown option '${k}' for ${where}; ${hint}`, here ? to : undefined);
+    }
+    throw unknownOptionError(where, k, keys, path);
   }
   return value;
 }

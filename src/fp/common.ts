@@ -9,7 +9,7 @@
  * tables label these units {@link FP_UNITS}.
  * @packageDocumentation
  */
-import { strictOptions } from '../contract/options.js';
+import { type RenamedOptions, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkFinite, checkInteger, checkPositive } from '../kernel/validate.js';
 
@@ -69,13 +69,13 @@ export type FpResponse =
  * Options renamed in the contract change (docs/fp.md): an old name gets the new one as its
  * suggestion (the generic suggestion for `sigma` would be `signal`), or says where it moved.
  */
-const RENAMED: Record<string, string> = {
+const RENAMED: RenamedOptions = {
   sigma: 'response',
   vR: 'vReset',
   vF: 'vThreshold',
   tau: 'tauStdp',
   rateFilter: 'tauRate',
-  recordEvery: 'recordEverySteps',
+  recordEvery: { to: 'recordEverySteps', note: "the constructor option 'recordEverySteps'" },
   scanPoints: 'maxEvaluations',
 };
 
@@ -84,29 +84,7 @@ const RENAMED: Record<string, string> = {
  * this version names its new name (or says it moved to the constructor).
  */
 export function fpOptions<T extends object>(where: string, name: string, value: T | undefined | null, keys: readonly string[]): T {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const k of Object.keys(value)) {
-      const to = RENAMED[k];
-      if (to === undefined || keys.includes(k)) continue;
-      const path = name === 'options' ? k : `${name}.${k}`;
-      if (keys.includes(to))
-        throw new ValidationError(
-          path,
-          `did you mean '${to}'?`,
-          k,
-          `unknown option '${k}' for ${where}; did you mean '${to}'? (renamed)`,
-          to,
-        );
-      if (k === 'recordEvery')
-        throw new ValidationError(
-          path,
-          'the constructor option recordEverySteps',
-          k,
-          `unknown option '${k}' for ${where}; it is now the constructor option 'recordEverySteps'`,
-        );
-    }
-  }
-  return strictOptions<T>(where, name, value, keys);
+  return strictOptions<T>(where, name, value, keys, RENAMED);
 }
 
 /** @internal Kernel code and σ_M of a validated response spec. */

@@ -6,6 +6,7 @@
  * index, so the wiring is the same for every trial and every dt.
  * @packageDocumentation
  */
+import { optionKeys, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkBoolean, checkFiniteArray, checkInteger, checkRange, isNumericArray } from '../kernel/validate.js';
 import { uniformAt } from '../rng/reference.js';
@@ -60,6 +61,15 @@ export interface CsrConnector {
 /** A connector: see each variant. */
 export type LifConnector = AllToAllConnector | FixedProbabilityConnector | FixedInDegreeConnector | DenseConnector | CsrConnector;
 
+/** The option names of each connector type, for strict checks. */
+const CONNECTOR_KEYS: { [T in LifConnector['type']]: readonly string[] } = {
+  allToAll: optionKeys<AllToAllConnector>()(['type', 'autapses']),
+  fixedProbability: optionKeys<FixedProbabilityConnector>()(['type', 'p', 'autapses']),
+  fixedInDegree: optionKeys<FixedInDegreeConnector>()(['type', 'k', 'autapses']),
+  dense: optionKeys<DenseConnector>()(['type', 'matrix']),
+  csr: optionKeys<CsrConnector>()(['type', 'rowPtr', 'cols', 'weights']),
+};
+
 /** A CSR matrix by presynaptic row. */
 export interface LifCsr {
   /** Row pointers, length nPre + 1: synapses of presynaptic j are rowPtr[j] .. rowPtr[j+1] − 1. */
@@ -72,11 +82,26 @@ export interface LifCsr {
 }
 
 /**
- * Builds the CSR matrix of a connector. `same` says whether source and target are the same
- * population (autapse rules). `key` is the projection's connectivity key.
+ * Builds the CSR matrix of a connector, after a strict check of its options (`where` is the entry
+ * point named in messages, `name` the connector's argument path). `same` says whether source and
+ * target are the same population (autapse rules). `key` is the projection's connectivity key.
+ * @internal
  */
-export function buildConnector(name: string, c: LifConnector, nPre: number, nPost: number, same: boolean, key: Key): LifCsr {
-  if (c === null || typeof c !== 'object') throw new ValidationError(name, 'a connector object', c);
+export function buildConnector(
+  where: string,
+  name: string,
+  spec: LifConnector,
+  nPre: number,
+  nPost: number,
+  same: boolean,
+  key: Key,
+): LifCsr {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec))
+    throw new ValidationError(name, 'a connector object ({ type, ... })', spec);
+  const type = (spec as { type: unknown }).type;
+  const keys = typeof type === 'string' && Object.hasOwn(CONNECTOR_KEYS, type) ? CONNECTOR_KEYS[type as LifConnector['type']] : undefined;
+  if (!keys) throw new ValidationError(`${name}.type`, 'one of "allToAll", "fixedProbability", "fixedInDegree", "dense", "csr"', type);
+  const c = strictOptions<LifConnector>(where, name, spec, keys);
   switch (c.type) {
     case 'allToAll': {
       const aut = c.autapses === undefined ? false : checkBoolean(`${name}.autapses`, c.autapses);
@@ -180,11 +205,5 @@ export function buildConnector(name: string, c: LifConnector, nPre: number, nPos
       const weights = c.weights === undefined ? null : checkFiniteArray(`${name}.weights`, c.weights, nnz);
       return { rowPtr, cols, weights };
     }
-    default:
-      throw new ValidationError(
-        `${name}.type`,
-        'one of "allToAll", "fixedProbability", "fixedInDegree", "dense", "csr"',
-        (c as { type: unknown }).type,
-      );
   }
 }

@@ -3,7 +3,8 @@
  * {@link LifNetwork}.
  * @packageDocumentation
  */
-import { checkOptions } from '../kernel/validate.js';
+import { optionKeys, strictOptions } from '../contract/options.js';
+import { checkInteger, checkRange } from '../kernel/validate.js';
 import type { Seed } from '../rng/seed.js';
 import { type LifIntegratorName, LifNetwork, type LifSpikeRuleName } from './network.js';
 
@@ -13,15 +14,19 @@ export interface LifCubaOptions {
   dt?: number;
   /** Seed of the wiring and of the initial voltages. @default 0 */
   seed?: Seed;
+  /** Trial index: initial voltages under `trialKey(seed, trial)` (the wiring stays that of `seed`). */
+  trial?: number;
   /** @default 'exact' (Brian2's `method='exact'`) */
   integrator?: LifIntegratorName;
   /** @default 'grid' (Brian2 tests the threshold on the grid) */
   spikeRule?: LifSpikeRuleName;
-  /** Number of neurons (80 % excitatory). @default 4000 */
+  /** Number of neurons (80 % excitatory, rounded; at least 3). @default 4000 */
   neurons?: number;
   /** Connection probability. @default 0.02 */
   p?: number;
 }
+
+const CUBA_KEYS = optionKeys<LifCubaOptions>()(['dt', 'seed', 'trial', 'integrator', 'spikeRule', 'neurons', 'p']);
 
 /**
  * Builds (unbuilt, so monitors can still be added) the CUBA network of Brian2's example:
@@ -40,15 +45,16 @@ export interface LifCubaOptions {
  * ```
  */
 export function createLifCuba(options: LifCubaOptions = {}): LifNetwork {
-  const o = checkOptions('options', options);
-  const n = o.neurons ?? 4000;
+  const o = strictOptions<LifCubaOptions>('createLifCuba', 'options', options, CUBA_KEYS);
+  const n = checkInteger('neurons', o.neurons ?? 4000, 3, 1 << 26);
   const ne = Math.round(0.8 * n);
-  const p = o.p ?? 0.02;
+  const p = checkRange('p', o.p ?? 0.02, 0, 1);
   const net = new LifNetwork({
     dt: o.dt ?? 0.1,
     integrator: o.integrator ?? 'exact',
     spikeRule: o.spikeRule ?? 'grid',
     seed: o.seed ?? 0,
+    trial: o.trial,
     refractory: 'brian2',
   });
   const params = {

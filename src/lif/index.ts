@@ -17,25 +17,55 @@ export type {
 export { createLifCuba, type LifCubaOptions } from './cuba.js';
 export { LifStreams } from './layout.js';
 export {
+  type LifRateColumns,
+  LifRateMonitor,
+  type LifRates,
+  type LifSpikeColumns,
+  LifSpikeMonitor,
+  type LifSpikes,
+  LifStateMonitor,
+  type LifStateSample,
+  type LifStateSampleColumns,
+  type LifStateSamples,
+} from './monitors.js';
+export {
   type LifIntegratorName,
+  type LifLayersOptions,
   LifNetwork,
   type LifNetworkOptions,
+  type LifNoiseOptions,
+  type LifPoissonDrive,
   type LifPopulationParams,
-  type LifProgress,
+  LifProjection,
   type LifProjectionOptions,
-  LifRateMonitor,
-  type LifSnapshot,
-  LifSpikeMonitor,
+  type LifRateMonitorOptions,
+  LifSnapshot,
+  type LifSnapshotJSON,
+  type LifSpikeMonitorOptions,
   type LifSpikeRuleName,
-  type LifSpikes,
   type LifState,
-  LifStateMonitor,
+  type LifStateColumns,
+  type LifStateMonitorOptions,
+  type LifUniformInit,
   type LifWeightUnit,
   lifIntegrators,
   lifSpikeRules,
   type PerNeuron,
 } from './network.js';
-export { type LifPropagator, lifCurrentResponse, lifPropagator, lifVoltageAt } from './propagator.js';
-export { type LifReferenceParamArrays, type LifReferenceParams, lifReferenceRun } from './reference.js';
-export { type LifArrays, type LifStepsOptions, lifSteps } from './step.js';
+export {
+  type LifPropagator,
+  type LifPropagatorOptions,
+  type LifTimeConstants,
+  type LifVoltageOptions,
+  lifCurrentResponse,
+  lifPropagator,
+  lifVoltageAt,
+} from './propagator.js';
+export {
+  type LifReferenceOptions,
+  type LifReferenceParamArrays,
+  type LifReferenceParams,
+  lifReferenceRun,
+} from './reference.js';
+export { type LifArrays, type LifStepsOptions, type LifStepsParams, LifStepsResult, lifSteps } from './step.js';
 export type { LifPopulationTaskParams } from './tasks.js';

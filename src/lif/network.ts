@@ -3,7 +3,10 @@
  * noise in the synaptic current (seed 000), projections, drive, monitors, and `run`.
  * @packageDocumentation
  */
-import { AbortedError, ValidationError } from '../kernel/errors.js';
+import { checkCallback, optionKeys, strictOptions } from '../contract/options.js';
+import { ASYNC_RUN_OPTION_KEYS, type AsyncRunOptions, ProgressTracker, RUN_OPTION_KEYS, type RunOptions } from '../contract/progress.js';
+import { makeTable, Result, Table, type TableOf } from '../contract/results.js';
+import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
 import { KernelObject, type Region } from '../kernel/region.js';
 import { checkStatus } from '../kernel/status.js';
@@ -14,17 +17,25 @@ import {
   checkFiniteArray,
   checkInteger,
   checkNonNegative,
-  checkOptions,
   checkPositive,
   checkRange,
-  checkSignal,
+  isNumericArray,
   scalarOrArray,
 } from '../kernel/validate.js';
+import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
-import { deriveKey, type Key, type Seed, seedToKey, trialKey } from '../rng/seed.js';
+import { deriveKey, type Key, keyOfSeed, type Seed } from '../rng/seed.js';
 import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
 import { C, H, J, LifStreams, P, Q } from './layout.js';
-import { kexp, lifPropagator, phi1 } from './propagator.js';
+import {
+  type LifMonitorHost,
+  LifRateMonitor,
+  type LifSpikeChunk,
+  LifSpikeMonitor,
+  LifStateMonitor,
+  type LifStateSample,
+} from './monitors.js';
+import { kexp, phi1, propagatorOf } from './propagator.js';
 
 /**
  * Subthreshold integrators, selected by name (`LifNetworkOptions.integrator`).
@@ -108,29 +119,51 @@ export type LifSpikeRuleName = keyof typeof lifSpikeRules;
 /** A per-neuron parameter: one number for the whole population or one per neuron. */
 export type PerNeuron = number | ArrayLike<number>;
 
+/** Independent Poisson drive of every neuron of a population (`LifPopulationParams.poisson`). */
+export interface LifPoissonDrive {
+  /** Event rate ν per neuron (Hz = events per second; λ = ν h / 1000 per step of h ms). */
+  rate: number;
+  /** Jump J of the target current per event (voltage units per ms; not converted by `weightUnit`). */
+  weight: number;
+  /** Target channel: 0 = I (τ_s), 1 = I₂ (τ₂). @default 0 */
+  channel?: 0 | 1;
+}
+
+/** Uniformly distributed initial V (`LifPopulationParams.v0`). */
+export interface LifUniformInit {
+  /** Bounds [lo, hi] of the uniform initial V (voltage units), drawn from stream `init` (step 0). */
+  uniform: [number, number];
+}
+
 /**
  * Parameters of a population. Units: ms, and V in the model's voltage unit (dimensionless in the
  * seed's units, mV in the CUBA example); currents I are in voltage units per ms (dV/dt = −g_L(V −
- * V_L) + I + I₂). Defaults are the authors' prior units (research note §1.3, "S1").
+ * V_L) + I + I₂). Neuron defaults are the seed's units (research note §1.3, "S1": τ_m 20 ms,
+ * threshold 1, reset 0, τ_s 5 ms). **Defaults add no physics**: without `mu` and `sigma` a
+ * population gets no drive and no noise (as in Brian2); the seed's noisy population is
+ * `{ mu: 0.055, sigma: 0.02 }`.
  */
 export interface LifPopulationParams {
   /** Membrane time constant τ_m = 1/g_L (ms). Give this or `gL`. @default 20 */
   tauMem?: PerNeuron;
-  /** Leak conductance g_L = 1/τ_m (ms⁻¹), alternative to `tauMem`. */
+  /** Leak conductance g_L = 1/τ_m (ms⁻¹, membrane capacitance 1), alternative to `tauMem`. */
   gL?: PerNeuron;
-  /** Leak (rest) potential V_L. @default 0 */
+  /** Leak (rest) potential V_L (voltage units). @default 0 */
   vLeak?: PerNeuron;
-  /** Threshold V_th. @default 1 */
+  /** Threshold V_th (voltage units). @default 1 */
   vThreshold?: PerNeuron;
-  /** Reset V_r (< V_th). @default 0 */
+  /** Reset V_r (< V_th; voltage units). @default 0 */
   vReset?: PerNeuron;
   /** Synaptic time constant τ_s of the noisy current I (channel 0) (ms). @default 5 */
   tauSyn?: PerNeuron;
   /** Time constant τ₂ of the second, noise-free synaptic current I₂ (channel 1) (ms). @default tauSyn */
   tauSyn2?: PerNeuron;
-  /** Mean μ of I (the constant drive), voltage units per ms. @default 0.055 */
+  /** Mean μ of I, the constant drive (voltage units per ms). @default 0 (no drive) */
   mu?: PerNeuron;
-  /** Stationary standard deviation σ of I (its diffusion coefficient is σ√(2/τ_s)). @default 0.02 */
+  /**
+   * Stationary standard deviation σ of I (voltage units per ms); its diffusion coefficient is
+   * σ√(2/τ_s). @default 0 (no noise)
+   */
   sigma?: PerNeuron;
   /** Absolute refractory period (ms): V held at V_r, threshold off, currents keep evolving (Brian2-like). @default 0 */
   tRef?: PerNeuron;
@@ -139,27 +172,41 @@ export interface LifPopulationParams {
    * √(1−c) ΔB_i^{own} + √c ΔB^{shared}. @default 0
    */
   sharedNoise?: number;
-  /** Independent Poisson drive per neuron: rate (Hz) and jump `weight` of channel `channel`. */
-  poisson?: {
-    /** Event rate ν per neuron (Hz = events per second; λ = ν h / 1000 per step of h ms). */
-    rate: number;
-    /** Jump J of the target current per event (voltage units per ms; not converted by `weightUnit`). */
-    weight: number;
-    /** Target channel: 0 = I (τ_s), 1 = I₂ (τ₂). @default 0 */
-    channel?: 0 | 1;
-  };
-  /** Initial V: a value, one per neuron, or `{ uniform: [lo, hi] }` (stream `init`). @default vReset */
-  v0?:
-    | PerNeuron
-    | {
-        /** Bounds [lo, hi] of the uniform initial V (voltage units), drawn from stream `init`. */
-        uniform: [number, number];
-      };
-  /** Initial I. @default mu */
-  i0?: PerNeuron;
-  /** Initial I₂. @default 0 */
+  /** Independent Poisson drive per neuron. @default none */
+  poisson?: LifPoissonDrive;
+  /** Initial V (voltage units): a value, one per neuron, or `{ uniform: [lo, hi] }` (stream `init`). @default vReset */
+  v0?: PerNeuron | LifUniformInit;
+  /**
+   * Initial I (voltage units per ms): a value, one per neuron, or `'stationary'`: a draw from the
+   * stationary law of the Ornstein–Uhlenbeck current, I_i(0) ~ N(μ_i, σ_i²), with correlation c
+   * between neurons under `sharedNoise` c (I_i = μ_i + σ_i(√(1−c) z_i + √c z_pop); z_i from stream
+   * `init` at element i, step 1; z_pop at element = population index, step 2). Poisson and
+   * recurrent input are not part of that law. @default mu
+   */
+  i0?: PerNeuron | 'stationary';
+  /** Initial I₂ (voltage units per ms). @default 0 */
   i20?: PerNeuron;
 }
+
+const POPULATION_KEYS = optionKeys<LifPopulationParams>()([
+  'tauMem',
+  'gL',
+  'vLeak',
+  'vThreshold',
+  'vReset',
+  'tauSyn',
+  'tauSyn2',
+  'mu',
+  'sigma',
+  'tRef',
+  'sharedNoise',
+  'poisson',
+  'v0',
+  'i0',
+  'i20',
+]);
+const POISSON_KEYS = optionKeys<LifPoissonDrive>()(['rate', 'weight', 'channel']);
+const UNIFORM_KEYS = optionKeys<LifUniformInit>()(['uniform']);
 
 /**
  * How a projection's `weight` maps to the jump J of the target current (the model's native
@@ -171,11 +218,11 @@ export interface LifPopulationParams {
  */
 export type LifWeightUnit = 'current' | 'charge' | 'voltage';
 
-/** A projection from one population to another. */
+/** A projection from one population to another (`LifNetwork.connect`). */
 export interface LifProjectionOptions {
   /** How to wire (see {@link LifConnector}). */
   connector: LifConnector;
-  /** Weight of every synapse (dense/csr connectors carry their own). */
+  /** Weight of every synapse, in `weightUnit` (dense/csr connectors carry their own). */
   weight?: number;
   /** @default 'current' */
   weightUnit?: LifWeightUnit;
@@ -185,6 +232,28 @@ export interface LifProjectionOptions {
   delay?: number;
 }
 
+const PROJECTION_KEYS = optionKeys<LifProjectionOptions>()(['connector', 'weight', 'weightUnit', 'channel', 'delay']);
+
+/** Options of {@link LifNetwork.addLayers}. */
+export interface LifLayersOptions {
+  /** Parameters of every layer (see {@link LifPopulationParams}). @default {} */
+  params?: LifPopulationParams;
+  /** Projection from each layer to the next (required with more than one layer). */
+  projection?: LifProjectionOptions;
+  /** Layer names are `${prefix}${l}`. @default 'L' */
+  prefix?: string;
+}
+
+const LAYERS_KEYS = optionKeys<LifLayersOptions>()(['params', 'projection', 'prefix']);
+
+/** Noise options of {@link LifNetworkOptions}. */
+export interface LifNoiseOptions {
+  /** Fine steps F per step: the noise and Poisson input live on the grid h/F. @default 1 */
+  fineSteps?: number;
+}
+
+const NOISE_KEYS = optionKeys<LifNoiseOptions>()(['fineSteps']);
+
 /** Options of {@link LifNetwork}. */
 export interface LifNetworkOptions {
   /** Step h (ms). */
@@ -193,14 +262,17 @@ export interface LifNetworkOptions {
   integrator?: LifIntegratorName;
   /** @default 'linear' */
   spikeRule?: LifSpikeRuleName;
-  /** User seed (noise, input, initial conditions, connectivity). @default 0 */
+  /**
+   * User seed (noise, input, initial conditions, connectivity); `7` and `"7"` are the same seed.
+   * @default 0
+   */
   seed?: Seed;
   /**
    * Trial index: the noise/input/initial-condition key becomes `trialKey(seed, trial)`; the
-   * wiring stays a function of the seed only. Omit for `seedToKey(seed)`.
+   * wiring stays a function of the seed only. Omit for `seedToKey(seed)` (see `keyOfSeed`).
    */
   trial?: number;
-  /** Explicit key for noise, input and initial conditions (overrides seed/trial). */
+  /** Explicit key for noise, input and initial conditions (overrides seed/trial; the wiring still follows `seed`). */
   key?: Key;
   /**
    * Coupling across step sizes (hook for convergence studies): with `fineSteps = F`, every step
@@ -209,12 +281,9 @@ export interface LifNetworkOptions {
    * through the fine propagator (still exact in distribution for step h). Poisson events are drawn
    * per fine step and delivered at their continuous times. So a run at h = 2^k h_min with
    * `fineSteps: 2^k` sees the same noise and input path as a run at h_min with `fineSteps: 1`.
-   * @default 1
+   * @default { fineSteps: 1 }
    */
-  noise?: {
-    /** Fine steps F per step: the noise and Poisson input live on the grid h/F. @default 1 */
-    fineSteps?: number;
-  };
+  noise?: LifNoiseOptions;
   /** Spike record buffer (records per kernel call); at least the number of neurons. @default max(4096, N) */
   spikeBufferSize?: number;
   /**
@@ -239,48 +308,152 @@ export interface LifNetworkOptions {
   refractory?: 'time' | 'brian2';
 }
 
-/** A spike record (copies). Spike time = (step + offset)·dt. */
-export interface LifSpikes {
-  /** Global neuron index. */
-  neuron: Int32Array;
-  /** Integer step at whose start the spike time is measured. */
-  step: Float64Array;
-  /** Offset in [0, 1) of the step. */
-  offset: Float64Array;
-  /** Crossing speed A = dV/dt at the crossing (voltage units per ms). */
-  A: Float64Array;
+const NETWORK_KEYS = optionKeys<LifNetworkOptions>()([
+  'dt',
+  'integrator',
+  'spikeRule',
+  'seed',
+  'trial',
+  'key',
+  'noise',
+  'spikeBufferSize',
+  'fastPath',
+  'refractory',
+]);
+
+/** Options of {@link LifNetwork.addSpikeMonitor}. */
+export interface LifSpikeMonitorOptions {
+  /** Record only this population. @default every neuron */
+  population?: string;
 }
 
-/** Terminal/current state (copies). */
-export interface LifState {
-  /** Membrane potential V per neuron (voltage units). */
+/** Options of {@link LifNetwork.addStateMonitor}. */
+export interface LifStateMonitorOptions {
+  /** Global indices of the neurons to sample. */
+  neurons: ArrayLike<number>;
+  /** Sampling interval (ms), a positive multiple of dt. @default dt (every step) */
+  interval?: number;
+  /** Samples kept (the oldest are dropped first; 0 keeps none: stream through `onSample`). @default 1000000 */
+  maxSamples?: number;
+  /** Called with every sample as it is taken (the arrays are the caller's to keep). */
+  onSample?: (sample: LifStateSample) => void;
+}
+
+/** Options of {@link LifNetwork.addRateMonitor}. */
+export interface LifRateMonitorOptions {
+  /** Count only this population. @default every neuron */
+  population?: string;
+  /** Bin width (ms), a positive multiple of dt. @default dt (one bin per step, as Brian2's PopulationRateMonitor) */
+  binSize?: number;
+}
+
+const SPIKE_MONITOR_KEYS = optionKeys<LifSpikeMonitorOptions>()(['population']);
+const STATE_MONITOR_KEYS = optionKeys<LifStateMonitorOptions>()(['neurons', 'interval', 'maxSamples', 'onSample']);
+const RATE_MONITOR_KEYS = optionKeys<LifRateMonitorOptions>()(['population', 'binSize']);
+
+/** Columns of the network state table: one row per neuron (global index = row). */
+export type LifStateColumns = {
+  /** Membrane potential V (voltage units). */
   v: Float64Array;
-  /** Noisy synaptic current I (channel 0) per neuron (voltage units per ms). */
+  /** Noisy synaptic current I, channel 0 (voltage units per ms). */
   i: Float64Array;
-  /** Noise-free synaptic current I₂ (channel 1) per neuron (voltage units per ms). */
+  /** Noise-free synaptic current I₂, channel 1 (voltage units per ms). */
   i2: Float64Array;
-  /** Time (in steps) until which each neuron is refractory. */
+  /** Step (possibly fractional) until which the neuron is refractory; refractory while the network's step < refUntil. */
   refUntil: Float64Array;
-}
+};
 
-/** A saved network state: restore it with {@link LifNetwork.restore} to continue bit for bit. */
-export interface LifSnapshot extends LifState {
-  /** Step count n at the snapshot (t = n·dt; also the RNG step counter). */
+/**
+ * The state of every neuron (kind `'lif.state'`), one row per neuron (row = global index):
+ * `v` (voltage units), `i`, `i2` (voltage units per ms), `refUntil` (steps). `meta` adds `step`
+ * and `time` (ms) of the state.
+ */
+export type LifState = TableOf<LifStateColumns>;
+
+/** The JSON form of a {@link LifSnapshot}, which {@link LifNetwork.restore} also accepts. */
+export interface LifSnapshotJSON {
+  /** `'lif.snapshot'`. */
+  kind?: string;
+  /** V per neuron. */
+  v: ArrayLike<number>;
+  /** I per neuron. */
+  i: ArrayLike<number>;
+  /** I₂ per neuron. */
+  i2: ArrayLike<number>;
+  /** Refractory-until per neuron (steps). */
+  refUntil: ArrayLike<number>;
+  /** Step count n (also the RNG step counter). */
   step: number;
-  /** Delay ring buffer of pending synaptic deliveries (3 f64 per slot and neuron; empty without delays). */
-  ring: Float64Array;
-  /** Spikes emitted so far (all neurons). */
+  /** Delay ring buffer (3 values per slot and neuron). */
+  ring: ArrayLike<number>;
+  /** Spikes emitted so far. */
   spikesSoFar: number;
 }
 
-/** Progress report passed to `onProgress`. */
-export interface LifProgress {
-  /** Steps taken so far by the network (absolute, not per `run` call). */
-  step: number;
-  /** Network time step·dt (ms). */
-  time: number;
-  /** Fraction of the current `run` call completed. */
-  fraction: number;
+const SNAPSHOT_KEYS = optionKeys<LifSnapshotJSON>()(['kind', 'v', 'i', 'i2', 'refUntil', 'step', 'ring', 'spikesSoFar']);
+
+/**
+ * A saved network state (kind `'lif.snapshot'`): restore it with {@link LifNetwork.restore} to
+ * continue bit for bit. Its JSON form restores too.
+ */
+export class LifSnapshot extends Result {
+  /** `'lif.snapshot'`. */
+  readonly kind = 'lif.snapshot';
+  /**
+   * @param v - V per neuron (voltage units)
+   * @param i - I per neuron (voltage units per ms)
+   * @param i2 - I₂ per neuron (voltage units per ms)
+   * @param refUntil - step until which each neuron is refractory
+   * @param step - step count n at the snapshot (t = n·dt; also the RNG step counter)
+   * @param ring - delay ring buffer of pending synaptic deliveries (3 f64 per slot and neuron; empty without delays)
+   * @param spikesSoFar - spikes emitted so far (all neurons)
+   * @internal
+   */
+  constructor(
+    /** V per neuron (voltage units). */
+    readonly v: Float64Array,
+    /** I per neuron (voltage units per ms). */
+    readonly i: Float64Array,
+    /** I₂ per neuron (voltage units per ms). */
+    readonly i2: Float64Array,
+    /** Step until which each neuron is refractory. */
+    readonly refUntil: Float64Array,
+    /** Step count n at the snapshot (t = n·dt; also the RNG step counter). */
+    readonly step: number,
+    /** Delay ring buffer of pending synaptic deliveries (3 f64 per slot and neuron; empty without delays). */
+    readonly ring: Float64Array,
+    /** Spikes emitted so far (all neurons). */
+    readonly spikesSoFar: number,
+  ) {
+    super();
+  }
+}
+
+/** Projection k of a network as a CSR copy by presynaptic row (kind `'lif.projection'`), weights as jumps J. */
+export class LifProjection extends Result {
+  /** `'lif.projection'`. */
+  readonly kind = 'lif.projection';
+  /** @internal */
+  constructor(
+    /** Name of the presynaptic population. */
+    readonly from: string,
+    /** Name of the postsynaptic population. */
+    readonly to: string,
+    /** Target channel: 0 = I (τ_s), 1 = I₂ (τ₂). */
+    readonly channel: 0 | 1,
+    /** Axonal delay (ms) as stored: (integer + fractional steps)·dt. */
+    readonly delay: number,
+    /** Scalar jump J (voltage units per ms) of every synapse; meaningful only when `weights` is null. */
+    readonly weight: number,
+    /** CSR row pointers by presynaptic neuron (local index), length pre.size + 1. */
+    readonly rowPtr: Int32Array,
+    /** Postsynaptic neuron of each synapse (local index within `to`). */
+    readonly cols: Int32Array,
+    /** Per-synapse jumps J (voltage units per ms), or null when all equal `weight`. */
+    readonly weights: Float64Array | null,
+  ) {
+    super();
+  }
 }
 
 interface PopDef {
@@ -311,157 +484,17 @@ interface ProjDef {
 /** Placeholder for the fine propagator of an euler-maruyama network (never read by the kernel). */
 const NO_PROPAGATOR = { eA: 0, eB: 0, p21: 0, varI: 0, covVI: 0, varV: 0, cI: 0, cVI: 0, cVV: 0 } as const;
 
-/** Records spikes (all neurons, or a neuron range). */
-export class LifSpikeMonitor {
-  #n: number[] = [];
-  #s: number[] = [];
-  #o: number[] = [];
-  #a: number[] = [];
-  readonly #lo: number;
-  readonly #hi: number;
-  readonly #dt: number;
-  /** @internal */
-  constructor(lo: number, hi: number, dt: number) {
-    this.#lo = lo;
-    this.#hi = hi;
-    this.#dt = dt;
-  }
-  /** @internal Appends one spike record (ignored outside the monitored range). */
-  push(neuron: number, step: number, offset: number, A: number): void {
-    if (neuron < this.#lo || neuron >= this.#hi) return;
-    this.#n.push(neuron);
-    this.#s.push(step);
-    this.#o.push(offset);
-    this.#a.push(A);
-  }
-  /** Number of recorded spikes. */
-  get count(): number {
-    return this.#n.length;
-  }
-  /** The records (copies). */
-  spikes(): LifSpikes {
-    return {
-      neuron: Int32Array.from(this.#n),
-      step: Float64Array.from(this.#s),
-      offset: Float64Array.from(this.#o),
-      A: Float64Array.from(this.#a),
-    };
-  }
-  /** Spike times (ms), (step + offset)·dt. */
-  times(): Float64Array {
-    return Float64Array.from(this.#s, (s, k) => (s + this.#o[k]) * this.#dt);
-  }
-  /** Spike times (ms) of one neuron, in order. */
-  timesOf(neuron: number): number[] {
-    const out: number[] = [];
-    for (let k = 0; k < this.#n.length; k++) if (this.#n[k] === neuron) out.push((this.#s[k] + this.#o[k]) * this.#dt);
-    return out;
-  }
-  /** Forgets the records. */
-  clear(): void {
-    this.#n = [];
-    this.#s = [];
-    this.#o = [];
-    this.#a = [];
-  }
-}
+/** Neuron parameters when left out. No drive, no noise: a default never adds physics. */
+const DEFAULTS = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0, sigma: 0, tRef: 0 };
 
-/** Samples V, I, I₂ of chosen neurons every `every` steps (at t_n, n a multiple of `every`). */
-export class LifStateMonitor {
-  /** Global indices of the sampled neurons. */
-  readonly neurons: Int32Array;
-  /** Sampling period in steps (samples at steps n with n mod every = 0). */
-  readonly every: number;
-  readonly #max: number;
-  readonly #onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void;
-  #steps: number[] = [];
-  #v: Float64Array[] = [];
-  #i: Float64Array[] = [];
-  #i2: Float64Array[] = [];
-  /** @internal */
-  constructor(
-    neurons: Int32Array,
-    every: number,
-    max: number,
-    onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void,
-  ) {
-    this.neurons = neurons;
-    this.every = every;
-    this.#max = max;
-    this.#onSample = onSample;
-  }
-  /** @internal Records one sample of the monitored neurons at `step` (drops the oldest beyond `maxSamples`). */
-  sample(step: number, V: Float64Array, I: Float64Array, I2: Float64Array): void {
-    const v = Float64Array.from(this.neurons, (k) => V[k]);
-    const i = Float64Array.from(this.neurons, (k) => I[k]);
-    const i2 = Float64Array.from(this.neurons, (k) => I2[k]);
-    this.#onSample?.(step, v, i, i2);
-    if (this.#max === 0) return;
-    if (this.#steps.length >= this.#max) {
-      this.#steps.shift();
-      this.#v.shift();
-      this.#i.shift();
-      this.#i2.shift();
-    }
-    this.#steps.push(step);
-    this.#v.push(v);
-    this.#i.push(i);
-    this.#i2.push(i2);
-  }
-  /** Sampled steps and values (sample-major: `v[k][m]` = V of neurons[m] at steps[k]). Copies. */
-  data(): {
-    /** Step n of each sample (t = n·dt). */
-    steps: number[];
-    /** V (voltage units) of the monitored neurons, one array per sample. */
-    v: Float64Array[];
-    /** I (voltage units per ms), one array per sample. */
-    i: Float64Array[];
-    /** I₂ (voltage units per ms), one array per sample. */
-    i2: Float64Array[];
-  } {
-    return {
-      steps: [...this.#steps],
-      v: this.#v.map((x) => x.slice()),
-      i: this.#i.map((x) => x.slice()),
-      i2: this.#i2.map((x) => x.slice()),
-    };
-  }
-}
+/** Wall-clock target of one kernel call of a synchronous run (ms): progress and abort checks about this often. */
+const SYNC_CHUNK_MS = 20;
+/** Most steps in one kernel call of a synchronous run. */
+const SYNC_MAX_CHUNK = 10_000;
+/** Most steps in one kernel call of an asynchronous run. */
+const ASYNC_MAX_CHUNK = 1 << 20;
 
-/** Population rate: spike counts per bin of `binSteps` steps. */
-export class LifRateMonitor {
-  /** Bin width in steps (bin duration binSteps·dt ms). */
-  readonly binSteps: number;
-  readonly #lo: number;
-  readonly #size: number;
-  readonly #dt: number;
-  #counts: number[] = [];
-  /** @internal */
-  constructor(lo: number, size: number, binSteps: number, dt: number) {
-    this.#lo = lo;
-    this.#size = size;
-    this.binSteps = binSteps;
-    this.#dt = dt;
-  }
-  /** @internal Counts one spike in the bin of its step (ignored outside the population). */
-  push(neuron: number, step: number): void {
-    if (neuron < this.#lo || neuron >= this.#lo + this.#size) return;
-    const b = Math.floor(step / this.binSteps);
-    while (this.#counts.length <= b) this.#counts.push(0);
-    this.#counts[b]++;
-  }
-  /** Spike counts per bin. */
-  counts(): number[] {
-    return [...this.#counts];
-  }
-  /** Rate per bin (Hz): count / (size · bin duration). */
-  rates(): Float64Array {
-    const T = (this.binSteps * this.#dt) / 1000;
-    return Float64Array.from(this.#counts, (c) => c / (this.#size * T));
-  }
-}
-
-const DEFAULTS = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02, tRef: 0 };
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * A network of current-based LIF neurons with exponential synapses and noise in the synaptic
@@ -475,17 +508,19 @@ const DEFAULTS = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu
  * Weights are the jump J of the target current (`weightUnit: 'current'`; see
  * {@link LifWeightUnit}). Build with {@link LifNetwork.addPopulation} and
  * {@link LifNetwork.connect}; kernel memory is allocated at the first `run` (or `build()`), after
- * which the structure is frozen.
+ * which the structure is frozen. A population's drive `mu` and noise `sigma` default to 0.
  *
  * Order of operations in step n (t_n → t_{n+1}): noise increment (fine-grid normals) →
  * subthreshold propagation (integrator) → arrivals inside the step (delayed spikes, Poisson
  * events) added with their exact exponential factors → refractory clamp → threshold (catch-up
  * if V^n ≥ V_th, else crossing of [V^n, V^{n+1}]) → spike time by rule, A, reset → record →
  * propagation of the step's spikes (arrivals up to t_{n+1} added to (V, I) at t_{n+1} with the
- * exact factor for the rest of the step; later ones queued in a ring buffer).
+ * exact factor for the rest of the step; later ones queued in a ring buffer). State monitors
+ * sample at t_{n+1}, after all of it.
  *
  * Random numbers: element = neuron index, step = fine step index (see {@link LifStreams}), key =
- * `trialKey(seed, trial)` or `seedToKey(seed)`: results do not depend on how `run` is chunked.
+ * `keyOfSeed({ seed, trial })`: `seedToKey(seed)` without a trial, `trialKey(seed, trial)` with
+ * one; the wiring always uses `seedToKey(seed)`. Results do not depend on how `run` is chunked.
  *
  * @example
  * ```ts
@@ -493,7 +528,8 @@ const DEFAULTS = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu
  * net.addPopulation('L0', 1000, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
  * const spikes = net.addSpikeMonitor();
  * net.run(1000);
- * console.log(spikes.count / 1000, 'Hz per neuron');
+ * const s = spikes.spikes();          // Table: s.neuron, s.time (ms), s.step, s.offset, s.A
+ * console.log(s.length / 1000, 'Hz per neuron');
  * net.dispose();
  * ```
  */
@@ -504,6 +540,10 @@ export class LifNetwork extends KernelObject {
   readonly integrator: LifIntegratorName;
   /** Spike-time rule (see {@link lifSpikeRules}). */
   readonly spikeRule: LifSpikeRuleName;
+  /** The user seed (wiring; noise, input and initial conditions unless `key` was given). */
+  readonly seed: Seed;
+  /** The trial index, if any. */
+  readonly trial: number | undefined;
   /** Key of noise, input and initial conditions. */
   readonly key: Key;
   /** Fine steps per step (noise coupling across step sizes). */
@@ -511,9 +551,9 @@ export class LifNetwork extends KernelObject {
   readonly #seedKey: Key;
   readonly #pops: PopDef[] = [];
   readonly #projs: ProjDef[] = [];
-  readonly #spikeMons: LifSpikeMonitor[] = [];
+  readonly #spikeSinks: { receive(chunk: LifSpikeChunk): void }[] = [];
   readonly #stateMons: LifStateMonitor[] = [];
-  readonly #rateMons: LifRateMonitor[] = [];
+  readonly #host: LifMonitorHost;
   readonly #bufferOpt: number | undefined;
   readonly #fast: boolean;
   readonly #refShift: number;
@@ -529,24 +569,53 @@ export class LifNetwork extends KernelObject {
   #step = 0;
   #spikeTotal = 0;
   #counts!: Float64Array;
+  /** Measured wall-clock ms per step (0 = not measured yet), for sizing kernel calls. */
+  #msPerStep = 0;
 
+  /**
+   * Checks every option (unknown names are errors with a suggestion); allocates nothing yet.
+   * @param options - see {@link LifNetworkOptions}; `dt` is required
+   */
   constructor(options: LifNetworkOptions) {
     super();
-    const o = checkOptions('options', options);
+    const o = strictOptions<LifNetworkOptions>('LifNetwork', 'options', options, NETWORK_KEYS);
     this.dt = checkPositive('dt', o.dt, 'ms');
     this.integrator = checkChoice('integrator', o.integrator ?? 'euler-maruyama', Object.keys(lifIntegrators) as LifIntegratorName[]);
     this.spikeRule = checkChoice('spikeRule', o.spikeRule ?? 'linear', Object.keys(lifSpikeRules) as LifSpikeRuleName[]);
-    const seed = o.seed ?? 0;
-    this.#seedKey = seedToKey(seed);
+    this.seed = o.seed ?? 0;
+    this.#seedKey = keyOfSeed({ seed: this.seed });
     if (o.key !== undefined) {
-      if (!o.key || !Number.isInteger(o.key.k0) || !Number.isInteger(o.key.k1)) throw new ValidationError('key', 'a Key {k0, k1}', o.key);
-      this.key = { k0: o.key.k0 >>> 0, k1: o.key.k1 >>> 0 };
-    } else this.key = o.trial === undefined ? this.#seedKey : trialKey(seed, o.trial);
-    const noise = checkOptions('noise', o.noise);
+      const k = strictOptions<Key>('LifNetwork', 'key', o.key, ['k0', 'k1']);
+      const word = (w: 'k0' | 'k1') => {
+        const x = k[w];
+        if (typeof x !== 'number' || !Number.isInteger(x) || x < -0x80000000 || x > 0xffffffff)
+          throw new ValidationError(`key.${w}`, 'a 32-bit integer', x);
+        return x >>> 0;
+      };
+      this.key = { k0: word('k0'), k1: word('k1') };
+      this.trial = undefined;
+    } else {
+      this.key = keyOfSeed({ seed: this.seed, trial: o.trial });
+      this.trial = o.trial;
+    }
+    const noise = strictOptions<LifNoiseOptions>('LifNetwork', 'noise', o.noise, NOISE_KEYS);
     this.fineSteps = checkInteger('noise.fineSteps', noise.fineSteps ?? 1, 1, 1 << 20);
     this.#refShift = checkChoice('refractory', o.refractory ?? 'time', ['time', 'brian2'] as const) === 'brian2' ? 1 : 0;
     this.#fast = o.fastPath === undefined ? true : checkBoolean('fastPath', o.fastPath);
     this.#bufferOpt = o.spikeBufferSize === undefined ? undefined : checkInteger('spikeBufferSize', o.spikeBufferSize, 1, 1 << 26);
+    const self = this;
+    this.#host = {
+      get dt() {
+        return self.dt;
+      },
+      get step() {
+        return self.#step;
+      },
+      get size() {
+        return self.#n;
+      },
+      tableMeta: () => this.#tableMeta(),
+    };
   }
 
   /** Total number of neurons. */
@@ -569,23 +638,48 @@ export class LifNetwork extends KernelObject {
     return this.#spikeTotal;
   }
 
+  #tableMeta(): Record<string, unknown> {
+    return {
+      dt: this.dt,
+      integrator: this.integrator,
+      spikeRule: this.spikeRule,
+      seed: this.seed,
+      trial: this.trial ?? null,
+      populations: this.populations(),
+    };
+  }
+
   #assertOpen(what: string): void {
     this.assertLive();
     if (this.#built) throw new ValidationError(what, 'a call before the first run()/build() (the structure is frozen)', 'a built network');
   }
 
-  #pop(name: string, arg: string): PopDef {
+  #pop(name: unknown, arg: string): PopDef {
     const p = this.#pops.find((q) => q.name === name);
     if (!p) throw new ValidationError(arg, `the name of a population (${this.#pops.map((q) => JSON.stringify(q.name)).join(', ')})`, name);
     return p;
   }
 
+  /** A duration (ms) that must be a positive multiple of dt, as a number of steps. */
+  #stepsOf(name: string, ms: unknown): number {
+    const x = checkPositive(name, ms, 'ms');
+    const k = Math.round(x / this.dt);
+    if (!(k >= 1 && k <= 0xffffffff) || Math.abs(k * this.dt - x) > 1e-9 * Math.max(x, this.dt))
+      throw new ValidationError(name, `a positive multiple of dt = ${this.dt} ms`, x);
+    return k;
+  }
+
   /**
    * Adds a population of `size` neurons with scalar or per-neuron parameters; returns its range
-   * of global neuron indices.
+   * of global neuron indices. Unknown parameter names are errors (`tau_m` → did you mean
+   * `tauMem`?). Without `mu` and `sigma` the population has no drive and no noise.
+   * @param name - a new, non-empty population name
+   * @param size - number of neurons (integer ≥ 1)
+   * @param params - see {@link LifPopulationParams}
    * @example
    * ```ts
-   * net.addPopulation('exc', 3200, { tauMem: 20, vLeak: -49, vThreshold: -50, vReset: -60, tauSyn: 5, tauSyn2: 10, mu: 0, sigma: 0, tRef: 5 });
+   * net.addPopulation('exc', 3200, { tauMem: 20, vLeak: -49, vThreshold: -50, vReset: -60, tauSyn: 5, tauSyn2: 10, tRef: 5 });
+   * net.addPopulation('noisy', 1000, { mu: 0.055, sigma: 0.02, i0: 'stationary', v0: { uniform: [0, 1] } });
    * ```
    */
   addPopulation(
@@ -598,15 +692,20 @@ export class LifNetwork extends KernelObject {
     /** Number of neurons. */
     size: number;
   } {
-    this.#assertOpen('addPopulation');
+    return this.#addPopulation('addPopulation', 'params', name, size, params);
+  }
+
+  #addPopulation(where: string, pre: string, name: string, size: number, params: LifPopulationParams): { start: number; size: number } {
+    this.#assertOpen(where);
     if (typeof name !== 'string' || name === '') throw new ValidationError('name', 'a non-empty string', name);
     if (this.#pops.some((p) => p.name === name)) throw new ValidationError('name', 'a new population name', name);
     checkInteger('size', size, 1, 1 << 26);
-    const o = checkOptions('params', params);
+    const o = strictOptions<LifPopulationParams>(where, pre, params, POPULATION_KEYS);
+    const arg = (k: string) => `${pre}.${k}`;
     const arr = (k: string, v: unknown, def: number, check: (nm: string, x: unknown) => unknown) =>
-      scalarOrArray(`params.${k}`, v === undefined ? def : v, size, check);
+      scalarOrArray(arg(k), v === undefined ? def : v, size, check);
     let gL: Float64Array;
-    if (o.gL !== undefined && o.tauMem !== undefined) throw new ValidationError('params.gL', 'either gL or tauMem, not both', o.gL);
+    if (o.gL !== undefined && o.tauMem !== undefined) throw new ValidationError(arg('gL'), 'either gL or tauMem, not both', o.gL);
     if (o.gL !== undefined) gL = arr('gL', o.gL, 0, (nm, x) => checkPositive(nm, x, 'ms^-1'));
     else gL = arr('tauMem', o.tauMem, DEFAULTS.tauMem, (nm, x) => checkPositive(nm, x, 'ms')).map((t) => 1 / t);
     const vLeak = arr('vLeak', o.vLeak, DEFAULTS.vLeak, checkFinite);
@@ -615,37 +714,54 @@ export class LifNetwork extends KernelObject {
     for (let k = 0; k < size; k++) {
       if (!(vR[k] < vTh[k]))
         throw new ValidationError(
-          typeof o.vReset === 'number' || o.vReset === undefined ? 'params.vReset' : `params.vReset[${k}]`,
+          typeof o.vReset === 'number' || o.vReset === undefined ? arg('vReset') : `${arg('vReset')}[${k}]`,
           `a value < vThreshold (${vTh[k]})`,
           vR[k],
         );
     }
     const tauSyn = arr('tauSyn', o.tauSyn, DEFAULTS.tauSyn, (nm, x) => checkPositive(nm, x, 'ms'));
     const tauSyn2 = o.tauSyn2 === undefined ? tauSyn.slice() : arr('tauSyn2', o.tauSyn2, 0, (nm, x) => checkPositive(nm, x, 'ms'));
-    const mu = arr('mu', o.mu, DEFAULTS.mu, checkFinite);
-    const sigma = arr('sigma', o.sigma, DEFAULTS.sigma, (nm, x) => checkNonNegative(nm, x));
+    const mu = arr('mu', o.mu, DEFAULTS.mu, (nm, x) => checkFinite(nm, x, 'voltage/ms'));
+    const sigma = arr('sigma', o.sigma, DEFAULTS.sigma, (nm, x) => checkNonNegative(nm, x, 'voltage/ms'));
     const tRef = arr('tRef', o.tRef, DEFAULTS.tRef, (nm, x) => checkNonNegative(nm, x, 'ms'));
-    const shared = o.sharedNoise === undefined ? 0 : checkRange('params.sharedNoise', o.sharedNoise, 0, 1);
+    const shared = o.sharedNoise === undefined ? 0 : checkRange(arg('sharedNoise'), o.sharedNoise, 0, 1);
     let poisson: PopDef['poisson'] = null;
     if (o.poisson !== undefined) {
-      const pp = checkOptions('params.poisson', o.poisson);
+      const pp = strictOptions<LifPoissonDrive>(where, arg('poisson'), o.poisson, POISSON_KEYS);
+      const ch = pp.channel ?? 0;
+      if (ch !== 0 && ch !== 1) throw new ValidationError(arg('poisson.channel'), '0 or 1', ch);
       poisson = {
-        rate: checkNonNegative('params.poisson.rate', pp.rate, 'Hz'),
-        weight: checkFinite('params.poisson.weight', pp.weight),
-        channel: pp.channel === undefined ? 0 : checkChoice('params.poisson.channel', String(pp.channel), ['0', '1']) === '1' ? 1 : 0,
+        rate: checkNonNegative(arg('poisson.rate'), pp.rate, 'Hz'),
+        weight: checkFinite(arg('poisson.weight'), pp.weight, 'voltage/ms'),
+        channel: ch,
       };
     }
     const start = this.#n;
     let v0: Float64Array;
-    if (o.v0 !== undefined && typeof o.v0 === 'object' && 'uniform' in (o.v0 as object)) {
-      const u = (o.v0 as { uniform: [number, number] }).uniform;
-      if (!Array.isArray(u) || u.length !== 2) throw new ValidationError('params.v0.uniform', 'a pair [lo, hi]', u);
-      const lo = checkFinite('params.v0.uniform[0]', u[0]);
-      const hi = checkFinite('params.v0.uniform[1]', u[1]);
+    if (o.v0 === undefined) v0 = vR.slice();
+    else if (typeof o.v0 === 'number' || isNumericArray(o.v0)) v0 = arr('v0', o.v0, 0, checkFinite);
+    else if (o.v0 !== null && typeof o.v0 === 'object') {
+      const u = strictOptions<LifUniformInit>(where, arg('v0'), o.v0 as LifUniformInit, UNIFORM_KEYS).uniform;
+      if (!isNumericArray(u) || u.length !== 2) throw new ValidationError(arg('v0.uniform'), 'a pair [lo, hi]', u);
+      const lo = checkFinite(`${arg('v0.uniform')}[0]`, u[0]);
+      const hi = checkFinite(`${arg('v0.uniform')}[1]`, u[1]);
+      if (!(hi >= lo)) throw new ValidationError(`${arg('v0.uniform')}[1]`, `a value >= lo (${lo})`, hi);
       v0 = new Float64Array(size);
       for (let k = 0; k < size; k++) v0[k] = lo + (hi - lo) * uniformAt(this.key.k0, this.key.k1, LifStreams.init, start + k, 0, 0);
-    } else v0 = o.v0 === undefined ? vR.slice() : arr('v0', o.v0, 0, checkFinite);
-    const i0 = o.i0 === undefined ? mu.slice() : arr('i0', o.i0, 0, checkFinite);
+    } else throw new ValidationError(arg('v0'), 'a number, an array of numbers (one per neuron) or { uniform: [lo, hi] }', o.v0);
+    let i0: Float64Array;
+    if (o.i0 === undefined) i0 = mu.slice();
+    else if (o.i0 === 'stationary') {
+      // The stationary law of dI = −(I − μ)/τ_s dt + σ√(2/τ_s) dB (with the population's shared part).
+      const z = normals(this.key, 1, size, { stream: LifStreams.init, start });
+      const zs = shared > 0 ? normals(this.key, 2, 1, { stream: LifStreams.init, start: this.#pops.length })[0] : 0;
+      const a = Math.sqrt(1 - shared);
+      const b = Math.sqrt(shared);
+      i0 = new Float64Array(size);
+      for (let k = 0; k < size; k++) i0[k] = mu[k] + sigma[k] * (a * z[k] + b * zs);
+    } else if (typeof o.i0 === 'string')
+      throw new ValidationError(arg('i0'), "a number, an array of numbers (one per neuron) or 'stationary'", o.i0);
+    else i0 = arr('i0', o.i0, 0, checkFinite);
     const i20 = arr('i20', o.i20, 0, checkFinite);
     if (this.integrator === 'euler-maruyama') {
       // Explicit Euler on a decay of rate r is unstable for h·r ≥ 2 (and oscillates for h·r > 1).
@@ -671,6 +787,7 @@ export class LifNetwork extends KernelObject {
    * the population) spikes at `spikes.time[k]` ms, and its projections deliver the spike like any
    * other, at its exact time. Source neurons have no dynamics; they cannot be the target of a
    * projection. Spikes before the current time are ignored; at most one spike per neuron and step.
+   * `spikes` is `{ neuron, time }` or a Table with those columns (neuron local, time in ms).
    * @example
    * ```ts
    * const input = (await io.readSonata('lgn.h5')).lgn;
@@ -681,12 +798,14 @@ export class LifNetwork extends KernelObject {
   addSpikeSource(
     name: string,
     size: number,
-    spikes: {
-      /** Neuron of each spike (index within the population, 0 … size − 1). */
-      neuron: ArrayLike<number>;
-      /** Time of each spike (ms, ≥ 0). */
-      time: ArrayLike<number>;
-    },
+    spikes:
+      | Table
+      | {
+          /** Neuron of each spike (index within the population, 0 … size − 1). */
+          neuron: ArrayLike<number>;
+          /** Time of each spike (ms, ≥ 0). */
+          time: ArrayLike<number>;
+        },
   ): {
     /** Global index of the population's first neuron. */
     start: number;
@@ -694,7 +813,11 @@ export class LifNetwork extends KernelObject {
     size: number;
   } {
     this.#assertOpen('addSpikeSource');
-    const o = checkOptions('spikes', spikes);
+    // A spike Table (columns neuron and time) or a plain { neuron, time }, checked strictly.
+    const o =
+      spikes instanceof Table
+        ? { neuron: spikes.column('neuron').data, time: spikes.column('time').data }
+        : strictOptions<{ neuron: ArrayLike<number>; time: ArrayLike<number> }>('addSpikeSource', 'spikes', spikes, ['neuron', 'time']);
     checkInteger('size', size, 1, 1 << 26);
     const time = checkFiniteArray('spikes.time', o.time, undefined, (nm, x) => checkNonNegative(nm, x, 'ms'));
     if (!o.neuron || o.neuron.length !== time.length)
@@ -728,44 +851,62 @@ export class LifNetwork extends KernelObject {
   /**
    * Adds layers L0..L_{m−1} of the given sizes with the same parameters, connected feedforward
    * (W^{l−1,l}) with `projection`; returns the population names (`${prefix}${l}`).
+   * @param sizes - neurons per layer
+   * @param options - `params` of every layer, the `projection` between consecutive layers, the name `prefix`
    * @example
    * ```ts
-   * net.addLayers([100, 100, 100], { sigma: 0.02 }, { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01 });
+   * net.addLayers([100, 100, 100], {
+   *   params: { mu: 0.055, sigma: 0.02 },
+   *   projection: { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01 },
+   * });
    * ```
    */
-  addLayers(sizes: number[], params: LifPopulationParams, projection: LifProjectionOptions, prefix = 'L'): string[] {
+  addLayers(sizes: number[], options: LifLayersOptions): string[] {
+    this.#assertOpen('addLayers');
+    const o = strictOptions<LifLayersOptions>('addLayers', 'options', options, LAYERS_KEYS);
     if (!Array.isArray(sizes) || sizes.length === 0) throw new ValidationError('sizes', 'a non-empty array of layer sizes', sizes);
+    if (sizes.length > 1 && o.projection === undefined)
+      throw new ValidationError('options.projection', 'the projection between consecutive layers ({ connector, weight, ... })', undefined);
+    const prefix = o.prefix ?? 'L';
+    if (typeof prefix !== 'string') throw new ValidationError('options.prefix', 'a string', prefix);
     const names = sizes.map((s, l) => {
-      this.addPopulation(`${prefix}${l}`, s, params);
+      this.#addPopulation('addLayers', 'options.params', `${prefix}${l}`, s, o.params ?? {});
       return `${prefix}${l}`;
     });
-    for (let l = 1; l < names.length; l++) this.connect(names[l - 1], names[l], projection);
+    for (let l = 1; l < names.length; l++)
+      this.#connect('addLayers', 'options.projection', names[l - 1], names[l], o.projection as LifProjectionOptions);
     return names;
   }
 
   /**
    * Connects population `from` to population `to`.
+   * @param options - see {@link LifProjectionOptions}; `connector` is required, and `weight` unless the connector carries weights
    * @example
    * ```ts
    * net.connect('exc', 'inh', { connector: { type: 'fixedProbability', p: 0.02 }, weight: 1.62, weightUnit: 'voltage' });
    * ```
    */
   connect(from: string, to: string, options: LifProjectionOptions): void {
-    this.#assertOpen('connect');
-    const pre = this.#pop(from, 'from');
+    this.#connect('connect', 'options', from, to, options);
+  }
+
+  #connect(where: string, pre: string, from: string, to: string, options: LifProjectionOptions): void {
+    this.#assertOpen(where);
+    const preP = this.#pop(from, 'from');
     const post = this.#pop(to, 'to');
     if (post.source) throw new ValidationError('to', 'a population that integrates its input (not a spike source)', to);
-    const o = checkOptions('options', options);
-    const channel = o.channel === undefined ? 0 : o.channel === 1 ? 1 : o.channel === 0 ? 0 : -1;
-    if (channel < 0) throw new ValidationError('options.channel', '0 or 1', o.channel);
-    const delay = checkNonNegative('options.delay', o.delay ?? 0, 'ms');
-    const unit = checkChoice('options.weightUnit', o.weightUnit ?? 'current', ['current', 'charge', 'voltage'] as const);
+    const o = strictOptions<LifProjectionOptions>(where, pre, options, PROJECTION_KEYS);
+    const arg = (k: string) => `${pre}.${k}`;
+    const channel = o.channel ?? 0;
+    if (channel !== 0 && channel !== 1) throw new ValidationError(arg('channel'), '0 or 1', o.channel);
+    const delay = checkNonNegative(arg('delay'), o.delay ?? 0, 'ms');
+    const unit = checkChoice(arg('weightUnit'), o.weightUnit ?? 'current', ['current', 'charge', 'voltage'] as const);
     const index = this.#projs.length;
     const key = deriveKey(this.#seedKey, 0x636f6e6e, index);
-    const csr = buildConnector('options.connector', o.connector, pre.size, post.size, pre === post, key);
+    const csr = buildConnector(where, arg('connector'), o.connector, preP.size, post.size, preP === post, key);
     let weight = 0;
-    if (csr.weights === null) weight = checkFinite('options.weight', o.weight);
-    else if (o.weight !== undefined) checkFinite('options.weight', o.weight);
+    if (csr.weights === null) weight = checkFinite(arg('weight'), o.weight);
+    else if (o.weight !== undefined) checkFinite(arg('weight'), o.weight);
     // Convert to the jump J of the target current.
     const factor = (k: number) =>
       unit === 'current' ? 1 : unit === 'charge' ? 1 / (channel === 0 ? post.params.tauSyn[k] : post.params.tauSyn2[k]) : post.params.gL[k];
@@ -787,51 +928,75 @@ export class LifNetwork extends KernelObject {
       dInt += 1;
       dFrac = 0;
     } else if (dFrac < 1e-9) dFrac = 0;
-    this.#projs.push({ from: pre, to: post, csr, weight, channel: channel as 0 | 1, dInt, dFrac });
+    this.#projs.push({ from: preP, to: post, csr, weight, channel, dInt, dFrac });
   }
 
-  /** Records spikes of every neuron, or of one population. */
-  addSpikeMonitor(options: { population?: string } = {}): LifSpikeMonitor {
+  /**
+   * Records spikes of every neuron, or of one population, from now on.
+   * @example
+   * ```ts
+   * const m = net.addSpikeMonitor({ population: 'exc' });
+   * net.run(100);
+   * const s = m.spikes(); // s.neuron, s.time (ms), s.step, s.offset, s.A
+   * ```
+   */
+  addSpikeMonitor(options: LifSpikeMonitorOptions = {}): LifSpikeMonitor {
     this.assertLive();
-    const o = checkOptions('options', options);
+    const o = strictOptions<LifSpikeMonitorOptions>('addSpikeMonitor', 'options', options, SPIKE_MONITOR_KEYS);
     const p = o.population === undefined ? null : this.#pop(o.population, 'options.population');
-    const m = new LifSpikeMonitor(p ? p.start : 0, p ? p.start + p.size : Number.MAX_SAFE_INTEGER, this.dt);
-    this.#spikeMons.push(m);
+    const m = new LifSpikeMonitor(this.#host, p?.name ?? null, p ? p.start : 0, p ? p.start + p.size : Number.POSITIVE_INFINITY);
+    this.#spikeSinks.push(m);
     return m;
   }
 
   /**
-   * Samples V, I, I₂ of the given global neuron indices at every step n that is a multiple of
-   * `every` (including the current step when added). Keeps the last `maxSamples` samples
-   * (0 = keep none, stream through `onSample`).
+   * Samples V, I, I₂ of the given global neuron indices every `interval` ms (a multiple of dt):
+   * at every grid time n·dt with n a multiple of interval/dt, after that step, including the
+   * current time when added (once built). Keeps the last `maxSamples` samples.
+   * @example
+   * ```ts
+   * const m = net.addStateMonitor({ neurons: [0, 1], interval: 0.5 });
+   * net.run(10);
+   * const s = m.samples(); // 21 samples × 2 neurons: s.time (ms), s.neuron, s.v, s.i, s.i2
+   * ```
    */
-  addStateMonitor(options: {
-    neurons: ArrayLike<number>;
-    every?: number;
-    maxSamples?: number;
-    onSample?: (step: number, v: Float64Array, i: Float64Array, i2: Float64Array) => void;
-  }): LifStateMonitor {
+  addStateMonitor(options: LifStateMonitorOptions): LifStateMonitor {
     this.assertLive();
-    const o = checkOptions('options', options);
-    const n = Array.from(o.neurons ?? [], (x, k) => checkInteger(`options.neurons[${k}]`, x, 0, Math.max(0, this.#n - 1)));
+    const o = strictOptions<LifStateMonitorOptions>('addStateMonitor', 'options', options, STATE_MONITOR_KEYS);
+    if (!isNumericArray(o.neurons) || o.neurons.length === 0)
+      throw new ValidationError('options.neurons', 'a non-empty array of global neuron indices', o.neurons);
+    const n = Array.from(o.neurons, (x, k) => checkInteger(`options.neurons[${k}]`, x, 0, Math.max(0, this.#n - 1)));
     const m = new LifStateMonitor(
+      this.#host,
       Int32Array.from(n),
-      checkInteger('options.every', o.every ?? 1, 1),
-      checkInteger('options.maxSamples', o.maxSamples ?? 1_000_000, 0),
-      o.onSample,
+      o.interval === undefined ? 1 : this.#stepsOf('options.interval', o.interval),
+      checkInteger('options.maxSamples', o.maxSamples ?? 1_000_000, 0, 0x7fffffff),
+      checkCallback<(s: LifStateSample) => void>('options.onSample', o.onSample),
     );
     this.#stateMons.push(m);
-    if (this.#built && this.#step % m.every === 0) this.#sample(m);
+    if (this.#built && this.#step % m.intervalSteps === 0) this.#sample(m);
     return m;
   }
 
-  /** Population rate in bins of `binSteps` steps (counts from the step of each spike). */
-  addRateMonitor(options: { population?: string; binSteps?: number } = {}): LifRateMonitor {
+  /**
+   * Population rate (every neuron, or one population) in bins of `binSize` ms aligned on t = 0,
+   * counted from each spike's time, from now on.
+   * @example
+   * ```ts
+   * const r = net.addRateMonitor({ population: 'exc', binSize: 5 });
+   * net.run(100);
+   * const t = r.rates(); // 20 bins: t.time (bin start, ms), t.count, t.rate (Hz)
+   * ```
+   */
+  addRateMonitor(options: LifRateMonitorOptions = {}): LifRateMonitor {
     this.assertLive();
-    const o = checkOptions('options', options);
+    const o = strictOptions<LifRateMonitorOptions>('addRateMonitor', 'options', options, RATE_MONITOR_KEYS);
     const p = o.population === undefined ? null : this.#pop(o.population, 'options.population');
-    const m = new LifRateMonitor(p ? p.start : 0, p ? p.size : this.#n, checkInteger('options.binSteps', o.binSteps ?? 10, 1), this.dt);
-    this.#rateMons.push(m);
+    const binSteps = o.binSize === undefined ? 1 : this.#stepsOf('options.binSize', o.binSize);
+    const m = p
+      ? new LifRateMonitor(this.#host, p.name, p.start, p.start + p.size, p.size, binSteps)
+      : new LifRateMonitor(this.#host, null, 0, Number.POSITIVE_INFINITY, () => this.#n, binSteps);
+    this.#spikeSinks.push(m);
     return m;
   }
 
@@ -881,10 +1046,10 @@ export class LifNetwork extends KernelObject {
         const b2 = 1 / pr.tauSyn2[k];
         const sig = pr.sigma[k];
         const o = k * C.SIZE;
-        const coarse = lifPropagator(a, b, 0, h);
+        const coarse = propagatorOf(a, b, 0, h);
         // The fine step's noise factors and propagator are read by the exact integrator only;
         // skipping them for euler-maruyama saves the covariance quadrature (build time).
-        const fine = exact ? lifPropagator(a, b, sig, hf) : NO_PROPAGATOR;
+        const fine = exact ? propagatorOf(a, b, sig, hf) : NO_PROPAGATOR;
         cf[o + C.A] = a;
         cf[o + C.VL] = pr.vLeak[k];
         cf[o + C.VTH] = pr.vTh[k];
@@ -1048,7 +1213,7 @@ export class LifNetwork extends KernelObject {
     hd[H.RLN] = 0;
     this.#counts = new Float64Array(N);
     this.#built = true;
-    for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
+    for (const m of this.#stateMons) if (this.#step % m.intervalSteps === 0) this.#sample(m);
   }
 
   /** f64 per neuron pair in the SIMD path's parameter blocks of a heterogeneous population. */
@@ -1063,73 +1228,114 @@ export class LifNetwork extends KernelObject {
     m.sample(this.#step, st.subarray(0, N), st.subarray(N, 2 * N), st.subarray(2 * N, 3 * N));
   }
 
+  /** Hands the kernel's spike records to the monitors (as one chunk) and empties the buffer. */
   #drain(): void {
     const hd = this.#hdr.f64(0, H.SIZE);
     const cnt = hd[H.REC_COUNT];
     if (cnt === 0) return;
     const cap = this.#cap;
-    const nn = this.#rec.i32(0, cnt);
-    const ss = this.#rec.u32(4 * cap, cnt);
-    const oo = this.#rec.f64(8 * cap, cnt);
-    const aa = this.#rec.f64(16 * cap, cnt);
-    const sm = this.#spikeMons;
-    const rm = this.#rateMons;
-    for (let k = 0; k < cnt; k++) {
-      const j = nn[k];
-      this.#counts[j]++;
-      for (const m of sm) m.push(j, ss[k], oo[k], aa[k]);
-      for (const m of rm) m.push(j, ss[k]);
-    }
+    const chunk: LifSpikeChunk = {
+      count: cnt,
+      neuron: this.#rec.i32(0, cnt),
+      step: this.#rec.u32(4 * cap, cnt),
+      offset: this.#rec.f64(8 * cap, cnt),
+      A: this.#rec.f64(16 * cap, cnt),
+    };
+    const counts = this.#counts;
+    for (let k = 0; k < cnt; k++) counts[chunk.neuron[k]]++;
+    for (const m of this.#spikeSinks) m.receive(chunk);
     this.#spikeTotal += cnt;
     hd[H.REC_COUNT] = 0;
   }
 
   /**
-   * Advances the network by `duration` ms (rounded to whole steps), continuing from where the
-   * last call stopped. The kernel runs in chunks of ≤ 100 steps; between chunks monitors are
-   * fed, `onProgress` is called and `signal` is checked (an aborted signal stops the run with an
-   * {@link AbortedError}; everything recorded so far stays readable). A non-finite state throws
-   * a `NumericalError` naming the step, neuron and time; spikes recorded up to then stay readable.
-   * @returns the number of steps done
+   * One kernel call of at most `chunk` steps, cut at the next state-monitor sample: feeds the
+   * monitors and returns the steps done (fewer when the spike buffer filled up).
    */
-  run(duration: number, options: { onProgress?: (p: LifProgress) => void; signal?: AbortSignal } = {}): number {
+  #advance(chunk: number): number {
+    for (const m of this.#stateMons) chunk = Math.min(chunk, m.intervalSteps - (this.#step % m.intervalSteps));
+    const t0 = now();
+    const code = kernel().lifRun(this.#hdr.ptr, chunk) as number;
+    const hd = this.#hdr.f64(0, H.SIZE);
+    const did = hd[H.DONE];
+    this.#step = hd[H.STEP];
+    this.#drain();
+    checkStatus(code, 'LifNetwork.run');
+    if (did === chunk) for (const m of this.#stateMons) if (this.#step % m.intervalSteps === 0) this.#sample(m);
+    const ms = now() - t0;
+    if (did > 0 && ms > 0) {
+      // A slower step is believed at once (a burst of spikes, a busy machine), a faster one halfway.
+      const per = ms / did;
+      this.#msPerStep = this.#msPerStep === 0 || per > this.#msPerStep ? per : 0.5 * (this.#msPerStep + per);
+    }
+    return did;
+  }
+
+  /**
+   * Steps of the next kernel call: about `targetMs` of wall-clock work at the measured cost per
+   * step, at most 4× the previous call of this run (the first calls measure), at least 1.
+   */
+  #chunkSteps(targetMs: number, max: number, prev: number, remaining: number): number {
+    let c = this.#msPerStep > 0 ? Math.floor(targetMs / this.#msPerStep) : prev === 0 ? 1 : Number.POSITIVE_INFINITY;
+    if (prev > 0) c = Math.min(c, 4 * prev);
+    return Math.max(1, Math.min(c, max, remaining));
+  }
+
+  /** Checks a run's duration and returns its number of steps. */
+  #runSteps(duration: number): number {
     this.assertLive();
     checkNonNegative('duration', duration, 'ms');
-    const o = checkOptions('options', options);
-    const signal = checkSignal('options.signal', o.signal);
-    if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
-      throw new ValidationError('options.onProgress', 'a function', o.onProgress);
     const steps = Math.round(duration / this.dt);
-    if ((this.#step + steps) * this.fineSteps > 0xffffffff)
+    const left = Math.floor(0xffffffff / this.fineSteps) - this.#step;
+    if (!(steps <= left))
       throw new ValidationError(
         'duration',
-        `at most ${Math.floor(0xffffffff / this.fineSteps) - this.#step} more steps (32-bit fine-step counter)`,
+        `at most ${left * this.dt} ms (${left} more steps of dt = ${this.dt} ms: the fine-step counter is 32-bit)`,
         duration,
       );
+    return steps;
+  }
+
+  #partial(): { step: number; time: number } {
+    return { step: this.#step, time: this.time };
+  }
+
+  /**
+   * Advances the network by `duration` ms (rounded to whole steps), continuing from where the
+   * last call stopped. The kernel runs in calls of about 20 ms of work; after each, monitors are
+   * fed, `onProgress` receives a {@link Progress} (unit `'step'`, `done`/`total` steps of this
+   * call, `time` = network time in ms) and `signal` is checked: an aborted signal stops the run
+   * with an {@link AbortedError} (`partial`: step and time reached) and everything recorded so
+   * far stays readable. A synchronous run sees an abort fired from its own `onProgress`; use
+   * {@link LifNetwork.runAsync} to abort from a timer or a button. A non-finite state throws a
+   * `NumericalError` naming the step, neuron and time; spikes recorded up to then stay readable.
+   * @param duration - ms, ≥ 0; rounded to a whole number of steps
+   * @returns the number of steps done
+   */
+  run(duration: number, options: RunOptions = {}): number {
+    const o = strictOptions<RunOptions>('LifNetwork.run', 'options', options, RUN_OPTION_KEYS);
+    const steps = this.#runSteps(duration);
+    const pr = new ProgressTracker('LifNetwork.run', steps, 'step', o);
     this.build();
-    const k = kernel();
     let done = 0;
+    let prev = 0;
     while (done < steps) {
-      if (signal?.aborted) throw new AbortedError('LifNetwork.run aborted', { step: this.#step });
-      let chunk = Math.min(100, steps - done);
-      for (const m of this.#stateMons) chunk = Math.min(chunk, m.every - (this.#step % m.every));
-      const code = k.lifRun(this.#hdr.ptr, chunk) as number;
-      const hd = this.#hdr.f64(0, H.SIZE);
-      const did = hd[H.DONE];
-      this.#step = hd[H.STEP];
-      done += did;
-      this.#drain();
-      checkStatus(code, 'LifNetwork.run');
-      if (did === chunk) for (const m of this.#stateMons) if (this.#step % m.every === 0) this.#sample(m);
-      o.onProgress?.({ step: this.#step, time: this.#step * this.dt, fraction: steps ? done / steps : 1 });
+      pr.throwIfAborted(this.#partial());
+      prev = this.#chunkSteps(SYNC_CHUNK_MS, SYNC_MAX_CHUNK, prev, steps - done);
+      done += this.#advance(prev);
+      if (pr.wantsProgress) pr.report(done, { time: this.time });
     }
     return done;
   }
 
   /**
-   * Like {@link LifNetwork.run}, but yields to the event loop every `sliceMs` of work, so an
-   * `AbortSignal` triggered elsewhere (a button, a timer) can stop it. Results are identical to
-   * `run` (chunking does not change them).
+   * Like {@link LifNetwork.run}, but yields to the event loop at least every `sliceMs` (default
+   * 10 ms) of work, so an `AbortSignal` fired elsewhere (a timer, a button) stops it within about
+   * `sliceMs` plus one step's work. Kernel calls are sized by measured wall-clock time (about
+   * sliceMs/2 each, at least one step), so this holds for networks of any size. Results are
+   * identical to `run` (chunking does not change them); the same duration checks apply.
+   * @param duration - ms, ≥ 0; rounded to a whole number of steps
+   * @returns the number of steps done
    * @example
    * ```ts
    * const ac = new AbortController();
@@ -1137,28 +1343,19 @@ export class LifNetwork extends KernelObject {
    * await net.runAsync(10_000, { signal: ac.signal }).catch((e) => e instanceof AbortedError);
    * ```
    */
-  async runAsync(
-    duration: number,
-    options: { onProgress?: (p: LifProgress) => void; signal?: AbortSignal; sliceMs?: number } = {},
-  ): Promise<number> {
-    this.assertLive();
-    checkNonNegative('duration', duration, 'ms');
-    const o = checkOptions('options', options);
-    const signal = checkSignal('options.signal', o.signal);
-    const slice = checkPositive('options.sliceMs', o.sliceMs ?? 50, 'ms');
-    const steps = Math.round(duration / this.dt);
+  async runAsync(duration: number, options: AsyncRunOptions = {}): Promise<number> {
+    const o = strictOptions<AsyncRunOptions>('LifNetwork.runAsync', 'options', options, ASYNC_RUN_OPTION_KEYS);
+    const steps = this.#runSteps(duration);
+    const pr = new ProgressTracker('LifNetwork.runAsync', steps, 'step', o);
+    this.build();
     let done = 0;
+    let prev = 0;
+    pr.throwIfAborted(this.#partial());
     while (done < steps) {
-      if (signal?.aborted) throw new AbortedError('LifNetwork.runAsync aborted', { step: this.#step });
-      const t0 = performance.now();
-      while (done < steps && performance.now() - t0 < slice) {
-        const k = Math.min(100, steps - done);
-        done += this.run(k * this.dt, {
-          onProgress: o.onProgress && ((p) => o.onProgress?.({ ...p, fraction: (done + p.fraction * k) / steps })),
-          signal,
-        });
-      }
-      await new Promise((r) => setTimeout(r, 0));
+      prev = this.#chunkSteps(pr.sliceMs / 2, ASYNC_MAX_CHUNK, prev, steps - done);
+      done += this.#advance(prev);
+      if (pr.wantsProgress) pr.report(done, { time: this.time });
+      if (done < steps) await pr.maybeYield(this.#partial());
     }
     return done;
   }
@@ -1169,18 +1366,41 @@ export class LifNetwork extends KernelObject {
     return this.#counts ? this.#counts.slice() : new Float64Array(this.#n);
   }
 
-  /** Current state of every neuron (copies): V, I, I₂ and refractory-until (steps). */
-  getState(): LifState {
+  /**
+   * The current state of every neuron (copies) as a {@link LifState} table: `v`, `i`, `i2`,
+   * `refUntil` (steps), one row per neuron.
+   */
+  state(): LifState {
     this.assertLive();
     this.build();
     const N = this.#n;
     const st = this.#state.f64(0, 4 * N);
-    return { v: st.slice(0, N), i: st.slice(N, 2 * N), i2: st.slice(2 * N, 3 * N), refUntil: st.slice(3 * N, 4 * N) };
+    return makeTable<LifStateColumns>(
+      'lif.state',
+      {
+        v: { data: st.slice(0, N), unit: 'voltage', description: 'membrane potential V' },
+        i: { data: st.slice(N, 2 * N), unit: 'voltage/ms', description: 'noisy synaptic current I (channel 0)' },
+        i2: { data: st.slice(2 * N, 3 * N), unit: 'voltage/ms', description: 'noise-free synaptic current I2 (channel 1)' },
+        refUntil: { data: st.slice(3 * N, 4 * N), unit: '', description: 'step until which the neuron is refractory' },
+      },
+      { ...this.#tableMeta(), step: this.#step, time: this.time },
+    );
   }
 
-  /** Overwrites V / I / I₂ of every neuron (arrays of length N). */
-  setState(s: Partial<Pick<LifState, 'v' | 'i' | 'i2'>>): void {
+  /**
+   * Overwrites V / I / I₂ of every neuron (a number for all, or an array of length N each).
+   * @param state - `{ v?, i?, i2? }`
+   */
+  setState(state: {
+    /** V per neuron (voltage units). */
+    v?: PerNeuron;
+    /** I per neuron (voltage units per ms). */
+    i?: PerNeuron;
+    /** I₂ per neuron (voltage units per ms). */
+    i2?: PerNeuron;
+  }): void {
     this.assertLive();
+    const s = strictOptions<{ v?: PerNeuron; i?: PerNeuron; i2?: PerNeuron }>('setState', 'state', state, ['v', 'i', 'i2']);
     this.build();
     const N = this.#n;
     const v = s.v === undefined ? null : scalarOrArray('state.v', s.v, N);
@@ -1193,46 +1413,56 @@ export class LifNetwork extends KernelObject {
     this.#hdr.f64(0, H.SIZE)[H.CATCH] = 1;
   }
 
-  /** Saves the full dynamic state (state, delay ring, step = RNG counter). */
+  /** Saves the full dynamic state (state, delay ring, step = RNG counter) as a {@link LifSnapshot}. */
   snapshot(): LifSnapshot {
     this.assertLive();
     this.build();
-    return {
-      ...this.getState(),
-      step: this.#step,
-      ring: this.#ring ? this.#ring.f64(0, this.#R * this.#n * 3).slice() : new Float64Array(0),
-      spikesSoFar: this.#spikeTotal,
-    };
+    const N = this.#n;
+    const st = this.#state.f64(0, 4 * N);
+    return new LifSnapshot(
+      st.slice(0, N),
+      st.slice(N, 2 * N),
+      st.slice(2 * N, 3 * N),
+      st.slice(3 * N, 4 * N),
+      this.#step,
+      this.#ring ? this.#ring.f64(0, this.#R * N * 3).slice() : new Float64Array(0),
+      this.#spikeTotal,
+    );
   }
 
-  /** Restores a {@link LifSnapshot} of this network: the continuation is bit-identical. */
-  restore(s: LifSnapshot): void {
+  /**
+   * Restores a {@link LifSnapshot} of this network, or its JSON form: the continuation is
+   * bit-identical.
+   */
+  restore(snapshot: LifSnapshot | LifSnapshotJSON): void {
     this.assertLive();
+    const s = snapshot instanceof LifSnapshot ? snapshot : strictOptions<LifSnapshotJSON>('restore', 'snapshot', snapshot, SNAPSHOT_KEYS);
+    if (s.kind !== undefined && s.kind !== 'lif.snapshot') throw new ValidationError('snapshot.kind', "'lif.snapshot'", s.kind);
     this.build();
     const N = this.#n;
-    for (const f of ['v', 'i', 'i2', 'refUntil'] as const) {
-      if (!(s[f] instanceof Float64Array) || s[f].length !== N)
-        throw new ValidationError(`snapshot.${f}`, `a Float64Array of length ${N}`, s[f]);
-    }
+    const v = checkFiniteArray('snapshot.v', s.v, N);
+    const i = checkFiniteArray('snapshot.i', s.i, N);
+    const i2 = checkFiniteArray('snapshot.i2', s.i2, N);
+    const refUntil = checkFiniteArray('snapshot.refUntil', s.refUntil, N);
     const rl = this.#R * N * 3;
-    if (!(s.ring instanceof Float64Array) || s.ring.length !== rl)
-      throw new ValidationError('snapshot.ring', `a Float64Array of length ${rl}`, s.ring);
-    checkInteger('snapshot.step', s.step, 0);
+    const ring = checkFiniteArray('snapshot.ring', s.ring, rl);
+    const step = checkInteger('snapshot.step', s.step, 0, Math.floor(0xffffffff / this.fineSteps));
+    const spikes = checkInteger('snapshot.spikesSoFar', s.spikesSoFar, 0);
     const st = this.#state.f64(0, 4 * N);
-    st.set(s.v, 0);
-    st.set(s.i, N);
-    st.set(s.i2, 2 * N);
-    st.set(s.refUntil, 3 * N);
-    if (this.#ring) this.#ring.f64(0, rl).set(s.ring);
-    this.#step = s.step;
-    this.#spikeTotal = s.spikesSoFar;
+    st.set(v, 0);
+    st.set(i, N);
+    st.set(i2, 2 * N);
+    st.set(refUntil, 3 * N);
+    if (this.#ring) this.#ring.f64(0, rl).set(ring);
+    this.#step = step;
+    this.#spikeTotal = spikes;
     // The kernel's refractory list is a function of refUntil: rebuild it.
     const list = this.#state.i32(32 * N, N);
     let cnt = 0;
-    for (let k = 0; k < N; k++) if (s.refUntil[k] > s.step) list[cnt++] = k;
+    for (let k = 0; k < N; k++) if (refUntil[k] > step) list[cnt++] = k;
     const hd = this.#hdr.f64(0, H.SIZE);
     hd[H.RLN] = cnt;
-    hd[H.STEP] = s.step;
+    hd[H.STEP] = step;
     hd[H.REC_COUNT] = 0;
     hd[H.CATCH] = 1;
     // Spike sources continue from their first event at or after the restored step.
@@ -1240,7 +1470,7 @@ export class LifNetwork extends KernelObject {
     this.#pops.forEach((p, pi) => {
       if (!p.source) return;
       let k = 0;
-      while (k < p.source.steps.length && p.source.steps[k] < s.step) k++;
+      while (k < p.source.steps.length && p.source.steps[k] < step) k++;
       pt[pi * P.SIZE + P.SRCK] = k;
     });
   }
@@ -1289,41 +1519,25 @@ export class LifNetwork extends KernelObject {
   }
 
   /**
-   * Projection k (in `connect` order) as a CSR copy by presynaptic row, with weights converted
-   * to the jump J of the target current (null when every synapse has the scalar `weight`).
+   * Projection k (in `connect` order) as a {@link LifProjection}: a CSR copy by presynaptic row,
+   * with weights converted to the jump J of the target current (null when every synapse has the
+   * scalar `weight`).
    */
-  getProjection(k: number): {
-    /** Name of the presynaptic population. */
-    from: string;
-    /** Name of the postsynaptic population. */
-    to: string;
-    /** Target channel: 0 = I (τ_s), 1 = I₂ (τ₂). */
-    channel: 0 | 1;
-    /** Axonal delay (ms) as stored: (integer + fractional steps)·dt. */
-    delay: number;
-    /** Scalar jump J (voltage units per ms) of every synapse; meaningful only when `weights` is null. */
-
-    weight: number;
-    /** CSR row pointers by presynaptic neuron (local index), length pre.size + 1. */
-    rowPtr: Int32Array;
-    /** Postsynaptic neuron of each synapse (local index within `to`). */
-    cols: Int32Array;
-    /** Per-synapse jumps J (voltage units per ms), or null when all equal `weight`. */
-    weights: Float64Array | null;
-  } {
+  getProjection(k: number): LifProjection {
     this.assertLive();
     checkInteger('k', k, 0, Math.max(0, this.#projs.length - 1));
     const p = this.#projs[k];
-    return {
-      from: p.from.name,
-      to: p.to.name,
-      channel: p.channel,
-      delay: (p.dInt + p.dFrac) * this.dt,
-      weight: p.weight,
-      rowPtr: p.csr.rowPtr.slice(),
-      cols: p.csr.cols.slice(),
-      weights: p.csr.weights ? p.csr.weights.slice() : null,
-    };
+    if (!p) throw new ValidationError('k', 'the index of a projection (none yet)', k);
+    return new LifProjection(
+      p.from.name,
+      p.to.name,
+      p.channel,
+      (p.dInt + p.dFrac) * this.dt,
+      p.weight,
+      p.csr.rowPtr.slice(),
+      p.csr.cols.slice(),
+      p.csr.weights ? p.csr.weights.slice() : null,
+    );
   }
 
   /** Population names and index ranges. */

@@ -14,7 +14,9 @@
  * Node, Deno and browsers. In a browser call `await init()` before using these functions.
  * @packageDocumentation
  */
+import { optionKeys, strictOptions } from '../contract/options.js';
 import { kernel } from '../kernel/load.js';
+import { checkFinite, checkNonNegative, checkPositive } from '../kernel/validate.js';
 
 /** e^x with the kernel's exp (the same bits in every JS engine). @internal */
 export function kexp(x: number): number {
@@ -36,15 +38,40 @@ export function phi1(z: number): number {
   return z === 0 ? 1 : kexpm1(z) / z;
 }
 
+/** Time constants of the linear (V, I) dynamics, as a population states them. */
+export interface LifTimeConstants {
+  /** Membrane time constant τ_m = 1/g_L (ms). */
+  tauMem: number;
+  /** Synaptic time constant τ_s of the current I (ms). */
+  tauSyn: number;
+}
+
+const TIME_CONSTANT_KEYS = optionKeys<LifTimeConstants>()(['tauMem', 'tauSyn']);
+
+function rates(o: LifTimeConstants): [a: number, b: number] {
+  return [1 / checkPositive('options.tauMem', o.tauMem, 'ms'), 1 / checkPositive('options.tauSyn', o.tauSyn, 'ms')];
+}
+
 /**
- * G(t) = (e^{−bt} − e^{−at})/(a − b): V at time t after a unit jump of a current that decays at
- * rate b, for a membrane with leak rate a (ms⁻¹), starting from V = 0.
+ * G(t) = (e^{−t/τ_s} − e^{−t/τ_m})/(1/τ_m − 1/τ_s): V at time t (ms) after a unit jump of a
+ * current that decays with τ_s, for a membrane with time constant τ_m, starting from V = 0
+ * (= t e^{−t/τ_m} when τ_m = τ_s). Units: ms per (voltage unit per ms of current) = ms.
+ * @param t - time since the jump (ms)
+ * @param options - `tauMem`, `tauSyn` (ms)
  * @example
  * ```ts
- * lifCurrentResponse(0.05, 0.2, 1); // ≈ 0.8878
+ * lifCurrentResponse(1, { tauMem: 20, tauSyn: 5 }); // ≈ 0.8878
  * ```
  */
-export function lifCurrentResponse(a: number, b: number, t: number): number {
+export function lifCurrentResponse(t: number, options: LifTimeConstants): number {
+  const o = strictOptions<LifTimeConstants>('lifCurrentResponse', 'options', options, TIME_CONSTANT_KEYS);
+  checkFinite('t', t, 'ms');
+  const [a, b] = rates(o);
+  return currentResponseOf(a, b, t);
+}
+
+/** G_b(t) for leak rate a and synaptic rate b (ms⁻¹). @internal */
+export function currentResponseOf(a: number, b: number, t: number): number {
   return kexp(-b * t) * t * phi1((b - a) * t);
 }
 
@@ -70,35 +97,77 @@ export interface LifPropagator {
   cVV: number;
 }
 
+/** Options of {@link lifPropagator}. */
+export interface LifPropagatorOptions extends LifTimeConstants {
+  /** Stationary standard deviation σ of I (voltage units per ms; diffusion σ√(2/τ_s)). @default 0 */
+  sigma?: number;
+  /** Step h (ms). */
+  dt: number;
+}
+
+const PROPAGATOR_KEYS = optionKeys<LifPropagatorOptions>()(['tauMem', 'tauSyn', 'sigma', 'dt']);
+
 /**
  * Exact propagator over a step h of the 2-D Ornstein–Uhlenbeck system (V, I) with leak rate
- * a = g_L, synaptic rate b = 1/τ_s and stationary current std σ: the deterministic part
+ * a = 1/τ_m, synaptic rate b = 1/τ_s and stationary current std σ: the deterministic part
  * (e^{−ah}, e^{−bh}, G_b(h)) and the exact covariance of the Gaussian increment (ξ_V, ξ_I),
  * obtained by Gauss–Legendre quadrature of the closed-form integrands (8 panels × 8 points; no
  * cancellation for small h), with its Cholesky factor. Computed in the kernel
  * (`lifPropagatorInto`), so the coefficients are the same bits in every runtime.
  * @example
  * ```ts
- * const p = lifPropagator(0.05, 0.2, 0.02, 0.1);
+ * const p = lifPropagator({ tauMem: 20, tauSyn: 5, sigma: 0.02, dt: 0.1 });
  * // V' = V∞ + (V − V∞) p.eA + (I − μ) p.p21 + p.cVI z1 + p.cVV z2,  I' = μ + (I − μ) p.eB + p.cI z1
  * ```
  */
-export function lifPropagator(a: number, b: number, sigma: number, h: number): LifPropagator {
+export function lifPropagator(options: LifPropagatorOptions): LifPropagator {
+  const o = strictOptions<LifPropagatorOptions>('lifPropagator', 'options', options, PROPAGATOR_KEYS);
+  const [a, b] = rates(o);
+  const sigma = checkNonNegative('options.sigma', o.sigma ?? 0, 'voltage/ms');
+  const h = checkPositive('options.dt', o.dt, 'ms');
+  return propagatorOf(a, b, sigma, h);
+}
+
+/** {@link lifPropagator} from the rates a = g_L, b = 1/τ_s (ms⁻¹), unchecked. @internal */
+export function propagatorOf(a: number, b: number, sigma: number, h: number): LifPropagator {
   const k = kernel();
   const ptr = k.lifPropagatorInto(a, b, sigma, h) as number;
   const o = new Float64Array((k.memory as WebAssembly.Memory).buffer, ptr, 9);
   return { eA: o[0], eB: o[1], p21: o[2], varI: o[3], covVI: o[4], varV: o[5], cI: o[6], cVI: o[7], cVV: o[8] };
 }
 
+/** Options of {@link lifVoltageAt}: the population's parameters and the initial state. */
+export interface LifVoltageOptions extends LifTimeConstants {
+  /** Leak (rest) potential V_L (voltage units). @default 0 */
+  vLeak?: number;
+  /** Mean μ of I (voltage units per ms). @default 0 */
+  mu?: number;
+  /** V at t = 0 (voltage units). @default 0 */
+  v0?: number;
+  /** I at t = 0 (voltage units per ms). @default mu */
+  i0?: number;
+}
+
+const VOLTAGE_KEYS = optionKeys<LifVoltageOptions>()(['tauMem', 'tauSyn', 'vLeak', 'mu', 'v0', 'i0']);
+
 /**
- * Noise-free closed form of V(t) from (V₀, I₀) with constant-mean synaptic current
- * I(t) = μ + (I₀ − μ) e^{−bt}, no spikes (research note §1.7 item 5).
+ * Noise-free closed form of V(t) from (V₀, I₀) with the synaptic current relaxing to its mean,
+ * I(t) = μ + (I₀ − μ) e^{−t/τ_s}, no spikes (research note §1.7 item 5):
+ * V(t) = V∞ + (V₀ − V∞) e^{−t/τ_m} + (I₀ − μ) G(t), V∞ = V_L + μ τ_m.
+ * @param t - time (ms)
  * @example
  * ```ts
- * lifVoltageAt(0.05, 0, 0.2, 0.055, 0, 0.055, 10); // V(10 ms) from rest with μ = 0.055
+ * lifVoltageAt(10, { tauMem: 20, tauSyn: 5, mu: 0.055 }); // V(10 ms) from rest with μ = 0.055
  * ```
  */
-export function lifVoltageAt(a: number, vLeak: number, b: number, mu: number, v0: number, i0: number, t: number): number {
+export function lifVoltageAt(t: number, options: LifVoltageOptions): number {
+  const o = strictOptions<LifVoltageOptions>('lifVoltageAt', 'options', options, VOLTAGE_KEYS);
+  checkFinite('t', t, 'ms');
+  const [a, b] = rates(o);
+  const vLeak = checkFinite('options.vLeak', o.vLeak ?? 0);
+  const mu = checkFinite('options.mu', o.mu ?? 0, 'voltage/ms');
+  const v0 = checkFinite('options.v0', o.v0 ?? 0);
+  const i0 = checkFinite('options.i0', o.i0 ?? mu, 'voltage/ms');
   const vinf = vLeak + mu / a;
-  return vinf + (v0 - vinf) * kexp(-a * t) + (i0 - mu) * lifCurrentResponse(a, b, t);
+  return vinf + (v0 - vinf) * kexp(-a * t) + (i0 - mu) * currentResponseOf(a, b, t);
 }

@@ -5,14 +5,17 @@
  * benchmark as the "plain TS loop" baseline and by tests as an independent re-implementation.
  * @packageDocumentation
  */
+import { checkCallback, optionKeys, strictOptions } from '../contract/options.js';
+import { ValidationError } from '../kernel/errors.js';
+import { checkFinite, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
 import { normalAt, philox4x32 } from '../rng/reference.js';
-import type { Key } from '../rng/seed.js';
+import { type Key, keyOfSeed, type Seed } from '../rng/seed.js';
 import { ZIG_K, ZIG_W } from '../rng/zigtables.js';
 
-/** Parameters of {@link lifReferenceRun} (seed units; see `LifPopulationParams`). */
+/** Parameters of {@link lifReferenceRun} (units and meaning as in `LifPopulationParams`; all required). */
 export interface LifReferenceParams {
-  /** Leak conductance g_L = 1/τ_m (1/ms). */
-  gL: number;
+  /** Membrane time constant τ_m = 1/g_L (ms). */
+  tauMem: number;
   /** Leak potential V_L (voltage units). */
   vLeak: number;
   /** Threshold V_th (voltage units). */
@@ -33,34 +36,87 @@ export interface LifReferenceParams {
  */
 export type LifReferenceParamArrays = { [K in keyof LifReferenceParams]: Float64Array };
 
+/** Options of {@link lifReferenceRun}. */
+export interface LifReferenceOptions {
+  /** Step h (ms). */
+  dt: number;
+  /** Time to advance (ms), rounded to a whole number of steps. */
+  duration: number;
+  /** Grid step index of the first step (the RNG counter). @default 0 */
+  startStep?: number;
+  /** User seed of the noise. @default 0 */
+  seed?: Seed;
+  /** Trial index: noise under `trialKey(seed, trial)`; omit for `seedToKey(seed)`. */
+  trial?: number;
+  /** Explicit key of the noise (overrides seed/trial). */
+  key?: Key;
+  /** Called for each spike with (neuron, step, offset, A): time (step + offset)·dt ms, A in voltage units per ms. */
+  onSpike?: (neuron: number, step: number, offset: number, A: number) => void;
+}
+
+const REFERENCE_KEYS = optionKeys<LifReferenceOptions>()(['dt', 'duration', 'startStep', 'seed', 'trial', 'key', 'onSpike']);
+const REFERENCE_PARAM_KEYS = optionKeys<LifReferenceParams>()(['tauMem', 'vLeak', 'vThreshold', 'vReset', 'tauSyn', 'mu', 'sigma']);
+
 const TWO20 = 1048576;
 const blk = new Uint32Array(4);
 
+type Spike = ((neuron: number, step: number, offset: number, A: number) => void) | undefined;
+
 /**
- * Advances `v`, `i` (one entry per neuron, global indices 0..N−1) by `steps` steps of size h
- * from step `step0`, in place, with EM + linear interpolation (the kernel's order of operations
- * for a population without synapses, shared noise, Poisson drive or refractoriness). Calls
- * `onSpike(neuron, step, offset, A)` for each spike. Returns the number of spikes. With
- * {@link LifReferenceParamArrays} the parameters are per neuron (h/τ_s and the noise factor
- * σ√(2/τ_s)√h are computed once per neuron before the loop, as the kernel's facade does).
+ * Advances `state.v`, `state.i` (one entry per neuron, global indices 0..N−1) by `duration` ms
+ * from grid step `startStep`, **in place**, with EM + linear interpolation (the kernel's order of
+ * operations for a population without synapses, shared noise, Poisson drive or refractoriness)
+ * and the kernel's random numbers for the key `keyOfSeed({ seed, trial })` (or `key`). Calls
+ * `onSpike(neuron, step, offset, A)` for each spike and returns the number of spikes. With
+ * {@link LifReferenceParamArrays} the parameters are per neuron (1/τ_m, h/τ_s and the noise
+ * factor σ√(2/τ_s)√h are computed once per neuron before the loop, as the kernel's facade does).
+ * @param state - `{ v, i }`: Float64Arrays of equal length, overwritten
  * @example
  * ```ts
  * const v = new Float64Array(100), i = new Float64Array(100).fill(0.055);
- * lifReferenceRun(v, i, { gL: 0.05, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 }, 0.1, seedToKey(1), 0, 1000);
+ * lifReferenceRun({ v, i }, { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 },
+ *   { dt: 0.1, duration: 100, seed: 1 });
  * ```
  */
 export function lifReferenceRun(
-  v: Float64Array,
-  i: Float64Array,
-  p: LifReferenceParams | LifReferenceParamArrays,
-  h: number,
-  key: Key,
-  step0: number,
-  steps: number,
-  onSpike?: (neuron: number, step: number, offset: number, A: number) => void,
+  state: {
+    /** V per neuron (voltage units), advanced in place. */
+    v: Float64Array;
+    /** I per neuron (voltage units per ms), advanced in place. */
+    i: Float64Array;
+  },
+  params: LifReferenceParams | LifReferenceParamArrays,
+  options: LifReferenceOptions,
 ): number {
-  if (typeof p.gL !== 'number') return referenceHet(v, i, p as LifReferenceParamArrays, h, key, step0, steps, onSpike);
-  return referenceHomo(v, i, p as LifReferenceParams, h, key, step0, steps, onSpike);
+  const o = strictOptions<LifReferenceOptions>('lifReferenceRun', 'options', options, REFERENCE_KEYS);
+  const s = strictOptions<{ v: Float64Array; i: Float64Array }>('lifReferenceRun', 'state', state, ['v', 'i']);
+  if (!(s.v instanceof Float64Array) || s.v.length === 0) throw new ValidationError('state.v', 'a non-empty Float64Array', s.v);
+  const N = s.v.length;
+  if (!(s.i instanceof Float64Array) || s.i.length !== N) throw new ValidationError('state.i', `a Float64Array of length ${N}`, s.i);
+  const p = strictOptions<LifReferenceParams | LifReferenceParamArrays>('lifReferenceRun', 'params', params, REFERENCE_PARAM_KEYS);
+  const h = checkPositive('options.dt', o.dt, 'ms');
+  const steps = Math.round(checkNonNegative('options.duration', o.duration, 'ms') / h);
+  const step0 = checkInteger('options.startStep', o.startStep ?? 0, 0, 0xffffffff);
+  if (!(step0 + steps <= 0x100000000)) throw new ValidationError('options.duration', 'at most the 32-bit step counter', o.duration);
+  let key: Key;
+  if (o.key !== undefined) {
+    const k = strictOptions<Key>('lifReferenceRun', 'options.key', o.key, ['k0', 'k1']);
+    for (const w of ['k0', 'k1'] as const)
+      if (!Number.isInteger(k[w]) || k[w] < 0 || k[w] > 0xffffffff)
+        throw new ValidationError(`options.key.${w}`, 'an integer in [0, 2^32)', k[w]);
+    key = k;
+  } else key = keyOfSeed({ seed: o.seed, trial: o.trial }, 'options.');
+  const onSpike = checkCallback<NonNullable<Spike>>('options.onSpike', o.onSpike);
+  const perNeuron = typeof p.tauMem !== 'number';
+  for (const f of REFERENCE_PARAM_KEYS) {
+    const x = (p as Record<string, unknown>)[f];
+    if (perNeuron) {
+      if (!(x instanceof Float64Array) || x.length !== N) throw new ValidationError(`params.${f}`, `a Float64Array of length ${N}`, x);
+      for (let q = 0; q < N; q++) checkFinite(`params.${f}[${q}]`, x[q]);
+    } else checkFinite(`params.${f}`, x);
+  }
+  if (perNeuron) return referenceHet(s.v, s.i, p as LifReferenceParamArrays, h, key, step0, steps, onSpike);
+  return referenceHomo(s.v, s.i, p as LifReferenceParams, h, key, step0, steps, onSpike);
 }
 
 /** One ziggurat normal of neuron q at step n (block of the pair in `blk`, refilled for even q). */
@@ -87,9 +143,10 @@ function referenceHet(
   key: Key,
   step0: number,
   steps: number,
-  onSpike?: (neuron: number, step: number, offset: number, A: number) => void,
+  onSpike: Spike,
 ): number {
   const N = v.length;
+  const gL = p.tauMem.map((t) => 1 / t);
   const hb = p.tauSyn.map((t) => h * (1 / t));
   const sem = p.sigma.map((s, q) => s * Math.sqrt(2 * (1 / p.tauSyn[q])) * Math.sqrt(h));
   const noisy = p.sigma.some((s) => s > 0);
@@ -100,7 +157,7 @@ function referenceHet(
     const n = step0 + s;
     for (let q = 0; q < N; q++) {
       const z = noisy ? refNormal(q, n, k0, k1) : 0;
-      const a = p.gL[q];
+      const a = gL[q];
       const VL = p.vLeak[q];
       const Vth = p.vThreshold[q];
       const vq = v[q];
@@ -139,10 +196,10 @@ function referenceHomo(
   key: Key,
   step0: number,
   steps: number,
-  onSpike?: (neuron: number, step: number, offset: number, A: number) => void,
+  onSpike: Spike,
 ): number {
   const N = v.length;
-  const a = p.gL;
+  const a = 1 / p.tauMem;
   const VL = p.vLeak;
   const Vth = p.vThreshold;
   const Vr = p.vReset;

@@ -17,7 +17,7 @@ function recurrent(nd: Lib, integrator: 'exact' | 'euler-maruyama', spikeRule: '
   const m = net.addSpikeMonitor();
   net.run(150);
   const s = m.spikes();
-  const st = net.getState();
+  const st = net.state();
   net.dispose();
   return nd.fingerprint(s.neuron, s.step, s.offset, s.A, st.v, st.i, st.i2);
 }
@@ -28,7 +28,7 @@ function heterogeneous(nd: Lib, integrator: 'exact' | 'euler-maruyama'): string 
   const sp = (lo: number, hi: number, s: number) =>
     Float64Array.from({ length: n }, (_, k) => lo + (hi - lo) * (((k + s) * 0.6180339887498949) % 1));
   const net = new nd.LifNetwork({ dt: 0.1, integrator, spikeRule: 'hermite', seed: 'cross-het' });
-  net.addPopulation('a', 5, { mu: 0.06 });
+  net.addPopulation('a', 5, { mu: 0.06, sigma: 0.02 });
   net.addPopulation('h', n, {
     tauMem: sp(12, 28, 0),
     vLeak: sp(-0.1, 0.1, 1),
@@ -47,7 +47,7 @@ function heterogeneous(nd: Lib, integrator: 'exact' | 'euler-maruyama'): string 
   const m = net.addSpikeMonitor();
   net.run(100);
   const s = m.spikes();
-  const st = net.getState();
+  const st = net.state();
   net.dispose();
   return nd.fingerprint(s.neuron, s.step, s.offset, s.A, st.v, st.i, st.i2);
 }
@@ -63,7 +63,7 @@ export const cases: CrossCases = {
     const m = net.addSpikeMonitor();
     net.run(100);
     const s = m.spikes();
-    const st = net.getState();
+    const st = net.state();
     net.dispose();
     return nd.fingerprint(s.neuron, s.step, st.v, st.i, st.i2);
   },

@@ -140,7 +140,7 @@ write(nodes, [('input', 'drive'), ('drive', 'lif1'), ('lif1', 'syn'), ('syn', 'l
       expect(r.status, r.stderr).toBe(0);
       const net = await io.importNir(file, { dt: 0.01, integrator: 'exact', spikeRule: 'hermite' });
       const mon = net.addSpikeMonitor();
-      const st = net.addStateMonitor({ neurons: [1], every: 1 });
+      const st = net.addStateMonitor({ neurons: [1], interval: 0.01 });
       net.run(60);
       // lif1 from rest (v = I = 0) under constant input: I(t) = w_in·b(1 − e^{−t/τs}),
       // v(t) = r·w_in·b·[1 − (τm e^{−t/τm} − τs e^{−t/τs})/(τm − τs)]; first crossing of th1 by bisection.
@@ -161,14 +161,13 @@ write(nodes, [('input', 'drive'), ('drive', 'lif1'), ('lif1', 'syn'), ('syn', 'l
       const dI = (w2 * W) / ts2; // per spike, NIR current units
       const psp = (t: number) =>
         t <= 0 ? 0 : ((r2 / tm2ms) * dI * (Math.exp(-t / tm2ms) - Math.exp(-t / ts2ms))) / (1 / ts2ms - 1 / tm2ms);
-      const d = st.data();
+      const d = st.samples(); // one neuron: row k is sample k
       let worst = 0;
       let peak = 0;
-      d.steps.forEach((s, k) => {
-        const t = s * 0.01;
+      d.time.forEach((t, k) => {
         const expect_ = times.reduce((acc, tk) => acc + psp(t - tk), 0);
         peak = Math.max(peak, expect_);
-        worst = Math.max(worst, Math.abs(d.v[k][0] - expect_));
+        worst = Math.max(worst, Math.abs(d.v[k] - expect_));
       });
       expect(peak).toBeGreaterThan(0.01);
       expect(worst / peak).toBeLessThan(1e-9);

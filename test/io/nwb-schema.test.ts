@@ -75,19 +75,17 @@ test.skipIf(skip !== null)(
     const dir = tempDir();
     const net = buildNetwork(nd);
     const mon = net.addSpikeMonitor();
-    const st = net.addStateMonitor({ neurons: [0, 90], every: 10 });
+    const st = net.addStateMonitor({ neurons: [0, 90], interval: 1 });
     net.run(200);
     const spikes = nd.io.spikeTable(mon.spikes(), { dt: net.dt, populations: net.populations() });
-    const d = st.data();
-    const v = new Float64Array(d.steps.length * 2);
-    d.v.forEach((row, k) => {
-      v.set(row, 2 * k);
-    });
+    const d = st.samples(); // long format, sample-major: row 2k + j is sample k of neuron j
+    const v = d.v;
+    const times = Array.from({ length: d.length / 2 }, (_, k) => d.time[2 * k]);
     const good = join(dir, 'good.nwb');
     await nd.io.writeNwb(spikes, good, {
       identifier: 'schema-test',
       timeSeries: [
-        { name: 'v_timestamps', data: v, columns: 2, unit: 'dimensionless', times: d.steps.map((s) => s * net.dt) },
+        { name: 'v_timestamps', data: v, columns: 2, unit: 'dimensionless', times },
         { name: 'v_rate', data: v, columns: 2, unit: 'dimensionless', startTime: 0, interval: 1 },
       ],
     });

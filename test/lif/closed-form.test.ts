@@ -16,7 +16,7 @@ function referenceSpikes(mu: number, i0: number, v0: number, T: number, vth = 1,
   let c = i0;
   const dt = 0.01;
   while (t0 < T) {
-    const f = (s: number) => lifVoltageAt(gL, 0, b, mu, v, c, s) - vth;
+    const f = (s: number) => lifVoltageAt(s, { tauMem: 1 / gL, tauSyn, mu, v0: v, i0: c }) - vth;
     let s = 0;
     let found = false;
     while (t0 + s < T) {
@@ -129,10 +129,10 @@ describe('subthreshold V vs the closed-form solution of the linear ODE', () => {
         let e = 0;
         net.addStateMonitor({
           neurons: [0],
-          every: 1,
+          interval: h,
           maxSamples: 0,
-          onSample: (step, v) => {
-            e = Math.max(e, Math.abs(v[0] - lifVoltageAt(gL, 0, b, mu, v0, i0, step * h)));
+          onSample: ({ time, v }) => {
+            e = Math.max(e, Math.abs(v[0] - lifVoltageAt(time, { tauMem: 1 / gL, tauSyn, mu, v0, i0 })));
           },
         });
         net.run(100);

@@ -1,6 +1,6 @@
 // Connectors, drive, shared noise, monitors, run options and worker trials.
 import { describe, expect, test } from 'vitest';
-import { AbortedError, LifNetwork, runTrials } from '../../src/index.js';
+import { AbortedError, LifNetwork, type Progress, runTrials } from '../../src/index.js';
 
 describe('connectors', () => {
   test('fixedInDegree gives every target exactly k distinct sources, no autapses', () => {
@@ -56,16 +56,15 @@ describe('connectors', () => {
 
   test('addLayers builds a feedforward chain: activity reaches the last layer only through the others', () => {
     const net = new LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: 2 });
-    const names = net.addLayers(
-      [100, 100, 100],
-      { mu: 0.03, sigma: 0.01 },
-      { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.02 },
-    );
+    const names = net.addLayers([100, 100, 100], {
+      params: { mu: 0.03, sigma: 0.01 },
+      projection: { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.02 },
+    });
     net.setState({});
     expect(names).toEqual(['L0', 'L1', 'L2']);
-    const r0 = net.addRateMonitor({ population: 'L2', binSteps: 1000 });
+    const r0 = net.addRateMonitor({ population: 'L2', binSize: 100 });
     net.run(100);
-    expect(r0.counts().reduce((a, b) => a + b, 0)).toBe(0); // μ below threshold, no drive yet
+    expect(r0.rates().count.reduce((a, b) => a + b, 0)).toBe(0); // μ below threshold, no drive yet
     net.dispose();
     const net2 = new LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: 2 });
     net2.addPopulation('L0', 100, { mu: 0.07, sigma: 0.01, v0: { uniform: [0, 1] } });
@@ -88,7 +87,7 @@ describe('drive and noise', () => {
     const net = new LifNetwork({ dt: 0.1, integrator: 'exact', seed: 8 });
     net.addPopulation('p', 4000, { mu: 0, sigma: 0, i0: 0, vThreshold: 1e9, poisson: { rate: 2000, weight: J } });
     net.run(60);
-    const { i } = net.getState();
+    const { i } = net.state();
     const mean = i.reduce((a, b) => a + b) / i.length;
     const variance = i.reduce((a, b) => a + (b - mean) ** 2, 0) / (i.length - 1);
     expect(mean / (nu * J * 5)).toBeCloseTo(1, 1);
@@ -104,7 +103,7 @@ describe('drive and noise', () => {
     net.addPopulation('p', 2, { mu: 0, sigma: 1, vThreshold: 1e9, sharedNoise: c });
     for (let k = 0; k < 4000; k++) {
       net.run(5);
-      const { i } = net.getState();
+      const { i } = net.state();
       trials.push([i[0], i[1]]);
     }
     const m0 = trials.reduce((a, t) => a + t[0], 0) / trials.length;
@@ -126,39 +125,54 @@ describe('drive and noise', () => {
 describe('monitors and run options', () => {
   test('rate monitor bins sum to the spike count; state monitor keeps the last maxSamples', () => {
     const net = new LifNetwork({ dt: 0.1, seed: 1 });
-    net.addPopulation('p', 100, { v0: { uniform: [0, 1] } });
-    const r = net.addRateMonitor({ binSteps: 100 });
-    const sm = net.addStateMonitor({ neurons: [3, 7], every: 10, maxSamples: 5 });
+    net.addPopulation('p', 100, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
+    const r = net.addRateMonitor({ binSize: 10 });
+    const sm = net.addStateMonitor({ neurons: [3, 7], interval: 1, maxSamples: 5 });
     net.run(100);
-    expect(r.counts().reduce((a, b) => a + b, 0)).toBe(net.spikeCount);
-    const d = sm.data();
-    expect(d.steps).toEqual([960, 970, 980, 990, 1000]);
-    expect(d.v[4][1]).toBe(net.getState().v[7]);
-    expect(r.rates()[0]).toBeCloseTo(r.counts()[0] / (100 * 0.01), 10);
+    const rt = r.rates();
+    expect(rt.count.reduce((a, b) => a + b, 0)).toBe(net.spikeCount);
+    const d = sm.samples();
+    expect(Array.from(d.step)).toEqual([960, 960, 970, 970, 980, 980, 990, 990, 1000, 1000]);
+    expect(Array.from(d.neuron)).toEqual([3, 7, 3, 7, 3, 7, 3, 7, 3, 7]);
+    expect(d.v[9]).toBe(net.state().v[7]);
+    expect(rt.rate[0]).toBeCloseTo(rt.count[0] / (100 * 0.01), 10);
     net.dispose();
   });
 
-  test('onProgress is called per chunk; an aborted signal stops run() with AbortedError, spikes kept', () => {
+  test('onProgress gets the one Progress type per chunk; an aborted signal stops run() with AbortedError, spikes kept', () => {
     const net = new LifNetwork({ dt: 0.1, seed: 1 });
-    net.addPopulation('p', 100, { v0: { uniform: [0, 1] } });
+    net.addPopulation('p', 100, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
     const m = net.addSpikeMonitor();
     const ac = new AbortController();
-    const seen: number[] = [];
+    const seen: Progress[] = [];
+    let abortedAt = -1;
     let err: unknown;
     try {
       net.run(1000, {
         signal: ac.signal,
         onProgress: (p) => {
-          seen.push(p.step);
-          if (p.step >= 3000) ac.abort();
+          seen.push(p);
+          if (p.time !== undefined && p.time >= 300 && abortedAt < 0) {
+            abortedAt = net.step;
+            ac.abort();
+          }
         },
       });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(AbortedError);
-    expect(seen[0]).toBe(100);
-    expect(net.step).toBe(3000);
+    expect((err as AbortedError).partial).toEqual({ step: abortedAt, time: abortedAt * 0.1 });
+    // done/total count steps of this call; time is the network time in ms.
+    for (const p of seen) {
+      expect(p.unit).toBe('step');
+      expect(p.total).toBe(10_000);
+      expect(p.time).toBeCloseTo(p.done * 0.1, 9);
+      expect(p.fraction).toBe(p.done / 10_000);
+    }
+    expect(seen[seen.length - 1].done).toBe(abortedAt);
+    expect(net.step).toBe(abortedAt);
+    expect(abortedAt).toBeGreaterThanOrEqual(3000);
     expect(m.count).toBe(net.spikeCount);
     expect(m.count).toBeGreaterThan(0);
     net.dispose();
@@ -169,14 +183,14 @@ describe('runAsync', () => {
   test('gives the same result as run(); an abort from a timer stops it between slices', async () => {
     const mk = () => {
       const n = new LifNetwork({ dt: 0.1, seed: 3 });
-      n.addPopulation('p', 200, { v0: { uniform: [0, 1] } });
+      n.addPopulation('p', 200, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
       return n;
     };
     const a = mk();
     a.run(300);
     const b = mk();
     await b.runAsync(300, { sliceMs: 1 });
-    expect(Array.from(b.getState().v)).toEqual(Array.from(a.getState().v));
+    expect(Array.from(b.state().v)).toEqual(Array.from(a.state().v));
     const c = mk();
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 5);
@@ -198,7 +212,13 @@ describe('worker trials', () => {
     const opts = {
       seed: 'w',
       range: [0, 3] as [number, number],
-      params: { size: 50, dt: 0.1, duration: 100, integrator: 'exact' as const, params: { v0: { uniform: [0, 1] as [number, number] } } },
+      params: {
+        size: 50,
+        dt: 0.1,
+        duration: 100,
+        integrator: 'exact' as const,
+        params: { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] as [number, number] } },
+      },
     };
     const inline = await runTrials('lif.population', { ...opts, workers: 0 });
     const pooled = await runTrials('lif.population', { ...opts, workers: 2, workerUrl: new URL('../../dist/worker.js', import.meta.url) });
@@ -210,21 +230,23 @@ describe('worker trials', () => {
 
 describe('lifSteps (functional level)', () => {
   test('chaining two calls equals one call and equals LifNetwork; inputs untouched', async () => {
-    const { lifSteps, trialKey } = await import('../../src/index.js');
-    const key = trialKey('f', 1);
+    const { lifSteps } = await import('../../src/index.js');
     const v = Float64Array.from({ length: 64 }, (_, k) => k / 64);
     const i = new Float64Array(64).fill(0.055);
-    const p = { sigma: 0.03 };
-    const one = lifSteps({ v, i }, p, { dt: 0.1, steps: 500, key, integrator: 'exact' });
-    const a = lifSteps({ v, i }, p, { dt: 0.1, steps: 200, key, integrator: 'exact' });
-    const b = lifSteps(a, p, { dt: 0.1, steps: 300, key, step0: 200, integrator: 'exact' });
+    const p = { mu: 0.055, sigma: 0.03 };
+    const o = { dt: 0.1, seed: 'f', trial: 1, integrator: 'exact' as const };
+    const one = lifSteps({ v, i }, p, { ...o, duration: 50 });
+    const a = lifSteps({ v, i }, p, { ...o, duration: 20 });
+    expect(a.endStep).toBe(200);
+    const b = lifSteps(a, p, { ...o, duration: 30, startStep: a.endStep });
     expect(Array.from(b.v)).toEqual(Array.from(one.v));
-    expect(a.spikes.neuron.length + b.spikes.neuron.length).toBe(one.spikes.neuron.length);
+    expect(a.spikes.length + b.spikes.length).toBe(one.spikes.length);
+    expect(Array.from(b.spikes.time)).toEqual(Array.from(one.spikes.time).slice(a.spikes.length));
     expect(v[5]).toBe(5 / 64);
-    const net = new LifNetwork({ dt: 0.1, key, integrator: 'exact' });
+    const net = new LifNetwork({ dt: 0.1, seed: 'f', trial: 1, integrator: 'exact' });
     net.addPopulation('p', 64, { ...p, v0: v, i0: i });
     net.run(50);
-    expect(Array.from(net.getState().v)).toEqual(Array.from(one.v));
+    expect(Array.from(net.state().v)).toEqual(Array.from(one.v));
     net.dispose();
   });
 });

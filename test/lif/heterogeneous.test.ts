@@ -2,7 +2,7 @@
 // scalar path (an independent implementation of the same step) for every flag combination, run
 // chunking, shared noise; plus closed-form checks that each lane got its own neuron's parameters.
 import { describe, expect, test } from 'vitest';
-import { fingerprint, LifNetwork, type LifPopulationParams, lifReferenceRun, seedToKey } from '../../src/index.js';
+import { fingerprint, LifNetwork, type LifPopulationParams, lifReferenceRun } from '../../src/index.js';
 
 type Integrator = 'euler-maruyama' | 'exact';
 type Rule = 'grid' | 'linear' | 'hermite';
@@ -56,7 +56,7 @@ function run(net: LifNetwork, chunks: number[]): { fp: string; spikes: number } 
   const m = net.addSpikeMonitor();
   for (const c of chunks) net.run(c);
   const s = m.spikes();
-  const st = net.getState();
+  const st = net.state();
   const fp = fingerprint(s.neuron, s.step, s.offset, s.A, st.v, st.i, st.i2, st.refUntil);
   net.dispose();
   return { fp, spikes: s.neuron.length };
@@ -136,7 +136,7 @@ describe('heterogeneous populations on the SIMD path', () => {
   test('the plain-TS reference loop with per-neuron parameters reproduces the SIMD path spike for spike (EM + linear)', () => {
     const N = 203;
     const p = {
-      gL: spread(N, 1 / 28, 1 / 12, 0),
+      tauMem: spread(N, 1 / 28, 1 / 12, 0).map((g) => 1 / g),
       vLeak: spread(N, -0.1, 0.1, 1),
       vThreshold: spread(N, 0.9, 1.1, 2),
       vReset: spread(N, -0.2, 0.1, 3),
@@ -151,7 +151,7 @@ describe('heterogeneous populations on the SIMD path', () => {
     const v = new Float64Array(N).fill(0.5);
     const i = p.mu.slice();
     const ref: number[] = [];
-    lifReferenceRun(v, i, p, 0.1, seedToKey(9), 0, 2000, (n, st, o) => ref.push(n, st, o));
+    lifReferenceRun({ v, i }, p, { dt: 0.1, duration: 200, seed: 9, onSpike: (n, st, o) => ref.push(n, st, o) });
     const s = m.spikes();
     expect(s.neuron.length).toBeGreaterThan(300);
     expect(ref.length / 3).toBe(s.neuron.length);
@@ -163,7 +163,7 @@ describe('heterogeneous populations on the SIMD path', () => {
     }
     // Only the ziggurat slow path (engine vs kernel exp/log) may differ, in the last bits.
     expect(maxDiff).toBeLessThan(1e-9);
-    const st = net.getState();
+    const st = net.state();
     for (let k = 0; k < N; k++) expect(v[k]).toBeCloseTo(st.v[k], 9);
     net.dispose();
   });
@@ -201,7 +201,7 @@ describe('heterogeneous populations on the SIMD path', () => {
     const net = new LifNetwork({ dt: 0.1, integrator: 'exact', seed: 3 });
     net.addPopulation('p', n, { sigma, tauSyn, mu: 0, vThreshold: 100, i0: 0 });
     net.run(60); // > 10 τ_s: the start-up transient e^{-2t/τ_s} is below 1e-6
-    const { i } = net.getState();
+    const { i } = net.state();
     for (const [par, sd] of [
       [0, 0.01],
       [1, 0.03],

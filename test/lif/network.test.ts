@@ -35,7 +35,7 @@ function run(net: LifNetwork, chunks: number[]): string {
   const m = net.addSpikeMonitor();
   for (const c of chunks) net.run(c);
   const s = m.spikes();
-  const st = net.getState();
+  const st = net.state();
   return fingerprint(s.neuron, s.step, s.offset, s.A, st.v, st.i, st.i2);
 }
 
@@ -61,8 +61,8 @@ describe('reproducibility', () => {
   ] as const)('%s + %s, tRef %s, Poisson + delays: the SIMD path equals the general path bit for bit', (integrator, spikeRule, tRef) => {
     const fp = (fastPath: boolean) => {
       const n = new LifNetwork({ dt: 0.1, integrator, spikeRule, seed: 1, fastPath });
-      n.addPopulation('p', 301, { v0: { uniform: [0, 1] }, tRef, mu: 0.05, poisson: { rate: 800, weight: 0.004 } });
-      n.addPopulation('q', 37, { v0: { uniform: [0, 1] }, sigma: 0 });
+      n.addPopulation('p', 301, { v0: { uniform: [0, 1] }, tRef, mu: 0.05, sigma: 0.02, poisson: { rate: 800, weight: 0.004 } });
+      n.addPopulation('q', 37, { v0: { uniform: [0, 1] }, mu: 0.055, sigma: 0 });
       n.connect('p', 'q', { connector: { type: 'fixedProbability', p: 0.1 }, weight: 0.01, delay: 0.33 });
       return run(n, [100]);
     };
@@ -76,12 +76,12 @@ describe('reproducibility', () => {
     const m1 = net.addSpikeMonitor();
     net.run(80);
     const s1 = m1.spikes();
-    const end1 = net.getState();
+    const end1 = net.state();
     net.restore(snap);
     const m2 = net.addSpikeMonitor();
     net.run(80);
     const s2 = m2.spikes();
-    const end2 = net.getState();
+    const end2 = net.state();
     expect(fingerprint(s2.neuron, s2.step, s2.offset, s2.A)).toBe(fingerprint(s1.neuron, s1.step, s1.offset, s1.A));
     expect(fingerprint(end2.v, end2.i, end2.i2)).toBe(fingerprint(end1.v, end1.i, end1.i2));
     expect(s1.neuron.length).toBeGreaterThan(20);
@@ -95,12 +95,12 @@ describe('reproducibility', () => {
     const m1 = net.addSpikeMonitor();
     net.run(50);
     const a = m1.spikes();
-    const e1 = net.getState();
+    const e1 = net.state();
     net.restore(snap);
     const m2 = net.addSpikeMonitor();
     net.run(50);
     const b = m2.spikes();
-    const e2 = net.getState();
+    const e2 = net.state();
     expect(b.neuron.length).toBeGreaterThan(10);
     expect(fingerprint(b.neuron, b.step)).toBe(fingerprint(a.neuron, a.step));
     expect(fingerprint(e2.v, e2.i, e2.i2)).toBe(fingerprint(e1.v, e1.i, e1.i2));
@@ -133,7 +133,7 @@ describe('noise', () => {
     const net = new LifNetwork({ dt: 0.1, seed: 5 });
     net.addPopulation('p', 5, { mu: 0, sigma: 0.3, i0: 0, vThreshold: 100 });
     net.run(0.1);
-    const { i } = net.getState();
+    const { i } = net.state();
     for (let k = 0; k < 5; k++) {
       const z = rngReference.normalAt(net.key.k0, net.key.k1, 0, k, 0);
       expect(i[k]).toBeCloseTo(0.3 * Math.sqrt(2 / 5) * Math.sqrt(0.1) * z, 14);
@@ -146,7 +146,7 @@ describe('noise', () => {
       const n = new LifNetwork({ dt, integrator: 'exact', spikeRule: 'linear', seed: 11, noise: { fineSteps: F } });
       n.addPopulation('p', 10, { mu: 0.03, sigma: 0.05, vThreshold: 50, poisson: { rate: 200, weight: 0.01 } });
       n.run(50);
-      const s = n.getState();
+      const s = n.state();
       n.dispose();
       return s;
     };
@@ -160,7 +160,7 @@ describe('noise', () => {
     const other = new LifNetwork({ dt: 0.05, integrator: 'exact', seed: 12 });
     other.addPopulation('p', 10, { mu: 0.03, sigma: 0.05, vThreshold: 50, poisson: { rate: 200, weight: 0.01 } });
     other.run(50);
-    expect(Math.abs(other.getState().i[0] - fine.i[0])).toBeGreaterThan(1e-3);
+    expect(Math.abs(other.state().i[0] - fine.i[0])).toBeGreaterThan(1e-3);
     other.dispose();
   });
 
@@ -169,7 +169,7 @@ describe('noise', () => {
     const net = new LifNetwork({ dt: h, seed: 3, noise: { fineSteps: 2 } });
     net.addPopulation('p', 3, { mu: 0, sigma: 0.1, i0: 0, vThreshold: 100 });
     net.run(h);
-    const { i } = net.getState();
+    const { i } = net.state();
     for (let k = 0; k < 3; k++) {
       const z = rngReference.normalAt(net.key.k0, net.key.k1, 0, k, 0) + rngReference.normalAt(net.key.k0, net.key.k1, 0, k, 1);
       expect(i[k]).toBeCloseTo(0.1 * Math.sqrt(2 / 5) * Math.sqrt(h / 2) * z, 14);
@@ -181,7 +181,7 @@ describe('noise', () => {
     const net = new LifNetwork({ dt: 0.5, integrator: 'exact', seed: 1 });
     net.addPopulation('p', 2000, { mu: 0.02, sigma: 0.05, vThreshold: 1e6, vReset: -1e6, v0: 0.4 });
     net.run(200);
-    const { v, i } = net.getState();
+    const { v, i } = net.state();
     const mean = (x: Float64Array) => x.reduce((a, c) => a + c) / x.length;
     const vr = (x: Float64Array) => {
       const m = mean(x);
@@ -214,8 +214,8 @@ describe('spike delivery', () => {
     const ts = m.timesOf(0)[0];
     expect(ts).toBeCloseTo(Math.log(0.055 / 0.005) / gL, 8);
     const t = net.time;
-    const want = 0.3 * lifCurrentResponse(gL, 0.2, t - ts - 1.234);
-    expect(net.getState().v[1]).toBeCloseTo(want, 10);
+    const want = 0.3 * lifCurrentResponse(t - ts - 1.234, { tauMem: 1 / gL, tauSyn: 5 });
+    expect(net.state().v[1]).toBeCloseTo(want, 10);
     net.dispose();
   });
 });
@@ -310,24 +310,19 @@ describe('validation and failure', () => {
 
 describe('plain TypeScript reference loop', () => {
   test('lifReferenceRun reproduces the kernel (EM + linear, uncoupled, noisy) spike for spike', async () => {
-    const { lifReferenceRun, seedToKey } = await import('../../src/index.js');
+    const { lifReferenceRun } = await import('../../src/index.js');
     const N = 200;
     const net = new LifNetwork({ dt: 0.1, integrator: 'euler-maruyama', spikeRule: 'linear', seed: 9 });
-    net.addPopulation('p', N, { v0: 0.5 });
+    net.addPopulation('p', N, { mu: 0.055, sigma: 0.02, v0: 0.5 });
     const m = net.addSpikeMonitor();
     net.run(300);
     const v = new Float64Array(N).fill(0.5);
     const i = new Float64Array(N).fill(0.055);
     const ref: number[] = [];
     lifReferenceRun(
-      v,
-      i,
-      { gL: 0.05, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 },
-      0.1,
-      seedToKey(9),
-      0,
-      3000,
-      (n, s, o) => ref.push(n, s, o),
+      { v, i },
+      { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 },
+      { dt: 0.1, duration: 300, seed: 9, onSpike: (n, s, o) => ref.push(n, s, o) },
     );
     const s = m.spikes();
     expect(ref.length / 3).toBe(s.neuron.length);
@@ -339,7 +334,7 @@ describe('plain TypeScript reference loop', () => {
     }
     // Only the ziggurat slow path (engine vs kernel exp/log) may differ, in the last bits.
     expect(maxDiff).toBeLessThan(1e-9);
-    const st = net.getState();
+    const st = net.state();
     for (let k = 0; k < N; k++) expect(v[k]).toBeCloseTo(st.v[k], 9);
     net.dispose();
   });

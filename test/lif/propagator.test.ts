@@ -19,7 +19,7 @@ describe('lifPropagator', () => {
     [0.05, 0.2, 0.02, 2],
     [0.1, 1, 0.3, 0.5],
   ])('a=%s b=%s σ=%s h=%s: covariance equals the closed-form integrals to 1e-9 relative', (a, b, sigma, h) => {
-    const p = lifPropagator(a, b, sigma, h);
+    const p = lifPropagator({ tauMem: 1 / a, tauSyn: 1 / b, sigma, dt: h });
     const c = closedForm(a, b, sigma, h);
     expect(p.varI / c.varI - 1).toBeLessThan(1e-12);
     expect(Math.abs(p.covVI / c.covVI - 1)).toBeLessThan(1e-9);
@@ -30,8 +30,8 @@ describe('lifPropagator', () => {
   });
 
   test('a = b (τ_s = τ_m) is handled: G(t) = t e^{−at}', () => {
-    expect(lifCurrentResponse(0.1, 0.1, 3)).toBeCloseTo(3 * Math.exp(-0.3), 15);
-    const p = lifPropagator(0.1, 0.1, 0.2, 0.5);
+    expect(lifCurrentResponse(3, { tauMem: 10, tauSyn: 10 })).toBeCloseTo(3 * Math.exp(-0.3), 15);
+    const p = lifPropagator({ tauMem: 10, tauSyn: 10, sigma: 0.2, dt: 0.5 });
     expect(Number.isFinite(p.varV) && p.varV > 0).toBe(true);
   });
 
@@ -44,8 +44,8 @@ describe('lifPropagator', () => {
     const net = new LifNetwork({ dt: h, integrator: 'exact', seed: 77 });
     net.addPopulation('p', N, { tauMem: 1 / a, tauSyn: 1 / b, mu: 0.01, sigma, v0: 0.3, i0: 0.05, vThreshold: 100 });
     net.run(h);
-    const { v, i } = net.getState();
-    const p = lifPropagator(a, b, sigma, h);
+    const { v, i } = net.state();
+    const p = lifPropagator({ tauMem: 1 / a, tauSyn: 1 / b, sigma, dt: h });
     const vinf = 0.01 / a;
     const mv = vinf + (0.3 - vinf) * p.eA + (0.05 - 0.01) * p.p21;
     const mi = 0.01 + 0.04 * p.eB;

@@ -30,7 +30,7 @@ function run(integrator: 'euler-maruyama' | 'exact', rule: 'grid' | 'linear') {
     Array.from(b.step, (s, k) => (s + b.offset[k]) * h),
   );
   const vLab = lab.state.V;
-  const vNet = net.getState().v;
+  const vNet = net.state().v;
   lab.dispose();
   net.dispose();
   return { pa, pb, vLab, vNet };

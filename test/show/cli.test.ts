@@ -28,7 +28,7 @@ const good = {
   duration: 200,
   dt: 0.1,
   network: { neurons: 50, rate: 40 },
-  monitors: { spikes: true, rate: { bin: 20 } },
+  monitors: { spikes: true, rate: { binSize: 20 } },
 };
 
 const PKG = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -197,8 +197,18 @@ describe('neurodyn CLI: malformed experiment files', () => {
     ['unknown kind', { ...good, kind: 'hodgkin-huxley' }, /kind: expected one of .*"poisson".*got "hodgkin-huxley"/],
     [
       'bad monitor bin',
-      { ...good, monitors: { rate: { bin: -1 } } },
-      /monitors\.rate\.bin: expected a finite number in \(0, 1000000\] ms, got -1/,
+      { ...good, monitors: { rate: { binSize: -1 } } },
+      /monitors\.rate\.binSize: expected a finite number in \(0, 1000000\] ms, got -1/,
+    ],
+    [
+      'monitor bin not a multiple of dt',
+      { ...good, monitors: { rate: { binSize: 0.25 } } },
+      /monitors\.rate\.binSize: expected a positive multiple of dt = 0.1 ms, got 0.25/,
+    ],
+    [
+      'the old name of the rate bin',
+      { ...good, monitors: { rate: { bin: 5 } } },
+      /monitors\.rate\.bin: unknown field \(allowed: binSize\)/,
     ],
     ['seed not an integer', { ...good, seed: 1.5 }, /seed: expected an integer in \[0, 2\^53\) or a string, got 1.5/],
   ];
@@ -337,8 +347,8 @@ describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
     net.addPopulation(pop.name, pop.size, pop.params);
     const mon = net.addSpikeMonitor();
     net.run(300);
-    const times = mon.times();
     const s = mon.spikes();
+    const times = s.time;
     net.dispose();
     expect(res.summary.spikes).toBe(s.neuron.length);
     const csv = readFileSync(join(out, 'spikes.csv'), 'utf8').trim().split('\n');
@@ -404,6 +414,39 @@ describe.skipIf(!('LifNetwork' in nd))('neurodyn CLI: lif experiments', () => {
     const r = runCli(['run', writeExp('lif-vreset', exp), '--out', join(tmp, 'never2')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/network\.populations\[0\]\.params\.vReset: expected a value < vThreshold \(1\), got 2/);
+  });
+
+  test('library checks of monitors and layers come back naming the experiment field', () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/noisy-population.json', import.meta.url), 'utf8'));
+    exp.monitors.state.interval = 0.25;
+    const r = runCli(['run', writeExp('lif-interval', exp), '--out', join(tmp, 'never3')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/monitors\.state\.interval: expected a positive multiple of dt = 0.1 ms, got 0.25/);
+    const layered = {
+      kind: 'lif',
+      duration: 10,
+      network: { layers: { sizes: [5, 5], params: { vReset: 2 }, projection: { connector: { type: 'allToAll' }, weight: 0.01 } } },
+    };
+    const r2 = runCli(['run', writeExp('lif-layers-vreset', layered), '--out', join(tmp, 'never4')]);
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toMatch(/network\.layers\.params\.vReset: expected a value < vThreshold \(1\), got 2/);
+  });
+
+  test('i0: "stationary" in a file is the library\'s stationary draw (same spikes)', async () => {
+    const exp = JSON.parse(readFileSync(new URL('../../examples/cli/noisy-population.json', import.meta.url), 'utf8'));
+    exp.duration = 50;
+    exp.network.populations[0].params.i0 = 'stationary';
+    const out = join(tmp, 'lif-stationary');
+    const r = runCli(['run', writeExp('lif-stationary', exp), '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    await nd.init();
+    const net = new nd.LifNetwork({ dt: exp.dt, integrator: exp.scheme.integrator, spikeRule: exp.scheme.spikeRule, seed: exp.seed });
+    net.addPopulation('pop', 200, exp.network.populations[0].params);
+    const m = net.addSpikeMonitor();
+    net.run(50);
+    expect(res.summary.spikes).toBe(m.count);
+    net.dispose();
   });
 
   test('SIGINT during a CUBA run: partial results written, exit 130 with a message', async () => {

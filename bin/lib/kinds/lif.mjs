@@ -1,7 +1,9 @@
 // Kind "lif": a LIF network (LifNetwork, seed 000) built from populations and projections, run for
 // `duration` ms under the chosen scheme (integrator × spike-time rule), with spike, rate and state
-// monitors. Field names are those of the library (LifPopulationParams, LifProjectionOptions), so a
-// JSON file reads like the equivalent script. Checks the library makes across fields (vReset <
+// monitors. Field names and units are those of the library (LifPopulationParams,
+// LifProjectionOptions, addLayers' options, the monitors' binSize and interval in ms), so a JSON file
+// reads like the equivalent script; as there, a population without `mu` and `sigma` has no drive and
+// no noise. Checks the library makes across fields (vReset <
 // vThreshold, connector sizes, ...) come back as messages naming the experiment field.
 import { commonFields, spikeMonitors } from '../common.mjs';
 import { arr, bool, byType, ExperimentError, int, num, obj, perNeuron, str } from '../schema.mjs';
@@ -35,7 +37,14 @@ const params = obj(
         { ...perNeuron(finite), when: () => true },
       ],
     },
-    i0: perNeuron(finite, { optional: true }),
+    i0: {
+      type: 'oneOf',
+      optional: true,
+      options: [
+        { ...str({ enum: ['stationary'] }), when: (v) => typeof v === 'string' },
+        { ...perNeuron(finite), when: () => true },
+      ],
+    },
     i20: perNeuron(finite, { optional: true }),
   },
   { default: {} },
@@ -96,10 +105,11 @@ export default {
       },
     ),
     monitors: spikeMonitors({
+      /** LifNetwork.addStateMonitor: `interval` (ms, a multiple of dt; default dt). */
       state: obj(
         {
           neurons: arr(int({ min: 0 }), { minItems: 1, maxItems: 1000 }),
-          every: num({ gt: 0, max: 1e6, unit: 'ms', default: 1 }),
+          interval: num({ gt: 0, max: 1e6, unit: 'ms', optional: true }),
           maxSamples: int({ min: 1, max: 1e7, default: 100_000 }),
         },
         { optional: true },
@@ -117,7 +127,7 @@ export default {
     network: {
       populations: [{ name: 'pop', size: 200, params: { tauMem: 20, tauSyn: 5, mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } } }],
     },
-    monitors: { spikes: true, rate: { bin: 10 }, state: { neurons: [0, 1, 2], every: 0.5 } },
+    monitors: { spikes: true, rate: { binSize: 10 }, state: { neurons: [0, 1, 2], interval: 0.5 } },
   },
   create(exp, nd) {
     const opts = { dt: exp.dt, integrator: exp.scheme.integrator, spikeRule: exp.scheme.spikeRule, seed: exp.seed };
@@ -129,7 +139,7 @@ export default {
     const reroot = (prefix, e, strip = '') => {
       if (e instanceof nd.ValidationError) {
         const arg = strip && e.argument.startsWith(strip) ? e.argument.slice(strip.length) : e.argument;
-        const msg = e.message.slice(e.message.indexOf(':') + 1).trim();
+        const msg = e.message.startsWith(`${e.argument}:`) ? e.message.slice(e.argument.length + 1).trim() : e.message;
         return new ExperimentError(`${prefix}.${arg}`, msg);
       }
       return e;
@@ -145,7 +155,7 @@ export default {
       const ly = exp.network.layers;
       if (ly) {
         try {
-          net.addLayers(ly.sizes, ly.params, ly.projection, ly.prefix);
+          net.addLayers(ly.sizes, { params: ly.params, projection: ly.projection, prefix: ly.prefix });
         } catch (e) {
           throw reroot('network.layers', e, 'options.');
         }
@@ -159,7 +169,16 @@ export default {
         }
       });
       const N = net.size;
-      const spikeMon = exp.monitors.spikes || exp.monitors.rate ? net.addSpikeMonitor() : null;
+      const spikeMon = net.addSpikeMonitor();
+      // Monitor options are the library's (ms, multiples of dt): its checks come back re-rooted.
+      let rateMon = null;
+      if (exp.monitors.rate) {
+        try {
+          rateMon = net.addRateMonitor({ binSize: exp.monitors.rate.binSize });
+        } catch (e) {
+          throw reroot('monitors.rate', e, 'options.');
+        }
+      }
       let stateMon = null;
       const st = exp.monitors.state;
       if (st) {
@@ -170,8 +189,11 @@ export default {
               `expected an integer in [0, ${N - 1}] (the network has ${N} neurons), got ${n}`,
             );
         });
-        const every = Math.max(1, Math.round(st.every / exp.dt));
-        stateMon = net.addStateMonitor({ neurons: st.neurons, every, maxSamples: st.maxSamples });
+        try {
+          stateMon = net.addStateMonitor({ neurons: st.neurons, interval: st.interval, maxSamples: st.maxSamples });
+        } catch (e) {
+          throw reroot('monitors.state', e, 'options.');
+        }
       }
       net.build();
       return {
@@ -191,38 +213,28 @@ export default {
           const mem = net.memory();
           out.summary.synapses = mem.synapses;
           out.extra = { memory: mem, populations: net.populations() };
-          if (spikeMon) {
-            const s = spikeMon.spikes();
-            const time = Float64Array.from(s.step, (x, k) => (x + s.offset[k]) * exp.dt);
-            if (exp.monitors.spikes) out.spikes = { neuron: s.neuron, time, A: s.A };
-            if (exp.monitors.rate) {
-              const bin = exp.monitors.rate.bin;
-              const nb = Math.max(1, Math.ceil(simulated / bin - 1e-9));
-              const counts = new Float64Array(nb);
-              for (const t of time) {
-                const b = Math.floor(t / bin);
-                if (b >= 0 && b < nb) counts[b]++;
-              }
-              out.rate = {
-                t: Array.from({ length: nb }, (_, b) => (b + 0.5) * bin),
-                hz: Array.from(counts, (c, b) => (c / N / Math.min(bin, simulated - b * bin)) * 1000),
-              };
-            }
-            // Per-population rates.
-            out.summary.populations = Object.fromEntries(
-              net.populations().map((p) => {
-                let c = 0;
-                for (const n of s.neuron) if (n >= p.start && n < p.start + p.size) c++;
-                return [p.name, { size: p.size, spikes: c, rateHz: simulated > 0 ? (c / p.size / simulated) * 1000 : 0 }];
-              }),
-            );
+          const s = spikeMon.spikes(); // Table: time (ms), neuron, step, offset, A
+          if (exp.monitors.spikes) out.spikes = { neuron: s.neuron, time: s.time, A: s.A };
+          if (rateMon) {
+            const r = rateMon.rates(); // Table: time (bin start, ms), count, rate (Hz)
+            out.rate = { t: Array.from(r.time, (t) => t + rateMon.binSize / 2), hz: Array.from(r.rate) };
           }
+          // Per-population rates.
+          out.summary.populations = Object.fromEntries(
+            net.populations().map((p) => {
+              let c = 0;
+              for (const n of s.neuron) if (n >= p.start && n < p.start + p.size) c++;
+              return [p.name, { size: p.size, spikes: c, rateHz: simulated > 0 ? (c / p.size / simulated) * 1000 : 0 }];
+            }),
+          );
           if (stateMon) {
-            const d = stateMon.data();
+            // Table in long format: row k·m + j is sample k of neuron j.
+            const d = stateMon.samples();
             const nn = stateMon.neurons.length;
-            const pick = (rows) => Array.from({ length: nn }, (_, j) => rows.map((r) => r[j]));
+            const K = d.length / nn;
+            const pick = (col) => Array.from({ length: nn }, (_, j) => Array.from({ length: K }, (_, k) => col[k * nn + j]));
             out.state = {
-              t: d.steps.map((x) => x * exp.dt),
+              t: Array.from({ length: K }, (_, k) => d.time[k * nn]),
               neurons: Array.from(stateMon.neurons),
               values: { v: pick(d.v), i: pick(d.i), i2: pick(d.i2) },
             };

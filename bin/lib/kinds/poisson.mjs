@@ -2,7 +2,7 @@
 // RNG (stream `input`): neuron i spikes in step t when uniform(i, t) < 1 − exp(−rate·dt). A pure
 // function of the seed, so useful as a reproducible input or a baseline.
 import { binnedRate, commonFields, SpikeStore, spikeMonitors } from '../common.mjs';
-import { int, num, obj } from '../schema.mjs';
+import { ExperimentError, int, num, obj } from '../schema.mjs';
 
 export default {
   kind: 'poisson',
@@ -23,11 +23,15 @@ export default {
     duration: 1000,
     dt: 0.1,
     network: { neurons: 100, rate: 20 },
-    monitors: { spikes: true, rate: { bin: 10 } },
+    monitors: { spikes: true, rate: { binSize: 10 } },
   },
   create(exp, nd) {
     const { neurons, rate } = exp.network;
     const dt = exp.dt;
+    const binSize = exp.monitors.rate?.binSize;
+    // As in the library, a bin is a whole number of steps.
+    if (binSize !== undefined && Math.abs(Math.round(binSize / dt) * dt - binSize) > 1e-9 * binSize)
+      throw new ExperimentError('monitors.rate.binSize', `expected a positive multiple of dt = ${dt} ms, got ${binSize}`);
     const key = nd.seedToKey(exp.seed);
     const p = 1 - Math.exp((-rate * dt) / 1000);
     const spikes = new SpikeStore();
@@ -56,7 +60,7 @@ export default {
             expectedRateHz: (p / dt) * 1000,
           },
         };
-        if (exp.monitors.rate) out.rate = binnedRate(sp.time, neurons, exp.monitors.rate.bin, simulated);
+        if (exp.monitors.rate) out.rate = binnedRate(sp.time, neurons, binSize, simulated);
         if (!exp.monitors.spikes) delete out.spikes;
         return out;
       },
