@@ -472,11 +472,14 @@ export function renderReport({ results, meta }) {
       return parts.join('\n');
     })
     .join('\n');
-  const head = totals.pass
-    ? `✔ All ${totals.checks} checks pass`
-    : `✘ ${totals.failed} of ${totals.checks} checks fail${totals.errors ? `; ${totals.errors} section${totals.errors > 1 ? 's' : ''} did not run` : ''}${
-        totals.noChecks ? `; ${totals.noChecks} section${totals.noChecks > 1 ? 's have' : ' has'} no checks` : ''
-      }`;
+  const problems = [
+    totals.failed ? `${totals.failed} fail` : '',
+    totals.errors ? `${totals.errors} section${totals.errors > 1 ? 's' : ''} did not run` : '',
+    totals.noChecks ? `${totals.noChecks} section${totals.noChecks > 1 ? 's have' : ' has'} no checks` : '',
+  ].filter(Boolean);
+  const head = `${totals.pass ? '✔' : '✘'} ${totals.passed} of ${totals.checks} checks pass${problems.length ? `; ${problems.join('; ')}` : ''}${
+    totals.skipped ? ` (${totals.skipped} section${totals.skipped > 1 ? 's' : ''} skipped)` : ''
+  }`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>neurodyn verification report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
