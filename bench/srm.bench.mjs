@@ -11,7 +11,7 @@ import { runSuite } from './util.mjs';
 
 await nd.init();
 const ref = nd.srmReference;
-const P = { tau: 10, tauAdapt: 20, eta0: 3, rho0: 0.02, theta: 0, deltaU: 1, dt: 1 };
+const P = { tauMem: 10, tauAdapt: 20, eta0: 3, rho0: 20, vThreshold: 0, deltaU: 1, dt: 1 };
 const results = {};
 let sink = 0;
 
@@ -27,11 +27,11 @@ for (const [n, fSteps, bSteps] of [
   const key = nd.seedToKey(1);
   const pr = {
     n,
-    kPsp: Math.exp(-P.dt / P.tau),
+    kPsp: Math.exp(-P.dt / P.tauMem),
     kAdapt: Math.exp(-P.dt / P.tauAdapt),
     eta0: P.eta0,
     invDu: 1 / P.deltaU,
-    logC: Math.log(P.rho0 * P.dt) - P.theta / P.deltaU,
+    logC: Math.log((P.rho0 / 1000) * P.dt) - P.vThreshold / P.deltaU,
     form: 0,
     k0: key.k0,
     k1: key.k1,

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
-const models = ['lif', 'numerics', 'fp', 'brf', 'srm', 'ltn'].map((m) => `docs/${m}.md`).filter((f) => existsSync(f));
+const models = ['lif', 'numerics', 'fp', 'brf', 'srm', 'ltn', 'stats'].map((m) => `docs/${m}.md`).filter((f) => existsSync(f));
 const guides = existsSync('docs/guides') ? readdirSync('docs/guides').filter((f) => f.endsWith('.md')) : [];
 // Command-line arrays replace the options file's: list every document here.
 const args = ['typedoc', '--options', 'typedoc.json'];

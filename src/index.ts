@@ -58,11 +58,13 @@ export { type SweepGrid, type SweepList, type SweepOptions, type SweepValues, sw
 export type { Settled, TaskFn, TaskRef, TaskTable, TrialFn, TrialInput, TrialModule } from './parallel/types.js';
 export * as plot from './plot/svg.js';
 export {
+  type DrawOptions,
   deriveKey,
   type GeneratorState,
   type Key,
   keyOfSeed,
   NormalGenerator,
+  type NormalGeneratorOptions,
   normals,
   reference as rngReference,
   type Seed,

@@ -2,7 +2,7 @@
 (clamped) spike train of an escape-noise SRM network, written from the equations in docs/srm.md
 (independently of the neurodyn kernel), with the dense forward eligibility e += s phi^T.
 
-stdin: JSON {n, steps, tau, tauAdapt, eta0, rho0, theta, deltaU, dt, weights (row-major),
+stdin: JSON {n, steps, tauMem, tauAdapt, eta0, rho0 (Hz), vThreshold, deltaU, dt (ms), weights (row-major),
 bias (list), spikes (list of 0/1, row t = step)}; stdout: JSON {logLik, dW (row-major), dBias,
 seconds, stepsPerSecond}. Run with the Debian system Python (/usr/bin/python3, numpy 1.24).
 """
@@ -19,9 +19,9 @@ def main():
     W = np.array(a["weights"], dtype=np.float64).reshape(n, n)
     b = np.array(a["bias"], dtype=np.float64)
     X = np.array(a["spikes"], dtype=np.float64).reshape(steps, n)
-    kp = np.exp(-a["dt"] / a["tau"])
+    kp = np.exp(-a["dt"] / a["tauMem"])
     ka = np.exp(-a["dt"] / a["tauAdapt"])
-    c = np.log(a["rho0"] * a["dt"]) - a["theta"] / a["deltaU"]
+    c = np.log(a["rho0"] / 1000.0 * a["dt"]) - a["vThreshold"] / a["deltaU"]  # rho0 in Hz, dt in ms
     inv = 1.0 / a["deltaU"]
     t0 = time.perf_counter()
     phi = np.zeros(n)

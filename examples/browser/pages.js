@@ -8,6 +8,6 @@ export const PAGES = {
     title: 'Balanced resonate-and-fire neuron',
     requires: ['simulateResonators', 'brfDivergenceBoundary', 'brfTransitionMatrix', 'spectralRadius2x2'],
   },
-  srm: { title: 'Escape-noise spiking network', requires: ['SrmNetwork', 'normals'] },
+  srm: { title: 'Escape-noise spiking network', requires: ['SrmNetwork', 'normals', 'populationRate'] },
   ltn: { title: 'Linear-threshold network', requires: ['ltnSimulate', 'pdsSimulate', 'ltnEquilibria', 'ldsTwoByTwo'] },
 };

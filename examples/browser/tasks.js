@@ -274,47 +274,36 @@ tasks.fp = (nd, p, progress) => {
  * seed; the sampled raster, population rate and the exact log-likelihood of the sample.
  */
 tasks.srm = (nd, p, progress) => {
-  need(nd, ['SrmNetwork', 'normals'], 'The escape-noise network');
+  need(nd, ['SrmNetwork', 'normals', 'populationRate'], 'The escape-noise network');
   const n = p.neurons;
   const z = nd.normals(p.seed, 0, n * n, { stream: nd.Streams.init });
   const weights = Array.from(z, (x, k) => (Math.floor(k / n) === k % n ? 0 : (p.g * x) / Math.sqrt(n)));
   const net = new nd.SrmNetwork({
     n,
     weights,
-    rho0: p.rho0,
-    theta: 0,
+    rho0: p.rho0, // Hz
+    vThreshold: 0,
     deltaU: p.deltaU,
     eta0: p.eta0,
-    tau: 10,
-    tauAdapt: 20,
-    dt: 1,
+    tauMem: 10, // ms
+    tauAdapt: 20, // ms
+    dt: 1, // ms
     seed: p.seed,
     silence: ['srm.saturation'],
   });
   try {
     progress(0.2);
-    const s = net.sample(p.steps);
-    const times = [];
-    const neurons = [];
-    const bin = 10;
-    const counts = new Float64Array(Math.ceil(p.steps / bin));
-    for (let t = 0; t < p.steps; t++) {
-      for (let i = 0; i < n; i++) {
-        if (s.train.spikes[t * n + i]) {
-          times.push(t);
-          neurons.push(i);
-          counts[Math.floor(t / bin)]++;
-        }
-      }
-    }
-    const rate = { t: Array.from(counts, (_, b) => (b + 0.5) * bin), hz: Array.from(counts, (c) => (c / n / bin) * 1000) };
+    const s = net.sample(p.duration, { onProgress: (q) => progress(0.2 + 0.7 * q.fraction) });
+    const spikes = s.train.toTable();
+    const binSize = 10; // ms
+    const r = nd.populationRate(spikes.time, { n, tStart: 0, tStop: p.duration, binSize });
     return {
-      raster: { times, neurons },
-      rate,
-      spikes: times.length,
-      meanRateHz: (times.length / n / p.steps) * 1000,
+      raster: { times: Array.from(spikes.time), neurons: Array.from(spikes.neuron) },
+      rate: { t: Array.from(r.time), hz: Array.from(r.rate) },
+      spikes: spikes.length,
+      meanRateHz: r.meanRate,
       logLik: s.logLik,
-      logLikPerSpikeStep: s.logLik / (n * p.steps),
+      logLikPerSpikeStep: s.logLik / (n * s.train.steps),
       maxLambda: s.maxLambda,
     };
   } finally {

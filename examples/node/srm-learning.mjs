@@ -12,14 +12,15 @@ const quick = process.argv.includes('--quick');
 const n = 10;
 const steps = quick ? 40_000 : 150_000;
 const epochs = quick ? 100 : 250;
-const params = { tau: 10, tauAdapt: 20, eta0: 5, rho0: 0.05, theta: 0, deltaU: 0.7, dt: 1, silence: ['srm.saturation'] };
+// Times in ms, rho0 (the escape rate at threshold) in Hz.
+const params = { tauMem: 10, tauAdapt: 20, eta0: 5, rho0: 50, vThreshold: 0, deltaU: 0.7, dt: 1, silence: ['srm.saturation'] };
 
 // Teacher weights: uniform in [-1, 1), no self-connections (adaptation plays that role).
 const u = nd.uniforms('teacher', 0, n * n, { stream: nd.Streams.init });
 const wTrue = Array.from(u, (x, k) => (Math.floor(k / n) === k % n ? 0 : 2 * (x - 0.5)));
 const teacher = new nd.SrmNetwork({ n, weights: wTrue, bias: 0, ...params });
-const data = teacher.sample(steps, { seed: 'data' }).train;
-const teacherLogLik = teacher.logLikelihood(data).total;
+const data = teacher.sample(steps * params.dt, { seed: 'data' }).train;
+const teacherLogLik = teacher.logLikelihood(data).logLik;
 
 // Gradient check on a 5 s slice at the teacher's weights: five-point central differences.
 const slice = { n, steps: 5000, spikes: data.spikes.slice(0, 5000 * n) };
@@ -31,7 +32,7 @@ for (let k = 0; k < n * n; k++) {
     const w = wTrue.slice();
     w[k] += d;
     teacher.setWeights(w);
-    return teacher.logLikelihood(slice).total;
+    return teacher.logLikelihood(slice).logLik;
   };
   const fd = (8 * (at(h) - at(-h)) - (at(2 * h) - at(-2 * h))) / (12 * h);
   gradCheckRelErr = Math.max(gradCheckRelErr, Math.abs(g0.dW[k] - fd) / Math.abs(fd));
@@ -57,7 +58,7 @@ for (let e = 0; e <= epochs; e++) {
   curve.epoch.push(e);
   curve.logLik.push(g.logLik / steps);
   curve.weightError.push(weightError());
-  if (e < epochs) student.addToParameters(20 / steps, g.dW, g.dBias);
+  if (e < epochs) student.addToParameters(g, { scale: 20 / steps });
 }
 const seconds = (performance.now() - t0) / 1000;
 

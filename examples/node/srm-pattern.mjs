@@ -8,7 +8,7 @@
 // Learners, same number of updates, one Q sample per update:
 // (1) visible only: batch M rule on the exact log-likelihood;
 // (2) + hidden, causal Q (the seed's scheme: Q sees the visible spikes up to t − 1);
-// (3) + hidden, look-ahead Q (Q sees the visible spikes up to t + 1: lookahead = 2).
+// (3) + hidden, look-ahead Q (Q sees the visible spikes up to t + 1: lookaheadSteps = 2).
 // The hidden learners are scored by the importance-weighted bound with K Q samples, a lower
 // bound on log p(X_V). Curves: out/srm/pattern-loglik.svg, out/srm/pattern-distance.svg (van
 // Rossum distance of trains generated after a cue of the first volley).
@@ -31,7 +31,8 @@ for (const t0 of onsets) {
   for (let k = 0; k < nv; k++) target.spikes[t0 * nv + k] = 1;
   for (let k = 0; k < nv; k++) target.spikes[(t0 + 15 + 3 * k) * nv + k] = 1;
 }
-const params = { tau: 3, tauAdapt: 3, eta0: 2, rho0: 0.02, theta: 0, deltaU: 0.5, dt: 1, silence: ['srm.saturation'] };
+// Times in ms, rho0 in Hz; dt = 1 ms, so a duration in ms is also a number of steps.
+const params = { tauMem: 3, tauAdapt: 3, eta0: 2, rho0: 20, vThreshold: 0, deltaU: 0.5, dt: 1, silence: ['srm.saturation'] };
 const lrM = 0.02;
 const lrQ = 3e-3;
 
@@ -50,7 +51,7 @@ function generationDistance(net, visibleIndex) {
   let d = 0;
   lastVolleys = 0;
   for (let trial = 0; trial < 8; trial++) {
-    const s = net.sample(steps, { clamp: cue, clampSteps: cueSteps, seed: 'generate', trial });
+    const s = net.sample(steps * params.dt, { clamp: cue, clampSteps: cueSteps, seed: 'generate', trial });
     const gen = { n: nv, steps: len, spikes: new Uint8Array(len * nv) };
     for (let t = cueSteps; t < steps; t++)
       for (let k = 0; k < nv; k++) gen.spikes[(t - cueSteps) * nv + k] = s.train.spikes[t * n + visibleIndex[k]];
@@ -72,7 +73,7 @@ for (let e = 0; e < epochs; e++) {
     cV.dEpoch.push(e);
     cV.distance.push(generationDistance(vis, [0, 1, 2, 3]));
   }
-  vis.addToParameters(lrM, g.dW, g.dBias);
+  vis.addToParameters(g, { scale: lrM });
 }
 cV.dEpoch.push(epochs);
 cV.distance.push(generationDistance(vis, [0, 1, 2, 3]));
@@ -95,7 +96,7 @@ function hiddenLearner(lookahead) {
     return i < n && !visible[i] ? u[k] : 0;
   });
   const biasQ = Array.from({ length: nQ }, (_, i) => (i < n ? bias0[i] : -2));
-  const vh = new nd.SrmVariational({ n, visible, ...params, lookahead, weightsM: wM, weightsQ: wQ, biasM: bias0, biasQ });
+  const vh = new nd.SrmVariational({ n, visible, ...params, lookaheadSteps: lookahead, weightsM: wM, weightsQ: wQ, biasM: bias0, biasQ });
   const c = { epoch: [], elbo: [], dEpoch: [], distance: [] };
   let acc = 0;
   for (let e = 0; e < epochs; e++) {
@@ -103,7 +104,7 @@ function hiddenLearner(lookahead) {
       c.dEpoch.push(e);
       c.distance.push(generationDistance(vh.model, vh.visibleIndex));
     }
-    const r = vh.learnStep(target, { learningRateM: lrM, learningRateQ: lrQ, tauBaseline: 20, normalize: true, seed: 'q', trial: e });
+    const r = vh.learnStep(target, { learningRateM: lrM, learningRateQ: lrQ, baselineUpdates: 20, normalize: true, seed: 'q', trial: e });
     acc += -r.freeEnergy;
     if ((e + 1) % 20 === 0) {
       c.epoch.push(e - 9.5);
@@ -123,7 +124,7 @@ function hiddenLearner(lookahead) {
 }
 const cC = hiddenLearner(0);
 const cL = hiddenLearner(2);
-const finalV = vis.logLikelihood(target).total;
+const finalV = vis.logLikelihood(target).logLik;
 const seconds = (performance.now() - t0) / 1000;
 
 mkdirSync('out/srm', { recursive: true });

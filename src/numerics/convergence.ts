@@ -213,7 +213,7 @@ export function convergenceTrial(input: TrialInput<ConvergenceParams>): Converge
         const dCount = new Array(L).fill(0);
         for (let i = 0; i < n; i++) {
           const l = net.layer[i];
-          const m = matchSpikeTrains(refTrains[i].t, trains[i].t, p.window);
+          const m = matchSpikeTrains(refTrains[i].t, trains[i].t, { window: p.window });
           const c = layers[l];
           for (let q = 0; q < m.error.length; q++) {
             c.sq += m.error[q] ** 2;

@@ -124,7 +124,10 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
     let fdLog = 0;
     const fdN = new Float64Array(n);
     let fdTime = 0;
-    const flux = Array.from({ length: net.layers }, () => new ThresholdFluxAccumulator({ gL, vL, vTh, vReset, width: w }));
+    const flux = Array.from(
+      { length: net.layers },
+      () => new ThresholdFluxAccumulator({ tauMem: 1 / gL, vLeak: vL, vThreshold: vTh, vReset, width: w }),
+    );
     let seen = 0;
     for (let done = 0; done < steps; done += every) {
       const m = Math.min(every, steps - done);
@@ -192,7 +195,7 @@ export function lyapunovTrial(options: LyapunovOptions): LyapunovTrial {
       spectrum: spec,
       vExponent: vExp,
       fluxFormula: flux.map((f) => f.lyapunov()),
-      fluxRateHz: flux.map((f) => 1000 * f.rate()),
+      fluxRateHz: flux.map((f) => f.rate()),
       vExponentLayer: layerMean(vExp),
       fdTop: fdLog / fdTime,
       fdNeuron: uncoupled ? Array.from(fdN, (x) => x / fdTime) : [],

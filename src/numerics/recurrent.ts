@@ -120,11 +120,11 @@ export function rateSynchronyTrial(input: TrialInput<RateSynchronyParams>): Rate
     const counts = new Float64Array(n);
     for (const i of sp.neuron) counts[i]++;
     const rateHz = Array.from(counts, (c) => (1000 * c) / (steps * h));
-    const corr = spikeCountCorrelations({ neuron: sp.neuron, time: sp.time }, n, t0, t0 + steps * h, bin);
+    const corr = spikeCountCorrelations({ neuron: sp.neuron, time: sp.time }, { n, tStart: t0, tStop: t0 + steps * h, binSize: bin });
     return {
       rateHz,
       meanRateHz: rateHz.reduce((a, b) => a + b, 0) / n,
-      chi: golombChi(samples, n),
+      chi: golombChi(samples, { n }),
       meanCorrelation: corr.meanPairwise,
       countChi: corr.countChi,
     };
@@ -240,7 +240,7 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     if (!x.ok) throw new ValidationError(`trial ${x.index}`, 'a successful trial', x.error.message);
     return x.value;
   });
-  const base = { gL: net.gL, vL: net.vL, vTh: net.vTh, vReset: net.vReset, tauSyn: net.tauSyn };
+  const base = { tauMem: 1 / net.gL, vLeak: net.vL, vThreshold: net.vTh, vReset: net.vReset, tauSyn: net.tauSyn };
   // An external Poisson drive enters mean field as shot noise: mean τ_s J ν, variance τ_s J² ν/2.
   const mu = Float64Array.from(net.mu);
   const sigma = Float64Array.from(net.sigma);
@@ -252,10 +252,13 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     }
   }
   const Jm = net.J ?? new Float64Array(net.n * net.n);
-  const lt = loopTruncatedRates(base, mu, sigma, Jm, order);
-  const sync = loopTruncatedCovariance(base, mu, sigma, Jm, {
-    order: checkInteger('options.synchronyOrder', o.synchronyOrder ?? 2, 0, 100),
-  });
+  const lt = loopTruncatedRates({ ...base, mu, sigma, J: Jm }, { order }).iterates;
+  const sync = loopTruncatedCovariance(
+    { ...base, mu, sigma, J: Jm },
+    {
+      order: checkInteger('options.synchronyOrder', o.synchronyOrder ?? 2, 0, 100),
+    },
+  );
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
   return {
     rateHz: meanConfidence(rows.map((x) => x.meanRateHz)),

@@ -16,14 +16,15 @@
  * engine's). Keys: {@link seedToKey} (user seed through `seedrandom`), {@link trialKey}.
  * @packageDocumentation
  */
+import { optionKeys, strictOptions } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
 import { KernelObject, type Region } from '../kernel/region.js';
 import { checkInteger } from '../kernel/validate.js';
-import { type Key, type Seed, seedToKey } from './seed.js';
+import { checkKey, type Key, keyOfSeed, type Seed } from './seed.js';
 
 export * as reference from './reference.js';
-export { deriveKey, type Key, keyOfSeed, SEED_OPTION_KEYS, type Seed, type SeedOptions, seedToKey, trialKey } from './seed.js';
+export { checkKey, deriveKey, type Key, keyOfSeed, SEED_OPTION_KEYS, type Seed, type SeedOptions, seedToKey, trialKey } from './seed.js';
 
 /** Well-known stream ids. Models may use any u32; these are the conventions. */
 export const Streams = {
@@ -41,24 +42,80 @@ export const Streams = {
   sequence: 5,
 } as const;
 
-function keyOf(seedOrKey: Seed | Key): Key {
-  return typeof seedOrKey === 'object' && seedOrKey !== null ? seedOrKey : seedToKey(seedOrKey as Seed);
+/**
+ * The key of a seed or raw key: a number or string goes through the one seed convention
+ * (`keyOfSeed({ seed, trial })`); an object must be a valid {@link Key} (no trial then).
+ */
+function keyOf(seedOrKey: Seed | Key, trial: number | undefined, where: string): Key {
+  if (typeof seedOrKey === 'number' || typeof seedOrKey === 'string') {
+    if (typeof seedOrKey === 'number' && !Number.isFinite(seedOrKey))
+      throw new ValidationError('seed', 'a finite number or a string', seedOrKey);
+    return keyOfSeed({ seed: seedOrKey, trial }, 'options.');
+  }
+  if (typeof seedOrKey !== 'object' || seedOrKey === null)
+    throw new ValidationError('seed', `a seed (a finite number or a string) or a Key { k0, k1 } (${where})`, seedOrKey);
+  const key = checkKey('seed', seedOrKey);
+  if (trial !== undefined)
+    throw new ValidationError(
+      'options.trial',
+      `no trial with a raw Key (${where}; derive the trial's key with trialKey(seed, trial))`,
+      trial,
+    );
+  return key;
+}
+
+/** Options of {@link normals} and {@link uniforms}. */
+export interface DrawOptions {
+  /** Stream id (u32; see {@link Streams}). @default 0 */
+  stream?: number;
+  /** First element index (u32). @default 0 */
+  start?: number;
+  /** Trial index: the key becomes `trialKey(seed, trial)` (only with a seed, not a raw Key). @default none */
+  trial?: number;
+}
+
+/** Options of {@link NormalGenerator}. */
+export interface NormalGeneratorOptions {
+  /** Stream id (u32). @default Streams.sequence */
+  stream?: number;
+  /** Values per kernel call (buffer size, 8 bytes each), in [2, 2^24]. @default 4096 */
+  capacity?: number;
+  /** Trial index: the key becomes `trialKey(seed, trial)` (only with a seed, not a raw Key). @default none */
+  trial?: number;
+}
+
+const DRAW_KEYS = optionKeys<DrawOptions>()(['stream', 'start', 'trial']);
+
+/** Most values one call draws (2^25: a 256 MiB Float64Array, plus as much kernel memory for normals/uniforms). */
+export const MAX_DRAWS = 2 ** 25;
+const GENERATOR_KEYS = optionKeys<NormalGeneratorOptions>()(['stream', 'capacity', 'trial']);
+
+/** Checks the arguments shared by normals/uniforms. */
+function drawArgs(where: string, seed: Seed | Key, step: number, count: number, options: DrawOptions | undefined) {
+  const o = strictOptions<DrawOptions>(where, 'options', options, DRAW_KEYS);
+  const key = keyOf(seed, o.trial, where);
+  checkInteger('step', step, 0, 0xffffffff);
+  checkInteger('count', count, 0, MAX_DRAWS);
+  const stream = checkInteger('options.stream', o.stream ?? 0, 0, 0xffffffff);
+  const start = checkInteger('options.start', o.start ?? 0, 0, 0xffffffff);
+  if (start + count > 0x100000000)
+    throw new ValidationError('options.start', `a start with start + count ≤ 2^32 (count = ${count})`, start);
+  return { key, stream, start };
 }
 
 /**
- * Normals for elements `start .. start+count-1` at step `t` of `stream`, computed by the kernel.
+ * Normals for elements `start .. start+count-1` at step `step` of `stream`, computed by the
+ * kernel. `seed` is a seed (number or string, with an optional `trial`) or a raw {@link Key}: the
+ * draws are a pure function of (key, stream, element, step) — the frozen counter contract.
+ * `count` ≤ 2^25 ({@link MAX_DRAWS}) per call; `start + count` ≤ 2^32.
  * @example
  * ```ts
  * const z = normals(42, 0, 1000, { stream: Streams.noise });
+ * const zt = normals(42, 0, 1000, { trial: 3 }); // = normals(trialKey(42, 3), 0, 1000)
  * ```
  */
-export function normals(seed: Seed | Key, step: number, count: number, o: { stream?: number; start?: number } = {}): Float64Array {
-  const key = keyOf(seed);
-  checkInteger('step', step, 0, 0xffffffff);
-  checkInteger('count', count, 0, 1 << 27);
-  const stream = checkInteger('stream', o.stream ?? 0, 0, 0xffffffff);
-  const start = checkInteger('start', o.start ?? 0, 0, 0xffffffff);
-  if (start + count > 0x100000000) throw new ValidationError('start + count', 'at most 2^32 elements', start + count);
+export function normals(seed: Seed | Key, step: number, count: number, options: DrawOptions = {}): Float64Array {
+  const { key, stream, start } = drawArgs('normals', seed, step, count, options);
   const k = kernel();
   const ptr = k.alloc(Math.max(16, count * 8)) >>> 0;
   try {
@@ -69,13 +126,12 @@ export function normals(seed: Seed | Key, step: number, count: number, o: { stre
   }
 }
 
-/** Uniforms in [0, 1) for elements `start .. start+count-1` at step `t` of `stream` (kernel). */
-export function uniforms(seed: Seed | Key, step: number, count: number, o: { stream?: number; start?: number } = {}): Float64Array {
-  const key = keyOf(seed);
-  checkInteger('step', step, 0, 0xffffffff);
-  checkInteger('count', count, 0, 1 << 27);
-  const stream = checkInteger('stream', o.stream ?? 0, 0, 0xffffffff);
-  const start = checkInteger('start', o.start ?? 0, 0, 0xffffffff);
+/**
+ * Uniforms in [0, 1) for elements `start .. start+count-1` at step `step` of `stream` (kernel);
+ * `seed` as in {@link normals}.
+ */
+export function uniforms(seed: Seed | Key, step: number, count: number, options: DrawOptions = {}): Float64Array {
+  const { key, stream, start } = drawArgs('uniforms', seed, step, count, options);
   const k = kernel();
   const ptr = k.alloc(Math.max(16, count * 8)) >>> 0;
   try {
@@ -113,22 +169,23 @@ export class NormalGenerator extends KernelObject {
   readonly #capacity: number;
 
   /**
-   * @param seed - user seed or key
-   * @param options.stream - stream id @default Streams.sequence
-   * @param options.capacity - values per kernel call (buffer size) @default 4096
+   * @param seed - user seed (number or string, with an optional `trial`) or a raw {@link Key}:
+   *   the generator is its stream, so the seed is its one data argument
+   * @param options - stream, capacity, trial; see {@link NormalGeneratorOptions}
    */
-  constructor(seed: Seed | Key, options: { stream?: number; capacity?: number } = {}) {
+  constructor(seed: Seed | Key, options: NormalGeneratorOptions = {}) {
     super();
-    this.#key = keyOf(seed);
-    this.#stream = checkInteger('options.stream', options.stream ?? Streams.sequence, 0, 0xffffffff);
-    this.#capacity = checkInteger('options.capacity', options.capacity ?? 4096, 2, 1 << 24);
+    const o = strictOptions<NormalGeneratorOptions>('NormalGenerator', 'options', options, GENERATOR_KEYS);
+    this.#key = keyOf(seed, o.trial, 'NormalGenerator');
+    this.#stream = checkInteger('options.stream', o.stream ?? Streams.sequence, 0, 0xffffffff);
+    this.#capacity = checkInteger('options.capacity', o.capacity ?? 4096, 2, 1 << 24);
     this.#buf = this.allocate(this.#capacity * 8, 'rng.buffer');
   }
 
-  /** Draws the next n normals (a copy). */
+  /** Draws the next n normals (a copy), n ≤ 2^25 ({@link MAX_DRAWS}) per call. */
   next(n: number): Float64Array {
     this.assertLive();
-    checkInteger('n', n, 0, 1 << 28);
+    checkInteger('n', n, 0, MAX_DRAWS);
     const out = new Float64Array(n);
     const k = kernel();
     let done = 0;
@@ -150,9 +207,10 @@ export class NormalGenerator extends KernelObject {
     return { k0: this.#key.k0, k1: this.#key.k1, stream: this.#stream, position: this.#position };
   }
 
-  /** Resumes from a saved state (same key and stream required). */
+  /** Resumes from a saved state (same key and stream required; position an integer in [0, 2^53)). */
   restore(s: GeneratorState): void {
     this.assertLive();
+    if (typeof s !== 'object' || s === null) throw new ValidationError('state', 'a GeneratorState { k0, k1, stream, position }', s);
     if (s.k0 !== this.#key.k0 || s.k1 !== this.#key.k1 || s.stream !== this.#stream) {
       throw new ValidationError('state', `a state of this generator (key ${this.#key.k0}/${this.#key.k1}, stream ${this.#stream})`, s);
     }

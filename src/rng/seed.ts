@@ -33,9 +33,31 @@ export function seedToKey(seed: Seed): Key {
 
 const KEYD = 0x6b657964; // "keyd": the derivation stream, never used for draws
 
-/** Key of sub-key (a, b) of `key`: words 0-1 of Philox block (a, b, 0, "keyd") under `key`. */
+/**
+ * Checks a raw {@link Key}: an object whose `k0` and `k1` are integers in [0, 2^32). `{}` or
+ * `{ k0: -1 }` is a {@link ValidationError}, never a silent key (0, 0).
+ */
+export function checkKey(name: string, key: unknown): Key {
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new ValidationError(name, 'a Key { k0, k1 }', key);
+  const k = key as Key;
+  for (const w of ['k0', 'k1'] as const) {
+    const v = k[w];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new ValidationError(`${name}.${w}`, 'an integer in [0, 4294967295] (a Key word)', v);
+  }
+  return { k0: k.k0, k1: k.k1 };
+}
+
+/** Key of sub-key (a, b) of `key`: words 0-1 of Philox block (a, b, 0, "keyd") under `key`; a, b integers in [0, 2^32). */
 export function deriveKey(key: Key, a: number, b = 0): Key {
-  const w = philox4x32(a >>> 0, b >>> 0, 0, KEYD, key.k0, key.k1);
+  const k = checkKey('key', key);
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+  ] as const)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new ValidationError(name, 'an integer in [0, 4294967295]', v);
+  const w = philox4x32(a >>> 0, b >>> 0, 0, KEYD, k.k0, k.k1);
   return { k0: w[0], k1: w[1] };
 }
 
@@ -69,6 +91,8 @@ export const SEED_OPTION_KEYS = ['seed', 'trial'] as const;
  * with `prefix` (e.g. `'options.'`).
  */
 export function keyOfSeed(o: SeedOptions, prefix = ''): Key {
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    throw new ValidationError(prefix ? prefix.replace(/\.$/, '') : 'options', 'an object { seed?, trial? }', o);
   const seed = o.seed ?? 0;
   if (typeof seed === 'number' ? !Number.isFinite(seed) : typeof seed !== 'string')
     throw new ValidationError(`${prefix}seed`, 'a finite number or a string', seed);

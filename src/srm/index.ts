@@ -5,4 +5,13 @@
  * @packageDocumentation
  */
 export * from './network.js';
-export { type SrmDrawOptions, SrmVariational, type SrmVariationalEstimate, type SrmVariationalOptions } from './variational.js';
+export {
+  type SrmBoundOptions,
+  type SrmDrawOptions,
+  type SrmLearnStepOptions,
+  SrmVariational,
+  type SrmVariationalBound,
+  type SrmVariationalEstimate,
+  type SrmVariationalOptions,
+  type SrmVariationalStep,
+} from './variational.js';

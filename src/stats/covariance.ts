@@ -10,8 +10,17 @@
  * and 1/ν).
  * @packageDocumentation
  */
-import { checkFiniteArray, checkInteger, checkPositive } from '../kernel/validate.js';
-import { type ColouredLifParams, lifRateColouredNoise, loopTruncatedRates } from './crossing.js';
+import { optionKeys, strictOptions } from '../contract/index.js';
+import { checkFinite, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
+import {
+  type ColouredLifNetwork,
+  type ColouredLifParams,
+  checkColouredLif,
+  checkColouredNetwork,
+  colouredLifRate,
+  loopTruncatedIterates,
+} from './crossing.js';
+import { type StatsResult, statsResult } from './result.js';
 import { erfcx } from './special.js';
 
 const FB_ALPHA = 2.0652531522312172;
@@ -22,24 +31,33 @@ const FB_ALPHA = 2.0652531522312172;
  * Fourcaud–Brunel shifted bounds y_r, y_th as the rate):
  * CV² = 2π (ν τ_m)² ∫_{y_r}^{y_th} e^{x²} ∫_{−∞}^{x} e^{y²}(1 + erf y)² dy dx,
  * with e^{y²}(1 + erf y)² = erfcx(−y)² e^{−y²} (computed that way to avoid overflow), trapezoid rule
- * on 4 000 panels. σ = 0 gives 0 (periodic firing); a silent neuron gives NaN.
+ * on 4 000 panels. σ = 0 gives 0 (periodic firing); a silent neuron gives NaN (documented: the ISI
+ * distribution does not exist).
  * @example
  * ```ts
- * lifCvColouredNoise({ gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5, mu: 0.045, sigma: 0.02 }); // ≈ 0.7
+ * lifCvColouredNoise({ tauMem: 20, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.045, sigma: 0.02 }); // ≈ 0.7
  * ```
  */
-export function lifCvColouredNoise(p: ColouredLifParams): number {
-  const nuHz = lifRateColouredNoise(p);
+export function lifCvColouredNoise(params: ColouredLifParams): number {
+  const p = strictOptions<ColouredLifParams>('lifCvColouredNoise', 'params', params, LIF_KEYS);
+  const c = checkColouredLif('params', p);
+  const mu = checkFinite('params.mu', p.mu, 'voltage units per ms');
+  const sigma = checkNonNegative('params.sigma', p.sigma, 'voltage units per ms');
+  return cvOf(c, mu, sigma);
+}
+
+function cvOf(c: ReturnType<typeof checkColouredLif>, mu: number, sigma: number): number {
+  const nuHz = colouredLifRate(c, mu, sigma);
   if (!(nuHz > 0)) return Number.NaN;
-  if (p.sigma === 0) return 0;
-  const gL = p.gL;
-  const tauM = 1 / gL;
-  const tauS = p.tauSyn;
-  const muV = (p.vL ?? 0) + p.mu / gL;
-  const sV = p.sigma * Math.sqrt(2 * tauS * tauM);
+  if (sigma === 0) return 0;
+  const tauM = c.tauMem;
+  const gL = 1 / tauM;
+  const tauS = c.tauSyn;
+  const muV = c.vLeak + mu / gL;
+  const sV = sigma * Math.sqrt(2 * tauS * tauM);
   const shift = sV * (FB_ALPHA / 2) * Math.sqrt(tauS / tauM);
-  const yTh = (p.vTh + shift - muV) / sV;
-  const yR = (p.vReset + shift - muV) / sV;
+  const yTh = (c.vThreshold + shift - muV) / sV;
+  const yR = (c.vReset + shift - muV) / sV;
   const lo = Math.min(yR, 0) - 8;
   const N = 4000;
   const dy = (yTh - lo) / N;
@@ -74,8 +92,11 @@ export interface LoopCovarianceOptions {
   maxJumpOverSigma?: number;
 }
 
-/** Result of {@link loopTruncatedCovariance}. */
-export interface LoopCovarianceEstimate {
+const LIF_KEYS = optionKeys<ColouredLifParams>()(['tauMem', 'vLeak', 'vThreshold', 'vReset', 'tauSyn', 'mu', 'sigma', 'tRef']);
+const COV_KEYS = optionKeys<LoopCovarianceOptions>()(['order', 'rateOrder', 'maxLoopGain', 'maxJumpOverSigma']);
+
+/** Fields of {@link LoopCovarianceEstimate}. */
+export interface LoopCovarianceFields {
   /** Loop-truncated rates (Hz) at `rateOrder`. */
   rateHz: Float64Array;
   /** Effective input mean and std of each neuron at those rates. */
@@ -106,6 +127,9 @@ export interface LoopCovarianceEstimate {
   reason: string;
 }
 
+/** Result of {@link loopTruncatedCovariance} (kind `'stats.loopCovariance'`, with `toJSON()`). */
+export type LoopCovarianceEstimate = StatsResult<'stats.loopCovariance', LoopCovarianceFields>;
+
 /**
  * Loop-truncated estimate of long-window spike-count covariances in a recurrent network
  * (J[i·n + j] = jump of I_i when j fires, jump convention). Linear-response path expansion:
@@ -118,27 +142,19 @@ export interface LoopCovarianceEstimate {
  * it reports `valid = false` with a reason (loop gain, jump size, or unconverged rates).
  * @example
  * ```ts
- * const e = loopTruncatedCovariance({ gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5 }, mu, sigma, J, { order: 2 });
+ * const e = loopTruncatedCovariance({ tauMem: 20, vThreshold: 1, vReset: 0, tauSyn: 5, mu, sigma, J }, { order: 2 });
  * if (e.valid) console.log(e.meanCorrelation, e.countChi);
  * ```
  */
-export function loopTruncatedCovariance(
-  base: Omit<ColouredLifParams, 'mu' | 'sigma'>,
-  mu: ArrayLike<number>,
-  sigma: ArrayLike<number>,
-  J: ArrayLike<number>,
-  options: LoopCovarianceOptions = {},
-): LoopCovarianceEstimate {
-  const m = checkFiniteArray('mu', mu);
-  const n = m.length;
-  const s = checkFiniteArray('sigma', sigma, n);
-  const jj = checkFiniteArray('J', J, n * n);
-  const L = checkInteger('options.order', options.order ?? 2, 0, 100);
-  const rateOrder = checkInteger('options.rateOrder', options.rateOrder ?? Math.max(L, 8), 1, 1000);
-  const maxGain = checkPositive('options.maxLoopGain', options.maxLoopGain ?? 0.5);
-  const maxJ = checkPositive('options.maxJumpOverSigma', options.maxJumpOverSigma ?? 0.5);
-  const tau = checkPositive('tauSyn', base.tauSyn, 'ms');
-  const it = loopTruncatedRates(base, m, s, jj, rateOrder);
+export function loopTruncatedCovariance(network: ColouredLifNetwork, options: LoopCovarianceOptions = {}): LoopCovarianceEstimate {
+  const o = strictOptions<LoopCovarianceOptions>('loopTruncatedCovariance', 'options', options, COV_KEYS);
+  const { c, m, s, j: jj, n } = checkColouredNetwork('network', network);
+  const L = checkInteger('options.order', o.order ?? 2, 0, 100);
+  const rateOrder = checkInteger('options.rateOrder', o.rateOrder ?? Math.max(L, 8), 1, 1000);
+  const maxGain = checkPositive('options.maxLoopGain', o.maxLoopGain ?? 0.5);
+  const maxJ = checkPositive('options.maxJumpOverSigma', o.maxJumpOverSigma ?? 0.5);
+  const tau = c.tauSyn;
+  const it = loopTruncatedIterates(c, m, s, jj, rateOrder);
   const nu = it[it.length - 1];
   const prev = it[it.length - 2];
   let rateResidual = 0;
@@ -164,8 +180,8 @@ export function loopTruncatedCovariance(
     let gc = cache.get(keyStr);
     if (!gc) {
       const d = 1e-3 * Math.max(sigmaEff[i], 1e-4);
-      const f = (x: number) => lifRateColouredNoise({ ...base, mu: x, sigma: sigmaEff[i] });
-      gc = [(f(muEff[i] + d) - f(muEff[i] - d)) / (2 * d), lifCvColouredNoise({ ...base, mu: muEff[i], sigma: sigmaEff[i] })];
+      const f = (x: number) => colouredLifRate(c, x, sigmaEff[i]);
+      gc = [(f(muEff[i] + d) - f(muEff[i] - d)) / (2 * d), cvOf(c, muEff[i], sigmaEff[i])];
       cache.set(keyStr, gc);
     }
     gain[i] = gc[0];
@@ -248,7 +264,7 @@ export function loopTruncatedCovariance(
   if (!(rateResidual < 0.01)) reasons.push(`rate iteration not converged (relative change ${rateResidual.toPrecision(3)})`);
   if (nu.some((v) => !(v > 0))) reasons.push('a neuron is silent in mean field: its gain and CV are undefined');
   if (n > 1 && !(diag > 0)) reasons.push('no count variance');
-  return {
+  return statsResult('stats.loopCovariance', {
     rateHz: nu,
     muEff,
     sigmaEff,
@@ -263,5 +279,5 @@ export function loopTruncatedCovariance(
     rateResidual,
     valid: reasons.length === 0,
     reason: reasons.join('; '),
-  };
+  });
 }

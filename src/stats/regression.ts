@@ -4,9 +4,11 @@
  * log-log fit that turns errors measured at several step sizes into a convergence order.
  * @packageDocumentation
  */
+import { optionKeys, strictOptions } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
-import { checkFiniteArray, checkRange } from '../kernel/validate.js';
-import { normalQuantile } from './special.js';
+import { checkFiniteArray, checkRange, isNumericArray } from '../kernel/validate.js';
+import { type StatsResult, statsResult } from './result.js';
+import { normalCdf, normalQuantile } from './special.js';
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; ~1e-15 relative). */
 function lnGamma(x: number): number {
@@ -62,14 +64,21 @@ function betaInc(a: number, b: number, x: number): number {
   return 1 - (bt * betaCF(b, a, 1 - x)) / b;
 }
 
+/** df > 0, finite or +∞. */
+function checkDf(df: unknown): number {
+  if (df === Number.POSITIVE_INFINITY) return df;
+  return checkRange('df', df, 0, Number.POSITIVE_INFINITY, { loOpen: true });
+}
+
 /**
- * Student-t cumulative distribution P(T ≤ t) with `df` degrees of freedom,
- * P = 1 − ½ I_{df/(df+t²)}(df/2, ½) for t ≥ 0.
+ * Student-t cumulative distribution P(T ≤ t) with `df` degrees of freedom (> 0; +∞ gives the
+ * normal CDF), P = 1 − ½ I_{df/(df+t²)}(df/2, ½) for t ≥ 0; t = ±∞ gives 1 or 0.
  */
 export function studentTCdf(t: number, df: number): number {
-  checkRange('df', df, 0, Number.POSITIVE_INFINITY, { loOpen: true });
-  if (Number.isNaN(t)) return Number.NaN;
+  checkDf(df);
+  if (typeof t !== 'number' || Number.isNaN(t)) throw new ValidationError('t', 'a number (±Infinity allowed)', t);
   if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
+  if (df === Number.POSITIVE_INFINITY) return normalCdf(t);
   const tail = 0.5 * betaInc(df / 2, 0.5, df / (df + t * t));
   return t >= 0 ? 1 - tail : tail;
 }
@@ -84,8 +93,7 @@ export function studentTCdf(t: number, df: number): number {
  */
 export function studentTQuantile(p: number, df: number): number {
   checkRange('p', p, 0, 1, { loOpen: true, hiOpen: true });
-  if (df === Number.POSITIVE_INFINITY) return normalQuantile(p);
-  checkRange('df', df, 0, Number.POSITIVE_INFINITY, { loOpen: true });
+  if (checkDf(df) === Number.POSITIVE_INFINITY) return normalQuantile(p);
   if (p === 0.5) return 0;
   if (p < 0.5) return -studentTQuantile(1 - p, df);
   let lo = 0;
@@ -99,7 +107,10 @@ export function studentTQuantile(p: number, df: number): number {
   return 0.5 * (lo + hi);
 }
 
-/** A point estimate with its standard error and a two-sided confidence interval. */
+/**
+ * A point estimate with its standard error and a two-sided confidence interval. The functions of
+ * this module return it with `kind` and `toJSON()` ({@link EstimateResult}).
+ */
 export interface Estimate {
   /** Point estimate (mean, slope, ...; units of the estimated quantity). */
   value: number;
@@ -113,57 +124,84 @@ export interface Estimate {
   n: number;
 }
 
+/** An {@link Estimate} as returned: with `kind` and `toJSON()`. */
+export type EstimateResult = StatsResult<'stats.estimate', Estimate>;
+
+/** Options carrying a confidence level. */
+export interface LevelOptions {
+  /** Confidence level of the two-sided interval, in (0, 1). @default 0.95 */
+  level?: number;
+}
+
+const LEVEL_KEYS = optionKeys<LevelOptions>()(['level']);
+
+function estimate(value: number, se: number, ci: [number, number], level: number, n: number): EstimateResult {
+  return statsResult('stats.estimate', { value, se, ci, level, n });
+}
+
 /**
- * Sample mean with a Student-t confidence interval: x̄ ± t_{(1+level)/2, n−1} · s/√n.
- * Non-finite samples are rejected.
- * @param level - confidence level @default 0.95
+ * Sample mean with a Student-t confidence interval: x̄ ± t_{(1+level)/2, n−1} · s/√n, with s the
+ * sample standard deviation (ddof 1: the t interval needs the unbiased variance). Non-finite
+ * samples are rejected. With one sample `se` and `ci` are NaN (documented: no spread to estimate).
  * @example
  * ```ts
- * meanConfidence([1, 2, 3, 4]).ci; // [-0.3994..., 5.3994...]... for 0.95
+ * meanConfidence([1, 2, 3, 4]).ci; // [0.4457..., 4.5542...] at level 0.95
  * ```
  */
-export function meanConfidence(values: ArrayLike<number>, level = 0.95): Estimate {
+export function meanConfidence(values: ArrayLike<number>, options: LevelOptions = {}): EstimateResult {
+  const o = strictOptions<LevelOptions>('meanConfidence', 'options', options, LEVEL_KEYS);
   const x = checkFiniteArray('values', values);
-  checkRange('level', level, 0, 1, { loOpen: true, hiOpen: true });
+  const level = checkRange('options.level', o.level ?? 0.95, 0, 1, { loOpen: true, hiOpen: true });
   const n = x.length;
   if (n === 0) throw new ValidationError('values.length', 'at least 1', 0);
   let m = 0;
   for (let i = 0; i < n; i++) m += x[i];
   m /= n;
-  if (n === 1) return { value: m, se: Number.NaN, ci: [Number.NaN, Number.NaN], level, n };
+  if (n === 1) return estimate(m, Number.NaN, [Number.NaN, Number.NaN], level, n);
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (x[i] - m) ** 2;
   const se = Math.sqrt(ss / (n - 1) / n);
   const q = studentTQuantile(0.5 + level / 2, n - 1);
-  return { value: m, se, ci: [m - q * se, m + q * se], level, n };
+  return estimate(m, se, [m - q * se, m + q * se], level, n);
 }
 
 /** Result of {@link linearFit}. */
-export interface LinearFit {
-  /** Slope estimate with its t-based CI (df = n − 2). */
-  slope: Estimate;
-  /** Intercept estimate with its t-based CI. */
-  intercept: Estimate;
-  /** Coefficient of determination. */
-  r2: number;
-  /** Residual standard deviation (√(RSS/(n−2))). */
-  residualSd: number;
+export type LinearFit = StatsResult<
+  'stats.linearFit',
+  {
+    /** Slope estimate with its t-based CI (df = n − 2). */
+    slope: Estimate;
+    /** Intercept estimate with its t-based CI. */
+    intercept: Estimate;
+    /** Coefficient of determination. */
+    r2: number;
+    /** Residual standard deviation √(RSS/(n−2)) (NaN with 2 points). */
+    residualSd: number;
+  }
+>;
+
+/** Options of {@link linearFit}. */
+export interface LinearFitOptions extends LevelOptions {
+  /** Weights w_i > 0 (weighted least squares with Var(y_i) ∝ 1/w_i). @default all 1 */
+  weights?: ArrayLike<number>;
 }
+
+const FIT_KEYS = optionKeys<LinearFitOptions>()(['level', 'weights']);
 
 /**
  * Ordinary least squares y ≈ a + b x with optional weights w (weighted LS with
  * Var(y_i) ∝ 1/w_i), and t-based confidence intervals on a and b (df = n − 2, residual
  * variance estimated from the fit). With exactly 2 points the fit is exact and the CIs are NaN.
- * @param o - `level`: confidence level of the intervals (default 0.95); `weights`: w_i ≥ 0
  */
-export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, o: { level?: number; weights?: ArrayLike<number> } = {}): LinearFit {
+export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, options: LinearFitOptions = {}): LinearFit {
+  const o = strictOptions<LinearFitOptions>('linearFit', 'options', options, FIT_KEYS);
   const xs = checkFiniteArray('x', x);
   const ys = checkFiniteArray('y', y, xs.length);
-  const level = checkRange('level', o.level ?? 0.95, 0, 1, { loOpen: true, hiOpen: true });
+  const level = checkRange('options.level', o.level ?? 0.95, 0, 1, { loOpen: true, hiOpen: true });
   const n = xs.length;
   if (n < 2) throw new ValidationError('x.length', 'at least 2 points', n);
-  const w = o.weights === undefined ? new Float64Array(n).fill(1) : checkFiniteArray('weights', o.weights, n);
-  for (let i = 0; i < n; i++) if (!(w[i] > 0)) throw new ValidationError(`weights[${i}]`, 'a finite number > 0', w[i]);
+  const w = o.weights === undefined ? new Float64Array(n).fill(1) : checkFiniteArray('options.weights', o.weights, n);
+  for (let i = 0; i < n; i++) if (!(w[i] > 0)) throw new ValidationError(`options.weights[${i}]`, 'a finite number > 0', w[i]);
   let sw = 0;
   let mx = 0;
   let my = 0;
@@ -193,13 +231,28 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, o: { level
   const seB = Math.sqrt(s2 / (sxx * scale));
   const seA = Math.sqrt(s2 * (1 / n + (mx * mx) / (sxx * scale)));
   const q = n > 2 ? studentTQuantile(0.5 + level / 2, n - 2) : Number.NaN;
-  return {
-    slope: { value: b, se: seB, ci: [b - q * seB, b + q * seB], level, n },
-    intercept: { value: a, se: seA, ci: [a - q * seA, a + q * seA], level, n },
+  return statsResult('stats.linearFit', {
+    slope: { value: b, se: seB, ci: [b - q * seB, b + q * seB] as [number, number], level, n },
+    intercept: { value: a, se: seA, ci: [a - q * seA, a + q * seA] as [number, number], level, n },
     r2: syy > 0 ? 1 - rss / syy : 1,
     residualSd: Math.sqrt(s2),
-  };
+  });
 }
+
+/** Result of {@link fitOrder}. */
+export type OrderFit = StatsResult<
+  'stats.orderFit',
+  {
+    /** Fitted order p: slope of ln e vs ln h, with its t-based CI. */
+    order: Estimate;
+    /** Constant C of e ≈ C h^p, exp(intercept) (units of e per unit of h^p). */
+    constant: number;
+    /** Coefficient of determination R² of the log-log fit. */
+    r2: number;
+    /** Number of points used (those with finite e > 0). */
+    used: number;
+  }
+>;
 
 /**
  * Convergence order from errors e(h): least-squares slope of ln e against ln h, with a t-based
@@ -210,23 +263,12 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, o: { level
  * fitOrder([0.1, 0.05, 0.025], [2e-3, 1e-3, 5e-4]).order.value; // 1
  * ```
  */
-export function fitOrder(
-  h: ArrayLike<number>,
-  err: ArrayLike<number>,
-  o: { level?: number } = {},
-): {
-  /** Fitted order p: slope of ln e vs ln h, with its t-based CI. */
-  order: Estimate;
-  /** Constant C of e ≈ C h^p, exp(intercept) (units of e per unit of h^p). */
-  constant: number;
-  /** Coefficient of determination R² of the log-log fit. */
-  r2: number;
-  /** Number of points used (those with finite e > 0). */
-  used: number;
-} {
+export function fitOrder(h: ArrayLike<number>, err: ArrayLike<number>, options: LevelOptions = {}): OrderFit {
+  const o = strictOptions<LevelOptions>('fitOrder', 'options', options, LEVEL_KEYS);
   const hs = checkFiniteArray('h', h, undefined, (nm, v) => {
     if (!(v > 0)) throw new ValidationError(nm, 'a finite number > 0', v);
   });
+  if (!isNumericArray(err)) throw new ValidationError('err', `an array of ${hs.length} errors`, err);
   if (err.length !== hs.length) throw new ValidationError('err.length', `${hs.length} (= h.length)`, err.length);
   const lx: number[] = [];
   const ly: number[] = [];
@@ -239,12 +281,20 @@ export function fitOrder(
   }
   if (lx.length < 2) throw new ValidationError('err', 'at least 2 finite errors > 0', Array.from(err));
   const f = linearFit(lx, ly, { level: o.level });
-  return { order: f.slope, constant: Math.exp(f.intercept.value), r2: f.r2, used: lx.length };
+  return statsResult('stats.orderFit', { order: f.slope, constant: Math.exp(f.intercept.value), r2: f.r2, used: lx.length });
 }
 
-/** Median of the finite values (NaN for an empty input). */
+function checkValues(values: unknown): ArrayLike<unknown> {
+  if (!isNumericArray(values)) throw new ValidationError('values', 'an array of numbers', values);
+  return values;
+}
+
+/**
+ * Median of the finite values, ignoring NaN and ±∞ (NumPy's `nanmedian` for NaN); NaN when no
+ * value is finite (documented, not an error: the lab takes medians of error lists that may be empty).
+ */
 export function median(values: ArrayLike<number>): number {
-  const a = Array.from(values)
+  const a = Array.from(checkValues(values) as ArrayLike<number>)
     .filter(Number.isFinite)
     .sort((p, q) => p - q);
   if (a.length === 0) return Number.NaN;
@@ -252,10 +302,13 @@ export function median(values: ArrayLike<number>): number {
   return a.length % 2 ? a[m] : 0.5 * (a[m - 1] + a[m]);
 }
 
-/** Empirical quantile (linear interpolation between order statistics, type 7). */
+/**
+ * Empirical quantile of the finite values (linear interpolation between order statistics: Hyndman
+ * & Fan type 7, NumPy's default `linear`), p in [0, 1]; NaN when no value is finite.
+ */
 export function quantile(values: ArrayLike<number>, p: number): number {
   checkRange('p', p, 0, 1);
-  const a = Array.from(values)
+  const a = Array.from(checkValues(values) as ArrayLike<number>)
     .filter(Number.isFinite)
     .sort((x, y) => x - y);
   if (a.length === 0) return Number.NaN;

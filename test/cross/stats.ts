@@ -13,14 +13,18 @@ export const cases: CrossCases = {
         ...[1, 2, 5, 30].map((df) => nd.studentTQuantile(0.975, df)),
         nd.fitOrder([0.4, 0.2, 0.1], [0.3, 0.16, 0.07]).order.value,
         ...nd
-          .loopTruncatedRates({ gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5 }, [0.05, 0.045], [0.02, 0.03], [0, 0.01, 0.02, 0], 3)
-          .flatMap((x) => [...x]),
+          .loopTruncatedRates(
+            { tauMem: 20, vThreshold: 1, vReset: 0, tauSyn: 5, mu: [0.05, 0.045], sigma: [0.02, 0.03], J: [0, 0.01, 0.02, 0] },
+            { order: 3 },
+          )
+          .iterates.flatMap((x) => [...x]),
       ]),
     ),
   'stats: matching, χ, Rice rate (exact arithmetic)': (nd) => {
-    const m = nd.matchSpikeTrains([1, 2.5, 4, 9], [1.2, 2.4, 4.9, 5.2], 1);
+    const m = nd.matchSpikeTrains([1, 2.5, 4, 9], [1.2, 2.4, 4.9, 5.2], { window: 1 });
     const V = Array.from({ length: 400 }, (_, k) => ((k * 37) % 101) / 100);
     const I = Array.from({ length: 400 }, (_, k) => 0.03 + ((k * 53) % 97) / 2000);
-    return nd.fingerprint(m.error, [m.unmatchedRef, nd.golombChi(V, 4), nd.riceRate(V, I, { gL: 0.05, vTh: 1, width: 0.1 })]);
+    const rice = nd.riceRate(V, I, { tauMem: 20, vThreshold: 1, width: 0.1 }); // Hz
+    return nd.fingerprint(m.error, [m.unmatchedRef, nd.golombChi(V, { n: 4 }), rice]);
   },
 };

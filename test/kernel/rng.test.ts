@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { NormalGenerator, normals, rngReference, Streams, seedToKey, trialKey, uniforms, ValidationError } from '../../src/index.js';
+import {
+  deriveKey,
+  keyOfSeed,
+  NormalGenerator,
+  normals,
+  rngReference,
+  Streams,
+  seedToKey,
+  trialKey,
+  uniforms,
+  ValidationError,
+} from '../../src/index.js';
 import { normalCdf } from '../../src/stats/special.js';
 
 const hex = (w: Uint32Array) => [...w].map((x) => x.toString(16).padStart(8, '0')).join(' ');
@@ -176,11 +187,47 @@ describe('reproducibility', () => {
 });
 
 describe('validation', () => {
+  test("#16: normals('s', 0, 4, null) and normals({}, 0, 4) are ValidationErrors (not a TypeError, not key (0, 0))", () => {
+    expect(() => normals('s', 0, 4, null as never)).toThrow(ValidationError);
+    expect(() => normals({} as never, 0, 4)).toThrow(/seed.k0: expected an integer in \[0, 4294967295\] \(a Key word\), got undefined/);
+    // a valid raw key is accepted and equals the seed path
+    expect(normals(seedToKey(3), 0, 4)).toEqual(normals(3, 0, 4));
+  });
+
+  test('strict options with suggestions; trial means trialKey(seed, trial) (the one seed convention)', () => {
+    expect(() => normals(1, 0, 4, { steam: 2 } as never)).toThrow(/unknown option 'steam' for normals; did you mean 'stream'\?/);
+    expect(() => uniforms(1, 0, 4, { strat: 2 } as never)).toThrow(/did you mean 'start'\?/);
+    expect(() => new NormalGenerator(1, { capcity: 8 } as never)).toThrow(
+      /unknown option 'capcity' for NormalGenerator; did you mean 'capacity'\?/,
+    );
+    expect(normals('t', 2, 8, { trial: 5, stream: 3 })).toEqual(normals(trialKey('t', 5), 2, 8, { stream: 3 }));
+    expect(uniforms('t', 2, 8, { trial: 5 })).toEqual(uniforms(keyOfSeed({ seed: 't', trial: 5 }), 2, 8));
+    const a = new NormalGenerator('g', { trial: 1 });
+    const b = new NormalGenerator(trialKey('g', 1));
+    expect(a.next(10)).toEqual(b.next(10));
+    a.dispose();
+    b.dispose();
+  });
+
   test.each([
     ['seed', () => seedToKey(Number.NaN)],
     ['count', () => normals(1, 0, -1)],
     ['step', () => normals(1, 0.5, 10)],
-    ['stream', () => normals(1, 0, 10, { stream: -2 })],
+    ['options.stream', () => normals(1, 0, 10, { stream: -2 })],
+    ['options.start', () => uniforms(1, 0, 10, { start: 2 ** 32 - 5 })],
+    ['options', () => normals('s', 0, 4, null as never)],
+    ['seed.k0', () => normals({} as never, 0, 4)],
+    ['seed.k0', () => normals({ k0: -1, k1: 0 }, 0, 4)],
+    ['seed.k1', () => uniforms({ k0: 1, k1: 2 ** 32 }, 0, 4)],
+    ['seed', () => normals(null as never, 0, 4)],
+    ['seed', () => normals(Number.POSITIVE_INFINITY, 0, 4)],
+    ['options.trial', () => normals(1, 0, 4, { trial: 0.5 })],
+    ['options.trial', () => normals(seedToKey(1), 0, 4, { trial: 2 })],
+    ['options.trial', () => new NormalGenerator(seedToKey(1), { trial: 2 })],
+    ['options', () => new NormalGenerator(1, 5 as never)],
+    ['key.k0', () => deriveKey({} as never, 1)],
+    ['a', () => deriveKey(seedToKey(1), -1)],
+    ['state', () => new NormalGenerator(1).restore(null as never)],
     ['options.capacity', () => new NormalGenerator(1, { capacity: 0 })],
     ['trial', () => trialKey(1, -1)],
   ])('%s is named in the error', (arg, f) => {

@@ -33,10 +33,10 @@ describe('crossing speeds of a simulated noisy population', () => {
 
   test('Rice (threshold-flux) rate from state samples agrees with the counted rate', () => {
     const counted = sp.A.length / (n * T); // 1/ms
-    const rice = riceRate(V, I, { gL: 0.05, vTh: 1, width: 0.02 });
+    const rice = riceRate(V, I, { tauMem: 20, vThreshold: 1, width: 0.02 }) / 1000; // Hz → 1/ms
     expect(Math.abs(rice / counted - 1)).toBeLessThan(0.1);
     // And the coloured-noise Siegert/Fourcaud–Brunel rate is in the same range (approximation for τ_s/τ_m = 1/4).
-    const fb = lifRateColouredNoise({ gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5, mu: 0.05, sigma: 0.02 }) / 1000;
+    const fb = lifRateColouredNoise({ tauMem: 20, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.05, sigma: 0.02 }) / 1000;
     expect(Math.abs(fb / counted - 1)).toBeLessThan(0.25);
   });
 });

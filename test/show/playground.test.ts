@@ -167,7 +167,7 @@ const CHANGES: Record<string, [string, string]> = {
   lif: ['mu', '0.08'],
   fp: ['epsilon', '0.5'],
   brf: ['omega', '30'],
-  srm: ['rho0', '0.05'],
+  srm: ['rho0', '50'],
   ltn: ['gamma', '10'],
 };
 // biome-ignore lint/suspicious/noExplicitAny: page results are plain JSON of several shapes
@@ -207,8 +207,8 @@ const CHECKS: Record<string, (r: Record<string, any>, page: Page) => Promise<voi
     expect(r.points).toBeGreaterThan(1000);
   },
   srm: async (r, page) => {
-    // ρ0 = 0.05/ms: the rate of a neuron at u = 0 is 50 Hz; recurrent input and adaptation move it.
-    expect(r.params.rho0).toBe(0.05);
+    // ρ0 = 50 Hz: the rate of a neuron at u = 0; recurrent input and adaptation move it.
+    expect(r.params.rho0).toBe(50);
     expect(r.meanRateHz).toBeGreaterThan(5);
     expect(r.meanRateHz).toBeLessThan(500);
     expect(r.logLik).toBeLessThan(0);

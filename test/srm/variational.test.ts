@@ -1,7 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { SrmNetwork, type SrmSpikeTrain, SrmVariational, Streams, uniforms, ValidationError } from '../../src/index.js';
+import {
+  AbortedError,
+  kernelMemory,
+  SrmNetwork,
+  type SrmSpikeRaster,
+  type SrmSpikeTrain,
+  SrmVariational,
+  Streams,
+  uniforms,
+  ValidationError,
+} from '../../src/index.js';
 
-const P = { tau: 5, tauAdapt: 10, eta0: 2, rho0: 0.05, theta: 0, deltaU: 0.7, dt: 1 };
+const P = { tauMem: 5, tauAdapt: 10, eta0: 2, rho0: 50, vThreshold: 0, deltaU: 0.7, dt: 1 };
 const n = 5;
 const visible = [1, 1, 1, 0, 0];
 
@@ -31,7 +41,7 @@ describe('SrmVariational', () => {
     const v = new SrmVariational({ n, visible, ...P, weightsM: wM, weightsQ: wM, biasM: -0.3, biasQ: -0.3 });
     // log P(X_V): the visible sub-network (its synapses among visible neurons) on the data
     const sub = new SrmNetwork({ n: 3, weights: [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => wM[i * n + j])), bias: -0.3, ...P });
-    const logPV = sub.logLikelihood(data).total;
+    const logPV = sub.logLikelihood(data).logLik;
     for (let trial = 0; trial < 5; trial++) {
       const e = v.estimate(data, { seed: 3, trial });
       expect(Math.abs(e.freeEnergy + logPV)).toBeLessThan(1e-9 * Math.abs(logPV));
@@ -45,7 +55,7 @@ describe('SrmVariational', () => {
     const wM = weights(2, false);
     const v = new SrmVariational({ n, visible, ...P, weightsM: wM, weightsQ: weights(3, true), biasM: -0.3, biasQ: 0.3 });
     const sub = new SrmNetwork({ n: 3, weights: [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => wM[i * n + j])), bias: -0.3, ...P });
-    const logPV = sub.logLikelihood(data).total;
+    const logPV = sub.logLikelihood(data).logLik;
     const gaps = (from: number, m: number) => {
       const g: number[] = [];
       for (let t = from; t < from + m; t++) g.push(v.estimate(data, { seed: 'gap', trial: t }).freeEnergy + logPV);
@@ -102,7 +112,7 @@ describe('SrmVariational', () => {
     const wQ = new Array(nQ * nQ).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) wQ[i * nQ + j] = wM[i * n + j];
     const causal = new SrmVariational({ n, visible, ...P, weightsM: wM, weightsQ: wM, biasM: -0.3, biasQ: -0.3 });
-    const ahead = new SrmVariational({ n, visible, ...P, lookahead: D, weightsM: wM, weightsQ: wQ, biasM: -0.3, biasQ: -0.3 });
+    const ahead = new SrmVariational({ n, visible, ...P, lookaheadSteps: D, weightsM: wM, weightsQ: wQ, biasM: -0.3, biasQ: -0.3 });
     expect(ahead.nQ).toBe(nQ);
     expect(ahead.recognition.n).toBe(nQ);
     const c = ahead.expandQ(data);
@@ -132,7 +142,15 @@ describe('SrmVariational', () => {
     const nQ = 3 + nv;
     const u = uniforms(9, 0, nQ * nQ, { stream: Streams.init });
     const wQ = Array.from(u, (x, k) => (Math.floor(k / nQ) === 2 ? 4 * (x - 0.3) : 0));
-    const v = new SrmVariational({ n: 3, visible: [1, 1, 0], ...P, lookahead: 3, weightsQ: wQ, biasQ: -0.5, silence: ['srm.saturation'] });
+    const v = new SrmVariational({
+      n: 3,
+      visible: [1, 1, 0],
+      ...P,
+      lookaheadSteps: 3,
+      weightsQ: wQ,
+      biasQ: -0.5,
+      silence: ['srm.saturation'],
+    });
     const clamp = v.expandQ(vd);
     let total = 0;
     for (let code = 0; code < 1 << T; code++) {
@@ -147,17 +165,64 @@ describe('SrmVariational', () => {
     v.dispose();
   });
 
+  test('a failed constructor frees what it allocated (the model network when Q fails): kernel memory unchanged', () => {
+    const before = kernelMemory();
+    for (let r = 0; r < 10; r++) {
+      // biasQ of 50 puts Q above one spike per step at rest: Q's constructor fails after M's allocated
+      expect(() => new SrmVariational({ n, visible, ...P, biasQ: 50 })).toThrow(/ρ dt ≤ 1 at rest/);
+      expect(() => new SrmVariational({ n, visible, weightsQ: [1, 2] })).toThrow(/weightsQ.length: expected 25, got 2/);
+      expect(() => new SrmVariational({ n, visible, tau: 3 } as never)).toThrow(/did you mean 'tauMem'/);
+      expect(() => new SrmVariational({ n, visible, lookahead: 2 } as never)).toThrow(/did you mean 'lookaheadSteps'/);
+      expect(() => new SrmVariational({ n } as never)).toThrow(/visible: expected a 0\/1 mask of length 5/);
+    }
+    expect(kernelMemory().regions).toBe(before.regions);
+    expect(kernelMemory().bytes).toBe(before.bytes);
+  });
+
+  test('strict options of learnStep, estimate and bound; bound reports progress per sample and honours an abort', () => {
+    const v = new SrmVariational({ n, visible, ...P });
+    expect(() => v.learnStep(data, { learningRateM: 0, learningRateQ: 0, tauBaseline: 5 } as never)).toThrow(
+      /unknown option 'tauBaseline' for SrmVariational.learnStep; did you mean 'baselineUpdates'\?/,
+    );
+    expect(() => v.estimate(data, { key: { k0: 1, k1: 2 } } as never)).toThrow(ValidationError);
+    expect(() => v.learnStep(data, { learningRateM: 0, learningRateQ: 0, normalize: 'yes' } as never)).toThrow(/options.normalize/);
+    expect(() => v.bound(data, { sample: 4 } as never)).toThrow(/did you mean 'samples'\?/);
+    const done: number[] = [];
+    const b = v.bound(data, { samples: 3, seed: 'b', onProgress: (p) => done.push(p.done) });
+    expect(done).toEqual([1, 2, 3]);
+    expect(b.importanceWeighted).toBeGreaterThanOrEqual(b.elbo);
+    expect(JSON.parse(JSON.stringify(b))).toEqual({
+      kind: 'srm.bound',
+      elbo: b.elbo,
+      importanceWeighted: b.importanceWeighted,
+      samples: 3,
+    });
+    const ac = new AbortController();
+    let err: unknown;
+    try {
+      v.bound(data, { samples: 10, signal: ac.signal, onProgress: (p) => p.done === 2 && ac.abort() });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(((err as AbortedError).partial as number[]).length).toBe(2);
+    const e = v.estimate(data, { seed: 1 });
+    expect(JSON.parse(JSON.stringify(e)).gradQ.dW.length).toBe(25);
+    v.dispose();
+    expect(() => v.estimate(data)).toThrow(/after dispose/);
+  });
+
   test('look-ahead masks: nQ·nQ shape; rows of look-ahead neurons are rejected', () => {
-    expect(() => new SrmVariational({ n, visible, lookahead: 2, maskQ: new Array(25).fill(0) })).toThrow(
+    expect(() => new SrmVariational({ n, visible, lookaheadSteps: 2, maskQ: new Array(25).fill(0) })).toThrow(
       /maskQ.length: expected 64, got 25/,
     );
     const bad = new Array(64).fill(0);
     bad[6 * 8 + 1] = 1; // row 6 = look-ahead copy of visible neuron 1
-    expect(() => new SrmVariational({ n, visible, lookahead: 2, maskQ: bad })).toThrow(
+    expect(() => new SrmVariational({ n, visible, lookaheadSteps: 2, maskQ: bad })).toThrow(
       /maskQ\[49\]: expected 0 \(row 6 is a look-ahead neuron/,
     );
-    expect(() => new SrmVariational({ n, visible, lookahead: -1 })).toThrow(/lookahead/);
-    expect(() => new SrmVariational({ n, visible, lookahead: 1.5 })).toThrow(/lookahead/);
+    expect(() => new SrmVariational({ n, visible, lookaheadSteps: -1 })).toThrow(/lookaheadSteps/);
+    expect(() => new SrmVariational({ n, visible, lookaheadSteps: 1.5 })).toThrow(/lookaheadSteps/);
   });
 });
 
@@ -172,20 +237,20 @@ describe('SrmVariational: hidden units help on a pattern with synchronous volley
   const nh = 4;
   const nn = nv + nh;
   const steps = 245;
-  const target: SrmSpikeTrain = { n: nv, steps, spikes: new Uint8Array(steps * nv) };
+  const target: SrmSpikeRaster = { n: nv, steps, spikes: new Uint8Array(steps * nv) };
   for (const t0 of [5, 42, 87, 118, 170, 210]) {
     for (let k = 0; k < nv; k++) target.spikes[t0 * nv + k] = 1;
     for (let k = 0; k < nv; k++) target.spikes[(t0 + 15 + 3 * k) * nv + k] = 1;
   }
-  const PP = { tau: 3, tauAdapt: 3, eta0: 2, rho0: 0.02, theta: 0, deltaU: 0.5, dt: 1, silence: ['srm.saturation' as const] };
+  const PP = { tauMem: 3, tauAdapt: 3, eta0: 2, rho0: 20, vThreshold: 0, deltaU: 0.5, dt: 1, silence: ['srm.saturation' as const] };
   const updates = 1200;
   const lrM = 0.02;
   const vis = new SrmNetwork({ n: nv, ...PP, bias: -2 });
   for (let e = 0; e < updates; e++) {
     const g = vis.gradient(target);
-    vis.addToParameters(lrM, g.dW, g.dBias);
+    vis.addToParameters(g, { scale: lrM });
   }
-  const logPVisibleOnly = vis.logLikelihood(target).total;
+  const logPVisibleOnly = vis.logLikelihood(target).logLik;
   vis.dispose();
   const visMask = Array.from({ length: nn }, (_, i) => (i < nv ? 1 : 0));
 
@@ -204,14 +269,14 @@ describe('SrmVariational: hidden units help on a pattern with synchronous volley
       n: nn,
       visible: visMask,
       ...PP,
-      lookahead,
+      lookaheadSteps: lookahead,
       weightsM: wM,
       weightsQ: wQ,
       biasM: bias,
       biasQ: [...bias, ...new Array(nQ - nn).fill(-2)],
     });
     for (let e = 0; e < updates; e++)
-      v.learnStep(target, { learningRateM: lrM, learningRateQ: 3e-3, tauBaseline: 20, normalize: true, seed: `q${seed}`, trial: e });
+      v.learnStep(target, { learningRateM: lrM, learningRateQ: 3e-3, baselineUpdates: 20, normalize: true, seed: `q${seed}`, trial: e });
     const iw = v.bound(target, { samples: 32, seed: 'bound' }).importanceWeighted;
     v.dispose();
     return iw;

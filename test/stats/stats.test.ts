@@ -105,20 +105,22 @@ describe('Student t and confidence intervals', () => {
 describe('spike matching', () => {
   test('greedy nearest pairing within the window (by hand)', () => {
     // Closest pair first: 0.6 pairs with 1 (distance 0.4), not with 0 (distance 0.6).
-    const m = matchSpikeTrains([0, 1], [0.6], 1);
+    const m = matchSpikeTrains([0, 1], [0.6], { window: 1 });
     expect(Array.from(m.refIndex)).toEqual([1]);
     expect(m.error[0]).toBeCloseTo(-0.4, 15);
     expect(m.unmatchedRef).toBe(1);
     expect(m.unmatchedTest).toBe(0);
-    const m2 = matchSpikeTrains([1, 5, 9], [1.1, 9.2, 20], 1);
+    const m2 = matchSpikeTrains([1, 5, 9], [1.1, 9.2, 20], { window: 1 });
     expect(Array.from(m2.testIndex)).toEqual([0, 1]);
     expect(m2.unmatchedRef).toBe(1);
     expect(m2.unmatchedTest).toBe(1);
   });
   test('bad input names the argument', () => {
-    expect(() => matchSpikeTrains([2, 1], [1], 1)).toThrow(/ref/);
-    expect(() => matchSpikeTrains([1], [1], 0)).toThrow(ValidationError);
-    expect(() => matchSpikeTrains([1], [Number.NaN], 1)).toThrow(/test\[0\]/);
+    expect(() => matchSpikeTrains([2, 1], [1], { window: 1 })).toThrow(/ref\[1\]: expected spike times in non-decreasing order/);
+    expect(() => matchSpikeTrains([1], [1], { window: 0 })).toThrow(/options.window: expected a finite number > 0 ms, got 0/);
+    expect(() => matchSpikeTrains([1], [1], 1 as never)).toThrow(ValidationError);
+    expect(() => matchSpikeTrains([1], [1], { windw: 1 } as never)).toThrow(/did you mean 'window'\?/);
+    expect(() => matchSpikeTrains([1], [Number.NaN], { window: 1 })).toThrow(/test\[0\]/);
   });
 });
 
@@ -137,9 +139,26 @@ describe('spike-train statistics', () => {
     expect(Math.abs(s.cv - 1)).toBeLessThan(0.03);
     expect(isiStatistics([0, 5, 10, 15]).cv).toBe(0);
   });
+  test('ISI CV uses ddof 0 by default (NumPy / Elephant convention); ddof 1 on request', () => {
+    // intervals 10, 20, 60: mean 30, Σ(x − mean)² = 400 + 100 + 900 = 1400
+    const t = [0, 10, 30, 90];
+    const d0 = isiStatistics(t);
+    expect(d0.ddof).toBe(0);
+    expect(d0.meanIsi).toBe(30);
+    expect(d0.cv).toBeCloseTo(Math.sqrt(1400 / 3) / 30, 15);
+    expect(isiStatistics(t, { ddof: 1 }).cv).toBeCloseTo(Math.sqrt(1400 / 2) / 30, 15);
+    // one interval: sd with ddof 0 is 0; with ddof 1 it is undefined (NaN, documented)
+    expect(isiStatistics([3, 8]).cv).toBe(0);
+    expect(isiStatistics([3, 8], { ddof: 1 }).cv).toBeNaN();
+    expect(isiStatistics([3]).meanIsi).toBeNaN();
+    expect(() => isiStatistics(t, { ddof: 2 as never })).toThrow(/options.ddof: expected an integer in \[0, 1\], got 2/);
+    expect(() => isiStatistics(t, { dof: 1 } as never)).toThrow(/did you mean 'ddof'\?/);
+    expect(JSON.parse(JSON.stringify(d0))).toEqual({ kind: 'stats.isi', count: 4, meanIsi: 30, cv: d0.cv, ddof: 0 });
+  });
   test('population rate of a regular train', () => {
-    const r = populationRate([10, 20, 30, 40], 2, 0, 50, 50);
-    expect(r.meanHz).toBeCloseTo((4 * 1000) / (2 * 50), 12);
+    const r = populationRate([10, 20, 30, 40], { n: 2, tStop: 50, binSize: 50 });
+    expect(r.meanRate).toBeCloseTo((4 * 1000) / (2 * 50), 12);
+    expect(r.meta.meanRate).toBe(r.meanRate);
   });
   test('spike-count correlation: identical neurons → 1, independent Poisson → ≈ 0', () => {
     const g = rng(5);
@@ -159,7 +178,7 @@ describe('spike-train statistics', () => {
       }
     }
     // Neuron 1 = neuron 0 plus its own spikes (i = 1 loop): strongly correlated; 2 independent.
-    const c = spikeCountCorrelations({ neuron, time }, 3, 0, 20000, 100);
+    const c = spikeCountCorrelations({ neuron, time }, { n: 3, tStop: 20000, binSize: 100 });
     expect(c.matrix[0 * 3 + 0]).toBeCloseTo(1, 12);
     expect(c.matrix[0 * 3 + 1]).toBeGreaterThan(0.6);
     expect(Math.abs(c.matrix[0 * 3 + 2])).toBeLessThan(0.1);
@@ -169,12 +188,12 @@ describe('spike-train statistics', () => {
     const n = 25;
     const m = 4000;
     const ind = new Float64Array(n * m).map(() => g.z());
-    expect(golombChi(ind, n)).toBeGreaterThan(0.9 / Math.sqrt(n));
-    expect(golombChi(ind, n)).toBeLessThan(1.1 / Math.sqrt(n));
+    expect(golombChi(ind, { n })).toBeGreaterThan(0.9 / Math.sqrt(n));
+    expect(golombChi(ind, { n })).toBeLessThan(1.1 / Math.sqrt(n));
     const same = new Float64Array(n * m);
     for (let k = 0; k < m; k++) same.fill(Math.sin(k), k * n, (k + 1) * n);
-    expect(golombChi(same, n)).toBeCloseTo(1, 12);
-    expect(() => golombChi([1, 2, 3], 2)).toThrow(/samples.length/);
+    expect(golombChi(same, { n })).toBeCloseTo(1, 12);
+    expect(() => golombChi([1, 2, 3], { n: 2 })).toThrow(/samples.length/);
   });
 });
 
@@ -221,16 +240,18 @@ describe('crossing speeds and threshold flux', () => {
     const V = new Float64Array(m);
     const I = new Float64Array(m).fill(mu);
     for (let k = 0; k < m; k++) V[k] = vInf * (1 - Math.exp(-gL * ((k + 0.5) / m) * Tstar));
-    const p = { gL, vTh: 1, vReset: 0, width: 0.02 };
-    expect(riceRate(V, I, p) * Tstar).toBeCloseTo(1, 4);
+    const p = { tauMem: 1 / gL, vThreshold: 1, vReset: 0, width: 0.02 };
+    // the rate is in Hz, T* in ms
+    expect((riceRate(V, I, p) * Tstar) / 1000).toBeCloseTo(1, 4);
     expect(Math.abs(fluxLyapunov(V, I, p))).toBeLessThan(1e-6);
     expect(() => riceRate(V, I.subarray(1), p)).toThrow(/I.length/);
-    expect(() => fluxLyapunov(V, I, { gL, vTh: 1, width: 0.02 })).toThrow(/vReset/);
+    expect(() => fluxLyapunov(V, I, { tauMem: 20, vThreshold: 1, width: 0.02 } as never)).toThrow(/vReset/);
+    expect(() => riceRate(V, I, { gL, vTh: 1, width: 0.02 } as never)).toThrow(/unknown option 'gL' for ThresholdFluxAccumulator/);
   });
 });
 
 describe('mean-field LIF rates', () => {
-  const base = { gL: 0.05, vTh: 1, vReset: 0, tauSyn: 5 };
+  const base = { tauMem: 20, vThreshold: 1, vReset: 0, tauSyn: 5 };
   test('σ = 0 gives the deterministic period', () => {
     const nu = lifRateColouredNoise({ ...base, mu: 0.055, sigma: 0 });
     expect(nu).toBeCloseTo(1000 / (20 * Math.log(1.1 / 0.1)), 10);
@@ -257,7 +278,8 @@ describe('mean-field LIF rates', () => {
     const J = new Float64Array(9);
     J[1 * 3 + 0] = 0.01; // 0 → 1
     J[2 * 3 + 1] = 0.01; // 1 → 2
-    const it = loopTruncatedRates(base, [0.055, 0.045, 0.045], [0.02, 0.02, 0.02], J, 3);
+    const { iterates: it, rateHz } = loopTruncatedRates({ ...base, mu: [0.055, 0.045, 0.045], sigma: [0.02, 0.02, 0.02], J }, { order: 3 });
+    expect(rateHz).toBe(it[3]);
     expect(Array.from(it[2])).toEqual(Array.from(it[3]));
     expect(it[1][2]).not.toBe(it[2][2]);
     expect(it[2][1]).toBeGreaterThan(it[0][1]);
