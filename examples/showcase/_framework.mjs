@@ -191,6 +191,8 @@ export function fmtNum(v) {
   if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  // Large values keep one decimal (log-likelihoods in nats differ in their last digits).
+  if (a >= 1000) return v.toFixed(1);
   return String(Number(v.toPrecision(4)));
 }
 
