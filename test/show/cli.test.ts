@@ -299,7 +299,9 @@ describe('neurodyn CLI: runs', () => {
   test('SIGINT: partial results written, exit non-zero with a message', async () => {
     const out = join(tmp, 'interrupted');
     const long = { ...good, duration: 1e6, network: { neurons: 200, rate: 10 } };
-    const child = spawn(process.execPath, [BIN, 'run', writeExp('long', long), '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', writeExp('long', long), '--out', out, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
