@@ -588,9 +588,12 @@ describe.skipIf(!('convergenceStudy' in nd))('neurodyn CLI: convergence studies'
     expect(res.summary.trials).toBe(4);
     expect(res.summary.orders['euler-maruyama/linear'].strong).toBe(o.strong.value);
     expect(res.summary.orders['euler-maruyama/linear'].weakCount).toBe(o.weakCount.value);
-    expect(readFileSync(join(out, 'orders.csv'), 'utf8').split('\n')[0]).toBe(
-      'scheme,strong,strong_lo,strong_hi,median,weak_count,weak_lo,weak_hi',
-    );
+    // Through the library's CSV writer: the scheme labels as codes, listed in the `# ` lines.
+    const orders = readFileSync(join(out, 'orders.csv'), 'utf8').split('\n');
+    expect(orders[0]).toBe('# kind: orders');
+    expect(orders[1]).toBe('# schemeLevels: ["euler-maruyama/linear"]');
+    expect(orders[2]).toBe('scheme,strong,strong_lo,strong_hi,median,weak_count,weak_lo,weak_hi');
+    expect(Number(orders[3].split(',')[1])).toBe(o.strong.value);
   });
   test('a bad study field is named (hs[1] <= 0)', () => {
     const r = runCli(['validate', writeExp('bad-study', { ...study, hs: [0.4, -0.2] })]);
