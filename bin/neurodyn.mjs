@@ -132,7 +132,13 @@ function prepareOutDir(dir, given) {
 }
 
 const fmt = (v) =>
-  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)))) : Array.isArray(v) ? v.map(fmt).join(', ') : String(v);
+  typeof v === 'number'
+    ? Number.isInteger(v)
+      ? String(v)
+      : String(Number(v.toPrecision(4)))
+    : Array.isArray(v)
+      ? v.map(fmt).join(', ')
+      : String(v);
 
 /** The summary's scalar fields as indented `key: value` lines. */
 function summaryLines(summary, indent = '  ') {
@@ -176,7 +182,8 @@ async function cmdRun(values, [file]) {
     // The next signal takes the default action: exit at once, without writing.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (!out.quiet) process.stderr.write(`\nneurodyn: ${sig}: stopping after the current chunk and writing the results so far (again to exit at once)\n`);
+    if (!out.quiet)
+      process.stderr.write(`\nneurodyn: ${sig}: stopping after the current chunk and writing the results so far (again to exit at once)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -402,7 +409,8 @@ function report(e, json) {
     process.stdout.write(`${JSON.stringify({ error: err, exitCode: code })}\n`);
   }
   if (e instanceof UsageError) process.stderr.write(`neurodyn: ${e.message}\n`);
-  else if (e instanceof ExperimentError) process.stderr.write(`neurodyn: invalid ${e.what ?? 'input file'}${e.file ? ` ${e.file}` : ''}: ${e.message}\n`);
+  else if (e instanceof ExperimentError)
+    process.stderr.write(`neurodyn: invalid ${e.what ?? 'input file'}${e.file ? ` ${e.file}` : ''}: ${e.message}\n`);
   else process.stderr.write(`neurodyn: ${e?.name ?? 'Error'}: ${e?.message ?? e}\n`);
   return code;
 }

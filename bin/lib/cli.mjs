@@ -170,7 +170,8 @@ export function listOf(choices) {
   return (v, flag) => {
     const items = v.split(',').map((s) => s.trim());
     for (const x of items)
-      if (!choices.includes(x)) throw new UsageError(`${flag}: expected a comma-separated list of ${choices.join(', ')}, got ${JSON.stringify(x)}`);
+      if (!choices.includes(x))
+        throw new UsageError(`${flag}: expected a comma-separated list of ${choices.join(', ')}, got ${JSON.stringify(x)}`);
     return [...new Set(items)];
   };
 }

@@ -22,7 +22,6 @@ import { arraySpec, follow, isActive, jobScript, taskStates } from './slurm.mjs'
 
 const CLI = fileURLToPath(new URL('../neurodyn.mjs', import.meta.url));
 
-
 // ---------------------------------------------------------------------------------------------
 // The spec
 
@@ -317,7 +316,11 @@ async function sweepSlurm(spec, flags, dir, nd) {
       submitOnly: true,
     });
     const job = record.submissions?.at(-1)?.job ?? null;
-    result(flags, { out: dir, shards: S, submitted: job }, `${spec.name}: ${S} shards, job ${job ?? '(none submitted)'}; see neurodyn status ${dir}`);
+    result(
+      flags,
+      { out: dir, shards: S, submitted: job },
+      `${spec.name}: ${S} shards, job ${job ?? '(none submitted)'}; see neurodyn status ${dir}`,
+    );
     return 0;
   }
   let last = '';
@@ -519,7 +522,13 @@ export const SWEEP_COMMANDS = {
       slurm: { type: 'boolean', help: 'run as a Slurm array job (the following options need it)' },
       'dry-run': { type: 'boolean', help: 'print the array-job script and stop (nothing written or submitted)' },
       'no-wait': { type: 'boolean', help: 'submit the missing shards and return; finish with neurodyn status and merge' },
-      shards: { type: 'string', value: 'N', help: 'number of shards (array tasks)', default: "the spec's slurm.shards, else 4", parse: intIn(1, 100_000) },
+      shards: {
+        type: 'string',
+        value: 'N',
+        help: 'number of shards (array tasks)',
+        default: "the spec's slurm.shards, else 4",
+        parse: intIn(1, 100_000),
+      },
       partition: { type: 'string', value: 'P', help: 'Slurm partition (#SBATCH --partition)' },
       time: { type: 'string', value: 'T', help: 'time limit per shard (#SBATCH --time, e.g. 1:00:00)' },
       'cpus-per-task': { type: 'string', value: 'N', help: 'cores per shard; the shard runs that many workers', parse: intIn(1, 1024) },

@@ -208,7 +208,7 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
       }
     }
     const k = labelled.findIndex((e) => e.i === i);
-    if (k >= 0) {
+    if (k >= 0 && s.label) {
       const x = m.l + legend.at[k][0];
       const y = H - legend.height + legend.at[k][1] + 6;
       if (mode !== 'markers')
