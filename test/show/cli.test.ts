@@ -215,7 +215,7 @@ describe('neurodyn CLI: malformed experiment files', () => {
   test.each(cases)('%s → exit 2 naming the field', (name, exp, re) => {
     const r = runCli(['run', writeExp(name.replace(/\W+/g, '-'), exp), '--out', join(tmp, 'never')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^neurodyn: invalid experiment file .*\.json: /);
+    expect(r.stderr).toMatch(/^neurodyn: invalid experiment file .*\.json: /m);
     expect(r.stderr).toMatch(re);
     expect(existsSync(join(tmp, 'never'))).toBe(false);
   });
