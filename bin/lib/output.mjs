@@ -7,8 +7,6 @@ import { join } from 'node:path';
 /** Data formats of `--format` (comma-separated). */
 export const FORMATS = ['csv', 'npy', 'sonata', 'nwb'];
 
-const num = (v) => (Number.isFinite(v) ? String(v) : '');
-
 /**
  * Writes everything; returns the list of files written (relative to `dir`). `formats`: data
  * formats for spikes (csv → spikes.csv, npy → spikes.npz, sonata → spikes.sonata.h5,
@@ -110,13 +108,28 @@ export async function writeResults(dir, { experiment, status, results, nd, forma
     if (fmt.has('nwb') && spikes) names.push('session.nwb');
     if (names.length) refs.state = { neurons: state.neurons, samples: state.t.length, files: names };
   }
-  if (fmt.has('csv')) {
-    for (const [name, tab] of Object.entries(results.tables ?? {})) {
-      put(
-        `${name}.csv`,
-        `${tab.columns.join(',')}\n${tab.rows.map((r) => r.map((c) => (typeof c === 'number' ? num(c) : c)).join(',')).join('\n')}\n`,
-      );
-    }
+  // A kind's own tables (a study's orders, a trajectory list) through the same exporters. A column
+  // of labels becomes integer codes, its labels in the table's metadata (the CSV's `# ` lines).
+  for (const [name, tab] of Object.entries(results.tables ?? {})) {
+    const cols = {};
+    const meta = {};
+    tab.columns.forEach((c, j) => {
+      const values = tab.rows.map((r) => r[j]);
+      if (values.every((v) => typeof v === 'number')) {
+        cols[c] = { data: Float64Array.from(values), unit: '', description: c };
+      } else {
+        const levels = [...new Set(values.map(String))];
+        meta[`${c}Levels`] = levels;
+        cols[c] = {
+          data: Int32Array.from(values, (v) => levels.indexOf(String(v))),
+          unit: '',
+          description: `index into ${c}Levels: ${levels.map((l, k) => `${k} = ${l}`).join(', ')}`,
+        };
+      }
+    });
+    const t = table(name, cols, meta);
+    if (fmt.has('csv')) put(`${name}.csv`, nd.io.toCSV(t, { meta: Object.keys(meta).length > 0 }));
+    if (fmt.has('npy')) put(`${name}.npz`, nd.io.toNPZ(t));
   }
 
   if (out.plots !== false) {

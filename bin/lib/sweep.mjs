@@ -8,28 +8,19 @@
 //   DIR/logs/shard-K.JOB.out|err   Slurm's output of each attempt
 //   DIR/results.csv|npz|json   the merged table (--format csv,npy,json)
 //
-// Flags are parsed with node:util parseArgs, strictly: an unknown flag is exit code 2.
+// The commands' flags are tables for the one CLI parser (bin/lib/cli.mjs: node:util parseArgs,
+// strict; an unknown flag is exit code 2); each command prints one JSON document with --json.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { HELP_OPTION, intIn, JSON_OPTION, listOf, numberIn, QUIET_OPTION, UsageError } from './cli.mjs';
 import { RunProgress } from './progress.mjs';
 import { arr, ExperimentError, int, num, obj, str, validate } from './schema.mjs';
 import { arraySpec, follow, isActive, jobScript, taskStates } from './slurm.mjs';
 
 const CLI = fileURLToPath(new URL('../neurodyn.mjs', import.meta.url));
-
-/** A usage error (exit code 2). */
-export class UsageError extends Error {}
-
-export const SWEEP_USAGE = `  neurodyn sweep <spec.json> [--out DIR] [--workers N] [--range A:B] [--format csv,npy,json] [--quiet]
-  neurodyn sweep <spec.json> --slurm [--out DIR] [--dry-run] [--no-wait] [--shards N] [--partition P]
-                 [--time T] [--cpus-per-task N] [--mem M] [--max-resubmits N] [--poll SECONDS]
-  neurodyn shard <DIR> <K> [--workers N]      run shard K of a sweep directory (what each array task runs)
-  neurodyn status <DIR>                       shards done, running, failed; Slurm states
-  neurodyn merge <DIR> [--format csv,npy,json]  merge the shards into DIR/results.*`;
 
 // ---------------------------------------------------------------------------------------------
 // The spec
@@ -195,34 +186,7 @@ function writeTables(dir, table, formats, nd) {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-function parse(args, options, positionals) {
-  let r;
-  try {
-    r = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError(e.message);
-  }
-  if (r.positionals.length !== positionals)
-    throw new UsageError(`expected ${positionals} argument${positionals === 1 ? '' : 's'}, got ${r.positionals.length}`);
-  return r;
-}
-
-const intFlag = (name, v, min, max) => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name}: expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  return n;
-};
-
-const formatsOf = (v, spec) => {
-  if (v === undefined) return spec.output.formats;
-  const f = v.split(',').filter(Boolean);
-  for (const x of f)
-    if (!['csv', 'npy', 'json'].includes(x))
-      throw new UsageError(`--format: expected csv, npy or json (comma-separated), got ${JSON.stringify(x)}`);
-  return f;
-};
+const formatsOf = (v, spec) => v ?? spec.output.formats;
 
 function readDirSpec(dir) {
   const f = join(dir, 'spec.json');
@@ -234,8 +198,16 @@ const readRecord = (dir) => (existsSync(join(dir, 'slurm.json')) ? JSON.parse(re
 
 const progressOf = (progress) => (p) => progress.update(p.done);
 
+/** Prints a command's result: one JSON document with --json, else a human line. */
+function result(flags, data, human) {
+  if (flags.json) process.stdout.write(`${JSON.stringify(data)}\n`);
+  else process.stdout.write(`${human}\n`);
+}
+
+const quiet = (flags) => !!flags.quiet;
+
 async function sweepLocal(spec, flags, dir, nd) {
-  const workers = intFlag('workers', flags.workers, 0, 256) ?? spec.workers;
+  const workers = flags.workers ?? spec.workers;
   let range;
   if (flags.range !== undefined) {
     const m = /^(\d+):(\d+)$/.exec(flags.range);
@@ -248,8 +220,9 @@ async function sweepLocal(spec, flags, dir, nd) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'spec.json'), `${JSON.stringify({ ...spec, hash: specHash(spec) }, null, 1)}\n`);
   const n = range ? range[1] - range[0] : spec.total;
-  const progress = new RunProgress({ quiet: flags.quiet, totalMs: n, label: spec.name, unit: 'trials' });
+  const progress = new RunProgress({ quiet: quiet(flags), totalMs: n, label: spec.name, unit: 'trials' });
   const ac = new AbortController();
+  // The first signal aborts the sweep; the handler is then gone, so a second one exits at once.
   const onSignal = () => ac.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -261,6 +234,7 @@ async function sweepLocal(spec, flags, dir, nd) {
     if (e instanceof nd.AbortedError) {
       progress.end(0);
       process.stderr.write(`neurodyn: sweep interrupted; nothing written but ${join(dir, 'spec.json')} (rerun, or run a --range)\n`);
+      if (flags.json) result(flags, { out: dir, interrupted: true, files: ['spec.json'] });
       return 130;
     }
     throw e;
@@ -272,22 +246,23 @@ async function sweepLocal(spec, flags, dir, nd) {
   const table = nd.sweepTable(rows, libOptions(spec));
   const files = writeTables(dir, table, formats, nd);
   const errors = table.meta.errors.length;
-  if (!flags.quiet)
-    process.stderr.write(
-      `neurodyn: ${n} trials in ${((performance.now() - t0) / 1000).toFixed(2)} s; wrote ${files.join(', ')} to ${dir}\n`,
-    );
-  console.log(JSON.stringify({ out: dir, trials: n, points: spec.points, errors, files, wallSeconds: (performance.now() - t0) / 1000 }));
+  const wallSeconds = (performance.now() - t0) / 1000;
+  result(
+    flags,
+    { out: dir, trials: n, points: spec.points, errors, files, wallSeconds },
+    `${spec.name}: ${n} trials (${spec.points} points) in ${wallSeconds.toFixed(2)} s, ${errors} failed; wrote ${files.join(', ')} to ${dir}`,
+  );
   return 0;
 }
 
 /** Prepares DIR for a Slurm run: spec.json (or checks the one there), job.sh. */
 function prepareSlurm(spec, flags, dir) {
   const s = spec.slurm;
-  const shards = Math.min(spec.total, intFlag('shards', flags.shards, 1, 100_000) ?? s.shards ?? 4);
+  const shards = Math.min(spec.total, flags.shards ?? s.shards ?? 4);
   const resources = {
     partition: flags.partition ?? s.partition,
     time: flags.time ?? s.time,
-    cpusPerTask: intFlag('cpus-per-task', flags['cpus-per-task'], 1, 1024) ?? s.cpusPerTask,
+    cpusPerTask: flags['cpus-per-task'] ?? s.cpusPerTask,
     mem: flags.mem ?? s.mem,
     account: s.account,
     qos: s.qos,
@@ -302,10 +277,12 @@ function prepareSlurm(spec, flags, dir) {
 async function sweepSlurm(spec, flags, dir, nd) {
   const { resolved, script } = prepareSlurm(spec, flags, dir);
   if (flags['dry-run']) {
+    // The script is the result (stdout), also with --json, so that it can be piped to a file.
     process.stdout.write(script);
-    process.stderr.write(
-      `neurodyn: dry run: ${resolved.shards.length} shards of ${spec.total} (point, trial) pairs; nothing written or submitted\n`,
-    );
+    if (!quiet(flags))
+      process.stderr.write(
+        `neurodyn: dry run: ${resolved.shards.length} shards of ${spec.total} (point, trial) pairs; nothing written or submitted\n`,
+      );
     return 0;
   }
   const specFile = join(dir, 'spec.json');
@@ -321,9 +298,8 @@ async function sweepSlurm(spec, flags, dir, nd) {
   const save = () => writeAtomic(join(dir, 'slurm.json'), `${JSON.stringify(record, null, 1)}\n`);
   const log = (m) => process.stderr.write(`neurodyn: ${m}\n`);
   const S = resolved.shards.length;
-  const maxResubmits = intFlag('max-resubmits', flags['max-resubmits'], 0, 100) ?? spec.slurm.maxResubmits;
-  const poll = flags.poll !== undefined ? Number(flags.poll) : spec.slurm.pollSeconds;
-  if (!(poll > 0 && poll <= 3600)) throw new UsageError(`--poll: expected seconds in (0, 3600], got ${JSON.stringify(flags.poll)}`);
+  const maxResubmits = flags['max-resubmits'] ?? spec.slurm.maxResubmits;
+  const poll = flags.poll ?? spec.slurm.pollSeconds;
   const isDone = (k) => readShard(dir, resolved, k) !== null;
   if (flags['no-wait']) {
     // Submit what is missing and return; `neurodyn status DIR` and `neurodyn merge DIR` later.
@@ -339,7 +315,12 @@ async function sweepSlurm(spec, flags, dir, nd) {
       graceMs: 0,
       submitOnly: true,
     });
-    console.log(JSON.stringify({ out: dir, shards: S, submitted: record.submissions?.at(-1)?.job ?? null }));
+    const job = record.submissions?.at(-1)?.job ?? null;
+    result(
+      flags,
+      { out: dir, shards: S, submitted: job },
+      `${spec.name}: ${S} shards, job ${job ?? '(none submitted)'}; see neurodyn status ${dir}`,
+    );
     return 0;
   }
   let last = '';
@@ -364,7 +345,7 @@ async function sweepSlurm(spec, flags, dir, nd) {
               .join(', ')})`
           : ''
       }`;
-      if (line !== last && !flags.quiet) log(line);
+      if (line !== last && !quiet(flags)) log(line);
       last = line;
     },
   });
@@ -372,14 +353,13 @@ async function sweepSlurm(spec, flags, dir, nd) {
     log(
       `shards ${arraySpec(failed)} failed ${maxResubmits + 1} times; see ${join(dir, 'logs')}; resubmit with: neurodyn sweep <spec> --slurm --out ${dir}`,
     );
-    console.log(JSON.stringify({ out: dir, shards: S, failed }));
+    result(flags, { out: dir, shards: S, failed }, `${spec.name}: shards ${arraySpec(failed)} failed; nothing merged`);
     return 1;
   }
-  const code = merge(dir, resolved, formatsOf(flags.format, spec), nd, flags.quiet, (performance.now() - t0) / 1000);
-  return code;
+  return merge(dir, resolved, formatsOf(flags.format, spec), nd, flags, (performance.now() - t0) / 1000);
 }
 
-function merge(dir, spec, formats, nd, quiet, wallSeconds) {
+function merge(dir, spec, formats, nd, flags, wallSeconds) {
   const shards = [];
   const missing = [];
   spec.shards.forEach((_, k) => {
@@ -388,40 +368,37 @@ function merge(dir, spec, formats, nd, quiet, wallSeconds) {
     else missing.push(k);
   });
   if (missing.length) {
-    process.stderr.write(
-      `neurodyn: cannot merge ${dir}: shards ${arraySpec(missing)} are missing (${missing.map((k) => `[${spec.shards[k].join(', ')})`).join(', ')}); see neurodyn status ${dir}\n`,
-    );
+    const msg = `cannot merge ${dir}: shards ${arraySpec(missing)} are missing (${missing.map((k) => `[${spec.shards[k].join(', ')})`).join(', ')}); see neurodyn status ${dir}`;
+    if (flags.json) result(flags, { error: { name: 'MissingShards', message: msg }, missing, exitCode: 1 });
+    process.stderr.write(`neurodyn: ${msg}\n`);
     return 1;
   }
   const rows = nd.mergeTrials(shards); // checks that the shards tile [0, total) exactly
   if (rows.range[0] !== 0 || rows.range[1] !== spec.total) throw new Error(`merged range [${rows.range}] is not [0, ${spec.total})`);
   const table = nd.sweepTable(rows, libOptions(spec));
   const files = writeTables(dir, table, formats, nd);
-  if (!quiet) process.stderr.write(`neurodyn: merged ${spec.shards.length} shards; wrote ${files.join(', ')} to ${dir}\n`);
-  console.log(
-    JSON.stringify({
-      out: dir,
-      shards: spec.shards.length,
-      trials: spec.total,
-      errors: table.meta.errors.length,
-      files,
-      ...(wallSeconds ? { wallSeconds } : {}),
-    }),
+  const errors = table.meta.errors.length;
+  result(
+    flags,
+    { out: dir, shards: spec.shards.length, trials: spec.total, errors, files, ...(wallSeconds ? { wallSeconds } : {}) },
+    `${spec.name}: merged ${spec.shards.length} shards, ${spec.total} trials, ${errors} failed; wrote ${files.join(', ')} to ${dir}`,
   );
   return 0;
 }
 
-async function cmdShard(args, nd) {
-  const { values, positionals } = parse(args, { workers: { type: 'string' } }, 2);
+async function cmdShard(flags, positionals, { lib }) {
+  const nd = await lib();
+  await nd.init();
   const dir = resolve(positionals[0]);
   const spec = readDirSpec(dir);
-  const k = intFlag('K', positionals[1], 0, (spec.shards?.length ?? 1) - 1);
   if (!spec.shards) throw new UsageError(`${dir} is not a sharded sweep (no shards in spec.json)`);
+  const k = intIn(0, spec.shards.length - 1)(positionals[1], 'shard: K');
   const cpus = Number(process.env.SLURM_CPUS_PER_TASK ?? 1);
-  const workers = intFlag('workers', values.workers, 0, 256) ?? (cpus > 1 ? cpus : 0);
+  const workers = flags.workers ?? (cpus > 1 ? cpus : 0);
   const range = spec.shards[k];
   const t0 = performance.now();
-  process.stderr.write(`neurodyn shard ${k}: flat indices [${range[0]}, ${range[1]}) on ${hostname()} with ${workers} workers\n`);
+  if (!quiet(flags))
+    process.stderr.write(`neurodyn shard ${k}: flat indices [${range[0]}, ${range[1]}) on ${hostname()} with ${workers} workers\n`);
   const rows = await nd.sweepTrials({ ...libOptions(spec), range, workers });
   const seconds = (performance.now() - t0) / 1000;
   writeAtomic(
@@ -437,17 +414,20 @@ async function cmdShard(args, nd) {
       rows: encodeRows(rows.rows),
     }),
   );
-  process.stderr.write(`neurodyn shard ${k}: ${rows.rows.length} trials in ${seconds.toFixed(2)} s\n`);
+  result(
+    flags,
+    { out: dir, shard: k, range, trials: rows.rows.length, seconds, file: shardFile(dir, k) },
+    `neurodyn shard ${k}: ${rows.rows.length} trials in ${seconds.toFixed(2)} s`,
+  );
   return 0;
 }
 
-function cmdStatus(args) {
-  const { positionals } = parse(args, {}, 1);
+function cmdStatus(flags, positionals) {
   const dir = resolve(positionals[0]);
   const spec = readDirSpec(dir);
   if (!spec.shards) {
     const merged = existsSync(join(dir, 'results.json')) || existsSync(join(dir, 'results.csv'));
-    console.log(JSON.stringify({ out: dir, shards: 0, merged }));
+    result(flags, { out: dir, shards: 0, merged }, `${dir}: a local sweep, ${merged ? 'results written' : 'no results yet'}`);
     return 0;
   }
   const record = readRecord(dir);
@@ -459,67 +439,153 @@ function cmdStatus(args) {
     const st = open.includes(k) ? (s?.job ? (states.get(`${s.job}_${k}`) ?? 'GONE') : 'NOT SUBMITTED') : 'DONE';
     return { shard: k, range: r, state: st, job: s?.job ?? null, attempts: s?.attempts ?? 0 };
   });
-  for (const r of rows)
-    process.stderr.write(
-      `shard ${String(r.shard).padStart(4)}  [${r.range[0]}, ${r.range[1]})  ${r.state}${r.job ? `  job ${r.job}_${r.shard}` : ''}  attempts ${r.attempts}\n`,
-    );
+  if (!quiet(flags))
+    for (const r of rows)
+      process.stderr.write(
+        `shard ${String(r.shard).padStart(4)}  [${r.range[0]}, ${r.range[1]})  ${r.state}${r.job ? `  job ${r.job}_${r.shard}` : ''}  attempts ${r.attempts}\n`,
+      );
   const count = (f) => rows.filter(f).length;
   const merged = readdirSync(dir).some((f) => f.startsWith('results.'));
-  console.log(
-    JSON.stringify({
-      out: dir,
-      shards: rows.length,
-      done: count((r) => r.state === 'DONE'),
-      active: count((r) => isActive(r.state)),
-      missing: rows.filter((r) => r.state !== 'DONE' && !isActive(r.state)).map((r) => r.shard),
-      merged,
-    }),
+  const data = {
+    out: dir,
+    shards: rows.length,
+    done: count((r) => r.state === 'DONE'),
+    active: count((r) => isActive(r.state)),
+    missing: rows.filter((r) => r.state !== 'DONE' && !isActive(r.state)).map((r) => r.shard),
+    merged,
+  };
+  result(
+    flags,
+    data,
+    `${dir}: ${data.done}/${data.shards} shards done, ${data.active} active${data.missing.length ? `, missing ${arraySpec(data.missing)}` : ''}; ${merged ? 'merged' : 'not merged'}`,
   );
   return 0;
 }
 
-/** Runs one of the sweep commands; returns the exit code. */
-export async function sweepMain(argv, nd) {
-  const [cmd, ...args] = argv;
-  if (cmd === 'shard') return cmdShard(args, nd);
-  if (cmd === 'status') return cmdStatus(args);
-  if (cmd === 'merge') {
-    const { values, positionals } = parse(args, { format: { type: 'string' }, quiet: { type: 'boolean' } }, 1);
-    const dir = resolve(positionals[0]);
-    const spec = readDirSpec(dir);
-    if (!spec.shards) throw new UsageError(`${dir} was run locally: its results are already merged`);
-    return merge(dir, spec, formatsOf(values.format, spec), nd, values.quiet);
-  }
-  const { values, positionals } = parse(
-    args,
-    {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      range: { type: 'string' },
-      format: { type: 'string' },
-      quiet: { type: 'boolean' },
-      slurm: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      'no-wait': { type: 'boolean' },
-      shards: { type: 'string' },
-      partition: { type: 'string' },
-      time: { type: 'string' },
-      'cpus-per-task': { type: 'string' },
-      mem: { type: 'string' },
-      'max-resubmits': { type: 'string' },
-      poll: { type: 'string' },
-    },
-    1,
-  );
-  const slurmOnly = ['dry-run', 'no-wait', 'shards', 'partition', 'time', 'cpus-per-task', 'mem', 'max-resubmits', 'poll'].filter(
-    (f) => values[f] !== undefined,
-  );
-  if (!values.slurm && slurmOnly.length) throw new UsageError(`--${slurmOnly[0]} needs --slurm`);
-  if (values.slurm && (values.range !== undefined || values.workers !== undefined))
-    throw new UsageError(
-      `--${values.range !== undefined ? 'range' : 'workers'} is for local runs; with --slurm use --shards and --cpus-per-task`,
-    );
-  const spec = readSpec(positionals[0], nd);
-  const dir = resolve(values.out ?? join('out', spec.name));
-  return values.slurm ? sweepSlurm(spec, values, dir, nd) : sweepLocal(spec, values, dir, nd);
+async function cmdMerge(flags, positionals, { lib }) {
+  const dir = resolve(positionals[0]);
+  const spec = readDirSpec(dir);
+  if (!spec.shards) throw new UsageError(`${dir} was run locally: its results are already merged`);
+  return merge(dir, spec, formatsOf(flags.format, spec), await lib(), flags);
 }
+
+async function cmdSweep(flags, positionals, { lib }) {
+  const slurmOnly = ['dry-run', 'no-wait', 'shards', 'partition', 'time', 'cpus-per-task', 'mem', 'max-resubmits', 'poll'].filter(
+    (f) => flags[f] !== undefined,
+  );
+  if (!flags.slurm && slurmOnly.length) throw new UsageError(`sweep: --${slurmOnly[0]} needs --slurm`);
+  if (flags.slurm && (flags.range !== undefined || flags.workers !== undefined))
+    throw new UsageError(
+      `sweep: --${flags.range !== undefined ? 'range' : 'workers'} is for local runs; with --slurm use --shards and --cpus-per-task`,
+    );
+  const nd = await lib();
+  await nd.init();
+  let spec;
+  try {
+    spec = readSpec(positionals[0], nd);
+  } catch (e) {
+    if (e instanceof ExperimentError) Object.assign(e, { file: positionals[0], what: 'sweep spec' });
+    throw e;
+  }
+  const dir = resolve(flags.out ?? join('out', spec.name));
+  return flags.slurm ? sweepSlurm(spec, flags, dir, nd) : sweepLocal(spec, flags, dir, nd);
+}
+
+const TABLE_FORMATS = ['csv', 'npy', 'json'];
+const formatOption = {
+  type: 'string',
+  value: 'LIST',
+  help: 'table formats, comma-separated: csv (results.csv), npy (results.npz), json (results.json)',
+  default: "the spec's output.formats, else csv,json",
+  parse: listOf(TABLE_FORMATS),
+};
+const workersOption = (what) => ({
+  type: 'string',
+  value: 'N',
+  help: `worker threads (0 runs in this thread)${what}`,
+  parse: intIn(0, 256),
+});
+
+/** The sweep commands, for the CLI's command table (bin/neurodyn.mjs). */
+export const SWEEP_COMMANDS = {
+  sweep: {
+    name: 'sweep',
+    summary: 'run a parameter sweep here (worker pool) or on Slurm',
+    description:
+      'Runs the parameter sweep of <spec.json> (a trial task of the package or of your own module, a grid or list of parameter points, trials per point, a seed; docs/guides/scale-out.md) and writes the merged table DIR/results.* through the library exporters. Locally the trials run on the worker pool; with --slurm the sweep directory gets an array-job script, the shards are submitted, followed, resubmitted when they fail, and merged. Ctrl-C during a local sweep stops it (nothing but spec.json written; rerun, or run a --range).',
+    positionals: [{ name: 'spec.json', help: 'the sweep spec (a JSON object with "kind": "sweep")' }],
+    options: {
+      out: { type: 'string', value: 'DIR', help: 'the sweep directory', default: 'out/<name>' },
+      workers: workersOption(", local runs only; default the spec's workers, else one per core"),
+      range: { type: 'string', value: 'A:B', help: 'run only the flat (point, trial) indices [A, B) (local runs)' },
+      format: formatOption,
+      slurm: { type: 'boolean', help: 'run as a Slurm array job (the following options need it)' },
+      'dry-run': { type: 'boolean', help: 'print the array-job script and stop (nothing written or submitted)' },
+      'no-wait': { type: 'boolean', help: 'submit the missing shards and return; finish with neurodyn status and merge' },
+      shards: {
+        type: 'string',
+        value: 'N',
+        help: 'number of shards (array tasks)',
+        default: "the spec's slurm.shards, else 4",
+        parse: intIn(1, 100_000),
+      },
+      partition: { type: 'string', value: 'P', help: 'Slurm partition (#SBATCH --partition)' },
+      time: { type: 'string', value: 'T', help: 'time limit per shard (#SBATCH --time, e.g. 1:00:00)' },
+      'cpus-per-task': { type: 'string', value: 'N', help: 'cores per shard; the shard runs that many workers', parse: intIn(1, 1024) },
+      mem: { type: 'string', value: 'M', help: 'memory per shard (#SBATCH --mem, e.g. 2G)' },
+      'max-resubmits': {
+        type: 'string',
+        value: 'N',
+        help: 'resubmissions of a failed shard before giving up',
+        default: "the spec's slurm.maxResubmits, else 2",
+        parse: intIn(0, 100),
+      },
+      poll: {
+        type: 'string',
+        value: 'SECONDS',
+        help: 'seconds between two looks at the queue',
+        default: "the spec's slurm.pollSeconds, else 5",
+        parse: numberIn(0, 3600, 's'),
+      },
+      ...QUIET_OPTION,
+      ...JSON_OPTION,
+      ...HELP_OPTION,
+    },
+    run: cmdSweep,
+  },
+  shard: {
+    name: 'shard',
+    summary: 'run shard K of a sweep directory (what each array task runs)',
+    description:
+      'Runs shard <K> of the sweep directory <DIR> and writes DIR/shards/shard-K.json atomically (the rows with every number exact). This is what each Slurm array task runs; it can also be run by hand.',
+    positionals: [
+      { name: 'DIR', help: 'a sweep directory prepared by neurodyn sweep --slurm' },
+      { name: 'K', help: 'the shard index, 0 … shards − 1' },
+    ],
+    options: {
+      workers: workersOption('; default SLURM_CPUS_PER_TASK when above 1, else 0'),
+      ...QUIET_OPTION,
+      ...JSON_OPTION,
+      ...HELP_OPTION,
+    },
+    run: cmdShard,
+  },
+  status: {
+    name: 'status',
+    summary: 'shards done, running, failed; Slurm states',
+    description:
+      'Shows the state of every shard of the sweep directory <DIR> (done, the Slurm state of its last job, or not submitted), one line per shard on stderr, and a summary on stdout.',
+    positionals: [{ name: 'DIR', help: 'a sweep directory' }],
+    options: { ...QUIET_OPTION, ...JSON_OPTION, ...HELP_OPTION },
+    run: cmdStatus,
+  },
+  merge: {
+    name: 'merge',
+    summary: 'merge the shards of a sweep directory into DIR/results.*',
+    description:
+      'Merges the shard files of the sweep directory <DIR> into the results table (exact: the same bytes as a local run of the whole sweep). A missing shard is named (exit code 1).',
+    positionals: [{ name: 'DIR', help: 'a sweep directory whose shards are all done' }],
+    options: { format: formatOption, ...QUIET_OPTION, ...JSON_OPTION, ...HELP_OPTION },
+    run: cmdMerge,
+  },
+};

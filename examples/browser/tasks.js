@@ -82,7 +82,10 @@ tasks.lif = (nd, p, progress) => {
     // The bin is in ms and must be a whole number of steps: round it to one.
     const binSize = Math.max(1, Math.round(p.binSize / p.dt)) * p.dt;
     const rate = net.addRateMonitor({ binSize });
-    net.run(p.duration, { onProgress: (q) => progress(q.fraction) });
+    // The library's Progress (done/total steps, fraction, ETA), as a plain object for postMessage.
+    net.run(p.duration, {
+      onProgress: (q) => progress({ fraction: q.fraction, done: q.done, total: q.total, unit: q.unit, etaMs: q.etaMs }),
+    });
     const s = spikes.spikes(); // Table: s.neuron, s.time (ms), ...
     const t = Array.from(s.time);
     // uPlot wants ascending x: order the spikes by time (within a step they come by neuron).
@@ -92,7 +95,7 @@ tasks.lif = (nd, p, progress) => {
     const hz = Array.from(r.rate);
     return {
       raster: { times, neurons: order.map((k) => s.neuron[k]) },
-      rate: { t: Array.from(r.time, (x) => x + binSize / 2), hz },
+      rate: { t: Array.from(r.time, (x) => x + binSize / 2), hz, binSize },
       spikes: times.length,
       meanRateHz: (times.length / p.neurons / p.duration) * 1000,
     };
@@ -180,7 +183,7 @@ tasks.ltn = (nd, p, progress) => {
         x1.push(tr.x[2 * s]);
         x2.push(tr.x[2 * s + 1]);
       }
-      trajectories.push({ x1, x2 });
+      trajectories.push({ t: Array.from(tr.time), x1, x2 });
     }
     progress((a + 1) / (k + 1));
   }
@@ -193,6 +196,7 @@ tasks.ltn = (nd, p, progress) => {
   const m = Math.min(pds.time.length, ltn.time.length);
   for (let s = 0; s < m; s++) gap = Math.max(gap, Math.hypot(pds.x[2 * s] - ltn.x[2 * s], pds.x[2 * s + 1] - ltn.x[2 * s + 1]));
   const pick = (tr) => ({
+    t: Array.from(tr.time),
     x1: Array.from({ length: tr.time.length }, (_, s) => tr.x[2 * s]),
     x2: Array.from({ length: tr.time.length }, (_, s) => tr.x[2 * s + 1]),
   });

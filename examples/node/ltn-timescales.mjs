@@ -86,8 +86,8 @@ writeFileSync(
   'out/ltn/ltn-timescales.svg',
   nd.plot.lineChart(series, {
     title: 'LTN_γ phase portrait: d = (1, 3), x* = (1.25, 0)',
-    xlabel: 'x1',
-    ylabel: 'x2',
+    xlabel: 'x₁ (activity of unit 1, dimensionless)',
+    ylabel: 'x₂ (activity of unit 2, dimensionless)',
     width: 720,
     height: 520,
   }),

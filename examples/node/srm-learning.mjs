@@ -89,5 +89,9 @@ console.log(
     finalLogLik: g.logLik,
     weightError: curve.weightError[epochs],
     gradCheckRelErr,
+    teacherLogLik,
+    neurons: n,
+    dataSteps: steps,
+    epochs,
   }),
 );

@@ -106,11 +106,34 @@ function extent(values: number[], log: boolean): [number, number] {
   return [lo, hi];
 }
 
-/** A frame with axes; returns the SVG pieces and the data→pixel maps. */
-function frame(o: ChartOptions, xr: [number, number], yr: [number, number]) {
+/** Approximate width in px of a label at font-size 12 (sans-serif averages about 6.6 px a character). */
+const textWidth = (s: string) => 6.6 * s.length;
+
+/**
+ * Legend entries laid out in rows below the x-axis label, so they never cover data: returns the
+ * entries' positions (relative to the legend's top-left corner) and the legend's height.
+ */
+function legendLayout(labels: string[], width: number): { at: [number, number][]; height: number } {
+  const at: [number, number][] = [];
+  let x = 0;
+  let row = 0;
+  for (const l of labels) {
+    const w = 28 + textWidth(l) + 18;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      row++;
+    }
+    at.push([x, row * 18]);
+    x += w;
+  }
+  return { at, height: labels.length ? (row + 1) * 18 + 4 : 0 };
+}
+
+/** A frame with axes; returns the SVG pieces and the data→pixel maps. `extra.b` adds room below (legend). */
+function frame(o: ChartOptions, xr: [number, number], yr: [number, number], extra: { b?: number; r?: number } = {}) {
   const W = o.width ?? 640;
-  const H = o.height ?? 400;
-  const m = { l: 70, r: 20, t: o.title ? 34 : 14, b: 50 };
+  const H = (o.height ?? 400) + (extra.b ?? 0);
+  const m = { l: 70, r: 20 + (extra.r ?? 0), t: o.title ? 34 : 14, b: 50 + (extra.b ?? 0) };
   const lx = o.logx ? Math.log10 : (v: number) => v;
   const ly = o.logy ? Math.log10 : (v: number) => v;
   const [x0, x1] = [lx(xr[0]), lx(xr[1])];
@@ -133,7 +156,7 @@ function frame(o: ChartOptions, xr: [number, number], yr: [number, number]) {
     parts.push(`<text x="${m.l - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`);
   }
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#333"/>`);
-  if (o.xlabel) parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" text-anchor="middle">${esc(o.xlabel)}</text>`);
+  if (o.xlabel) parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 12 - (extra.b ?? 0)}" text-anchor="middle">${esc(o.xlabel)}</text>`);
   if (o.ylabel)
     parts.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(o.ylabel)}</text>`);
   return { parts, px, py, W, H, m };
@@ -141,7 +164,8 @@ function frame(o: ChartOptions, xr: [number, number], yr: [number, number]) {
 
 /**
  * Line / scatter chart of one or more series. Non-finite points (and non-positive ones on a log
- * axis) are skipped, breaking the line.
+ * axis) are skipped, breaking the line. Series with a `label` get a legend entry; the legend sits
+ * below the plot area (the figure grows by its rows), never over the data.
  * @example
  * ```ts
  * const svg = lineChart([{ x: hs, y: errs, label: 'linear' }], { logx: true, logy: true, xlabel: 'h (ms)' });
@@ -154,7 +178,13 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
   });
   const xs = series.flatMap((s) => Array.from(s.x));
   const ys = series.flatMap((s) => Array.from(s.y));
-  const { parts, px, py, W, m } = frame(o, o.xrange ?? extent(xs, !!o.logx), o.yrange ?? extent(ys, !!o.logy));
+  const labelled = series.map((s, i) => ({ label: s.label, i })).filter((e): e is { label: string; i: number } => !!e.label);
+  const W0 = o.width ?? 640;
+  const legend = legendLayout(
+    labelled.map((e) => e.label),
+    W0 - 90,
+  );
+  const { parts, px, py, H, m } = frame(o, o.xrange ?? extent(xs, !!o.logx), o.yrange ?? extent(ys, !!o.logy), { b: legend.height });
   const ok = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!o.logx || x > 0) && (!o.logy || y > 0);
   series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
@@ -177,10 +207,16 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
         if (ok(s.x[k], s.y[k])) parts.push(`<circle cx="${px(s.x[k]).toFixed(1)}" cy="${py(s.y[k]).toFixed(1)}" r="2.5" fill="${color}"/>`);
       }
     }
-    if (s.label) {
-      const y = m.t + 14 + 16 * i;
-      parts.push(`<line x1="${W - m.r - 150}" x2="${W - m.r - 130}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"/>`);
-      parts.push(`<text x="${W - m.r - 125}" y="${y}" dominant-baseline="middle">${esc(s.label)}</text>`);
+    const k = labelled.findIndex((e) => e.i === i);
+    if (k >= 0 && s.label) {
+      const x = m.l + legend.at[k][0];
+      const y = H - legend.height + legend.at[k][1] + 6;
+      if (mode !== 'markers')
+        parts.push(
+          `<line x1="${x}" x2="${x + 22}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+        );
+      if (mode !== 'line') parts.push(`<circle cx="${x + 11}" cy="${y}" r="3" fill="${color}"/>`);
+      parts.push(`<text x="${x + 28}" y="${y}" dominant-baseline="middle">${esc(s.label)}</text>`);
     }
   });
   parts.push('</svg>');
@@ -199,6 +235,8 @@ export function rasterPlot(times: ArrayLike<number>, neurons: ArrayLike<number>,
 export interface HeatmapOptions extends ChartOptions {
   /** Colour range (else data min/max). */
   zrange?: [number, number];
+  /** Label of the colour bar (the quantity and its unit), written beside it. */
+  zlabel?: string;
 }
 
 /**
@@ -214,7 +252,8 @@ export function heatmap(
   o: HeatmapOptions = {},
 ): string {
   if (z.length !== nx * ny) throw new ValidationError('z.length', `nx·ny = ${nx * ny}`, z.length);
-  const { parts, px, py, W, m, H } = frame({ ...o, logx: false, logy: false, width: (o.width ?? 640) + 40 }, xr, yr);
+  const zl = o.zlabel ? 18 : 0;
+  const { parts, px, py, W, m, H } = frame({ ...o, logx: false, logy: false, width: (o.width ?? 640) + 40 + zl }, xr, yr, { r: 20 + zl });
   const finite = Array.from(z).filter(Number.isFinite);
   const [z0, z1] = o.zrange ?? minMax(finite);
   const dx = (xr[1] - xr[0]) / nx;
@@ -243,6 +282,10 @@ export function heatmap(
   parts.push(
     `<text x="${W - m.r + 4}" y="${m.t - 3}" font-size="10">${fmt(z1)}</text><text x="${W - m.r + 4}" y="${H - m.b + 12}" font-size="10">${fmt(z0)}</text>`,
   );
+  if (o.zlabel)
+    parts.push(
+      `<text transform="translate(${W - m.r + 32} ${(m.t + H - m.b) / 2}) rotate(90)" text-anchor="middle">${esc(o.zlabel)}</text>`,
+    );
   parts.push('</svg>');
   return parts.join('\n');
 }

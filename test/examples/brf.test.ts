@@ -11,7 +11,7 @@ const run = (args: string[]) => {
 };
 
 describe('brf examples', () => {
-  test('brf-smnist.mjs prints {model, epochs, testAccuracy, secondsPerEpoch}', () => {
+  test('brf-smnist.mjs prints {model, epochs, testAccuracy, trainSize, testSize, hidden, secondsPerEpoch}', () => {
     const j = run([
       'examples/node/brf-smnist.mjs',
       '--quick',
@@ -26,7 +26,11 @@ describe('brf examples', () => {
       '--model',
       'alif',
     ]);
-    expect(Object.keys(j)).toEqual(['model', 'epochs', 'testAccuracy', 'secondsPerEpoch']);
+    expect(Object.keys(j)).toEqual(['model', 'epochs', 'testAccuracy', 'trainSize', 'testSize', 'hidden', 'secondsPerEpoch']);
+    // The sample sizes asked for (the digits package has ~10 000 digits, more than enough).
+    expect([j.trainSize, j.testSize, j.hidden]).toEqual([96, 32, 16]);
+    // The accuracy is a count over the test set.
+    expect(Math.abs(j.testAccuracy * j.testSize - Math.round(j.testAccuracy * j.testSize))).toBeLessThan(1e-9);
     expect(j.model).toBe('alif');
     expect(j.epochs).toBe(1);
     expect(j.testAccuracy).toBeGreaterThanOrEqual(0);

@@ -15,8 +15,13 @@ const FAKE = join(ROOT, 'test/parallel/fixtures/fake-slurm');
 const work = mkdtempSync(join(tmpdir(), 'nd-cli-sweep-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// --json: stdout holds one JSON document (the result, or the error), messages stay on stderr.
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['bin/neurodyn.mjs', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['bin/neurodyn.mjs', ...args, '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   const lines = (r.stdout ?? '').trim().split('\n');
   let json: Record<string, unknown> | null = null;
   try {
@@ -80,7 +85,9 @@ describe('neurodyn sweep --slurm --dry-run', () => {
   });
 
   test('unknown or misplaced flags and bad specs exit with code 2 and say why', () => {
-    expect(cli(['sweep', specFile, '--slurm', '--partitoin', 'x']).stderr).toMatch(/Unknown option '--partitoin'/);
+    expect(cli(['sweep', specFile, '--slurm', '--partitoin', 'x']).stderr).toMatch(
+      /unknown option --partitoin \(did you mean --partition\?\)/,
+    );
     expect(cli(['sweep', specFile, '--slurm', '--partitoin', 'x']).code).toBe(2);
     expect(cli(['sweep', specFile, '--dry-run']).stderr).toMatch(/--dry-run needs --slurm/);
     expect(cli(['sweep', specFile, '--slurm', '--workers', '2']).code).toBe(2);

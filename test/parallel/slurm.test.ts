@@ -99,7 +99,7 @@ describe('Slurm back end (one-node cluster)', () => {
     let child: ChildProcess | null = null;
     const jobs: string[] = [];
     try {
-      child = spawn(process.execPath, ['bin/neurodyn.mjs', 'sweep', specFile, '--slurm', '--out', dir, '--poll', '0.5'], {
+      child = spawn(process.execPath, ['bin/neurodyn.mjs', 'sweep', specFile, '--slurm', '--out', dir, '--poll', '0.5', '--json'], {
         cwd: ROOT,
         env,
       });

@@ -1,9 +1,12 @@
 // The browser playground in real headless Chromium (Debian's /usr/bin/chromium via playwright-core):
-// the static server (scripts/playground.mjs) serves the pages, the built package and uPlot; each
-// page is loaded, a parameter changed, the computation run in the Web Worker, and what is drawn is
-// checked (points handed to uPlot, ink on the canvas, numbers in range). Pages whose model is not
-// in the build must show a visible message instead. Screenshots go to out/screenshots/.
-import { mkdirSync } from 'node:fs';
+// the static server (scripts/playground.mjs) serves the pages, the built package and uPlot. Every
+// page: loads with its defaults and runs (no console error, both axes of every chart labelled),
+// its data downloads as CSV and NPZ (the library's exporters) equal to the same task run in Node,
+// its parameters go to the URL and a link reproduces the run, Cancel stops the worker and leaves
+// the page usable (plots greyed meanwhile), and a parameter change runs and draws what Node
+// computes. Pages whose model is not in the build must show a visible message instead.
+// Screenshots go to build/screenshots/ (test artifacts, not committed).
+import { mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as nd from '../../dist/index.js';
@@ -13,11 +16,20 @@ import { startPlaygroundServer } from '../../scripts/playground.mjs';
 
 /** What the pages expose to tests (examples/browser/common.js). */
 type PW = Window & {
-  playground: { runs: number; result: Record<string, number>; charts: Record<string, { data: number[][] }> };
+  playground: {
+    runs: number;
+    cancelled: number;
+    result: Record<string, number>;
+    params: Record<string, unknown>;
+    progress: { fraction: number; text: string } | null;
+    urlProblems: string[];
+    tables: Record<string, { length: number }>;
+    charts: Record<string, { data: number[][]; axes: { label?: string }[] }>;
+  };
   inkPixels(id: string): number;
 };
 
-const SHOTS = new URL('../../out/screenshots/', import.meta.url).pathname;
+const SHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
 let server: { url: string; port: number; close(): Promise<void> };
 let browser: Browser;
 
@@ -44,7 +56,7 @@ afterAll(async () => {
 
 /** Opens a page and collects its errors. */
 async function open(name: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1400 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
@@ -126,7 +138,7 @@ test('random: change the rate, run in the worker, raster and histogram drawn', a
   const drawn = await page.evaluate(() => (window as unknown as PW).playground.charts.raster.data[1].length);
   expect(drawn).toBe(r.rasterPoints);
   expect(await page.evaluate(() => (window as unknown as PW).inkPixels('raster'))).toBeGreaterThan(1000);
-  await page.screenshot({ path: `${SHOTS}random.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}random-changed.png`, fullPage: true });
   expect(errors).toEqual([]);
   await page.close();
 });
@@ -143,7 +155,7 @@ describe.each(['lif', 'fp', 'brf', 'srm', 'ltn'] as const)('%s page', (id) => {
       await CHECKS[id](r, page);
       expect(await page.evaluate(() => Object.keys((window as unknown as PW).playground.charts).length)).toBeGreaterThan(0);
     }
-    await page.screenshot({ path: `${SHOTS}${id}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}${id}-changed.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -229,3 +241,181 @@ const CHECKS: Record<string, (r: Record<string, any>, page: Page) => Promise<voi
     expect(Math.abs(r.gap - node.gap)).toBeLessThan(1e-6 * Math.abs(node.gap) + 1e-15);
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Defaults, downloads, URL parameters, cancel: every page.
+
+const PAGE_IDS = ['random', 'lif', 'fp', 'brf', 'srm', 'ltn'] as const;
+type PageId = (typeof PAGE_IDS)[number];
+
+const settled = (page: Page) =>
+  page.waitForFunction(() => ['done', 'error', 'cancelled', 'unavailable'].includes(document.body.dataset.state ?? ''), null, {
+    timeout: 120_000,
+  });
+
+/** Parses a downloaded CSV (comment lines `# …` first): header cells and numeric columns. */
+function parseCsv(text: string): { header: string[]; meta: string[]; cols: number[][] } {
+  const lines = text.trim().split('\n');
+  const meta = lines.filter((l) => l.startsWith('#'));
+  const rows = lines.filter((l) => !l.startsWith('#'));
+  const header = rows[0].split(',');
+  const cols = header.map((_, j) => rows.slice(1).map((r) => Number(r.split(',')[j])));
+  return { header, meta, cols };
+}
+
+/** Clicks a download link of the page and returns the file's bytes. */
+async function download(page: Page, tableName: string, format: 'csv' | 'npz'): Promise<Uint8Array> {
+  const [d] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`#downloads a[data-table="${tableName}"][data-format="${format}"]`),
+  ]);
+  const path = await d.path();
+  return new Uint8Array(readFileSync(path as string));
+}
+
+// For each page: a table to download, its columns, and the same columns computed in Node by the
+// page's task on the page's parameters (exact where the computation is the kernel's, to 1e-9
+// relative where the engine's Math.exp enters).
+// biome-ignore lint/suspicious/noExplicitAny: task results are plain JSON of several shapes
+const DOWNLOAD: Record<PageId, { table: string; header: string[]; node: (r: any) => number[][]; exact: boolean }> = {
+  random: { table: 'spikes', header: ['time (ms)', 'neuron'], node: (r) => [r.raster.times, r.raster.neurons], exact: true },
+  lif: { table: 'spikes', header: ['time (ms)', 'neuron'], node: (r) => [r.raster.times, r.raster.neurons], exact: true },
+  srm: { table: 'spikes', header: ['time (ms)', 'neuron'], node: (r) => [r.raster.times, r.raster.neurons], exact: true },
+  fp: { table: 'weights', header: ['w', 'H', 'N (1/τ_m)'], node: (r) => [r.w, r.final.H, r.N], exact: false },
+  brf: { table: 'resonance', header: ['omega (rad/s)', 'peak'], node: (r) => [r.resonance.freqs, r.resonance.gain], exact: false },
+  ltn: {
+    table: 'equilibria',
+    header: ['x1', 'x2'],
+    node: (r) => [r.equilibria.map((e: number[]) => e[0]), r.equilibria.map((e: number[]) => e[1])],
+    exact: false,
+  },
+};
+
+describe.each(PAGE_IDS)('%s page: defaults, downloads, link, cancel', (id) => {
+  test.skipIf(!present(id))(`${id}: loads with its defaults and runs; every chart has both axes labelled; screenshot`, async () => {
+    const { page, errors } = await open(`${id}.html`);
+    await settled(page);
+    expect(await page.evaluate(() => document.body.dataset.state), await page.textContent('#status')).toBe('done');
+    const labels = await page.evaluate(() =>
+      Object.entries((window as unknown as PW).playground.charts).map(([k, c]) => [k, c.axes[0]?.label ?? '', c.axes[1]?.label ?? '']),
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    for (const [k, x, y] of labels) {
+      expect(x.length, `${k} x axis`).toBeGreaterThan(0);
+      expect(y.length, `${k} y axis`).toBeGreaterThan(0);
+    }
+    // The ETA line ends at 100 %; no chart is greyed once the run is done.
+    expect(await page.textContent('#eta')).toMatch(/^100% · [\d.]+ s elapsed$/);
+    expect(await page.$$eval('.chart.stale', (e) => e.length)).toBe(0);
+    await page.screenshot({ path: `${SHOTS}${id}.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test.skipIf(!present(id))(`${id}: the data downloads as CSV and NPZ, equal to the same task run in Node`, async () => {
+    const { page, errors } = await open(`${id}.html`);
+    await settled(page);
+    const spec = DOWNLOAD[id];
+    const params = await page.evaluate(() => (window as unknown as PW).playground.params);
+    const rows = await page.evaluate((t) => (window as unknown as PW).playground.tables[t].length, spec.table);
+    const csv = parseCsv(new TextDecoder().decode(await download(page, spec.table, 'csv')));
+    expect(csv.header).toEqual(spec.header);
+    // The run's parameters travel with the data.
+    expect(csv.meta.some((l) => l.startsWith('# params: ') && JSON.stringify(JSON.parse(l.slice(10))) === JSON.stringify(params))).toBe(
+      true,
+    );
+    expect(csv.cols[0].length).toBe(rows);
+    const npz = nd.io.unzipStored(await download(page, spec.table, 'npz'));
+    const names = [...npz.keys()].filter((k) => k.endsWith('.npy'));
+    expect(names.length).toBe(spec.header.length);
+    names.forEach((n, j) => {
+      expect(Array.from(nd.io.fromNPY(npz.get(n) as Uint8Array).data)).toEqual(csv.cols[j]);
+    });
+    // Node, same task, same parameters.
+    await nd.init();
+    // biome-ignore lint/suspicious/noExplicitAny: the tasks take the page's plain parameters
+    const node = await (tasks as any)[id](nd, structuredClone(params), () => {});
+    const want = spec.node(node);
+    want.forEach((col, j) => {
+      expect(csv.cols[j].length).toBe(col.length);
+      if (spec.exact) expect(csv.cols[j]).toEqual(Array.from(col, Number));
+      else
+        col.forEach((v: number, k: number) => {
+          expect(Math.abs(csv.cols[j][k] - v)).toBeLessThanOrEqual(1e-9 * Math.abs(v) + 1e-15);
+        });
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test.skipIf(!present(id))(`${id}: the parameters go to the address bar, and that link reproduces the run`, async () => {
+    const { page, errors } = await open(`${id}.html`);
+    await settled(page);
+    const first = await page.evaluate(() => ({ search: location.search, result: (window as unknown as PW).playground.result }));
+    const form = await page.$$eval('#params [name]', (els) =>
+      els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value]),
+    );
+    const q = new URLSearchParams(first.search);
+    for (const [k, v] of form) expect(q.get(k), k).toBe(v);
+    // A second visitor opens the link (plus one unknown parameter, which is named and ignored).
+    const other = await open(`${id}.html${first.search}&bogus=1`);
+    await settled(other.page);
+    expect(await other.page.evaluate(() => (window as unknown as PW).playground.urlProblems)).toEqual(['unknown parameter bogus']);
+    expect(await other.page.evaluate(() => (window as unknown as PW).playground.result)).toEqual(first.result);
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
+    await other.page.close();
+    await page.close();
+  });
+
+  test.skipIf(!present(id))(`${id}: Cancel stops the worker, the plots stay greyed, the page stays usable`, async () => {
+    const { page, errors } = await open(`${id}.html`);
+    await settled(page);
+    const runs = await page.evaluate(() => (window as unknown as PW).playground.runs);
+    const before = await page.evaluate(() => (window as unknown as PW).playground.result);
+    // Start a run and cancel it before the worker can answer (one task of the event loop).
+    await page.evaluate(() => {
+      (document.getElementById('params') as HTMLFormElement).requestSubmit();
+      (document.getElementById('cancel') as HTMLButtonElement).click();
+    });
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('cancelled');
+    expect(await page.textContent('#status')).toMatch(/cancelled/);
+    expect(await page.isDisabled('#cancel')).toBe(true);
+    const charts = await page.$$eval('.chart', (e) => e.length);
+    expect(await page.$$eval('.chart.stale', (e) => e.length)).toBe(charts);
+    // The terminated worker never reports: nothing changes in the next half second.
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as PW).playground.runs)).toBe(runs);
+    expect(await page.evaluate(() => (window as unknown as PW).playground.result)).toEqual(before);
+    // Usable: Run again (a fresh worker) completes and the plots are current again.
+    await page.click('#run');
+    await settled(page);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('done');
+    expect(await page.evaluate(() => (window as unknown as PW).playground.runs)).toBe(runs + 1);
+    expect(await page.evaluate(() => (window as unknown as PW).playground.result)).toEqual(before);
+    expect(await page.$$eval('.chart.stale', (e) => e.length)).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+test.skipIf(!present('lif'))('lif: a long run shows progress with an ETA; Cancel mid-run stops it within a second', async () => {
+  const { page, errors } = await open('lif.html?neurons=2000&duration=3000&dt=0.01');
+  await page.waitForFunction(() => ((window as unknown as PW).playground.progress?.fraction ?? 0) > 0.01, null, { timeout: 60_000 });
+  const text = await page.evaluate(() => (window as unknown as PW).playground.progress?.text ?? '');
+  expect(text).toMatch(/^\d+% · [\d.]+ s elapsed · about [\d.]+ s left$/);
+  await page.screenshot({ path: `${SHOTS}lif-running.png`, fullPage: true });
+  const t0 = Date.now();
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.body.dataset.state === 'cancelled', null, { timeout: 1000 });
+  expect(Date.now() - t0).toBeLessThan(1000);
+  // The page stays usable: a short run after the cancelled one completes.
+  await page.$eval('#duration', (el) => {
+    (el as HTMLInputElement).value = '100';
+  });
+  await page.click('#run');
+  await settled(page);
+  expect(await page.evaluate(() => document.body.dataset.state)).toBe('done');
+  expect(errors).toEqual([]);
+  await page.close();
+});

@@ -1,9 +1,16 @@
-// The showcase (npm start): sections run, skipped (model absent) or failed are all reported, the
-// HTML report is self-contained, and its numbers are those of the JSON data and the printed line.
+// The showcase (npm start) as a verification report: on a fresh clone `npm start -- --quick --out
+// DIR` writes DIR/showcase.json whose every section has a non-empty list of checks with the five
+// keys, and every check passes; the HTML report is self-contained (opened offline in Chromium, no
+// request leaves file://), leads with the verdict summary, names the paper of every section, and
+// gives every figure a caption that says what it shows, once. Sections run, skipped (model
+// absent), failed, with a failing check or with no checks are all reported (exit 1 then); the
+// numbers are those of the JSON data, the printed line and the examples. Screenshots of the report
+// go to build/screenshots/ (test artifacts, not committed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { expect, test } from 'vitest';
 import * as nd from '../../dist/index.js';
 
@@ -11,7 +18,7 @@ const SHOWCASE = new URL('../../examples/node/showcase.mjs', import.meta.url).pa
 const ROOT = new URL('../..', import.meta.url).pathname;
 const run = (args: string[]) => spawnSync(process.execPath, [SHOWCASE, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 
-test('ok, skipped and failed sections are all reported; the report is written; exit 1 because one failed', () => {
+test('ok, skipped, failed, failing-check and no-check sections are all reported; the report is written; exit 1', () => {
   const out = mkdtempSync(join(tmpdir(), 'showcase-'));
   const r = run(['--quick', '--out', out, '--sections', 'test/show/fixtures/sections']);
   expect(r.status).toBe(1);
@@ -23,9 +30,24 @@ test('ok, skipped and failed sections are all reported; the report is written; e
   expect(by.missing.reason).toMatch(/missing export: ThisModelDoesNotExist/);
   expect(by.throws.status).toBe('failed');
   expect(by.throws.error).toBe('deliberate failure');
+  // Verdicts: the failing claim is a failed check (measured 4, reference 5 ± 0.5); no checks is not a pass.
+  expect(by.ok.verdict).toBe('pass');
+  expect(by.wrong.verdict).toBe('fail');
+  expect(by.wrong.checks.map((c: { pass: boolean }) => c.pass)).toEqual([false, true]);
+  expect(by.wrong.checks[0]).toMatchObject({
+    quantity: 'two plus two against five',
+    reference: '5 — a wrong claim',
+    measured: '4',
+    tolerance: '± 0.5',
+  });
+  expect(by.unchecked.verdict).toBe('no checks');
+  expect(data.verdict).toMatchObject({ checks: 3, passed: 2, failed: 1, skipped: 1, errors: 1, noChecks: 1, pass: false });
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   expect(html).toMatch(/skipped: model not in this build/);
-  expect(html).toMatch(/FAILED: deliberate failure/);
+  expect(html).toMatch(/ERROR: deliberate failure/);
+  expect(html).toMatch(/✘ 2 of 3 checks pass; 1 fail; 1 section did not run; 1 section has no checks/);
+  expect(html).toMatch(/<h3>Failed checks<\/h3><ul class="failed"><li><a href="#wrong">/);
+  expect(html).toMatch(/This section has no checks/);
   expect(html).toContain('fixture-figure'); // the SVG is inline
   expect(html).not.toMatch(/<script|<link|src="http/); // self-contained, no external resources
   expect(existsSync(join(out, 'figures/ok-line.svg'))).toBe(true);
@@ -91,4 +113,87 @@ test.each(EXAMPLES)('section %s reports exactly what %s prints', (id, file, args
   delete mine.wallSeconds;
   delete printed.wallSeconds;
   expect(mine).toEqual(printed);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The whole report, as a new user gets it.
+
+const KEYS = ['quantity', 'reference', 'measured', 'tolerance', 'pass'];
+const SHOTS = new URL('../../build/screenshots/', import.meta.url).pathname;
+
+test('npm start -- --quick --out DIR: every section has checks with the five keys, and every check passes', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'showcase-quick-'));
+  const r = spawnSync('npm', ['start', '--silent', '--', '--quick', '--out', out, '--no-progress'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  const data = JSON.parse(readFileSync(join(out, 'showcase.json'), 'utf8'));
+  const failed = data.sections.flatMap((s: { id: string; checks?: { pass: boolean; quantity: string; measured: string }[] }) =>
+    (s.checks ?? []).filter((c) => !c.pass).map((c) => `${s.id}: ${c.quantity}: ${c.measured}`),
+  );
+  expect(failed, r.stdout.slice(-3000)).toEqual([]);
+  expect(r.status, r.stderr.slice(-2000)).toBe(0);
+  expect(data.sections.length).toBeGreaterThanOrEqual(7);
+  for (const s of data.sections) {
+    expect(s.status, `${s.id}: ${s.reason ?? s.error}`).toBe('ok');
+    expect(s.checks.length, s.id).toBeGreaterThan(0);
+    for (const c of s.checks) {
+      for (const k of KEYS) expect(c, `${s.id}: ${c.quantity}`).toHaveProperty(k);
+      for (const k of ['quantity', 'reference', 'measured', 'tolerance']) expect(typeof c[k] === 'string' && c[k].length > 0).toBe(true);
+      expect(c.pass).toBe(true);
+      // The reference names its source.
+      expect(c.reference, `${s.id}: ${c.quantity}`).toMatch(/ — \S/);
+    }
+    // A paper, not a seed number, in the title; every figure captioned (a sentence, not its file
+    // name) and shown once.
+    expect(s.title).not.toMatch(/seed \d/);
+    expect(typeof s.paper === 'string' && s.paper.length > 10, s.id).toBe(true);
+    const names = s.figures.map((f: { name: string }) => f.name);
+    expect(new Set(names).size, s.id).toBe(names.length);
+    for (const f of s.figures) {
+      expect(typeof f.caption === 'string' && f.caption.length > 30, `${s.id}/${f.name}`).toBe(true);
+      expect(f.caption).not.toBe(f.name);
+      expect(f.caption).toMatch(/[a-z] [a-z]/);
+    }
+  }
+  expect(data.verdict.pass).toBe(true);
+  expect(data.verdict.failed).toBe(0);
+  expect(data.verdict.checks).toBe(data.sections.reduce((a: number, s: { checks: unknown[] }) => a + s.checks.length, 0));
+
+  // The HTML: the verdict first, every check row, every figure once, nothing fetched from outside.
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  expect(html).not.toMatch(/<script|<link|<img|<iframe|src="http|url\(http|@import/i);
+  expect(html.indexOf(`✔ ${data.verdict.checks} of ${data.verdict.checks} checks pass`)).toBeGreaterThan(0);
+  expect(html.indexOf('class="verdict pass"')).toBeLessThan(html.indexOf('<section'));
+  expect((html.match(/<figure /g) ?? []).length).toBe(
+    data.sections.reduce((a: number, s: { figures: unknown[] }) => a + s.figures.length, 0),
+  );
+  const svgs = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+  expect(new Set(svgs).size).toBe(svgs.length);
+  const rows = (html.match(/<td class="v">(✔ pass|✘ FAIL)<\/td>/g) ?? []).length;
+  expect(rows).toBe(data.verdict.checks);
+
+  // Offline in Chromium: every request stays on file:, and screenshots for the record.
+  mkdirSync(SHOTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const context = await browser.newContext({ offline: true, viewport: { width: 1200, height: 1500 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (q) => requests.push(q.url()));
+    await page.goto(`file://${join(out, 'report.html')}`);
+    await page.waitForLoadState('load');
+    expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    expect(await page.textContent('.verdict')).toMatch(/checks pass/);
+    expect(await page.locator('figure svg').count()).toBe(svgs.length);
+    await page.screenshot({ path: `${SHOTS}report.png` });
+    await page.screenshot({ path: `${SHOTS}report-full.png`, fullPage: true });
+    await context.close();
+  } finally {
+    await browser.close();
+  }
 });
