@@ -78,7 +78,6 @@ export {
   NormalGenerator,
   type NormalGeneratorOptions,
   normals,
-  reference as rngReference,
   type Seed,
   type SeedOptions,
   Streams,

@@ -13,7 +13,7 @@ import { KernelObject, type Region } from '../kernel/region.js';
 import { readFailure } from '../kernel/status.js';
 import { checkFinite, checkFiniteArray, checkNonNegative, checkPositive } from '../kernel/validate.js';
 import { Streams } from '../rng/index.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import { FP_LIMITS, FP_UNITS, type FpResponse, fpOptions, responseCode } from './common.js';
 import { Q } from './layout.js';
 
@@ -103,7 +103,7 @@ interface RunCall {
  * are below V_F), so the rate error is O(Δt) rather than O(√Δt). Order per step: σ(N̄) →
  * integrate all neurons → threshold/bridge → reset → count → update N̄. Normals come from stream
  * `Streams.noise` and bridge uniforms from `Streams.spikes` at (neuron, step) under the key
- * `keyOfSeed({ seed, trial })`: results depend only on (seed, trial), not on how `run` is chunked.
+ * `seedKeyOf({ seed, trial })`: results depend only on (seed, trial), not on how `run` is chunked.
  * @example
  * ```ts
  * const net = new FpParticleNetwork({ weights: w, a: 1, vReset: 0, vThreshold: 1, dt: 0.005, seed: 1 });
@@ -136,7 +136,7 @@ export class FpParticleNetwork extends KernelObject {
     const dt = checkPositive('dt', o.dt, 'τ_m');
     if (dt > 1) throw new ValidationError('dt', 'a finite number in (0, 1] τ_m', dt);
     const sg = responseCode(o.response, 'response', 'FpParticleNetwork');
-    const key = keyOfSeed({ seed: o.seed, trial: o.trial });
+    const key = seedKeyOf({ seed: o.seed, trial: o.trial });
     const tau = checkNonNegative('tauRate', o.tauRate ?? 0.1, 'τ_m');
     let I: Float64Array;
     const input = o.input ?? 0;

@@ -36,9 +36,13 @@ export interface SpikeRecords {
  * A spike table (`kind: 'lif.spikes'`) from raw records: `neuron`, `time` = (step + offset)·dt
  * (ms), `step`, `offset` and, when present, `A`. A Table is returned unchanged.
  */
+const SPIKE_TABLE_KEYS = ['dt', 'populations'] as const;
+
 export function spikeTable(records: Table | SpikeRecords, options: { dt: number; populations?: PopulationRange[] }): Table {
+  const o = strictOptions('spikeTable', 'options', options, SPIKE_TABLE_KEYS);
+  if (o.populations !== undefined) checkPopulations('options.populations', o.populations);
   if (records instanceof Table) return records;
-  const dt = checkPositive('options.dt', options?.dt, 'ms');
+  const dt = checkPositive('options.dt', o.dt, 'ms');
   const r = records;
   if (!r || !(r.neuron instanceof Int32Array) || !(r.step instanceof Float64Array) || !(r.offset instanceof Float64Array))
     throw new ValidationError('records', 'spike records { neuron: Int32Array, step: Float64Array, offset: Float64Array } or a Table', r);
@@ -50,8 +54,12 @@ export function spikeTable(records: Table | SpikeRecords, options: { dt: number;
     step: { data: r.step, unit: '', description: 'step at whose start the spike time is measured' },
     offset: { data: r.offset, unit: '1', description: 'offset of the spike time within the step, in [0, 1)' },
   };
+  if (r.A !== undefined && (!(r.A instanceof Float64Array) || r.A.length !== r.neuron.length))
+    throw new ValidationError('records.A', `a Float64Array of length ${r.neuron.length}`, r.A);
+  if (r.step.length !== r.neuron.length || r.offset.length !== r.neuron.length)
+    throw new ValidationError('records.step.length', `${r.neuron.length} (one per record, as neuron and offset)`, r.step.length);
   if (r.A) cols.A = { data: r.A, unit: 'voltage/ms', description: 'crossing speed dV/dt at threshold (voltage units per ms)' };
-  return makeTable('lif.spikes', cols, { dt, ...(options.populations ? { populations: options.populations } : {}) });
+  return makeTable('lif.spikes', cols, { dt, ...(o.populations ? { populations: o.populations } : {}) });
 }
 
 /** The `neuron` and `time` (ms) columns of a spike table, checked. */

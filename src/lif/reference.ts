@@ -9,7 +9,7 @@ import { checkCallback, optionKeys, strictOptions } from '../contract/options.js
 import { ValidationError } from '../kernel/errors.js';
 import { checkFinite, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
 import { normalAt, philox4x32 } from '../rng/reference.js';
-import { type Key, keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Key, type Seed, seedKeyOf } from '../rng/seed.js';
 import { ZIG_K, ZIG_W } from '../rng/zigtables.js';
 
 /** Parameters of {@link lifReferenceRun} (units and meaning as in `LifPopulationParams`; all required). */
@@ -66,7 +66,7 @@ type Spike = ((neuron: number, step: number, offset: number, A: number) => void)
  * Advances `state.v`, `state.i` (one entry per neuron, global indices 0..N−1) by `duration` ms
  * from grid step `startStep`, **in place**, with EM + linear interpolation (the kernel's order of
  * operations for a population without synapses, shared noise, Poisson drive or refractoriness)
- * and the kernel's random numbers for the key `keyOfSeed({ seed, trial })` (or `key`). Calls
+ * and the kernel's random numbers for the key `seedKeyOf({ seed, trial })` (or `key`). Calls
  * `onSpike(neuron, step, offset, A)` for each spike and returns the number of spikes. With
  * {@link LifReferenceParamArrays} the parameters are per neuron (1/τ_m, h/τ_s and the noise
  * factor σ√(2/τ_s)√h are computed once per neuron before the loop, as the kernel's facade does).
@@ -105,7 +105,7 @@ export function lifReferenceRun(
       if (!Number.isInteger(k[w]) || k[w] < 0 || k[w] > 0xffffffff)
         throw new ValidationError(`options.key.${w}`, 'an integer in [0, 2^32)', k[w]);
     key = k;
-  } else key = keyOfSeed({ seed: o.seed, trial: o.trial }, 'options.');
+  } else key = seedKeyOf({ seed: o.seed, trial: o.trial }, 'options.');
   const onSpike = checkCallback<NonNullable<Spike>>('options.onSpike', o.onSpike);
   const perNeuron = typeof p.tauMem !== 'number';
   for (const f of REFERENCE_PARAM_KEYS) {

@@ -10,7 +10,7 @@ import { ValidationError } from '../kernel/errors.js';
 import { checkInteger } from '../kernel/validate.js';
 import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import { LifStreams } from './layout.js';
 import {
   type LifIntegratorName,
@@ -139,7 +139,7 @@ export function checkSpec(
 export function buildLifNetwork(spec: LifNetworkSpec, options: BuildLifNetworkOptions): LifNetwork {
   const o = strictOptions('buildLifNetwork', 'options', options, BUILD_KEYS);
   const shape = checkSpec('spec', spec);
-  const key = keyOfSeed(o, 'options.');
+  const key = seedKeyOf(o, 'options.');
   const net = new LifNetwork({
     dt: o.dt,
     integrator: o.integrator,
@@ -194,6 +194,7 @@ export function buildLifNetwork(spec: LifNetworkSpec, options: BuildLifNetworkOp
  * population gives it per neuron.
  */
 export function populationConstants(spec: LifNetworkSpec, name = 'network'): PopulationConstants[] {
+  checkSpec(name, spec);
   return spec.populations.map((p, k) => {
     const q = p.params ?? {};
     const scalar = (field: keyof LifPopulationParams, def: number): number => {

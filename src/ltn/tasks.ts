@@ -1,7 +1,7 @@
 /** Worker-pool tasks of the ltn module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
 import { normals, Streams, uniforms } from '../rng/index.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import { ltnGammaGap } from './analysis.js';
 import { ltnSimulate } from './dynamics.js';
 import { isPMatrix, ldsTest } from './matrix.js';
@@ -15,11 +15,11 @@ interface Input<P> {
 
 /**
  * Random network of trial `trial`: d_i ~ U[0.5, 2], W_ij ~ N(0, scale²/n) (W_ii included),
- * u_i ~ U[0, 1]; drawn from keyOfSeed({ seed, trial }) = trialKey(seed, trial), streams `connectivity` (W) and `init` (d, u).
+ * u_i ~ U[0, 1]; drawn from seedKeyOf({ seed, trial }) = trialKey(seed, trial), streams `connectivity` (W) and `init` (d, u).
  * @internal
  */
 export function ltnRandomNetwork(seed: Seed, trial: number, n: number, scale: number): { d: number[]; W: number[][]; u: number[] } {
-  const key = keyOfSeed({ seed, trial });
+  const key = seedKeyOf({ seed, trial });
   const z = normals(key, 0, n * n, { stream: Streams.connectivity });
   const r = uniforms(key, 0, 2 * n, { stream: Streams.init });
   const d = Array.from({ length: n }, (_, i) => 0.5 + 1.5 * r[i]);

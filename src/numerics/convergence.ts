@@ -23,7 +23,7 @@ import { checkChoice, checkFiniteArray, checkInteger, checkPositive } from '../k
 import { LifNoiseWindow } from '../lif/coupling.js';
 import { type LifIntegratorName, type LifNetwork, type LifSpikeRuleName, lifIntegrators, lifSpikeRules } from '../lif/network.js';
 import { buildLifNetwork, checkSpec, type LifNetworkSpec } from '../lif/spec.js';
-import { mergeTrials, type TrialsResult } from '../parallel/pool.js';
+import { mergeTrials, TrialsResult } from '../parallel/pool.js';
 import { FieldsResult, finish, runStudy, STUDY_RUN_KEYS, type StudyRunOptions, trialRange, type Work } from '../parallel/study.js';
 import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
@@ -41,8 +41,11 @@ export interface ConvergenceScheme {
   spikeRule: LifSpikeRuleName;
 }
 
-/** Name of a scheme, `integrator/spikeRule`. */
-export const schemeName = (s: ConvergenceScheme): string => `${s.integrator}/${s.spikeRule}`;
+/** Name of a scheme, `integrator/spikeRule` (the scheme is checked: known integrator and rule, no other key). */
+export const schemeName = (s: ConvergenceScheme): string => {
+  const c = checkScheme('scheme', s);
+  return `${c.integrator}/${c.spikeRule}`;
+};
 
 /** Every integrator × rule of the engine: the default schemes of a study. */
 export const DEFAULT_SCHEMES: ConvergenceScheme[] = INTEGRATORS.flatMap((integrator) =>
@@ -567,6 +570,7 @@ const SUMMARY_KEYS = optionKeys<SummariseConvergenceOptions>()(['params', 'alpha
  * rows give the same result, whatever machines or worker counts produced them.
  */
 export function summariseConvergence(rows: TrialsResult<ConvergenceTrialRow>, options: SummariseConvergenceOptions): ConvergenceResult {
+  if (!(rows instanceof TrialsResult)) throw new ValidationError('rows', 'a TrialsResult (the rows of convergenceStudy)', rows);
   const o = strictOptions('summariseConvergence', 'options', options, SUMMARY_KEYS);
   const p = o.params;
   const c = checkParams(p, 'options.params');

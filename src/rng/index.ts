@@ -21,7 +21,7 @@ import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
 import { KernelObject, type Region } from '../kernel/region.js';
 import { checkInteger } from '../kernel/validate.js';
-import { checkKey, type Key, keyOfSeed, type Seed } from './seed.js';
+import { checkKey, type Key, type Seed, seedKeyOf } from './seed.js';
 
 export * as reference from './reference.js';
 export { checkKey, deriveKey, type Key, keyOfSeed, SEED_OPTION_KEYS, type Seed, type SeedOptions, seedToKey, trialKey } from './seed.js';
@@ -50,7 +50,7 @@ function keyOf(seedOrKey: Seed | Key, trial: number | undefined, where: string):
   if (typeof seedOrKey === 'number' || typeof seedOrKey === 'string') {
     if (typeof seedOrKey === 'number' && !Number.isFinite(seedOrKey))
       throw new ValidationError('seed', 'a finite number or a string', seedOrKey);
-    return keyOfSeed({ seed: seedOrKey, trial }, 'options.');
+    return seedKeyOf({ seed: seedOrKey, trial }, 'options.');
   }
   if (typeof seedOrKey !== 'object' || seedOrKey === null)
     throw new ValidationError('seed', `a seed (a finite number or a string) or a Key { k0, k1 } (${where})`, seedOrKey);

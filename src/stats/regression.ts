@@ -140,6 +140,18 @@ function estimate(value: number, se: number, ci: [number, number], level: number
 }
 
 /**
+ * {@link meanConfidence} over the finite values of per-trial figures (a study's summary): a trial
+ * whose figure is NaN (no data, e.g. no spike in a short run) is left out; `n` counts the trials
+ * used. With no finite value the estimate is NaN throughout (documented: no data), with one its
+ * `se` and `ci` are NaN. @internal
+ */
+export function estimateOver(values: readonly number[]): EstimateResult {
+  const x = values.filter(Number.isFinite);
+  if (x.length === 0) return estimate(Number.NaN, Number.NaN, [Number.NaN, Number.NaN], 0.95, 0);
+  return meanConfidence(x);
+}
+
+/**
  * Sample mean with a Student-t confidence interval: x̄ ± t_{(1+level)/2, n−1} · s/√n, with s the
  * sample standard deviation (ddof 1: the t interval needs the unbiased variance). Non-finite
  * samples are rejected. With one sample `se` and `ci` are NaN (documented: no spread to estimate).

@@ -4,13 +4,13 @@ import {
   keyOfSeed,
   NormalGenerator,
   normals,
-  rngReference,
   Streams,
   seedToKey,
   trialKey,
   uniforms,
   ValidationError,
 } from '../../src/index.js';
+import * as rngReference from '../../src/rng/reference.js';
 import { normalCdf } from '../../src/stats/special.js';
 
 const hex = (w: Uint32Array) => [...w].map((x) => x.toString(16).padStart(8, '0')).join(' ');
