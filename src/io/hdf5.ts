@@ -8,7 +8,7 @@
  * import map entry `"h5wasm": ".../node_modules/h5wasm/dist/esm/hdf5_hl.js"`.
  * @packageDocumentation
  */
-import { ValidationError } from '../kernel/errors.js';
+import { NeurodynError, ValidationError } from '../kernel/errors.js';
 import { loadFs, readBytes } from './bytes.js';
 
 /** The parts of h5wasm's API neurodyn uses (see h5wasm's `hdf5_hl.d.ts`). */
@@ -173,6 +173,10 @@ export async function withH5Reader<T>(source: string | Uint8Array | ArrayBuffer,
   }
   try {
     return f(file);
+  } catch (e) {
+    // h5wasm reports a malformed file as a plain Error from its C library
+    if (e instanceof NeurodynError) throw e;
+    throw new ValidationError('source', 'a readable HDF5 file', `${typeof source === 'string' ? source : 'bytes'} (${String(e)})`);
   } finally {
     file.close();
     if (temp !== null) {

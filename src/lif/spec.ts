@@ -7,7 +7,7 @@
  */
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
-import { checkInteger } from '../kernel/validate.js';
+import { checkFinite, checkInteger, checkPositive } from '../kernel/validate.js';
 import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
 import { type Seed, seedKeyOf } from '../rng/seed.js';
@@ -206,17 +206,19 @@ export function populationConstants(spec: LifNetworkSpec, name = 'network'): Pop
           'one number for the population (this analysis needs scalar membrane constants)',
           v,
         );
-      return v;
+      return checkFinite(`${name}.populations[${k}].params.${field}`, v);
     };
-    const tauMem = q.gL !== undefined ? 1 / scalar('gL', 0.05) : scalar('tauMem', 20);
-    const gL = q.gL !== undefined ? scalar('gL', 0.05) : 1 / tauMem;
+    const positive = (field: 'gL' | 'tauMem' | 'tauSyn', def: number): number =>
+      checkPositive(`${name}.populations[${k}].params.${field}`, scalar(field, def));
+    const tauMem = q.gL !== undefined ? 1 / positive('gL', 0.05) : positive('tauMem', 20);
+    const gL = q.gL !== undefined ? positive('gL', 0.05) : 1 / tauMem;
     return {
       gL,
       tauMem,
       vLeak: scalar('vLeak', 0),
       vThreshold: scalar('vThreshold', 1),
       vReset: scalar('vReset', 0),
-      tauSyn: scalar('tauSyn', 5),
+      tauSyn: positive('tauSyn', 5),
     };
   });
 }

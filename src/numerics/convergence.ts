@@ -576,6 +576,13 @@ export function summariseConvergence(rows: TrialsResult<ConvergenceTrialRow>, op
   const c = checkParams(p, 'options.params');
   const alphas = o.alphas ?? [0.02, 0.01, 0.005, 0.0025, 0.00125];
   const ok = rows.rows.filter((r) => r.ok).map((r) => (r as { value: ConvergenceTrialRow }).value);
+  for (const t of ok)
+    if (!Array.isArray(t?.schemes) || t.schemes.length !== p.schemes.length || t.schemes.some((x) => x?.levels?.length !== p.dts.length))
+      throw new ValidationError(
+        'rows',
+        `rows computed with options.params (${p.schemes.length} schemes × ${p.dts.length} step sizes)`,
+        'rows of another study',
+      );
   const failed = rows.rows
     .filter((r) => !r.ok)
     .map((r) => ({ trial: r.index, message: (r as { error: { message: string } }).error.message }));

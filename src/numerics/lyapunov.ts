@@ -130,6 +130,13 @@ function checkParams(p: LyapunovParams, n: number, name = 'options'): Checked {
   const spikeRule = checkChoice(`${name}.spikeRule`, p.spikeRule ?? 'linear', ['linear', 'hermite'] as const);
   const duration = checkPositive(`${name}.duration`, p.duration, 'ms');
   const burnIn = checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' });
+  // work bound: the engine's step counter is 32-bit
+  if (Math.round(burnIn / dt) + Math.max(1, Math.round(duration / dt)) > 0xffffffff)
+    throw new ValidationError(
+      `${name}.duration`,
+      `at most ${0xffffffff} steps of dt = ${dt} ms with the burn-in (32-bit step counter)`,
+      duration,
+    );
   return {
     dt,
     integrator,

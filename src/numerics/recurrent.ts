@@ -66,6 +66,14 @@ interface Checked {
 function checkParams(p: RateSynchronyParams, name: string): Checked {
   const dt = checkPositive(`${name}.dt`, p.dt ?? 0.05, 'ms');
   const steps = Math.max(1, Math.round(checkPositive(`${name}.duration`, p.duration, 'ms') / dt));
+  const burnIn = checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' });
+  // work bound: the engine's step counter is 32-bit
+  if (Math.round(burnIn / dt) + steps > 0xffffffff)
+    throw new ValidationError(
+      `${name}.duration`,
+      `at most ${0xffffffff} steps of dt = ${dt} ms with the burn-in (32-bit step counter)`,
+      p.duration,
+    );
   // The count correlations need at least two bins in the measured time: refused here, before any
   // trial runs, rather than by every trial's spikeCountCorrelations.
   const bin = checkRange(`${name}.binSize`, p.binSize ?? 50, Number.MIN_VALUE, (steps * dt) / 2, { unit: 'ms' });
@@ -74,7 +82,7 @@ function checkParams(p: RateSynchronyParams, name: string): Checked {
     integrator: checkChoice(`${name}.integrator`, p.integrator ?? 'euler-maruyama', Object.keys(lifIntegrators) as LifIntegratorName[]),
     spikeRule: checkChoice(`${name}.spikeRule`, p.spikeRule ?? 'linear', Object.keys(lifSpikeRules) as LifSpikeRuleName[]),
     steps,
-    burn: Math.round(checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' }) / dt),
+    burn: Math.round(burnIn / dt),
     bin,
     every: checkInteger(`${name}.sampleEverySteps`, p.sampleEverySteps ?? 10, 1, 1_000_000),
   };

@@ -327,6 +327,7 @@ export function heatmap(
   checkInteger('nx', nx, 1, HEATMAP_MAX_CELLS);
   checkInteger('ny', ny, 1, Math.floor(HEATMAP_MAX_CELLS / nx));
   if (z.length !== nx * ny) throw new ValidationError('z.length', `nx·ny = ${nx * ny}`, z.length);
+  if (xr === undefined || yr === undefined) throw new ValidationError(xr === undefined ? 'xr' : 'yr', 'a pair [lo, hi]', undefined);
   checkAxisRange('xr', xr, false);
   checkAxisRange('yr', yr, false);
   const zl = o.zlabel ? 18 : 0;

@@ -31,6 +31,7 @@
 //   noFuzz       reason not to fuzz this call (it is still enumerated and contract-checked)
 //   maxMs        wall-clock bound of one call in the fuzz suite (default DEFAULT_MAX_MS)
 //   nonFinite    reason when a documented result may hold NaN (no data); ±∞ still fails
+//   infinite     { 'path.suffix': reason } for result fields documented to be ±∞ (checked by path)
 //   anyValue     reason when the result holds the caller's own values (containers, task results)
 //   soak(k)      one create/run/dispose cycle for the memory soak (classes holding kernel memory)
 //   seedless     the call ignores `seed` (no seed convention to check)
@@ -1448,6 +1449,7 @@ Object.assign(registry, {
     unit: 'trial',
     nonFinite: numericsNoData,
     typo: ['binSze', 'binSize'],
+    infinite: { 'synchronyEstimate.jumpOverSigma': 'max |J|/min σ_eff is documented as ∞ when a neuron has no noise (σ_eff = 0)' },
     longArgs: () => [{ network: nd.feedforwardNetwork({ sizes: [6, 6] }), duration: 1e5, trials: 1000, workers: 0 }],
   },
 });

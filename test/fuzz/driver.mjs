@@ -56,9 +56,9 @@ function cases() {
  * The first non-finite number reachable in a result (typed arrays, arrays, objects, tables), up to a
  * budget. With `nanOk` (the entry documents NaN results: no data), NaN passes and only ±∞ counts.
  */
-function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = false) {
+function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = false, infOk = []) {
   const bad = (x) => !Number.isFinite(x) && !(nanOk && Number.isNaN(x));
-  if (typeof v === 'number') return bad(v) ? `${path} = ${v}` : null;
+  if (typeof v === 'number') return bad(v) && !(Math.abs(v) === Infinity && infOk.some((s) => path.endsWith(s))) ? `${path} = ${v}` : null;
   if (v === null || typeof v !== 'object' || seen.has(v) || depth > 6) return null;
   seen.add(v);
   if (ArrayBuffer.isView(v)) {
@@ -69,7 +69,7 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = 
   }
   if (v instanceof nd.Table) {
     for (const c of v.columnNames()) {
-      const r = nonFinitePath(v.column(c).data, `${path}.${c}`, seen, depth + 1, nanOk);
+      const r = nonFinitePath(v.column(c).data, `${path}.${c}`, seen, depth + 1, nanOk, infOk);
       if (r) return r;
     }
     return null;
@@ -79,7 +79,7 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = 
   let n = 0;
   for (const [k, x] of items) {
     if (n++ > 10_000) break;
-    const r = nonFinitePath(x, `${path}.${k}`, seen, depth + 1, nanOk);
+    const r = nonFinitePath(x, `${path}.${k}`, seen, depth + 1, nanOk, infOk);
     if (r) return r;
   }
   return null;
@@ -93,6 +93,9 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = 
  * neither runs into the parent's time bound and counts as a hang.
  */
 const WATCH_MS = Number(process.env.NEURODYN_FUZZ_WATCH_MS ?? (process.env.NEURODYN_FUZZ_RUNS ? 2000 : 500));
+// Async calls are also aborted from a timer (the contract: a timer-fired abort stops them): a study
+// whose progress counts trials reports nothing while one long trial runs.
+let watchTimer;
 function watch(entry, args, muts) {
   if (!entry.spec.long) return;
   const i = entry.spec.runOptions ?? entry.spec.options;
@@ -101,6 +104,7 @@ function watch(entry, args, muts) {
   if (muts?.some((m) => m.path[0] === i && (m.path.length === 1 || m.path[1] === 'signal' || m.path[1] === 'onProgress'))) return;
   const ac = new AbortController();
   const t0 = performance.now();
+  if (entry.spec.long === 'async') watchTimer = setTimeout(() => ac.abort(), WATCH_MS);
   const user = o?.onProgress;
   args[i] = {
     ...o,
@@ -141,7 +145,9 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
       watch(entry, args, muts);
       result = invoke(entry, obj, args);
       if (result && typeof result.then === 'function') result = await result;
-      const nf = entry.spec.anyValue ? null : nonFinitePath(result, 'result', new Set(), 0, Boolean(entry.spec.nonFinite));
+      const nf = entry.spec.anyValue
+        ? null
+        : nonFinitePath(result, 'result', new Set(), 0, Boolean(entry.spec.nonFinite), Object.keys(entry.spec.infinite ?? {}));
       if (nf) {
         outcome = muts ? 'nonfinite' : 'baseline';
         sample = { entry: entry.name, case: what(), found: nf };
@@ -170,6 +176,7 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
         };
       }
     }
+    clearTimeout(watchTimer);
     if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : undefined);
   }
   release(obj, entry.dispose);
