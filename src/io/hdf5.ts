@@ -114,7 +114,14 @@ export async function openH5Writer(path: string | undefined): Promise<H5Writer> 
   const { h5, fs, real } = await loadH5();
   if (path !== undefined && (typeof path !== 'string' || path === '')) throw new ValidationError('path', 'a non-empty file path', path);
   const nodeFs = path !== undefined && !real ? await loadFs() : null;
-  const name = path !== undefined && real ? path : `/neurodyn-${++counter}.h5`;
+  let name = path !== undefined && real ? path : `/neurodyn-${++counter}.h5`;
+  if (path === undefined && real) {
+    // NODERAWFS: '/neurodyn-1.h5' would be a real file at the root (shared by every process, and
+    // not writable for most users): an in-memory file goes through a temporary file of this process.
+    const os = await import('node:os');
+    const p = await import('node:path');
+    name = p.join(os.tmpdir(), `neurodyn-${process.pid}-w${counter}.h5`);
+  }
   const file = new h5.File(name, 'w');
   let done = false;
   return {

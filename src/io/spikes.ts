@@ -77,7 +77,13 @@ export function spikeColumns(t: Table, name = 'spikes'): { neuron: ColumnArray; 
   return { neuron, time: time.data };
 }
 
-/** Checks a population layout: names unique and non-empty, ranges disjoint. */
+/**
+ * Largest neuron index of a population layout (2^26 − 1, as the largest population of a network
+ * spec): files are sized per unit, so a layout is a work and memory bound. @internal
+ */
+export const MAX_NEURON_INDEX = 2 ** 26 - 1;
+
+/** Checks a population layout: names unique and non-empty, ranges disjoint, indices below 2^26. */
 export function checkPopulations(name: string, pops: unknown): PopulationRange[] {
   if (!Array.isArray(pops) || pops.length === 0) throw new ValidationError(name, 'a non-empty array of { name, start, size }', pops);
   const seen = new Set<string>();
@@ -88,7 +94,8 @@ export function checkPopulations(name: string, pops: unknown): PopulationRange[]
       throw new ValidationError(`${name}[${i}].name`, 'a non-empty name without "/"', q.name);
     if (seen.has(q.name)) throw new ValidationError(`${name}[${i}].name`, 'a name not used by another population', q.name);
     seen.add(q.name);
-    return { name: q.name, start: checkInteger(`${name}[${i}].start`, q.start), size: checkInteger(`${name}[${i}].size`, q.size, 1) };
+    const start = checkInteger(`${name}[${i}].start`, q.start, 0, MAX_NEURON_INDEX);
+    return { name: q.name, start, size: checkInteger(`${name}[${i}].size`, q.size, 1, MAX_NEURON_INDEX + 1 - start) };
   });
   const sorted = [...out].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++)

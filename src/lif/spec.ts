@@ -208,8 +208,13 @@ export function populationConstants(spec: LifNetworkSpec, name = 'network'): Pop
         );
       return checkFinite(`${name}.populations[${k}].params.${field}`, v);
     };
-    const positive = (field: 'gL' | 'tauMem' | 'tauSyn', def: number): number =>
-      checkPositive(`${name}.populations[${k}].params.${field}`, scalar(field, def));
+    const positive = (field: 'gL' | 'tauMem' | 'tauSyn', def: number): number => {
+      const v = checkPositive(`${name}.populations[${k}].params.${field}`, scalar(field, def));
+      // its inverse (g_L = 1/τ_m, …) must be finite too
+      if (!Number.isFinite(1 / v))
+        throw new ValidationError(`${name}.populations[${k}].params.${field}`, 'a value ≥ 1e-300 (its inverse is used)', v);
+      return v;
+    };
     const tauMem = q.gL !== undefined ? 1 / positive('gL', 0.05) : positive('tauMem', 20);
     const gL = q.gL !== undefined ? positive('gL', 0.05) : 1 / tauMem;
     return {

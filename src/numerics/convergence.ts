@@ -573,6 +573,8 @@ export function summariseConvergence(rows: TrialsResult<ConvergenceTrialRow>, op
   if (!(rows instanceof TrialsResult)) throw new ValidationError('rows', 'a TrialsResult (the rows of convergenceStudy)', rows);
   const o = strictOptions('summariseConvergence', 'options', options, SUMMARY_KEYS);
   const p = o.params;
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    throw new ValidationError('options.params', 'the trial parameters { network, duration, dts, referenceDt, schemes, matchWindow }', p);
   const c = checkParams(p, 'options.params');
   const alphas = o.alphas ?? [0.02, 0.01, 0.005, 0.0025, 0.00125];
   const ok = rows.rows.filter((r) => r.ok).map((r) => (r as { value: ConvergenceTrialRow }).value);
@@ -780,6 +782,9 @@ export function mergeConvergenceShards(
   options: Omit<ConvergenceOptions, 'trials' | 'range'>,
 ): ConvergenceResult {
   if (!Array.isArray(shards) || shards.length === 0) throw new ValidationError('shards', 'a non-empty array of ConvergenceResult', shards);
+  shards.forEach((s, k) => {
+    if (!(s instanceof ConvergenceResult)) throw new ValidationError(`shards[${k}]`, 'a ConvergenceResult', s);
+  });
   const rows = mergeTrials(shards.map((s) => s.rows));
   return summariseConvergence(rows, { params: paramsOf('mergeConvergenceShards', options as ConvergenceOptions), alphas: options.alphas });
 }

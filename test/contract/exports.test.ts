@@ -27,7 +27,10 @@ async function attempt(e: Entry, args: unknown[], obj?: unknown): Promise<[unkno
     if (o === undefined && e.setup) o = await e.setup();
     let r = invoke(e, o, args);
     if (r && typeof (r as Promise<unknown>).then === 'function') r = await r;
-    if (r !== o) release(r);
+    if (r !== o) {
+      if (typeof e.spec.dispose === 'function' && e.kind === 'function') e.spec.dispose(r);
+      else release(r);
+    }
     return [undefined, r];
   } catch (err) {
     return [err, undefined];

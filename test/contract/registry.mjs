@@ -569,6 +569,7 @@ Object.assign(registry, {
     anyValue: 'rows hold what the task returned',
     longArgs: () => ['core.normals', { range: [0, 4e6], workers: 0, params: { n: 64 } }],
     typo: ['rnage', 'range'],
+    soak: (k) => nd.runTrials('core.normals', { range: [0, 2], workers: 0, params: { n: 16 }, seed: k }),
   },
   iterateTrials: {
     family: 'parallel',
@@ -1262,7 +1263,12 @@ Object.assign(registry, {
     ],
     options: 1,
   },
-  golombChi: { family: 'stats', args: () => [[1, 2, 1.5, 2.5, 1.2, 2.2], { n: 2 }], options: 1 },
+  golombChi: {
+    family: 'stats',
+    nonFinite: 'NaN when no neuron’s voltage varies (documented: χ undefined)',
+    args: () => [[1, 2, 1.5, 2.5, 1.2, 2.2], { n: 2 }],
+    options: 1,
+  },
   lifRateColouredNoise: { family: 'stats', args: () => [lifColoured()], options: 0, typo: ['vTh', 'vThreshold'] },
   lifCvColouredNoise: {
     family: 'stats',
@@ -1388,6 +1394,8 @@ Object.assign(registry, {
     unit: 'step',
     typo: ['sede', 'seed'],
     progressArgs: () => [{ network: nd.feedforwardNetwork({ sizes: [3] }), duration: 400, dts: [0.2, 0.1], seed: 1 }],
+    // networks and a noise window per call, disposed by the call
+    soak: (k) => nd.coupledPaths({ network: nnet(), duration: 0.4, dts: [0.2, 0.1], seed: k }),
   },
   convergenceStudy: {
     family: 'numerics',
@@ -1532,7 +1540,13 @@ Object.assign(registry, {
       toJSONText: { args: () => [ioTable()] },
       tableBytes: { args: () => [ioTable(), 'csv', {}], options: 2, typo: ['mta', 'meta'] },
       writeTable: { fixed: [1], args: () => [ioTable(), `${ioTmp()}.csv`, { format: 'csv' }], options: 2, typo: ['formt', 'format'] },
-      createTableSink: { args: () => [{ format: 'csv' }], options: 0, typo: ['formt', 'format'], handle: ioHandle },
+      createTableSink: {
+        args: () => [{ format: 'csv' }],
+        options: 0,
+        typo: ['formt', 'format'],
+        handle: ioHandle,
+        dispose: (s) => s.close(),
+      },
       spikeTable: { args: () => [ioSpikes(), { dt: 0.1, populations: ioPops() }], options: 1 },
       streamSpikes: {
         args: () => {
@@ -1547,7 +1561,13 @@ Object.assign(registry, {
         handle: 'a stream handle (onProgress, flush, close)',
       },
       writeSonata: { fixed: [1], args: () => [ioSpikes(), undefined, { populations: ioPops() }], options: 2, typo: ['sortng', 'sorting'] },
-      createSonataSink: { args: () => [{ populations: ioPops() }], options: 0, typo: ['flsuh', 'flush'], handle: ioHandle },
+      createSonataSink: {
+        args: () => [{ populations: ioPops() }],
+        options: 0,
+        typo: ['flsuh', 'flush'],
+        handle: ioHandle,
+        dispose: (s) => s.close(), // an open sink holds a temporary file until it is closed
+      },
       readSonata: { args: () => [IO_FILES.sonata.slice(), { populations: ['E'] }], options: 1, typo: ['populatoins', 'populations'] },
       addSonataSources: {
         args: () => [new nd.LifNetwork({ dt: 0.1 }), IO_FILES.sonata.slice(), { sizes: { E: 6, I: 2 } }],
@@ -1566,6 +1586,15 @@ Object.assign(registry, {
         options: 1,
         typo: ['spikeRul', 'spikeRule'],
         dispose: (n) => n.dispose(),
+        // a network made from a NIR graph, run and disposed
+        soak: async (k) => {
+          const n = await nd.io.importNir(IO_FILES.nir, { dt: 0.1, seed: k });
+          try {
+            n.run(1);
+          } finally {
+            n.dispose();
+          }
+        },
       },
     },
   },

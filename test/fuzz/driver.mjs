@@ -177,7 +177,7 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
       }
     }
     clearTimeout(watchTimer);
-    if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : undefined);
+    if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : entry.spec.dispose);
   }
   release(obj, entry.dispose);
   if (args) for (const a of new Set([...args, ...original])) release(a);

@@ -16,7 +16,9 @@ const family = opt('family');
 const cycles = Number(opt('cycles', '1000'));
 const warmup = Number(opt('warmup', '300'));
 
+// top-level entries and members of namespace objects (io.importNir)
 const soaks = Object.entries(registry)
+  .flatMap(([name, s]) => [[name, s], ...Object.entries(s.members ?? {}).map(([m, ms]) => [`${name}.${m}`, { family: s.family, ...ms }])])
   .filter(([, s]) => s.family === family && typeof s.soak === 'function')
   .map(([name, s]) => [name, s.soak]);
 

@@ -11,8 +11,11 @@ import { FAMILIES, registry } from '../contract/registry.mjs';
 const long = Boolean(process.env.NEURODYN_FUZZ_RUNS);
 const cycles = long ? 10_000 : 1000;
 const warmup = long ? 3000 : 500;
+type Spec = { family: string; soak?: unknown; members?: Record<string, { soak?: unknown }> };
 const families = FAMILIES.filter((f: string) =>
-  Object.values(registry).some((s) => (s as { family: string; soak?: unknown }).family === f && (s as { soak?: unknown }).soak),
+  Object.values(registry as Record<string, Spec>).some(
+    (s) => s.family === f && (s.soak || Object.values(s.members ?? {}).some((m) => m.soak)),
+  ),
 );
 
 describe.each(families)('soak: %s', (family: string) => {
