@@ -13,7 +13,7 @@ import { brfOptions } from './model.js';
 
 /** The step option of the single-neuron analyses. */
 export interface BrfStepOptions {
-  /** Euler step δ, ms. @default 10 (the reference's 0.01 s) */
+  /** Euler step δ, ms, in [1e-9, 10^6]. @default 10 (the reference's 0.01 s) */
   dt?: number;
 }
 

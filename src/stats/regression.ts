@@ -78,8 +78,10 @@ export function studentTCdf(t: number, df: number): number {
   checkDf(df);
   if (typeof t !== 'number' || Number.isNaN(t)) throw new ValidationError('t', 'a number (±Infinity allowed)', t);
   if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
-  if (df === Number.POSITIVE_INFINITY) return normalCdf(t);
-  const tail = 0.5 * betaInc(df / 2, 0.5, df / (df + t * t));
+  // beyond df = 1e10 the t law is the normal one to 1e-10 (and betaInc(df/2, …) loses precision)
+  if (df > 1e10) return normalCdf(t);
+  const r = t / Math.sqrt(df);
+  const tail = 0.5 * betaInc(df / 2, 0.5, 1 / (1 + r * r));
   return t >= 0 ? 1 - tail : tail;
 }
 

@@ -1257,6 +1257,7 @@ Object.assign(registry, {
   populationRate: { family: 'stats', args: () => [[1, 12, 19, 24, 27], { n: 2, tStart: 0, tStop: 25, binSize: 10 }], options: 1 },
   spikeCountCorrelations: {
     family: 'stats',
+    nonFinite: 'ρ_ij is NaN where a neuron has zero count variance (documented)',
     args: () => [
       { neuron: [0, 1, 0, 1, 0, 1], time: [1, 2, 15, 16, 31, 35] },
       { n: 2, tStop: 40, binSize: 10 },
