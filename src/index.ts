@@ -78,6 +78,7 @@ export {
   NormalGenerator,
   type NormalGeneratorOptions,
   normals,
+  reference as rngReference,
   type Seed,
   type SeedOptions,
   Streams,

@@ -36,11 +36,11 @@ export interface ChartOptions {
   logx?: boolean;
   /** Logarithmic y axis (base 10). @default false */
   logy?: boolean;
-  /** Size in px. @default 640 × 400 */
+  /** Width in px, 50–10,000. @default 640 */
   width?: number;
-  /** Height in px. @default 400 */
+  /** Height in px, 50–10,000. @default 400 */
   height?: number;
-  /** Fixed axis ranges (else data range). */
+  /** Fixed x-axis range [lo, hi], lo < hi (lo > 0 on a log axis; else the data range). */
   xrange?: [number, number];
   /** Fixed y-axis range [lo, hi] (else the data range). Ignored by {@link heatmap}, whose axes are its `xr`, `yr`. */
   yrange?: [number, number];

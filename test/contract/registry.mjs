@@ -1363,6 +1363,16 @@ Object.assign(registry, {
       (g) => g.next(64),
     ),
   },
+  rngReference: {
+    family: 'rng',
+    namespace: 'plain TypeScript twins of the kernel generator (32-bit words checked)',
+    members: {
+      philox4x32: { args: () => [1, 2, 3, 4, 5, 6] },
+      uniformAt: { args: () => [1, 2, 3, 4, 5, 0] },
+      normalAt: { args: () => [1, 2, 3, 4, 5] },
+      isFastPath: { args: () => [1, 2, 3, 4, 5] },
+    },
+  },
 });
 
 // numerics: a 3+3 feedforward network, short runs

@@ -9,10 +9,10 @@ import {
   type LifNetworkOptions,
   lifCurrentResponse,
   NumericalError,
+  rngReference,
   trialKey,
   ValidationError,
 } from '../../src/index.js';
-import * as rngReference from '../../src/rng/reference.js';
 
 function recurrent(o: Partial<LifNetworkOptions> = {}, delay = 0.25): LifNetwork {
   const net = new LifNetwork({ dt: 0.1, integrator: 'exact', spikeRule: 'linear', seed: 7, ...o });

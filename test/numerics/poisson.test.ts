@@ -2,8 +2,7 @@
 // (counter contract, stream input) and delivers them at their own times, so every level of a
 // coupled study sees the same events.
 import { describe, expect, test } from 'vitest';
-import { buildLifNetwork, convergenceStudy, coupledPaths, feedforwardNetwork, trialKey } from '../../src/index.js';
-import * as rngReference from '../../src/rng/reference.js';
+import { buildLifNetwork, convergenceStudy, coupledPaths, feedforwardNetwork, rngReference, trialKey } from '../../src/index.js';
 
 const hf = 0.0125;
 const rates = [50, 200, 500, 1000, 2000, 4000]; // Hz
