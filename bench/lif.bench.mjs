@@ -76,7 +76,8 @@ for (const [N, steps, tsSteps] of hetOnly
   out.memory[`noisy${N}`] = nets['euler-maruyama'].memory();
   if (nativeBins) {
     // (e) native ceiling: 5 repetitions, each a timed WASM run of 10^7 neuron-steps (the EM
-    // network above, continuing) back to back with one timed run of every native variant; the
+    // network above, continuing, after one untimed run of the same length) back to back with one
+    // timed run of every native variant (each also after an untimed run); the
     // ratios are medians of the per-repetition ratios (the machine is shared: its load drifts).
     const steps = Math.max(1, Math.round(1e7 / N));
     const em = nets['euler-maruyama'];
@@ -85,6 +86,7 @@ for (const [N, steps, tsSteps] of hetOnly
     const ratioRuns = {};
     const load0 = loadavg()[0];
     for (let rep = 0; rep < 5; rep++) {
+      sink += em.run(h * steps); // warm caches after the previous native process, as the C program's check run does
       const t0 = performance.now();
       sink += em.run(h * steps);
       const wasm = (N * steps) / ((performance.now() - t0) / 1000);

@@ -8,7 +8,7 @@
 // the `+ c2` and `+ accV` terms that are +0 here (they only matter for a −0, but they keep the
 // bits), so a build without contraction (-ffp-contract=off) gives the kernel's bits.
 // Not a peer simulator: it answers "how fast can native code run this step on this machine".
-// Variants (all in one process, interleaved repetitions):
+// Variants (one after the other in one process):
 //   scalar  one neuron pair per Philox block, plain C (gcc may auto-vectorise what it can);
 //   sse2    4 Philox blocks on 128-bit integer lanes (pmuludq for the 32×32→64 products, which
 //           WASM SIMD lacks), ziggurat and update on f64x2: WASM SIMD's vector width;
@@ -19,7 +19,7 @@
 //   /tmp/lif_native N steps reps k0 k1 h a VL Vth Vr mu b sem [state-prefix]
 // Each variant starts from V[q] = (q mod 997)/997, I[q] = μ at step 0; run 0 is the check run
 // (steps from step 0; with state-prefix its final V then I are written as little-endian f64 to
-// <state-prefix>-<variant>.bin); runs 1..reps are timed and continue the step counter.
+// <state-prefix>-<variant>.bin); runs 1..reps follow it at once, timed, continuing the step counter.
 // Prints one JSON line: per variant, the spike count and the sum of V after the check run and the
 // neuron-steps/s (median and best of the timed runs); `kat` is the Philox known-answer check.
 #include <immintrin.h>
@@ -402,29 +402,34 @@ int main(int argc, char **argv) {
       I[v][q] = MU;
     }
   }
-  // Check run (also a warm-up), then the timed runs, variants interleaved per repetition.
-  for (int r = 0; r <= reps; r++) {
-    for (int v = 0; v < nvar; v++) {
+  // Per variant: the check run (also the warm-up of its state in cache), then the timed runs.
+  // (bench/lif.bench.mjs interleaves variants and WASM across processes, one timed run each.)
+  for (int v = 0; v < nvar; v++) {
+    for (int r = 0; r <= reps; r++) {
       const double t0 = now();
       const int s = run(v, V[v], I[v], N, (u32)r * (u32)steps, steps);
       const double dt = now() - t0;
-      if (r == 0) {
-        spikes[v] = s;
-        double sum = 0;
-        for (int q = 0; q < N; q++) sum += V[v][q];
-        sumV[v] = sum;
-        if (prefix) {
-          char path[4096];
-          snprintf(path, sizeof path, "%s-%s.bin", prefix, NAMES[v]);
-          FILE *f = fopen(path, "wb");
-          if (!f || fwrite(V[v], 8, (size_t)N, f) != (size_t)N || fwrite(I[v], 8, (size_t)N, f) != (size_t)N) {
-            fprintf(stderr, "cannot write %s\n", path);
-            return 1;
-          }
-          fclose(f);
+      if (r > 0) {
+        t[v][r - 1] = dt;
+        continue;
+      }
+      spikes[v] = s;
+      double sum = 0;
+      for (int q = 0; q < N; q++) sum += V[v][q];
+      sumV[v] = sum;
+      if (prefix) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s-%s.bin", prefix, NAMES[v]);
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(V[v], 8, (size_t)N, f) != (size_t)N || fwrite(I[v], 8, (size_t)N, f) != (size_t)N) {
+          fprintf(stderr, "cannot write %s\n", path);
+          return 1;
         }
-      } else t[v][r - 1] = dt;
+        fclose(f);
+      }
     }
+    free(V[v]);
+    free(I[v]);
   }
   printf("{\"n\":%d,\"steps\":%d,\"reps\":%d,\"kat\":%s", N, steps, reps, katOk ? "true" : "false");
   for (int v = 0; v < nvar; v++) {
