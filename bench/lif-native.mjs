@@ -9,13 +9,18 @@ import { join } from 'node:path';
 const SOURCE = new URL('./peers/lif_native.c', import.meta.url).pathname;
 
 /**
- * The two builds: `nofma` = gcc -O3 -march=native -ffp-contract=off (no fused multiply-add, as in
- * WASM: the kernel's bits), `fma` = gcc -O3 -march=native (GCC contracts a·b + c into FMA).
+ * The builds: `nofma` = gcc -O3 -march=native -ffp-contract=off (no fused multiply-add, as in
+ * WASM: the kernel's bits), `fma` = gcc -O3 -march=native (GCC contracts a·b + c into FMA where
+ * the CPU has it), `base` = plain gcc -O3 (the x86-64 baseline: SSE2, no FMA, no AVX2 variant).
  */
 export const LIF_NATIVE_BUILDS = {
   nofma: ['-O3', '-march=native', '-ffp-contract=off'],
   fma: ['-O3', '-march=native'],
+  base: ['-O3'],
 };
+
+/** Whether a build leaves a·b + c unfused (so it must give the kernel's bits). */
+export const LIF_NATIVE_UNFUSED = { nofma: true, fma: false, base: true };
 
 /** Whether gcc runs here (`null`) or why not (a sentence). */
 export function gccMissing() {

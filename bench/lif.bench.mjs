@@ -13,7 +13,8 @@
 //      the build time of the heterogeneous networks).
 //  (e) the native ceiling beside (a) (bench/peers/lif_native.c, built with gcc when present): the
 //      same noisy step in C on the same random numbers, scalar / SSE2 (f64x2) / AVX2 (f64x4), each
-//      built without FMA (-ffp-contract=off: the kernel's bits) and with it; neuron-steps/s (median
+//      built with -march=native without FMA (-ffp-contract=off: the kernel's bits) and with it, and
+//      scalar / SSE2 with plain -O3 (x86-64 baseline, no FMA); neuron-steps/s (median
 //      of 5 timed runs of 10^7 neuron-steps) and the ratio WASM EM / native, from the same run; and
 //      the bit-identity check: spike count and final V, I of a fresh network (N = 10^4, 1000 steps
 //      from V = (q mod 997)/997, I = μ) against every native variant.
@@ -21,7 +22,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as nd from '../dist/index.js';
-import { bitDiff, buildLifNative, gccMissing, LIF_NATIVE_BUILDS, lifNativeV0, runLifNative } from './lif-native.mjs';
+import { bitDiff, buildLifNative, gccMissing, LIF_NATIVE_BUILDS, LIF_NATIVE_UNFUSED, lifNativeV0, runLifNative } from './lif-native.mjs';
 import { runSuite } from './util.mjs';
 
 await nd.init();
@@ -35,7 +36,7 @@ const nativeBins = gccWhy ? null : Object.fromEntries(Object.keys(LIF_NATIVE_BUI
 if (gccWhy && !hetOnly) console.log(`native ceiling skipped: ${gccWhy}`);
 const nativeKey = nd.keyOfSeed({ seed: 1 });
 const nativeParams = { h, ...S1, vLeak: 0, vThreshold: 1, vReset: 0 };
-const nativeTag = { nofma: 'no FMA', fma: 'FMA' };
+const nativeTag = { nofma: 'no FMA', fma: 'FMA', base: '-O3 x86-64 baseline' };
 
 for (const [N, steps, tsSteps] of hetOnly
   ? []
@@ -108,7 +109,7 @@ for (const [N, steps, tsSteps] of hetOnly
       `  native ceiling (bench/peers/lif_native.c, gcc -O3 -march=native), ${steps} steps × ${N}, median of 5 back-to-back runs, load ${load0.toFixed(2)}-${loadavg()[0].toFixed(2)}:`,
     );
     console.log(`    wasm euler-maruyama + linear (these runs) ${m(median(wasmRuns))}`);
-    for (const k of Object.keys(native)) console.log(`    native ${k.padEnd(26)} ${m(native[k])}  wasm / native ×${ratio[k].toFixed(2)}`);
+    for (const k of Object.keys(native)) console.log(`    native ${k.padEnd(30)} ${m(native[k])}  wasm / native ×${ratio[k].toFixed(2)}`);
     out.noisy[N].wasmEmBackToBack = Math.round(median(wasmRuns));
     out.noisy[N].native = native;
     out.noisy[N].ratioWasmEmVsNative = ratio;
@@ -136,7 +137,7 @@ if (nativeBins) {
       const dv = bitDiff(r.state[v].v, st.v);
       const di = bitDiff(r.state[v].i, st.i);
       const same = r[v].spikes === check.wasmSpikes && dv.differ === 0 && di.differ === 0;
-      if (b === 'nofma') identical &&= same;
+      if (LIF_NATIVE_UNFUSED[b]) identical &&= same;
       check[`${v} ${nativeTag[b]}`] = {
         spikes: r[v].spikes,
         vBitsDiffer: dv.differ,
@@ -145,7 +146,7 @@ if (nativeBins) {
         maxAbsI: di.maxAbs,
       };
       console.log(
-        `  ${`${v} ${nativeTag[b]}`.padEnd(16)} ${r[v].spikes} spikes, V differs in ${dv.differ} of ${N} (max ${dv.maxAbs.toExponential(1)}), I in ${di.differ} (max ${di.maxAbs.toExponential(1)})${same ? ': bit-identical' : ''}`,
+        `  ${`${v} ${nativeTag[b]}`.padEnd(30)} ${r[v].spikes} spikes, V differs in ${dv.differ} of ${N} (max ${dv.maxAbs.toExponential(1)}), I in ${di.differ} (max ${di.maxAbs.toExponential(1)})${same ? ': bit-identical' : ''}`,
       );
     }
   }
@@ -153,7 +154,7 @@ if (nativeBins) {
   check.loadAverage = loadavg();
   out.nativeCheck = check;
   console.log(
-    `  no-FMA builds bit-identical with the kernel: ${identical}; load average ${loadavg()
+    `  builds without FMA bit-identical with the kernel: ${identical}; load average ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );

@@ -4,36 +4,41 @@
 // Runs only where gcc exists (the bench builds it the same way).
 import { describe, expect, test } from 'vitest';
 // @ts-expect-error: plain .mjs helper shared with bench/lif.bench.mjs (no declarations)
-import { bitDiff, buildLifNative, gccMissing, lifNativeV0, runLifNative } from '../../bench/lif-native.mjs';
+import { bitDiff, buildLifNative, gccMissing, LIF_NATIVE_UNFUSED, lifNativeV0, runLifNative } from '../../bench/lif-native.mjs';
 import { keyOfSeed, LifNetwork } from '../../src/index.js';
 
 const why: string | null = gccMissing();
 
 describe(`native C noisy-LIF step vs the kernel${why ? ` (skipped: ${why})` : ''}`, () => {
-  test.skipIf(why !== null)('the no-FMA build is bit-identical with LifNetwork in every variant (scalar, SSE2, AVX2)', () => {
-    // N odd and not a multiple of 16: the kernel's lone last neuron and the C variants' scalar
-    // tails are exercised; 2000 steps × 1003 neurons ≈ 2·10^6 normals, about 3·10^4 of them on the
-    // ziggurat slow path (libm exp/log in C, the kernel's own in WASM).
-    const N = 1003;
-    const steps = 2000;
-    const h = 0.1;
-    const p = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 };
-    const net = new LifNetwork({ dt: h, integrator: 'euler-maruyama', spikeRule: 'linear', seed: 5 });
-    net.addPopulation('p', N, { tauMem: p.tauMem, mu: p.mu, sigma: p.sigma, v0: lifNativeV0(N) });
-    net.run(h * steps);
-    const st = net.state();
-    const spikes = net.spikeCount;
-    net.dispose();
-    const out = runLifNative(buildLifNative('nofma'), { N, steps, reps: 0, key: keyOfSeed({ seed: 5 }), h, ...p }, true);
-    // Random123's known answer for philox4x32-10 (counter 0, key 0): 6627e8d5 e169c58d bc57ac4c 9b00dbd8.
-    expect(out.kat).toBe(true);
-    expect(out.variants.slice(0, 2)).toEqual(['scalar', 'sse2']);
-    // The population fires (about 20 Hz: 200 ms × 1003 neurons ≈ 4000 spikes), so the reset path runs.
-    expect(spikes).toBeGreaterThan(2000);
-    for (const v of out.variants) {
-      expect(out[v].spikes, v).toBe(spikes);
-      expect(bitDiff(out.state[v].v, st.v), `${v}: V`).toEqual({ differ: 0, maxAbs: 0 });
-      expect(bitDiff(out.state[v].i, st.i), `${v}: I`).toEqual({ differ: 0, maxAbs: 0 });
-    }
-  });
+  test.skipIf(why !== null)(
+    'the builds without FMA (-march=native -ffp-contract=off, plain -O3) are bit-identical with LifNetwork in every variant (scalar, SSE2, AVX2)',
+    () => {
+      // N odd and not a multiple of 16: the kernel's lone last neuron and the C variants' scalar
+      // tails are exercised; 2000 steps × 1003 neurons ≈ 2·10^6 normals, about 3·10^4 of them on the
+      // ziggurat slow path (libm exp/log in C, the kernel's own in WASM).
+      const N = 1003;
+      const steps = 2000;
+      const h = 0.1;
+      const p = { tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.055, sigma: 0.02 };
+      const net = new LifNetwork({ dt: h, integrator: 'euler-maruyama', spikeRule: 'linear', seed: 5 });
+      net.addPopulation('p', N, { tauMem: p.tauMem, mu: p.mu, sigma: p.sigma, v0: lifNativeV0(N) });
+      net.run(h * steps);
+      const st = net.state();
+      const spikes = net.spikeCount;
+      net.dispose();
+      // The population fires (about 20 Hz: 200 ms × 1003 neurons ≈ 4000 spikes), so the reset path runs.
+      expect(spikes).toBeGreaterThan(2000);
+      for (const build of Object.keys(LIF_NATIVE_UNFUSED).filter((b) => LIF_NATIVE_UNFUSED[b])) {
+        const out = runLifNative(buildLifNative(build), { N, steps, reps: 0, key: keyOfSeed({ seed: 5 }), h, ...p }, true);
+        // Random123's known answer for philox4x32-10 (counter 0, key 0): 6627e8d5 e169c58d bc57ac4c 9b00dbd8.
+        expect(out.kat, build).toBe(true);
+        expect(out.variants.slice(0, 2)).toEqual(['scalar', 'sse2']);
+        for (const v of out.variants) {
+          expect(out[v].spikes, `${build} ${v}`).toBe(spikes);
+          expect(bitDiff(out.state[v].v, st.v), `${build} ${v}: V`).toEqual({ differ: 0, maxAbs: 0 });
+          expect(bitDiff(out.state[v].i, st.i), `${build} ${v}: I`).toEqual({ differ: 0, maxAbs: 0 });
+        }
+      }
+    },
+  );
 });
