@@ -2,7 +2,7 @@
 // present. Shared by bench/lif.bench.mjs (throughput rows, bit-identity check) and
 // test/lif/native.test.ts (bit-identity check). Not a *.bench.mjs file: `npm run bench` skips it.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,11 +64,17 @@ export function runLifNative(bin, opts, withState = false) {
     out.state = {};
     for (const v of out.variants) {
       const buf = readFileSync(`${prefix}-${v}.bin`);
+      rmSync(`${prefix}-${v}.bin`);
       const all = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
       out.state[v] = { v: all.slice(0, opts.N), i: all.slice(opts.N, 2 * opts.N) };
     }
   }
   return out;
+}
+
+/** Deletes a binary made by {@link buildLifNative}. */
+export function removeLifNative(bin) {
+  rmSync(bin, { force: true });
 }
 
 /** The initial V of the C program, (q mod 997)/997, for the network it is compared with. */

@@ -22,7 +22,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as nd from '../dist/index.js';
-import { bitDiff, buildLifNative, gccMissing, LIF_NATIVE_BUILDS, LIF_NATIVE_UNFUSED, lifNativeV0, runLifNative } from './lif-native.mjs';
+import {
+  bitDiff,
+  buildLifNative,
+  gccMissing,
+  LIF_NATIVE_BUILDS,
+  LIF_NATIVE_UNFUSED,
+  lifNativeV0,
+  removeLifNative,
+  runLifNative,
+} from './lif-native.mjs';
 import { runSuite } from './util.mjs';
 
 await nd.init();
@@ -158,6 +167,7 @@ if (nativeBins) {
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );
+  for (const bin of Object.values(nativeBins)) removeLifNative(bin);
 }
 
 // (b) CUBA

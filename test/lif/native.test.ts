@@ -4,7 +4,15 @@
 // Runs only where gcc exists (the bench builds it the same way).
 import { describe, expect, test } from 'vitest';
 // @ts-expect-error: plain .mjs helper shared with bench/lif.bench.mjs (no declarations)
-import { bitDiff, buildLifNative, gccMissing, LIF_NATIVE_UNFUSED, lifNativeV0, runLifNative } from '../../bench/lif-native.mjs';
+import {
+  bitDiff,
+  buildLifNative,
+  gccMissing,
+  LIF_NATIVE_UNFUSED,
+  lifNativeV0,
+  removeLifNative,
+  runLifNative,
+} from '../../bench/lif-native.mjs';
 import { keyOfSeed, LifNetwork } from '../../src/index.js';
 
 const why: string | null = gccMissing();
@@ -29,7 +37,9 @@ describe(`native C noisy-LIF step vs the kernel${why ? ` (skipped: ${why})` : ''
       // The population fires (about 20 Hz: 200 ms × 1003 neurons ≈ 4000 spikes), so the reset path runs.
       expect(spikes).toBeGreaterThan(2000);
       for (const build of Object.keys(LIF_NATIVE_UNFUSED).filter((b) => LIF_NATIVE_UNFUSED[b])) {
-        const out = runLifNative(buildLifNative(build), { N, steps, reps: 0, key: keyOfSeed({ seed: 5 }), h, ...p }, true);
+        const bin = buildLifNative(build);
+        const out = runLifNative(bin, { N, steps, reps: 0, key: keyOfSeed({ seed: 5 }), h, ...p }, true);
+        removeLifNative(bin);
         // Random123's known answer for philox4x32-10 (counter 0, key 0): 6627e8d5 e169c58d bc57ac4c 9b00dbd8.
         expect(out.kat, build).toBe(true);
         expect(out.variants.slice(0, 2)).toEqual(['scalar', 'sse2']);
