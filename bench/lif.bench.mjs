@@ -115,7 +115,7 @@ for (const [N, steps, tsSteps] of hetOnly
     const ratio = Object.fromEntries(Object.entries(ratioRuns).map(([k, a]) => [k, median(a)]));
     const m = (x) => `${(x / 1e6).toFixed(2).padStart(9)} M/s`;
     console.log(
-      `  native ceiling (bench/peers/lif_native.c, gcc -O3 -march=native), ${steps} steps × ${N}, median of 5 back-to-back runs, load ${load0.toFixed(2)}-${loadavg()[0].toFixed(2)}:`,
+      `  native ceiling (bench/peers/lif_native.c; gcc -O3 -march=native unless noted), ${steps} steps × ${N}, median of 5 back-to-back runs, load ${load0.toFixed(2)}-${loadavg()[0].toFixed(2)}:`,
     );
     console.log(`    wasm euler-maruyama + linear (these runs) ${m(median(wasmRuns))}`);
     for (const k of Object.keys(native)) console.log(`    native ${k.padEnd(30)} ${m(native[k])}  wasm / native ×${ratio[k].toFixed(2)}`);
