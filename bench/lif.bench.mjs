@@ -40,8 +40,15 @@ const h = 0.1;
 let sink = 0;
 const out = { noisy: {}, cuba: {}, memory: {}, heterogeneous: {} };
 const hetOnly = process.argv.includes('--het');
-const gccWhy = hetOnly ? 'not run with --het' : gccMissing();
-const nativeBins = gccWhy ? null : Object.fromEntries(Object.keys(LIF_NATIVE_BUILDS).map((b) => [b, buildLifNative(b)]));
+let gccWhy = hetOnly ? 'not run with --het' : gccMissing();
+let nativeBins = null;
+if (!gccWhy) {
+  try {
+    nativeBins = Object.fromEntries(Object.keys(LIF_NATIVE_BUILDS).map((b) => [b, buildLifNative(b)]));
+  } catch (e) {
+    gccWhy = e.message;
+  }
+}
 if (gccWhy && !hetOnly) console.log(`native ceiling skipped: ${gccWhy}`);
 const nativeKey = nd.keyOfSeed({ seed: 1 });
 const nativeParams = { h, ...S1, vLeak: 0, vThreshold: 1, vReset: 0 };

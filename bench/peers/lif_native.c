@@ -22,7 +22,9 @@
 // <state-prefix>-<variant>.bin); runs 1..reps follow it at once, timed, continuing the step counter.
 // Prints one JSON line: per variant, the spike count and the sum of V after the check run and the
 // neuron-steps/s (median and best of the timed runs); `kat` is the Philox known-answer check.
+#if defined(__SSE2__)
 #include <immintrin.h>
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -160,6 +162,7 @@ static int step_scalar(double *V, double *I, int from, int N, u32 n) {
 }
 
 // ---- SSE2: 4 blocks on i32x4, f64x2 pairs ----
+#ifdef __SSE2__
 
 // hi and lo 32 bits of a·m per 32-bit lane (m splat).
 static inline __m128i mulhilo_sse(__m128i a, __m128i m, __m128i *lo) {
@@ -247,6 +250,8 @@ static int step_sse2(double *V, double *I, int N, u32 n) {
   }
   return spikes + step_scalar(V, I, q, N, n);
 }
+
+#endif
 
 // ---- AVX2: 8 blocks on i32x8, f64x4 quads ----
 #ifdef __AVX2__
@@ -351,7 +356,9 @@ static int run(int var, double *V, double *I, int N, u32 n0, int steps) {
   for (int k = 0; k < steps; k++) {
     const u32 n = n0 + (u32)k;
     if (var == SCALAR) s += step_scalar(V, I, 0, N, n);
+#ifdef __SSE2__
     else if (var == SSE2) s += step_sse2(V, I, N, n);
+#endif
 #ifdef __AVX2__
     else s += step_avx2(V, I, N, n);
 #endif
@@ -385,14 +392,17 @@ int main(int argc, char **argv) {
   u32 kat[4];
   philox(0, 0, 0, 0, 0, 0, kat);
   const int katOk = kat[0] == 0x6627e8d5u && kat[1] == 0xe169c58du && kat[2] == 0xbc57ac4cu && kat[3] == 0x9b00dbd8u;
-#ifdef __AVX2__
+  // Variants this build has (x86-64 always has SSE2; AVX2 with -march=native on a CPU with it).
+#if defined(__AVX2__)
   const int nvar = NVAR;
-#else
+#elif defined(__SSE2__)
   const int nvar = AVX2;
+#else
+  const int nvar = SSE2;
 #endif
   double *V[NVAR], *I[NVAR], *t[NVAR];
-  int spikes[NVAR];
-  double sumV[NVAR];
+  int spikes[NVAR] = {0};
+  double sumV[NVAR] = {0};
   for (int v = 0; v < nvar; v++) {
     V[v] = aligned_alloc(64, ((size_t)N * 8 + 63) / 64 * 64);
     I[v] = aligned_alloc(64, ((size_t)N * 8 + 63) / 64 * 64);

@@ -19,7 +19,7 @@ const why: string | null = gccMissing();
 
 describe(`native C noisy-LIF step vs the kernel${why ? ` (skipped: ${why})` : ''}`, () => {
   test.skipIf(why !== null)(
-    'the builds without FMA (-march=native -ffp-contract=off, plain -O3) are bit-identical with LifNetwork in every variant (scalar, SSE2, AVX2)',
+    'the builds without FMA (-march=native -ffp-contract=off, plain -O3) are bit-identical with LifNetwork in every variant they have (scalar, SSE2, AVX2)',
     () => {
       // N odd and not a multiple of 16: the kernel's lone last neuron and the C variants' scalar
       // tails are exercised; 2000 steps × 1003 neurons ≈ 2·10^6 normals, about 3·10^4 of them on the
@@ -42,7 +42,9 @@ describe(`native C noisy-LIF step vs the kernel${why ? ` (skipped: ${why})` : ''
         removeLifNative(bin);
         // Random123's known answer for philox4x32-10 (counter 0, key 0): 6627e8d5 e169c58d bc57ac4c 9b00dbd8.
         expect(out.kat, build).toBe(true);
-        expect(out.variants.slice(0, 2)).toEqual(['scalar', 'sse2']);
+        // x86-64 builds have the SSE2 variant, -march=native on this project's machines also AVX2.
+        expect(out.variants[0]).toBe('scalar');
+        if (process.arch === 'x64') expect(out.variants).toContain('sse2');
         for (const v of out.variants) {
           expect(out[v].spikes, `${build} ${v}`).toBe(spikes);
           expect(bitDiff(out.state[v].v, st.v), `${build} ${v}: V`).toEqual({ differ: 0, maxAbs: 0 });
