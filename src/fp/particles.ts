@@ -103,7 +103,7 @@ interface RunCall {
  * are below V_F), so the rate error is O(Δt) rather than O(√Δt). Order per step: σ(N̄) →
  * integrate all neurons → threshold/bridge → reset → count → update N̄. Normals come from stream
  * `Streams.noise` and bridge uniforms from `Streams.spikes` at (neuron, step) under the key
- * `seedKeyOf({ seed, trial })`: results depend only on (seed, trial), not on how `run` is chunked.
+ * `keyOfSeed({ seed, trial })`: results depend only on (seed, trial), not on how `run` is chunked.
  * @example
  * ```ts
  * const net = new FpParticleNetwork({ weights: w, a: 1, vReset: 0, vThreshold: 1, dt: 0.005, seed: 1 });

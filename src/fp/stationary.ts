@@ -1320,6 +1320,9 @@ export function fpDiscrimination(options: FpDiscriminationOptions): FpDiscrimina
   }
   dist *= dw;
   bound *= dw;
+  finiteOutput('fpDiscrimination', 'NI', A.N);
+  finiteOutput('fpDiscrimination', 'NJ', B.N);
+  finiteOutput('fpDiscrimination', 'distance and bound', [dist, bound]);
   return new FpDiscriminationResult({
     nbarI: A.nbar,
     nbarJ: B.nbar,
@@ -1550,5 +1553,7 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
     nbTr.push(nbar);
   }
   if (pr.wantsProgress) pr.report(steps, { time: t });
+  finiteOutput('fpReducedSlowEvolve', 'H', H);
+  finiteOutput('fpReducedSlowEvolve', 'nbarTrace', nbTr);
   return new FpReducedSlowEvolution({ w, H, nbar, t: Float64Array.from(tr), nbarTrace: Float64Array.from(nbTr) });
 }

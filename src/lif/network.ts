@@ -531,7 +531,7 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * sample at t_{n+1}, after all of it.
  *
  * Random numbers: element = neuron index, step = fine step index (see {@link LifStreams}), key =
- * `seedKeyOf({ seed, trial })`: `seedToKey(seed)` without a trial, `trialKey(seed, trial)` with
+ * `keyOfSeed({ seed, trial })`: `seedToKey(seed)` without a trial, `trialKey(seed, trial)` with
  * one; the wiring always uses `seedToKey(seed)`. Results do not depend on how `run` is chunked.
  *
  * @example

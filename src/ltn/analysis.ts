@@ -568,7 +568,7 @@ function* reportWork(
  * Stability report for (D, W, u): equilibria, P/M/H-matrix tests, the LDS margin and certificate
  * of M = D − W, the PDS rate bound κ and the rates measured by simulating the PDS and the LTN
  * from random initial conditions (event-driven integration; constant u, n ≤ 12). The initial
- * conditions are uniform in [0, 2 max(1, ‖x*‖_∞)]ⁿ, drawn from `seedKeyOf({ seed, trial })` on
+ * conditions are uniform in [0, 2 max(1, ‖x*‖_∞)]ⁿ, drawn from `keyOfSeed({ seed, trial })` on
  * stream `Streams.init`. Progress counts trials; the trials share one event budget
  * (`ltnMaxEvents(n)`); refused up front beyond the work bound (docs/ltn.md, "Work bounds").
  * @example

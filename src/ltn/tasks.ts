@@ -15,7 +15,7 @@ interface Input<P> {
 
 /**
  * Random network of trial `trial`: d_i ~ U[0.5, 2], W_ij ~ N(0, scale²/n) (W_ii included),
- * u_i ~ U[0, 1]; drawn from seedKeyOf({ seed, trial }) = trialKey(seed, trial), streams `connectivity` (W) and `init` (d, u).
+ * u_i ~ U[0, 1]; drawn from keyOfSeed({ seed, trial }) = trialKey(seed, trial), streams `connectivity` (W) and `init` (d, u).
  * @internal
  */
 export function ltnRandomNetwork(seed: Seed, trial: number, n: number, scale: number): { d: number[]; W: number[][]; u: number[] } {

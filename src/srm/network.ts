@@ -190,7 +190,7 @@ export interface SrmGradientOptions extends SrmEvalOptions {
 export interface SrmSampleOptions extends RunOptions {
   /**
    * Seed of the spike draws (stream `Streams.spikes`). Without `seed` and `trial` the network's
-   * own key is used; with either, the key is `seedKeyOf({ seed: seed ?? the network's seed, trial })`.
+   * own key is used; with either, the key is `keyOfSeed({ seed: seed ?? the network's seed, trial })`.
    */
   seed?: Seed;
   /** Trial index: draws use `trialKey(seed, trial)`. @default none */

@@ -158,7 +158,7 @@ export type SrmVariationalBound = SrmResult<
 export interface SrmDrawOptions {
   /**
    * Seed of Q's hidden-spike draws (stream `Streams.spikes`). Without seed and trial the
-   * recognition network's own key is used; with either, `seedKeyOf({ seed: seed ?? the network's seed, trial })`.
+   * recognition network's own key is used; with either, `keyOfSeed({ seed: seed ?? the network's seed, trial })`.
    */
   seed?: Seed;
   /** Trial index: draws use `trialKey(seed, trial)`. @default none */

@@ -195,6 +195,7 @@ export function isiStatistics(times: ArrayLike<number>, options: IsiOptions = {}
   const o = strictOptions<IsiOptions>('isiStatistics', 'options', options, ISI_KEYS);
   const ddof = checkInteger('options.ddof', o.ddof ?? 0, 0, 1);
   const t = sortedCopy('times', times);
+  for (let k = 0; k < t.length; k++) squareSafe(`times[${k}]`, t[k]); // squared intervals are summed
   const m = t.length - 1;
   if (m < 1) return statsResult('stats.isi', { count: t.length, meanIsi: Number.NaN, cv: Number.NaN, ddof });
   let s = 0;

@@ -1282,6 +1282,7 @@ Object.assign(registry, {
   loopTruncatedCovariance: {
     family: 'stats',
     nonFinite: 'cv is NaN for a silent neuron, meanCorrelation/countChi NaN without firing pairs (documented)',
+    infinite: { jumpOverSigma: 'max |J|/min σ_eff is documented as ∞ when some σ_eff is 0 (here it overflows for σ_eff ≈ 1e-180)' },
     args: () => [lifColouredNet(), { order: 1 }],
     options: 1,
   },
