@@ -24,7 +24,17 @@ describe.each(families)('soak: %s', (family: string) => {
       process.execPath,
       // the young generation at its full size from the start: V8 grows it under a high allocation
       // rate (fast cycles), a one-off step of ~17 MB that a 10^4-cycle slope would count as a leak
-      ['--expose-gc', '--min-semi-space-size=16', 'test/fuzz/soak.mjs', '--family', family, '--cycles', String(cycles), '--warmup', String(warmup)],
+      [
+        '--expose-gc',
+        '--min-semi-space-size=16',
+        'test/fuzz/soak.mjs',
+        '--family',
+        family,
+        '--cycles',
+        String(cycles),
+        '--warmup',
+        String(warmup),
+      ],
       {
         encoding: 'utf8',
         timeout: 600_000,
