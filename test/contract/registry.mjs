@@ -41,6 +41,7 @@
 //                passes a boolean there, not a string
 //   handle       reason when the call returns a handle (a writer, a sink, a stream), not a result:
 //                it needs no toJSON
+import { rmSync } from 'node:fs';
 import * as nd from '../../dist/index.js';
 
 /** Default bound on one fuzzed call (ms): the registry's valid calls take milliseconds. */
@@ -1521,6 +1522,8 @@ const ioNirNet = () => {
   return n;
 };
 const ioTmp = () => `${process.env.TMPDIR ?? '/tmp'}/neurodyn-fuzz-${process.pid}`;
+// writeTable's valid call writes this file: removed when the process ends
+process.once('exit', () => rmSync(`${ioTmp()}.csv`, { force: true }));
 const ioHandle = 'a writer / sink handle (write, close), not a result';
 
 Object.assign(registry, {
