@@ -1683,25 +1683,29 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
 // Threads (shared-memory build only, assembly/threads.ts). T instances of this module, one per
 // worker, step one network in one shared memory: thread t owns neurons [lo_t, hi_t) (contiguous,
 // in index order, cut at multiples of 8 from each population's first even neuron so every neuron
-// takes the same SIMD/scalar path as on one thread). Per step: (1) each thread steps its neurons,
-// recording its spikes in its own buffer; barrier; (2) each copies its records into the network's
-// buffer after those of lower threads (so the records are in neuron order, as on one thread) and
-// delivers EVERY spike of the step, in that order, to its OWN targets only (deliverRange): each
-// target receives its inputs in the same order as on one thread, so its sums have the same bits;
-// barrier (catch-up flags are or-ed across threads for the next step). Noise is counter-based
-// (key, stream, neuron, step), so no draw depends on which thread makes it.
+// takes the same SIMD/scalar path as on one thread). Per step, ONE barrier: (1) each thread steps
+// its neurons, recording its spikes in its own buffer; barrier; (2) each copies its records into
+// the network's buffer after those of lower threads (so the records are in neuron order, as on one
+// thread) and delivers EVERY spike of the step, in that order, to its OWN targets only
+// (deliverRange): each target receives its inputs in the same order as on one thread, so its sums
+// have the same bits. Step n+1 may start while another thread still delivers step n: a thread only
+// writes its own neurons, and the record buffers and counts alternate by step parity, so the next
+// barrier is what protects a buffer from being overwritten while read. A thread whose deliveries
+// pushed one of its neurons over threshold (gCatch) runs its next step on the general path (the
+// SIMD and general paths give the same bits, so this choice need not be global). Noise is
+// counter-based (key, stream, neuron, step), so no draw depends on which thread makes it.
 //
 // Control block at `ctl` (facade: src/lif/threads.ts): i32 [0] barrier arrivals, [1] barrier
 // generation, [2] T; from byte 64, one 128-byte slot per thread of f64 fields (TS_*).
 const TS_LO = 0;
 const TS_HI = 1;
-const TS_REC = 2; // this thread's record buffer: i32[cap], u32[cap], f64[cap], f64[cap]
+const TS_REC = 2; // this thread's two record buffers (even, odd steps), each i32[cap], u32[cap], f64[cap], f64[cap]
 const TS_CAP = 3;
 const TS_LIST = 4; // this thread's refractory list (i32[cap])
-const TS_COUNT = 5; // spikes recorded by this thread in the current step
-const TS_CATCH = 6;
-const TS_STATUS = 7;
-const TS_RLN = 8;
+const TS_COUNT = 5; // spikes recorded by this thread in an even (5) / odd (6) step
+const TS_STATUS = 7; // status after an even (7) / odd (8) step
+const TS_CATCH = 9;
+const TS_RLN = 10;
 const SPIN = 4000;
 
 // @ts-ignore: decorator
@@ -1764,19 +1768,21 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
   }
   gRList = myList;
   gRLn = w;
-  gRecN = rb;
-  gRecS = rb + (capT << 2);
-  gRecO = rb + (capT << 3);
-  gRecA = rb + (capT << 4);
   let count = gCount;
-  let catchAll = gCatch;
+  let catchMe = gCatch;
   let done = 0;
   let st = 0;
   let stop = false;
   for (; done < nSteps; done++) {
     if (count + gN > cap) break;
     const n = gStep;
-    const fastStep = fastOk && !catchAll;
+    const fastStep = fastOk && !catchMe;
+    const par = <usize>(<i32>(n % 2.0));
+    const buf = rb + par * capT * 24;
+    gRecN = buf;
+    gRecS = buf + (capT << 2);
+    gRecO = buf + (capT << 3);
+    gRecA = buf + (capT << 4);
     gCatch = false;
     gCount = 0;
     for (let p = 0; p < nPop; p++) {
@@ -1808,17 +1814,19 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
       if (st != 0) break;
     }
     if (st == 0 && gRLn > 0) refractoryPass(popT, nPop);
-    store<f64>(me, <f64>gCount, TS_COUNT << 3);
-    store<f64>(me, <f64>st, TS_STATUS << 3);
+    const fCount: usize = (<usize>TS_COUNT + par) << 3;
+    const fStatus: usize = (<usize>TS_STATUS + par) << 3;
+    store<f64>(me + fCount, <f64>gCount);
+    store<f64>(me + fStatus, <f64>st);
     barrier(ctl, T);
     let pre = 0;
     let total = 0;
     for (let t = 0; t < T; t++) {
       const o = slotOf(ctl, t);
-      const c = <i32>load<f64>(o, TS_COUNT << 3);
+      const c = <i32>load<f64>(o + fCount);
       if (t < tid) pre += c;
       total += c;
-      if (load<f64>(o, TS_STATUS << 3) != 0) stop = true;
+      if (load<f64>(o + fStatus) != 0) stop = true;
     }
     for (let s = 0; s < gCount; s++) {
       const d = <usize>(count + pre + s);
@@ -1834,9 +1842,9 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
     if (nProj > 0) {
       for (let t = 0; t < T; t++) {
         const o = slotOf(ctl, t);
-        const b = <usize>load<f64>(o, TS_REC << 3);
         const ct = <usize>load<f64>(o, TS_CAP << 3);
-        const c = <i32>load<f64>(o, TS_COUNT << 3);
+        const b = <usize>load<f64>(o, TS_REC << 3) + par * ct * 24;
+        const c = <i32>load<f64>(o + fCount);
         for (let s = 0; s < c; s++) {
           const j = load<i32>(b + (<usize>s << 2));
           const sst = <f64>load<u32>(b + (ct << 2) + (<usize>s << 2));
@@ -1851,10 +1859,7 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
       }
     }
     count += total;
-    store<f64>(me, gCatch ? 1.0 : 0.0, TS_CATCH << 3);
-    barrier(ctl, T);
-    catchAll = false;
-    for (let t = 0; t < T; t++) if (load<f64>(slotOf(ctl, t), TS_CATCH << 3) != 0) catchAll = true;
+    catchMe = gCatch;
     gStep = n + 1;
   }
   if (st == 0 && !stop && done > 0) {
@@ -1871,13 +1876,17 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
   // The refractory lists back into the network's, in thread order (the order does not change
   // any result: each entry is treated on its own).
   store<f64>(me, <f64>gRLn, TS_RLN << 3);
+  store<f64>(me, catchMe ? 1.0 : 0.0, TS_CATCH << 3);
   barrier(ctl, T);
   let at = 0;
   let all = 0;
+  let catchAll = false;
   for (let t = 0; t < T; t++) {
-    const c = <i32>load<f64>(slotOf(ctl, t), TS_RLN << 3);
+    const o = slotOf(ctl, t);
+    const c = <i32>load<f64>(o, TS_RLN << 3);
     if (t < tid) at += c;
     all += c;
+    if (load<f64>(o, TS_CATCH << 3) != 0) catchAll = true;
   }
   for (let k = 0; k < gRLn; k++) store<i32>(list + (<usize>(at + k) << 2), load<i32>(myList + (<usize>k << 2)));
   if (tid == 0) {

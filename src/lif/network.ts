@@ -1526,7 +1526,7 @@ export class LifNetwork extends KernelObject {
       const hi = cuts[t + 1];
       const cap = Math.max(1, hi - lo);
       scratch.push(this.#alloc(THREAD_SCRATCH_BYTES, 'lif.threads').ptr);
-      slots.push({ lo, hi, rec: this.#alloc(cap * 24, 'lif.threads'), list: this.#alloc(cap * 4, 'lif.threads') });
+      slots.push({ lo, hi, rec: this.#alloc(cap * 48, 'lif.threads'), list: this.#alloc(cap * 4, 'lif.threads') });
     }
     const c = ctl.f64(0);
     ctl.i32(0, 4).set([0, 0, T, 0]);

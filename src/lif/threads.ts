@@ -23,6 +23,7 @@ export const THREAD_SCRATCH_BYTES = 17152;
 export const ctlBytes = (threads: number): number => 64 + 128 * threads;
 /** Slot fields (f64 index within a thread's slot). */
 export const TS = { LO: 0, HI: 1, REC: 2, CAP: 3, LIST: 4 } as const;
+// (REC: two record buffers of CAP records each, for even and odd steps: 48 bytes per neuron.)
 
 declare const Deno: unknown;
 
@@ -152,10 +153,13 @@ async function spawnThread(): Promise<ThreadPort> {
   let post: (m: unknown) => void;
   let listen: (f: (m: { ready?: boolean; code?: number; error?: string }) => void, fail: (e: unknown) => void) => void;
   let terminate: () => void;
+  // Node: an idle worker does not keep the process alive; a busy one does (until it replies).
+  let hold: (busy: boolean) => void = () => {};
   if (isNode()) {
     const { Worker } = await import('node:worker_threads');
     const w = new Worker(WORKER_SOURCE, { eval: true });
     w.unref();
+    hold = (busy) => (busy ? w.ref() : w.unref());
     post = (m) => w.postMessage(m);
     listen = (f, fail) => {
       w.on('message', f);
@@ -180,12 +184,14 @@ async function spawnThread(): Promise<ThreadPort> {
     (m) => {
       const p = pending;
       pending = null;
+      hold(false);
       p?.resolve(m);
     },
     (e) => {
       broken = e;
       const p = pending;
       pending = null;
+      hold(false);
       p?.reject(e);
     },
   );
@@ -194,6 +200,7 @@ async function spawnThread(): Promise<ThreadPort> {
       if (broken) return Promise.reject(broken);
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
+        hold(true);
         post(m);
       });
     },
@@ -207,6 +214,7 @@ async function spawnThread(): Promise<ThreadPort> {
  */
 export class ThreadTeam {
   readonly #ports: ThreadPort[];
+  #broken: string | null = null;
   private constructor(ports: ThreadPort[]) {
     this.#ports = ports;
   }
@@ -235,12 +243,24 @@ export class ThreadTeam {
 
   /** Runs `lifRunThread(hdr, steps, ctl, t)` on every thread t; the status codes in thread order. */
   async run(hdr: number, steps: number, ctl: number): Promise<number[]> {
-    const r = await Promise.all(this.#ports.map((p, tid) => p.request({ hdr, steps, ctl, tid })));
-    return r.map((m) => {
-      if (m.error !== undefined || typeof m.code !== 'number')
-        throw new NeurodynError(`a LifNetwork thread failed: ${m.error ?? 'no status'}`);
-      return m.code;
-    });
+    if (this.#broken) throw new NeurodynError(`the network's threads stopped after an error: ${this.#broken}`);
+    let r: { code?: number; error?: string }[];
+    try {
+      r = await Promise.all(
+        this.#ports.map((p, tid) =>
+          p.request({ hdr, steps, ctl, tid }).then((m) => {
+            if (m.error !== undefined || typeof m.code !== 'number') throw new Error(m.error ?? 'no status');
+            return m;
+          }),
+        ),
+      );
+    } catch (e) {
+      // The others may wait in a barrier for the failed one: stop them all.
+      this.#broken = (e as Error)?.message ?? String(e);
+      this.terminate();
+      throw new NeurodynError(`a LifNetwork thread failed: ${this.#broken}`);
+    }
+    return r.map((m) => m.code as number);
   }
 
   /** Stops the workers. */
