@@ -2,7 +2,7 @@
 // runSuite): `node bench/lif-ab.bench.mjs --old <dir>` where <dir> is a copy of another build's
 // dist/ (e.g. `git stash; npm run build; cp -r dist /tmp/old-dist; git stash pop; npm run build`).
 // Rows: homogeneous populations on every SIMD specialisation (EM, exact, noise-free, Poisson,
-// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons. Without --old it
+// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons; and CUBA (4000). Without --old it
 // prints a note and exits (so `npm run bench` skips it). Units: fine neuron-steps/s.
 // `--shared` (no --old needed): this build's ordinary kernel (threads: 1) against its shared-memory
 // kernel on one thread (a `threads: 2` network run synchronously: build/threads.wasm on the main
@@ -62,8 +62,19 @@ for (const [tag, integrator, p, F] of variants)
     const steps = F > 1 ? 20 : 50;
     cases[`${lib} ${tag}`] = { units: N * steps * F, fn: () => (sink += net.run(h * steps)) };
   }
+// CUBA (4000 neurons, recurrent, ~320 k synapses): the spike delivery loop.
+for (const [lib, nd] of [
+  [shared ? 'ordinary' : 'old', od],
+  [shared ? 'shared' : 'new', nw],
+]) {
+  const net = nd.createLifCuba({ seed: 1, ...(shared ? { threads: lib === 'shared' ? 2 : 1 } : {}) });
+  net.run(2);
+  cases[`${lib} CUBA 4000`] = { units: 4000 * 200, fn: () => (sink += net.run(20)) };
+}
 await runSuite(
-  shared ? `A/B ordinary vs shared-memory kernel on one thread, homogeneous, N = ${N}` : `A/B old vs new build, homogeneous, N = ${N}`,
+  shared
+    ? `A/B ordinary vs shared-memory kernel on one thread, homogeneous N = ${N}, and CUBA`
+    : `A/B old vs new build, homogeneous N = ${N}, and CUBA`,
   cases,
   Object.keys(cases)[0],
   { minSamples: 5, maxTime: 1 },
