@@ -303,7 +303,7 @@ describe('BRF-RSNN training', () => {
     expect(() => frequencyTask({ T: 100 } as never)).toThrow(/did you mean 'steps'/);
     // a workspace above 1 GiB is refused up front, naming what to change
     expect(() => new BrfShardRunner({ network: { ...network, hiddenSize: 1024 }, steps: 784, shardSize: 64 })).toThrow(
-      /shardSize: expected a shard whose workspace fits in 1 GiB.*checkpointSteps/,
+      /shardSize: expected a shard whose workspace fits in 992 MiB.*checkpointSteps/,
     );
     expect(kernelMemory().bytes).toBe(before.bytes);
   });
