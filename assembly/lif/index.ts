@@ -1794,7 +1794,7 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
       if (q0 >= q1) continue;
       const shared = hf(pe, P_SSH) != 0;
       if (hf(pe, P_NOISE) != 0 && shared) {
-        // Each thread draws the population's shared normals into its own copy.
+        // Every thread writes the step's shared normals (the same values) before reading them.
         const shp = hp(pe, P_SHPTR);
         const sSh = hf(pe, P_SSH);
         const pidx = <u32>hf(pe, P_INDEX);
