@@ -1706,6 +1706,9 @@ const TS_COUNT = 5; // spikes recorded by this thread in an even (5) / odd (6) s
 const TS_STATUS = 7; // status after an even (7) / odd (8) step
 const TS_CATCH = 9;
 const TS_RLN = 10;
+const TS_WCAP = 11; // steps per window without projections (1: step by step)
+const TS_CNT = 12; // this thread's per-step record counts, two windows' worth (f64[2 WCAP])
+const TS_WIN = 13; // windows done (parity selects the counts' half)
 const SPIN = 4000;
 
 // @ts-ignore: decorator
@@ -1729,6 +1732,41 @@ function barrier(ctl: usize, T: i32): void {
       }
     }
   }
+}
+
+/** This thread's neurons [gLo, gHi) in step n (recording into gRec* from gCount), then its refractory list. */
+function threadStep(popT: usize, nPop: i32, n: f64, fastStep: bool): i32 {
+  let st = 0;
+  for (let p = 0; p < nPop; p++) {
+    const pe = popT + (<usize>(p * P_SIZE) << 3);
+    const pstart = <i32>hf(pe, P_START);
+    const cnt = <i32>hf(pe, P_COUNT);
+    const q0 = max(gLo, pstart) - pstart;
+    const q1 = min(gHi, pstart + cnt) - pstart;
+    if (q0 >= q1) continue;
+    const shared = hf(pe, P_SSH) != 0;
+    if (hf(pe, P_NOISE) != 0 && shared) {
+      // Every thread writes the step's shared normals (the same values) before reading them.
+      const shp = hp(pe, P_SHPTR);
+      const sSh = hf(pe, P_SSH);
+      const pidx = <u32>hf(pe, P_INDEX);
+      for (let j = 0; j < gF; j++) {
+        const t = <u32>(n * <f64>gF + <f64>j);
+        store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
+        if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
+      }
+    }
+    if (fastStep && (hp(pe, P_STRIDE) == 0 || hp(pe, P_SOA) != 0)) st = fastPop(pe);
+    else {
+      for (let q = q0; q < q1; q++) {
+        st = generalNeuron(pe, q);
+        if (st != 0) break;
+      }
+    }
+    if (st != 0) break;
+  }
+  if (st == 0 && gRLn > 0) refractoryPass(popT, nPop);
+  return st;
 }
 
 /**
@@ -1773,7 +1811,71 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
   let done = 0;
   let st = 0;
   let stop = false;
-  for (; done < nSteps; done++) {
+  // Without projections (and shared noise: the facade sets TS_WCAP = 1 then) no spike or value
+  // crosses threads: the threads run windows of up to TS_WCAP steps with no barrier inside, then
+  // place their records (per step, after lower threads') in the network's buffer. The window
+  // length depends only on values all threads share, so all agree on it.
+  const wcap = <i32>load<f64>(me, TS_WCAP << 3);
+  while (nProj == 0 && wcap > 1 && done < nSteps) {
+    const W = min(min(nSteps - done, wcap), (cap - count) / gN);
+    if (W <= 0) break;
+    const cnt = <usize>load<f64>(me, TS_CNT << 3) + (<usize>(<i32>(load<f64>(me, TS_WIN << 3)) & 1) * <usize>wcap << 3);
+    gRecN = rb;
+    gRecS = rb + (<usize>wcap * capT << 2);
+    gRecO = rb + (<usize>wcap * capT << 3);
+    gRecA = rb + (<usize>wcap * capT << 4);
+    gCount = 0;
+    let k = 0;
+    for (; k < W; k++) {
+      const before = gCount;
+      const fastStep = fastOk && !catchMe;
+      catchMe = false;
+      st = threadStep(popT, nPop, gStep, fastStep);
+      store<f64>(cnt + (<usize>k << 3), <f64>(gCount - before));
+      if (st != 0) break;
+      gStep += 1;
+    }
+    // A failed step (k < W): its records and the steps after it count nothing (the call fails).
+    for (let j = k; j < W; j++) store<f64>(cnt + (<usize>j << 3), <f64>0);
+    const win = load<f64>(me, TS_WIN << 3);
+    const fStatus: usize = (<usize>TS_STATUS + <usize>(<i32>win & 1)) << 3;
+    store<f64>(me + fStatus, <f64>st);
+    barrier(ctl, T);
+    // Records: step j of thread t goes after all records of earlier steps and of lower threads.
+    let base = count;
+    let src = 0;
+    let total = 0;
+    for (let j = 0; j < W; j++) {
+      let pre = 0;
+      let all = 0;
+      for (let t = 0; t < T; t++) {
+        const o = slotOf(ctl, t);
+        const ct = <usize>load<f64>(o, TS_CNT << 3) + (<usize>(<i32>win & 1) * <usize>wcap << 3);
+        const c = <i32>load<f64>(ct + (<usize>j << 3));
+        if (t < tid) pre += c;
+        all += c;
+      }
+      const mine = <i32>load<f64>(cnt + (<usize>j << 3));
+      for (let q = 0; q < mine; q++) {
+        const d = <usize>(base + pre + q);
+        const s0 = <usize>(src + q);
+        store<i32>(recN + (d << 2), load<i32>(gRecN + (s0 << 2)));
+        store<u32>(recS + (d << 2), load<u32>(gRecS + (s0 << 2)));
+        store<f64>(recO + (d << 3), load<f64>(gRecO + (s0 << 3)));
+        store<f64>(recA + (d << 3), load<f64>(gRecA + (s0 << 3)));
+      }
+      src += mine;
+      base += all;
+      total += all;
+    }
+    // A failed step's own records (none counted above when k < W) are not placed: the call fails.
+    store<f64>(me, win + 1, TS_WIN << 3);
+    for (let t = 0; t < T; t++) if (load<f64>(slotOf(ctl, t) + fStatus) != 0) stop = true;
+    count += total;
+    done += W;
+    if (stop) break;
+  }
+  for (; done < nSteps && !stop && !(nProj == 0 && wcap > 1); done++) {
     if (count + gN > cap) break;
     const n = gStep;
     const fastStep = fastOk && !catchMe;
@@ -1785,35 +1887,7 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
     gRecA = buf + (capT << 4);
     gCatch = false;
     gCount = 0;
-    for (let p = 0; p < nPop; p++) {
-      const pe = popT + (<usize>(p * P_SIZE) << 3);
-      const pstart = <i32>hf(pe, P_START);
-      const cnt = <i32>hf(pe, P_COUNT);
-      const q0 = max(gLo, pstart) - pstart;
-      const q1 = min(gHi, pstart + cnt) - pstart;
-      if (q0 >= q1) continue;
-      const shared = hf(pe, P_SSH) != 0;
-      if (hf(pe, P_NOISE) != 0 && shared) {
-        // Every thread writes the step's shared normals (the same values) before reading them.
-        const shp = hp(pe, P_SHPTR);
-        const sSh = hf(pe, P_SSH);
-        const pidx = <u32>hf(pe, P_INDEX);
-        for (let j = 0; j < gF; j++) {
-          const t = <u32>(n * <f64>gF + <f64>j);
-          store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
-          if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
-        }
-      }
-      if (fastStep && (hp(pe, P_STRIDE) == 0 || hp(pe, P_SOA) != 0)) st = fastPop(pe);
-      else {
-        for (let q = q0; q < q1; q++) {
-          st = generalNeuron(pe, q);
-          if (st != 0) break;
-        }
-      }
-      if (st != 0) break;
-    }
-    if (st == 0 && gRLn > 0) refractoryPass(popT, nPop);
+    st = threadStep(popT, nPop, n, fastStep);
     const fCount: usize = (<usize>TS_COUNT + par) << 3;
     const fStatus: usize = (<usize>TS_STATUS + par) << 3;
     store<f64>(me + fCount, <f64>gCount);

@@ -48,6 +48,7 @@ import {
   ThreadTeam,
   TS,
   threadsUnavailable,
+  windowSteps,
 } from './threads.js';
 
 const TANGENT_KEYS = optionKeys<LifTangentOptions>()(['count']);
@@ -1057,6 +1058,11 @@ export class LifNetwork extends KernelObject {
     return m;
   }
 
+  /** Steps per thread window: > 1 when a threaded network's threads exchange nothing (see windowSteps). */
+  #window(): number {
+    return this.#tk && this.#projs.length === 0 && this.#pops.every((p) => p.shared === 0) ? windowSteps(this.#n) : 1;
+  }
+
   /** A region of this network, in the shared memory when it is threaded. */
   #alloc(bytes: number, label: string, hint?: string): Region {
     return this.allocate(bytes, label, hint, (this.#tk ?? undefined) as KernelExports | undefined);
@@ -1098,7 +1104,7 @@ export class LifNetwork extends KernelObject {
     for (const p of this.#projs) if (p.dInt > 0 || p.dFrac > 0) maxD = Math.max(maxD, p.dInt);
     this.#R = maxD < 0 ? 0 : maxD + 2;
     this.#ring = this.#R > 0 ? this.#alloc(this.#R * N * 24, 'lif.ring') : null;
-    this.#cap = Math.max(this.#bufferOpt ?? 4096, N);
+    this.#cap = Math.max(this.#bufferOpt ?? 4096, N * this.#window());
     this.#rec = this.#alloc(this.#cap * 24, 'lif.spikes');
     const popT = this.#alloc(this.#pops.length * P.SIZE * 8, 'lif.tables');
     this.#popT = popT;
@@ -1325,7 +1331,7 @@ export class LifNetwork extends KernelObject {
       { bytes: H.SIZE * 8, label: 'lif.header' },
       { bytes: N * 36, label: 'lif.state' },
       { bytes: R * N * 24, label: 'lif.ring' },
-      { bytes: Math.max(this.#bufferOpt ?? 4096, N) * 24, label: 'lif.spikes' },
+      { bytes: Math.max(this.#bufferOpt ?? 4096, N * this.#window()) * 24, label: 'lif.spikes' },
       { bytes: this.#pops.length * P.SIZE * 8, label: 'lif.tables' },
       { bytes: Math.max(1, this.#projs.length) * J.SIZE * 8, label: 'lif.tables' },
     ];
@@ -1520,13 +1526,20 @@ export class LifNetwork extends KernelObject {
     const cuts = this.#partition(T);
     const ctl = this.#alloc(ctlBytes(T), 'lif.threads');
     const scratch: number[] = [];
-    const slots: { lo: number; hi: number; rec: Region; list: Region }[] = [];
+    const W = this.#window();
+    const slots: { lo: number; hi: number; rec: Region; list: Region; cnt: Region }[] = [];
     for (let t = 0; t < T; t++) {
       const lo = cuts[t];
       const hi = cuts[t + 1];
       const cap = Math.max(1, hi - lo);
       scratch.push(this.#alloc(THREAD_SCRATCH_BYTES, 'lif.threads').ptr);
-      slots.push({ lo, hi, rec: this.#alloc(cap * 48, 'lif.threads'), list: this.#alloc(cap * 4, 'lif.threads') });
+      slots.push({
+        lo,
+        hi,
+        rec: this.#alloc(Math.max(2, W) * cap * 24, 'lif.threads'),
+        list: this.#alloc(cap * 4, 'lif.threads'),
+        cnt: this.#alloc(2 * W * 8, 'lif.threads'),
+      });
     }
     const c = ctl.f64(0);
     ctl.i32(0, 4).set([0, 0, T, 0]);
@@ -1537,6 +1550,9 @@ export class LifNetwork extends KernelObject {
       c[o + TS.REC] = s.rec.ptr;
       c[o + TS.CAP] = Math.max(1, s.hi - s.lo);
       c[o + TS.LIST] = s.list.ptr;
+      c[o + TS.WCAP] = W;
+      c[o + TS.CNT] = s.cnt.ptr;
+      c[o + TS.WIN] = 0;
     });
     const team = await ThreadTeam.start((this.#tk as ThreadKernel).memory, scratch);
     this.adopt({ dispose: () => team.terminate() });

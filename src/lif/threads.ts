@@ -22,8 +22,17 @@ export const THREAD_SCRATCH_BYTES = 17152;
 /** Control block: 64 bytes, then one 128-byte slot per thread (assembly/lif/index.ts, TS_*). */
 export const ctlBytes = (threads: number): number => 64 + 128 * threads;
 /** Slot fields (f64 index within a thread's slot). */
-export const TS = { LO: 0, HI: 1, REC: 2, CAP: 3, LIST: 4 } as const;
-// (REC: two record buffers of CAP records each, for even and odd steps: 48 bytes per neuron.)
+export const TS = { LO: 0, HI: 1, REC: 2, CAP: 3, LIST: 4, WCAP: 11, CNT: 12, WIN: 13 } as const;
+// (REC: max(2, WCAP) record buffers of CAP records each (24 bytes per record); CNT: 2·WCAP f64.)
+
+/**
+ * Steps per window for a network whose threads need not exchange spikes (no projections, no
+ * shared noise): the threads synchronise once per window instead of once per step. Limited by the
+ * records a window may produce (every neuron once per step): about 32 MiB, at most 64 steps.
+ */
+export function windowSteps(neurons: number): number {
+  return Math.max(1, Math.min(64, Math.floor(2 ** 25 / (24 * neurons))));
+}
 
 declare const Deno: unknown;
 

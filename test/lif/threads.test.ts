@@ -194,3 +194,29 @@ describe('threads: the run contract', () => {
     expect(kernelMemory().regions).toBe(before);
   });
 });
+
+describe('threads without exchange (no projections): windows of several steps per barrier', () => {
+  const uncoupled =
+    (opts: Partial<LifNetworkOptions>): Build =>
+    (threads) => {
+      const net = new LifNetwork({ dt: 0.1, seed: 21, ...opts, threads });
+      const mu = Float64Array.from({ length: 205 }, (_, k) => 0.05 + 0.0002 * k);
+      net.addPopulation('het', 205, { mu, sigma: 0.03, tauMem: 15, tRef: 1.05, v0: { uniform: [0, 1] } });
+      net.addPopulation('pois', 1003, { mu: 0.03, sigma: 0.02, poisson: { rate: 900, weight: 0.005 }, tRef: 2, v0: { uniform: [0, 1] } });
+      return net;
+    };
+  for (const [name, build] of [
+    ['EM + linear', uncoupled({})],
+    ['exact + hermite, fineSteps 3', uncoupled({ integrator: 'exact', spikeRule: 'hermite', noise: { fineSteps: 3 } })],
+    ['with spikeBufferSize given', uncoupled({ spikeBufferSize: 1300 })],
+  ] as [string, Build][])
+    test(`${name}: threads 1, 2, 3 give the same bits`, async () => {
+      const ref = await runWith(build, 1, 80);
+      expect(ref.spikes).toBeGreaterThan(500);
+      for (const T of [2, 3]) {
+        const r = await runWith(build, T, 80);
+        expect(r.used).toBe(T);
+        expect(r.fp).toBe(ref.fp);
+      }
+    });
+});
