@@ -1089,7 +1089,13 @@ export class LifNetwork extends KernelObject {
     if (this.#threadsOpt !== 1) {
       const why = threadsUnavailable() ?? (this.#pops.some((p) => p.source) ? 'a spike-source population is stepped on one thread' : null);
       if (why) this.#threadsNote = `LifNetwork: threads: ${this.#threadsOpt} asked for, running on one thread: ${why}`;
-      else this.#tk = createThreadKernel();
+      else
+        try {
+          this.#tk = createThreadKernel();
+        } catch (e) {
+          // e.g. the host refuses to reserve a shared memory of 4 GiB maximum (32-bit systems).
+          this.#threadsNote = `LifNetwork: threads: ${this.#threadsOpt} asked for, running on one thread: the shared memory could not be created (${(e as Error).message})`;
+        }
     }
     const N = this.#n;
     const h = this.dt;
@@ -1736,7 +1742,7 @@ export class LifNetwork extends KernelObject {
       stateBytesPerNeuron: 36 + this.#R * 24,
       synapseBytesPerSynapse: syn ? synBytes / syn : 0,
       paramBytes,
-      bufferBytes: Math.max(this.#bufferOpt ?? 4096, N) * 24,
+      bufferBytes: Math.max(this.#bufferOpt ?? 4096, N * this.#window()) * 24,
     };
   }
 
