@@ -1158,10 +1158,10 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
   if (NOISY && !FINE && gF > 1) return fastFine(pe);
   const start = <i32>hf(pe, P_START);
   // This thread's neurons of the population: [gLo, gHi) ∩ population (all of it on one thread).
-  const end = min(start + <i32>hf(pe, P_COUNT), gHi);
+  const end = ASC_FEATURE_THREADS ? min(start + <i32>hf(pe, P_COUNT), gHi) : start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
   const cstride = hp(pe, P_STRIDE);
-  let i = max(start, gLo);
+  let i = ASC_FEATURE_THREADS ? max(start, gLo) : start;
   let st = 0;
   if (i & 1) {
     st = generalNeuron(pe, i - start);
@@ -1776,6 +1776,8 @@ function threadStep(popT: usize, nPop: i32, n: f64, fastStep: bool): i32 {
  * header ends as lifRun leaves it; returns this thread's status code.
  */
 export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32 {
+  // Only the shared-memory build runs threads; the ordinary build keeps none of this code.
+  if (!ASC_FEATURE_THREADS) return 0;
   runSetup(hdr);
   const nPop = <i32>hf(hdr, H_NPOP);
   const nProj = <i32>hf(hdr, H_NPROJ);
