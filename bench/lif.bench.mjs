@@ -11,9 +11,27 @@
 //      the plain TS loop with per-neuron parameters (lifReferenceRun with arrays, EM + linear).
 //      `node bench/lif.bench.mjs --het` runs (d) only; `--het-n=1000000` sets its N (and prints
 //      the build time of the heterogeneous networks).
+//  (e) the native ceiling beside (a) (bench/peers/lif_native.c, built with gcc when present): the
+//      same noisy step in C on the same random numbers, scalar / SSE2 (f64x2) / AVX2 (f64x4), each
+//      built with -march=native without FMA (-ffp-contract=off: the kernel's bits) and with it, and
+//      scalar / SSE2 with plain -O3 (x86-64 baseline, no FMA); neuron-steps/s (median
+//      of 5 timed runs of 10^7 neuron-steps) and the ratio WASM EM / native, from the same run; and
+//      the bit-identity check: spike count and final V, I of a fresh network (N = 10^4, 1000 steps
+//      from V = (q mod 997)/997, I = μ) against every native variant.
 // The machine is shared: numbers are noisy (see docs/lif.md). Last line: JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as nd from '../dist/index.js';
+import {
+  bitDiff,
+  buildLifNative,
+  gccMissing,
+  LIF_NATIVE_BUILDS,
+  LIF_NATIVE_UNFUSED,
+  lifNativeV0,
+  removeLifNative,
+  runLifNative,
+} from './lif-native.mjs';
 import { runSuite } from './util.mjs';
 
 await nd.init();
@@ -22,6 +40,19 @@ const h = 0.1;
 let sink = 0;
 const out = { noisy: {}, cuba: {}, memory: {}, heterogeneous: {} };
 const hetOnly = process.argv.includes('--het');
+let gccWhy = hetOnly ? 'not run with --het' : gccMissing();
+let nativeBins = null;
+if (!gccWhy) {
+  try {
+    nativeBins = Object.fromEntries(Object.keys(LIF_NATIVE_BUILDS).map((b) => [b, buildLifNative(b)]));
+  } catch (e) {
+    gccWhy = e.message;
+  }
+}
+if (gccWhy && !hetOnly) console.log(`native ceiling skipped: ${gccWhy}`);
+const nativeKey = nd.keyOfSeed({ seed: 1 });
+const nativeParams = { h, ...S1, vLeak: 0, vThreshold: 1, vReset: 0 };
+const nativeTag = { nofma: 'no FMA', fma: 'FMA', base: '-O3 x86-64 baseline' };
 
 for (const [N, steps, tsSteps] of hetOnly
   ? []
@@ -60,7 +91,90 @@ for (const [N, steps, tsSteps] of hetOnly
   const rate = nets['euler-maruyama'].spikeCount / N / (nets['euler-maruyama'].time / 1000);
   out.noisy[N].rateHz = rate;
   out.memory[`noisy${N}`] = nets['euler-maruyama'].memory();
+  if (nativeBins) {
+    // (e) native ceiling: 5 repetitions, each a timed WASM run of 10^7 neuron-steps (the EM
+    // network above, continuing, after one untimed run of the same length) back to back with one
+    // timed run of every native variant (each also after an untimed run); the
+    // ratios are medians of the per-repetition ratios (the machine is shared: its load drifts).
+    const steps = Math.max(1, Math.round(1e7 / N));
+    const em = nets['euler-maruyama'];
+    const wasmRuns = [];
+    const nativeRuns = {};
+    const ratioRuns = {};
+    const load0 = loadavg()[0];
+    for (let rep = 0; rep < 5; rep++) {
+      sink += em.run(h * steps); // warm caches after the previous native process, as the C program's check run does
+      const t0 = performance.now();
+      sink += em.run(h * steps);
+      const wasm = (N * steps) / ((performance.now() - t0) / 1000);
+      wasmRuns.push(wasm);
+      for (const b of Object.keys(nativeBins)) {
+        const r = runLifNative(nativeBins[b], { N, steps, reps: 1, key: nativeKey, ...nativeParams });
+        for (const v of r.variants) {
+          const name = `${v} ${nativeTag[b]}`;
+          (nativeRuns[name] ??= []).push(r[v].neuronStepsPerSecond);
+          (ratioRuns[name] ??= []).push(wasm / r[v].neuronStepsPerSecond);
+        }
+      }
+    }
+    const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+    const native = Object.fromEntries(Object.entries(nativeRuns).map(([k, a]) => [k, Math.round(median(a))]));
+    const ratio = Object.fromEntries(Object.entries(ratioRuns).map(([k, a]) => [k, median(a)]));
+    const m = (x) => `${(x / 1e6).toFixed(2).padStart(9)} M/s`;
+    console.log(
+      `  native ceiling (bench/peers/lif_native.c; gcc -O3 -march=native unless noted), ${steps} steps × ${N}, median of 5 back-to-back runs, load ${load0.toFixed(2)}-${loadavg()[0].toFixed(2)}:`,
+    );
+    console.log(`    wasm euler-maruyama + linear (these runs) ${m(median(wasmRuns))}`);
+    for (const k of Object.keys(native)) console.log(`    native ${k.padEnd(30)} ${m(native[k])}  wasm / native ×${ratio[k].toFixed(2)}`);
+    out.noisy[N].wasmEmBackToBack = Math.round(median(wasmRuns));
+    out.noisy[N].native = native;
+    out.noisy[N].ratioWasmEmVsNative = ratio;
+    out.noisy[N].loadAverage = [load0, loadavg()[0]];
+  }
   for (const n of Object.values(nets)) n.dispose();
+}
+
+// (e) bit-identity of the native variants with the kernel: a fresh network and each native build
+// from the same state, 1000 steps; spike count and the 64 bits of every final V and I.
+if (nativeBins) {
+  const N = 10_000;
+  const steps = 1000;
+  const net = new nd.LifNetwork({ dt: h, integrator: 'euler-maruyama', spikeRule: 'linear', seed: 1 });
+  net.addPopulation('p', N, { tauMem: S1.tauMem, mu: S1.mu, sigma: S1.sigma, v0: lifNativeV0(N) });
+  net.run(h * steps);
+  const st = net.state();
+  const check = { N, steps, wasmSpikes: net.spikeCount };
+  net.dispose();
+  let identical = true;
+  console.log(`\nnative vs kernel, N = ${N}, ${steps} steps from step 0: kernel ${check.wasmSpikes} spikes`);
+  for (const b of Object.keys(nativeBins)) {
+    const r = runLifNative(nativeBins[b], { N, steps, reps: 0, key: nativeKey, ...nativeParams }, true);
+    for (const v of r.variants) {
+      const dv = bitDiff(r.state[v].v, st.v);
+      const di = bitDiff(r.state[v].i, st.i);
+      const same = r[v].spikes === check.wasmSpikes && dv.differ === 0 && di.differ === 0;
+      if (LIF_NATIVE_UNFUSED[b]) identical &&= same;
+      check[`${v} ${nativeTag[b]}`] = {
+        spikes: r[v].spikes,
+        vBitsDiffer: dv.differ,
+        iBitsDiffer: di.differ,
+        maxAbsV: dv.maxAbs,
+        maxAbsI: di.maxAbs,
+      };
+      console.log(
+        `  ${`${v} ${nativeTag[b]}`.padEnd(30)} ${r[v].spikes} spikes, V differs in ${dv.differ} of ${N} (max ${dv.maxAbs.toExponential(1)}), I in ${di.differ} (max ${di.maxAbs.toExponential(1)})${same ? ': bit-identical' : ''}`,
+      );
+    }
+  }
+  check.identicalWithoutFma = identical;
+  check.loadAverage = loadavg();
+  out.nativeCheck = check;
+  console.log(
+    `  builds without FMA bit-identical with the kernel: ${identical}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const bin of Object.values(nativeBins)) removeLifNative(bin);
 }
 
 // (b) CUBA

@@ -1,7 +1,8 @@
 // Generates the 256-layer ziggurat tables for the standard normal (Marsaglia & Tsang 2000)
 // once, as decimal literals that round-trip exactly, into the kernel and the TS reference.
 // Both sides then share bit-identical tables instead of recomputing them with engine-specific
-// Math.exp/log.  Run: node scripts/gen-ziggurat.mjs
+// Math.exp/log. The native LIF ceiling (bench/peers/lif_native.c) includes the same tables as a C
+// header.  Run: node scripts/gen-ziggurat.mjs
 import { writeFileSync } from 'node:fs';
 
 const R = 3.6541528853610088; // right-most layer boundary for 256 layers
@@ -27,5 +28,9 @@ writeFileSync(
 writeFileSync(
   'src/rng/zigtables.ts',
   `${header}/** @internal */\nexport const ZIG_R = ${R};\n/** @internal */\nexport const ZIG_W: Float64Array = new Float64Array([\n  ${fmt(wi)},\n]);\n/** @internal */\nexport const ZIG_K: Float64Array = new Float64Array([\n  ${fmt(ki)},\n]);\n/** @internal */\nexport const ZIG_F: Float64Array = new Float64Array([\n  ${fmt(fi)},\n]);\n`,
+);
+writeFileSync(
+  'bench/peers/zigtables.h',
+  `${header}static const double ZIG_R = ${R};\nstatic const double ZIG_W[256] = {\n  ${fmt(wi)},\n};\nstatic const double ZIG_K[256] = {\n  ${fmt(ki)},\n};\nstatic const double ZIG_F[257] = {\n  ${fmt(fi)},\n};\n`,
 );
 console.log('ziggurat tables written; x[255] =', xs[255], 'ki[0] =', ki[0]);
