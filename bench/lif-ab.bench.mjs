@@ -2,8 +2,11 @@
 // runSuite): `node bench/lif-ab.bench.mjs --old <dir>` where <dir> is a copy of another build's
 // dist/ (e.g. `git stash; npm run build; cp -r dist /tmp/old-dist; git stash pop; npm run build`).
 // Rows: homogeneous populations on every SIMD specialisation (EM, exact, noise-free, Poisson,
-// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons. Without --old it
+// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons; and CUBA (4000). Without --old it
 // prints a note and exits (so `npm run bench` skips it). Units: fine neuron-steps/s.
+// `--shared` (no --old needed): this build's ordinary kernel (threads: 1) against its shared-memory
+// kernel on one thread (a `threads: 2` network run synchronously: build/threads.wasm on the main
+// thread), the single-thread cost of the multi-threaded LifNetwork's second build.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,11 +15,12 @@ import { runSuite } from './util.mjs';
 
 const k = process.argv.indexOf('--old');
 const oldDir = k > 0 ? process.argv[k + 1] : undefined;
-if (!oldDir || !existsSync(resolve(oldDir, 'index.js'))) {
+const shared = process.argv.includes('--shared');
+if (!shared && (!oldDir || !existsSync(resolve(oldDir, 'index.js')))) {
   console.log('lif-ab: pass --old <copy of another build dist/> to compare two builds; skipped');
   process.exit(0);
 }
-const od = await import(pathToFileURL(resolve(oldDir, 'index.js')).href);
+const od = shared ? nw : await import(pathToFileURL(resolve(oldDir, 'index.js')).href);
 await nw.init();
 await od.init();
 const fine = process.argv.includes('--fine');
@@ -41,14 +45,38 @@ const variants = fine
 const cases = {};
 for (const [tag, integrator, p, F] of variants)
   for (const [lib, nd] of [
-    ['old', od],
-    ['new', nw],
+    [shared ? 'ordinary' : 'old', od],
+    [shared ? 'shared' : 'new', nw],
   ]) {
-    const net = new nd.LifNetwork({ dt: h, integrator, spikeRule: 'linear', seed: 1, noise: { fineSteps: F } });
+    const threads = lib === 'shared' ? 2 : 1;
+    const net = new nd.LifNetwork({
+      dt: h,
+      integrator,
+      spikeRule: 'linear',
+      seed: 1,
+      noise: { fineSteps: F },
+      ...(shared ? { threads } : {}),
+    });
     net.addPopulation('p', N, { ...p, v0: { uniform: [0, 1] } });
     net.run(2); // warm-up
     const steps = F > 1 ? 20 : 50;
     cases[`${lib} ${tag}`] = { units: N * steps * F, fn: () => (sink += net.run(h * steps)) };
   }
-await runSuite(`A/B old vs new build, homogeneous, N = ${N}`, cases, Object.keys(cases)[0], { minSamples: 5, maxTime: 1 });
+// CUBA (4000 neurons, recurrent, ~320 k synapses): the spike delivery loop.
+for (const [lib, nd] of [
+  [shared ? 'ordinary' : 'old', od],
+  [shared ? 'shared' : 'new', nw],
+]) {
+  const net = nd.createLifCuba({ seed: 1, ...(shared ? { threads: lib === 'shared' ? 2 : 1 } : {}) });
+  net.run(2);
+  cases[`${lib} CUBA 4000`] = { units: 4000 * 200, fn: () => (sink += net.run(20)) };
+}
+await runSuite(
+  shared
+    ? `A/B ordinary vs shared-memory kernel on one thread, homogeneous N = ${N}, and CUBA`
+    : `A/B old vs new build, homogeneous N = ${N}, and CUBA`,
+  cases,
+  Object.keys(cases)[0],
+  { minSamples: 5, maxTime: 1 },
+);
 console.log(JSON.stringify({ sink: sink !== 0 }));

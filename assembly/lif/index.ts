@@ -17,6 +17,7 @@ import { fail, STATUS_NONFINITE } from '../kernel';
 import { PHILOX_OUT, philoxInto, philoxX4 } from '../rng/philox';
 import { normalFromWords, normalAt, uniformAt } from '../rng/normal';
 import { ZIG_K, ZIG_W } from '../rng/zigtables';
+import { TLS, T_ACC, T_ACC2, T_HERM, T_PX, T_PXB, T_XI, T_XV, T_ZA, T_ZB, T_ZC0, T_ZC1 } from '../tls';
 
 export const LIF_KERNEL: i32 = 2;
 
@@ -218,7 +219,7 @@ function gResp(a: f64, b: f64, t: f64): f64 {
  * Exact contribution, at the end of the current step, of a jump J of channel ch arriving r steps
  * before that end (0 <= r): adds to the three accumulators ACC[0..2] = (dV, dI, dI2).
  */
-const ACC: usize = memory.data(32, 16);
+const ACC: usize = ASC_FEATURE_THREADS ? TLS + T_ACC : memory.data(32, 16);
 
 function arrival(coef: usize, h: f64, ch: i32, J: f64, r: f64): void {
   if (r == 0) {
@@ -295,7 +296,7 @@ function poissonEvents(
  * step). Returns theta with p(theta) = vth (safeguarded Newton from the linear estimate); the
  * slope p'(theta) is left in HERM.
  */
-const HERM: usize = memory.data(16, 16);
+const HERM: usize = ASC_FEATURE_THREADS ? TLS + T_HERM : memory.data(16, 16);
 
 function hermiteRoot(v0: f64, v1: f64, d0: f64, d1: f64, vth: f64, theta0: f64): f64 {
   // p(t) = v0 + d0 t + c2 t^2 + c3 t^3
@@ -343,6 +344,9 @@ let gH: f64 = 0;
 let gF: i32 = 1;
 let gExact: bool = false;
 let gRule: i32 = 0;
+// Neurons [gLo, gHi) stepped by this thread (lifRunThread); every neuron in lifRun.
+let gLo: i32 = 0;
+let gHi: i32 = 0x7fffffff;
 // Set when a neuron may start the next step at or above threshold (zero-delay interpolated
 // arrival, or a state written by the facade): that step runs on the general path, which tests it.
 let gCatch: bool = false;
@@ -369,8 +373,8 @@ let gTanC: i32 = 3;
 // Direct-mapped block cache (256 entries per stream, keyed by t & 255): with fineSteps F the even
 // neuron of a pair fills the F blocks of the step and the odd neuron reuses them (F <= 256).
 // Entry layout: [pair i64][t u32][pad][w0 w1 w2 w3] = 32 bytes.
-const ZC0: usize = memory.data(256 * 32, 16);
-const ZC1: usize = memory.data(256 * 32, 16);
+const ZC0: usize = ASC_FEATURE_THREADS ? TLS + T_ZC0 : memory.data(256 * 32, 16);
+const ZC1: usize = ASC_FEATURE_THREADS ? TLS + T_ZC1 : memory.data(256 * 32, 16);
 
 /** Invalidates the block caches (a new key may be in use). */
 function zReset(): void {
@@ -609,8 +613,8 @@ function generalNeuron(pe: usize, q: i32): i32 {
 
 // Four Philox4x32-10 blocks at once (rng/philox.ts philoxX4): lane b = block of pair p0 + b.
 // Words w of the 4 blocks land in PX + 16 w.
-const PX: usize = memory.data(64, 16);
-const PXB: usize = memory.data(64, 16);
+const PX: usize = ASC_FEATURE_THREADS ? TLS + T_PX : memory.data(64, 16);
+const PXB: usize = ASC_FEATURE_THREADS ? TLS + T_PXB : memory.data(64, 16);
 
 // @ts-ignore: decorator
 @inline
@@ -626,7 +630,7 @@ function philox4(p0: u32, t: u32, stream: u32, k0: u32, k1: u32, out: usize): vo
   );
 }
 
-const ACC2: usize = memory.data(48, 16);
+const ACC2: usize = ASC_FEATURE_THREADS ? TLS + T_ACC2 : memory.data(48, 16);
 // Poisson drive of the population being processed by the SIMD loop (set by fastLoop).
 let gPLam: f64 = 0;
 let gPExp: f64 = 0;
@@ -855,8 +859,8 @@ function zigSlow2(lo: v128, hi: v128, stream: u32, j: u32, t: u32): v128 {
 }
 
 /** The four normal pairs of a philox4 output, neurons i..i+7, into Z (4 x v128). */
-const ZA: usize = memory.data(64, 16);
-const ZB: usize = memory.data(64, 16);
+const ZA: usize = ASC_FEATURE_THREADS ? TLS + T_ZA : memory.data(64, 16);
+const ZB: usize = ASC_FEATURE_THREADS ? TLS + T_ZB : memory.data(64, 16);
 
 /** Copies the 8 normals (64 bytes) at `src` to `dst` (noise window -> ZA/ZB). */
 // @ts-ignore: decorator
@@ -930,8 +934,8 @@ function shareZ(zp: usize, sInd: v128, s: v128): void {
 }
 
 // Noise increments (xI, xV) of 4 pairs with fineSteps F > 1 (f64x2 each, pair k at 16 k).
-const XI: usize = memory.data(64, 16);
-const XV: usize = memory.data(64, 16);
+const XI: usize = ASC_FEATURE_THREADS ? TLS + T_XI : memory.data(64, 16);
+const XV: usize = ASC_FEATURE_THREADS ? TLS + T_XV : memory.data(64, 16);
 
 /**
  * Noise increments of the 4 pairs i..i+7 with F > 1 fine steps into XI, XV, in the general
@@ -1153,13 +1157,14 @@ function fastLoop(pe: usize, EXACT: bool, NOISY: bool, REF: bool, POIS: bool, HE
   // Noisy with fineSteps > 1: one variant with run-time flags (F Philox blocks per pair dominate).
   if (NOISY && !FINE && gF > 1) return fastFine(pe);
   const start = <i32>hf(pe, P_START);
-  const end = start + <i32>hf(pe, P_COUNT);
+  // This thread's neurons of the population: [gLo, gHi) ∩ population (all of it on one thread).
+  const end = ASC_FEATURE_THREADS ? min(start + <i32>hf(pe, P_COUNT), gHi) : start + <i32>hf(pe, P_COUNT);
   const coef = hp(pe, P_COEF);
   const cstride = hp(pe, P_STRIDE);
-  let i = start;
+  let i = ASC_FEATURE_THREADS ? max(start, gLo) : start;
   let st = 0;
   if (i & 1) {
-    st = generalNeuron(pe, 0);
+    st = generalNeuron(pe, i - start);
     if (st != 0) return st;
     i++;
   }
@@ -1547,19 +1552,10 @@ function refractoryPass(popT: usize, nPop: i32): void {
   gRLn = w;
 }
 
-/**
- * Advances the network described by the header at `hdr` by up to `nSteps` steps. Stops early
- * (before a step) when the spike record buffer could overflow; the steps done are written to
- * the header (H_DONE) and the facade drains the records and calls again. Returns a status code;
- * on failure the header holds the records and step reached so far.
- */
-export function lifRun(hdr: usize, nSteps: i32): i32 {
+/** Loads the run context of the network at `hdr` into the module globals (lifRun, lifRunThread). */
+function runSetup(hdr: usize): void {
   gHdr = hdr;
   gN = <i32>hf(hdr, H_N);
-  const nPop = <i32>hf(hdr, H_NPOP);
-  const nProj = <i32>hf(hdr, H_NPROJ);
-  const popT = hp(hdr, H_POP);
-  const projT = hp(hdr, H_PROJ);
   gVp = hp(hdr, H_V);
   gIp = hp(hdr, H_I);
   gI2p = hp(hdr, H_I2);
@@ -1570,7 +1566,6 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gRecS = hp(hdr, H_REC_S);
   gRecO = hp(hdr, H_REC_O);
   gRecA = hp(hdr, H_REC_A);
-  const cap = <i32>hf(hdr, H_REC_CAP);
   gCount = <i32>hf(hdr, H_REC_COUNT);
   gStep = hf(hdr, H_STEP);
   gK0 = <u32>hf(hdr, H_K0);
@@ -1579,7 +1574,6 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gF = <i32>hf(hdr, H_F);
   gExact = hf(hdr, H_INTEG) != 0;
   gRule = <i32>hf(hdr, H_RULE);
-  const fastOk = hf(hdr, H_FAST) != 0;
   gCatch = hf(hdr, H_CATCH) != 0;
   gRList = hp(hdr, H_RLIST);
   gRLn = <i32>hf(hdr, H_RLN);
@@ -1593,6 +1587,24 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   gZw1 = 0;
   zReset();
   cPu = -1;
+}
+
+/**
+ * Advances the network described by the header at `hdr` by up to `nSteps` steps. Stops early
+ * (before a step) when the spike record buffer could overflow; the steps done are written to
+ * the header (H_DONE) and the facade drains the records and calls again. Returns a status code;
+ * on failure the header holds the records and step reached so far.
+ */
+export function lifRun(hdr: usize, nSteps: i32): i32 {
+  runSetup(hdr);
+  gLo = 0;
+  gHi = 0x7fffffff;
+  const nPop = <i32>hf(hdr, H_NPOP);
+  const nProj = <i32>hf(hdr, H_NPROJ);
+  const popT = hp(hdr, H_POP);
+  const projT = hp(hdr, H_PROJ);
+  const cap = <i32>hf(hdr, H_REC_CAP);
+  const fastOk = hf(hdr, H_FAST) != 0;
   let done = 0;
   let st = 0;
   for (; done < nSteps; done++) {
@@ -1667,6 +1679,302 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
   return st;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Threads (shared-memory build only, assembly/threads.ts). T instances of this module, one per
+// worker, step one network in one shared memory: thread t owns neurons [lo_t, hi_t) (contiguous,
+// in index order, cut at multiples of 8 from each population's first even neuron so every neuron
+// takes the same SIMD/scalar path as on one thread). Per step, ONE barrier: (1) each thread steps
+// its neurons, recording its spikes in its own buffer; barrier; (2) each copies its records into
+// the network's buffer after those of lower threads (so the records are in neuron order, as on one
+// thread) and delivers EVERY spike of the step, in that order, to its OWN targets only
+// (deliverRange): each target receives its inputs in the same order as on one thread, so its sums
+// have the same bits. Step n+1 may start while another thread still delivers step n: a thread only
+// writes its own neurons, and the record buffers and counts alternate by step parity, so the next
+// barrier is what protects a buffer from being overwritten while read. A thread whose deliveries
+// pushed one of its neurons over threshold (gCatch) runs its next step on the general path (the
+// SIMD and general paths give the same bits, so this choice need not be global). Noise is
+// counter-based (key, stream, neuron, step), so no draw depends on which thread makes it.
+//
+// Control block at `ctl` (facade: src/lif/threads.ts): i32 [0] barrier arrivals, [1] barrier
+// generation, [2] T; from byte 64, one 128-byte slot per thread of f64 fields (TS_*).
+const TS_LO = 0;
+const TS_HI = 1;
+const TS_REC = 2; // this thread's two record buffers (even, odd steps), each i32[cap], u32[cap], f64[cap], f64[cap]
+const TS_CAP = 3;
+const TS_LIST = 4; // this thread's refractory list (i32[cap])
+const TS_COUNT = 5; // spikes recorded by this thread in an even (5) / odd (6) step
+const TS_STATUS = 7; // status after an even (7) / odd (8) step
+const TS_CATCH = 9;
+const TS_RLN = 10;
+const TS_WCAP = 11; // steps per window without projections (1: step by step)
+const TS_CNT = 12; // this thread's per-step record counts, two windows' worth (f64[2 WCAP])
+const TS_WIN = 13; // windows done (parity selects the counts' half)
+const SPIN = 4000;
+
+// @ts-ignore: decorator
+@inline
+function slotOf(ctl: usize, t: i32): usize {
+  return ctl + 64 + (<usize>t << 7);
+}
+
+/** All T threads wait here until each has arrived (spin, then wait on the generation word). */
+function barrier(ctl: usize, T: i32): void {
+  if (ASC_FEATURE_THREADS) {
+    const gen = atomic.load<i32>(ctl, 4);
+    if (atomic.add<i32>(ctl, 1) == T - 1) {
+      atomic.store<i32>(ctl, 0);
+      atomic.add<i32>(ctl, 1, 4);
+      atomic.notify(ctl + 4, -1);
+    } else {
+      let k = 0;
+      while (atomic.load<i32>(ctl, 4) == gen) {
+        if (++k > SPIN) memory.atomic.wait32(ctl + 4, gen, -1);
+      }
+    }
+  }
+}
+
+/** This thread's neurons [gLo, gHi) in step n (recording into gRec* from gCount), then its refractory list. */
+function threadStep(popT: usize, nPop: i32, n: f64, fastStep: bool): i32 {
+  let st = 0;
+  for (let p = 0; p < nPop; p++) {
+    const pe = popT + (<usize>(p * P_SIZE) << 3);
+    const pstart = <i32>hf(pe, P_START);
+    const cnt = <i32>hf(pe, P_COUNT);
+    const q0 = max(gLo, pstart) - pstart;
+    const q1 = min(gHi, pstart + cnt) - pstart;
+    if (q0 >= q1) continue;
+    const shared = hf(pe, P_SSH) != 0;
+    if (hf(pe, P_NOISE) != 0 && shared) {
+      // Every thread writes the step's shared normals (the same values) before reading them.
+      const shp = hp(pe, P_SHPTR);
+      const sSh = hf(pe, P_SSH);
+      const pidx = <u32>hf(pe, P_INDEX);
+      for (let j = 0; j < gF; j++) {
+        const t = <u32>(n * <f64>gF + <f64>j);
+        store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
+        if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
+      }
+    }
+    if (fastStep && (hp(pe, P_STRIDE) == 0 || hp(pe, P_SOA) != 0)) st = fastPop(pe);
+    else {
+      for (let q = q0; q < q1; q++) {
+        st = generalNeuron(pe, q);
+        if (st != 0) break;
+      }
+    }
+    if (st != 0) break;
+  }
+  if (st == 0 && gRLn > 0) refractoryPass(popT, nPop);
+  return st;
+}
+
+/**
+ * Thread `tid` of the network at `hdr`: advances its neurons by up to `nSteps` steps in lockstep
+ * with the other threads of the control block `ctl` (see above). Every thread is called with the
+ * same `nSteps`; all stop at the same step (a full spike buffer or a failure in any thread). The
+ * header ends as lifRun leaves it; returns this thread's status code.
+ */
+export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32 {
+  // Only the shared-memory build runs threads; the ordinary build keeps none of this code.
+  if (!ASC_FEATURE_THREADS) return 0;
+  runSetup(hdr);
+  const nPop = <i32>hf(hdr, H_NPOP);
+  const nProj = <i32>hf(hdr, H_NPROJ);
+  const popT = hp(hdr, H_POP);
+  const projT = hp(hdr, H_PROJ);
+  const cap = <i32>hf(hdr, H_REC_CAP);
+  const fastOk = hf(hdr, H_FAST) != 0;
+  const T = load<i32>(ctl, 8);
+  const me = slotOf(ctl, tid);
+  gLo = <i32>load<f64>(me, TS_LO << 3);
+  gHi = <i32>load<f64>(me, TS_HI << 3);
+  const rb = <usize>load<f64>(me, TS_REC << 3);
+  const capT = <usize>load<f64>(me, TS_CAP << 3);
+  // The network's record buffer and refractory list; this thread's own ones.
+  const recN = gRecN;
+  const recS = gRecS;
+  const recO = gRecO;
+  const recA = gRecA;
+  const list = gRList;
+  const myList = <usize>load<f64>(me, TS_LIST << 3);
+  let w = 0;
+  for (let k = 0; k < gRLn; k++) {
+    const j = load<i32>(list + (<usize>k << 2));
+    if (j >= gLo && j < gHi) {
+      store<i32>(myList + (<usize>w << 2), j);
+      w++;
+    }
+  }
+  gRList = myList;
+  gRLn = w;
+  let count = gCount;
+  let catchMe = gCatch;
+  let done = 0;
+  let st = 0;
+  let stop = false;
+  // Without projections (and shared noise: the facade sets TS_WCAP = 1 then) no spike or value
+  // crosses threads: the threads run windows of up to TS_WCAP steps with no barrier inside, then
+  // place their records (per step, after lower threads') in the network's buffer. The window
+  // length depends only on values all threads share, so all agree on it.
+  const wcap = <i32>load<f64>(me, TS_WCAP << 3);
+  while (nProj == 0 && wcap > 1 && done < nSteps) {
+    const W = min(min(nSteps - done, wcap), (cap - count) / gN);
+    if (W <= 0) break;
+    const cnt = <usize>load<f64>(me, TS_CNT << 3) + (<usize>(<i32>(load<f64>(me, TS_WIN << 3)) & 1) * <usize>wcap << 3);
+    gRecN = rb;
+    gRecS = rb + (<usize>wcap * capT << 2);
+    gRecO = rb + (<usize>wcap * capT << 3);
+    gRecA = rb + (<usize>wcap * capT << 4);
+    gCount = 0;
+    let k = 0;
+    for (; k < W; k++) {
+      const before = gCount;
+      const fastStep = fastOk && !catchMe;
+      catchMe = false;
+      st = threadStep(popT, nPop, gStep, fastStep);
+      store<f64>(cnt + (<usize>k << 3), <f64>(gCount - before));
+      if (st != 0) break;
+      gStep += 1;
+    }
+    // A failed step (k < W): its records and the steps after it count nothing (the call fails).
+    for (let j = k; j < W; j++) store<f64>(cnt + (<usize>j << 3), <f64>0);
+    const win = load<f64>(me, TS_WIN << 3);
+    const fStatus: usize = (<usize>TS_STATUS + <usize>(<i32>win & 1)) << 3;
+    store<f64>(me + fStatus, <f64>st);
+    barrier(ctl, T);
+    // Records: step j of thread t goes after all records of earlier steps and of lower threads.
+    let base = count;
+    let src = 0;
+    let total = 0;
+    for (let j = 0; j < W; j++) {
+      let pre = 0;
+      let all = 0;
+      for (let t = 0; t < T; t++) {
+        const o = slotOf(ctl, t);
+        const ct = <usize>load<f64>(o, TS_CNT << 3) + (<usize>(<i32>win & 1) * <usize>wcap << 3);
+        const c = <i32>load<f64>(ct + (<usize>j << 3));
+        if (t < tid) pre += c;
+        all += c;
+      }
+      const mine = <i32>load<f64>(cnt + (<usize>j << 3));
+      for (let q = 0; q < mine; q++) {
+        const d = <usize>(base + pre + q);
+        const s0 = <usize>(src + q);
+        store<i32>(recN + (d << 2), load<i32>(gRecN + (s0 << 2)));
+        store<u32>(recS + (d << 2), load<u32>(gRecS + (s0 << 2)));
+        store<f64>(recO + (d << 3), load<f64>(gRecO + (s0 << 3)));
+        store<f64>(recA + (d << 3), load<f64>(gRecA + (s0 << 3)));
+      }
+      src += mine;
+      base += all;
+      total += all;
+    }
+    // A failed step's own records (none counted above when k < W) are not placed: the call fails.
+    store<f64>(me, win + 1, TS_WIN << 3);
+    for (let t = 0; t < T; t++) if (load<f64>(slotOf(ctl, t) + fStatus) != 0) stop = true;
+    count += total;
+    done += W;
+    if (stop) break;
+  }
+  for (; done < nSteps && !stop && !(nProj == 0 && wcap > 1); done++) {
+    if (count + gN > cap) break;
+    const n = gStep;
+    const fastStep = fastOk && !catchMe;
+    const par = <usize>(<i32>(n % 2.0));
+    const buf = rb + par * capT * 24;
+    gRecN = buf;
+    gRecS = buf + (capT << 2);
+    gRecO = buf + (capT << 3);
+    gRecA = buf + (capT << 4);
+    gCatch = false;
+    gCount = 0;
+    st = threadStep(popT, nPop, n, fastStep);
+    const fCount: usize = (<usize>TS_COUNT + par) << 3;
+    const fStatus: usize = (<usize>TS_STATUS + par) << 3;
+    store<f64>(me + fCount, <f64>gCount);
+    store<f64>(me + fStatus, <f64>st);
+    barrier(ctl, T);
+    let pre = 0;
+    let total = 0;
+    for (let t = 0; t < T; t++) {
+      const o = slotOf(ctl, t);
+      const c = <i32>load<f64>(o + fCount);
+      if (t < tid) pre += c;
+      total += c;
+      if (load<f64>(o + fStatus) != 0) stop = true;
+    }
+    for (let s = 0; s < gCount; s++) {
+      const d = <usize>(count + pre + s);
+      store<i32>(recN + (d << 2), load<i32>(gRecN + (<usize>s << 2)));
+      store<u32>(recS + (d << 2), load<u32>(gRecS + (<usize>s << 2)));
+      store<f64>(recO + (d << 3), load<f64>(gRecO + (<usize>s << 3)));
+      store<f64>(recA + (d << 3), load<f64>(gRecA + (<usize>s << 3)));
+    }
+    if (stop) {
+      count += total;
+      break;
+    }
+    if (nProj > 0) {
+      for (let t = 0; t < T; t++) {
+        const o = slotOf(ctl, t);
+        const ct = <usize>load<f64>(o, TS_CAP << 3);
+        const b = <usize>load<f64>(o, TS_REC << 3) + par * ct * 24;
+        const c = <i32>load<f64>(o + fCount);
+        for (let s = 0; s < c; s++) {
+          const j = load<i32>(b + (<usize>s << 2));
+          const sst = <f64>load<u32>(b + (ct << 2) + (<usize>s << 2));
+          const so = load<f64>(b + (ct << 3) + (<usize>s << 3));
+          for (let pj = 0; pj < nProj; pj++) {
+            const je = projT + (<usize>(pj * J_SIZE) << 3);
+            const pre0 = <i32>hf(je, J_PRE);
+            if (j < pre0 || j >= pre0 + <i32>hf(je, J_NPRE)) continue;
+            deliverRange(je, j - pre0, sst, so, popT);
+          }
+        }
+      }
+    }
+    count += total;
+    catchMe = gCatch;
+    gStep = n + 1;
+  }
+  if (st == 0 && !stop && done > 0) {
+    // The SIMD path lets V = -inf through (see lifRun): scan this thread's neurons once per call.
+    const hi = min(gHi, gN);
+    for (let i = gLo; i < hi; i++) {
+      const vv = load<f64>(gVp + (<usize>i << 3));
+      if (vv == -Infinity) {
+        st = fail(STATUS_NONFINITE, i, gStep - 1, (gStep - 1) * gH, vv);
+        break;
+      }
+    }
+  }
+  // The refractory lists back into the network's, in thread order (the order does not change
+  // any result: each entry is treated on its own).
+  store<f64>(me, <f64>gRLn, TS_RLN << 3);
+  store<f64>(me, catchMe ? 1.0 : 0.0, TS_CATCH << 3);
+  barrier(ctl, T);
+  let at = 0;
+  let all = 0;
+  let catchAll = false;
+  for (let t = 0; t < T; t++) {
+    const o = slotOf(ctl, t);
+    const c = <i32>load<f64>(o, TS_RLN << 3);
+    if (t < tid) at += c;
+    all += c;
+    if (load<f64>(o, TS_CATCH << 3) != 0) catchAll = true;
+  }
+  for (let k = 0; k < gRLn; k++) store<i32>(list + (<usize>(at + k) << 2), load<i32>(myList + (<usize>k << 2)));
+  if (tid == 0) {
+    hs(hdr, H_CATCH, catchAll ? 1.0 : 0.0);
+    hs(hdr, H_RLN, <f64>all);
+    hs(hdr, H_REC_COUNT, <f64>count);
+    hs(hdr, H_STEP, gStep);
+    hs(hdr, H_DONE, <f64>done);
+  }
+  return st;
+}
+
 /**
  * A spike-source population in step n: records its events with times (in steps) in [n, n + 1)
  * as spikes at (n, t − n), which step 3 then delivers like any other spike. The facade allows at
@@ -1696,6 +2004,23 @@ function sourceStep(pe: usize, n: f64): void {
 
 /** Delivers one presynaptic spike (row `row` of projection `je`) emitted during the current step. */
 function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void {
+  deliverBody(je, row, sstep, soff, popT, false);
+}
+
+/**
+ * {@link deliver} to the targets of this thread only ([gLo, gHi)): each thread adds every spike
+ * of the step, in record order, to its own targets, so each target's sums are formed in the same
+ * order as on one thread.
+ */
+function deliverRange(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void {
+  deliverBody(je, row, sstep, soff, popT, true);
+}
+
+// @ts-ignore: decorator
+@inline
+function deliverBody(je: usize, row: i32, sstep: f64, soff: f64, popT: usize, RANGE: bool): void {
+  const lo = gLo;
+  const span = <u32>(gHi - gLo);
   const n = gStep;
   const h = gH;
   const N = gN;
@@ -1747,12 +2072,16 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
     // Arrival exactly at t_{n+1} (grid spikes without delay): a plain jump of the current.
     if (wp == 0) {
       for (let s = r0; s < r1; s++) {
-        const p = Ic + (<usize>(load<i32>(colp + (<usize>s << 2)) + post) << 3);
+        const tg = load<i32>(colp + (<usize>s << 2)) + post;
+        if (RANGE && <u32>(tg - lo) >= span) continue;
+        const p = Ic + (<usize>tg << 3);
         store<f64>(p, load<f64>(p) + ws);
       }
     } else {
       for (let s = r0; s < r1; s++) {
-        const p = Ic + (<usize>(load<i32>(colp + (<usize>s << 2)) + post) << 3);
+        const tg = load<i32>(colp + (<usize>s << 2)) + post;
+        if (RANGE && <u32>(tg - lo) >= span) continue;
+        const p = Ic + (<usize>tg << 3);
         store<f64>(p, load<f64>(p) + load<f64>(wp + (<usize>s << 3)));
       }
     }
@@ -1760,6 +2089,7 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
   }
   for (let s = r0; s < r1; s++) {
     const tgt = load<i32>(colp + (<usize>s << 2)) + post;
+    if (RANGE && <u32>(tgt - lo) >= span) continue;
     const J = wp != 0 ? load<f64>(wp + (<usize>s << 3)) : ws;
     let dV = J * fV;
     let dI = J * fI;

@@ -7,13 +7,15 @@
 //   c3 = stream id (purpose of the draw within a model: noise, input, connectivity, init, ...)
 // The key comes from the user seed (seedrandom) and, per trial, from deriveKey(seedKey, trial).
 
+import { T_PHILOX, TLS } from '../tls';
+
 const M0: u64 = 0xd2511f53;
 const M1: u64 = 0xcd9e8d57;
 const W0: u32 = 0x9e3779b9;
 const W1: u32 = 0xbb67ae85;
 
 // Output of the last block (4 words), kept in static memory so no allocation happens per draw.
-export const PHILOX_OUT: usize = memory.data(16, 16);
+export const PHILOX_OUT: usize = ASC_FEATURE_THREADS ? TLS + T_PHILOX : memory.data(16, 16);
 
 /** Computes one Philox4x32-10 block into PHILOX_OUT. */
 // @ts-ignore: decorator

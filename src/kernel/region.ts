@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { DisposedError, OutOfMemoryError, ValidationError } from './errors.js';
-import { kernel } from './load.js';
+import { type KernelExports, kernel } from './load.js';
 
 /**
  * Largest single region (bytes): 992 MiB. The kernel's allocator (AssemblyScript's TLSF) keeps
@@ -49,7 +49,16 @@ interface LiveRegion {
   bytes: number;
 }
 
+/** Live regions by key: the address, plus 2^32·(instance number) for a kernel other than the main one (threads). */
 const live = new Map<number, LiveRegion>();
+const instanceIds = new WeakMap<object, number>();
+let nextInstance = 1;
+function keyOf(k: KernelExports | null, p: number): number {
+  if (!k) return p;
+  let id = instanceIds.get(k);
+  if (id === undefined) instanceIds.set(k, (id = nextInstance++));
+  return p + id * 2 ** 32;
+}
 let liveBytes = 0;
 
 /** A report of kernel memory, for leak tests and capacity planning. */
@@ -139,6 +148,8 @@ export class Region {
   /** Bytes held in kernel memory (the allocator's request: `bytes`, rounded up to a size class from 512 MiB). */
   readonly #held: number;
   readonly #owner: string | undefined;
+  /** The kernel instance whose memory holds the region (null: the main kernel). */
+  readonly #k: KernelExports | null;
 
   /**
    * Allocates `bytes` (rounded up to a multiple of 16, at least 16), zero-filled.
@@ -146,14 +157,17 @@ export class Region {
    * @param label - reported by {@link kernelMemory}
    * @param hint - what the caller can change when the region does not fit (named in the {@link OutOfMemoryError})
    * @param owner - the object the region belongs to (named in a {@link DisposedError})
+   * @param instance - the kernel instance to allocate in (a multi-threaded network's shared
+   * memory, src/lif/threads.ts); omit for the main kernel
    * @throws {@link ValidationError} when `bytes` is not a finite number ≥ 0; {@link OutOfMemoryError}
    * when it exceeds {@link MAX_REGION_BYTES}, when all live regions would exceed 4 GiB, or when
    * the host refuses to grow the memory.
    */
-  constructor(bytes: number, label: string, hint?: string, owner?: string) {
+  constructor(bytes: number, label: string, hint?: string, owner?: string, instance?: KernelExports) {
     if (typeof label !== 'string') throw new ValidationError('label', 'a string', label);
     checkAllocations([{ bytes, label }], label, hint);
-    const k = kernel();
+    const k = instance ?? kernel();
+    this.#k = instance ?? null;
     const size = sizeOf(bytes);
     const held = tlsfRequest(size);
     let p: number;
@@ -179,7 +193,7 @@ export class Region {
     this.#held = held;
     this.label = label;
     this.#owner = owner;
-    live.set(p, { label, bytes: held });
+    live.set(keyOf(this.#k, p), { label, bytes: held });
     liveBytes += held;
   }
 
@@ -201,33 +215,33 @@ export class Region {
   /** Float64 view of `length` elements starting `offset` bytes into the region (short-lived). */
   f64(offset = 0, length = (this.bytes - offset) >> 3): Float64Array {
     this.#view(offset, length, 8);
-    return new Float64Array(kernel().memory.buffer, this.#ptr + offset, length);
+    return new Float64Array(this.#mem().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Int32 view (short-lived). */
   i32(offset = 0, length = (this.bytes - offset) >> 2): Int32Array {
     this.#view(offset, length, 4);
-    return new Int32Array(kernel().memory.buffer, this.#ptr + offset, length);
+    return new Int32Array(this.#mem().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Uint32 view (short-lived). */
   u32(offset = 0, length = (this.bytes - offset) >> 2): Uint32Array {
     this.#view(offset, length, 4);
-    return new Uint32Array(kernel().memory.buffer, this.#ptr + offset, length);
+    return new Uint32Array(this.#mem().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Uint8 view (short-lived). */
   u8(offset = 0, length = this.bytes - offset): Uint8Array {
     this.#view(offset, length, 1);
-    return new Uint8Array(kernel().memory.buffer, this.#ptr + offset, length);
+    return new Uint8Array(this.#mem().memory.buffer, this.#ptr + offset, length);
   }
 
   /** Releases the memory. Idempotent. */
   free(): void {
     if (this.#freed) return;
     this.#freed = true;
-    kernel().free(this.#ptr);
-    live.delete(this.#ptr);
+    this.#mem().free(this.#ptr);
+    live.delete(keyOf(this.#k, this.#ptr));
     liveBytes -= this.#held;
   }
 
@@ -245,6 +259,10 @@ export class Region {
       throw new ValidationError('length', `an integer in [0, ${max}] (elements that fit after offset ${offset})`, length);
   }
 
+  #mem(): KernelExports {
+    return this.#k ?? kernel();
+  }
+
   #check(): void {
     if (this.#freed) throw new DisposedError(this.#owner ? `${this.#owner} (region "${this.label}")` : `region "${this.label}"`);
   }
@@ -259,10 +277,10 @@ export abstract class KernelObject {
   #children: { dispose(): void }[] = [];
   #disposed = false;
 
-  /** Allocates a region owned by this object. */
-  protected allocate(bytes: number, label: string, hint?: string): Region {
+  /** Allocates a region owned by this object (in `instance`'s memory when given: see {@link Region}). */
+  protected allocate(bytes: number, label: string, hint?: string, instance?: KernelExports): Region {
     this.assertLive();
-    const r = new Region(bytes, label, hint, this.constructor.name);
+    const r = new Region(bytes, label, hint, this.constructor.name, instance);
     this.#regions.push(r);
     return r;
   }

@@ -6,7 +6,7 @@
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { checkInteger, checkRange } from '../kernel/validate.js';
 import type { Seed } from '../rng/seed.js';
-import { LIF_MAX_NEURONS, type LifIntegratorName, LifNetwork, type LifSpikeRuleName } from './network.js';
+import { LIF_MAX_NEURONS, type LifIntegratorName, LifNetwork, type LifNetworkOptions, type LifSpikeRuleName } from './network.js';
 
 /** Options of {@link createLifCuba}. */
 export interface LifCubaOptions {
@@ -24,9 +24,11 @@ export interface LifCubaOptions {
   neurons?: number;
   /** Connection probability. @default 0.02 */
   p?: number;
+  /** Threads of `runAsync` (see {@link LifNetworkOptions.threads}). @default 1 */
+  threads?: number | 'auto';
 }
 
-const CUBA_KEYS = optionKeys<LifCubaOptions>()(['dt', 'seed', 'trial', 'integrator', 'spikeRule', 'neurons', 'p']);
+const CUBA_KEYS = optionKeys<LifCubaOptions>()(['dt', 'seed', 'trial', 'integrator', 'spikeRule', 'neurons', 'p', 'threads']);
 
 /**
  * Builds (unbuilt, so monitors can still be added) the CUBA network of Brian2's example:
@@ -56,6 +58,7 @@ export function createLifCuba(options: LifCubaOptions = {}): LifNetwork {
     seed: o.seed ?? 0,
     trial: o.trial,
     refractory: 'brian2',
+    threads: o.threads,
   });
   const params = {
     tauMem: 20,

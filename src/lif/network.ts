@@ -7,7 +7,7 @@ import { checkCallback, optionKeys, strictOptions } from '../contract/options.js
 import { ASYNC_RUN_OPTION_KEYS, type AsyncRunOptions, ProgressTracker, RUN_OPTION_KEYS, type RunOptions } from '../contract/progress.js';
 import { makeTable, Result, Table, type TableOf } from '../contract/results.js';
 import { type OutOfMemoryError, ValidationError } from '../kernel/errors.js';
-import { kernel } from '../kernel/load.js';
+import { type KernelExports, kernel } from '../kernel/load.js';
 import { checkAllocations, KernelObject, MAX_REGION_BYTES, type Region } from '../kernel/region.js';
 import { checkStatus } from '../kernel/status.js';
 import {
@@ -38,6 +38,18 @@ import {
 } from './monitors.js';
 import { kexp, phi1, propagatorOf } from './propagator.js';
 import { type LifTangentOptions, LifTangents, tangentRefusal } from './tangent.js';
+import {
+  availableCores,
+  compileThreadKernel,
+  createThreadKernel,
+  ctlBytes,
+  THREAD_SCRATCH_BYTES,
+  type ThreadKernel,
+  ThreadTeam,
+  TS,
+  threadsUnavailable,
+  windowSteps,
+} from './threads.js';
 
 const TANGENT_KEYS = optionKeys<LifTangentOptions>()(['count']);
 
@@ -318,9 +330,25 @@ export interface LifNetworkOptions {
    * @default 'time'
    */
   refractory?: 'time' | 'brian2';
+  /**
+   * Threads that step the network in {@link LifNetwork.runAsync}: an integer in [1, 256], or
+   * `'auto'` for the machine's logical cores. With more than one, the network lives in a shared
+   * WebAssembly memory and T workers (Node `worker_threads`, Web Workers in Deno and in
+   * cross-origin-isolated pages) each step a contiguous block of neurons, exchanging the step's
+   * spikes once per step. **Results are bit-identical for every thread count** (and to
+   * `threads: 1`): each target's synaptic inputs are summed in spike-record order whatever the
+   * partition, and every random number is a function of (key, stream, neuron, step). `run` (synchronous) steps the
+   * same network on one thread — same results. Where threads are unavailable (no
+   * SharedArrayBuffer, a page that is not cross-origin isolated) the network runs on one thread and
+   * {@link LifNetwork.threadsNote} says why. Networks with spike-source populations run on one
+   * thread; `useNoiseWindow` and `addTangents` need `threads: 1`.
+   * @default 1
+   */
+  threads?: number | 'auto';
 }
 
 const NETWORK_KEYS = optionKeys<LifNetworkOptions>()([
+  'threads',
   'dt',
   'integrator',
   'spikeRule',
@@ -583,6 +611,15 @@ export class LifNetwork extends KernelObject {
   #counts!: Float64Array;
   /** Measured wall-clock ms per step (0 = not measured yet), for sizing kernel calls. */
   #msPerStep = 0;
+  /** Threads asked for (1, n or 'auto'). */
+  readonly #threadsOpt: number | 'auto';
+  /** The shared-memory kernel holding this network's regions (null: the main kernel, one thread). */
+  #tk: ThreadKernel | null = null;
+  /** Workers and their regions, started by the first threaded runAsync. */
+  #team: ThreadTeam | null = null;
+  #ctl: Region | null = null;
+  #threadsUsed = 1;
+  #threadsNote = '';
 
   /**
    * Checks every option (unknown names are errors with a suggestion); allocates nothing yet.
@@ -615,6 +652,7 @@ export class LifNetwork extends KernelObject {
     this.#refShift = checkChoice('refractory', o.refractory ?? 'time', ['time', 'brian2'] as const) === 'brian2' ? 1 : 0;
     this.#fast = o.fastPath === undefined ? true : checkBoolean('fastPath', o.fastPath);
     this.#bufferOpt = o.spikeBufferSize === undefined ? undefined : checkInteger('spikeBufferSize', o.spikeBufferSize, 1, 1 << 26);
+    this.#threadsOpt = o.threads === 'auto' ? 'auto' : o.threads === undefined ? 1 : checkInteger('threads', o.threads, 1, 256);
     const self = this;
     this.#host = {
       get dt() {
@@ -1020,11 +1058,45 @@ export class LifNetwork extends KernelObject {
     return m;
   }
 
+  /** Steps per thread window: > 1 when a threaded network's threads exchange nothing (see windowSteps). */
+  #window(): number {
+    return this.#tk && this.#projs.length === 0 && this.#pops.every((p) => p.shared === 0) ? windowSteps(this.#n) : 1;
+  }
+
+  /** A region of this network, in the shared memory when it is threaded. */
+  #alloc(bytes: number, label: string, hint?: string): Region {
+    return this.allocate(bytes, label, hint, (this.#tk ?? undefined) as KernelExports | undefined);
+  }
+
+  /**
+   * Threads the last `runAsync` used (1 until a threaded run; 1 when threads were asked for but
+   * are unavailable: see {@link LifNetwork.threadsNote}).
+   */
+  get threads(): number {
+    return this.#threadsUsed;
+  }
+
+  /** Why the network runs on fewer threads than asked for ('' when it does not). */
+  get threadsNote(): string {
+    return this.#threadsNote;
+  }
+
   /** Allocates kernel memory and writes the tables (done by the first `run`). */
   build(): void {
     this.assertLive();
     if (this.#built) return;
     if (this.#n === 0) throw new ValidationError('populations', 'at least one population', 0);
+    if (this.#threadsOpt !== 1) {
+      const why = threadsUnavailable() ?? (this.#pops.some((p) => p.source) ? 'a spike-source population is stepped on one thread' : null);
+      if (why) this.#threadsNote = `LifNetwork: threads: ${this.#threadsOpt} asked for, running on one thread: ${why}`;
+      else
+        try {
+          this.#tk = createThreadKernel();
+        } catch (e) {
+          // e.g. the host refuses to reserve a shared memory of 4 GiB maximum (32-bit systems).
+          this.#threadsNote = `LifNetwork: threads: ${this.#threadsOpt} asked for, running on one thread: the shared memory could not be created (${(e as Error).message})`;
+        }
+    }
     const N = this.#n;
     const h = this.dt;
     const F = this.fineSteps;
@@ -1032,29 +1104,29 @@ export class LifNetwork extends KernelObject {
     const exact = this.integrator === 'exact';
     this.#planRegions();
     // Regions first (allocation may grow memory and detach views), then fill.
-    this.#hdr = this.allocate(H.SIZE * 8, 'lif.header');
-    this.#state = this.allocate(N * 36, 'lif.state');
+    this.#hdr = this.#alloc(H.SIZE * 8, 'lif.header');
+    this.#state = this.#alloc(N * 36, 'lif.state');
     let maxD = -1;
     for (const p of this.#projs) if (p.dInt > 0 || p.dFrac > 0) maxD = Math.max(maxD, p.dInt);
     this.#R = maxD < 0 ? 0 : maxD + 2;
-    this.#ring = this.#R > 0 ? this.allocate(this.#R * N * 24, 'lif.ring') : null;
-    this.#cap = Math.max(this.#bufferOpt ?? 4096, N);
-    this.#rec = this.allocate(this.#cap * 24, 'lif.spikes');
-    const popT = this.allocate(this.#pops.length * P.SIZE * 8, 'lif.tables');
+    this.#ring = this.#R > 0 ? this.#alloc(this.#R * N * 24, 'lif.ring') : null;
+    this.#cap = Math.max(this.#bufferOpt ?? 4096, N * this.#window());
+    this.#rec = this.#alloc(this.#cap * 24, 'lif.spikes');
+    const popT = this.#alloc(this.#pops.length * P.SIZE * 8, 'lif.tables');
     this.#popT = popT;
-    const srcR = this.#pops.map((p) => (p.source ? this.allocate(Math.max(1, p.source.steps.length) * 12, 'lif.source') : null));
-    const projT = this.allocate(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
-    const coefR = this.#pops.map((p) => this.allocate((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
-    const shR = this.#pops.map((p) => (p.shared > 0 ? this.allocate(2 * F * 8, 'lif.scratch') : null));
+    const srcR = this.#pops.map((p) => (p.source ? this.#alloc(Math.max(1, p.source.steps.length) * 12, 'lif.source') : null));
+    const projT = this.#alloc(Math.max(1, this.#projs.length) * J.SIZE * 8, 'lif.tables');
+    const coefR = this.#pops.map((p) => this.#alloc((p.homo ? 1 : p.size) * C.SIZE * 8, 'lif.params'));
+    const shR = this.#pops.map((p) => (p.shared > 0 ? this.#alloc(2 * F * 8, 'lif.scratch') : null));
     // Pair blocks of heterogeneous populations for the SIMD path.
     const qSize = this.#pairBlockSize();
     const soaR = this.#pops.map((p) =>
-      this.#fast && !p.homo ? this.allocate(((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, 'lif.params') : null,
+      this.#fast && !p.homo ? this.#alloc(((p.size + (p.start & 1) + 1) >> 1) * qSize * 8, 'lif.params') : null,
     );
     const csrR = this.#projs.map((pj) => ({
-      row: this.allocate(pj.csr.rowPtr.length * 4, 'lif.synapses'),
-      col: this.allocate(pj.csr.cols.length * 4, 'lif.synapses'),
-      w: pj.csr.weights ? this.allocate(pj.csr.weights.length * 8, 'lif.synapses') : null,
+      row: this.#alloc(pj.csr.rowPtr.length * 4, 'lif.synapses'),
+      col: this.#alloc(pj.csr.cols.length * 4, 'lif.synapses'),
+      w: pj.csr.weights ? this.#alloc(pj.csr.weights.length * 8, 'lif.synapses') : null,
     }));
     // Coefficients.
     this.#pops.forEach((p, pi) => {
@@ -1265,7 +1337,7 @@ export class LifNetwork extends KernelObject {
       { bytes: H.SIZE * 8, label: 'lif.header' },
       { bytes: N * 36, label: 'lif.state' },
       { bytes: R * N * 24, label: 'lif.ring' },
-      { bytes: Math.max(this.#bufferOpt ?? 4096, N) * 24, label: 'lif.spikes' },
+      { bytes: Math.max(this.#bufferOpt ?? 4096, N * this.#window()) * 24, label: 'lif.spikes' },
       { bytes: this.#pops.length * P.SIZE * 8, label: 'lif.tables' },
       { bytes: Math.max(1, this.#projs.length) * J.SIZE * 8, label: 'lif.tables' },
     ];
@@ -1323,12 +1395,24 @@ export class LifNetwork extends KernelObject {
   #advance(chunk: number): number {
     for (const m of this.#stateMons) chunk = Math.min(chunk, m.intervalSteps - (this.#step % m.intervalSteps));
     const t0 = now();
-    const code = kernel().lifRun(this.#hdr.ptr, chunk) as number;
+    const code = (this.#tk ?? kernel()).lifRun(this.#hdr.ptr, chunk) as number;
+    return this.#advanced(chunk, code, t0);
+  }
+
+  /** {@link LifNetwork.#advance} on the network's threads. */
+  async #advanceThreads(team: ThreadTeam, chunk: number): Promise<number> {
+    for (const m of this.#stateMons) chunk = Math.min(chunk, m.intervalSteps - (this.#step % m.intervalSteps));
+    const t0 = now();
+    const codes = await team.run(this.#hdr.ptr, chunk, (this.#ctl as Region).ptr);
+    return this.#advanced(chunk, codes.find((c) => c !== 0) ?? 0, t0);
+  }
+
+  #advanced(chunk: number, code: number, t0: number): number {
     const hd = this.#hdr.f64(0, H.SIZE);
     const did = hd[H.DONE];
     this.#step = hd[H.STEP];
     this.#drain();
-    checkStatus(code, 'LifNetwork.run');
+    checkStatus(code, 'LifNetwork.run', (this.#tk ?? undefined) as KernelExports | undefined);
     if (did === chunk) for (const m of this.#stateMons) if (this.#step % m.intervalSteps === 0) this.#sample(m);
     const ms = now() - t0;
     if (did > 0 && ms > 0) {
@@ -1415,17 +1499,93 @@ export class LifNetwork extends KernelObject {
     const o = strictOptions<AsyncRunOptions>('LifNetwork.runAsync', 'options', options, ASYNC_RUN_OPTION_KEYS);
     const steps = this.#runSteps(duration);
     const pr = new ProgressTracker('LifNetwork.runAsync', steps, 'step', o);
+    if (this.#threadsOpt !== 1 && !this.#built && threadsUnavailable() === null) await compileThreadKernel();
     this.build();
+    const team = await this.#startThreads();
     let done = 0;
     let prev = 0;
     pr.throwIfAborted(this.#partial());
     while (done < steps) {
       prev = this.#chunkSteps(pr.sliceMs / 2, ASYNC_MAX_CHUNK, prev, steps - done);
-      done += this.#advance(prev);
+      done += team ? await this.#advanceThreads(team, prev) : this.#advance(prev);
       if (pr.wantsProgress) pr.report(done, { time: this.time });
       if (done < steps) await pr.maybeYield(this.#partial());
     }
     return done;
+  }
+
+  /**
+   * Starts the workers of a threaded network (once): T = the `threads` option ('auto': the
+   * logical cores), at most one per 8 neurons. Neurons are cut into T contiguous blocks at
+   * multiples of 8 from each population's first even neuron (so every neuron takes the same SIMD
+   * or scalar path as on one thread). Returns null when the network runs on one thread.
+   */
+  async #startThreads(): Promise<ThreadTeam | null> {
+    if (this.#team || !this.#tk) return this.#team;
+    const want = this.#threadsOpt === 'auto' ? await availableCores() : this.#threadsOpt;
+    const T = Math.max(1, Math.min(want, Math.floor(this.#n / 8)));
+    if (T < 2) {
+      if (want > 1)
+        this.#threadsNote = `LifNetwork: ${want} threads asked for, running on one thread: ${this.#n} neurons are too few to share`;
+      return null;
+    }
+    const cuts = this.#partition(T);
+    const ctl = this.#alloc(ctlBytes(T), 'lif.threads');
+    const scratch: number[] = [];
+    const W = this.#window();
+    const slots: { lo: number; hi: number; rec: Region; list: Region; cnt: Region }[] = [];
+    for (let t = 0; t < T; t++) {
+      const lo = cuts[t];
+      const hi = cuts[t + 1];
+      const cap = Math.max(1, hi - lo);
+      scratch.push(this.#alloc(THREAD_SCRATCH_BYTES, 'lif.threads').ptr);
+      slots.push({
+        lo,
+        hi,
+        rec: this.#alloc(Math.max(2, W) * cap * 24, 'lif.threads'),
+        list: this.#alloc(cap * 4, 'lif.threads'),
+        cnt: this.#alloc(2 * W * 8, 'lif.threads'),
+      });
+    }
+    const c = ctl.f64(0);
+    ctl.i32(0, 4).set([0, 0, T, 0]);
+    slots.forEach((s, t) => {
+      const o = (64 + 128 * t) / 8;
+      c[o + TS.LO] = s.lo;
+      c[o + TS.HI] = s.hi;
+      c[o + TS.REC] = s.rec.ptr;
+      c[o + TS.CAP] = Math.max(1, s.hi - s.lo);
+      c[o + TS.LIST] = s.list.ptr;
+      c[o + TS.WCAP] = W;
+      c[o + TS.CNT] = s.cnt.ptr;
+      c[o + TS.WIN] = 0;
+    });
+    const team = await ThreadTeam.start((this.#tk as ThreadKernel).memory, scratch);
+    this.adopt({ dispose: () => team.terminate() });
+    this.#ctl = ctl;
+    this.#team = team;
+    this.#threadsUsed = T;
+    return team;
+  }
+
+  /** T + 1 cuts 0 = c_0 <= ... <= c_T = N: near k·N/T, moved to the nearest multiple of 8 from its population's first even neuron. */
+  #partition(T: number): number[] {
+    const N = this.#n;
+    const cuts = [0];
+    for (let t = 1; t < T; t++) {
+      const b = Math.round((t * N) / T);
+      const p = this.#pops.find((q) => b >= q.start && b < q.start + q.size);
+      let c = b;
+      if (p && b > p.start) {
+        const s0 = p.start + (p.start & 1);
+        c = s0 + 8 * Math.round((b - s0) / 8);
+        if (c <= s0) c = p.start;
+        if (c > p.start + p.size) c = p.start + p.size;
+      }
+      cuts.push(Math.max(cuts[t - 1], c));
+    }
+    cuts.push(N);
+    return cuts;
   }
 
   /** Spikes per neuron so far (copy). */
@@ -1582,7 +1742,7 @@ export class LifNetwork extends KernelObject {
       stateBytesPerNeuron: 36 + this.#R * 24,
       synapseBytesPerSynapse: syn ? synBytes / syn : 0,
       paramBytes,
-      bufferBytes: Math.max(this.#bufferOpt ?? 4096, N) * 24,
+      bufferBytes: Math.max(this.#bufferOpt ?? 4096, N * this.#window()) * 24,
     };
   }
 
@@ -1690,6 +1850,8 @@ export class LifNetwork extends KernelObject {
    */
   useNoiseWindow(window: LifNoiseWindow | null): void {
     this.assertLive();
+    if (this.#threadsOpt !== 1)
+      throw new ValidationError('threads', '1 for a network with a noise window (useNoiseWindow)', this.#threadsOpt);
     this.build();
     if (window === null) {
       this.#hdr.f64(0, H.SIZE)[H.ZWIN] = 0;
@@ -1717,6 +1879,7 @@ export class LifNetwork extends KernelObject {
   addTangents(options: LifTangentOptions): LifTangents {
     this.assertLive();
     const o = strictOptions('addTangents', 'options', options, TANGENT_KEYS);
+    if (this.#threadsOpt !== 1) throw new ValidationError('threads', '1 for a network with tangents (addTangents)', this.#threadsOpt);
     this.build();
     if (this.#tangents) throw new ValidationError('addTangents', 'one call per network', 'a second call');
     const refusal = tangentRefusal({
@@ -1730,11 +1893,11 @@ export class LifNetwork extends KernelObject {
     // exponents are −1/τ₂, outside the spectrum's top (the kernel then skips those components).
     const C = this.#projs.some((p) => p.channel === 1) ? 3 : 2;
     const K = checkInteger('options.count', o.count, 1, C * N);
-    const vec = this.allocate(K * C * N * 8, 'lif.tangent');
-    const scratch = this.allocate(K * N * 8, 'lif.tangent');
-    const log = this.allocate(K * 8, 'lif.tangent');
-    const secant = this.allocate(this.#cap * 8, 'lif.tangent');
-    const saltation = this.allocate(N * 8, 'lif.tangent');
+    const vec = this.#alloc(K * C * N * 8, 'lif.tangent');
+    const scratch = this.#alloc(K * N * 8, 'lif.tangent');
+    const log = this.#alloc(K * 8, 'lif.tangent');
+    const secant = this.#alloc(this.#cap * 8, 'lif.tangent');
+    const saltation = this.#alloc(N * 8, 'lif.tangent');
     const hd = this.#hdr.f64(0, H.SIZE);
     hd[H.TAN] = vec.ptr;
     hd[H.TANK] = K;

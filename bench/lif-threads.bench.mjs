@@ -1,0 +1,150 @@
+// One LifNetwork on 1 and 2 threads (#20.1): `npm run bench -- lif-threads`.
+//  (a) noisy LIF, 10^5 uncoupled neurons (EM + linear rule, the S1 parameters of bench/lif.bench.mjs);
+//  (b) CUBA (createLifCuba) scaled to 40 000 neurons at the example's in-degree (p = 80 / N).
+// Each model: one network per thread count, built and warmed up (1 ms), then REPS timed runAsync
+// calls interleaved across thread counts; the median per thread count (neuron-steps/s) and the
+// speedup (median of per-repetition ratios). `identical`: the networks' final states and spike
+// counts have the same bits for every thread count (they ran the same steps).
+// Beside it, Brian2 C++ standalone with 1 and 2 OpenMP threads on the same models
+// (bench/peers/brian2_threads.py, Debian python3-brian; skipped when absent), in the same run.
+// The machine is shared: the 1-minute load average and a CPU probe (two busy threads vs one: how
+// many cores this process actually got) are printed with the figures, since a 2-thread speedup
+// cannot exceed the cores available. Last line: JSON, the noisy network's figures at the top level.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import * as nd from '../dist/index.js';
+
+await nd.init();
+const THREADS = [1, 2];
+const REPS = Number(process.env.REPS ?? 5);
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+/** Cores this process gets now: 2 × (time of one busy loop) / (time of two at once in two threads). */
+async function cpuProbe() {
+  const src = `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', () => { const t0 = Date.now(); let x = 0; for (let i = 0; i < 1.5e8; i++) x += i * 1e-9; parentPort.postMessage([Date.now() - t0, x > 0]); });`;
+  const ws = [new Worker(src, { eval: true }), new Worker(src, { eval: true })];
+  const once = (w) => new Promise((r) => w.once('message', (m) => r(m[0])));
+  const w0 = once(ws[0]);
+  ws[0].postMessage(0);
+  await w0;
+  const one = [];
+  const two = [];
+  for (let r = 0; r < 3; r++) {
+    const a = once(ws[0]);
+    ws[0].postMessage(0);
+    one.push(await a);
+    const b = [once(ws[0]), once(ws[1])];
+    ws[0].postMessage(0);
+    ws[1].postMessage(0);
+    two.push(Math.max(...(await Promise.all(b))));
+  }
+  for (const w of ws) await w.terminate();
+  return (2 * median(one)) / median(two);
+}
+
+function fp(net) {
+  const s = net.state();
+  return nd.fingerprint(s.column('v').data, s.column('i').data, s.column('i2').data, s.column('refUntil').data, net.spikeCounts());
+}
+
+async function measure(title, make, neurons, ms) {
+  const nets = [];
+  for (const T of THREADS) {
+    const net = make(T);
+    await net.runAsync(1);
+    nets.push(net);
+  }
+  const per = THREADS.map(() => []);
+  const ratios = [];
+  for (let r = 0; r < REPS; r++) {
+    const w = [];
+    for (let k = 0; k < nets.length; k++) {
+      const t0 = performance.now();
+      await nets[k].runAsync(ms, { sliceMs: 50 });
+      const s = (performance.now() - t0) / 1000;
+      w.push(s);
+      per[k].push((neurons * Math.round(ms / 0.1)) / s);
+    }
+    ratios.push(w[0] / w[1]);
+  }
+  const prints = nets.map(fp);
+  const used = nets.map((n) => n.threads);
+  const out = {
+    threads: used,
+    neuronStepsPerSecond: per.map(median),
+    speedup: median(ratios),
+    identical: prints.every((p) => p === prints[0]) && nets.every((n) => n.spikeCount === nets[0].spikeCount),
+    spikes: nets[0].spikeCount,
+  };
+  for (const n of nets) n.dispose();
+  console.log(
+    `${title}: ${THREADS.map((T, k) => `${T} thread${T > 1 ? 's' : ''} ${(out.neuronStepsPerSecond[k] / 1e6).toFixed(1)} M neuron-steps/s`).join(', ')}; speedup ${out.speedup.toFixed(2)} (median of ${REPS} interleaved pairs, ${ms} ms each); identical ${out.identical}`,
+  );
+  return out;
+}
+
+const load0 = loadavg()[0];
+const cores = await cpuProbe();
+console.log(`load average (1 min) ${load0.toFixed(2)}; CPU probe: this process gets ${cores.toFixed(2)} cores of 2`);
+
+const noisy = await measure(
+  'noisy LIF, 10^5 neurons',
+  (threads) => {
+    const net = new nd.LifNetwork({ dt: 0.1, seed: 1, threads });
+    net.addPopulation('p', 100_000, { tauMem: 20, tauSyn: 5, mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
+    return net;
+  },
+  100_000,
+  100,
+);
+const cuba = await measure(
+  'CUBA, 40 000 neurons (p = 80/N)',
+  (threads) => nd.createLifCuba({ neurons: 40_000, p: 80 / 40_000, seed: 1, threads }),
+  40_000,
+  200,
+);
+
+// Brian2 C++ standalone, 1 and 2 OpenMP threads, same models.
+let brian2 = null;
+if (existsSync('/usr/bin/python3')) {
+  const r = spawnSync('/usr/bin/python3', ['bench/peers/brian2_threads.py', '--threads', THREADS.join(',')], { encoding: 'utf8' });
+  const rows = (r.stdout ?? '')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  if (rows.length === 4) {
+    const pick = (model) => THREADS.map((T) => rows.find((x) => x.model === model && x.threads === T).neuronStepsPerSecond);
+    brian2 = { noisy: pick('noisy'), cuba: pick('cuba') };
+    for (const [name, ours] of [
+      ['noisy', noisy],
+      ['cuba', cuba],
+    ]) {
+      const b = brian2[name];
+      console.log(
+        `Brian2 C++ standalone ${name}: ${THREADS.map((T, k) => `${T} OpenMP thread${T > 1 ? 's' : ''} ${(b[k] / 1e6).toFixed(1)} M neuron-steps/s (ours / Brian2 ×${(ours.neuronStepsPerSecond[k] / b[k]).toFixed(2)})`).join(', ')}; Brian2 speedup ${(b[1] / b[0]).toFixed(2)}`,
+      );
+    }
+  } else
+    console.log(
+      `Brian2 peer skipped (${(r.stderr ?? '').trim().split('\n').at(-1) || 'no output'}); install: apt-get install -y python3-brian cython3`,
+    );
+}
+const load1 = loadavg()[0];
+console.log(
+  JSON.stringify({
+    ...noisy,
+    cuba,
+    brian2,
+    ratioToBrian2: brian2
+      ? {
+          noisy: noisy.neuronStepsPerSecond.map((x, k) => x / brian2.noisy[k]),
+          cuba: cuba.neuronStepsPerSecond.map((x, k) => x / brian2.cuba[k]),
+        }
+      : null,
+    loadAverage: [load0, load1],
+    coresAvailable: cores,
+  }),
+);

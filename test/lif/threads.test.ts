@@ -1,0 +1,222 @@
+// Multi-threaded LifNetwork (#20.1): one network stepped by T workers on a shared memory gives
+// the same bits as the single-threaded engine (the reference: the main kernel, threads: 1) for
+// every T, across the features whose order of operations threads could change: per-neuron
+// parameters, odd population starts, Poisson drive, shared noise, off-grid refractoriness,
+// delayed and zero-delay coupling (catch-up), both integrators and all spike rules.
+import { describe, expect, test } from 'vitest';
+import {
+  AbortedError,
+  createLifCuba,
+  fingerprint,
+  kernelMemory,
+  LifNetwork,
+  type LifNetworkOptions,
+  type Progress,
+  ValidationError,
+} from '../../src/index.js';
+
+type Build = (threads: number | 'auto') => LifNetwork;
+
+/** Bit fingerprint of everything a run leaves: state, spikes (neuron, time, step) and counts. */
+function result(net: LifNetwork, spikes: ReturnType<LifNetwork['addSpikeMonitor']>): string {
+  const s = net.state();
+  const sp = spikes.spikes();
+  return fingerprint(
+    s.column('v').data,
+    s.column('i').data,
+    s.column('i2').data,
+    s.column('refUntil').data,
+    sp.column('neuron').data,
+    sp.column('time').data,
+    net.spikeCounts(),
+  );
+}
+
+async function runWith(build: Build, threads: number | 'auto', ms: number): Promise<{ fp: string; spikes: number; used: number }> {
+  const net = build(threads);
+  const sm = net.addSpikeMonitor();
+  await net.runAsync(ms);
+  const out = { fp: result(net, sm), spikes: net.spikeCount, used: net.threads };
+  net.dispose();
+  return out;
+}
+
+/** Noisy populations with everything per neuron, odd starts, Poisson drive, shared noise, tRef off the grid; recurrent coupling with and without delay. */
+function mixed(opts: Partial<LifNetworkOptions>): Build {
+  return (threads) => {
+    const net = new LifNetwork({ dt: 0.1, seed: 11, ...opts, threads });
+    const n1 = 37;
+    const tau = Float64Array.from({ length: n1 }, (_, k) => 12 + (k % 9));
+    net.addPopulation('odd', n1, { tauMem: tau, mu: 0.06, sigma: 0.02, v0: { uniform: [0, 1] }, tRef: 1.25 });
+    net.addPopulation('big', 403, { tauMem: 20, mu: 0.052, sigma: 0.03, sharedNoise: 0.2, v0: { uniform: [0, 1] }, tRef: 2 });
+    net.addPopulation('driven', 101, { tauMem: 15, mu: 0.02, sigma: 0.01, poisson: { rate: 800, weight: 0.004 }, v0: { uniform: [0, 1] } });
+    net.connect('big', 'odd', { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.004 });
+    net.connect('odd', 'big', { connector: { type: 'fixedProbability', p: 0.3 }, weight: -0.003, delay: 0.75 });
+    net.connect('big', 'driven', { connector: { type: 'fixedInDegree', k: 20 }, weight: 0.002, delay: 1.5 });
+    net.connect('driven', 'big', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.003 });
+    return net;
+  };
+}
+
+describe('threads: bit-identical for every thread count', () => {
+  const cases: [string, Build][] = [
+    ['EM + linear rule', mixed({})],
+    ['exact + hermite rule', mixed({ integrator: 'exact', spikeRule: 'hermite' })],
+    ['EM + grid rule, fineSteps 2', mixed({ spikeRule: 'grid', noise: { fineSteps: 2 } })],
+    ['general path (fastPath: false)', mixed({ fastPath: false })],
+    ['CUBA 2000 neurons (Brian2 example)', (threads) => createLifCuba({ neurons: 2000, seed: 5, threads })],
+  ];
+  for (const [name, build] of cases)
+    test(`${name}: threads 1, 2, 3 give the bits of the single-threaded engine`, async () => {
+      const ref = await runWith(build, 1, 60);
+      expect(ref.used).toBe(1);
+      expect(ref.spikes).toBeGreaterThan(100); // the run is not trivially quiet
+      for (const T of [2, 3]) {
+        const r = await runWith(build, T, 60);
+        expect(r.used).toBe(T);
+        expect(r.spikes).toBe(ref.spikes);
+        expect(r.fp).toBe(ref.fp);
+      }
+    });
+
+  test('a threaded network run synchronously (one thread, shared memory) and in pieces gives the same bits', async () => {
+    const build = mixed({ integrator: 'exact' });
+    const ref = await runWith(build, 1, 40);
+    const net = build(2);
+    const sm = net.addSpikeMonitor();
+    net.run(10); // synchronous: the main thread's instance of the shared kernel
+    await net.runAsync(15, { sliceMs: 1 }); // many small calls on 2 threads
+    net.run(5);
+    await net.runAsync(10);
+    expect(net.threads).toBe(2);
+    expect(result(net, sm)).toBe(ref.fp);
+    net.dispose();
+  });
+});
+
+describe('threads: the run contract', () => {
+  test('monitors (state, rate) and spike buffer refills see the same data as on one thread', async () => {
+    const go = async (threads: number) => {
+      const net = new LifNetwork({ dt: 0.1, seed: 3, threads, spikeBufferSize: 600 });
+      net.addPopulation('p', 600, { mu: 0.08, sigma: 0.02, v0: { uniform: [0, 1] } });
+      const st = net.addStateMonitor({ neurons: [0, 299, 300, 599], interval: 0.5 });
+      const rm = net.addRateMonitor({ binSize: 1 });
+      await net.runAsync(50);
+      const s = st.samples();
+      const r = rm.rates();
+      const out = fingerprint(s.column('v').data, s.column('time').data, r.column('rate').data);
+      net.dispose();
+      return out;
+    };
+    expect(await go(2)).toBe(await go(1));
+  });
+
+  test('snapshot/restore: a threaded run replays from a snapshot to the same bits', async () => {
+    const net = mixed({})(2);
+    await net.runAsync(20);
+    const snap = net.snapshot();
+    await net.runAsync(20);
+    const a = fingerprint(net.state().column('v').data, net.state().column('i').data);
+    net.restore(snap);
+    await net.runAsync(20);
+    const b = fingerprint(net.state().column('v').data, net.state().column('i').data);
+    expect(b).toBe(a);
+    // and a one-thread network restored from the threaded snapshot continues the same way
+    const one = mixed({})(1);
+    one.restore(snap);
+    await one.runAsync(20);
+    expect(fingerprint(one.state().column('v').data, one.state().column('i').data)).toBe(a);
+    net.dispose();
+    one.dispose();
+  });
+
+  test('abort stops a threaded run between calls; continuing gives the uninterrupted bits; progress reaches the total', async () => {
+    const build = mixed({});
+    const ref = await runWith(build, 1, 50);
+    const net = build(2);
+    const sm = net.addSpikeMonitor();
+    const ac = new AbortController();
+    const seen: Progress[] = [];
+    const err = await net
+      .runAsync(50, {
+        signal: ac.signal,
+        sliceMs: 1,
+        onProgress: (p) => {
+          seen.push(p);
+          if (p.done >= 100) ac.abort();
+        },
+      })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(AbortedError);
+    const stopped = net.step;
+    expect(stopped).toBeGreaterThanOrEqual(100);
+    expect(stopped).toBeLessThan(500);
+    await net.runAsync((500 - stopped) * 0.1, { onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)?.done).toBe(seen.at(-1)?.total);
+    expect(result(net, sm)).toBe(ref.fp);
+    net.dispose();
+  });
+
+  test("threads: 'auto' uses the machine's cores (at least 1); too few neurons stay on one thread with a note", async () => {
+    const r = await runWith(mixed({}), 'auto', 5);
+    expect(r.used).toBeGreaterThanOrEqual(1);
+    const net = new LifNetwork({ dt: 0.1, threads: 4 });
+    net.addPopulation('p', 12, { mu: 0.06 });
+    await net.runAsync(1);
+    expect(net.threads).toBe(1);
+    expect(net.threadsNote).toMatch(/too few/);
+    net.dispose();
+  });
+
+  test('spike sources run on one thread (with a note); noise windows and tangents ask for threads: 1', async () => {
+    const net = new LifNetwork({ dt: 0.1, threads: 2 });
+    net.addSpikeSource('in', 10, { neuron: [0, 3], time: [1, 2] });
+    net.addPopulation('p', 100, { mu: 0.06 });
+    net.connect('in', 'p', { connector: { type: 'allToAll' }, weight: 0.1 });
+    await net.runAsync(5);
+    expect(net.threads).toBe(1);
+    expect(net.threadsNote).toMatch(/spike-source/);
+    net.dispose();
+    const t = new LifNetwork({ dt: 0.1, threads: 2 });
+    t.addPopulation('p', 100, { mu: 0.06 });
+    expect(() => t.addTangents({ count: 2 })).toThrow(ValidationError);
+    t.dispose();
+  });
+
+  test('bad thread counts are refused with the range; dispose frees the shared regions and stops the workers', async () => {
+    for (const bad of [0, 1.5, 257, 'many', Number.NaN])
+      expect(() => new LifNetwork({ dt: 0.1, threads: bad as never })).toThrow(ValidationError);
+    const before = kernelMemory().regions;
+    const net = mixed({})(3);
+    await net.runAsync(2);
+    expect(kernelMemory().regions).toBeGreaterThan(before);
+    net.dispose();
+    expect(kernelMemory().regions).toBe(before);
+  });
+});
+
+describe('threads without exchange (no projections): windows of several steps per barrier', () => {
+  const uncoupled =
+    (opts: Partial<LifNetworkOptions>): Build =>
+    (threads) => {
+      const net = new LifNetwork({ dt: 0.1, seed: 21, ...opts, threads });
+      const mu = Float64Array.from({ length: 205 }, (_, k) => 0.05 + 0.0002 * k);
+      net.addPopulation('het', 205, { mu, sigma: 0.03, tauMem: 15, tRef: 1.05, v0: { uniform: [0, 1] } });
+      net.addPopulation('pois', 1003, { mu: 0.03, sigma: 0.02, poisson: { rate: 900, weight: 0.005 }, tRef: 2, v0: { uniform: [0, 1] } });
+      return net;
+    };
+  for (const [name, build] of [
+    ['EM + linear', uncoupled({})],
+    ['exact + hermite, fineSteps 3', uncoupled({ integrator: 'exact', spikeRule: 'hermite', noise: { fineSteps: 3 } })],
+    ['with spikeBufferSize given', uncoupled({ spikeBufferSize: 1300 })],
+  ] as [string, Build][])
+    test(`${name}: threads 1, 2, 3 give the same bits`, async () => {
+      const ref = await runWith(build, 1, 80);
+      expect(ref.spikes).toBeGreaterThan(500);
+      for (const T of [2, 3]) {
+        const r = await runWith(build, T, 80);
+        expect(r.used).toBe(T);
+        expect(r.fp).toBe(ref.fp);
+      }
+    });
+});
