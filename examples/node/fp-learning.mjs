@@ -182,7 +182,7 @@ writeFileSync(
     grid.nw,
     grid.nv,
     [grid.wMin, grid.wMax],
-    [grid.vMin, grid.vF],
+    [grid.vMin, grid.vThreshold],
     { title: 'p(v, w) after learning I', xlabel: 'synaptic weight w', ylabel: 'membrane potential v (V_F = 1)', zlabel: 'density p(v, w)' },
   ),
 );

@@ -17,7 +17,8 @@ import { brfKey, brfNormals, brfUniforms, Streams } from './rng.js';
  * in the last bit (V8 switched implementations between Node 20 and later versions).
  */
 export function brfDeterministicSin(x: number): number {
-  checkFinite('x', x);
+  // beyond 1e15 rad the reduction x − 2π·round(x/2π) is no longer accurate to a fraction of 2π
+  checkRange('x', x, -1e15, 1e15, { unit: 'rad' });
   const TWO_PI = 6.283185307179586;
   const r = x - TWO_PI * Math.round(x / TWO_PI);
   const r2 = r * r;

@@ -55,11 +55,16 @@ export function brfFilterNormalizedDirection(params: Float64Array, options: BrfD
     ]) {
       let nd = 0;
       let nw = 0;
+      // the filter norm scaled by its largest entry, so huge weights do not overflow the squares
+      let s = 0;
+      for (let k = a; k < b; k++) s = Math.max(s, Math.abs(params[L.w + i * IH + k]));
       for (let k = a; k < b; k++) {
         nd += z[i * IH + k] ** 2;
-        nw += params[L.w + i * IH + k] ** 2;
+        if (s > 0) nw += (params[L.w + i * IH + k] / s) ** 2;
       }
-      const f = Math.sqrt(nw) / (Math.sqrt(nd) + 1e-10);
+      const f = (s * Math.sqrt(nw)) / (Math.sqrt(nd) + 1e-10);
+      if (!Number.isFinite(f))
+        throw new ValidationError(`params (filter ${i} of the hidden weights)`, 'weights whose filter norm is finite', s);
       for (let k = a; k < b; k++) d[L.w + i * IH + k] = z[i * IH + k] * f;
     }
   }

@@ -811,7 +811,7 @@ export class BrfShardRunner extends KernelObject {
       correct += out[4 * s + 3];
     }
     const res = new BrfShardResult(loss, prediction, spikes, correct);
-    if (backward) res.grad = Float64Array.from(this.#view(this.#g, this.layout.size));
+    if (backward) res.grad = checkGradient('BrfShardRunner.run', Float64Array.from(this.#view(this.#g, this.layout.size)), p.T);
     if (finalState) res.state = Float64Array.from(this.#view(this.#st1, S * (4 * this.network.hiddenSize + 2 * this.network.outputSize)));
     return res;
   }
@@ -928,4 +928,16 @@ export class BrfShardRunner extends KernelObject {
       this.#busy = false;
     }
   }
+}
+
+/**
+ * The gradient, or a {@link NumericalError} (kind `non-finite`, `index` the first non-finite
+ * parameter entry, `step` the sequence length) when BPTT overflowed: parameters far outside the
+ * trained range can make the forward pass finite and the backward pass overflow. @internal
+ */
+export function checkGradient(where: string, g: Float64Array, steps: number): Float64Array {
+  for (let i = 0; i < g.length; i++)
+    if (!Number.isFinite(g[i]))
+      throw new NumericalError(`${where} (gradient)`, { kind: 'non-finite', step: steps, index: i, time: 0, value: g[i] });
+  return g;
 }

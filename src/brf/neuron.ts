@@ -13,13 +13,14 @@ import { brfOptions } from './model.js';
 
 /** The step option of the single-neuron analyses. */
 export interface BrfStepOptions {
-  /** Euler step δ, ms. @default 10 (the reference's 0.01 s) */
+  /** Euler step δ, ms, in [1e-9, 10^6]. @default 10 (the reference's 0.01 s) */
   dt?: number;
 }
 
 function stepOf(where: string, options: BrfStepOptions | undefined): number {
   const o = brfOptions<BrfStepOptions>(where, 'options', options, ['dt']);
-  return checkRange('dt', o.dt ?? 10, 0, 1e6, { loOpen: true, unit: 'ms' });
+  // from 1e-9 ms: a smaller step underflows dt/1000 (s) and the closed forms divide by it
+  return checkRange('dt', o.dt ?? 10, 1e-9, 1e6, { unit: 'ms' });
 }
 
 /**
@@ -87,13 +88,19 @@ export function brfTransitionMatrix(omega: number, b: number, options: BrfStepOp
  * ```
  */
 export function spectralRadius2x2(matrix: ArrayLike<number>): number {
-  const m = checkFiniteArray('matrix', matrix, 4);
+  const m0 = checkFiniteArray('matrix', matrix, 4);
+  // on the matrix scaled by its largest entry s (ρ(M) = s·ρ(M/s)), so products do not overflow
+  let s = 0;
+  for (let k = 0; k < 4; k++) s = Math.max(s, Math.abs(m0[k]));
+  if (s === 0) return 0;
+  const m = Array.from(m0, (x) => x / s);
   const tr = m[0] + m[3];
   const det = m[0] * m[3] - m[1] * m[2];
   const disc = (tr * tr) / 4 - det;
-  if (disc < 0) return Math.sqrt(det); // complex pair: |λ|² = det
-  const r = Math.sqrt(disc);
-  return Math.max(Math.abs(tr / 2 + r), Math.abs(tr / 2 - r));
+  const r = disc < 0 ? Math.sqrt(det) : Math.max(Math.abs(tr / 2 + Math.sqrt(disc)), Math.abs(tr / 2 - Math.sqrt(disc)));
+  const rho = s * r;
+  if (!Number.isFinite(rho)) throw new NumericalError('spectralRadius2x2', { kind: 'non-finite', step: 0, index: -1, time: 0, value: rho });
+  return rho;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   brfConsts,
   brfOptions,
   brfParamLayout,
+  checkGradient,
   resolveNetwork,
 } from './model.js';
 
@@ -325,6 +326,6 @@ export function brfShardReference(
       }
     }
   }
-  res.grad = g;
+  res.grad = checkGradient('brfShardReference', g, T);
   return res;
 }

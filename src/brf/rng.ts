@@ -5,13 +5,13 @@
  * @packageDocumentation
  */
 import { normals, uniforms } from '../rng/index.js';
-import { deriveKey, type Key, keyOfSeed, type SeedOptions } from '../rng/seed.js';
+import { deriveKey, type Key, type SeedOptions, seedKeyOf } from '../rng/seed.js';
 
 export { Streams } from '../rng/index.js';
 
 /** The key of `{ seed, trial }` for one purpose `tag` of the brf module (argument names prefixed with `prefix`). */
 export function brfKey(o: SeedOptions, tag: number, sub = 0, prefix = ''): Key {
-  return deriveKey(keyOfSeed(o, prefix), tag, sub);
+  return deriveKey(seedKeyOf(o, prefix), tag, sub);
 }
 
 /** `n` uniforms in [0, 1) at (key, step, stream), starting at element `start`. */

@@ -14,7 +14,7 @@ import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive
 import { WorkerPool } from '../parallel/pool.js';
 import type { Settled } from '../parallel/types.js';
 import type { Seed, SeedOptions } from '../rng/seed.js';
-import { keyOfSeed } from '../rng/seed.js';
+import { seedKeyOf } from '../rng/seed.js';
 import { type BrfDataset, brfPermutation, checkBrfDataset } from './data.js';
 import {
   type BrfNetworkOptions,
@@ -246,7 +246,7 @@ function resolveTrainer(options: BrfTrainerOptions): Resolved {
   if (options === undefined) throw new ValidationError('options', 'trainer options { network, steps, … }', options);
   const network = resolveNetwork(o.network, 'network.');
   const steps = checkInteger('steps', o.steps, 1, 1 << 20);
-  keyOfSeed({ seed: o.seed, trial: o.trial });
+  seedKeyOf({ seed: o.seed, trial: o.trial });
   const a = brfOptions<BrfAdamOptions>('adam', 'adam', o.adam, ['beta1', 'beta2', 'epsilon']);
   const adam = {
     beta1: checkRange('adam.beta1', a.beta1 ?? 0.9, 0, 1, { hiOpen: true }),

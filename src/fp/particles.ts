@@ -13,7 +13,7 @@ import { KernelObject, type Region } from '../kernel/region.js';
 import { readFailure } from '../kernel/status.js';
 import { checkFinite, checkFiniteArray, checkNonNegative, checkPositive } from '../kernel/validate.js';
 import { Streams } from '../rng/index.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import { FP_LIMITS, FP_UNITS, type FpResponse, fpOptions, responseCode } from './common.js';
 import { Q } from './layout.js';
 
@@ -136,7 +136,7 @@ export class FpParticleNetwork extends KernelObject {
     const dt = checkPositive('dt', o.dt, 'τ_m');
     if (dt > 1) throw new ValidationError('dt', 'a finite number in (0, 1] τ_m', dt);
     const sg = responseCode(o.response, 'response', 'FpParticleNetwork');
-    const key = keyOfSeed({ seed: o.seed, trial: o.trial });
+    const key = seedKeyOf({ seed: o.seed, trial: o.trial });
     const tau = checkNonNegative('tauRate', o.tauRate ?? 0.1, 'τ_m');
     let I: Float64Array;
     const input = o.input ?? 0;

@@ -147,9 +147,10 @@ export function fpLogZ(mu: number, options: FpLogZOptions): number {
   const { a, vR, vF } = checkConstants(o);
   moderate('mu', mu);
   const method = o.method ?? 'laplace';
-  if (method === 'erfcx') return logZErfcx(mu, a, vR, vF);
-  if (method !== 'laplace') throw new ValidationError('method', "'laplace' or 'erfcx'", method);
-  return logZ(mu, a, vR, vF);
+  if (method !== 'erfcx' && method !== 'laplace') throw new ValidationError('method', "'laplace' or 'erfcx'", method);
+  const r = method === 'erfcx' ? logZErfcx(mu, a, vR, vF) : logZ(mu, a, vR, vF);
+  finiteOutput('fpLogZ', 'log Z', [r]);
+  return r;
 }
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
@@ -275,7 +276,9 @@ function logZErfcx(mu: number, a: number, vR: number, vF: number): number {
 export function fpStationaryRate(mu: number, options: FpModelConstants): number {
   const { a, vR, vF } = checkConstants(required<FpModelConstants>('fpStationaryRate', options, MODEL_KEYS));
   moderate('mu', mu);
-  return a * Math.exp(-logZ(mu, a, vR, vF));
+  const r = a * Math.exp(-logZ(mu, a, vR, vF));
+  finiteOutput('fpStationaryRate', 'rate', [r]);
+  return r;
 }
 
 function rateOf(mu: number, a: number, vR: number, vF: number): number {
@@ -1317,6 +1320,9 @@ export function fpDiscrimination(options: FpDiscriminationOptions): FpDiscrimina
   }
   dist *= dw;
   bound *= dw;
+  finiteOutput('fpDiscrimination', 'NI', A.N);
+  finiteOutput('fpDiscrimination', 'NJ', B.N);
+  finiteOutput('fpDiscrimination', 'distance and bound', [dist, bound]);
   return new FpDiscriminationResult({
     nbarI: A.nbar,
     nbarJ: B.nbar,
@@ -1508,6 +1514,11 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
       );
     const h = dt / sub;
     for (let q = 0; q < sub; q++) {
+      // a slow step can take up to 10^9 cell-substeps: report and see an abort within it too
+      if ((q + 1) % Math.max(1, Math.floor(1e6 / n)) === 0) {
+        pr.report(s, { time: t });
+        pr.throwIfAborted({ time: t });
+      }
       let fl = 0;
       // coefficients (N̄, R, Φ) frozen over the substeps of one slow step
       for (let k = 0; k < n; k++) {
@@ -1542,5 +1553,7 @@ export function fpReducedSlowEvolve(options: FpReducedSlowEvolveOptions): FpRedu
     nbTr.push(nbar);
   }
   if (pr.wantsProgress) pr.report(steps, { time: t });
+  finiteOutput('fpReducedSlowEvolve', 'H', H);
+  finiteOutput('fpReducedSlowEvolve', 'nbarTrace', nbTr);
   return new FpReducedSlowEvolution({ w, H, nbar, t: Float64Array.from(tr), nbarTrace: Float64Array.from(nbTr) });
 }

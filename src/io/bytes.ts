@@ -18,6 +18,9 @@ export interface ByteWriter {
   close(): void;
 }
 
+/** Largest in-memory file of a {@link MemoryWriter} (bytes). */
+const MAX_MEMORY_FILE = 2 ** 31 - 1;
+
 /** A {@link ByteWriter} that keeps the bytes in memory. */
 export class MemoryWriter implements ByteWriter {
   #buf = new Uint8Array(1024);
@@ -41,8 +44,16 @@ export class MemoryWriter implements ByteWriter {
     this.writeAt(this.#size, bytes);
   }
 
+  /** Writes `bytes` at byte `offset` (an integer in [0, 2^31 − bytes.length]: in-memory files stay below 2 GiB). */
   writeAt(offset: number, bytes: Uint8Array): void {
     if (this.#closed) throw new ValidationError('writer', 'an open writer', 'a closed writer');
+    if (!(bytes instanceof Uint8Array)) throw new ValidationError('bytes', 'a Uint8Array', bytes);
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset + bytes.length > MAX_MEMORY_FILE)
+      throw new ValidationError(
+        'offset',
+        `an integer in [0, ${MAX_MEMORY_FILE - bytes.length}] (in-memory files stay below 2 GiB)`,
+        offset,
+      );
     this.#reserve(offset + bytes.length);
     this.#buf.set(bytes, offset);
     this.#size = Math.max(this.#size, offset + bytes.length);
@@ -59,6 +70,7 @@ export class MemoryWriter implements ByteWriter {
 
   /** The bytes as a `Blob` (for a browser download: `URL.createObjectURL(w.blob(type))`). */
   blob(type = 'application/octet-stream'): Blob {
+    if (typeof type !== 'string') throw new ValidationError('type', "a MIME type string (e.g. 'text/csv')", type);
     return new Blob([this.bytes() as Uint8Array<ArrayBuffer>], { type });
   }
 }

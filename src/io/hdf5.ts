@@ -8,7 +8,7 @@
  * import map entry `"h5wasm": ".../node_modules/h5wasm/dist/esm/hdf5_hl.js"`.
  * @packageDocumentation
  */
-import { ValidationError } from '../kernel/errors.js';
+import { NeurodynError, ValidationError } from '../kernel/errors.js';
 import { loadFs, readBytes } from './bytes.js';
 
 /** The parts of h5wasm's API neurodyn uses (see h5wasm's `hdf5_hl.d.ts`). */
@@ -114,7 +114,14 @@ export async function openH5Writer(path: string | undefined): Promise<H5Writer> 
   const { h5, fs, real } = await loadH5();
   if (path !== undefined && (typeof path !== 'string' || path === '')) throw new ValidationError('path', 'a non-empty file path', path);
   const nodeFs = path !== undefined && !real ? await loadFs() : null;
-  const name = path !== undefined && real ? path : `/neurodyn-${++counter}.h5`;
+  let name = path !== undefined && real ? path : `/neurodyn-${++counter}.h5`;
+  if (path === undefined && real) {
+    // NODERAWFS: '/neurodyn-1.h5' would be a real file at the root (shared by every process, and
+    // not writable for most users): an in-memory file goes through a temporary file of this process.
+    const os = await import('node:os');
+    const p = await import('node:path');
+    name = p.join(os.tmpdir(), `neurodyn-${process.pid}-w${counter}.h5`);
+  }
   const file = new h5.File(name, 'w');
   let done = false;
   return {
@@ -173,6 +180,10 @@ export async function withH5Reader<T>(source: string | Uint8Array | ArrayBuffer,
   }
   try {
     return f(file);
+  } catch (e) {
+    // h5wasm reports a malformed file as a plain Error from its C library
+    if (e instanceof NeurodynError) throw e;
+    throw new ValidationError('source', 'a readable HDF5 file', `${typeof source === 'string' ? source : 'bytes'} (${String(e)})`);
   } finally {
     file.close();
     if (temp !== null) {

@@ -8,6 +8,8 @@
  * `\n` so that the data starts at a multiple of 64 bytes, then the data in C order.
  * @packageDocumentation
  */
+
+import { optionKeys, strictOptions } from '../contract/options.js';
 import type { ColumnArray } from '../contract/results.js';
 import { ValidationError } from '../kernel/errors.js';
 import { utf8 } from './bytes.js';
@@ -73,6 +75,8 @@ export interface NpyOptions {
   shape?: readonly number[];
 }
 
+const NPY_KEYS = optionKeys<NpyOptions>()(['shape']);
+
 function checkShape(shape: readonly number[] | undefined, n: number): readonly number[] {
   if (shape === undefined) return [n];
   if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 0))
@@ -92,7 +96,10 @@ function checkShape(shape: readonly number[] | undefined, n: number): readonly n
  * ```
  */
 export function toNPY(data: ColumnArray, options: NpyOptions = {}): Uint8Array {
-  const shape = checkShape(options?.shape, data?.length);
+  const o = strictOptions('toNPY', 'options', options, NPY_KEYS);
+  if (!ArrayBuffer.isView(data) || data instanceof DataView)
+    throw new ValidationError('data', 'a typed array (Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array, …)', data);
+  const shape = checkShape(o.shape, data.length);
   const h = npyHeader(npyDescr(data), shape);
   const out = new Uint8Array(h.length + data.byteLength);
   out.set(h);

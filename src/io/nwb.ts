@@ -21,7 +21,7 @@ import { fingerprint } from '../kernel/hash.js';
 import { checkFiniteArray } from '../kernel/validate.js';
 import { utf8 } from './bytes.js';
 import { ensureGroup, type H5Dataset, type H5Group, openH5Writer } from './hdf5.js';
-import { type PopulationRange, populationsOf, spikeColumns } from './spikes.js';
+import { MAX_NEURON_INDEX, type PopulationRange, populationsOf, spikeColumns } from './spikes.js';
 
 /** The NWB schema version the files follow (nwb-schema core/nwb.file.yaml). */
 export const NWB_VERSION = '2.7.0';
@@ -139,7 +139,8 @@ export async function writeNwb(spikes: Table, path?: string, options: WriteNwbOp
   const o = strictOptions('writeNwb', 'options', options, KEYS);
   const pops = populationsOf(spikes, o.populations);
   const nUnits = o.units ?? pops.reduce((m, p) => Math.max(m, p.start + p.size), 0);
-  if (!Number.isInteger(nUnits) || nUnits < 1) throw new ValidationError('options.units', 'a positive integer', o.units);
+  if (!Number.isInteger(nUnits) || nUnits < 1 || nUnits > MAX_NEURON_INDEX + 1)
+    throw new ValidationError('options.units', `a positive integer ≤ ${MAX_NEURON_INDEX + 1}`, nUnits);
   const series = (o.timeSeries ?? []).map(checkSeries);
   const identifier = o.identifier ?? randomId();
   if (typeof identifier !== 'string' || identifier === '')

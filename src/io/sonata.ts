@@ -183,6 +183,8 @@ export async function readSonata(
   options: ReadSonataOptions = {},
 ): Promise<Record<string, SonataPopulationTable>> {
   const o = strictOptions('readSonata', 'options', options, READ_KEYS);
+  if (o.populations !== undefined && (!Array.isArray(o.populations) || o.populations.some((p) => typeof p !== 'string')))
+    throw new ValidationError('options.populations', 'an array of population names', o.populations);
   return withH5Reader(source, (f) => {
     if (!f.keys().includes('spikes')) throw new ValidationError('source', 'a SONATA spike file (a /spikes group)', f.keys().join(', '));
     const sp = f.get('spikes') as H5Group;

@@ -36,9 +36,13 @@ export interface SpikeRecords {
  * A spike table (`kind: 'lif.spikes'`) from raw records: `neuron`, `time` = (step + offset)·dt
  * (ms), `step`, `offset` and, when present, `A`. A Table is returned unchanged.
  */
+const SPIKE_TABLE_KEYS = ['dt', 'populations'] as const;
+
 export function spikeTable(records: Table | SpikeRecords, options: { dt: number; populations?: PopulationRange[] }): Table {
+  const o = strictOptions('spikeTable', 'options', options, SPIKE_TABLE_KEYS);
+  if (o.populations !== undefined) checkPopulations('options.populations', o.populations);
   if (records instanceof Table) return records;
-  const dt = checkPositive('options.dt', options?.dt, 'ms');
+  const dt = checkPositive('options.dt', o.dt, 'ms');
   const r = records;
   if (!r || !(r.neuron instanceof Int32Array) || !(r.step instanceof Float64Array) || !(r.offset instanceof Float64Array))
     throw new ValidationError('records', 'spike records { neuron: Int32Array, step: Float64Array, offset: Float64Array } or a Table', r);
@@ -50,8 +54,12 @@ export function spikeTable(records: Table | SpikeRecords, options: { dt: number;
     step: { data: r.step, unit: '', description: 'step at whose start the spike time is measured' },
     offset: { data: r.offset, unit: '1', description: 'offset of the spike time within the step, in [0, 1)' },
   };
+  if (r.A !== undefined && (!(r.A instanceof Float64Array) || r.A.length !== r.neuron.length))
+    throw new ValidationError('records.A', `a Float64Array of length ${r.neuron.length}`, r.A);
+  if (r.step.length !== r.neuron.length || r.offset.length !== r.neuron.length)
+    throw new ValidationError('records.step.length', `${r.neuron.length} (one per record, as neuron and offset)`, r.step.length);
   if (r.A) cols.A = { data: r.A, unit: 'voltage/ms', description: 'crossing speed dV/dt at threshold (voltage units per ms)' };
-  return makeTable('lif.spikes', cols, { dt, ...(options.populations ? { populations: options.populations } : {}) });
+  return makeTable('lif.spikes', cols, { dt, ...(o.populations ? { populations: o.populations } : {}) });
 }
 
 /** The `neuron` and `time` (ms) columns of a spike table, checked. */
@@ -69,7 +77,13 @@ export function spikeColumns(t: Table, name = 'spikes'): { neuron: ColumnArray; 
   return { neuron, time: time.data };
 }
 
-/** Checks a population layout: names unique and non-empty, ranges disjoint. */
+/**
+ * Largest neuron index of a population layout (2^26 − 1, as the largest population of a network
+ * spec): files are sized per unit, so a layout is a work and memory bound. @internal
+ */
+export const MAX_NEURON_INDEX = 2 ** 26 - 1;
+
+/** Checks a population layout: names unique and non-empty, ranges disjoint, indices below 2^26. */
 export function checkPopulations(name: string, pops: unknown): PopulationRange[] {
   if (!Array.isArray(pops) || pops.length === 0) throw new ValidationError(name, 'a non-empty array of { name, start, size }', pops);
   const seen = new Set<string>();
@@ -80,7 +94,8 @@ export function checkPopulations(name: string, pops: unknown): PopulationRange[]
       throw new ValidationError(`${name}[${i}].name`, 'a non-empty name without "/"', q.name);
     if (seen.has(q.name)) throw new ValidationError(`${name}[${i}].name`, 'a name not used by another population', q.name);
     seen.add(q.name);
-    return { name: q.name, start: checkInteger(`${name}[${i}].start`, q.start), size: checkInteger(`${name}[${i}].size`, q.size, 1) };
+    const start = checkInteger(`${name}[${i}].start`, q.start, 0, MAX_NEURON_INDEX);
+    return { name: q.name, start, size: checkInteger(`${name}[${i}].size`, q.size, 1, MAX_NEURON_INDEX + 1 - start) };
   });
   const sorted = [...out].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++)

@@ -117,6 +117,8 @@ function formatOf(path: string, f: unknown): TableFormat {
 
 /** The bytes of a table in one of the {@link TableFormat}s. */
 export function tableBytes(table: Table, format: TableFormat, options: CsvOptions = {}): Uint8Array {
+  checkChoice('format', format, ['csv', 'npz', 'json'] as const);
+  if (format !== 'csv') strictOptions('tableBytes', 'options', options, CSV_KEYS);
   if (format === 'npz') return toNPZ(table);
   if (format === 'json') return utf8(toJSONText(table));
   return utf8(toCSV(table, options));

@@ -6,12 +6,15 @@
  * @packageDocumentation
  */
 import { ValidationError } from '../kernel/errors.js';
+import { checkInteger } from '../kernel/validate.js';
 import { utf8 } from './bytes.js';
 
 let table: Uint32Array | null = null;
 
 /** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) of `data`, continuing from `crc`. */
 export function crc32(data: Uint8Array, crc = 0): number {
+  if (!(data instanceof Uint8Array)) throw new ValidationError('data', 'a Uint8Array', data);
+  checkInteger('crc', crc, 0, 0xffffffff);
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -86,6 +89,18 @@ export function zipStored(members: readonly { name: string; data: Uint8Array }[]
 
 /** Members of a stored (method 0) ZIP archive such as an NPZ written by {@link zipStored} or `numpy.savez`. */
 export function unzipStored(zip: Uint8Array): Map<string, Uint8Array> {
+  if (!(zip instanceof Uint8Array)) throw new ValidationError('zip', 'a Uint8Array (the bytes of a ZIP archive)', zip);
+  try {
+    return unzipMembers(zip);
+  } catch (e) {
+    // a directory entry pointing outside the bytes: a truncated or corrupted archive
+    if (e instanceof RangeError)
+      throw new ValidationError('zip', 'a well-formed ZIP archive (an entry points outside the data)', `${zip.length} bytes`);
+    throw e;
+  }
+}
+
+function unzipMembers(zip: Uint8Array): Map<string, Uint8Array> {
   const dv = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
   let e = zip.length - 22;
   while (e >= 0 && dv.getUint32(e, true) !== 0x06054b50) e--;

@@ -20,7 +20,7 @@ import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
 import { KernelObject, type Region } from '../kernel/region.js';
 import { checkChoice, checkInteger } from '../kernel/validate.js';
-import { type Key, keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Key, type Seed, seedKeyOf } from '../rng/seed.js';
 import { W } from './layout.js';
 
 /** Options of {@link LifNoiseWindow}. */
@@ -82,7 +82,7 @@ export class LifNoiseWindow extends KernelObject {
         this.capacitySteps,
       );
     this.integrator = checkChoice('options.integrator', o.integrator ?? 'euler-maruyama', ['euler-maruyama', 'exact'] as const);
-    this.key = keyOfSeed(o, 'options.');
+    this.key = seedKeyOf(o, 'options.');
     const bytes = this.neurons * this.capacitySteps * 8;
     this.#desc = this.allocate(W.SIZE * 8, 'lif.noiseWindow');
     this.#z1 = this.allocate(bytes, 'lif.noiseWindow');

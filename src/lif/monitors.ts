@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { makeTable, type TableOf } from '../contract/results.js';
+import { checkInteger } from '../kernel/validate.js';
 
 /**
  * One chunk of spike records as the kernel wrote them (views into kernel memory, valid only during
@@ -169,8 +170,9 @@ export class LifSpikeMonitor {
       population: this.population,
     });
   }
-  /** Spike times (ms) of one neuron (global index), in order. */
+  /** Spike times (ms) of one neuron (global index, an integer ≥ 0), in order. */
   timesOf(neuron: number): Float64Array {
+    checkInteger('neuron', neuron, 0, 0x7fffffff);
     const out: number[] = [];
     const dt = this.#host.dt;
     for (let k = 0; k < this.#n.n; k++) if (this.#n.a[k] === neuron) out.push((this.#s.a[k] + this.#o.a[k]) * dt);

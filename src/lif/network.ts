@@ -24,7 +24,7 @@ import {
 } from '../kernel/validate.js';
 import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
-import { deriveKey, type Key, keyOfSeed, type Seed } from '../rng/seed.js';
+import { deriveKey, type Key, type Seed, seedKeyOf } from '../rng/seed.js';
 import { buildConnector, type LifConnector, type LifCsr } from './connectors.js';
 import { LifNoiseWindow } from './coupling.js';
 import { C, H, J, LifStreams, P, Q } from './layout.js';
@@ -632,7 +632,7 @@ export class LifNetwork extends KernelObject {
     this.integrator = checkChoice('integrator', o.integrator ?? 'euler-maruyama', Object.keys(lifIntegrators) as LifIntegratorName[]);
     this.spikeRule = checkChoice('spikeRule', o.spikeRule ?? 'linear', Object.keys(lifSpikeRules) as LifSpikeRuleName[]);
     this.seed = o.seed ?? 0;
-    this.#seedKey = keyOfSeed({ seed: this.seed });
+    this.#seedKey = seedKeyOf({ seed: this.seed });
     if (o.key !== undefined) {
       const k = strictOptions<Key>('LifNetwork', 'key', o.key, ['k0', 'k1']);
       const word = (w: 'k0' | 'k1') => {
@@ -644,7 +644,7 @@ export class LifNetwork extends KernelObject {
       this.key = { k0: word('k0'), k1: word('k1') };
       this.trial = undefined;
     } else {
-      this.key = keyOfSeed({ seed: this.seed, trial: o.trial });
+      this.key = seedKeyOf({ seed: this.seed, trial: o.trial });
       this.trial = o.trial;
     }
     const noise = strictOptions<LifNoiseOptions>('LifNetwork', 'noise', o.noise, NOISE_KEYS);

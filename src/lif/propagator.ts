@@ -17,7 +17,7 @@
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
 import { kernel } from '../kernel/load.js';
-import { checkFinite, checkNonNegative, checkPositive } from '../kernel/validate.js';
+import { checkFinite, checkNonNegative, checkPositive, checkRange } from '../kernel/validate.js';
 
 /** e^x with the kernel's exp (the same bits in every JS engine). @internal */
 export function kexp(x: number): number {
@@ -50,7 +50,11 @@ export interface LifTimeConstants {
 const TIME_CONSTANT_KEYS = optionKeys<LifTimeConstants>()(['tauMem', 'tauSyn']);
 
 function rates(o: LifTimeConstants): [a: number, b: number] {
-  return [1 / checkPositive('options.tauMem', o.tauMem, 'ms'), 1 / checkPositive('options.tauSyn', o.tauSyn, 'ms')];
+  // from 1e-300 ms: the rates 1/τ must be finite
+  return [
+    1 / checkRange('options.tauMem', o.tauMem, 1e-300, Number.MAX_VALUE, { unit: 'ms' }),
+    1 / checkRange('options.tauSyn', o.tauSyn, 1e-300, Number.MAX_VALUE, { unit: 'ms' }),
+  ];
 }
 
 /**

@@ -9,7 +9,7 @@ import { checkCallback, optionKeys, strictOptions } from '../contract/options.js
 import { ValidationError } from '../kernel/errors.js';
 import { checkFinite, checkInteger, checkNonNegative, checkPositive } from '../kernel/validate.js';
 import { normalAt, philox4x32 } from '../rng/reference.js';
-import { type Key, keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Key, type Seed, seedKeyOf } from '../rng/seed.js';
 import { ZIG_K, ZIG_W } from '../rng/zigtables.js';
 
 /** Parameters of {@link lifReferenceRun} (units and meaning as in `LifPopulationParams`; all required). */
@@ -58,6 +58,8 @@ const REFERENCE_KEYS = optionKeys<LifReferenceOptions>()(['dt', 'duration', 'sta
 const REFERENCE_PARAM_KEYS = optionKeys<LifReferenceParams>()(['tauMem', 'vLeak', 'vThreshold', 'vReset', 'tauSyn', 'mu', 'sigma']);
 
 const TWO20 = 1048576;
+/** Neuron-steps one {@link lifReferenceRun} call may take (a few seconds of the plain TypeScript loop). */
+const REFERENCE_MAX_WORK = 2 ** 28;
 const blk = new Uint32Array(4);
 
 type Spike = ((neuron: number, step: number, offset: number, A: number) => void) | undefined;
@@ -67,7 +69,7 @@ type Spike = ((neuron: number, step: number, offset: number, A: number) => void)
  * from grid step `startStep`, **in place**, with EM + linear interpolation (the kernel's order of
  * operations for a population without synapses, shared noise, Poisson drive or refractoriness)
  * and the kernel's random numbers for the key `keyOfSeed({ seed, trial })` (or `key`). Calls
- * `onSpike(neuron, step, offset, A)` for each spike and returns the number of spikes. With
+ * `onSpike(neuron, step, offset, A)` for each spike and returns the number of spikes (at most 2^28 neuron-steps per call; continue with `startStep`). With
  * {@link LifReferenceParamArrays} the parameters are per neuron (1/τ_m, h/τ_s and the noise
  * factor σ√(2/τ_s)√h are computed once per neuron before the loop, as the kernel's facade does).
  * @param state - `{ v, i }`: Float64Arrays of equal length, overwritten
@@ -98,6 +100,13 @@ export function lifReferenceRun(
   const steps = Math.round(checkNonNegative('options.duration', o.duration, 'ms') / h);
   const step0 = checkInteger('options.startStep', o.startStep ?? 0, 0, 0xffffffff);
   if (!(step0 + steps <= 0x100000000)) throw new ValidationError('options.duration', 'at most the 32-bit step counter', o.duration);
+  // work bound: a plain TypeScript loop with no progress or signal; longer runs go in pieces (startStep)
+  if (steps * N > REFERENCE_MAX_WORK)
+    throw new ValidationError(
+      'options.duration',
+      `at most ${Math.floor(REFERENCE_MAX_WORK / N) * h} ms for ${N} neurons (${REFERENCE_MAX_WORK} neuron-steps per call; continue with startStep)`,
+      o.duration,
+    );
   let key: Key;
   if (o.key !== undefined) {
     const k = strictOptions<Key>('lifReferenceRun', 'options.key', o.key, ['k0', 'k1']);
@@ -105,7 +114,7 @@ export function lifReferenceRun(
       if (!Number.isInteger(k[w]) || k[w] < 0 || k[w] > 0xffffffff)
         throw new ValidationError(`options.key.${w}`, 'an integer in [0, 2^32)', k[w]);
     key = k;
-  } else key = keyOfSeed({ seed: o.seed, trial: o.trial }, 'options.');
+  } else key = seedKeyOf({ seed: o.seed, trial: o.trial }, 'options.');
   const onSpike = checkCallback<NonNullable<Spike>>('options.onSpike', o.onSpike);
   const perNeuron = typeof p.tauMem !== 'number';
   for (const f of REFERENCE_PARAM_KEYS) {

@@ -7,10 +7,10 @@
  */
 import { optionKeys, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
-import { checkInteger } from '../kernel/validate.js';
+import { checkFinite, checkInteger, checkPositive } from '../kernel/validate.js';
 import { normals } from '../rng/index.js';
 import { uniformAt } from '../rng/reference.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import { LifStreams } from './layout.js';
 import {
   type LifIntegratorName,
@@ -139,7 +139,7 @@ export function checkSpec(
 export function buildLifNetwork(spec: LifNetworkSpec, options: BuildLifNetworkOptions): LifNetwork {
   const o = strictOptions('buildLifNetwork', 'options', options, BUILD_KEYS);
   const shape = checkSpec('spec', spec);
-  const key = keyOfSeed(o, 'options.');
+  const key = seedKeyOf(o, 'options.');
   const net = new LifNetwork({
     dt: o.dt,
     integrator: o.integrator,
@@ -194,6 +194,7 @@ export function buildLifNetwork(spec: LifNetworkSpec, options: BuildLifNetworkOp
  * population gives it per neuron.
  */
 export function populationConstants(spec: LifNetworkSpec, name = 'network'): PopulationConstants[] {
+  checkSpec(name, spec);
   return spec.populations.map((p, k) => {
     const q = p.params ?? {};
     const scalar = (field: keyof LifPopulationParams, def: number): number => {
@@ -205,17 +206,24 @@ export function populationConstants(spec: LifNetworkSpec, name = 'network'): Pop
           'one number for the population (this analysis needs scalar membrane constants)',
           v,
         );
+      return checkFinite(`${name}.populations[${k}].params.${field}`, v);
+    };
+    const positive = (field: 'gL' | 'tauMem' | 'tauSyn', def: number): number => {
+      const v = checkPositive(`${name}.populations[${k}].params.${field}`, scalar(field, def));
+      // its inverse (g_L = 1/τ_m, …) must be finite too
+      if (!Number.isFinite(1 / v))
+        throw new ValidationError(`${name}.populations[${k}].params.${field}`, 'a value ≥ 1e-300 (its inverse is used)', v);
       return v;
     };
-    const tauMem = q.gL !== undefined ? 1 / scalar('gL', 0.05) : scalar('tauMem', 20);
-    const gL = q.gL !== undefined ? scalar('gL', 0.05) : 1 / tauMem;
+    const tauMem = q.gL !== undefined ? 1 / positive('gL', 0.05) : positive('tauMem', 20);
+    const gL = q.gL !== undefined ? positive('gL', 0.05) : 1 / tauMem;
     return {
       gL,
       tauMem,
       vLeak: scalar('vLeak', 0),
       vThreshold: scalar('vThreshold', 1),
       vReset: scalar('vReset', 0),
-      tauSyn: scalar('tauSyn', 5),
+      tauSyn: positive('tauSyn', 5),
     };
   });
 }

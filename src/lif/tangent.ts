@@ -105,6 +105,21 @@ export class LifTangents {
   }
 
   /**
+   * JSON form (kind `'lif.tangents'`): count K, neurons N, dimension, the K vectors (vector k at
+   * [k·dimension, (k + 1)·dimension)) and the saltation sums per neuron.
+   */
+  toJSON(): { kind: 'lif.tangents'; count: number; neurons: number; dimension: number; vectors: number[]; saltation: number[] } {
+    return {
+      kind: 'lif.tangents',
+      count: this.count,
+      neurons: this.neurons,
+      dimension: this.dimension,
+      vectors: Array.from(this.vectors()),
+      saltation: Array.from(this.saltation()),
+    };
+  }
+
+  /**
    * Modified Gram–Schmidt on the vectors, in place: returns ln R_kk, the logarithm of each
    * vector's norm after the previous ones are projected out (the growth factors a Lyapunov
    * spectrum accumulates). Throws a `NumericalError` when a vector became zero or non-finite.

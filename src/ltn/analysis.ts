@@ -9,7 +9,7 @@ import { Result } from '../contract/results.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkFiniteArray, checkInteger, checkPositive } from '../kernel/validate.js';
 import { Streams, uniforms } from '../rng/index.js';
-import { keyOfSeed, type SeedOptions } from '../rng/seed.js';
+import { type SeedOptions, seedKeyOf } from '../rng/seed.js';
 import { checkMethod, eventDrivenWork, eventWork, type LtnTrajectory, ltnMaxEvents, ltnSubStep, pdsSubStep } from './dynamics.js';
 import { lcpEnumerate, lcpLemke, lcpPrincipalPivoting, lcpProjected, lcpResidual, lcpW } from './lcp.js';
 import { symEig } from './linalg.js';
@@ -443,7 +443,7 @@ function prepareReport(where: string, spec: LtnNetworkSpec, options: unknown, ke
   const net = checkNetwork(spec, where);
   const o = strictOptions(where, 'options', options as LtnStabilityReportOptions & AsyncRunOptions, keys);
   const trials = checkInteger('options.trials', o.trials ?? 8, 1, 10_000);
-  const key = keyOfSeed(o, 'options.');
+  const key = seedKeyOf(o, 'options.');
   const { n, d } = net;
   if (n > 12) throw new ValidationError('d.length', 'at most 12 units for the full report', n);
   if (!net.u) throw new ValidationError('u', `a constant input array for ${where}`, 'a function');
@@ -476,7 +476,7 @@ function* reportWork(
   net: LtnNet,
   spec: LtnNetworkSpec,
   trials: number,
-  key: ReturnType<typeof keyOfSeed>,
+  key: ReturnType<typeof seedKeyOf>,
   duration: number,
   ldsIterations: number,
   where: string,

@@ -1,7 +1,7 @@
 /** Worker-pool tasks of the ltn module (listed in src/tasks.ts). */
 import type { TaskTable } from '../parallel/types.js';
 import { normals, Streams, uniforms } from '../rng/index.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import { ltnGammaGap } from './analysis.js';
 import { ltnSimulate } from './dynamics.js';
 import { isPMatrix, ldsTest } from './matrix.js';
@@ -19,7 +19,7 @@ interface Input<P> {
  * @internal
  */
 export function ltnRandomNetwork(seed: Seed, trial: number, n: number, scale: number): { d: number[]; W: number[][]; u: number[] } {
-  const key = keyOfSeed({ seed, trial });
+  const key = seedKeyOf({ seed, trial });
   const z = normals(key, 0, n * n, { stream: Streams.connectivity });
   const r = uniforms(key, 0, 2 * n, { stream: Streams.init });
   const d = Array.from({ length: n }, (_, i) => 0.5 + 1.5 * r[i]);

@@ -23,7 +23,7 @@ import { checkChoice, checkFiniteArray, checkInteger, checkPositive } from '../k
 import { LifNoiseWindow } from '../lif/coupling.js';
 import { type LifIntegratorName, type LifNetwork, type LifSpikeRuleName, lifIntegrators, lifSpikeRules } from '../lif/network.js';
 import { buildLifNetwork, checkSpec, type LifNetworkSpec } from '../lif/spec.js';
-import { mergeTrials, type TrialsResult } from '../parallel/pool.js';
+import { mergeTrials, TrialsResult } from '../parallel/pool.js';
 import { FieldsResult, finish, runStudy, STUDY_RUN_KEYS, type StudyRunOptions, trialRange, type Work } from '../parallel/study.js';
 import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
@@ -41,8 +41,11 @@ export interface ConvergenceScheme {
   spikeRule: LifSpikeRuleName;
 }
 
-/** Name of a scheme, `integrator/spikeRule`. */
-export const schemeName = (s: ConvergenceScheme): string => `${s.integrator}/${s.spikeRule}`;
+/** Name of a scheme, `integrator/spikeRule` (the scheme is checked: known integrator and rule, no other key). */
+export const schemeName = (s: ConvergenceScheme): string => {
+  const c = checkScheme('scheme', s);
+  return `${c.integrator}/${c.spikeRule}`;
+};
 
 /** Every integrator × rule of the engine: the default schemes of a study. */
 export const DEFAULT_SCHEMES: ConvergenceScheme[] = INTEGRATORS.flatMap((integrator) =>
@@ -567,11 +570,21 @@ const SUMMARY_KEYS = optionKeys<SummariseConvergenceOptions>()(['params', 'alpha
  * rows give the same result, whatever machines or worker counts produced them.
  */
 export function summariseConvergence(rows: TrialsResult<ConvergenceTrialRow>, options: SummariseConvergenceOptions): ConvergenceResult {
+  if (!(rows instanceof TrialsResult)) throw new ValidationError('rows', 'a TrialsResult (the rows of convergenceStudy)', rows);
   const o = strictOptions('summariseConvergence', 'options', options, SUMMARY_KEYS);
   const p = o.params;
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    throw new ValidationError('options.params', 'the trial parameters { network, duration, dts, referenceDt, schemes, matchWindow }', p);
   const c = checkParams(p, 'options.params');
   const alphas = o.alphas ?? [0.02, 0.01, 0.005, 0.0025, 0.00125];
   const ok = rows.rows.filter((r) => r.ok).map((r) => (r as { value: ConvergenceTrialRow }).value);
+  for (const t of ok)
+    if (!Array.isArray(t?.schemes) || t.schemes.length !== p.schemes.length || t.schemes.some((x) => x?.levels?.length !== p.dts.length))
+      throw new ValidationError(
+        'rows',
+        `rows computed with options.params (${p.schemes.length} schemes × ${p.dts.length} step sizes)`,
+        'rows of another study',
+      );
   const failed = rows.rows
     .filter((r) => !r.ok)
     .map((r) => ({ trial: r.index, message: (r as { error: { message: string } }).error.message }));
@@ -769,6 +782,9 @@ export function mergeConvergenceShards(
   options: Omit<ConvergenceOptions, 'trials' | 'range'>,
 ): ConvergenceResult {
   if (!Array.isArray(shards) || shards.length === 0) throw new ValidationError('shards', 'a non-empty array of ConvergenceResult', shards);
+  shards.forEach((s, k) => {
+    if (!(s instanceof ConvergenceResult)) throw new ValidationError(`shards[${k}]`, 'a ConvergenceResult', s);
+  });
   const rows = mergeTrials(shards.map((s) => s.rows));
   return summariseConvergence(rows, { params: paramsOf('mergeConvergenceShards', options as ConvergenceOptions), alphas: options.alphas });
 }

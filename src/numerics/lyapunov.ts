@@ -24,7 +24,7 @@ import { FieldsResult, finish, runStudy, STUDY_RUN_KEYS, type StudyRunOptions, t
 import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { ThresholdFluxAccumulator } from '../stats/crossing.js';
-import { type Estimate, meanConfidence } from '../stats/regression.js';
+import { type Estimate, estimateOver } from '../stats/regression.js';
 
 /** ln x with the kernel's own log (the same bits in every runtime). */
 const klog = (x: number): number => kernel().lifMathLog(x) as number;
@@ -130,6 +130,13 @@ function checkParams(p: LyapunovParams, n: number, name = 'options'): Checked {
   const spikeRule = checkChoice(`${name}.spikeRule`, p.spikeRule ?? 'linear', ['linear', 'hermite'] as const);
   const duration = checkPositive(`${name}.duration`, p.duration, 'ms');
   const burnIn = checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' });
+  // work bound: the engine's step counter is 32-bit
+  if (Math.round(burnIn / dt) + Math.max(1, Math.round(duration / dt)) > 0xffffffff)
+    throw new ValidationError(
+      `${name}.duration`,
+      `at most ${0xffffffff} steps of dt = ${dt} ms with the burn-in (32-bit step counter)`,
+      duration,
+    );
   return {
     dt,
     integrator,
@@ -372,10 +379,8 @@ export async function lyapunovStudy(options: LyapunovStudyOptions): Promise<Lyap
   const sizes = shape.populations.map((q) => q.size);
   const N = sizes.reduce((a, b) => a + b, 0);
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const est = (v: number[]): Estimate =>
-    v.length >= 2
-      ? meanConfidence(v)
-      : { value: v[0] ?? Number.NaN, se: Number.NaN, ci: [Number.NaN, Number.NaN], level: 0.95, n: v.length };
+  // Trials with a NaN figure (no data: e.g. no sample in the flux strip of a short run) are left out.
+  const est = (v: number[]): Estimate => estimateOver(v);
   const fields: LyapunovStudyFields = {
     rows,
     failed,

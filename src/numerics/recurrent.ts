@@ -16,7 +16,7 @@ import type { TrialInput } from '../parallel/types.js';
 import type { Seed } from '../rng/seed.js';
 import { loopTruncatedCovariance } from '../stats/covariance.js';
 import { loopTruncatedRates } from '../stats/crossing.js';
-import { type Estimate, meanConfidence } from '../stats/regression.js';
+import { type Estimate, estimateOver } from '../stats/regression.js';
 import { golombChi, spikeCountCorrelations } from '../stats/spikes.js';
 
 /** Parameters of one rate/synchrony trial (the worker task's `params`). */
@@ -65,13 +65,25 @@ interface Checked {
 
 function checkParams(p: RateSynchronyParams, name: string): Checked {
   const dt = checkPositive(`${name}.dt`, p.dt ?? 0.05, 'ms');
+  const steps = Math.max(1, Math.round(checkPositive(`${name}.duration`, p.duration, 'ms') / dt));
+  const burnIn = checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' });
+  // work bound: the engine's step counter is 32-bit
+  if (Math.round(burnIn / dt) + steps > 0xffffffff)
+    throw new ValidationError(
+      `${name}.duration`,
+      `at most ${0xffffffff} steps of dt = ${dt} ms with the burn-in (32-bit step counter)`,
+      p.duration,
+    );
+  // The count correlations need at least two bins in the measured time: refused here, before any
+  // trial runs, rather than by every trial's spikeCountCorrelations.
+  const bin = checkRange(`${name}.binSize`, p.binSize ?? 50, Number.MIN_VALUE, (steps * dt) / 2, { unit: 'ms' });
   return {
     dt,
     integrator: checkChoice(`${name}.integrator`, p.integrator ?? 'euler-maruyama', Object.keys(lifIntegrators) as LifIntegratorName[]),
     spikeRule: checkChoice(`${name}.spikeRule`, p.spikeRule ?? 'linear', Object.keys(lifSpikeRules) as LifSpikeRuleName[]),
-    steps: Math.max(1, Math.round(checkPositive(`${name}.duration`, p.duration, 'ms') / dt)),
-    burn: Math.round(checkRange(`${name}.burnIn`, p.burnIn ?? 200, 0, 1e9, { unit: 'ms' }) / dt),
-    bin: checkPositive(`${name}.binSize`, p.binSize ?? 50, 'ms'),
+    steps,
+    burn: Math.round(burnIn / dt),
+    bin,
     every: checkInteger(`${name}.sampleEverySteps`, p.sampleEverySteps ?? 10, 1, 1_000_000),
   };
 }
@@ -262,10 +274,10 @@ export async function rateSynchronyStudy(options: RateSynchronyOptions): Promise
     : { meanCorrelation: Number.NaN, countChi: Number.NaN, loopGain: Number.NaN, jumpOverSigma: Number.NaN, valid: false, reason: why };
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) / v.length;
   const fields: RateSynchronyFields = {
-    rate: meanConfidence(rows.map((x) => x.meanRate)),
-    chi: meanConfidence(rows.map((x) => x.chi)),
-    meanCorrelation: meanConfidence(rows.map((x) => x.meanCorrelation)),
-    countChi: meanConfidence(rows.map((x) => x.countChi)),
+    rate: estimateOver(rows.map((x) => x.meanRate)),
+    chi: estimateOver(rows.map((x) => x.chi)),
+    meanCorrelation: estimateOver(rows.map((x) => x.meanCorrelation)),
+    countChi: estimateOver(rows.map((x) => x.countChi)),
     synchronyEstimate: { ...pick(sync, ['meanCorrelation', 'countChi', 'loopGain', 'jumpOverSigma', 'valid', 'reason']) },
     loopTruncatedRate: lt.map(mean),
     neuronRate: Array.from({ length: n }, (_, i) => mean(rows.map((x) => x.rate[i]))),

@@ -4,7 +4,9 @@
  * to a file or inlined in HTML. The browser playground uses uPlot for live charts instead.
  * @packageDocumentation
  */
+import { optionKeys, strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
+import { checkBoolean, checkChoice, checkFinite, checkInteger, checkRange } from '../kernel/validate.js';
 
 /** One data series of a {@link lineChart}. */
 export interface Series {
@@ -34,17 +36,65 @@ export interface ChartOptions {
   logx?: boolean;
   /** Logarithmic y axis (base 10). @default false */
   logy?: boolean;
-  /** Size in px. @default 640 × 400 */
+  /** Width in px, 50–10,000. @default 640 */
   width?: number;
-  /** Height in px. @default 400 */
+  /** Height in px, 50–10,000. @default 400 */
   height?: number;
-  /** Fixed axis ranges (else data range). */
+  /** Fixed x-axis range [lo, hi], lo < hi (lo > 0 on a log axis; else the data range). */
   xrange?: [number, number];
   /** Fixed y-axis range [lo, hi] (else the data range). Ignored by {@link heatmap}, whose axes are its `xr`, `yr`. */
   yrange?: [number, number];
 }
 
 /** Okabe–Ito palette. */
+const CHART_KEYS = ['title', 'xlabel', 'ylabel', 'logx', 'logy', 'width', 'height', 'xrange', 'yrange'] as const;
+const HEATMAP_KEYS = optionKeys<HeatmapOptions>()([...CHART_KEYS, 'zrange', 'zlabel']);
+const SERIES_KEYS = optionKeys<Series>()(['x', 'y', 'label', 'color', 'mode', 'dash']);
+
+const checkText = (name: string, v: unknown): void => {
+  if (v !== undefined && typeof v !== 'string') throw new ValidationError(name, 'a string', v);
+};
+
+/** An array or typed array of numbers (non-finite entries are allowed: they are skipped when drawn). */
+function checkPoints(name: string, v: unknown): ArrayLike<number> {
+  const ok =
+    (Array.isArray(v) && v.every((x) => typeof x === 'number')) ||
+    (ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
+  if (!ok) throw new ValidationError(name, 'an array or typed array of numbers', v);
+  return v as ArrayLike<number>;
+}
+
+/** An axis range [lo, hi]: finite, lo < hi, and lo > 0 on a log axis. */
+function checkAxisRange(name: string, v: unknown, log: boolean): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length !== 2) throw new ValidationError(name, 'a pair [lo, hi]', v);
+  const lo = checkFinite(`${name}[0]`, v[0]);
+  const hi = checkFinite(`${name}[1]`, v[1]);
+  if (log && !(lo > 0)) throw new ValidationError(`${name}[0]`, 'a value > 0 (logarithmic axis)', lo);
+  if (!(hi > lo) || !Number.isFinite(hi - lo) || hi - lo < 1e-12 * Math.max(Math.abs(lo), Math.abs(hi)))
+    throw new ValidationError(
+      `${name}[1]`,
+      `a value above ${name}[0] = ${lo} by more than 1e-12 of its magnitude (and finite hi − lo)`,
+      hi,
+    );
+  return [lo, hi];
+}
+
+/** The chart options, checked (strict keys, types, sizes 50–10,000 px). */
+function checkChart<T extends ChartOptions>(where: string, o: T | undefined, keys: readonly string[]): T {
+  const c = strictOptions<T>(where, 'options', o, keys);
+  checkText('options.title', c.title);
+  checkText('options.xlabel', c.xlabel);
+  checkText('options.ylabel', c.ylabel);
+  if (c.logx !== undefined) checkBoolean('options.logx', c.logx);
+  if (c.logy !== undefined) checkBoolean('options.logy', c.logy);
+  if (c.width !== undefined) checkRange('options.width', c.width, 50, 10_000, { unit: 'px' });
+  if (c.height !== undefined) checkRange('options.height', c.height, 50, 10_000, { unit: 'px' });
+  checkAxisRange('options.xrange', c.xrange, !!c.logx);
+  checkAxisRange('options.yrange', c.yrange, !!c.logy);
+  return c;
+}
+
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -79,7 +129,10 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
   const step0 = 10 ** Math.floor(Math.log10(span / 5));
   const step = [1, 2, 5, 10].map((m) => m * step0).find((s) => span / s <= 7) ?? step0 * 10;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(Math.abs(v) < 1e-12 * span ? 0 : v);
+  if (!(step > 0) || !Number.isFinite(step)) return out;
+  // by index, at most 50 ticks: `v += step` stalls where step is below the spacing of doubles near v
+  const k0 = Math.ceil(lo / step);
+  for (let k = k0; k < k0 + 50 && k * step <= hi + 1e-9 * span; k++) out.push(Math.abs(k * step) < 1e-12 * span ? 0 : k * step);
   return out;
 }
 
@@ -171,10 +224,19 @@ function frame(o: ChartOptions, xr: [number, number], yr: [number, number], extr
  * const svg = lineChart([{ x: hs, y: errs, label: 'linear' }], { logx: true, logy: true, xlabel: 'h (ms)' });
  * ```
  */
-export function lineChart(series: Series[], o: ChartOptions = {}): string {
+export function lineChart(series: Series[], options: ChartOptions = {}): string {
   if (!Array.isArray(series) || series.length === 0) throw new ValidationError('series', 'a non-empty array of series', series);
+  const o = checkChart('lineChart', options, CHART_KEYS);
   series.forEach((s, i) => {
-    if (!s || s.x.length !== s.y.length) throw new ValidationError(`series[${i}].y.length`, `${s?.x?.length} (= x.length)`, s?.y?.length);
+    strictOptions('lineChart', `series[${i}]`, s, SERIES_KEYS);
+    if (s === undefined) throw new ValidationError(`series[${i}]`, 'a series { x, y }', s);
+    const x = checkPoints(`series[${i}].x`, s.x);
+    if (checkPoints(`series[${i}].y`, s.y).length !== x.length)
+      throw new ValidationError(`series[${i}].y.length`, `${x.length} (= x.length)`, s.y.length);
+    checkText(`series[${i}].label`, s.label);
+    checkText(`series[${i}].color`, s.color);
+    checkText(`series[${i}].dash`, s.dash);
+    if (s.mode !== undefined) checkChoice(`series[${i}].mode`, s.mode, ['line', 'markers', 'both'] as const);
   });
   const xs = series.flatMap((s) => Array.from(s.x));
   const ys = series.flatMap((s) => Array.from(s.y));
@@ -224,12 +286,19 @@ export function lineChart(series: Series[], o: ChartOptions = {}): string {
 }
 
 /** Spike raster: one dot per (time, neuron). */
-export function rasterPlot(times: ArrayLike<number>, neurons: ArrayLike<number>, o: ChartOptions = {}): string {
+export function rasterPlot(times: ArrayLike<number>, neurons: ArrayLike<number>, options: ChartOptions = {}): string {
+  const o = checkChart('rasterPlot', options, CHART_KEYS);
+  checkPoints('times', times);
+  if (checkPoints('neurons', neurons).length !== times.length)
+    throw new ValidationError('neurons.length', `${times.length} (= times.length)`, neurons.length);
   return lineChart([{ x: times, y: neurons, mode: 'markers', color: '#000' }], { xlabel: 'time (ms)', ylabel: 'neuron', ...o }).replace(
     /r="2.5"/g,
     'r="1"',
   );
 }
+
+/** Most cells of one {@link heatmap} (each is an SVG rect). */
+const HEATMAP_MAX_CELLS = 1_000_000;
 
 /** Options of {@link heatmap}. */
 export interface HeatmapOptions extends ChartOptions {
@@ -249,9 +318,18 @@ export function heatmap(
   ny: number,
   xr: [number, number],
   yr: [number, number],
-  o: HeatmapOptions = {},
+  options: HeatmapOptions = {},
 ): string {
+  const o = checkChart('heatmap', options, HEATMAP_KEYS);
+  checkText('options.zlabel', o.zlabel);
+  checkAxisRange('options.zrange', o.zrange, false);
+  checkPoints('z', z);
+  checkInteger('nx', nx, 1, HEATMAP_MAX_CELLS);
+  checkInteger('ny', ny, 1, Math.floor(HEATMAP_MAX_CELLS / nx));
   if (z.length !== nx * ny) throw new ValidationError('z.length', `nx·ny = ${nx * ny}`, z.length);
+  if (xr === undefined || yr === undefined) throw new ValidationError(xr === undefined ? 'xr' : 'yr', 'a pair [lo, hi]', undefined);
+  checkAxisRange('xr', xr, false);
+  checkAxisRange('yr', yr, false);
   const zl = o.zlabel ? 18 : 0;
   const { parts, px, py, W, m, H } = frame({ ...o, logx: false, logy: false, width: (o.width ?? 640) + 40 + zl }, xr, yr, { r: 20 + zl });
   const finite = Array.from(z).filter(Number.isFinite);
@@ -292,6 +370,7 @@ export function heatmap(
 
 /** Viridis-like colour for t in [0, 1]. */
 export function viridis(t: number): string {
+  checkFinite('t', t);
   const stops = [
     [68, 1, 84],
     [59, 82, 139],

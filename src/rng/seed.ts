@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import seedrandom from 'seedrandom';
+import { strictOptions } from '../contract/options.js';
 import { ValidationError } from '../kernel/errors.js';
 import { philox4x32 } from './reference.js';
 
@@ -87,10 +88,23 @@ export const SEED_OPTION_KEYS = ['seed', 'trial'] as const;
 
 /**
  * The key of `{ seed, trial }` under the one seed convention: `seedToKey(seed)` without a trial,
- * `trialKey(seed, trial)` with one; `seed` defaults to 0. Argument names in errors are prefixed
- * with `prefix` (e.g. `'options.'`).
+ * `trialKey(seed, trial)` with one; `seed` defaults to 0. Strict: any other key is a
+ * `ValidationError` with a suggestion (`keyOfSeed({ sed: 1 })` → did you mean 'seed'?).
+ * @example
+ * ```ts
+ * keyOfSeed({ seed: 'study', trial: 3 }); // = trialKey('study', 3)
+ * ```
  */
-export function keyOfSeed(o: SeedOptions, prefix = ''): Key {
+export function keyOfSeed(options: SeedOptions): Key {
+  return seedKeyOf(strictOptions<SeedOptions>('keyOfSeed', 'options', options, SEED_OPTION_KEYS));
+}
+
+/**
+ * {@link keyOfSeed} on the `seed` and `trial` of a larger options object (other keys are the
+ * caller's to check). Argument names in errors are prefixed with `prefix` (e.g. `'options.'`).
+ * @internal
+ */
+export function seedKeyOf(o: SeedOptions, prefix = ''): Key {
   if (typeof o !== 'object' || o === null || Array.isArray(o))
     throw new ValidationError(prefix ? prefix.replace(/\.$/, '') : 'options', 'an object { seed?, trial? }', o);
   const seed = o.seed ?? 0;

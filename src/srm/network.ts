@@ -60,7 +60,7 @@ import {
   scalarOrArray,
 } from '../kernel/validate.js';
 import { Streams } from '../rng/index.js';
-import { type Key, keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Key, type Seed, seedKeyOf } from '../rng/seed.js';
 import {
   checkSrmCommon,
   checkSrmMask,
@@ -400,7 +400,7 @@ export class SrmNetwork extends KernelObject {
     this.#silence = new Set(common.silence);
     this.#onWarning = common.onWarning ?? ((x) => console.warn(`${x.name}: ${x.message}`));
     this.#checkRest(b);
-    this.#key = keyOfSeed({ seed: o.seed, trial: o.trial });
+    this.#key = seedKeyOf({ seed: o.seed, trial: o.trial });
     this.seed = o.seed ?? 0;
     this.trial = o.trial;
     // Everything is checked: allocate. A failed allocation frees what was allocated before it.
@@ -522,7 +522,7 @@ export class SrmNetwork extends KernelObject {
 
   #keyOf(o: { seed?: Seed; trial?: number }): Key {
     if (o.seed === undefined && o.trial === undefined) return this.#key;
-    return keyOfSeed({ seed: o.seed ?? this.seed, trial: o.trial }, 'options.');
+    return seedKeyOf({ seed: o.seed ?? this.seed, trial: o.trial }, 'options.');
   }
 
   #consts(form: SrmLikelihoodForm) {

@@ -23,7 +23,7 @@ import { optionKeys, ProgressTracker, RUN_OPTION_KEYS, type RunOptions } from '.
 import { AbortedError, ValidationError } from '../kernel/errors.js';
 import { KernelObject } from '../kernel/region.js';
 import { checkBoolean, checkInteger, checkNonNegative, checkPositive, scalarOrArray } from '../kernel/validate.js';
-import { keyOfSeed, type Seed } from '../rng/seed.js';
+import { type Seed, seedKeyOf } from '../rng/seed.js';
 import {
   checkSrmCommon,
   checkSrmMask,
@@ -273,7 +273,7 @@ export class SrmVariational extends KernelObject {
     const biasQ = scalarOrArray('biasQ', o.biasQ ?? 0, nQ);
     resolveSrmParams(o);
     checkSrmCommon(o);
-    keyOfSeed({ seed: o.seed, trial: o.trial });
+    seedKeyOf({ seed: o.seed, trial: o.trial });
     const visQ = new Float64Array(nQ).fill(1);
     visQ.set(vis);
     const shared: Omit<SrmNetworkOptions, 'n'> = {};
@@ -423,7 +423,7 @@ export class SrmVariational extends KernelObject {
     const opts = srmOptions<SrmBoundOptions>('SrmVariational.bound', 'options', options, BOUND_KEYS);
     const m = checkInteger('options.samples', opts.samples ?? 16, 1, 1 << 20);
     const seed = opts.seed ?? this.recognition.seed;
-    keyOfSeed({ seed }, 'options.');
+    seedKeyOf({ seed }, 'options.');
     this.expandQ(data);
     const pr = new ProgressTracker('SrmVariational.bound', m, 'sample', opts);
     const fs: number[] = [];

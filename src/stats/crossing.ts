@@ -185,6 +185,8 @@ export class ThresholdFluxAccumulator {
   readonly #iTh: number;
   readonly #gd: number;
   readonly #w: number;
+  readonly #vR: number;
+  readonly #tauMem: number;
   /** [strip w, strip w/2] × [ΣV̇, ΣA⁺, ΣA⁺ ln s(A)]. */
   readonly sums = new Float64Array(6);
   /** Samples seen. */
@@ -193,7 +195,8 @@ export class ThresholdFluxAccumulator {
   /** @param params - τ_m (ms), V_L, V_th, V_r and the strip width; see {@link ThresholdParams} */
   constructor(params: ThresholdParams) {
     const p = strictOptions<ThresholdParams>('ThresholdFluxAccumulator', 'params', params, THRESHOLD_KEYS);
-    this.#gL = 1 / checkTauMem('params.tauMem', p.tauMem);
+    this.#tauMem = checkTauMem('params.tauMem', p.tauMem);
+    this.#gL = 1 / this.#tauMem;
     this.#vL = checkFinite('params.vLeak', p.vLeak ?? 0);
     this.#vTh = checkFinite('params.vThreshold', p.vThreshold);
     this.#w = checkPositive('params.width', p.width);
@@ -203,6 +206,30 @@ export class ThresholdFluxAccumulator {
       throw new ValidationError('params.width', `a width < vThreshold − vReset = ${this.#vTh - vR}`, this.#w);
     this.#iTh = this.#gL * (this.#vTh - this.#vL);
     this.#gd = this.#gL * (this.#vTh - vR);
+    this.#vR = vR;
+  }
+
+  /**
+   * JSON form (kind `'stats.thresholdFlux'`): the parameters, the sample count, the six sums and
+   * the current rate (Hz) and λ_V (1/ms), `null` while they are NaN (no data).
+   */
+  toJSON(): {
+    kind: 'stats.thresholdFlux';
+    params: Required<ThresholdParams>;
+    count: number;
+    sums: number[];
+    rate: number | null;
+    lyapunov: number | null;
+  } {
+    const num = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      kind: 'stats.thresholdFlux',
+      params: { tauMem: this.#tauMem, vLeak: this.#vL, vThreshold: this.#vTh, vReset: this.#vR, width: this.#w },
+      count: this.count,
+      sums: Array.from(this.sums),
+      rate: num(this.rate()),
+      lyapunov: num(this.lyapunov()),
+    };
   }
 
   /** Adds one sample (V in voltage units, I in voltage units per ms; both finite). */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { optionKeys, strictOptions } from '../contract/index.js';
-import { ValidationError } from '../kernel/errors.js';
+import { NumericalError, ValidationError } from '../kernel/errors.js';
 import { checkFiniteArray, checkRange, isNumericArray } from '../kernel/validate.js';
 import { type StatsResult, statsResult } from './result.js';
 import { normalCdf, normalQuantile } from './special.js';
@@ -78,8 +78,10 @@ export function studentTCdf(t: number, df: number): number {
   checkDf(df);
   if (typeof t !== 'number' || Number.isNaN(t)) throw new ValidationError('t', 'a number (±Infinity allowed)', t);
   if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
-  if (df === Number.POSITIVE_INFINITY) return normalCdf(t);
-  const tail = 0.5 * betaInc(df / 2, 0.5, df / (df + t * t));
+  // beyond df = 1e10 the t law is the normal one to 1e-10 (and betaInc(df/2, …) loses precision)
+  if (df > 1e10) return normalCdf(t);
+  const r = t / Math.sqrt(df);
+  const tail = 0.5 * betaInc(df / 2, 0.5, 1 / (1 + r * r));
   return t >= 0 ? 1 - tail : tail;
 }
 
@@ -127,6 +129,11 @@ export interface Estimate {
 /** An {@link Estimate} as returned: with `kind` and `toJSON()`. */
 export type EstimateResult = StatsResult<'stats.estimate', Estimate>;
 
+/** Refuses values whose squares would overflow a sum of squares (|v| > 1e150). @internal */
+export function squareSafe(name: string, v: number): void {
+  if (Math.abs(v) > 1e150) throw new ValidationError(name, 'a value with |v| ≤ 1e150 (sums of squares must not overflow)', v);
+}
+
 /** Options carrying a confidence level. */
 export interface LevelOptions {
   /** Confidence level of the two-sided interval, in (0, 1). @default 0.95 */
@@ -137,6 +144,18 @@ const LEVEL_KEYS = optionKeys<LevelOptions>()(['level']);
 
 function estimate(value: number, se: number, ci: [number, number], level: number, n: number): EstimateResult {
   return statsResult('stats.estimate', { value, se, ci, level, n });
+}
+
+/**
+ * {@link meanConfidence} over the finite values of per-trial figures (a study's summary): a trial
+ * whose figure is NaN (no data, e.g. no spike in a short run) is left out; `n` counts the trials
+ * used. With no finite value the estimate is NaN throughout (documented: no data), with one its
+ * `se` and `ci` are NaN. @internal
+ */
+export function estimateOver(values: readonly number[]): EstimateResult {
+  const x = values.filter(Number.isFinite);
+  if (x.length === 0) return estimate(Number.NaN, Number.NaN, [Number.NaN, Number.NaN], 0.95, 0);
+  return meanConfidence(x);
 }
 
 /**
@@ -210,8 +229,8 @@ const FIT_KEYS = optionKeys<LinearFitOptions>()(['level', 'weights']);
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, options: LinearFitOptions = {}): LinearFit {
   const o = strictOptions<LinearFitOptions>('linearFit', 'options', options, FIT_KEYS);
-  const xs = checkFiniteArray('x', x);
-  const ys = checkFiniteArray('y', y, xs.length);
+  const xs = checkFiniteArray('x', x, undefined, squareSafe);
+  const ys = checkFiniteArray('y', y, xs.length, squareSafe);
   const level = checkRange('options.level', o.level ?? 0.95, 0, 1, { loOpen: true, hiOpen: true });
   const n = xs.length;
   if (n < 2) throw new ValidationError('x.length', 'at least 2 points', n);
@@ -296,7 +315,11 @@ export function fitOrder(h: ArrayLike<number>, err: ArrayLike<number>, options: 
   }
   if (lx.length < 2) throw new ValidationError('err', 'at least 2 finite errors > 0', Array.from(err));
   const f = linearFit(lx, ly, { level: o.level });
-  return statsResult('stats.orderFit', { order: f.slope, constant: Math.exp(f.intercept.value), r2: f.r2, used: lx.length });
+  const constant = Math.exp(f.intercept.value);
+  // the fitted C of err ≈ C·h^p overflows when the errors are huge at tiny steps
+  if (!Number.isFinite(constant))
+    throw new NumericalError('fitOrder', { kind: 'non-finite', step: 0, index: -1, time: 0, value: constant });
+  return statsResult('stats.orderFit', { order: f.slope, constant, r2: f.r2, used: lx.length });
 }
 
 function checkValues(values: unknown): ArrayLike<unknown> {

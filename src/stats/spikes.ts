@@ -13,6 +13,7 @@
 import { makeTable, optionKeys, strictOptions, type TableOf } from '../contract/index.js';
 import { ValidationError } from '../kernel/errors.js';
 import { checkFinite, checkFiniteArray, checkInteger, checkPositive, isNumericArray } from '../kernel/validate.js';
+import { squareSafe } from './regression.js';
 import { type StatsResult, statsResult } from './result.js';
 
 /** Most bins (or neurons × bins) a binned statistic allocates: 2^24 (128 MiB of f64 counts). */
@@ -194,6 +195,7 @@ export function isiStatistics(times: ArrayLike<number>, options: IsiOptions = {}
   const o = strictOptions<IsiOptions>('isiStatistics', 'options', options, ISI_KEYS);
   const ddof = checkInteger('options.ddof', o.ddof ?? 0, 0, 1);
   const t = sortedCopy('times', times);
+  for (let k = 0; k < t.length; k++) squareSafe(`times[${k}]`, t[k]); // squared intervals are summed
   const m = t.length - 1;
   if (m < 1) return statsResult('stats.isi', { count: t.length, meanIsi: Number.NaN, cv: Number.NaN, ddof });
   let s = 0;
@@ -382,7 +384,7 @@ export function spikeCountCorrelations(spikes: SpikeList, options: BinOptions): 
 export function golombChi(samples: ArrayLike<number>, options: NeuronCountOptions): number {
   const o = strictOptions<NeuronCountOptions>('golombChi', 'options', options, N_KEYS);
   const n = checkInteger('options.n', o.n, 1);
-  const x = checkFiniteArray('samples', samples);
+  const x = checkFiniteArray('samples', samples, undefined, squareSafe);
   if (x.length % n !== 0) throw new ValidationError('samples.length', `a multiple of n = ${n}`, x.length);
   const m = x.length / n;
   if (m < 2) throw new ValidationError('samples.length', `at least 2 time points (2n = ${2 * n})`, x.length);

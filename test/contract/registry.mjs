@@ -31,11 +31,17 @@
 //   noFuzz       reason not to fuzz this call (it is still enumerated and contract-checked)
 //   maxMs        wall-clock bound of one call in the fuzz suite (default DEFAULT_MAX_MS)
 //   nonFinite    reason when a documented result may hold NaN (no data); ±∞ still fails
+//   infinite     { 'path.suffix': reason } for result fields documented to be ±∞ (checked by path)
 //   anyValue     reason when the result holds the caller's own values (containers, task results)
 //   soak(k)      one create/run/dispose cycle for the memory soak (classes holding kernel memory)
 //   seedless     the call ignores `seed` (no seed convention to check)
 //   fixed        positional arguments the fuzz suite leaves alone, e.g. the caller's own argument
-//                name given to the validate helpers (named in their messages)
+//                name given to the validate helpers (named in their messages), or a file path
+//   seeds        positional arguments that take a seed (a number or a string): the wrong-type check
+//                passes a boolean there, not a string
+//   handle       reason when the call returns a handle (a writer, a sink, a stream), not a result:
+//                it needs no toJSON
+import { rmSync } from 'node:fs';
 import * as nd from '../../dist/index.js';
 
 /** Default bound on one fuzzed call (ms): the registry's valid calls take milliseconds. */
@@ -564,6 +570,7 @@ Object.assign(registry, {
     anyValue: 'rows hold what the task returned',
     longArgs: () => ['core.normals', { range: [0, 4e6], workers: 0, params: { n: 64 } }],
     typo: ['rnage', 'range'],
+    soak: (k) => nd.runTrials('core.normals', { range: [0, 2], workers: 0, params: { n: 16 }, seed: k }),
   },
   iterateTrials: {
     family: 'parallel',
@@ -887,6 +894,28 @@ const lifMonitor = (add) => () => {
     n.dispose();
   }
 };
+/** A 4-neuron network without delays or refractoriness (tangents allowed). */
+const lifTangentNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 1 });
+  n.addPopulation('p', 4, { ...lifPopParams(), mu: 0.06, sigma: 0.02 });
+  n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.01 });
+  return n;
+};
+const lifWindowNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 1 });
+  n.addPopulation('p', 4, lifPopParams());
+  return n;
+};
+const lifWindow = () => new nd.LifNoiseWindow({ neurons: 4, capacitySteps: 16, seed: 1 });
+/** Tangents of a network that ran 2 ms; the network is disposed after the call (setup below). */
+const lifTangentsOf = () => {
+  const n = lifTangentNet();
+  const t = n.addTangents({ count: 2 });
+  n.run(2);
+  // the tangents' memory belongs to the network: keep it alive until the driver disposes `t`
+  t.dispose = () => n.dispose();
+  return t;
+};
 const lifRef = () => ({ tauMem: 20, vLeak: 0, vThreshold: 1, vReset: 0, tauSyn: 5, mu: 0.06, sigma: 0 });
 
 Object.assign(registry, {
@@ -953,6 +982,15 @@ Object.assign(registry, {
       getProjection: { setup: lifNet, args: () => [0] },
       populations: { setup: lifNet, args: () => [] },
       populationParams: { setup: lifNet, args: () => ['p'] },
+      useNoiseWindow: { setup: lifWindowNet, args: () => [lifWindow()] },
+      addTangents: {
+        setup: lifTangentNet,
+        args: () => [{ count: 2 }],
+        options: 0,
+        typo: ['cuont', 'count'],
+        // the tangents' memory belongs to the network, which is disposed after the call: their JSON form is the result
+        call: (t) => t.toJSON(),
+      },
     },
     soak: cycle(
       (k) => {
@@ -965,6 +1003,38 @@ Object.assign(registry, {
       (n) => n.run(2),
     ),
   },
+  LifNoiseWindow: {
+    family: 'lif',
+    args: () => [{ neurons: 4, capacitySteps: 16, seed: 1, trial: 0 }],
+    options: 0,
+    typo: ['capacitySteps'.replace('ty', 'yt'), 'capacitySteps'],
+    methods: {
+      fill: { setup: lifWindow, args: () => [{ start: 0, steps: 8 }], options: 0, typo: ['strat', 'start'] },
+      attach: { internal: 'called by LifNetwork.useNoiseWindow (checked through it)' },
+    },
+    soak: cycle(
+      (k) => new nd.LifNoiseWindow({ neurons: 4, capacitySteps: 16, seed: k }),
+      (w, k) => w.fill({ start: k, steps: 8 }),
+    ),
+  },
+  LifTangents: {
+    family: 'lif',
+    result: lifTangentsOf,
+    methods: {
+      vectors: { args: () => [] },
+      setVectors: { args: () => [new Float64Array(16).fill(0.25)] },
+      saltation: { args: () => [] },
+      clearSaltation: { args: () => [] },
+      orthonormalise: { args: () => [] },
+    },
+  },
+  buildLifNetwork: {
+    family: 'lif',
+    args: () => [nd.feedforwardNetwork({ sizes: [3, 3] }), { dt: 0.1, seed: 1, trial: 2 }],
+    options: 1,
+    typo: ['fineStesp', 'fineSteps'],
+  },
+  populationConstants: { family: 'lif', fixed: [1], args: () => [nd.feedforwardNetwork({ sizes: [3, 3] }), 'network'] },
   createLifCuba: { family: 'lif', args: () => [{ neurons: 40, p: 0.1, seed: 5 }], options: 0, dispose: (n) => n.dispose() },
   lifPropagator: { family: 'lif', args: () => [{ tauMem: 10, tauSyn: 5, sigma: 0.2, dt: 0.5 }], options: 0 },
   lifVoltageAt: { family: 'lif', args: () => [1, { tauMem: 20, tauSyn: 5, mu: 0.06, v0: 0.5, i0: 0.1 }], options: 1 },
@@ -1087,8 +1157,6 @@ Object.assign(registry, {
       },
     },
   },
-  checkSrmMask: { family: 'srm', fixed: [0], args: () => ['mask', [1, 0, 1, 1], 4] },
-  checkSrmTrain: { family: 'srm', fixed: [0], args: () => ['train', srmData(), 2, 0.5] },
   vanRossumDistance: { family: 'srm', args: () => [srmData(), srmData(), {}], options: 2, typo: ['tauu', 'tau'] },
   SrmNetwork: {
     family: 'srm',
@@ -1190,13 +1258,19 @@ Object.assign(registry, {
   populationRate: { family: 'stats', args: () => [[1, 12, 19, 24, 27], { n: 2, tStart: 0, tStop: 25, binSize: 10 }], options: 1 },
   spikeCountCorrelations: {
     family: 'stats',
+    nonFinite: 'ρ_ij is NaN where a neuron has zero count variance (documented)',
     args: () => [
       { neuron: [0, 1, 0, 1, 0, 1], time: [1, 2, 15, 16, 31, 35] },
       { n: 2, tStop: 40, binSize: 10 },
     ],
     options: 1,
   },
-  golombChi: { family: 'stats', args: () => [[1, 2, 1.5, 2.5, 1.2, 2.2], { n: 2 }], options: 1 },
+  golombChi: {
+    family: 'stats',
+    nonFinite: 'NaN when no neuron’s voltage varies (documented: χ undefined)',
+    args: () => [[1, 2, 1.5, 2.5, 1.2, 2.2], { n: 2 }],
+    options: 1,
+  },
   lifRateColouredNoise: { family: 'stats', args: () => [lifColoured()], options: 0, typo: ['vTh', 'vThreshold'] },
   lifCvColouredNoise: {
     family: 'stats',
@@ -1209,6 +1283,7 @@ Object.assign(registry, {
   loopTruncatedCovariance: {
     family: 'stats',
     nonFinite: 'cv is NaN for a silent neuron, meanCorrelation/countChi NaN without firing pairs (documented)',
+    infinite: { jumpOverSigma: 'max |J|/min σ_eff is documented as ∞ when some σ_eff is 0 (here it overflows for σ_eff ≈ 1e-180)' },
     args: () => [lifColouredNet(), { order: 1 }],
     options: 1,
   },
@@ -1261,14 +1336,15 @@ Object.assign(registry, {
   },
   // ------------------------------------------------------------------------------- rng
   Streams: { family: 'rng', constant: 'the random stream ids' },
-  seedToKey: { family: 'rng', args: () => [7] },
-  trialKey: { family: 'rng', args: () => [7, 2] },
+  seedToKey: { family: 'rng', seeds: [0], args: () => [7] },
+  trialKey: { family: 'rng', seeds: [0], args: () => [7, 2] },
   deriveKey: { family: 'rng', args: () => [{ k0: 1, k1: 2 }, 3, 4] },
   keyOfSeed: { family: 'rng', args: () => [{ seed: 7, trial: 1 }], options: 0, typo: ['sed', 'seed'] },
-  normals: { family: 'rng', args: () => [7, 0, 8, { stream: 1 }], options: 3 },
-  uniforms: { family: 'rng', args: () => [7, 0, 8, { stream: 1 }], options: 3 },
+  normals: { family: 'rng', seeds: [0], args: () => [7, 0, 8, { stream: 1 }], options: 3 },
+  uniforms: { family: 'rng', seeds: [0], args: () => [7, 0, 8, { stream: 1 }], options: 3 },
   NormalGenerator: {
     family: 'rng',
+    seeds: [0],
     args: () => [7, {}],
     options: 1,
     typo: ['strem', 'stream'],
@@ -1291,12 +1367,267 @@ Object.assign(registry, {
   },
   rngReference: {
     family: 'rng',
-    namespace: 'plain TypeScript reference of the counter-based generator',
+    namespace: 'plain TypeScript twins of the kernel generator (32-bit words checked)',
     members: {
       philox4x32: { args: () => [1, 2, 3, 4, 5, 6] },
-      uniformAt: { args: () => [1, 2, 3, 4, 5] },
+      uniformAt: { args: () => [1, 2, 3, 4, 5, 0] },
       normalAt: { args: () => [1, 2, 3, 4, 5] },
       isFastPath: { args: () => [1, 2, 3, 4, 5] },
+    },
+  },
+});
+
+// numerics: a 3+3 feedforward network, short runs
+const nnet = () => nd.feedforwardNetwork({ sizes: [3, 3] });
+const convOpts = () => ({ network: nnet(), duration: 4, dts: [0.4, 0.2], trials: 2, seed: 1, workers: 0 });
+const convResult = () => nd.convergenceStudy(convOpts());
+/** One finished study (computed once, when the registry loads): summariseConvergence and mergeConvergenceShards read it. */
+const CONV = await convResult();
+const convParams = () => ({
+  network: nnet(),
+  duration: 4,
+  dts: [0.4, 0.2],
+  referenceDt: 0.05,
+  schemes: nd.DEFAULT_SCHEMES,
+  matchWindow: 1,
+});
+const numericsNoData = 'estimates over trials are NaN when no trial has data (documented: e.g. no spike in a short run)';
+
+Object.assign(registry, {
+  // ------------------------------------------------------------------------------- numerics
+  DEFAULT_SCHEMES: { family: 'numerics', constant: 'the schemes a convergence study compares by default' },
+  schemeName: { family: 'numerics', args: () => [{ integrator: 'exact', spikeRule: 'linear' }] },
+  feedforwardNetwork: { family: 'numerics', args: () => [{ sizes: [3, 3], sigma: 0.02 }], options: 0, typo: ['sigm', 'sigma'] },
+  randomNetwork: { family: 'numerics', args: () => [{ size: 6, p: 0.3, weight: 0.01, mu: 0.05, sigma: 0.02 }], options: 0 },
+  coupledPaths: {
+    family: 'numerics',
+    args: () => [{ network: nnet(), duration: 2, dts: [0.2, 0.1], seed: 1 }],
+    options: 0,
+    long: 'sync',
+    unit: 'step',
+    typo: ['sede', 'seed'],
+    progressArgs: () => [{ network: nd.feedforwardNetwork({ sizes: [3] }), duration: 400, dts: [0.2, 0.1], seed: 1 }],
+    // networks and a noise window per call, disposed by the call
+    soak: (k) => nd.coupledPaths({ network: nnet(), duration: 0.4, dts: [0.2, 0.1], seed: k }),
+  },
+  convergenceStudy: {
+    family: 'numerics',
+    args: () => [convOpts()],
+    options: 0,
+    long: 'async',
+    unit: 'trial',
+    nonFinite: 'orders and errors are NaN where a level has no matched spike (documented: no data)',
+    typo: ['matchWindw', 'matchWindow'],
+    longArgs: () => [{ network: nd.feedforwardNetwork({ sizes: [6, 6] }), duration: 200, dts: [0.4, 0.2], trials: 1000, workers: 0 }],
+  },
+  summariseConvergence: {
+    family: 'numerics',
+    nonFinite: 'orders and errors are NaN where a level has no matched spike (documented: no data)',
+    args: () => [CONV.rows, { params: convParams() }],
+    options: 1,
+    typo: ['alpha', 'alphas'],
+  },
+  mergeConvergenceShards: {
+    family: 'numerics',
+    nonFinite: 'orders and errors are NaN where a level has no matched spike (documented: no data)',
+    args: () => [[CONV], { network: nnet(), duration: 4, dts: [0.4, 0.2], seed: 1 }],
+    options: 1,
+  },
+  ConvergenceResult: {
+    family: 'numerics',
+    result: convResult,
+    nonFinite: 'orders and errors are NaN where a level has no matched spike (documented: no data)',
+    methods: {
+      levelsTable: { setup: convResult, args: () => [], nonFinite: 'NaN where a level has no matched spike (documented: no data)' },
+      ordersTable: { setup: convResult, args: () => [], nonFinite: 'NaN where an order cannot be fitted (documented: no data)' },
+    },
+  },
+  lyapunovTrial: {
+    family: 'numerics',
+    args: () => [{ network: nnet(), duration: 5, burnIn: 1, seed: 2 }],
+    options: 0,
+    long: 'sync',
+    unit: 'step',
+    nonFinite: 'the flux estimates are NaN when no sample falls in the strip (documented: no data)',
+    typo: ['spikeRul', 'spikeRule'],
+    progressArgs: () => [{ network: nnet(), duration: 400, burnIn: 1, seed: 2 }],
+  },
+  lyapunovStudy: {
+    family: 'numerics',
+    args: () => [{ network: nnet(), duration: 5, burnIn: 1, trials: 2, seed: 2, workers: 0 }],
+    options: 0,
+    long: 'async',
+    unit: 'trial',
+    nonFinite: numericsNoData,
+    typo: ['trails', 'trials'],
+    longArgs: () => [{ network: nd.feedforwardNetwork({ sizes: [6, 6] }), duration: 1e5, trials: 1000, workers: 0 }],
+  },
+  rateSynchronyStudy: {
+    family: 'numerics',
+    args: () => [{ network: nnet(), duration: 5, burnIn: 1, binSize: 1, trials: 2, seed: 2, workers: 0 }],
+    options: 0,
+    long: 'async',
+    unit: 'trial',
+    nonFinite: numericsNoData,
+    typo: ['binSze', 'binSize'],
+    infinite: { 'synchronyEstimate.jumpOverSigma': 'max |J|/min σ_eff is documented as ∞ when a neuron has no noise (σ_eff = 0)' },
+    longArgs: () => [{ network: nd.feedforwardNetwork({ sizes: [6, 6] }), duration: 1e5, trials: 1000, workers: 0 }],
+  },
+});
+
+// io: a spike table of a small network, in-memory files
+const ioNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 3 });
+  n.addPopulation('E', 6, { mu: 0.08, sigma: 0.02, tauMem: 20, tauSyn: 5 });
+  n.addPopulation('I', 2, { mu: 0.1, sigma: 0.02, tauMem: 10, tauSyn: 3 });
+  n.connect('E', 'I', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.02 });
+  return n;
+};
+const ioSpikes = () =>
+  withObj(ioNet, (n) => {
+    const m = n.addSpikeMonitor();
+    n.run(40);
+    return m.spikes();
+  });
+const ioPops = () => [
+  { name: 'E', start: 0, size: 6 },
+  { name: 'I', start: 6, size: 2 },
+];
+const ioTable = () =>
+  nd.makeTable(
+    'fuzz.io',
+    {
+      t: { data: new Float64Array([0.5, 1, 1.5]), unit: 'ms', description: 't' },
+      n: { data: new Int32Array([1, 2, 3]), unit: '', description: 'n' },
+    },
+    { dt: 0.1 },
+  );
+/** A SONATA file and a NIR graph in memory (made once, when the registry loads; each call gets a copy). */
+const IO_FILES = {
+  sonata: await nd.io.writeSonata(ioSpikes(), undefined, { populations: ioPops() }),
+  nir: await withObj(
+    () => {
+      const n = new nd.LifNetwork({ dt: 0.1, seed: 3 });
+      n.addPopulation('E', 4, { mu: 0.08, tauMem: 20, tauSyn: 5 });
+      n.connect('E', 'E', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.02 });
+      return n;
+    },
+    (n) => nd.io.exportNir(n, undefined, { timeUnit: 'ms' }),
+  ),
+};
+const ioNirNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 3 });
+  n.addPopulation('E', 4, { mu: 0.08, tauMem: 20, tauSyn: 5 });
+  n.connect('E', 'E', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.02 });
+  return n;
+};
+const ioTmp = () => `${process.env.TMPDIR ?? '/tmp'}/neurodyn-fuzz-${process.pid}`;
+// writeTable's valid call writes this file: removed when the process ends
+process.once('exit', () => rmSync(`${ioTmp()}.csv`, { force: true }));
+const ioHandle = 'a writer / sink handle (write, close), not a result';
+
+Object.assign(registry, {
+  // ------------------------------------------------------------------------------- io
+  io: {
+    family: 'io',
+    namespace: 'exporters and importers: tables as CSV/NPY/NPZ/JSON, spikes as SONATA/NWB, networks as NIR',
+    members: {
+      NIR_SUPPORTED: { constant: 'the NIR node types importNir and exportNir handle' },
+      NIR_VERSION: { constant: 'the NIR version written' },
+      NWB_VERSION: { constant: 'the NWB version written' },
+      MemoryWriter: {
+        args: () => [],
+        handle: ioHandle,
+        methods: {
+          append: { args: () => [new Uint8Array([1, 2, 3])] },
+          writeAt: { args: () => [2, new Uint8Array([1, 2, 3])] },
+          close: { args: () => [] },
+          bytes: { args: () => [] },
+          blob: { args: () => ['text/plain'], handle: 'a Blob (the bytes, for a browser download)' },
+        },
+      },
+      crc32: { args: () => [new Uint8Array([1, 2, 3]), 0] },
+      unzipStored: { args: () => [nd.io.toNPZ(ioTable())], handle: 'a Map of member name → bytes' },
+      toNPY: { args: () => [new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }], options: 1, typo: ['shap', 'shape'] },
+      fromNPY: { args: () => [nd.io.toNPY(new Float64Array([1, 2, 3]))], anyValue: "the file's numbers" },
+      toCSV: { args: () => [ioTable(), { meta: true }], options: 1, typo: ['mta', 'meta'] },
+      toNPZ: { args: () => [ioTable()] },
+      toJSONText: { args: () => [ioTable()] },
+      tableBytes: { args: () => [ioTable(), 'csv', {}], options: 2, typo: ['mta', 'meta'] },
+      writeTable: { fixed: [1], args: () => [ioTable(), `${ioTmp()}.csv`, { format: 'csv' }], options: 2, typo: ['formt', 'format'] },
+      createTableSink: {
+        args: () => [{ format: 'csv' }],
+        options: 0,
+        typo: ['formt', 'format'],
+        handle: ioHandle,
+        dispose: (s) => s.close(),
+      },
+      spikeTable: { args: () => [ioSpikes(), { dt: 0.1, populations: ioPops() }], options: 1 },
+      streamSpikes: {
+        args: () => {
+          const n = ioNet();
+          const m = n.addSpikeMonitor();
+          n.run(5);
+          n.dispose();
+          return [m, { write: () => {}, close: () => ({ rows: 0 }) }, { dt: 0.1, maxRecords: 16 }];
+        },
+        options: 2,
+        typo: ['maxRecrods', 'maxRecords'],
+        handle: 'a stream handle (onProgress, flush, close)',
+      },
+      writeSonata: { fixed: [1], args: () => [ioSpikes(), undefined, { populations: ioPops() }], options: 2, typo: ['sortng', 'sorting'] },
+      createSonataSink: {
+        args: () => [{ populations: ioPops() }],
+        options: 0,
+        typo: ['flsuh', 'flush'],
+        handle: ioHandle,
+        dispose: (s) => s.close(), // an open sink holds a temporary file until it is closed
+      },
+      readSonata: { args: () => [IO_FILES.sonata.slice(), { populations: ['E'] }], options: 1, typo: ['populatoins', 'populations'] },
+      addSonataSources: {
+        args: () => [new nd.LifNetwork({ dt: 0.1 }), IO_FILES.sonata.slice(), { sizes: { E: 6, I: 2 } }],
+        options: 2,
+        typo: ['sizs', 'sizes'],
+      },
+      writeNwb: {
+        fixed: [1],
+        args: () => [ioSpikes(), undefined, { populations: ioPops(), identifier: 'fuzz', sessionStartTime: '2026-01-01T00:00:00Z' }],
+        options: 2,
+        typo: ['identifer', 'identifier'],
+      },
+      exportNir: { fixed: [1], args: () => [ioNirNet(), undefined, { timeUnit: 'ms' }], options: 2, typo: ['timeUint', 'timeUnit'] },
+      importNir: {
+        args: () => [IO_FILES.nir.slice(), { dt: 0.1, seed: 1 }],
+        options: 1,
+        typo: ['spikeRul', 'spikeRule'],
+        dispose: (n) => n.dispose(),
+        // a network made from a NIR graph, run and disposed
+        soak: async (k) => {
+          const n = await nd.io.importNir(IO_FILES.nir, { dt: 0.1, seed: k });
+          try {
+            n.run(1);
+          } finally {
+            n.dispose();
+          }
+        },
+      },
+    },
+  },
+
+  // ------------------------------------------------------------------------------- plot
+  plot: {
+    family: 'io',
+    namespace: 'SVG charts (line, raster, heatmap) for the showcase and the playground',
+    members: {
+      PALETTE: { constant: 'the colour-blind-safe series colours' },
+      viridis: { args: () => [0.5] },
+      lineChart: {
+        args: () => [[{ x: [1, 2, 3], y: [2, 1, 3], label: 'a' }], { title: 'fuzz', xlabel: 'x (ms)', logy: true }],
+        options: 1,
+        typo: ['xlable', 'xlabel'],
+      },
+      rasterPlot: { args: () => [[1, 2, 3], [0, 1, 0], { width: 300 }], options: 2, typo: ['widht', 'width'] },
+      heatmap: { args: () => [[1, 2, 3, 4, 5, 6], 3, 2, [0, 3], [0, 2], { zlabel: 'z' }], options: 5, typo: ['zlable', 'zlabel'] },
     },
   },
 });

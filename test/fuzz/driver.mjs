@@ -27,7 +27,20 @@ const seed = Number(opt('seed', '16'));
 const only = opt('entry');
 const single = opt('case'); // run only this case index (to reproduce one)
 
-const out = (s) => writeSync(1, `${s}\n`);
+// stdout is a pipe to the parent: when the parent is slow (a loaded machine) the pipe fills and a
+// write fails with EAGAIN; wait a little and write the rest (a lost line would look like an abort)
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const out = (s) => {
+  const b = Buffer.from(`${s}\n`);
+  for (let off = 0; off < b.length; ) {
+    try {
+      off += writeSync(1, b, off);
+    } catch (e) {
+      if (e?.code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+};
 
 /** All cases of the family, in a fixed order: [entry, mutations | null (the valid call)]. */
 function cases() {
@@ -56,9 +69,9 @@ function cases() {
  * The first non-finite number reachable in a result (typed arrays, arrays, objects, tables), up to a
  * budget. With `nanOk` (the entry documents NaN results: no data), NaN passes and only ±∞ counts.
  */
-function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = false) {
+function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = false, infOk = []) {
   const bad = (x) => !Number.isFinite(x) && !(nanOk && Number.isNaN(x));
-  if (typeof v === 'number') return bad(v) ? `${path} = ${v}` : null;
+  if (typeof v === 'number') return bad(v) && !(Math.abs(v) === Infinity && infOk.some((s) => path.endsWith(s))) ? `${path} = ${v}` : null;
   if (v === null || typeof v !== 'object' || seen.has(v) || depth > 6) return null;
   seen.add(v);
   if (ArrayBuffer.isView(v)) {
@@ -69,7 +82,7 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = 
   }
   if (v instanceof nd.Table) {
     for (const c of v.columnNames()) {
-      const r = nonFinitePath(v.column(c).data, `${path}.${c}`, seen, depth + 1, nanOk);
+      const r = nonFinitePath(v.column(c).data, `${path}.${c}`, seen, depth + 1, nanOk, infOk);
       if (r) return r;
     }
     return null;
@@ -79,7 +92,7 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = 
   let n = 0;
   for (const [k, x] of items) {
     if (n++ > 10_000) break;
-    const r = nonFinitePath(x, `${path}.${k}`, seen, depth + 1, nanOk);
+    const r = nonFinitePath(x, `${path}.${k}`, seen, depth + 1, nanOk, infOk);
     if (r) return r;
   }
   return null;
@@ -93,14 +106,19 @@ function nonFinitePath(v, path = 'result', seen = new Set(), depth = 0, nanOk = 
  * neither runs into the parent's time bound and counts as a hang.
  */
 const WATCH_MS = Number(process.env.NEURODYN_FUZZ_WATCH_MS ?? (process.env.NEURODYN_FUZZ_RUNS ? 2000 : 500));
+// Async calls are also aborted from a timer (the contract: a timer-fired abort stops them): a study
+// whose progress counts trials reports nothing while one long trial runs.
+let watchTimer;
 function watch(entry, args, muts) {
-  if (!entry.spec.long) return;
+  // the registry's valid call is small: no watchdog (a loaded machine must not fail it)
+  if (!entry.spec.long || !muts) return;
   const i = entry.spec.runOptions ?? entry.spec.options;
   const o = args[i];
   if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) return;
   if (muts?.some((m) => m.path[0] === i && (m.path.length === 1 || m.path[1] === 'signal' || m.path[1] === 'onProgress'))) return;
   const ac = new AbortController();
   const t0 = performance.now();
+  if (entry.spec.long === 'async') watchTimer = setTimeout(() => ac.abort(), WATCH_MS);
   const user = o?.onProgress;
   args[i] = {
     ...o,
@@ -141,7 +159,9 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
       watch(entry, args, muts);
       result = invoke(entry, obj, args);
       if (result && typeof result.then === 'function') result = await result;
-      const nf = entry.spec.anyValue ? null : nonFinitePath(result, 'result', new Set(), 0, Boolean(entry.spec.nonFinite));
+      const nf = entry.spec.anyValue
+        ? null
+        : nonFinitePath(result, 'result', new Set(), 0, Boolean(entry.spec.nonFinite), Object.keys(entry.spec.infinite ?? {}));
       if (nf) {
         outcome = muts ? 'nonfinite' : 'baseline';
         sample = { entry: entry.name, case: what(), found: nf };
@@ -170,7 +190,8 @@ for (let k = single ? Number(single) : from; k < (single ? Number(single) + 1 : 
         };
       }
     }
-    if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : undefined);
+    clearTimeout(watchTimer);
+    if (result !== obj) release(result, entry.kind === 'constructor' ? entry.dispose : entry.spec.dispose);
   }
   release(obj, entry.dispose);
   if (args) for (const a of new Set([...args, ...original])) release(a);
