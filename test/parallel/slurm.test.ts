@@ -5,7 +5,7 @@
 // on one machine (in-process and through the CLI). Skipped, with the reason, when the cluster
 // cannot start (not root, slurm-wlm or munge missing). Stops only the daemons it started.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -122,12 +122,20 @@ describe('Slurm back end (one-node cluster)', () => {
       }
       expect(job, stderr).toMatch(/^\d+$/);
       jobs.push(job);
+      // Cancel only once the shard's process has printed its start line (its trials then hold it
+      // 4 s more). Cancelling on squeue's RUNNING alone can race the launch: slurmctld marks the
+      // task RUNNING before slurmd has started the script, and a kill that reaches slurmd first is
+      // lost, so the shard runs to the end and writes its output (seen once in CI under load).
       let cancelled = false;
       let outputBeforeCancel = false;
+      let cancelAt = 0;
+      const log2 = join(dir, 'logs', `shard-2.${job}.err`);
+      const started = () => existsSync(log2) && readFileSync(log2, 'utf8').includes('neurodyn shard 2:');
       for (let i = 0; i < 1200 && !cancelled; i++) {
         const q = run('squeue', ['-h', '-r', '-j', job, '-o', '%K|%T']);
-        if (q.stdout.split('\n').some((l) => l.trim() === '2|RUNNING')) {
+        if (q.stdout.split('\n').some((l) => l.trim() === '2|RUNNING') && started()) {
           outputBeforeCancel = existsSync(join(dir, 'shards', 'shard-2.json'));
+          cancelAt = Date.now();
           expect(run('scancel', [`${job}_2`]).status).toBe(0);
           cancelled = true;
         } else await sleep(100);
@@ -139,7 +147,10 @@ describe('Slurm back end (one-node cluster)', () => {
       // The back end saw the cancellation and resubmitted shard 2 only, as a new array job.
       const record = JSON.parse(readFileSync(join(dir, 'slurm.json'), 'utf8'));
       for (const s of record.submissions) jobs.push(s.job);
-      const why = `output before the cancel: ${outputBeforeCancel}; record ${JSON.stringify(record.shards['2'])}; stderr ${stderr}`;
+      const out2 = join(dir, 'shards', 'shard-2.json');
+      const written = existsSync(out2) ? statSync(out2).mtimeMs - cancelAt : Number.NaN;
+      const logs = existsSync(log2) ? readFileSync(log2, 'utf8') : '(no log)';
+      const why = `output before the cancel: ${outputBeforeCancel}; shard-2.json written ${written.toFixed(0)} ms after the cancel; first attempt's log: ${logs}; record ${JSON.stringify(record.shards['2'])}; stderr ${stderr}`;
       expect(record.shards['2'].attempts, why).toBe(2);
       expect(record.shards['2'].history[0].state).toBe('CANCELLED');
       for (const k of ['0', '1', '3']) expect(record.shards[k].attempts).toBe(1);
