@@ -1696,7 +1696,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
 // counter-based (key, stream, neuron, step), so no draw depends on which thread makes it.
 //
 // Control block at `ctl` (facade: src/lif/threads.ts): i32 [0] barrier arrivals, [1] barrier
-// generation, [2] T; from byte 64, one 128-byte slot per thread of f64 fields (TS_*).
+// generation, [2] T, [3] spins before a waiting thread sleeps; from byte 64, one 128-byte slot per thread of f64 fields (TS_*).
 const TS_LO = 0;
 const TS_HI = 1;
 const TS_REC = 2; // this thread's two record buffers (even, odd steps), each i32[cap], u32[cap], f64[cap], f64[cap]
@@ -1709,7 +1709,6 @@ const TS_RLN = 10;
 const TS_WCAP = 11; // steps per window without projections (1: step by step)
 const TS_CNT = 12; // this thread's per-step record counts, two windows' worth (f64[2 WCAP])
 const TS_WIN = 13; // windows done (parity selects the counts' half)
-const SPIN = 4000;
 
 // @ts-ignore: decorator
 @inline
@@ -1717,9 +1716,15 @@ function slotOf(ctl: usize, t: i32): usize {
   return ctl + 64 + (<usize>t << 7);
 }
 
-/** All T threads wait here until each has arrived (spin, then wait on the generation word). */
+/**
+ * All T threads wait here until each has arrived: spin ctl i32[3] times on the generation word,
+ * then sleep on it. A sleeping thread wakes tens of µs late, which on a coupled network (one
+ * barrier per step) costs more than the step, so the facade asks for a long spin when every thread
+ * has its own core and a short one otherwise (as libgomp's GOMP_SPINCOUNT does).
+ */
 function barrier(ctl: usize, T: i32): void {
   if (ASC_FEATURE_THREADS) {
+    const spin = load<i32>(ctl, 12);
     const gen = atomic.load<i32>(ctl, 4);
     if (atomic.add<i32>(ctl, 1) == T - 1) {
       atomic.store<i32>(ctl, 0);
@@ -1728,7 +1733,7 @@ function barrier(ctl: usize, T: i32): void {
     } else {
       let k = 0;
       while (atomic.load<i32>(ctl, 4) == gen) {
-        if (++k > SPIN) memory.atomic.wait32(ctl + 4, gen, -1);
+        if (++k > spin) memory.atomic.wait32(ctl + 4, gen, -1);
       }
     }
   }

@@ -40,6 +40,7 @@ import { kexp, phi1, propagatorOf } from './propagator.js';
 import { type LifTangentOptions, LifTangents, tangentRefusal } from './tangent.js';
 import {
   availableCores,
+  barrierSpins,
   compileThreadKernel,
   createThreadKernel,
   ctlBytes,
@@ -1058,6 +1059,17 @@ export class LifNetwork extends KernelObject {
     return m;
   }
 
+  /**
+   * Records the spike buffer holds. A kernel call stops before a step that might not fit (every
+   * neuron firing once per step), so a buffer of N records allows one step per call. That is free
+   * on one thread but costs a round trip to the workers per step on several, so a threaded network
+   * holds 2N (a call then runs until N spikes are buffered) or N per window step when its threads
+   * exchange nothing.
+   */
+  #recordCap(): number {
+    return Math.max(this.#bufferOpt ?? 4096, this.#n * Math.max(this.#window(), this.#tk ? 2 : 1));
+  }
+
   /** Steps per thread window: > 1 when a threaded network's threads exchange nothing (see windowSteps). */
   #window(): number {
     return this.#tk && this.#projs.length === 0 && this.#pops.every((p) => p.shared === 0) ? windowSteps(this.#n) : 1;
@@ -1110,7 +1122,7 @@ export class LifNetwork extends KernelObject {
     for (const p of this.#projs) if (p.dInt > 0 || p.dFrac > 0) maxD = Math.max(maxD, p.dInt);
     this.#R = maxD < 0 ? 0 : maxD + 2;
     this.#ring = this.#R > 0 ? this.#alloc(this.#R * N * 24, 'lif.ring') : null;
-    this.#cap = Math.max(this.#bufferOpt ?? 4096, N * this.#window());
+    this.#cap = this.#recordCap();
     this.#rec = this.#alloc(this.#cap * 24, 'lif.spikes');
     const popT = this.#alloc(this.#pops.length * P.SIZE * 8, 'lif.tables');
     this.#popT = popT;
@@ -1337,7 +1349,7 @@ export class LifNetwork extends KernelObject {
       { bytes: H.SIZE * 8, label: 'lif.header' },
       { bytes: N * 36, label: 'lif.state' },
       { bytes: R * N * 24, label: 'lif.ring' },
-      { bytes: Math.max(this.#bufferOpt ?? 4096, N * this.#window()) * 24, label: 'lif.spikes' },
+      { bytes: this.#recordCap() * 24, label: 'lif.spikes' },
       { bytes: this.#pops.length * P.SIZE * 8, label: 'lif.tables' },
       { bytes: Math.max(1, this.#projs.length) * J.SIZE * 8, label: 'lif.tables' },
     ];
@@ -1548,7 +1560,7 @@ export class LifNetwork extends KernelObject {
       });
     }
     const c = ctl.f64(0);
-    ctl.i32(0, 4).set([0, 0, T, 0]);
+    ctl.i32(0, 4).set([0, 0, T, barrierSpins(T, await availableCores())]);
     slots.forEach((s, t) => {
       const o = (64 + 128 * t) / 8;
       c[o + TS.LO] = s.lo;
@@ -1742,7 +1754,7 @@ export class LifNetwork extends KernelObject {
       stateBytesPerNeuron: 36 + this.#R * 24,
       synapseBytesPerSynapse: syn ? synBytes / syn : 0,
       paramBytes,
-      bufferBytes: Math.max(this.#bufferOpt ?? 4096, N * this.#window()) * 24,
+      bufferBytes: this.#recordCap() * 24,
     };
   }
 

@@ -26,6 +26,17 @@ export const TS = { LO: 0, HI: 1, REC: 2, CAP: 3, LIST: 4, WCAP: 11, CNT: 12, WI
 // (REC: max(2, WCAP) record buffers of CAP records each (24 bytes per record); CNT: 2·WCAP f64.)
 
 /**
+ * Spins of a thread waiting at the per-step barrier before it sleeps (control block i32[3]). A
+ * sleeping thread is woken tens of µs late: on CUBA with 40 000 neurons (about 90 µs of work per
+ * step on one thread) a spin of 4000 gave 2 threads a speedup of 1.4, one of 10^5 gave 1.8–1.9
+ * (`npm run bench -- lif-threads`). Spinning only pays when every thread has a core; with more
+ * threads than cores the waiting thread would hold the core the late one needs, so it sleeps soon.
+ */
+export function barrierSpins(threads: number, cores: number): number {
+  return threads <= cores ? 100_000 : 1000;
+}
+
+/**
  * Steps per window for a network whose threads need not exchange spikes (no projections, no
  * shared noise): the threads synchronise once per window instead of once per step. Limited by the
  * records a window may produce (every neuron once per step): about 32 MiB, at most 64 steps.
