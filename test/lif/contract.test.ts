@@ -439,53 +439,58 @@ describe('progress and cancellation', () => {
     b.dispose();
   });
 
-  test('a timer-fired abort stops runAsync within 50 ms on a network where 100 steps take > 200 ms', async () => {
-    // Size the network from a measurement, so that 100 steps surely take > 200 ms here.
-    const probe = new LifNetwork({ dt: 0.1, seed: 1 });
-    probe.addPopulation('p', 100_000, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
-    probe.run(0.5);
-    let t0 = performance.now();
-    probe.run(2);
-    const perNeuronStep = (performance.now() - t0) / (20 * 100_000);
-    probe.dispose();
-    const N = Math.min(4_000_000, Math.max(200_000, Math.ceil(400 / (100 * perNeuronStep))));
-    const net = new LifNetwork({ dt: 0.1, seed: 1 });
-    net.addPopulation('p', N, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
-    const m = net.addSpikeMonitor();
-    net.run(0.1);
-    t0 = performance.now();
-    net.run(1); // 10 steps
-    const per100 = (performance.now() - t0) * 10;
-    expect(per100, `N = ${N}`).toBeGreaterThan(200); // 100 steps take > 200 ms
-    // Up to three attempts on the same network: the latency is wall-clock time on a shared machine,
-    // where the OS may hold the process for tens of ms; a regression (kernel calls of 100 steps,
-    // ≥ 200 ms here) fails every attempt.
-    const latencies: number[] = [];
-    for (let attempt = 0; attempt < 3 && !(Math.min(...latencies) < 50); attempt++) {
-      const ac = new AbortController();
-      let firedAt = 0;
-      // Latency from the time the timer is due: a run that blocks the event loop delays the timer itself.
-      const dueAt = performance.now() + 150;
-      setTimeout(() => {
-        firedAt = performance.now();
-        ac.abort();
-      }, 150);
-      const before = net.step;
-      const e = await errorOf(() => net.runAsync(1e6, { signal: ac.signal }));
-      const stoppedAt = performance.now();
-      expect(e).toBeInstanceOf(AbortedError);
-      expect(firedAt).toBeGreaterThan(0);
-      latencies.push(stoppedAt - dueAt);
-      expect(net.step).toBeGreaterThan(before);
-      expect((e as AbortedError).partial).toEqual({ step: net.step, time: net.time });
-      expect(m.count).toBe(net.spikeCount); // everything recorded so far stays readable
-    }
-    expect(
-      Math.min(...latencies),
-      `N = ${N}, 100 steps ≈ ${per100.toFixed(0)} ms, latencies ${latencies.map((x) => x.toFixed(1))} ms`,
-    ).toBeLessThan(50);
-    net.dispose();
-  }, 60_000);
+  test(
+    'a timer-fired abort stops runAsync within 50 ms on a network where 100 steps take > 200 ms',
+    { retry: 2 },
+    async () => {
+      // Size the network from a measurement, so that 100 steps surely take > 200 ms here.
+      const probe = new LifNetwork({ dt: 0.1, seed: 1 });
+      probe.addPopulation('p', 100_000, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
+      probe.run(0.5);
+      let t0 = performance.now();
+      probe.run(2);
+      const perNeuronStep = (performance.now() - t0) / (20 * 100_000);
+      probe.dispose();
+      const N = Math.min(4_000_000, Math.max(200_000, Math.ceil(400 / (100 * perNeuronStep))));
+      const net = new LifNetwork({ dt: 0.1, seed: 1 });
+      net.addPopulation('p', N, { mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
+      const m = net.addSpikeMonitor();
+      net.run(0.1);
+      t0 = performance.now();
+      net.run(1); // 10 steps
+      const per100 = (performance.now() - t0) * 10;
+      expect(per100, `N = ${N}`).toBeGreaterThan(200); // 100 steps take > 200 ms
+      // Up to three attempts on the same network: the latency is wall-clock time on a shared machine,
+      // where the OS may hold the process for tens of ms; a regression (kernel calls of 100 steps,
+      // ≥ 200 ms here) fails every attempt.
+      const latencies: number[] = [];
+      for (let attempt = 0; attempt < 3 && !(Math.min(...latencies) < 50); attempt++) {
+        const ac = new AbortController();
+        let firedAt = 0;
+        // Latency from the time the timer is due: a run that blocks the event loop delays the timer itself.
+        const dueAt = performance.now() + 150;
+        setTimeout(() => {
+          firedAt = performance.now();
+          ac.abort();
+        }, 150);
+        const before = net.step;
+        const e = await errorOf(() => net.runAsync(1e6, { signal: ac.signal }));
+        const stoppedAt = performance.now();
+        expect(e).toBeInstanceOf(AbortedError);
+        expect(firedAt).toBeGreaterThan(0);
+        latencies.push(stoppedAt - dueAt);
+        expect(net.step).toBeGreaterThan(before);
+        expect((e as AbortedError).partial).toEqual({ step: net.step, time: net.time });
+        expect(m.count).toBe(net.spikeCount); // everything recorded so far stays readable
+      }
+      expect(
+        Math.min(...latencies),
+        `N = ${N}, 100 steps ≈ ${per100.toFixed(0)} ms, latencies ${latencies.map((x) => x.toFixed(1))} ms`,
+      ).toBeLessThan(50);
+      net.dispose();
+    },
+    60_000,
+  );
 });
 
 describe('results: toJSON round trips', () => {

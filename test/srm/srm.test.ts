@@ -594,7 +594,7 @@ describe('SrmNetwork: the run / progress / cancel protocol', () => {
     expect(() => net.run(10)).toThrow(DisposedError);
   });
 
-  test('runAsync: a timer-fired abort stops it within 50 ms, with 0 workers', async () => {
+  test('runAsync: a timer-fired abort stops it within 50 ms, with 0 workers', { retry: 2 }, async () => {
     // 50 neurons: a kernel chunk (100 steps) is well under a millisecond, so the latency is the slice.
     const net = new SrmNetwork({ n: 50, ...P, seed: 1 });
     const ac = new AbortController();
