@@ -9,7 +9,12 @@
 // (bench/peers/brian2_threads.py, Debian python3-brian; skipped when absent), in the same run.
 // The machine is shared: the 1-minute load average and a CPU probe (two busy threads vs one: how
 // many cores this process actually got) are printed with the figures, since a 2-thread speedup
-// cannot exceed the cores available. Last line: JSON, the noisy network's figures at the top level.
+// cannot exceed the cores available. The ceiling of each model is measured in the same repetitions:
+// two independent one-thread networks of N/2 neurons stepped at once on two workers (no exchange,
+// no barrier, nothing shared), against the one-thread network of N. `efficiency` = speedup /
+// ceiling: what the threads lose to their synchronisation rather than to the machine (on a VM the
+// two vCPUs may share a physical core at times; the ceiling moves with it). Last line: JSON, the
+// noisy network's figures at the top level.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -45,20 +50,63 @@ async function cpuProbe() {
   return (2 * median(one)) / median(two);
 }
 
+// The two models, as source so that the ceiling's workers build the same networks.
+const MODELS = `
+export const models = {
+  noisy(nd, n, threads, seed) {
+    const net = new nd.LifNetwork({ dt: 0.1, seed, threads });
+    net.addPopulation('p', n, { tauMem: 20, tauSyn: 5, mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
+    return net;
+  },
+  // in-degree 80 at every size (p = 80 / n)
+  cuba: (nd, n, threads, seed) => nd.createLifCuba({ neurons: n, p: 80 / n, seed, threads }),
+};`;
+const modelsUrl = `data:text/javascript,${encodeURIComponent(MODELS)}`;
+const { models } = await import(modelsUrl);
+const distUrl = new URL('../dist/index.js', import.meta.url).href;
+
+/** Two one-thread networks of n/2 neurons on two workers; `run(ms)` steps both at once, resolves with the wall ms. */
+async function independentPair(model, n) {
+  const src = `const { parentPort, workerData: d } = require('node:worker_threads');
+    (async () => {
+      const nd = await import(d.distUrl);
+      const { models } = await import(d.modelsUrl);
+      await nd.init();
+      const net = models[d.model](nd, d.n, 1, d.seed);
+      net.run(1);
+      parentPort.postMessage('ready');
+      parentPort.on('message', (ms) => { net.run(ms); parentPort.postMessage('done'); });
+    })();`;
+  const ws = [0, 1].map((k) => new Worker(src, { eval: true, workerData: { distUrl, modelsUrl, model, n: n / 2, seed: 11 + k } }));
+  await Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
+  return {
+    async run(ms) {
+      const t0 = performance.now();
+      const done = ws.map((w) => new Promise((r) => w.once('message', r)));
+      for (const w of ws) w.postMessage(ms);
+      await Promise.all(done);
+      return performance.now() - t0;
+    },
+    close: () => Promise.all(ws.map((w) => w.terminate())),
+  };
+}
+
 function fp(net) {
   const s = net.state();
   return nd.fingerprint(s.column('v').data, s.column('i').data, s.column('i2').data, s.column('refUntil').data, net.spikeCounts());
 }
 
-async function measure(title, make, neurons, ms) {
+async function measure(title, model, neurons, ms) {
   const nets = [];
   for (const T of THREADS) {
-    const net = make(T);
+    const net = models[model](nd, neurons, T, 1);
     await net.runAsync(1);
     nets.push(net);
   }
+  const pair = await independentPair(model, neurons);
   const per = THREADS.map(() => []);
   const ratios = [];
+  const ceilings = [];
   for (let r = 0; r < REPS; r++) {
     const w = [];
     for (let k = 0; k < nets.length; k++) {
@@ -68,20 +116,25 @@ async function measure(title, make, neurons, ms) {
       w.push(s);
       per[k].push((neurons * Math.round(ms / 0.1)) / s);
     }
+    const ind = (await pair.run(ms)) / 1000;
     ratios.push(w[0] / w[1]);
+    ceilings.push(w[0] / ind);
   }
+  await pair.close();
   const prints = nets.map(fp);
   const used = nets.map((n) => n.threads);
   const out = {
     threads: used,
     neuronStepsPerSecond: per.map(median),
     speedup: median(ratios),
+    ceiling: median(ceilings),
+    efficiency: median(ratios.map((x, r) => x / ceilings[r])),
     identical: prints.every((p) => p === prints[0]) && nets.every((n) => n.spikeCount === nets[0].spikeCount),
     spikes: nets[0].spikeCount,
   };
   for (const n of nets) n.dispose();
   console.log(
-    `${title}: ${THREADS.map((T, k) => `${T} thread${T > 1 ? 's' : ''} ${(out.neuronStepsPerSecond[k] / 1e6).toFixed(1)} M neuron-steps/s`).join(', ')}; speedup ${out.speedup.toFixed(2)} (median of ${REPS} interleaved pairs, ${ms} ms each); identical ${out.identical}`,
+    `${title}: ${THREADS.map((T, k) => `${T} thread${T > 1 ? 's' : ''} ${(out.neuronStepsPerSecond[k] / 1e6).toFixed(1)} M neuron-steps/s`).join(', ')}; speedup ${out.speedup.toFixed(2)} (median of ${REPS} interleaved pairs, ${ms} ms each); ceiling ${out.ceiling.toFixed(2)} (two independent halves on two workers), efficiency ${out.efficiency.toFixed(2)}; identical ${out.identical}`,
   );
   return out;
 }
@@ -90,22 +143,8 @@ const load0 = loadavg()[0];
 const cores = await cpuProbe();
 console.log(`load average (1 min) ${load0.toFixed(2)}; CPU probe: this process gets ${cores.toFixed(2)} cores of 2`);
 
-const noisy = await measure(
-  'noisy LIF, 10^5 neurons',
-  (threads) => {
-    const net = new nd.LifNetwork({ dt: 0.1, seed: 1, threads });
-    net.addPopulation('p', 100_000, { tauMem: 20, tauSyn: 5, mu: 0.055, sigma: 0.02, v0: { uniform: [0, 1] } });
-    return net;
-  },
-  100_000,
-  100,
-);
-const cuba = await measure(
-  'CUBA, 40 000 neurons (p = 80/N)',
-  (threads) => nd.createLifCuba({ neurons: 40_000, p: 80 / 40_000, seed: 1, threads }),
-  40_000,
-  200,
-);
+const noisy = await measure('noisy LIF, 10^5 neurons', 'noisy', 100_000, 100);
+const cuba = await measure('CUBA, 40 000 neurons (p = 80/N)', 'cuba', 40_000, 200);
 
 // Brian2 C++ standalone, 1 and 2 OpenMP threads, same models.
 let brian2 = null;
