@@ -878,6 +878,19 @@ const lifBigNet = () => {
   n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.01 });
   return n;
 };
+/** lifNet on two threads (16 neurons: a thread takes at least 8): runAsync's threaded path. */
+const lifThreadNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 1, threads: 2 });
+  n.addPopulation('p', 16, lifPopParams());
+  n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.5 }, weight: 0.05 });
+  return n;
+};
+const lifBigThreadNet = () => {
+  const n = new nd.LifNetwork({ dt: 0.1, seed: 1, threads: 2 });
+  n.addPopulation('p', 2000, lifPopParams());
+  n.connect('p', 'p', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.01 });
+  return n;
+};
 const lifRan = () => {
   const n = lifNet();
   n.run(5);
@@ -926,7 +939,7 @@ Object.assign(registry, {
   lifSpikeRules: { family: 'lif', constant: 'the spike-rule names and their descriptions' },
   LifNetwork: {
     family: 'lif',
-    args: () => [{ dt: 0.1, seed: 1 }],
+    args: () => [{ dt: 0.1, seed: 1, threads: 1 }],
     options: 0,
     typo: ['sead', 'seed'],
     methods: {
@@ -953,12 +966,12 @@ Object.assign(registry, {
       build: { setup: lifNet, args: () => [] },
       run: { setup: lifNet, args: () => [2, {}], options: 1, long: 'sync', unit: 'step', longSetup: lifBigNet, longArgs: () => [1e4, {}] },
       runAsync: {
-        setup: lifNet,
+        setup: lifThreadNet,
         args: () => [2, {}],
         options: 1,
         long: 'async',
         unit: 'step',
-        longSetup: lifBigNet,
+        longSetup: lifBigThreadNet,
         longArgs: () => [1e4, {}],
       },
       spikeCounts: { setup: lifRan, args: () => [] },
