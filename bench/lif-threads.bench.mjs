@@ -1,6 +1,9 @@
 // One LifNetwork on 1 and 2 threads (#20.1): `npm run bench -- lif-threads`.
 //  (a) noisy LIF, 10^5 uncoupled neurons (EM + linear rule, the S1 parameters of bench/lif.bench.mjs);
-//  (b) CUBA (createLifCuba) scaled to 40 000 neurons at the example's in-degree (p = 80 / N).
+//  (b) CUBA (createLifCuba) scaled to 40 000 neurons at the example's in-degree (p = 80 / N);
+//  (c) 40 000 noisy neurons coupled at in-degree 80 with a 1.5 ms delay (the threads exchange
+//      spikes once per window of the minimum delay, 14 steps), and (d) the same with delay 0 (an
+//      exchange every step).
 // Each model: one network per thread count, built and warmed up (1 ms), then REPS timed runAsync
 // calls interleaved across thread counts; the median per thread count (neuron-steps/s) and the
 // speedup (median of per-repetition ratios). `identical`: the networks' final states and spike
@@ -60,7 +63,17 @@ export const models = {
   },
   // in-degree 80 at every size (p = 80 / n)
   cuba: (nd, n, threads, seed) => nd.createLifCuba({ neurons: n, p: 80 / n, seed, threads }),
-};`;
+  // noisy neurons coupled with in-degree 80 and a 1.5 ms delay: threads exchange spikes once per
+  // window of 14 steps; delay 0 forces an exchange every step (same work otherwise)
+  delayed: (nd, n, threads, seed) => coupled(nd, n, threads, seed, 1.5),
+  delay0: (nd, n, threads, seed) => coupled(nd, n, threads, seed, 0),
+};
+function coupled(nd, n, threads, seed, delay) {
+  const net = new nd.LifNetwork({ dt: 0.1, seed, threads });
+  net.addPopulation('p', n, { tauMem: 20, tauSyn: 5, mu: 0.05, sigma: 0.02, v0: { uniform: [0, 1] } });
+  net.connect('p', 'p', { connector: { type: 'fixedProbability', p: 80 / n }, weight: 0.001, delay });
+  return net;
+}`;
 const modelsUrl = `data:text/javascript,${encodeURIComponent(MODELS)}`;
 const { models } = await import(modelsUrl);
 const distUrl = new URL('../dist/index.js', import.meta.url).href;
@@ -145,6 +158,8 @@ console.log(`load average (1 min) ${load0.toFixed(2)}; CPU probe: this process g
 
 const noisy = await measure('noisy LIF, 10^5 neurons', 'noisy', 100_000, 100);
 const cuba = await measure('CUBA, 40 000 neurons (p = 80/N)', 'cuba', 40_000, 200);
+const delayed = await measure('noisy coupled, 40 000 neurons, delay 1.5 ms (an exchange per 14 steps)', 'delayed', 40_000, 100);
+const delay0 = await measure('noisy coupled, 40 000 neurons, delay 0 (an exchange per step)', 'delay0', 40_000, 100);
 
 // Brian2 C++ standalone, 1 and 2 OpenMP threads, same models.
 let brian2 = null;
@@ -176,6 +191,8 @@ console.log(
   JSON.stringify({
     ...noisy,
     cuba,
+    delayed,
+    delay0,
     brian2,
     ratioToBrian2: brian2
       ? {

@@ -226,7 +226,7 @@ export const families = [
         asPrefix: 'J_',
         doc: 'Projection table entry (f64 index within an entry of J_SIZE fields).',
         size: { name: 'SIZE', value: 12, as: 'J_SIZE' },
-        fields: ['PRE', 'NPRE', 'POST', 'POP', 'ROW', 'COL', 'W', 'WS', 'CH', 'DINT', 'DFRAC'],
+        fields: ['PRE', 'NPRE', 'POST', 'POP', 'ROW', 'COL', 'W', 'WS', 'CH', 'DINT', 'DFRAC', 'SORTED'],
       },
       {
         id: 'streams',

@@ -168,6 +168,7 @@ const J_WS = 7;
 const J_CH = 8;
 const J_DINT = 9;
 const J_DFRAC = 10;
+const J_SORTED = 11;
 const J_SIZE = 12;
 
 // Random streams of the LIF engine (counter contract of `src/rng`: element = neuron index,
@@ -1739,6 +1740,43 @@ function barrier(ctl: usize, T: i32): void {
   }
 }
 
+/**
+ * After a window of W steps from step n0 (window number parity `win0 & 1`): delivers every thread's
+ * spikes of the window to this thread's targets, step by step and within a step in thread order
+ * (the record order of one thread), each as {@link lifRun} delivered it at the end of its step
+ * (gStep set to that step, then restored).
+ */
+function deliverWindow(ctl: usize, T: i32, W: i32, wcap: i32, win0: i32, n0: f64, projT: usize, nProj: i32, popT: usize): void {
+  const after = gStep;
+  const par = <usize>(win0 & 1);
+  for (let j = 0; j < W; j++) {
+    gStep = n0 + <f64>j;
+    for (let t = 0; t < T; t++) {
+      const o = slotOf(ctl, t);
+      const ct = <usize>load<f64>(o, TS_CAP << 3);
+      const wc = <usize>wcap * ct;
+      const b = <usize>load<f64>(o, TS_REC << 3) + par * wc * 24;
+      const cp = <usize>load<f64>(o, TS_CNT << 3) + (par * <usize>wcap << 3);
+      // thread t's records of step j follow those of its earlier steps in the window
+      let s0 = 0;
+      for (let i = 0; i < j; i++) s0 += <i32>load<f64>(cp + (<usize>i << 3));
+      const s1 = s0 + <i32>load<f64>(cp + (<usize>j << 3));
+      for (let s = s0; s < s1; s++) {
+        const q = load<i32>(b + (<usize>s << 2));
+        const sst = <f64>load<u32>(b + (wc << 2) + (<usize>s << 2));
+        const so = load<f64>(b + (wc << 3) + (<usize>s << 3));
+        for (let pj = 0; pj < nProj; pj++) {
+          const je = projT + (<usize>(pj * J_SIZE) << 3);
+          const pre0 = <i32>hf(je, J_PRE);
+          if (q < pre0 || q >= pre0 + <i32>hf(je, J_NPRE)) continue;
+          deliverRange(je, q - pre0, sst, so, popT);
+        }
+      }
+    }
+  }
+  gStep = after;
+}
+
 /** This thread's neurons [gLo, gHi) in step n (recording into gRec* from gCount), then its refractory list. */
 function threadStep(popT: usize, nPop: i32, n: f64, fastStep: bool): i32 {
   let st = 0;
@@ -1818,19 +1856,26 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
   let done = 0;
   let st = 0;
   let stop = false;
-  // Without projections (and shared noise: the facade sets TS_WCAP = 1 then) no spike or value
-  // crosses threads: the threads run windows of up to TS_WCAP steps with no barrier inside, then
-  // place their records (per step, after lower threads') in the network's buffer. The window
-  // length depends only on values all threads share, so all agree on it.
+  // Windows (TS_WCAP > 1, set by the facade): the threads run up to TS_WCAP steps with no barrier
+  // inside, then place their records (per step, after lower threads') in the network's buffer.
+  // Without projections (and shared noise: TS_WCAP = 1 then) nothing crosses threads. With
+  // projections the window is at most the minimum delay: a spike of step k arrives in a ring slot
+  // e >= k + TS_WCAP, which no step of the window reads, so the window's spikes are delivered after
+  // it, step by step in record order, and every target's sums are formed in the one-thread order;
+  // the records are then double-buffered by window parity, since the other threads read them. The
+  // window length depends only on values all threads share, so all agree on it.
   const wcap = <i32>load<f64>(me, TS_WCAP << 3);
-  while (nProj == 0 && wcap > 1 && done < nSteps) {
+  while (wcap > 1 && done < nSteps) {
     const W = min(min(nSteps - done, wcap), (cap - count) / gN);
     if (W <= 0) break;
-    const cnt = <usize>load<f64>(me, TS_CNT << 3) + (<usize>(<i32>(load<f64>(me, TS_WIN << 3)) & 1) * <usize>wcap << 3);
-    gRecN = rb;
-    gRecS = rb + (<usize>wcap * capT << 2);
-    gRecO = rb + (<usize>wcap * capT << 3);
-    gRecA = rb + (<usize>wcap * capT << 4);
+    const win0 = <i32>load<f64>(me, TS_WIN << 3);
+    const cnt = <usize>load<f64>(me, TS_CNT << 3) + (<usize>(win0 & 1) * <usize>wcap << 3);
+    const rbw = nProj > 0 ? rb + <usize>(win0 & 1) * <usize>wcap * capT * 24 : rb;
+    const n0 = gStep;
+    gRecN = rbw;
+    gRecS = rbw + (<usize>wcap * capT << 2);
+    gRecO = rbw + (<usize>wcap * capT << 3);
+    gRecA = rbw + (<usize>wcap * capT << 4);
     gCount = 0;
     let k = 0;
     for (; k < W; k++) {
@@ -1878,11 +1923,12 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
     // A failed step's own records (none counted above when k < W) are not placed: the call fails.
     store<f64>(me, win + 1, TS_WIN << 3);
     for (let t = 0; t < T; t++) if (load<f64>(slotOf(ctl, t) + fStatus) != 0) stop = true;
+    if (nProj > 0 && !stop) deliverWindow(ctl, T, W, wcap, win0, n0, projT, nProj, popT);
     count += total;
     done += W;
     if (stop) break;
   }
-  for (; done < nSteps && !stop && !(nProj == 0 && wcap > 1); done++) {
+  for (; done < nSteps && !stop && wcap <= 1; done++) {
     if (count + gN > cap) break;
     const n = gStep;
     const fastStep = fastOk && !catchMe;
@@ -2012,6 +2058,16 @@ function deliver(je: usize, row: i32, sstep: f64, soff: f64, popT: usize): void 
   deliverBody(je, row, sstep, soff, popT, false);
 }
 
+/** First index s in [a, b) of the ascending i32 array at `col` with col[s] >= x (b when none). */
+function lowerBound(col: usize, a: i32, b: i32, x: i32): i32 {
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (load<i32>(col + (<usize>m << 2)) < x) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
 /**
  * {@link deliver} to the targets of this thread only ([gLo, gHi)): each thread adds every spike
  * of the step, in record order, to its own targets, so each target's sums are formed in the same
@@ -2058,8 +2114,15 @@ function deliverBody(je: usize, row: i32, sstep: f64, soff: f64, popT: usize, RA
     r = fr > 0 ? 1.0 - fr : 0.0;
     base = gRing + <usize>(<i32>(e % <f64>gR)) * <usize>N * 24;
   }
-  const r0 = load<i32>(rowp + (<usize>row << 2));
-  const r1 = load<i32>(rowp + (<usize>(row + 1) << 2));
+  let r0 = load<i32>(rowp + (<usize>row << 2));
+  let r1 = load<i32>(rowp + (<usize>(row + 1) << 2));
+  if (RANGE && hf(je, J_SORTED) != 0) {
+    // Targets ascending in every row (the facade checked): this thread's are one stretch of it,
+    // in the row's order (so each target's sum is formed as on one thread).
+    const a = lowerBound(colp, r0, r1, lo - post);
+    r1 = lowerBound(colp, a, r1, lo + <i32>span - post);
+    r0 = a;
+  }
   // Homogeneous target population: the exponential factors are the same for every synapse.
   let fV = 0.0;
   let fI = 1.0;

@@ -177,6 +177,7 @@ export const J = {
   CH: 8,
   DINT: 9,
   DFRAC: 10,
+  SORTED: 11,
   SIZE: 12,
 } as const;
 

@@ -537,6 +537,12 @@ const ASYNC_MAX_CHUNK = 1 << 20;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/** Whether the targets of every row of a CSR matrix are in non-decreasing order. */
+function rowsAscending(rowPtr: Int32Array, cols: Int32Array): boolean {
+  for (let r = 0; r + 1 < rowPtr.length; r++) for (let s = rowPtr[r] + 1; s < rowPtr[r + 1]; s++) if (cols[s] < cols[s - 1]) return false;
+  return true;
+}
+
 /**
  * A network of current-based LIF neurons with exponential synapses and noise in the synaptic
  * current (seed 000; research/lif-ltn.md §1.3):
@@ -1067,12 +1073,27 @@ export class LifNetwork extends KernelObject {
    * exchange nothing.
    */
   #recordCap(): number {
-    return Math.max(this.#bufferOpt ?? 4096, this.#n * Math.max(this.#window(), this.#tk ? 2 : 1));
+    const W = this.#window();
+    // Windows of a coupled network stay whole for N·W records (the window's spikes are delivered after it).
+    const per = W > 1 && this.#projs.length > 0 ? 2 * W : Math.max(W, this.#tk ? 2 : 1);
+    return Math.max(this.#bufferOpt ?? 4096, this.#n * per);
   }
 
-  /** Steps per thread window: > 1 when a threaded network's threads exchange nothing (see windowSteps). */
+  /**
+   * Steps per thread window, between two exchanges of a threaded network: the threads need not
+   * exchange spikes for windowSteps(N) steps without projections, and for as many steps as the
+   * shortest delay allows with them (a spike of step k reaches a ring slot e >= k + m that no step of
+   * the window reads: m = dInt − 1 for a whole number of steps, dInt otherwise), within half the
+   * memory budget of windowSteps, since a coupled window's records are double-buffered. 1 (an
+   * exchange every step) on one thread, with shared noise or with delays under two steps.
+   */
   #window(): number {
-    return this.#tk && this.#projs.length === 0 && this.#pops.every((p) => p.shared === 0) ? windowSteps(this.#n) : 1;
+    if (!this.#tk || this.#pops.some((p) => p.shared !== 0)) return 1;
+    if (this.#projs.length === 0) return windowSteps(this.#n);
+    let m = Number.POSITIVE_INFINITY;
+    for (const p of this.#projs) m = Math.min(m, p.dFrac === 0 ? p.dInt - 1 : p.dInt);
+    const W = Math.min(m, Math.floor(windowSteps(this.#n) / 2));
+    return W >= 2 ? W : 1;
   }
 
   /** A region of this network, in the shared memory when it is threaded. */
@@ -1280,6 +1301,8 @@ export class LifNetwork extends KernelObject {
       jt[o + J.CH] = pj.channel;
       jt[o + J.DINT] = pj.dInt;
       jt[o + J.DFRAC] = pj.dFrac;
+      // threads find their targets in a row by bisection when every row is ascending
+      jt[o + J.SORTED] = this.#tk && rowsAscending(pj.csr.rowPtr, pj.csr.cols) ? 1 : 0;
     });
     const st = this.#state.f64(0, 4 * N);
     for (const p of this.#pops) {
@@ -1554,7 +1577,8 @@ export class LifNetwork extends KernelObject {
       slots.push({
         lo,
         hi,
-        rec: this.#alloc(Math.max(2, W) * cap * 24, 'lif.threads'),
+        // two buffers (steps or, for a coupled window read by every thread, windows of W steps)
+        rec: this.#alloc((W > 1 && this.#projs.length > 0 ? 2 * W : Math.max(2, W)) * cap * 24, 'lif.threads'),
         list: this.#alloc(cap * 4, 'lif.threads'),
         cnt: this.#alloc(2 * W * 8, 'lif.threads'),
       });

@@ -58,6 +58,26 @@ function mixed(opts: Partial<LifNetworkOptions>): Build {
   };
 }
 
+/**
+ * Coupling with delays only (every delay at least 3 steps) and no shared noise: the threads
+ * exchange spikes once per window of up to the minimum delay (`minDelay` ms) instead of every step.
+ */
+function delayed(opts: Partial<LifNetworkOptions>, minDelay: number): Build {
+  return (threads) => {
+    const net = new LifNetwork({ dt: 0.1, seed: 17, ...opts, threads });
+    const tau = Float64Array.from({ length: 41 }, (_, k) => 12 + (k % 7));
+    net.addPopulation('odd', 41, { tauMem: tau, mu: 0.06, sigma: 0.02, v0: { uniform: [0, 1] }, tRef: 1.25 });
+    net.addPopulation('big', 400, { tauMem: 20, mu: 0.052, sigma: 0.03, v0: { uniform: [0, 1] }, tRef: 2 });
+    net.addPopulation('driven', 100, { tauMem: 15, mu: 0.02, sigma: 0.01, poisson: { rate: 800, weight: 0.004 }, v0: { uniform: [0, 1] } });
+    net.connect('big', 'odd', { connector: { type: 'fixedProbability', p: 0.2 }, weight: 0.004, delay: minDelay });
+    net.connect('odd', 'big', { connector: { type: 'fixedProbability', p: 0.3 }, weight: -0.003, delay: 0.75 });
+    net.connect('big', 'driven', { connector: { type: 'fixedInDegree', k: 20 }, weight: 0.002, delay: 1.55 });
+    net.connect('driven', 'big', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.003, delay: minDelay + 0.5 });
+    net.connect('big', 'big', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.002, delay: minDelay });
+    return net;
+  };
+}
+
 describe('threads: bit-identical for every thread count', () => {
   const cases: [string, Build][] = [
     ['EM + linear rule', mixed({})],
@@ -65,6 +85,12 @@ describe('threads: bit-identical for every thread count', () => {
     ['EM + grid rule, fineSteps 2', mixed({ spikeRule: 'grid', noise: { fineSteps: 2 } })],
     ['general path (fastPath: false)', mixed({ fastPath: false })],
     ['CUBA 2000 neurons (Brian2 example)', (threads) => createLifCuba({ neurons: 2000, seed: 5, threads })],
+    // min-delay windows: 0.3 ms = 3 whole steps (windows of 2), 0.25 ms = 2.5 steps (windows of 2),
+    // 1 ms (windows of 7: the 0.75 ms projection, 7.5 steps, sets it), and with the exact integrator and hermite rule
+    ['delays >= 0.3 ms: windows of 2 steps', delayed({}, 0.3)],
+    ['delays >= 0.25 ms (off the grid): windows of 2 steps', delayed({}, 0.25)],
+    ['delays >= 0.75 ms: windows of 7 steps, fineSteps 2', delayed({ noise: { fineSteps: 2 } }, 1)],
+    ['delays >= 0.75 ms, exact + hermite rule', delayed({ integrator: 'exact', spikeRule: 'hermite' }, 1)],
   ];
   for (const [name, build] of cases)
     test(`${name}: threads 1, 2, 3 give the bits of the single-threaded engine`, async () => {
@@ -78,6 +104,72 @@ describe('threads: bit-identical for every thread count', () => {
         expect(r.fp).toBe(ref.fp);
       }
     });
+
+  test('the window is the minimum delay in steps less one (whole steps) or its whole part (off the grid): the spike buffer holds 2·W·N records', async () => {
+    // delayed(_, 1): the shortest delay is the fixed 0.75 ms projection (7.5 steps: W = 7)
+    for (const [minDelay, W] of [
+      [1, 7],
+      [0.3, 2],
+      [0.25, 2],
+      [0.2, 1],
+    ] as const) {
+      const net = delayed({}, minDelay)(2);
+      net.build();
+      const N = 541;
+      expect(net.memory().bufferBytes, `min delay ${minDelay} ms`).toBe(24 * Math.max(4096, N * (W > 1 ? 2 * W : 2)));
+      net.dispose();
+    }
+  });
+
+  test('user CSR rows in any order: the same bits as ascending rows, on 1, 2 and 3 threads (per step and in windows)', async () => {
+    // Each target takes one term per row, so the order within a row cannot change a sum: reversed
+    // rows (delivered by scanning every row) must give the bits of ascending rows (delivered by
+    // bisection to each thread's stretch) and of one thread.
+    const N = 300;
+    let x = 12345;
+    const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rowPtr = [0];
+    const cols: number[] = [];
+    const weights: number[] = [];
+    for (let j = 0; j < N; j++) {
+      for (let i = 0; i < N; i++)
+        if (i !== j && rnd() < 0.08) {
+          cols.push(i);
+          weights.push(0.0005 + 0.003 * rnd());
+        }
+      rowPtr.push(cols.length);
+    }
+    const reversed = (a: number[]) => {
+      const out = a.slice();
+      for (let j = 0; j < N; j++) out.splice(rowPtr[j], rowPtr[j + 1] - rowPtr[j], ...a.slice(rowPtr[j], rowPtr[j + 1]).reverse());
+      return out;
+    };
+    const rev = { cols: reversed(cols), weights: reversed(weights) };
+    const build =
+      (order: 'asc' | 'rev', delay: number): Build =>
+      (threads) => {
+        const net = new LifNetwork({ dt: 0.1, seed: 23, threads });
+        net.addPopulation('p', N, { tauMem: 20, mu: 0.052, sigma: 0.03, v0: { uniform: [0, 1] } });
+        const c = order === 'asc' ? { cols, weights } : rev;
+        net.connect('p', 'p', { connector: { type: 'csr', rowPtr, ...c }, delay });
+        return net;
+      };
+    for (const delay of [0, 1]) {
+      const ref = await runWith(build('asc', delay), 1, 60);
+      expect(ref.spikes, `delay ${delay}`).toBeGreaterThan(100);
+      for (const [order, T] of [
+        ['rev', 1],
+        ['asc', 2],
+        ['rev', 2],
+        ['asc', 3],
+        ['rev', 3],
+      ] as const) {
+        const r = await runWith(build(order, delay), T, 60);
+        expect(r.used).toBe(T);
+        expect(r.fp, `delay ${delay}, ${order}, ${T} threads`).toBe(ref.fp);
+      }
+    }
+  });
 
   test('a threaded network run synchronously (one thread, shared memory) and in pieces gives the same bits', async () => {
     const build = mixed({ integrator: 'exact' });
