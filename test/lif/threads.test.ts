@@ -127,7 +127,7 @@ describe('threads: bit-identical for every thread count', () => {
     // bisection to each thread's stretch) and of one thread.
     const N = 300;
     let x = 12345;
-    const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const rowPtr = [0];
     const cols: number[] = [];
     const weights: number[] = [];
