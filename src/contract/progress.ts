@@ -190,6 +190,31 @@ export class ProgressTracker {
     if (this.signal?.aborted) throw new AbortedError(`${this.where} aborted`, partial);
   }
 
+  /**
+   * `work`, or {@link AbortedError} (carrying `partial`) as soon as the signal aborts, whichever
+   * comes first: for setup an async call awaits (starting workers) that the caller cannot cut
+   * short. `work` goes on; the caller keeps it to reuse or release.
+   */
+  race<T>(work: Promise<T>, partial?: unknown): Promise<T> {
+    const signal = this.signal;
+    if (!signal) return work;
+    this.throwIfAborted(partial);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new AbortedError(`${this.where} aborted`, partial));
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
   /** Whether the current slice of work is used up (async calls should then `await yieldNow()`). */
   get sliceUsed(): boolean {
     return now() - this.#sliceStart >= this.sliceMs;

@@ -624,6 +624,8 @@ export class LifNetwork extends KernelObject {
   #tk: ThreadKernel | null = null;
   /** Workers and their regions, started by the first threaded runAsync. */
   #team: ThreadTeam | null = null;
+  /** The start of the workers, once asked for (see runAsync). */
+  #starting: Promise<ThreadTeam | null> | null = null;
   #ctl: Region | null = null;
   #threadsUsed = 1;
   #threadsNote = '';
@@ -1536,7 +1538,10 @@ export class LifNetwork extends KernelObject {
     const pr = new ProgressTracker('LifNetwork.runAsync', steps, 'step', o);
     if (this.#threadsOpt !== 1 && !this.#built && threadsUnavailable() === null) await compileThreadKernel();
     this.build();
-    const team = await this.#startThreads();
+    // Starting the workers takes tens of ms: an abort meanwhile answers at once (the start goes
+    // on, for the next call, or is stopped by dispose).
+    this.#starting ??= this.#startThreads();
+    const team = await pr.race(this.#starting, this.#partial());
     let done = 0;
     let prev = 0;
     pr.throwIfAborted(this.#partial());
@@ -1596,7 +1601,18 @@ export class LifNetwork extends KernelObject {
       c[o + TS.CNT] = s.cnt.ptr;
       c[o + TS.WIN] = 0;
     });
-    const team = await ThreadTeam.start((this.#tk as ThreadKernel).memory, scratch);
+    let team: ThreadTeam;
+    try {
+      team = await ThreadTeam.start((this.#tk as ThreadKernel).memory, scratch);
+    } catch (e) {
+      this.#starting = null; // a later call tries again
+      throw e;
+    }
+    // disposed while the workers started (after an abort): stop them
+    if (this.disposed) {
+      team.terminate();
+      return null;
+    }
     this.adopt({ dispose: () => team.terminate() });
     this.#ctl = ctl;
     this.#team = team;

@@ -222,6 +222,38 @@ describe('threads: the run contract', () => {
     one.dispose();
   });
 
+  test('an abort while the workers start answers within 50 ms; the next runAsync uses them and gives the uninterrupted bits', {
+    retry: 2,
+  }, async () => {
+    const build = mixed({});
+    const ref = await runWith(build, 1, 20);
+    const net = build(2);
+    const sm = net.addSpikeMonitor();
+    const ac = new AbortController();
+    let fired = 0;
+    setTimeout(() => {
+      fired = performance.now();
+      ac.abort();
+    }, 0);
+    const e = await net.runAsync(20, { signal: ac.signal }).catch((x) => x);
+    const stopped = performance.now();
+    expect(e).toBeInstanceOf(AbortedError);
+    expect(fired).toBeGreaterThan(0);
+    expect(stopped - fired).toBeLessThan(50);
+    expect(net.time).toBe(0); // aborted before its first step (while the workers started)
+    await net.runAsync(20);
+    expect(net.threads).toBe(2);
+    expect(result(net, sm)).toBe(ref.fp);
+    // disposed while its workers start: the start ends quietly and stops them
+    const other = build(2);
+    const ac2 = new AbortController();
+    const p = other.runAsync(20, { signal: ac2.signal }).catch((x) => x);
+    ac2.abort();
+    expect(await p).toBeInstanceOf(AbortedError);
+    other.dispose();
+    net.dispose();
+  });
+
   test('abort stops a threaded run between calls; continuing gives the uninterrupted bits; progress reaches the total', async () => {
     const build = mixed({});
     const ref = await runWith(build, 1, 50);
