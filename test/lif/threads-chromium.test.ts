@@ -16,7 +16,7 @@ import * as nd from '/dist/index.js';
 import { runThreaded } from '/threads-page.js';
 await nd.init();
 const out = { isolated: self.crossOriginIsolated, runs: [] };
-try { for (const T of [1, 2, 3]) out.runs.push(await runThreaded(nd, T)); } catch (e) { out.error = String(e && e.stack || e); }
+try { for (const T of [1, 2, 3]) for (const kind of ['mixed', 'delayed']) out.runs.push({ kind, ...(await runThreaded(nd, T, kind)) }); } catch (e) { out.error = String(e && e.stack || e); }
 window.result = out;
 </script>`;
 
@@ -74,7 +74,18 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-type PageResult = { isolated: boolean; error?: string; runs: { fp: string; used: number; note: string; spikes: number }[] };
+type PageResult = { isolated: boolean; error?: string; runs: { kind: string; fp: string; used: number; note: string; spikes: number }[] };
+
+/** Node's one-thread bits of each network of the page. */
+async function nodeBits(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const kind of ['mixed', 'delayed']) {
+    const r = await runThreaded(nd, 1, kind);
+    expect(r.spikes, kind).toBeGreaterThan(100);
+    out[kind] = r.fp;
+  }
+  return out;
+}
 
 async function pageResult(path: string): Promise<PageResult> {
   const page = await browser.newPage();
@@ -88,22 +99,21 @@ async function pageResult(path: string): Promise<PageResult> {
   return r;
 }
 
-test('Chromium, cross-origin isolated: 1, 2 and 3 threads (module workers) give the bits of Node', async () => {
-  const node = await runThreaded(nd, 1);
-  expect(node.spikes).toBeGreaterThan(100);
+test('Chromium, cross-origin isolated: 1, 2 and 3 threads (module workers) give the bits of Node, per step and in min-delay windows', async () => {
+  const node = await nodeBits();
   const r = await pageResult('/page.html');
   expect(r.error).toBeUndefined();
   expect(r.isolated).toBe(true);
-  expect(r.runs.map((x) => x.used)).toEqual([1, 2, 3]);
-  for (const x of r.runs) expect(x.fp).toBe(node.fp);
+  expect(r.runs.map((x) => x.used)).toEqual([1, 1, 2, 2, 3, 3]);
+  for (const x of r.runs) expect(x.fp, `${x.kind} on ${x.used} threads`).toBe(node[x.kind]);
 });
 
 test('Chromium, not isolated: the network runs on one thread, with the reason, and the same bits', async () => {
-  const node = await runThreaded(nd, 1);
+  const node = await nodeBits();
   const r = await pageResult('/plain/page.html');
   expect(r.error).toBeUndefined();
   expect(r.isolated).toBe(false);
-  expect(r.runs.map((x) => x.used)).toEqual([1, 1, 1]);
-  expect(r.runs[1].note).toMatch(/cross-origin isolated|SharedArrayBuffer/);
-  for (const x of r.runs) expect(x.fp).toBe(node.fp);
+  expect(r.runs.map((x) => x.used)).toEqual([1, 1, 1, 1, 1, 1]);
+  expect(r.runs[2].note).toMatch(/cross-origin isolated|SharedArrayBuffer/);
+  for (const x of r.runs) expect(x.fp, x.kind).toBe(node[x.kind]);
 });
