@@ -1,7 +1,6 @@
 // Deno: a LifNetwork stepped by 2 and 3 Web Workers on a shared WebAssembly memory gives the bits
 // of the single-threaded engine (threads: 1, the kernel the cross suite checks against Node).
 import * as nd from '../../dist/index.js';
-// @ts-ignore: plain JS module shared with the Chromium page
 import { runThreaded } from '../lif/threads-page.js';
 
 type Kind = 'coupled' | 'uncoupled';
