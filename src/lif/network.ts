@@ -1540,7 +1540,11 @@ export class LifNetwork extends KernelObject {
     this.build();
     // Starting the workers takes tens of ms: an abort meanwhile answers at once (the start goes
     // on, for the next call, or is stopped by dispose).
-    this.#starting ??= this.#startThreads();
+    if (!this.#starting) {
+      this.#starting = this.#startThreads();
+      // its failure reaches the caller through the await below; after an abort, nobody waits
+      this.#starting.catch(() => {});
+    }
     const team = await pr.race(this.#starting, this.#partial());
     let done = 0;
     let prev = 0;
@@ -1562,7 +1566,10 @@ export class LifNetwork extends KernelObject {
    */
   async #startThreads(): Promise<ThreadTeam | null> {
     if (this.#team || !this.#tk) return this.#team;
-    const want = this.#threadsOpt === 'auto' ? await availableCores() : this.#threadsOpt;
+    const cores = await availableCores();
+    // disposed meanwhile (runAsync answered an abort and the caller disposed): nothing to start
+    if (this.disposed) return null;
+    const want = this.#threadsOpt === 'auto' ? cores : this.#threadsOpt;
     const T = Math.max(1, Math.min(want, Math.floor(this.#n / 8)));
     if (T < 2) {
       if (want > 1)
@@ -1589,7 +1596,7 @@ export class LifNetwork extends KernelObject {
       });
     }
     const c = ctl.f64(0);
-    ctl.i32(0, 4).set([0, 0, T, barrierSpins(T, await availableCores())]);
+    ctl.i32(0, 4).set([0, 0, T, barrierSpins(T, cores)]);
     slots.forEach((s, t) => {
       const o = (64 + 128 * t) / 8;
       c[o + TS.LO] = s.lo;
