@@ -1700,14 +1700,14 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
 // generation, [2] T, [3] spins before a waiting thread sleeps; from byte 64, one 128-byte slot per thread of f64 fields (TS_*).
 const TS_LO = 0;
 const TS_HI = 1;
-const TS_REC = 2; // this thread's two record buffers (even, odd steps), each i32[cap], u32[cap], f64[cap], f64[cap]
+const TS_REC = 2; // this thread's record buffers: two (even, odd steps), or per window WCAP steps' worth (two with projections: even, odd windows), each i32, u32, f64, f64 per record
 const TS_CAP = 3;
 const TS_LIST = 4; // this thread's refractory list (i32[cap])
 const TS_COUNT = 5; // spikes recorded by this thread in an even (5) / odd (6) step
 const TS_STATUS = 7; // status after an even (7) / odd (8) step
 const TS_CATCH = 9;
 const TS_RLN = 10;
-const TS_WCAP = 11; // steps per window without projections (1: step by step)
+const TS_WCAP = 11; // steps per window: without projections, or up to the minimum delay with them (1: step by step)
 const TS_CNT = 12; // this thread's per-step record counts, two windows' worth (f64[2 WCAP])
 const TS_WIN = 13; // windows done (parity selects the counts' half)
 
