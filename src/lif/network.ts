@@ -309,7 +309,10 @@ export interface LifNetworkOptions {
    * @default { fineSteps: 1 }
    */
   noise?: LifNoiseOptions;
-  /** Spike record buffer (records per kernel call); at least the number of neurons. @default max(4096, N) */
+  /**
+   * Spike record buffer (records per kernel call); at least the number of neurons.
+   * @default N + min(65 536, max(4096, N)) (more for a threaded network's windows)
+   */
   spikeBufferSize?: number;
   /**
    * Use the SIMD path (8 neurons per iteration: two per f64x2 lane pair, one Philox block per
@@ -536,6 +539,18 @@ const SYNC_MAX_CHUNK = 10_000;
 const ASYNC_MAX_CHUNK = 1 << 20;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Spike records a network of N neurons buffers between two kernel calls' drains, stepping one
+ * step at a time: N + min(65 536, max(4096, N)). A call stops before a step that might not fit
+ * (every neuron firing once), so N alone would allow one step per call: a JS round trip per step,
+ * which cost cheap steps up to ×1.6 (`node bench/lif-ab.bench.mjs`, "EM quiet", 10⁴ neurons) and
+ * threaded ones a message to every worker per step. The slack lets a call run until that many
+ * spikes are buffered (24 bytes each).
+ */
+function lifRecordCap(N: number): number {
+  return N + Math.min(65_536, Math.max(4096, N));
+}
 
 /** Whether the targets of every row of a CSR matrix are in non-decreasing order. */
 function rowsAscending(rowPtr: Int32Array, cols: Int32Array): boolean {
@@ -1068,17 +1083,16 @@ export class LifNetwork extends KernelObject {
   }
 
   /**
-   * Records the spike buffer holds. A kernel call stops before a step that might not fit (every
-   * neuron firing once per step), so a buffer of N records allows one step per call. That is free
-   * on one thread but costs a round trip to the workers per step on several, so a threaded network
-   * holds 2N (a call then runs until N spikes are buffered) or N per window step when its threads
-   * exchange nothing.
+   * Records the spike buffer holds (see {@link lifRecordCap}); threads' windows need more: N per
+   * window step, twice that when the window's spikes cross threads.
    */
   #recordCap(): number {
+    const N = this.#n;
     const W = this.#window();
-    // Windows of a coupled network stay whole for N·W records (the window's spikes are delivered after it).
-    const per = W > 1 && this.#projs.length > 0 ? 2 * W : Math.max(W, this.#tk ? 2 : 1);
-    return Math.max(this.#bufferOpt ?? 4096, this.#n * per);
+    // Windows of a coupled network stay whole for 2·W·N records (the window's spikes are delivered
+    // after it, its records double-buffered); windows without exchange shrink as the buffer fills.
+    if (W > 1) return Math.max(this.#bufferOpt ?? 4096, N * (this.#projs.length > 0 ? 2 * W : W));
+    return Math.max(this.#bufferOpt ?? 4096, lifRecordCap(N));
   }
 
   /**
@@ -1353,7 +1367,7 @@ export class LifNetwork extends KernelObject {
     checkAllocations(
       [
         { bytes: n * 36, label: 'lif.state' },
-        { bytes: Math.max(this.#bufferOpt ?? 4096, n) * 24, label: 'lif.spikes' },
+        { bytes: Math.max(this.#bufferOpt ?? 4096, lifRecordCap(n)) * 24, label: 'lif.spikes' },
       ],
       `${where}: a network of ${n} neurons`,
       `A network holds at most ${LIF_MAX_NEURONS} neurons (its state is one kernel region of at most 992 MiB).`,
