@@ -1555,9 +1555,13 @@ export class LifNetwork extends KernelObject {
     // Starting the workers takes tens of ms: an abort meanwhile answers at once (the start goes
     // on, for the next call, or is stopped by dispose).
     if (!this.#starting) {
-      this.#starting = this.#startThreads();
-      // its failure reaches the caller through the await below; after an abort, nobody waits
-      this.#starting.catch(() => {});
+      const start = this.#startThreads();
+      this.#starting = start;
+      // A failure reaches the caller through the await below (after an abort, nobody waits);
+      // the next call then tries again.
+      start.catch(() => {
+        if (this.#starting === start) this.#starting = null;
+      });
     }
     const team = await pr.race(this.#starting, this.#partial());
     let done = 0;
@@ -1622,13 +1626,7 @@ export class LifNetwork extends KernelObject {
       c[o + TS.CNT] = s.cnt.ptr;
       c[o + TS.WIN] = 0;
     });
-    let team: ThreadTeam;
-    try {
-      team = await ThreadTeam.start((this.#tk as ThreadKernel).memory, scratch);
-    } catch (e) {
-      this.#starting = null; // a later call tries again
-      throw e;
-    }
+    const team = await ThreadTeam.start((this.#tk as ThreadKernel).memory, scratch);
     // disposed while the workers started (after an abort): stop them
     if (this.disposed) {
       team.terminate();
