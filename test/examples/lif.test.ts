@@ -1,5 +1,6 @@
 // The lif examples run unchanged against the built package and print what the docs claim.
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { describe, expect, test } from 'vitest';
 
 function run(file: string) {
@@ -19,6 +20,17 @@ describe('examples/node (lif)', () => {
     expect(j.rateHz).toBeGreaterThan(3);
     expect(j.rateHz).toBeLessThan(20);
     expect(j.wallSeconds).toBeGreaterThan(0);
+  });
+
+  test("lif-threads.mjs: threads: 'auto' gives the spikes of threads: 1, bit for bit", () => {
+    const j = run('examples/node/lif-threads.mjs');
+    expect(Object.keys(j).sort()).toEqual(['identical', 'neurons', 'rateHz', 'spikes', 'threads', 'wallSeconds']);
+    expect(j.threads[0]).toBe(1);
+    expect(j.threads[1]).toBeGreaterThanOrEqual(Math.min(2, availableParallelism()));
+    expect(j.identical).toBe(true);
+    // an asynchronous-irregular state, not silence or saturation (a 2 ms refractory period caps it at 500 Hz)
+    expect(j.rateHz).toBeGreaterThan(5);
+    expect(j.rateHz).toBeLessThan(100);
   });
 
   test('lif-period.mjs: error orders ≈ 1 (EM, grid), ≈ 2 (exact/linear), ≥ 3 (exact/hermite)', () => {
