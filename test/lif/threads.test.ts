@@ -203,6 +203,43 @@ describe('threads: the run contract', () => {
     expect(await go(2)).toBe(await go(1));
   });
 
+  test('min-delay windows cut by state samples every 3 steps, small spike buffer, snapshot/restore: the bits of one thread', async () => {
+    // delays >= 0.75 ms give windows of 7 steps; samples every 0.3 ms end calls after 3 steps, so
+    // most windows are cut short; the buffer refills; a snapshot mid-run replays.
+    const go = async (threads: number) => {
+      const net = delayed({ spikeBufferSize: 700 }, 1)(threads);
+      const st = net.addStateMonitor({ neurons: [0, 40, 41, 300, 540], interval: 0.3 });
+      const rm = net.addRateMonitor({ binSize: 1 });
+      const sm = net.addSpikeMonitor();
+      await net.runAsync(20);
+      const snap = net.snapshot();
+      await net.runAsync(20);
+      const first = fingerprint(net.state().column('v').data, net.state().column('i').data);
+      net.restore(snap);
+      await net.runAsync(20);
+      expect(fingerprint(net.state().column('v').data, net.state().column('i').data), `${threads} threads: replay`).toBe(first);
+      const s = st.samples();
+      const sp = sm.spikes();
+      const out = fingerprint(
+        s.column('v').data,
+        s.column('time').data,
+        rm.rates().column('rate').data,
+        sp.column('neuron').data,
+        sp.column('time').data,
+      );
+      const used = net.threads;
+      net.dispose();
+      return { out, used, spikes: sp.length };
+    };
+    const ref = await go(1);
+    expect(ref.spikes).toBeGreaterThan(100);
+    for (const T of [2, 3]) {
+      const r = await go(T);
+      expect(r.used).toBe(T);
+      expect(r.out).toBe(ref.out);
+    }
+  });
+
   test('snapshot/restore: a threaded run replays from a snapshot to the same bits', async () => {
     const net = mixed({})(2);
     await net.runAsync(20);
