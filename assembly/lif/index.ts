@@ -1787,6 +1787,11 @@ function threadStep(popT: usize, nPop: i32, n: f64, fastStep: bool): i32 {
     const q0 = max(gLo, pstart) - pstart;
     const q1 = min(gHi, pstart + cnt) - pstart;
     if (q0 >= q1) continue;
+    if (hp(pe, P_SRC) != 0) {
+      // a spike-source population is never split between threads (the facade cuts around it)
+      sourceStep(pe, n);
+      continue;
+    }
     const shared = hf(pe, P_SSH) != 0;
     if (hf(pe, P_NOISE) != 0 && shared) {
       // Every thread writes the step's shared normals (the same values) before reading them.

@@ -344,8 +344,8 @@ export interface LifNetworkOptions {
    * partition, and every random number is a function of (key, stream, neuron, step). `run` (synchronous) steps the
    * same network on one thread — same results. Where threads are unavailable (no
    * SharedArrayBuffer, a page that is not cross-origin isolated) the network runs on one thread and
-   * {@link LifNetwork.threadsNote} says why. Networks with spike-source populations run on one
-   * thread; `useNoiseWindow` and `addTangents` need `threads: 1`.
+   * {@link LifNetwork.threadsNote} says why. A spike-source population is stepped by one thread
+   * (the cuts go around it); `useNoiseWindow` and `addTangents` need `threads: 1`.
    * @default 1
    */
   threads?: number | 'auto';
@@ -1136,7 +1136,7 @@ export class LifNetwork extends KernelObject {
     if (this.#built) return;
     if (this.#n === 0) throw new ValidationError('populations', 'at least one population', 0);
     if (this.#threadsOpt !== 1) {
-      const why = threadsUnavailable() ?? (this.#pops.some((p) => p.source) ? 'a spike-source population is stepped on one thread' : null);
+      const why = threadsUnavailable();
       if (why) this.#threadsNote = `LifNetwork: threads: ${this.#threadsOpt} asked for, running on one thread: ${why}`;
       else
         try {
@@ -1647,7 +1647,9 @@ export class LifNetwork extends KernelObject {
       const b = Math.round((t * N) / T);
       const p = this.#pops.find((q) => b >= q.start && b < q.start + q.size);
       let c = b;
-      if (p && b > p.start) {
+      // a spike-source population stays on one thread (its event list is read in order)
+      if (p?.source) c = b - p.start <= p.start + p.size - b ? p.start : p.start + p.size;
+      else if (p && b > p.start) {
         const s0 = p.start + (p.start & 1);
         c = s0 + 8 * Math.round((b - s0) / 8);
         if (c <= s0) c = p.start;

@@ -329,15 +329,39 @@ describe('threads: the run contract', () => {
     net.dispose();
   });
 
-  test('spike sources run on one thread (with a note); noise windows and tangents ask for threads: 1', async () => {
-    const net = new LifNetwork({ dt: 0.1, threads: 2 });
-    net.addSpikeSource('in', 10, { neuron: [0, 3], time: [1, 2] });
-    net.addPopulation('p', 100, { mu: 0.06 });
-    net.connect('in', 'p', { connector: { type: 'allToAll' }, weight: 0.1 });
-    await net.runAsync(5);
-    expect(net.threads).toBe(1);
-    expect(net.threadsNote).toMatch(/spike-source/);
-    net.dispose();
+  test('spike sources: stepped by one thread (the cuts go around them), the bits of one thread for 1, 2, 3 threads, per step and in windows', async () => {
+    // a source of 100 neurons between two populations: the even cuts (250 for 2 threads; 167, 333
+    // for 3) fall inside it and move to its edges
+    // 14 events per source neuron, 2.9 ms apart, at offsets off the grid
+    const events = { neuron: [] as number[], time: [] as number[] };
+    for (let n = 0; n < 100; n++)
+      for (let k = 0; k < 14; k++) {
+        events.neuron.push(n);
+        events.time.push(0.5 + 2.9 * k + ((n * 0.0137) % 2.9));
+      }
+    const build =
+      (delay: number): Build =>
+      (threads) => {
+        const net = new LifNetwork({ dt: 0.1, seed: 29, threads });
+        net.addPopulation('a', 200, { mu: 0.03, sigma: 0.02, v0: { uniform: [0, 1] } });
+        net.addSpikeSource('in', 100, events);
+        net.addPopulation('b', 200, { mu: 0.03, sigma: 0.02, v0: { uniform: [0, 1] } });
+        for (const to of ['a', 'b']) net.connect('in', to, { connector: { type: 'fixedInDegree', k: 10 }, weight: 0.03, delay });
+        net.connect('a', 'b', { connector: { type: 'fixedProbability', p: 0.05 }, weight: 0.004, delay: delay + 0.3 });
+        return net;
+      };
+    for (const delay of [0, 1]) {
+      const ref = await runWith(build(delay), 1, 45);
+      expect(ref.spikes, `delay ${delay}`).toBeGreaterThan(1400 + 100); // the source's 1400 and the neurons'
+      for (const T of [2, 3]) {
+        const r = await runWith(build(delay), T, 45);
+        expect(r.used).toBe(T);
+        expect(r.fp, `delay ${delay}, ${T} threads`).toBe(ref.fp);
+      }
+    }
+  });
+
+  test('noise windows and tangents ask for threads: 1', () => {
     const t = new LifNetwork({ dt: 0.1, threads: 2 });
     t.addPopulation('p', 100, { mu: 0.06 });
     expect(() => t.addTangents({ count: 2 })).toThrow(ValidationError);
