@@ -2,7 +2,8 @@
 // runSuite): `node bench/lif-ab.bench.mjs --old <dir>` where <dir> is a copy of another build's
 // dist/ (e.g. `git stash; npm run build; cp -r dist /tmp/old-dist; git stash pop; npm run build`).
 // Rows: homogeneous populations on every SIMD specialisation (EM, exact, noise-free, Poisson,
-// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons; and CUBA (4000). Without --old it
+// off-grid tRef) and, with --fine, shared noise and fineSteps 4. 10^4 neurons; CUBA (4000); and
+// 10^4 noisy neurons coupled with a 1.5 ms delay (the delay ring). Without --old it
 // prints a note and exits (so `npm run bench` skips it). Units: fine neuron-steps/s.
 // `--shared` (no --old needed): this build's ordinary kernel (threads: 1) against its shared-memory
 // kernel on one thread (a `threads: 2` network run synchronously: build/threads.wasm on the main
@@ -70,6 +71,18 @@ for (const [lib, nd] of [
   const net = nd.createLifCuba({ seed: 1, ...(shared ? { threads: lib === 'shared' ? 2 : 1 } : {}) });
   net.run(2);
   cases[`${lib} CUBA 4000`] = { units: 4000 * 200, fn: () => (sink += net.run(20)) };
+}
+// Noisy neurons coupled at in-degree 80 with a 1.5 ms delay (10 000, ~800 k synapses): delivery
+// into the delay ring, then the ring read by the SIMD path.
+for (const [lib, nd] of [
+  [shared ? 'ordinary' : 'old', od],
+  [shared ? 'shared' : 'new', nw],
+]) {
+  const net = new nd.LifNetwork({ dt: h, seed: 1, ...(shared ? { threads: lib === 'shared' ? 2 : 1 } : {}) });
+  net.addPopulation('p', N, { tauMem: 20, tauSyn: 5, mu: 0.05, sigma: 0.02, v0: { uniform: [0, 1] } });
+  net.connect('p', 'p', { connector: { type: 'fixedInDegree', k: 80 }, weight: 0.001, delay: 1.5 });
+  net.run(2);
+  cases[`${lib} delayed 10000`] = { units: N * 200, fn: () => (sink += net.run(20)) };
 }
 await runSuite(
   shared
