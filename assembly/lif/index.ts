@@ -1760,21 +1760,28 @@ function deliverWindow(ctl: usize, T: i32, W: i32, wcap: i32, win0: i32, n0: f64
       // thread t's records of step j follow those of its earlier steps in the window
       let s0 = 0;
       for (let i = 0; i < j; i++) s0 += <i32>load<f64>(cp + (<usize>i << 3));
-      const s1 = s0 + <i32>load<f64>(cp + (<usize>j << 3));
-      for (let s = s0; s < s1; s++) {
-        const q = load<i32>(b + (<usize>s << 2));
-        const sst = <f64>load<u32>(b + (wc << 2) + (<usize>s << 2));
-        const so = load<f64>(b + (wc << 3) + (<usize>s << 3));
-        for (let pj = 0; pj < nProj; pj++) {
-          const je = projT + (<usize>(pj * J_SIZE) << 3);
-          const pre0 = <i32>hf(je, J_PRE);
-          if (q < pre0 || q >= pre0 + <i32>hf(je, J_NPRE)) continue;
-          deliverRange(je, q - pre0, sst, so, popT);
-        }
-      }
+      deliverRecords(b, wc, s0, s0 + <i32>load<f64>(cp + (<usize>j << 3)), projT, nProj, popT);
     }
   }
   gStep = after;
+}
+
+/**
+ * Delivers records [s0, s1) of a record buffer at `b` (capacity `cap` records: neuron i32, step
+ * u32, offset f64 arrays) through every projection from their neuron, to this thread's targets.
+ */
+function deliverRecords(b: usize, cap: usize, s0: i32, s1: i32, projT: usize, nProj: i32, popT: usize): void {
+  for (let s = s0; s < s1; s++) {
+    const q = load<i32>(b + (<usize>s << 2));
+    const sst = <f64>load<u32>(b + (cap << 2) + (<usize>s << 2));
+    const so = load<f64>(b + (cap << 3) + (<usize>s << 3));
+    for (let pj = 0; pj < nProj; pj++) {
+      const je = projT + (<usize>(pj * J_SIZE) << 3);
+      const pre0 = <i32>hf(je, J_PRE);
+      if (q < pre0 || q >= pre0 + <i32>hf(je, J_NPRE)) continue;
+      deliverRange(je, q - pre0, sst, so, popT);
+    }
+  }
 }
 
 /** This thread's neurons [gLo, gHi) in step n (recording into gRec* from gCount), then its refractory list. */
@@ -1976,18 +1983,7 @@ export function lifRunThread(hdr: usize, nSteps: i32, ctl: usize, tid: i32): i32
         const o = slotOf(ctl, t);
         const ct = <usize>load<f64>(o, TS_CAP << 3);
         const b = <usize>load<f64>(o, TS_REC << 3) + par * ct * 24;
-        const c = <i32>load<f64>(o + fCount);
-        for (let s = 0; s < c; s++) {
-          const j = load<i32>(b + (<usize>s << 2));
-          const sst = <f64>load<u32>(b + (ct << 2) + (<usize>s << 2));
-          const so = load<f64>(b + (ct << 3) + (<usize>s << 3));
-          for (let pj = 0; pj < nProj; pj++) {
-            const je = projT + (<usize>(pj * J_SIZE) << 3);
-            const pre0 = <i32>hf(je, J_PRE);
-            if (j < pre0 || j >= pre0 + <i32>hf(je, J_NPRE)) continue;
-            deliverRange(je, j - pre0, sst, so, popT);
-          }
-        }
+        deliverRecords(b, ct, 0, <i32>load<f64>(o + fCount), projT, nProj, popT);
       }
     }
     count += total;
