@@ -1591,6 +1591,23 @@ function runSetup(hdr: usize): void {
 }
 
 /**
+ * The step-n normals shared by population `pe` (one per fine step, scaled by its shared-noise
+ * weight, and as many again for the exact integrator's second stream) into its scratch block.
+ */
+// @ts-ignore: decorator
+@inline
+function sharedNormals(pe: usize, n: f64): void {
+  const shp = hp(pe, P_SHPTR);
+  const sSh = hf(pe, P_SSH);
+  const pidx = <u32>hf(pe, P_INDEX);
+  for (let j = 0; j < gF; j++) {
+    const t = <u32>(n * <f64>gF + <f64>j);
+    store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
+    if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
+  }
+}
+
+/**
  * Advances the network described by the header at `hdr` by up to `nSteps` steps. Stops early
  * (before a step) when the spike record buffer could overflow; the steps done are written to
  * the header (H_DONE) and the facade drains the records and calls again. Returns a status code;
@@ -1622,17 +1639,7 @@ export function lifRun(hdr: usize, nSteps: i32): i32 {
         continue;
       }
       const cnt = <i32>hf(pe, P_COUNT);
-      const shared = hf(pe, P_SSH) != 0;
-      if (hf(pe, P_NOISE) != 0 && shared) {
-        const shp = hp(pe, P_SHPTR);
-        const sSh = hf(pe, P_SSH);
-        const pidx = <u32>hf(pe, P_INDEX);
-        for (let j = 0; j < gF; j++) {
-          const t = <u32>(n * <f64>gF + <f64>j);
-          store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
-          if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
-        }
-      }
+      if (hf(pe, P_NOISE) != 0 && hf(pe, P_SSH) != 0) sharedNormals(pe, n);
       // SIMD path: homogeneous (stride 0) or with pair blocks (heterogeneous); shared noise allowed.
       if (fastStep && (hp(pe, P_STRIDE) == 0 || hp(pe, P_SOA) != 0)) st = fastPop(pe);
       else {
@@ -1799,18 +1806,8 @@ function threadStep(popT: usize, nPop: i32, n: f64, fastStep: bool): i32 {
       sourceStep(pe, n);
       continue;
     }
-    const shared = hf(pe, P_SSH) != 0;
-    if (hf(pe, P_NOISE) != 0 && shared) {
-      // Every thread writes the step's shared normals (the same values) before reading them.
-      const shp = hp(pe, P_SHPTR);
-      const sSh = hf(pe, P_SSH);
-      const pidx = <u32>hf(pe, P_INDEX);
-      for (let j = 0; j < gF; j++) {
-        const t = <u32>(n * <f64>gF + <f64>j);
-        store<f64>(shp + (<usize>j << 3), sSh * normalAt(gK0, gK1, S_SHARED, pidx, t));
-        if (gExact) store<f64>(shp + (<usize>(gF + j) << 3), sSh * normalAt(gK0, gK1, S_SHARED2, pidx, t));
-      }
-    }
+    // Every thread writes the step's shared normals (the same values) before reading them.
+    if (hf(pe, P_NOISE) != 0 && hf(pe, P_SSH) != 0) sharedNormals(pe, n);
     if (fastStep && (hp(pe, P_STRIDE) == 0 || hp(pe, P_SOA) != 0)) st = fastPop(pe);
     else {
       for (let q = q0; q < q1; q++) {
