@@ -1,9 +1,15 @@
-// The networks of test/lif/threads-chromium.test.ts, run by Node and by the cross-origin-isolated
-// page alike (served as /threads-page.js): a run of 60 ms on `threads` threads and its bits.
+// The threaded networks of the Chromium and Deno tests (test/lif/threads-chromium.test.ts,
+// test/deno/threads.test.ts), run by Node, the cross-origin-isolated page (served as
+// /threads-page.js) and Deno alike: a run of 60 ms on `threads` threads and its bits.
 // 'mixed': zero-delay and delayed coupling, shared noise (an exchange every step); 'delayed':
-// delays of 3 steps and more, no shared noise (an exchange per window of 2 steps).
-export async function runThreaded(nd, threads, kind = 'mixed') {
-  const net = new nd.LifNetwork({ dt: 0.1, seed: 11, integrator: 'exact', threads });
+// delays of 3 steps and more, no shared noise (an exchange per window of 2 steps); 'uncoupled':
+// nothing exchanged (windows of many steps).
+export async function runThreaded(nd, threads, kind = 'mixed', integrator = 'exact') {
+  const net = new nd.LifNetwork({ dt: 0.1, seed: 11, integrator, threads });
+  if (kind === 'uncoupled') {
+    net.addPopulation('a', 1001, { mu: 0.055, sigma: 0.03, tRef: 1.05, poisson: { rate: 500, weight: 0.004 }, v0: { uniform: [0, 1] } });
+    return finish(nd, net);
+  }
   if (kind === 'delayed') {
     net.addPopulation('a', 400, { tauMem: 20, mu: 0.052, sigma: 0.03, v0: { uniform: [0, 1] }, tRef: 2 });
     net.addPopulation('b', 101, { tauMem: 15, mu: 0.02, sigma: 0.01, poisson: { rate: 800, weight: 0.004 }, v0: { uniform: [0, 1] } });

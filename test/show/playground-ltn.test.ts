@@ -8,6 +8,7 @@ import * as nd from '../../dist/index.js';
 import { PAGES } from '../../examples/browser/pages.js';
 import { tasks } from '../../examples/browser/tasks.js';
 import { startPlaygroundServer } from '../../scripts/playground.mjs';
+import { CHROMIUM_LAUNCH } from '../chromium.js';
 
 type PW = Window & {
   playground: { runs: number; result: Record<string, unknown>; charts: Record<string, { data: number[][] }> };
@@ -19,18 +20,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startPlaygroundServer({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 afterAll(async () => {
   await browser?.close();

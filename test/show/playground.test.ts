@@ -13,6 +13,7 @@ import * as nd from '../../dist/index.js';
 import { PAGES } from '../../examples/browser/pages.js';
 import { tasks } from '../../examples/browser/tasks.js';
 import { startPlaygroundServer } from '../../scripts/playground.mjs';
+import { CHROMIUM_LAUNCH } from '../chromium.js';
 
 /** What the pages expose to tests (examples/browser/common.js). */
 type PW = Window & {
@@ -36,18 +37,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startPlaygroundServer({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(CHROMIUM_LAUNCH);
 });
 afterAll(async () => {
   await browser?.close();
